@@ -1,0 +1,22 @@
+package dev.llmotel.core;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** error.type values: the fully qualified class name of the cause, unwrapped from future wrappers. */
+public final class ErrorTypes {
+  public static Throwable unwrap(Throwable t) {
+    Throwable current = t;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  public static String of(Throwable t) {
+    return t == null ? null : unwrap(t).getClass().getName();
+  }
+
+  private ErrorTypes() {}
+}

@@ -1,0 +1,111 @@
+package dev.llmotel.core;
+
+import static dev.llmotel.semconv.GenAiAttributes.*;
+
+import dev.llmotel.semconv.LlmOtelAttributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.instrumentation.api.instrumenter.AttributesExtractor;
+import java.util.List;
+
+/**
+ * Maps an {@link LlmCall} onto span attributes. Everything a sampler may want (operation, provider,
+ * request model, server) is set at start; the rest at end.
+ */
+final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCall> {
+  private final LlmOtelConfig config;
+
+  LlmAttributesExtractor(LlmOtelConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void onStart(AttributesBuilder attributes, Context parentContext, LlmCall call) {
+    attributes.put(OPERATION_NAME, call.operation());
+    attributes.put(PROVIDER_NAME, call.provider());
+    putIfNotNull(attributes, REQUEST_MODEL, call.requestModel());
+    putIfNotNull(attributes, SERVER_ADDRESS, call.serverAddress());
+    if (call.serverAddress() != null && call.serverPort() > 0) {
+      attributes.put(SERVER_PORT, (long) call.serverPort());
+    }
+    if (call.streaming()) attributes.put(REQUEST_STREAM, true);
+    putIfNotNull(attributes, REQUEST_TEMPERATURE, call.temperature());
+    putIfNotNull(attributes, REQUEST_TOP_P, call.topP());
+    putIfNotNull(attributes, REQUEST_MAX_TOKENS, call.maxTokens());
+    putIfNotNull(attributes, REQUEST_FREQUENCY_PENALTY, call.frequencyPenalty());
+    putIfNotNull(attributes, REQUEST_PRESENCE_PENALTY, call.presencePenalty());
+    putIfNotEmpty(attributes, REQUEST_STOP_SEQUENCES, call.stopSequences());
+    putIfNotNull(attributes, REQUEST_SEED, call.seed());
+    if (call.choiceCount() != null && call.choiceCount() != 1L) {
+      attributes.put(REQUEST_CHOICE_COUNT, call.choiceCount());
+    }
+    putIfNotEmpty(attributes, REQUEST_ENCODING_FORMATS, call.encodingFormats());
+    putIfNotNull(attributes, OUTPUT_TYPE, call.outputType());
+
+    if (config.captureContent()) {
+      int max = config.contentMaxLength();
+      boolean truncated = false;
+      if (!call.inputMessages().isEmpty()) {
+        ContentJson.Rendered r = ContentJson.messages(call.inputMessages(), max);
+        attributes.put(INPUT_MESSAGES, r.json);
+        truncated |= r.truncated;
+      }
+      if (!call.systemInstructions().isEmpty()) {
+        ContentJson.Rendered r = ContentJson.parts(call.systemInstructions(), max);
+        attributes.put(SYSTEM_INSTRUCTIONS, r.json);
+        truncated |= r.truncated;
+      }
+      if (!call.toolDefinitions().isEmpty()) {
+        ContentJson.Rendered r = ContentJson.tools(call.toolDefinitions(), max);
+        attributes.put(TOOL_DEFINITIONS, r.json);
+        truncated |= r.truncated;
+      }
+      if (truncated) attributes.put(LlmOtelAttributes.CONTENT_TRUNCATED, true);
+    }
+  }
+
+  @Override
+  public void onEnd(AttributesBuilder attributes, Context context, LlmCall call, LlmCall response,
+      Throwable error) {
+    putIfNotNull(attributes, RESPONSE_ID, call.responseId());
+    putIfNotNull(attributes, RESPONSE_MODEL, call.responseModel());
+    putIfNotEmpty(attributes, RESPONSE_FINISH_REASONS, call.finishReasons());
+    putIfNotNull(attributes, USAGE_INPUT_TOKENS, call.inputTokens());
+    putIfNotNull(attributes, USAGE_OUTPUT_TOKENS, call.outputTokens());
+    putIfNotNull(attributes, USAGE_CACHE_READ_INPUT_TOKENS, call.cacheReadInputTokens());
+    putIfNotNull(attributes, USAGE_CACHE_CREATION_INPUT_TOKENS, call.cacheCreationInputTokens());
+    putIfNotNull(attributes, USAGE_REASONING_OUTPUT_TOKENS, call.reasoningOutputTokens());
+    putIfNotNull(attributes, EMBEDDINGS_DIMENSION_COUNT, call.embeddingDimensions());
+    putIfNotNull(attributes, RESPONSE_TIME_TO_FIRST_CHUNK, call.timeToFirstChunkSeconds());
+    attributes.put(LlmOtelAttributes.RETRY_COUNT, call.retryCount());
+    if (call.streaming()) {
+      attributes.put(LlmOtelAttributes.STREAM_CHUNK_COUNT, call.chunkCount());
+      putIfNotNull(attributes, LlmOtelAttributes.STREAM_END, call.streamEnd());
+    }
+    List<LlmCall.Attempt> attempts = call.attempts();
+    if (!attempts.isEmpty()) {
+      putIfNotNull(attributes, LlmOtelAttributes.PROVIDER_REQUEST_ID,
+          attempts.get(attempts.size() - 1).requestId);
+    }
+    if (error != null) {
+      attributes.put(ERROR_TYPE, ErrorTypes.of(error));
+    }
+    if (config.captureContent()) {
+      List<LlmMessage> output = call.outputMessages();
+      if (!output.isEmpty()) {
+        ContentJson.Rendered r = ContentJson.messages(output, config.contentMaxLength());
+        attributes.put(OUTPUT_MESSAGES, r.json);
+        if (r.truncated) attributes.put(LlmOtelAttributes.CONTENT_TRUNCATED, true);
+      }
+    }
+  }
+
+  private static <T> void putIfNotNull(AttributesBuilder b, io.opentelemetry.api.common.AttributeKey<T> key, T value) {
+    if (value != null) b.put(key, value);
+  }
+
+  private static void putIfNotEmpty(AttributesBuilder b,
+      io.opentelemetry.api.common.AttributeKey<List<String>> key, List<String> value) {
+    if (value != null && !value.isEmpty()) b.put(key, value);
+  }
+}

@@ -1,0 +1,228 @@
+package dev.llmotel.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The one model of an LLM call shared by every library module. A library module fills the request
+ * side before the call starts and the response side as it learns it; {@link LlmInstrumenter} turns
+ * it into a span and metrics. Mutable and confined to one logical call; the few fields that a
+ * stream or a retrying HTTP layer may write from another thread are guarded by this object.
+ */
+public final class LlmCall {
+  // --- request: set before start, read by the start-time extractor (sampling sees them) ---
+  private final String provider;
+  private final String operation;
+  private String requestModel;
+  private String serverAddress;
+  private int serverPort = -1;
+  private boolean streaming;
+  private Double temperature;
+  private Double topP;
+  private Long maxTokens;
+  private Double frequencyPenalty;
+  private Double presencePenalty;
+  private List<String> stopSequences;
+  private Long seed;
+  private Long choiceCount;
+  private List<String> encodingFormats;
+  private String outputType;
+  private final List<LlmMessage> inputMessages = new ArrayList<>();
+  private final List<LlmMessage.Part> systemInstructions = new ArrayList<>();
+  private final List<ToolDefinition> toolDefinitions = new ArrayList<>();
+
+  // --- response ---
+  private String responseId;
+  private String responseModel;
+  private final List<String> finishReasons = new ArrayList<>();
+  private Long inputTokens;
+  private Long outputTokens;
+  private Long cacheReadInputTokens;
+  private Long cacheCreationInputTokens;
+  private Long reasoningOutputTokens;
+  private Long embeddingDimensions;
+  private final List<LlmMessage> outputMessages = new ArrayList<>();
+  private final List<Attempt> attempts = new ArrayList<>();
+  private int pendingAttempts;
+  private Runnable whenAttemptsSettled;
+  private long startNanos;
+  private long firstChunkNanos = -1;
+  private long chunkCount;
+  private String streamEnd;
+
+  public LlmCall(String provider, String operation) {
+    this.provider = provider;
+    this.operation = operation;
+  }
+
+  public String provider() { return provider; }
+  public String operation() { return operation; }
+  public String requestModel() { return requestModel; }
+  public LlmCall requestModel(String v) { this.requestModel = v; return this; }
+  public String serverAddress() { return serverAddress; }
+  public int serverPort() { return serverPort; }
+
+  /** Sets server.address and server.port from a base URL such as https://api.openai.com/v1. */
+  public LlmCall server(String baseUrl) {
+    ServerAddress parsed = ServerAddress.parse(baseUrl);
+    if (parsed != null) {
+      this.serverAddress = parsed.host;
+      this.serverPort = parsed.port;
+    }
+    return this;
+  }
+
+  public boolean streaming() { return streaming; }
+  public LlmCall streaming(boolean v) { this.streaming = v; return this; }
+  public Double temperature() { return temperature; }
+  public LlmCall temperature(Double v) { this.temperature = v; return this; }
+  public Double topP() { return topP; }
+  public LlmCall topP(Double v) { this.topP = v; return this; }
+  public Long maxTokens() { return maxTokens; }
+  public LlmCall maxTokens(Long v) { this.maxTokens = v; return this; }
+  public Double frequencyPenalty() { return frequencyPenalty; }
+  public LlmCall frequencyPenalty(Double v) { this.frequencyPenalty = v; return this; }
+  public Double presencePenalty() { return presencePenalty; }
+  public LlmCall presencePenalty(Double v) { this.presencePenalty = v; return this; }
+  public List<String> stopSequences() { return stopSequences; }
+  public LlmCall stopSequences(List<String> v) { this.stopSequences = v; return this; }
+  public Long seed() { return seed; }
+  public LlmCall seed(Long v) { this.seed = v; return this; }
+  public Long choiceCount() { return choiceCount; }
+  public LlmCall choiceCount(Long v) { this.choiceCount = v; return this; }
+  public List<String> encodingFormats() { return encodingFormats; }
+  public LlmCall encodingFormats(List<String> v) { this.encodingFormats = v; return this; }
+  public String outputType() { return outputType; }
+  public LlmCall outputType(String v) { this.outputType = v; return this; }
+  public List<LlmMessage> inputMessages() { return inputMessages; }
+  public List<LlmMessage.Part> systemInstructions() { return systemInstructions; }
+  public List<ToolDefinition> toolDefinitions() { return toolDefinitions; }
+
+  public synchronized String responseId() { return responseId; }
+  public synchronized LlmCall responseId(String v) { if (v != null) this.responseId = v; return this; }
+  public synchronized String responseModel() { return responseModel; }
+  public synchronized LlmCall responseModel(String v) { if (v != null) this.responseModel = v; return this; }
+  public synchronized List<String> finishReasons() { return new ArrayList<>(finishReasons); }
+  public synchronized LlmCall addFinishReason(String v) { if (v != null) finishReasons.add(v); return this; }
+  public synchronized Long inputTokens() { return inputTokens; }
+  public synchronized Long outputTokens() { return outputTokens; }
+  public synchronized Long cacheReadInputTokens() { return cacheReadInputTokens; }
+  public synchronized Long cacheCreationInputTokens() { return cacheCreationInputTokens; }
+  public synchronized Long reasoningOutputTokens() { return reasoningOutputTokens; }
+
+  /** Records usage as the provider reported it; null leaves a count unknown (never guessed as 0). */
+  public synchronized LlmCall usage(Long input, Long output) {
+    if (input != null) this.inputTokens = input;
+    if (output != null) this.outputTokens = output;
+    return this;
+  }
+
+  public synchronized LlmCall cacheUsage(Long cacheRead, Long cacheCreation) {
+    if (cacheRead != null) this.cacheReadInputTokens = cacheRead;
+    if (cacheCreation != null) this.cacheCreationInputTokens = cacheCreation;
+    return this;
+  }
+
+  public synchronized LlmCall reasoningOutputTokens(Long v) {
+    if (v != null) this.reasoningOutputTokens = v;
+    return this;
+  }
+
+  public synchronized Long embeddingDimensions() { return embeddingDimensions; }
+  public synchronized LlmCall embeddingDimensions(Long v) { this.embeddingDimensions = v; return this; }
+
+  public synchronized List<LlmMessage> outputMessages() { return new ArrayList<>(outputMessages); }
+  public synchronized LlmCall addOutputMessage(LlmMessage m) { outputMessages.add(m); return this; }
+
+  /** Records one HTTP attempt as seen below the library's retry loop. */
+  public synchronized Attempt recordAttempt(Integer statusCode, String retryAfter, Throwable error, String requestId) {
+    Attempt a = new Attempt(attempts.size() + 1, System.nanoTime(), statusCode, retryAfter,
+        error == null ? null : ErrorTypes.of(error), requestId);
+    attempts.add(a);
+    return a;
+  }
+
+  /** An async attempt is under way; its outcome arrives through {@link #finishAttempt}. */
+  public synchronized void startAttempt() {
+    pendingAttempts++;
+  }
+
+  /**
+   * Records the outcome of an attempt announced by {@link #startAttempt}. A future's callbacks run
+   * in no guaranteed order, so the call's own future may complete before the last attempt is
+   * recorded: the end deferred by {@link #runWhenAttemptsSettled} runs here then.
+   */
+  public void finishAttempt(Integer statusCode, String retryAfter, Throwable error, String requestId) {
+    Runnable deferred = null;
+    synchronized (this) {
+      recordAttempt(statusCode, retryAfter, error, requestId);
+      pendingAttempts = Math.max(0, pendingAttempts - 1);
+      if (pendingAttempts == 0 && whenAttemptsSettled != null) {
+        deferred = whenAttemptsSettled;
+        whenAttemptsSettled = null;
+      }
+    }
+    if (deferred != null) deferred.run();
+  }
+
+  /** Runs the action now, or once every announced attempt has been recorded. */
+  public void runWhenAttemptsSettled(Runnable action) {
+    synchronized (this) {
+      if (pendingAttempts > 0) {
+        whenAttemptsSettled = action;
+        return;
+      }
+    }
+    action.run();
+  }
+
+  public synchronized List<Attempt> attempts() { return Collections.unmodifiableList(new ArrayList<>(attempts)); }
+
+  /** Attempts after the first; 0 when the library made one attempt or we could not see attempts. */
+  public synchronized long retryCount() { return Math.max(0, attempts.size() - 1); }
+
+  void startNanos(long v) { this.startNanos = v; }
+
+  /** Notes one stream chunk; the first one fixes the time to first chunk. */
+  public synchronized void onChunk() {
+    if (firstChunkNanos < 0) firstChunkNanos = System.nanoTime();
+    chunkCount++;
+  }
+
+  public synchronized long chunkCount() { return chunkCount; }
+
+  /** Seconds from the call's start to its first chunk, or null when no chunk arrived. */
+  public synchronized Double timeToFirstChunkSeconds() {
+    if (firstChunkNanos < 0 || startNanos == 0) return null;
+    return (firstChunkNanos - startNanos) / 1e9;
+  }
+
+  public synchronized String streamEnd() { return streamEnd; }
+  public synchronized LlmCall streamEnd(String v) { this.streamEnd = v; return this; }
+
+  /** One HTTP attempt of the call. */
+  public static final class Attempt {
+    public final int number;
+    public final long epochNanosApprox;
+    public final long nanoTime;
+    public final Integer statusCode;
+    public final String retryAfter;
+    public final String errorType;
+    public final String requestId;
+
+    Attempt(int number, long nanoTime, Integer statusCode, String retryAfter, String errorType, String requestId) {
+      this.number = number;
+      this.nanoTime = nanoTime;
+      this.epochNanosApprox = System.currentTimeMillis() * 1_000_000L;
+      this.statusCode = statusCode;
+      this.retryAfter = retryAfter;
+      this.errorType = errorType;
+      this.requestId = requestId;
+    }
+
+    public boolean failed() {
+      return errorType != null || (statusCode != null && statusCode >= 400);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.llmotel.core;
+
+import dev.llmotel.semconv.GenAiAttributes;
+import dev.llmotel.semconv.LlmOtelAttributes;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.instrumentation.api.instrumenter.Instrumenter;
+import io.opentelemetry.instrumentation.api.instrumenter.SpanKindExtractor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one way an {@link LlmCall} becomes a span and metrics. A library module creates one per
+ * instrumentation scope and calls {@link #start} and {@link #end}; it never touches spans itself.
+ */
+public final class LlmInstrumenter {
+  private static final ContextKey<LlmCall> CALL = ContextKey.named("llm-otel-call");
+
+  private final Instrumenter<LlmCall, LlmCall> instrumenter;
+
+  private LlmInstrumenter(Instrumenter<LlmCall, LlmCall> instrumenter) {
+    this.instrumenter = instrumenter;
+  }
+
+  public static LlmInstrumenter create(String instrumentationName, String instrumentationVersion) {
+    return create(GlobalOpenTelemetry.get(), instrumentationName, instrumentationVersion);
+  }
+
+  public static LlmInstrumenter create(OpenTelemetry openTelemetry, String instrumentationName,
+      String instrumentationVersion) {
+    Instrumenter<LlmCall, LlmCall> instrumenter = Instrumenter.<LlmCall, LlmCall>builder(
+            openTelemetry, instrumentationName, LlmInstrumenter::spanName)
+        .setInstrumentationVersion(instrumentationVersion)
+        .addAttributesExtractor(new LlmAttributesExtractor(LlmOtelConfig.get()))
+        .addOperationMetrics(LlmMetrics.get())
+        .buildInstrumenter(SpanKindExtractor.alwaysClient());
+    return new LlmInstrumenter(instrumenter);
+  }
+
+  /** {gen_ai.operation.name} {gen_ai.request.model}, or the operation alone without a model. */
+  static String spanName(LlmCall call) {
+    String model = call.requestModel();
+    return model == null || model.isEmpty() ? call.operation() : call.operation() + " " + model;
+  }
+
+  /**
+   * Starts the span of a call, or returns null when no span should be made: tracing is
+   * suppressed, or an outer LLM-level span already owns this logical call (a framework over an
+   * SDK): then the inner layer only enriches the outer call through {@link #currentCall}.
+   */
+  public Context start(Context parentContext, LlmCall call) {
+    if (parentContext.get(CALL) != null || !instrumenter.shouldStart(parentContext, call)) {
+      return null;
+    }
+    call.startNanos(System.nanoTime());
+    Context context = instrumenter.start(parentContext, call);
+    return context.with(CALL, call);
+  }
+
+  /** Ends the span once; attempt events are added first so they land inside the span. */
+  public void end(Context context, LlmCall call, Throwable error) {
+    Span span = Span.fromContext(context);
+    for (LlmCall.Attempt attempt : call.attempts()) {
+      if (attempt.failed()) {
+        span.addEvent(LlmOtelAttributes.EVENT_ATTEMPT_FAILED, attemptAttributes(attempt),
+            attempt.epochNanosApprox, TimeUnit.NANOSECONDS);
+      }
+    }
+    instrumenter.end(context, call, call, error);
+  }
+
+  /** The LLM call in progress in this context, if an LLM-level span owns it. */
+  public static LlmCall currentCall(Context context) {
+    return context == null ? null : context.get(CALL);
+  }
+
+  private static Attributes attemptAttributes(LlmCall.Attempt attempt) {
+    AttributesBuilder b = Attributes.builder()
+        .put(LlmOtelAttributes.ATTEMPT_NUMBER, (long) attempt.number);
+    if (attempt.statusCode != null) {
+      b.put(GenAiAttributes.HTTP_RESPONSE_STATUS_CODE, (long) attempt.statusCode);
+    }
+    if (attempt.retryAfter != null) b.put(LlmOtelAttributes.RETRY_AFTER, attempt.retryAfter);
+    if (attempt.errorType != null) {
+      b.put(GenAiAttributes.ERROR_TYPE, attempt.errorType);
+    } else if (attempt.statusCode != null) {
+      b.put(GenAiAttributes.ERROR_TYPE, String.valueOf(attempt.statusCode));
+    }
+    if (attempt.requestId != null) b.put(LlmOtelAttributes.PROVIDER_REQUEST_ID, attempt.requestId);
+    return b.build();
+  }
+}

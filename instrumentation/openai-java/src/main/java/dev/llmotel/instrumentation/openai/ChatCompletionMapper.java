@@ -1,0 +1,107 @@
+package dev.llmotel.instrumentation.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.core.ClientOptions;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionMessageParam;
+import com.openai.models.completions.CompletionUsage;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.semconv.GenAiValues;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Maps chat-completion params and results of the OpenAI SDK onto the shared call model. */
+final class ChatCompletionMapper {
+
+  static LlmCall request(ChatCompletionCreateParams params, ClientOptions options, boolean streaming) {
+    LlmCall call = new LlmCall(OpenAiProviders.provider(options), GenAiValues.OPERATION_CHAT);
+    call.streaming(streaming);
+    try {
+      call.server(options.baseUrl());
+      call.requestModel(params.model().asString());
+      call.temperature(params.temperature().orElse(null));
+      call.topP(params.topP().orElse(null));
+      call.maxTokens(params.maxCompletionTokens().orElse(params.maxTokens().orElse(null)));
+      call.frequencyPenalty(params.frequencyPenalty().orElse(null));
+      call.presencePenalty(params.presencePenalty().orElse(null));
+      call.seed(params.seed().orElse(null));
+      call.choiceCount(params.n().orElse(null));
+      if (params.stop().isPresent()) call.stopSequences(stopSequences(OpenAiJson.tree(params.stop().get())));
+      if (params.responseFormat().isPresent()) {
+        String type = OpenAiJson.text(OpenAiJson.tree(params.responseFormat().get()), "type");
+        call.outputType("text".equals(type) ? GenAiValues.OUTPUT_TYPE_TEXT : GenAiValues.OUTPUT_TYPE_JSON);
+      }
+      if (LlmOtelConfig.get().captureContent()) {
+        captureInput(call, params);
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("openai chat request mapping", t);
+    }
+    return call;
+  }
+
+  private static void captureInput(LlmCall call, ChatCompletionCreateParams params) {
+    for (ChatCompletionMessageParam message : params.messages()) {
+      JsonNode node = OpenAiJson.tree(message);
+      String role = OpenAiJson.text(node, "role");
+      if ("system".equals(role) || "developer".equals(role)) {
+        String text = OpenAiJson.contentText(node.get("content"));
+        if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+      } else {
+        call.inputMessages().add(OpenAiJson.chatMessage(node));
+      }
+    }
+    if (params.tools().isPresent()) {
+      for (Object tool : params.tools().get()) {
+        call.toolDefinitions().add(OpenAiJson.toolDefinition(OpenAiJson.tree(tool)));
+      }
+    }
+  }
+
+  private static List<String> stopSequences(JsonNode stop) {
+    List<String> out = new ArrayList<>();
+    if (stop.isTextual()) {
+      out.add(stop.asText());
+    } else if (stop.isArray()) {
+      for (JsonNode s : stop) out.add(s.asText());
+    }
+    return out;
+  }
+
+  static void response(LlmCall call, ChatCompletion completion) {
+    try {
+      call.responseId(completion.id());
+      call.responseModel(completion.model());
+      boolean capture = LlmOtelConfig.get().captureContent();
+      for (ChatCompletion.Choice choice : completion.choices()) {
+        String finish = choice.finishReason().asString();
+        call.addFinishReason(finish);
+        if (capture) {
+          LlmMessage out = new LlmMessage("assistant").finishReason(finish);
+          choice.message().content().ifPresent(text -> out.add(LlmMessage.Part.text(text)));
+          if (choice.message().toolCalls().isPresent()) {
+            for (Object toolCall : choice.message().toolCalls().get()) {
+              out.add(OpenAiJson.toolCall(OpenAiJson.tree(toolCall)));
+            }
+          }
+          call.addOutputMessage(out);
+        }
+      }
+      completion.usage().ifPresent(usage -> usage(call, usage));
+    } catch (Throwable t) {
+      SafeHooks.failed("openai chat response mapping", t);
+    }
+  }
+
+  static void usage(LlmCall call, CompletionUsage usage) {
+    call.usage(usage.promptTokens(), usage.completionTokens());
+    usage.promptTokensDetails().ifPresent(d -> call.cacheUsage(d.cachedTokens().orElse(null), null));
+    usage.completionTokensDetails().ifPresent(d -> call.reasoningOutputTokens(d.reasoningTokens().orElse(null)));
+  }
+
+  private ChatCompletionMapper() {}
+}

@@ -1,0 +1,97 @@
+package dev.llmotel.instrumentation.openai;
+
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.SafeHooks;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the response side of a call from stream chunks: ids, model, finish reasons and usage
+ * always; the text and tool calls only when content capture is on, and then at most the configured
+ * number of characters, so a 100,000-chunk stream costs bounded memory.
+ */
+final class ChatStreamAccumulator {
+  private final LlmCall call;
+  private final boolean capture = LlmOtelConfig.get().captureContent();
+  private final int maxChars = LlmOtelConfig.get().contentMaxLength();
+  private final Map<Long, ChoiceState> choices = new TreeMap<>();
+  private boolean failedOnce;
+
+  ChatStreamAccumulator(LlmCall call) {
+    this.call = call;
+  }
+
+  synchronized void onChunk(ChatCompletionChunk chunk) {
+    call.onChunk();
+    try {
+      if (call.responseId() == null) {
+        call.responseId(chunk.id());
+        call.responseModel(chunk.model());
+      }
+      for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+        ChoiceState state = choices.computeIfAbsent(choice.index(), i -> new ChoiceState());
+        if (choice.finishReason().isPresent()) state.finishReason = choice.finishReason().get().asString();
+        if (capture) {
+          ChatCompletionChunk.Choice.Delta delta = choice.delta();
+          delta.content().ifPresent(state::appendText);
+          if (delta.toolCalls().isPresent()) {
+            for (ChatCompletionChunk.Choice.Delta.ToolCall tc : delta.toolCalls().get()) {
+              ToolCallState t = state.toolCalls.computeIfAbsent(tc.index(), i -> new ToolCallState());
+              tc.id().ifPresent(id -> t.id = id);
+              if (tc.function().isPresent()) {
+                tc.function().get().name().ifPresent(n -> t.name = n);
+                tc.function().get().arguments().ifPresent(a -> t.appendArgs(a, maxChars));
+              }
+            }
+          }
+        }
+      }
+      chunk.usage().ifPresent(u -> ChatCompletionMapper.usage(call, u));
+    } catch (Throwable t) {
+      if (!failedOnce) {
+        failedOnce = true;
+        SafeHooks.failed("openai chat stream chunk mapping", t);
+      }
+    }
+  }
+
+  /** Moves what the chunks said onto the call; called once, before the span ends. */
+  synchronized void finish() {
+    for (ChoiceState state : choices.values()) {
+      call.addFinishReason(state.finishReason);
+      if (capture) {
+        LlmMessage out = new LlmMessage("assistant").finishReason(state.finishReason);
+        if (state.text.length() > 0) out.add(LlmMessage.Part.text(state.text.toString()));
+        for (ToolCallState t : state.toolCalls.values()) {
+          out.add(LlmMessage.Part.toolCall(t.id, t.name, t.args.toString()));
+        }
+        call.addOutputMessage(out);
+      }
+    }
+  }
+
+  private final class ChoiceState {
+    final StringBuilder text = new StringBuilder();
+    final Map<Long, ToolCallState> toolCalls = new TreeMap<>();
+    String finishReason;
+
+    void appendText(String s) {
+      int room = maxChars + 1 - text.length(); // one more than the cap, so truncation is detected
+      if (room > 0) text.append(s, 0, Math.min(room, s.length()));
+    }
+  }
+
+  private static final class ToolCallState {
+    final StringBuilder args = new StringBuilder();
+    String id;
+    String name;
+
+    void appendArgs(String s, int maxChars) {
+      int room = maxChars + 1 - args.length();
+      if (room > 0) args.append(s, 0, Math.min(room, s.length()));
+    }
+  }
+}

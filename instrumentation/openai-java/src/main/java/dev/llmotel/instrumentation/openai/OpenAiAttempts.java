@@ -1,0 +1,126 @@
+package dev.llmotel.instrumentation.openai;
+
+import com.openai.core.http.HttpResponse;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmInstrumenter;
+import dev.llmotel.core.SafeHooks;
+import io.opentelemetry.context.Context;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sees every HTTP attempt of the SDK's retry loop. The retrying client hands the same
+ * RequestOptions instance to each attempt, so a call is found by that instance: async retries run on
+ * the SDK's timer thread, where no context is current.
+ */
+public final class OpenAiAttempts {
+  private static final Map<IdentityKey, LlmCall> callsByOptions = new ConcurrentHashMap<>();
+
+  /** At the retrying client's entry: links the call of the current context to these options. */
+  public static Object register(Object requestOptions) {
+    try {
+      LlmCall call = LlmInstrumenter.currentCall(Context.current());
+      if (call == null || requestOptions == null) return null;
+      IdentityKey key = new IdentityKey(requestOptions);
+      callsByOptions.put(key, call);
+      return key;
+    } catch (Throwable t) {
+      SafeHooks.failed("openai retry tracking", t);
+      return null;
+    }
+  }
+
+  public static void unregister(Object key) {
+    if (key != null) callsByOptions.remove(key);
+  }
+
+  public static void unregisterWhenDone(Object key, CompletableFuture<?> future, Throwable thrown) {
+    if (key == null) return;
+    if (future == null || thrown != null) {
+      unregister(key);
+    } else {
+      future.whenComplete((r, e) -> unregister(key));
+    }
+  }
+
+  /** After one attempt of the underlying HTTP client. */
+  public static void onAttempt(Object requestOptions, Object response, Throwable error) {
+    record(find(requestOptions), response, error);
+  }
+
+  private static void record(LlmCall call, Object response, Throwable error) {
+    if (call == null) return;
+    Outcome o = Outcome.of(response, error);
+    call.recordAttempt(o.status, o.retryAfter, o.error, o.requestId);
+  }
+
+  public static void onAsyncAttempt(Object requestOptions, CompletableFuture<?> future, Throwable thrown) {
+    LlmCall call = find(requestOptions);
+    if (call == null) return;
+    if (future == null || thrown != null) {
+      record(call, null, thrown);
+    } else {
+      call.startAttempt();
+      future.whenComplete((response, error) -> {
+        Outcome o = Outcome.of(response, error);
+        call.finishAttempt(o.status, o.retryAfter, o.error, o.requestId);
+      });
+    }
+  }
+
+  private static LlmCall find(Object requestOptions) {
+    LlmCall call = requestOptions == null ? null : callsByOptions.get(new IdentityKey(requestOptions));
+    return call != null ? call : LlmInstrumenter.currentCall(Context.current());
+  }
+
+  private static String first(List<String> values) {
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** What one attempt's response or failure says, read defensively. */
+  private static final class Outcome {
+    Integer status;
+    String retryAfter;
+    String requestId;
+    Throwable error;
+
+    static Outcome of(Object response, Throwable error) {
+      Outcome o = new Outcome();
+      try {
+        if (response instanceof HttpResponse) {
+          HttpResponse r = (HttpResponse) response;
+          o.status = r.statusCode();
+          o.retryAfter = first(r.headers().values("retry-after"));
+          o.requestId = first(r.headers().values("x-request-id"));
+        } else {
+          o.error = error;
+        }
+      } catch (Throwable t) {
+        SafeHooks.failed("openai attempt tracking", t);
+      }
+      return o;
+    }
+  }
+
+  private static final class IdentityKey {
+    private final Object referent;
+
+    IdentityKey(Object referent) {
+      this.referent = referent;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IdentityKey && ((IdentityKey) o).referent == referent;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(referent);
+    }
+  }
+
+  private OpenAiAttempts() {}
+}

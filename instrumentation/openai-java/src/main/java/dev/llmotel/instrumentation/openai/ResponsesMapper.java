@@ -1,0 +1,126 @@
+package dev.llmotel.instrumentation.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.core.ClientOptions;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.semconv.GenAiValues;
+
+/**
+ * Maps the Responses API onto the shared call model. Fields whose Java types changed between SDK
+ * majors (model and input became Optional) are read through their raw JsonField, whose signature
+ * did not change.
+ */
+final class ResponsesMapper {
+
+  static LlmCall request(ResponseCreateParams params, ClientOptions options, boolean streaming) {
+    LlmCall call = new LlmCall(OpenAiProviders.provider(options), GenAiValues.OPERATION_CHAT);
+    call.streaming(streaming);
+    try {
+      call.server(options.baseUrl());
+      JsonNode model = OpenAiJson.tree(params._model());
+      if (model != null && model.isTextual()) call.requestModel(model.asText());
+      call.temperature(params.temperature().orElse(null));
+      call.topP(params.topP().orElse(null));
+      call.maxTokens(params.maxOutputTokens().orElse(null));
+      if (LlmOtelConfig.get().captureContent()) captureInput(call, params);
+    } catch (Throwable t) {
+      SafeHooks.failed("openai responses request mapping", t);
+    }
+    return call;
+  }
+
+  private static void captureInput(LlmCall call, ResponseCreateParams params) {
+    JsonNode instructions = OpenAiJson.tree(params._instructions());
+    if (instructions != null && instructions.isTextual()) {
+      call.systemInstructions().add(LlmMessage.Part.text(instructions.asText()));
+    }
+    JsonNode input = OpenAiJson.tree(params._input());
+    if (input == null || input.isNull() || input.isMissingNode()) return;
+    if (input.isTextual()) {
+      call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(input.asText())));
+      return;
+    }
+    for (JsonNode item : input) {
+      String type = OpenAiJson.text(item, "type");
+      if ("function_call".equals(type)) {
+        call.inputMessages().add(new LlmMessage("assistant").add(LlmMessage.Part.toolCall(
+            OpenAiJson.text(item, "call_id"), OpenAiJson.text(item, "name"), OpenAiJson.text(item, "arguments"))));
+      } else if ("function_call_output".equals(type)) {
+        call.inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(
+            OpenAiJson.text(item, "call_id"), OpenAiJson.text(item, "output"))));
+      } else {
+        String role = OpenAiJson.text(item, "role");
+        String text = OpenAiJson.contentText(item.get("content"));
+        if ("system".equals(role) || "developer".equals(role)) {
+          if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+        } else {
+          LlmMessage m = new LlmMessage(role == null ? "user" : role);
+          if (text != null) m.add(LlmMessage.Part.text(text));
+          call.inputMessages().add(m);
+        }
+      }
+    }
+    JsonNode tools = OpenAiJson.tree(params._tools());
+    if (tools != null && tools.isArray()) {
+      for (JsonNode tool : tools) call.toolDefinitions().add(OpenAiJson.toolDefinition(tool));
+    }
+  }
+
+  static void response(LlmCall call, Response response) {
+    try {
+      call.responseId(response.id());
+      JsonNode model = OpenAiJson.tree(response._model());
+      if (model != null && model.isTextual()) call.responseModel(model.asText());
+      String status = response.status().isPresent() ? response.status().get().asString() : null;
+      call.addFinishReason(status);
+      response.usage().ifPresent(u -> {
+        call.usage(u.inputTokens(), u.outputTokens());
+        call.cacheUsage(u.inputTokensDetails().cachedTokens(), null);
+        call.reasoningOutputTokens(u.outputTokensDetails().reasoningTokens());
+      });
+      if (LlmOtelConfig.get().captureContent()) captureOutput(call, response, status);
+    } catch (Throwable t) {
+      SafeHooks.failed("openai responses response mapping", t);
+    }
+  }
+
+  private static void captureOutput(LlmCall call, Response response, String status) {
+    LlmMessage out = new LlmMessage("assistant").finishReason(status);
+    for (Object item : response.output()) {
+      JsonNode node = OpenAiJson.tree(item);
+      String type = OpenAiJson.text(node, "type");
+      if ("message".equals(type)) {
+        String text = OpenAiJson.contentText(node.get("content"));
+        if (text != null) out.add(LlmMessage.Part.text(text));
+      } else if ("function_call".equals(type)) {
+        out.add(LlmMessage.Part.toolCall(OpenAiJson.text(node, "call_id"), OpenAiJson.text(node, "name"),
+            OpenAiJson.text(node, "arguments")));
+      }
+    }
+    call.addOutputMessage(out);
+  }
+
+  /** One streamed event: every event counts as a chunk; the final one carries the response. */
+  static void onEvent(LlmCall call, ResponseStreamEvent event) {
+    call.onChunk();
+    try {
+      if (event.completed().isPresent()) {
+        response(call, event.completed().get().response());
+      } else if (event.incomplete().isPresent()) {
+        response(call, event.incomplete().get().response());
+      } else if (event.failed().isPresent()) {
+        response(call, event.failed().get().response());
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("openai responses stream event mapping", t);
+    }
+  }
+
+  private ResponsesMapper() {}
+}

@@ -1,0 +1,67 @@
+package dev.llmotel.instrumentation.openai.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.llmotel.instrumentation.openai.OpenAiCalls;
+import dev.llmotel.instrumentation.openai.OpenAiScope;
+import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
+import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
+import java.util.concurrent.CompletableFuture;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/** Embeddings, blocking and async. */
+public class EmbeddingServiceInstrumentation implements TypeInstrumentation {
+  private static final String PARAMS = "com.openai.models.embeddings.EmbeddingCreateParams";
+
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return namedOneOf("com.openai.services.blocking.EmbeddingServiceImpl",
+        "com.openai.services.async.EmbeddingServiceAsyncImpl");
+  }
+
+  @Override
+  public void transform(TypeTransformer transformer) {
+    ElementMatcher.Junction<net.bytebuddy.description.method.MethodDescription> create =
+        named("create").and(isPublic()).and(takesArguments(2)).and(takesArgument(0, named(PARAMS)));
+    transformer.applyAdviceToMethod(create.and(not(returns(named(CompletableFuture.class.getName())))),
+        EmbeddingServiceInstrumentation.class.getName() + "$CreateAdvice");
+    transformer.applyAdviceToMethod(create.and(returns(named(CompletableFuture.class.getName()))),
+        EmbeddingServiceInstrumentation.class.getName() + "$CreateAsyncAdvice");
+  }
+
+  public static class CreateAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static OpenAiScope onEnter(@Advice.Argument(0) Object params,
+        @Advice.FieldValue("clientOptions") Object clientOptions) {
+      return OpenAiCalls.startEmbeddings(params, clientOptions);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter OpenAiScope scope, @Advice.Return Object result,
+        @Advice.Thrown Throwable error) {
+      OpenAiCalls.endEmbeddings(scope, result, error);
+    }
+  }
+
+  public static class CreateAsyncAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static OpenAiScope onEnter(@Advice.Argument(0) Object params,
+        @Advice.FieldValue("clientOptions") Object clientOptions) {
+      return OpenAiCalls.startEmbeddings(params, clientOptions);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter OpenAiScope scope, @Advice.Return CompletableFuture<?> result,
+        @Advice.Thrown Throwable error) {
+      OpenAiCalls.endEmbeddingsAsync(scope, result, error);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.llmotel.semconv;
+
+import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+
+import io.opentelemetry.api.common.AttributeKey;
+
+/** Attributes and event names of our own, all in the {@code llm_otel.} namespace. */
+public final class LlmOtelAttributes {
+  /** Attempts after the first one within one logical call; 0 when the first attempt was final. */
+  public static final AttributeKey<Long> RETRY_COUNT = longKey("llm_otel.retry.count");
+
+  /** Set on the span when captured content was cut to the configured size limit. */
+  public static final AttributeKey<Boolean> CONTENT_TRUNCATED =
+      AttributeKey.booleanKey("llm_otel.content.truncated");
+
+  /** How a stream ended when it did not complete: "closed_early" or "error". */
+  public static final AttributeKey<String> STREAM_END = stringKey("llm_otel.stream.end");
+  public static final AttributeKey<Long> STREAM_CHUNK_COUNT = longKey("llm_otel.stream.chunks");
+
+  /** Event added for every failed attempt of a call (the SDK retried it or gave up). */
+  public static final String EVENT_ATTEMPT_FAILED = "llm_otel.attempt.failed";
+
+  public static final AttributeKey<Long> ATTEMPT_NUMBER = longKey("llm_otel.attempt.number");
+  /** The provider's retry-after header value, verbatim. */
+  public static final AttributeKey<String> RETRY_AFTER = stringKey("llm_otel.retry_after");
+  public static final AttributeKey<String> PROVIDER_REQUEST_ID = stringKey("llm_otel.provider.request_id");
+
+  public static final String STREAM_END_CLOSED_EARLY = "closed_early";
+  public static final String STREAM_END_ERROR = "error";
+
+  private LlmOtelAttributes() {}
+}

@@ -1,0 +1,177 @@
+package dev.llmotel.smoke.openai;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.OpenAIClientAsync;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.client.okhttp.OpenAIOkHttpClientAsync;
+import com.openai.core.http.AsyncStreamResponse;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.ChatModel;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionMessage;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.embeddings.EmbeddingModel;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small service that uses the OpenAI SDK the way applications do, run under the real agent by
+ * the smoke tests. Each scenario runs inside an app span "scenario NAME", sends the header
+ * x-fake-scenario NAME so the fake server can script faults for it, and prints one line
+ * "RESULT NAME ok|error DETAIL" that the test reads to check what the app itself saw.
+ * The same source compiles against the oldest and the newest supported SDK; the little that
+ * differs between SDK majors lives in {@link Tools}.
+ */
+public final class OpenAiSmokeApp {
+  // A recognisable fake key: the tests scan every exported byte for it.
+  static final String API_KEY = "sk-smoke-test-secret-key-0123456789abcdef";
+  static final String SECRET_IN_PROMPT = "SECRET-PROMPT-TEXT-4242";
+
+  private final OpenAIClient client;
+  private final OpenAIClientAsync asyncClient;
+  private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
+
+  OpenAiSmokeApp(String baseUrl) {
+    client = OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey(API_KEY)
+        .maxRetries(2).timeout(Duration.ofSeconds(10)).build();
+    asyncClient = OpenAIOkHttpClientAsync.builder().baseUrl(baseUrl).apiKey(API_KEY)
+        .maxRetries(2).timeout(Duration.ofSeconds(10)).build();
+  }
+
+  public static void main(String[] args) throws Exception {
+    OpenAiSmokeApp app = new OpenAiSmokeApp(args[0]);
+    for (int i = 1; i < args.length; i++) {
+      app.run(args[i]);
+    }
+    System.out.println("DONE");
+    System.out.flush();
+    System.exit(0); // the SDK's OkHttp threads would keep the JVM alive; the agent flushes on exit
+  }
+
+  void run(String scenario) {
+    Span span = tracer.spanBuilder("scenario " + scenario).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      String detail = runScenario(scenario);
+      System.out.println("RESULT " + scenario + " ok " + detail);
+    } catch (Throwable t) {
+      System.out.println("RESULT " + scenario + " error " + t.getClass().getName());
+    } finally {
+      span.end();
+    }
+  }
+
+  private ChatCompletionCreateParams.Builder chat(String scenario) {
+    return ChatCompletionCreateParams.builder()
+        .model(ChatModel.GPT_4O_MINI)
+        .addSystemMessage("You are a terse assistant. Ticket 12345 opened 2026-11-25.")
+        .addUserMessage("What is the capital of France? " + SECRET_IN_PROMPT)
+        .temperature(0.2)
+        .maxCompletionTokens(100)
+        .putAdditionalHeader("x-fake-scenario", scenario);
+  }
+
+  private String runScenario(String scenario) throws Exception {
+    switch (scenario) {
+      case "sync":
+      case "retry-429":
+      case "fail-503":
+      case "malformed":
+        return text(client.chat().completions().create(chat(scenario).build()));
+      case "async":
+      case "async-retry-429":
+        return text(asyncClient.chat().completions().create(chat(scenario).build()).get(30, TimeUnit.SECONDS));
+      case "stream":
+        return readStream(scenario, Integer.MAX_VALUE);
+      case "stream-early-close":
+        return readStream(scenario, 2);
+      case "stream-async":
+        return readAsyncStream(scenario);
+      case "embeddings":
+        CreateEmbeddingResponse e = client.embeddings().create(EmbeddingCreateParams.builder()
+            .model(EmbeddingModel.TEXT_EMBEDDING_3_SMALL).input("hello embeddings " + SECRET_IN_PROMPT)
+            .putAdditionalHeader("x-fake-scenario", scenario).build());
+        return "dims=" + e.data().get(0).embedding().size();
+      case "responses":
+        Response r = client.responses().create(ResponseCreateParams.builder()
+            .model(ChatModel.GPT_4O_MINI).input("Say hello " + SECRET_IN_PROMPT)
+            .putAdditionalHeader("x-fake-scenario", scenario).build());
+        return "id=" + r.id();
+      case "tools":
+        return toolRoundTrip(scenario);
+      default:
+        throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
+  }
+
+  private static String text(ChatCompletion completion) {
+    return completion.choices().get(0).message().content().orElse("");
+  }
+
+  private String readStream(String scenario, int maxChunks) {
+    ChatCompletionCreateParams params = chat(scenario)
+        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+    StringBuilder sb = new StringBuilder();
+    int read = 0;
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+      Iterator<ChatCompletionChunk> it = stream.stream().iterator();
+      while (read < maxChunks && it.hasNext()) {
+        ChatCompletionChunk chunk = it.next();
+        read++;
+        for (ChatCompletionChunk.Choice c : chunk.choices()) {
+          c.delta().content().ifPresent(sb::append);
+        }
+      }
+    }
+    return "chunks=" + read + " text=" + sb;
+  }
+
+  private String readAsyncStream(String scenario) throws Exception {
+    ChatCompletionCreateParams params = chat(scenario)
+        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+    AtomicInteger chunks = new AtomicInteger();
+    AsyncStreamResponse<ChatCompletionChunk> stream = asyncClient.chat().completions().createStreaming(params);
+    stream.subscribe(chunk -> chunks.incrementAndGet());
+    stream.onCompleteFuture().get(30, TimeUnit.SECONDS);
+    return "chunks=" + chunks.get();
+  }
+
+  /** The model asks for a tool, the app runs it inside its own span and sends the result back. */
+  private String toolRoundTrip(String scenario) {
+    ChatCompletionCreateParams.Builder first = ChatCompletionCreateParams.builder()
+        .model(ChatModel.GPT_4O_MINI)
+        .addUserMessage("What is the weather in Paris?")
+        .putAdditionalHeader("x-fake-scenario", scenario);
+    Tools.addWeatherTool(first);
+    ChatCompletion askTool = client.chat().completions().create(first.build());
+    ChatCompletionMessage assistant = askTool.choices().get(0).message();
+    String[] call = Tools.firstToolCall(assistant); // id, name, arguments
+    String result;
+    Span toolSpan = tracer.spanBuilder("tool " + call[1]).startSpan();
+    try (Scope ignored = toolSpan.makeCurrent()) {
+      result = "{\"temperature_c\": 18}";
+    } finally {
+      toolSpan.end();
+    }
+    ChatCompletionCreateParams.Builder second = ChatCompletionCreateParams.builder()
+        .model(ChatModel.GPT_4O_MINI)
+        .addUserMessage("What is the weather in Paris?")
+        .addMessage(assistant)
+        .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call[0]).content(result).build())
+        .putAdditionalHeader("x-fake-scenario", scenario);
+    Tools.addWeatherTool(second);
+    return "tool=" + call[1] + " answer=" + text(client.chat().completions().create(second.build()));
+  }
+}

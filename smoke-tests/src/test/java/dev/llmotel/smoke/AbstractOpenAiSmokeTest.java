@@ -1,0 +1,351 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.fakellm.FakeLlmServer;
+import dev.llmotel.testkit.fakellm.RecordedRequest;
+import dev.llmotel.testkit.otlp.OtlpReceiver;
+import dev.llmotel.testkit.otlp.ReceivedEvent;
+import dev.llmotel.testkit.otlp.ReceivedPoint;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import dev.llmotel.testkit.otlp.TraceTreePrinter;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * One launched JVM runs every OpenAI scenario; each test then checks one behaviour in what the
+ * receiver decoded. Subclasses choose the SDK release, the JVM and whether content is captured.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractOpenAiSmokeTest {
+  static final String API_KEY = "sk-smoke-test-secret-key-0123456789abcdef";
+  static final String SECRET_IN_PROMPT = "SECRET-PROMPT-TEXT-4242";
+  static final List<String> SCENARIOS = Arrays.asList("sync", "async", "stream", "stream-early-close",
+      "stream-async", "embeddings", "responses", "tools", "retry-429", "async-retry-429", "fail-503",
+      "malformed");
+  static final List<Double> DURATION_BUCKETS = Arrays.asList(
+      0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+  static final List<Double> TOKEN_BUCKETS = Arrays.asList(1d, 4d, 16d, 64d, 256d, 1024d, 4096d,
+      16384d, 65536d, 262144d, 1048576d, 4194304d, 16777216d, 67108864d);
+
+  FakeLlmServer llm;
+  OtlpReceiver receiver;
+  AgentApp app;
+
+  /** "oldest" or "newest": which smoke app build (and so which SDK release) runs. */
+  abstract String sdk();
+
+  abstract String javaHome();
+
+  abstract boolean captureContent();
+
+  @BeforeAll
+  void runApp() throws Exception {
+    llm = FakeLlmServer.start(0);
+    receiver = OtlpReceiver.start();
+    llm.script("retry-429", Behaviour.error(429, "0"), Behaviour.ok());
+    llm.script("async-retry-429", Behaviour.error(429, "0"), Behaviour.ok());
+    llm.script("fail-503", Behaviour.error(503), Behaviour.error(503), Behaviour.error(503));
+    llm.script("malformed", Behaviour.malformed());
+    Map<String, String> props = new HashMap<>();
+    props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
+    String name = "openai-" + sdk() + "-java" + javaMajor() + (captureContent() ? "-capture" : "");
+    List<String> args = new java.util.ArrayList<>();
+    args.add(llm.baseUrl() + "/v1");
+    args.addAll(SCENARIOS);
+    app = AgentApp.run(name, javaHome(), AgentApp.appClasspath("openai-app-" + sdk()),
+        "dev.llmotel.smoke.openai.OpenAiSmokeApp", receiver.endpoint(), props, args);
+    // The app has exited, so the agent flushed on shutdown; wait briefly for late exports.
+    receiver.awaitSpans(s -> s.name().startsWith("scenario "), SCENARIOS.size(), Duration.ofSeconds(10));
+    receiver.awaitMetric("gen_ai.client.operation.duration", Duration.ofSeconds(10));
+    System.out.println(TraceTreePrinter.renderAll(receiver.spans()));
+  }
+
+  @AfterAll
+  void stop() {
+    if (receiver != null) receiver.close();
+    if (llm != null) llm.close();
+  }
+
+  String javaMajor() {
+    return javaHome().contains("25") ? "25" : "17";
+  }
+
+  // ---- helpers over the decoded telemetry ----
+
+  ReceivedSpan scenario(String name) {
+    List<ReceivedSpan> found = receiver.spans(s -> s.name().equals("scenario " + name));
+    assertEquals(1, found.size(), "one app span for scenario " + name + "; app output:\n" + tail());
+    return found.get(0);
+  }
+
+  /** The LLM spans (any gen_ai.operation.name) of a scenario's trace, in start order. */
+  List<ReceivedSpan> llmSpans(String scenario) {
+    ReceivedSpan root = scenario(scenario);
+    return receiver.trace(root.traceId()).stream()
+        .filter(s -> s.hasAttr("gen_ai.operation.name"))
+        .sorted((a, b) -> Long.compare(a.startEpochNanos(), b.startEpochNanos()))
+        .collect(Collectors.toList());
+  }
+
+  ReceivedSpan onlyLlmSpan(String scenario) {
+    List<ReceivedSpan> spans = llmSpans(scenario);
+    assertEquals(1, spans.size(), "exactly one LLM span for " + scenario + ": " + spans);
+    ReceivedSpan span = spans.get(0);
+    assertEquals(scenario(scenario).spanId(), span.parentSpanId(), "LLM span is a child of the app's span");
+    return span;
+  }
+
+  String tail() {
+    String out = app.output;
+    return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
+  }
+
+  static void assertChatBasics(ReceivedSpan span) {
+    assertEquals("chat gpt-4o-mini", span.name());
+    assertEquals("CLIENT", span.kind());
+    assertEquals("dev.llmotel.openai-java", span.scopeName());
+    assertNotNull(span.scopeVersion());
+    assertEquals("openai", span.attr("gen_ai.provider.name"));
+    assertEquals("chat", span.attr("gen_ai.operation.name"));
+    assertEquals("gpt-4o-mini", span.attr("gen_ai.request.model"));
+    assertEquals("gpt-4o-mini-2024-07-18", span.attr("gen_ai.response.model"));
+    assertEquals("127.0.0.1", span.attr("server.address"));
+    assertNotNull(span.longAttr("server.port"));
+  }
+
+  // ---- the tests ----
+
+  @Test
+  void appRanEveryScenarioAndAgentLoggedNoInstrumentationError() {
+    assertEquals(0, app.exitCode, tail());
+    assertTrue(app.output.contains("DONE"), tail());
+    assertEquals(SCENARIOS.size(), app.results.size(), "results: " + app.results);
+    assertEquals(List.of(), app.instrumentationErrors(), "the agent's debug log shows instrumentation failures");
+    assertTrue(app.output.contains("Instrumentation openai-java is disabled"),
+        "the agent's own OpenAI instrumentation is off by default");
+  }
+
+  @Test
+  void syncChatSpanFollowsGenAiSemconv() {
+    ReceivedSpan span = onlyLlmSpan("sync");
+    assertChatBasics(span);
+    assertEquals("UNSET", span.statusCode());
+    assertEquals(0.2, span.doubleAttr("gen_ai.request.temperature"), 1e-9);
+    assertEquals(100L, span.longAttr("gen_ai.request.max_tokens"));
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
+    assertTrue(span.attr("gen_ai.response.id").startsWith("chatcmpl-"));
+    assertEquals(0L, span.longAttr("llm_otel.retry.count"));
+    RecordedRequest request = llm.requests("sync").get(0);
+    assertEquals(FakeLlmServer.promptTokens(request.json().get("messages")),
+        span.longAttr("gen_ai.usage.input_tokens").intValue(), "input tokens as the server reported them");
+    assertTrue(span.longAttr("gen_ai.usage.output_tokens") > 0);
+    assertTrue(app.results.get("sync").startsWith("ok Fake answer"), app.results.get("sync"));
+    // The agent's own HTTP client span nests under ours.
+    List<ReceivedSpan> http = receiver.children(span);
+    assertEquals(1, http.size(), "one HTTP attempt under the chat span: " + http);
+    assertEquals("CLIENT", http.get(0).kind());
+    assertEquals(200L, http.get(0).longAttr("http.response.status_code"));
+  }
+
+  @Test
+  void asyncChatSpanEndsWithTheFuture() {
+    ReceivedSpan span = onlyLlmSpan("async");
+    assertChatBasics(span);
+    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
+    assertTrue(span.endEpochNanos() >= receiver.children(span).get(0).endEpochNanos());
+  }
+
+  @Test
+  void streamingSpanCountsTokensFromTheUsageChunk() {
+    ReceivedSpan span = onlyLlmSpan("stream");
+    assertChatBasics(span);
+    assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
+    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
+    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"));
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
+    Double ttfc = span.doubleAttr("gen_ai.response.time_to_first_chunk");
+    assertNotNull(ttfc);
+    assertTrue(ttfc > 0 && ttfc * 1e9 <= span.durationNanos(), "time to first chunk within the span");
+    assertTrue(span.longAttr("llm_otel.stream.chunks") > 3);
+    assertFalse(span.hasAttr("llm_otel.stream.end"));
+  }
+
+  @Test
+  void streamClosedEarlyEndsTheSpanAndSaysSo() {
+    ReceivedSpan span = onlyLlmSpan("stream-early-close");
+    assertEquals("closed_early", span.attr("llm_otel.stream.end"));
+    assertEquals(2L, span.longAttr("llm_otel.stream.chunks"));
+    assertEquals("UNSET", span.statusCode());
+    assertTrue(app.results.get("stream-early-close").startsWith("ok chunks=2"));
+  }
+
+  @Test
+  void asyncStreamSpanEndsOnCompletion() {
+    ReceivedSpan span = onlyLlmSpan("stream-async");
+    assertChatBasics(span);
+    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"));
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void embeddingsSpan() {
+    ReceivedSpan span = onlyLlmSpan("embeddings");
+    assertEquals("embeddings text-embedding-3-small", span.name());
+    assertEquals("embeddings", span.attr("gen_ai.operation.name"));
+    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
+    String dims = app.results.get("embeddings").replace("ok dims=", "");
+    assertEquals(Long.parseLong(dims), span.longAttr("gen_ai.embeddings.dimension.count"));
+  }
+
+  @Test
+  void responsesApiSpan() {
+    ReceivedSpan span = onlyLlmSpan("responses");
+    assertChatBasics(span);
+    assertTrue(span.attr("gen_ai.response.id").startsWith("resp_"));
+    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals("completed", span.attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void toolCallRoundTripIsTwoChatSpansAroundTheAppsToolSpan() {
+    List<ReceivedSpan> spans = llmSpans("tools");
+    assertEquals(2, spans.size(), spans.toString());
+    assertEquals("tool_calls", spans.get(0).attr("gen_ai.response.finish_reasons"));
+    assertEquals("stop", spans.get(1).attr("gen_ai.response.finish_reasons"));
+    ReceivedSpan tool = receiver.spans(s -> s.name().equals("tool get_weather")).get(0);
+    assertTrue(spans.get(0).endEpochNanos() <= tool.startEpochNanos());
+    assertTrue(tool.endEpochNanos() <= spans.get(1).startEpochNanos());
+    // The second request really carried the tool result back.
+    JsonNode messages = llm.requests("tools").get(1).json().get("messages");
+    assertEquals("tool", messages.get(messages.size() - 1).get("role").asText());
+  }
+
+  @Test
+  void retried429IsOneSpanWithARetryCountAndAnEventPerFailedAttempt() {
+    assertRetriedOnce("retry-429");
+  }
+
+  @Test
+  void asyncRetried429IsSeenAcrossTheSdksRetryThread() {
+    assertRetriedOnce("async-retry-429");
+  }
+
+  private void assertRetriedOnce(String scenario) {
+    ReceivedSpan span = onlyLlmSpan(scenario);
+    assertEquals("UNSET", span.statusCode());
+    assertEquals(1L, span.longAttr("llm_otel.retry.count"));
+    List<ReceivedEvent> failed = span.events("llm_otel.attempt.failed");
+    assertEquals(1, failed.size(), span.events().toString());
+    assertEquals(429L, failed.get(0).longAttr("http.response.status_code"));
+    assertEquals("0", failed.get(0).attr("llm_otel.retry_after"));
+    assertEquals(1L, failed.get(0).longAttr("llm_otel.attempt.number"));
+    assertEquals(2, llm.requests(scenario).size(), "the SDK sent the request twice");
+    assertEquals(2, receiver.children(span).size(), "both HTTP attempts nest under the chat span");
+  }
+
+  @Test
+  void exhausted503EndsTheSpanInErrorWithTheSdksExceptionType() {
+    ReceivedSpan span = onlyLlmSpan("fail-503");
+    String appSaw = app.results.get("fail-503");
+    assertEquals("error com.openai.errors.InternalServerException", appSaw);
+    assertEquals("ERROR", span.statusCode());
+    assertEquals("com.openai.errors.InternalServerException", span.attr("error.type"));
+    assertEquals(2L, span.longAttr("llm_otel.retry.count"));
+    List<ReceivedEvent> failed = span.events("llm_otel.attempt.failed");
+    assertEquals(3, failed.size());
+    for (ReceivedEvent e : failed) assertEquals(503L, e.longAttr("http.response.status_code"));
+    assertEquals(3, llm.requests("fail-503").size());
+  }
+
+  @Test
+  void malformedResponseReachesTheAppAsTheSdksExceptionAndTheSpanRecordsIt() {
+    ReceivedSpan span = onlyLlmSpan("malformed");
+    String appSaw = app.results.get("malformed");
+    assertTrue(appSaw.startsWith("error com.openai.errors."), appSaw);
+    assertEquals("ERROR", span.statusCode());
+    assertEquals(appSaw.substring("error ".length()), span.attr("error.type"));
+    assertFalse(span.events("exception").isEmpty(), "the exception is recorded on the span");
+  }
+
+  @Test
+  void metricsFollowGenAiSemconv() {
+    List<ReceivedPoint> duration = receiver.latestPoints("gen_ai.client.operation.duration");
+    assertFalse(duration.isEmpty());
+    ReceivedPoint chat = duration.stream()
+        .filter(p -> "chat".equals(p.attr("gen_ai.operation.name")) && p.attr("error.type") == null)
+        .findFirst().orElseThrow(AssertionError::new);
+    assertEquals("openai", chat.attr("gen_ai.provider.name"));
+    assertEquals("gpt-4o-mini", chat.attr("gen_ai.request.model"));
+    assertEquals(DURATION_BUCKETS, chat.explicitBounds());
+    assertTrue(duration.stream().anyMatch(p -> "com.openai.errors.InternalServerException".equals(p.attr("error.type"))),
+        "failed calls carry error.type on the duration metric");
+
+    List<ReceivedPoint> tokens = receiver.latestPoints("gen_ai.client.token.usage");
+    ReceivedPoint input = tokens.stream()
+        .filter(p -> "input".equals(p.attr("gen_ai.token.type")) && "chat".equals(p.attr("gen_ai.operation.name")))
+        .findFirst().orElseThrow(AssertionError::new);
+    assertEquals(TOKEN_BUCKETS, input.explicitBounds());
+    long spanInputTokens = receiver.spans(s -> "chat".equals(s.attr("gen_ai.operation.name"))
+            && s.hasAttr("gen_ai.usage.input_tokens"))
+        .stream().mapToLong(s -> s.longAttr("gen_ai.usage.input_tokens")).sum();
+    double metricInputTokens = tokens.stream()
+        .filter(p -> "input".equals(p.attr("gen_ai.token.type")) && "chat".equals(p.attr("gen_ai.operation.name")))
+        .mapToDouble(ReceivedPoint::sum).sum();
+    assertEquals(spanInputTokens, (long) metricInputTokens, "the metric counts what the spans report");
+    assertTrue(tokens.stream().anyMatch(p -> "output".equals(p.attr("gen_ai.token.type"))));
+    assertFalse(receiver.latestPoints("gen_ai.client.operation.time_to_first_chunk").isEmpty());
+  }
+
+  @Test
+  void apiKeyNeverLeavesTheProcess() {
+    assertTrue(receiver.totalRawBytes() > 0);
+    assertFalse(receiver.rawBytesContain(API_KEY), "the API key appears in exported telemetry");
+    assertFalse(receiver.rawBytesContain("Bearer "), "an auth header appears in exported telemetry");
+  }
+
+  @Test
+  void contentCaptureFollowsTheSwitch() {
+    ReceivedSpan sync = onlyLlmSpan("sync");
+    if (!captureContent()) {
+      assertFalse(receiver.rawBytesContain(SECRET_IN_PROMPT), "prompt text exported with capture off");
+      assertFalse(receiver.rawBytesContain("Fake answer"), "answer text exported with capture off");
+      assertNull(sync.attr("gen_ai.input.messages"));
+      assertNull(sync.attr("gen_ai.output.messages"));
+      assertNull(sync.attr("gen_ai.system_instructions"));
+      return;
+    }
+    String input = sync.attr("gen_ai.input.messages");
+    assertTrue(input.startsWith("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"What is the capital"), input);
+    assertTrue(input.contains(SECRET_IN_PROMPT));
+    assertTrue(sync.attr("gen_ai.system_instructions").contains("terse assistant"));
+    String output = sync.attr("gen_ai.output.messages");
+    assertTrue(output.contains("\"role\":\"assistant\"") && output.contains("Fake answer")
+        && output.contains("\"finish_reason\":\"stop\""), output);
+    // The streamed answer is reassembled from its chunks.
+    assertTrue(onlyLlmSpan("stream").attr("gen_ai.output.messages").contains("Fake answer"));
+    // The tool call the model asked for, with its id and name; and the tool result sent back.
+    List<ReceivedSpan> tools = llmSpans("tools");
+    String askTool = tools.get(0).attr("gen_ai.output.messages");
+    assertTrue(askTool.contains("\"type\":\"tool_call\"") && askTool.contains("\"name\":\"get_weather\"")
+        && askTool.contains("\"id\":\"call_"), askTool);
+    assertTrue(tools.get(0).attr("gen_ai.tool.definitions").contains("get_weather"));
+    String second = tools.get(1).attr("gen_ai.input.messages");
+    assertTrue(second.contains("\"type\":\"tool_call_response\"") && second.contains("temperature_c"), second);
+  }
+}

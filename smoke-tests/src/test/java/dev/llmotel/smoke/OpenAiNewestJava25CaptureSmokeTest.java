@@ -1,0 +1,8 @@
+package dev.llmotel.smoke;
+
+/** The newest supported openai-java on Java 25 with content capture on. */
+class OpenAiNewestJava25CaptureSmokeTest extends AbstractOpenAiSmokeTest {
+  @Override String sdk() { return "newest"; }
+  @Override String javaHome() { return AgentApp.required("smoke.java25Home"); }
+  @Override boolean captureContent() { return true; }
+}

@@ -1,0 +1,574 @@
+package dev.llmotel.testkit.fakellm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A fake OpenAI server speaking the real HTTP wire format, for tests and the demo.
+ *
+ * <p>Endpoints (POST): {@code /v1/chat/completions} (JSON or SSE stream, text or one function tool call),
+ * {@code /v1/embeddings} (float or base64) and {@code /v1/responses} (JSON or SSE stream). Anything else
+ * gets a 404 with an OpenAI error body ({@code Invalid URL (GET /v1/x)}). Every response carries {@code
+ * x-request-id: req_<n>} ({@code n} = 1-based arrival number since start or {@link #reset()}) and {@code
+ * openai-processing-ms}.
+ *
+ * <h2>Deterministic answers</h2>
+ *
+ * <ul>
+ *   <li>{@code created} / {@code created_at} is always {@code 1735689600} (2025-01-01T00:00:00Z).
+ *   <li>Ids use the arrival number {@code n}: {@code chatcmpl-fake-n}, {@code call_fake_n}, {@code
+ *       resp_fake_n}, {@code msg_fake_n}, {@code fc_fake_n}.
+ *   <li>Response model: the requested model, except aliases mapped to a dated snapshot like the real API
+ *       ({@code gpt-4o-mini -> gpt-4o-mini-2024-07-18}, {@code gpt-4o -> gpt-4o-2024-08-06}, {@code
+ *       gpt-4.1-mini -> gpt-4.1-mini-2025-04-14}, ...; see {@link #responseModel(String)}). Embeddings
+ *       echo the model unchanged.
+ *   <li>Answer text: {@code "Fake answer to: " + <first 60 chars of the last user message text, trimmed>};
+ *       after a tool result (chat: last message role {@code tool}; Responses: a {@code
+ *       function_call_output} item) {@code "Fake answer using tool result: " + <first 60 chars of it>}.
+ *   <li>Tool calls: when function tools are offered, {@code tool_choice} is not {@code "none"} and there is
+ *       no tool result yet, the answer is one call to the first function tool, with arguments filling each
+ *       required property of its schema: string {@code "fake"} (or the first {@code enum} value),
+ *       number/integer {@code 1}, boolean {@code true}, array {@code []}, anything else {@code {}}, e.g.
+ *       {@code {"city":"fake"}}.
+ *   <li>A "word" is a maximal run of non-whitespace characters. A message's text is its string {@code
+ *       content}, or the {@code text} of each part of an array content.
+ *   <li>Chat {@code prompt_tokens} = sum over messages of (4 + words of its text), see {@link
+ *       #promptTokens(JsonNode)}. Responses {@code input_tokens} = the same over the input items (a string
+ *       input is one item; the words of a {@code function_call_output} are those of its {@code output})
+ *       plus (4 + words) for non-empty {@code instructions}, see {@link #inputTokens(JsonNode)}.
+ *   <li>{@code completion_tokens} / {@code output_tokens} = words of the answer text, or for a tool call
+ *       words of the arguments JSON + 1. Totals are the sums; cached/reasoning/audio details are 0.
+ *   <li>Streams send the answer one word per delta, each word with its leading whitespace ({@code "Fake"},
+ *       {@code " answer"}, ...); tool-call arguments stream in 8-character fragments.
+ *   <li>Embeddings: {@code prompt_tokens = total_tokens} = sum of words of each string input (a token array
+ *       counts its length); vectors have 8 dimensions (or {@code dimensions}), are unit length and derived
+ *       from the input text only, identical in float and base64 (little-endian float32) encodings.
+ * </ul>
+ *
+ * <h2>Scripting</h2>
+ *
+ * {@link #script(String, Behaviour...)} queues behaviours for requests carrying {@code x-fake-scenario:
+ * <scenario>}; each such request takes the next one; other requests, and a scenario whose queue is empty,
+ * get {@link Behaviour#ok()}.
+ *
+ * <p>Request headers are recorded (see {@link #requests()}) but never printed: they carry API keys.
+ */
+public final class FakeLlmServer implements AutoCloseable {
+
+  /** Header naming the scenario whose scripted behaviours a request consumes. */
+  public static final String SCENARIO_HEADER = "x-fake-scenario";
+
+  /** Longest a {@link Behaviour#hang()} request is held if the server is never closed or reset. */
+  private static final long MAX_HANG_MINUTES = 10;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final AtomicLong sequence = new AtomicLong();
+  private final List<RecordedRequest> records = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Deque<Behaviour>> scripts = new HashMap<>();
+  private final AtomicReference<CountDownLatch> hangRelease =
+      new AtomicReference<>(new CountDownLatch(1));
+  private volatile boolean closed;
+
+  private FakeLlmServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Starts a server on 127.0.0.1:{@code port} ({@code 0} picks a free port). */
+  public static FakeLlmServer start(int port) {
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-llm-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    HttpServer http;
+    try {
+      http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
+    } catch (IOException e) {
+      executor.shutdownNow();
+      throw new UncheckedIOException("cannot bind fake LLM server to 127.0.0.1:" + port, e);
+    }
+    FakeLlmServer fake = new FakeLlmServer(http, executor);
+    http.createContext("/", fake::handle);
+    http.setExecutor(executor);
+    http.start();
+    return fake;
+  }
+
+  /** {@code http://127.0.0.1:<port>}; OpenAI clients use {@code baseUrl() + "/v1"}. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /**
+   * Queues {@code steps} for requests carrying {@code x-fake-scenario: <scenario>}, replacing any steps
+   * still queued for that scenario. Each request takes the next step; once they are used up, requests get
+   * the normal behaviour.
+   */
+  public void script(String scenario, Behaviour... steps) {
+    if (scenario == null) {
+      throw new IllegalArgumentException("scenario is null");
+    }
+    for (Behaviour b : steps) {
+      if (b == null) {
+        throw new IllegalArgumentException("null behaviour in script " + scenario);
+      }
+    }
+    synchronized (scripts) {
+      scripts.put(scenario, new ArrayDeque<>(Arrays.asList(steps)));
+    }
+  }
+
+  /** Every request received since start or the last {@link #reset()}, in arrival order. */
+  public List<RecordedRequest> requests() {
+    synchronized (records) {
+      return Collections.unmodifiableList(new ArrayList<>(records));
+    }
+  }
+
+  /** The requests that carried {@code x-fake-scenario: <scenario>}, in arrival order. */
+  public List<RecordedRequest> requests(String scenario) {
+    List<RecordedRequest> out = new ArrayList<>();
+    synchronized (records) {
+      for (RecordedRequest r : records) {
+        if (scenario != null && scenario.equals(r.scenario())) {
+          out.add(r);
+        }
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * Clears the scripts and the recorded requests, restarts the request numbering ({@code req_1}, ids
+   * {@code ..._1}), and releases (drops) any request held by {@link Behaviour#hang()}.
+   */
+  public void reset() {
+    synchronized (scripts) {
+      scripts.clear();
+    }
+    synchronized (records) {
+      records.clear();
+      sequence.set(0);
+    }
+    hangRelease.getAndSet(new CountDownLatch(1)).countDown();
+  }
+
+  /** Stops the server, dropping the connections of hanging and in-flight requests. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    hangRelease.get().countDown();
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  /** The token formula for chat messages: sum over messages of (4 + words of its text content). */
+  public static int promptTokens(JsonNode messages) {
+    return OpenAiWire.promptTokens(messages);
+  }
+
+  /**
+   * The token formula for a Responses API request body: (4 + words) for non-empty {@code instructions} and
+   * for each input item (a string input is one item).
+   */
+  public static int inputTokens(JsonNode responsesRequest) {
+    return OpenAiWire.inputTokens(responsesRequest);
+  }
+
+  /** The model name the server reports for a requested model (dated snapshot for known aliases). */
+  public static String responseModel(String requestedModel) {
+    return OpenAiWire.responseModel(requestedModel);
+  }
+
+  /** Words as the token formulas count them: maximal runs of non-whitespace characters. */
+  public static int words(String text) {
+    return OpenAiWire.words(text);
+  }
+
+  /** Runs standalone: {@code --port N} (default 8089); serves until the process is killed. */
+  public static void main(String[] args) throws InterruptedException {
+    int port = 8089;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if ("--port".equals(a) && i + 1 < args.length) {
+        port = Integer.parseInt(args[++i]);
+      } else if (a.startsWith("--port=")) {
+        port = Integer.parseInt(a.substring("--port=".length()));
+      } else if ("--help".equals(a) || "-h".equals(a)) {
+        System.out.println("usage: FakeLlmServer [--port N]   (default 8089, 0 = any free port)");
+        return;
+      } else {
+        System.err.println("unknown argument: " + a);
+        System.exit(2);
+      }
+    }
+    FakeLlmServer fake = start(port);
+    Runtime.getRuntime().addShutdownHook(new Thread(fake::close, "fake-llm-shutdown"));
+    System.out.println("Fake LLM server listening on " + fake.baseUrl() + "/v1");
+    System.out.flush();
+    new CountDownLatch(1).await();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Request handling
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Thrown from the handler to make the JDK server drop the connection without finishing the response
+   * (its exchange loop closes the connection on an exception from the handler).
+   */
+  private static final class DropConnection extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DropConnection() {
+      super("fake LLM server drops the connection", null);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  private Behaviour nextBehaviour(String scenario) {
+    if (scenario == null) {
+      return Behaviour.ok();
+    }
+    synchronized (scripts) {
+      Deque<Behaviour> q = scripts.get(scenario);
+      Behaviour b = q == null ? null : q.pollFirst();
+      return b == null ? Behaviour.ok() : b;
+    }
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    long startNanos = System.nanoTime();
+    String body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String method = ex.getRequestMethod();
+    String path = ex.getRequestURI().getPath();
+    Map<String, List<String>> headers = new HashMap<>();
+    for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
+      headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue());
+    }
+    List<String> scenarioValues = headers.get(SCENARIO_HEADER);
+    String scenario =
+        scenarioValues == null || scenarioValues.isEmpty() ? null : scenarioValues.get(0).trim();
+    RecordedRequest recorded =
+        new RecordedRequest(method, path, ex.getRequestURI().getRawQuery(), headers, body, scenario);
+    long seq;
+    synchronized (records) {
+      seq = sequence.incrementAndGet();
+      records.add(recorded);
+    }
+    Behaviour behaviour = nextBehaviour(scenario);
+    Exchange x = new Exchange(ex, seq, startNanos, recorded);
+    try {
+      x.run(behaviour);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DropConnection();
+    }
+  }
+
+  /** One request being answered. */
+  private final class Exchange {
+    private final HttpExchange ex;
+    private final long seq;
+    private final long startNanos;
+    private final RecordedRequest request;
+
+    Exchange(HttpExchange ex, long seq, long startNanos, RecordedRequest request) {
+      this.ex = ex;
+      this.seq = seq;
+      this.startNanos = startNanos;
+      this.request = request;
+    }
+
+    void run(Behaviour b) throws IOException, InterruptedException {
+      String path = stripTrailingSlash(request.path());
+      boolean post = "POST".equals(request.method());
+      Endpoint endpoint = Endpoint.of(path);
+      if (endpoint == null || !post) {
+        sendJson(
+            404,
+            OpenAiWire.error(
+                "Invalid URL (" + request.method() + " " + path + ")",
+                "invalid_request_error",
+                null,
+                null),
+            null);
+        return;
+      }
+      JsonNode req = request.json();
+      boolean stream = req.path("stream").asBoolean(false);
+      switch (b.kind()) {
+        case RESET_CONNECTION:
+          throw new DropConnection();
+        case HANG:
+          hang();
+          return;
+        case ERROR:
+          sendJson(b.status(), OpenAiWire.errorForStatus(b.status(), req.path("model").asText("")),
+              b.retryAfter());
+          return;
+        case MALFORMED:
+          sendRaw(200, "application/json", OpenAiWire.MALFORMED_BODY);
+          return;
+        case WRONG_SHAPE:
+          sendRaw(200, "application/json", OpenAiWire.WRONG_SHAPE_BODY);
+          return;
+        case STREAM_CUT:
+          if (!stream || endpoint == Endpoint.EMBEDDINGS) {
+            sendRaw(200, "application/json", OpenAiWire.MALFORMED_BODY);
+            return;
+          }
+          break;
+        case DELAY:
+          Thread.sleep(b.millis());
+          break;
+        default:
+          break;
+      }
+      int cutAfter = b.kind() == Behaviour.Kind.STREAM_CUT ? b.count() : -1;
+      int reshape = b.kind() == Behaviour.Kind.CHUNKS ? b.count() : 0;
+      if (!req.isObject()) {
+        sendJson(400, invalidJsonError(), null);
+        return;
+      }
+      if (!req.path("model").isTextual() || req.path("model").asText().isEmpty()) {
+        sendJson(
+            400,
+            OpenAiWire.error(
+                "you must provide a model parameter", "invalid_request_error", null, null),
+            null);
+        return;
+      }
+      switch (endpoint) {
+        case CHAT:
+          chat(req, stream, cutAfter, reshape);
+          break;
+        case EMBEDDINGS:
+          embeddings(req);
+          break;
+        case RESPONSES:
+          responses(req, stream, cutAfter, reshape);
+          break;
+        default:
+          throw new IllegalStateException(endpoint.name());
+      }
+    }
+
+    private void hang() throws IOException, InterruptedException {
+      CountDownLatch release = hangRelease.get();
+      if (!closed) {
+        release.await(MAX_HANG_MINUTES, TimeUnit.MINUTES);
+      }
+      throw new DropConnection();
+    }
+
+    private void chat(JsonNode req, boolean stream, int cutAfter, int reshape) throws IOException {
+      JsonNode messages = req.path("messages");
+      if (!messages.isArray() || messages.size() == 0) {
+        sendJson(
+            400,
+            OpenAiWire.error(
+                "Missing required parameter: 'messages'.",
+                "invalid_request_error",
+                "messages",
+                "missing_required_parameter"),
+            null);
+        return;
+      }
+      String model = OpenAiWire.responseModel(req.path("model").asText());
+      OpenAiWire.Answer answer = OpenAiWire.chatAnswer(req, reshape);
+      if (!stream) {
+        sendJson(200, OpenAiWire.chatCompletion(seq, model, answer), null);
+        return;
+      }
+      boolean includeUsage = req.path("stream_options").path("include_usage").asBoolean(false);
+      OutputStream out = startStream();
+      int sent = 0;
+      for (ObjectNode chunk : OpenAiWire.chatChunks(seq, model, answer, includeUsage)) {
+        if (sent == cutAfter) {
+          throw new DropConnection();
+        }
+        writeFlush(out, "data: " + OpenAiWire.json(chunk) + "\n\n");
+        sent++;
+      }
+      if (cutAfter >= 0) {
+        throw new DropConnection();
+      }
+      writeFlush(out, "data: [DONE]\n\n");
+      out.close();
+      ex.close();
+    }
+
+    private void responses(JsonNode req, boolean stream, int cutAfter, int reshape)
+        throws IOException {
+      String model = OpenAiWire.responseModel(req.path("model").asText());
+      OpenAiWire.Answer answer = OpenAiWire.responsesAnswer(req, reshape);
+      if (!stream) {
+        sendJson(200, OpenAiWire.response(seq, model, req, answer, true), null);
+        return;
+      }
+      OutputStream out = startStream();
+      int sent = 0;
+      for (OpenAiWire.Event e : OpenAiWire.responseEvents(seq, model, req, answer)) {
+        if (sent == cutAfter) {
+          throw new DropConnection();
+        }
+        writeFlush(out, "event: " + e.type + "\ndata: " + OpenAiWire.json(e.data) + "\n\n");
+        sent++;
+      }
+      if (cutAfter >= 0) {
+        throw new DropConnection();
+      }
+      out.close();
+      ex.close();
+    }
+
+    private void embeddings(JsonNode req) throws IOException {
+      JsonNode input = req.path("input");
+      List<JsonNode> inputs = OpenAiWire.embeddingInputs(input);
+      if (inputs.isEmpty()) {
+        sendJson(
+            400,
+            OpenAiWire.error(
+                "'input' is a required property and must be a non-empty string or array",
+                "invalid_request_error",
+                "input",
+                null),
+            null);
+        return;
+      }
+      int dims = req.path("dimensions").asInt(OpenAiWire.DEFAULT_EMBEDDING_DIMENSIONS);
+      if (dims < 1 || dims > 4096) {
+        sendJson(
+            400,
+            OpenAiWire.error(
+                "Invalid value for 'dimensions': must be between 1 and 4096.",
+                "invalid_request_error",
+                "dimensions",
+                null),
+            null);
+        return;
+      }
+      boolean base64 = "base64".equals(req.path("encoding_format").asText("float"));
+      sendJson(
+          200,
+          OpenAiWire.embeddings(req.path("model").asText(), inputs, dims, base64),
+          null);
+    }
+
+    private ObjectNode invalidJsonError() {
+      return OpenAiWire.error(
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't using"
+              + " your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent"
+              + " was not valid JSON. If you have trouble figuring out how to fix this, please contact"
+              + " us through our help center at help.openai.com.)",
+          "invalid_request_error",
+          null,
+          null);
+    }
+
+    private void commonHeaders(String contentType) {
+      ex.getResponseHeaders().set("content-type", contentType);
+      ex.getResponseHeaders().set("x-request-id", "req_" + seq);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+      ex.getResponseHeaders().set("openai-processing-ms", Long.toString(ms));
+      ex.getResponseHeaders().set("openai-version", "2020-10-01");
+      ex.getResponseHeaders().set("openai-organization", "org-fake");
+    }
+
+    private void sendJson(int status, JsonNode body, String retryAfter) throws IOException {
+      if (retryAfter != null) {
+        ex.getResponseHeaders().set("retry-after", retryAfter);
+      }
+      sendRaw(status, "application/json", OpenAiWire.json(body));
+    }
+
+    private void sendRaw(int status, String contentType, String body) throws IOException {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      commonHeaders(contentType);
+      ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+      ex.close();
+    }
+
+    private OutputStream startStream() throws IOException {
+      commonHeaders("text/event-stream; charset=utf-8");
+      ex.getResponseHeaders().set("cache-control", "no-cache");
+      ex.sendResponseHeaders(200, 0);
+      return ex.getResponseBody();
+    }
+
+    private void writeFlush(OutputStream out, String s) throws IOException {
+      out.write(s.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+  }
+
+  private static String stripTrailingSlash(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  private enum Endpoint {
+    CHAT,
+    EMBEDDINGS,
+    RESPONSES;
+
+    static Endpoint of(String path) {
+      switch (path) {
+        case "/v1/chat/completions":
+          return CHAT;
+        case "/v1/embeddings":
+          return EMBEDDINGS;
+        case "/v1/responses":
+          return RESPONSES;
+        default:
+          return null;
+      }
+    }
+  }
+}
