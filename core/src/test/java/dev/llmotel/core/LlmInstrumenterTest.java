@@ -1,0 +1,165 @@
+package dev.llmotel.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.semconv.GenAiAttributes;
+import dev.llmotel.semconv.LlmOtelAttributes;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared pipeline without the agent: an LlmCall in, a semconv span and metrics out. */
+class LlmInstrumenterTest {
+  private InMemorySpanExporter spans;
+  private InMemoryMetricReader metrics;
+  private LlmInstrumenter instrumenter;
+
+  @BeforeEach
+  void setUp() {
+    spans = InMemorySpanExporter.create();
+    metrics = InMemoryMetricReader.create();
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+        .build();
+    instrumenter = LlmInstrumenter.create(sdk, "test-scope", "1.2.3");
+  }
+
+  private static LlmCall chat() {
+    return new LlmCall("openai", "chat").requestModel("gpt-4o-mini").server("https://api.openai.com/v1")
+        .temperature(0.5).maxTokens(64L);
+  }
+
+  @Test
+  void aSuccessfulCallBecomesOneClientSpanAndItsMetrics() {
+    LlmCall call = chat();
+    Context ctx = instrumenter.start(Context.root(), call);
+    call.responseModel("gpt-4o-mini-2024-07-18").responseId("chatcmpl-1").addFinishReason("stop")
+        .usage(25L, 7L).cacheUsage(5L, null);
+    call.recordAttempt(200, null, null, "req_1");
+    instrumenter.end(ctx, call, null);
+
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertEquals("chat gpt-4o-mini", span.getName());
+    assertEquals(SpanKind.CLIENT, span.getKind());
+    assertEquals("1.2.3", span.getInstrumentationScopeInfo().getVersion());
+    assertEquals("openai", span.getAttributes().get(GenAiAttributes.PROVIDER_NAME));
+    assertEquals("api.openai.com", span.getAttributes().get(GenAiAttributes.SERVER_ADDRESS));
+    assertEquals(443L, span.getAttributes().get(GenAiAttributes.SERVER_PORT));
+    assertEquals(0.5, span.getAttributes().get(GenAiAttributes.REQUEST_TEMPERATURE));
+    assertEquals(25L, span.getAttributes().get(GenAiAttributes.USAGE_INPUT_TOKENS));
+    assertEquals(5L, span.getAttributes().get(GenAiAttributes.USAGE_CACHE_READ_INPUT_TOKENS));
+    assertEquals(Collections.singletonList("stop"), span.getAttributes().get(GenAiAttributes.RESPONSE_FINISH_REASONS));
+    assertEquals(0L, span.getAttributes().get(LlmOtelAttributes.RETRY_COUNT));
+    assertEquals("req_1", span.getAttributes().get(LlmOtelAttributes.PROVIDER_REQUEST_ID));
+    assertNull(span.getAttributes().get(GenAiAttributes.INPUT_MESSAGES), "capture is off by default");
+
+    MetricData tokens = metric("gen_ai.client.token.usage");
+    assertEquals("{token}", tokens.getUnit());
+    List<HistogramPointData> points = (List<HistogramPointData>) tokens.getHistogramData().getPoints();
+    assertEquals(2, points.size());
+    assertEquals(LlmMetrics.TOKEN_BUCKETS.size(), points.get(0).getBoundaries().size());
+    MetricData duration = metric("gen_ai.client.operation.duration");
+    assertEquals("s", duration.getUnit());
+    HistogramPointData d = duration.getHistogramData().getPoints().iterator().next();
+    assertEquals(LlmMetrics.DURATION_BUCKETS, d.getBoundaries());
+    assertEquals("gpt-4o-mini-2024-07-18", d.getAttributes().get(GenAiAttributes.RESPONSE_MODEL));
+  }
+
+  @Test
+  void failedAttemptsBecomeEventsAndTheErrorSetsErrorType() {
+    LlmCall call = chat();
+    Context ctx = instrumenter.start(Context.root(), call);
+    call.recordAttempt(429, "2", null, "req_a");
+    call.recordAttempt(503, null, null, "req_b");
+    call.recordAttempt(null, null, new java.net.SocketTimeoutException("read timed out"), null);
+    instrumenter.end(ctx, call, new IOException("gave up"));
+
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertEquals(StatusCode.ERROR, span.getStatus().getStatusCode());
+    assertEquals("java.io.IOException", span.getAttributes().get(GenAiAttributes.ERROR_TYPE));
+    assertEquals(2L, span.getAttributes().get(LlmOtelAttributes.RETRY_COUNT));
+    List<EventData> failed = new java.util.ArrayList<>();
+    for (EventData e : span.getEvents()) {
+      if (e.getName().equals(LlmOtelAttributes.EVENT_ATTEMPT_FAILED)) failed.add(e);
+    }
+    assertEquals(3, failed.size());
+    assertEquals(429L, failed.get(0).getAttributes().get(GenAiAttributes.HTTP_RESPONSE_STATUS_CODE));
+    assertEquals("2", failed.get(0).getAttributes().get(LlmOtelAttributes.RETRY_AFTER));
+    assertEquals("429", failed.get(0).getAttributes().get(GenAiAttributes.ERROR_TYPE));
+    assertEquals("java.net.SocketTimeoutException", failed.get(2).getAttributes().get(GenAiAttributes.ERROR_TYPE));
+    HistogramPointData d = metric("gen_ai.client.operation.duration").getHistogramData().getPoints().iterator().next();
+    assertEquals("java.io.IOException", d.getAttributes().get(GenAiAttributes.ERROR_TYPE));
+  }
+
+  @Test
+  void anInnerLlmLayerUnderAnOuterLlmSpanMakesNoSecondSpan() {
+    LlmCall outer = chat();
+    Context ctx = instrumenter.start(Context.root(), outer);
+    assertNull(instrumenter.start(ctx, chat()), "the outer span owns the logical call");
+    assertTrue(LlmInstrumenter.currentCall(ctx) == outer);
+    instrumenter.end(ctx, outer, null);
+    assertEquals(1, spans.getFinishedSpanItems().size());
+  }
+
+  @Test
+  void aStreamEndsOnceWhicheverWayItEnds() {
+    LlmCall call = chat().streaming(true);
+    Context ctx = instrumenter.start(Context.root(), call);
+    int[] finished = {0};
+    LlmStream stream = new LlmStream(instrumenter, ctx, call, () -> finished[0]++);
+    call.onChunk();
+    call.onChunk();
+    stream.end(null, false);
+    stream.end(new IllegalStateException("late"), false);
+    stream.end(null, true);
+    assertEquals(1, finished[0]);
+    assertEquals(1, spans.getFinishedSpanItems().size());
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertEquals("closed_early", span.getAttributes().get(LlmOtelAttributes.STREAM_END));
+    assertEquals(2L, span.getAttributes().get(LlmOtelAttributes.STREAM_CHUNK_COUNT));
+    assertNotNull(span.getAttributes().get(GenAiAttributes.RESPONSE_TIME_TO_FIRST_CHUNK));
+    assertEquals(StatusCode.UNSET, span.getStatus().getStatusCode());
+  }
+
+  @Test
+  void anEndDeferredUntilTheLastAsyncAttemptIsRecorded() {
+    LlmCall call = chat();
+    Context ctx = instrumenter.start(Context.root(), call);
+    call.startAttempt();
+    call.runWhenAttemptsSettled(() -> instrumenter.end(ctx, call, null));
+    assertEquals(0, spans.getFinishedSpanItems().size(), "waits for the attempt in flight");
+    call.finishAttempt(200, null, null, null);
+    assertEquals(1, spans.getFinishedSpanItems().size());
+  }
+
+  @Test
+  void spanNameWithoutAModelIsTheOperation() {
+    assertEquals("embeddings", LlmInstrumenter.spanName(new LlmCall("openai", "embeddings")));
+  }
+
+  private MetricData metric(String name) {
+    for (MetricData m : metrics.collectAllMetrics()) {
+      if (m.getName().equals(name)) return m;
+    }
+    throw new AssertionError("no metric " + name);
+  }
+}

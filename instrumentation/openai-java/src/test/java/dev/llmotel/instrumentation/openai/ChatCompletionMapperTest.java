@@ -1,0 +1,109 @@
+package dev.llmotel.instrumentation.openai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.openai.core.ClientOptions;
+import com.openai.core.ObjectMappers;
+import com.openai.models.ChatModel;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import java.util.Arrays;
+import java.util.Collections;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAI mapping without the agent: SDK objects, parsed from real wire JSON, onto LlmCall. */
+class ChatCompletionMapperTest {
+  private static final ClientOptions OPTIONS = ClientOptions.builder()
+      .httpClient(new NoHttpClient()).apiKey("sk-unit").baseUrl("https://example.openai.azure.com/openai").build();
+
+  static <T> T parse(String json, Class<T> type) throws Exception {
+    return ObjectMappers.jsonMapper().readValue(json, type);
+  }
+
+  @Test
+  void requestParametersAreMappedAtStart() {
+    ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+        .model(ChatModel.GPT_4O_MINI).addUserMessage("hi").temperature(0.3).topP(0.9)
+        .maxCompletionTokens(50).seed(7).stop("END").build();
+    LlmCall call = ChatCompletionMapper.request(params, OPTIONS, false);
+    assertEquals("azure.ai.openai", call.provider());
+    assertEquals("chat", call.operation());
+    assertEquals("gpt-4o-mini", call.requestModel());
+    assertEquals("example.openai.azure.com", call.serverAddress());
+    assertEquals(0.3, call.temperature());
+    assertEquals(0.9, call.topP());
+    assertEquals(50L, call.maxTokens());
+    assertEquals(7L, call.seed());
+    assertEquals(Collections.singletonList("END"), call.stopSequences());
+    assertTrue(call.inputMessages().isEmpty(), "no content without opt-in");
+  }
+
+  @Test
+  void responseUsageFinishReasonsAndCachedTokens() throws Exception {
+    ChatCompletion completion = parse("{\"id\":\"chatcmpl-9\",\"object\":\"chat.completion\",\"created\":1,"
+        + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+        + "\"content\":null,\"refusal\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+        + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},\"logprobs\":null,"
+        + "\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":4,"
+        + "\"total_tokens\":34,\"prompt_tokens_details\":{\"cached_tokens\":12},"
+        + "\"completion_tokens_details\":{\"reasoning_tokens\":2}}}", ChatCompletion.class);
+    LlmCall call = new LlmCall("openai", "chat");
+    ChatCompletionMapper.response(call, completion);
+    assertEquals("chatcmpl-9", call.responseId());
+    assertEquals("gpt-4o-mini-2024-07-18", call.responseModel());
+    assertEquals(Collections.singletonList("tool_calls"), call.finishReasons());
+    assertEquals(30L, call.inputTokens());
+    assertEquals(4L, call.outputTokens());
+    assertEquals(12L, call.cacheReadInputTokens());
+    assertEquals(2L, call.reasoningOutputTokens());
+  }
+
+  @Test
+  void aResponseWithoutUsageLeavesTokensUnknownNotZero() throws Exception {
+    ChatCompletion completion = parse("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"x\",\"refusal\":null},"
+        + "\"logprobs\":null,\"finish_reason\":\"length\"}]}", ChatCompletion.class);
+    LlmCall call = new LlmCall("openai", "chat");
+    ChatCompletionMapper.response(call, completion);
+    assertNull(call.inputTokens());
+    assertEquals(Collections.singletonList("length"), call.finishReasons());
+  }
+
+  @Test
+  void streamChunksAccumulateIdsFinishReasonAndUsage() throws Exception {
+    LlmCall call = new LlmCall("openai", "chat").streaming(true);
+    ChatStreamAccumulator acc = new ChatStreamAccumulator(call);
+    for (String chunk : Arrays.asList(
+        "{\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}",
+        "{\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}",
+        "{\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
+            + "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}")) {
+      acc.onChunk(parse(chunk, ChatCompletionChunk.class));
+    }
+    acc.finish();
+    assertEquals("s1", call.responseId());
+    assertEquals(3L, call.chunkCount());
+    assertEquals(Collections.singletonList("stop"), call.finishReasons());
+    assertEquals(9L, call.inputTokens());
+    assertEquals(2L, call.outputTokens());
+  }
+
+  @Test
+  void wireMessagesMapToSemconvParts() throws Exception {
+    LlmMessage tool = OpenAiJson.chatMessage(ObjectMappers.jsonMapper().readTree(
+        "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"18C\"}"));
+    assertEquals("tool", tool.role());
+    assertEquals(LlmMessage.Part.TOOL_CALL_RESPONSE, tool.parts().get(0).type);
+    assertEquals("call_1", tool.parts().get(0).id);
+    LlmMessage user = OpenAiJson.chatMessage(ObjectMappers.jsonMapper().readTree(
+        "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":\"b\"}]}"));
+    assertEquals("ab", user.parts().get(0).content);
+  }
+}
