@@ -429,17 +429,30 @@ public final class FakeLlmServer implements AutoCloseable {
       int sent = 0;
       for (ObjectNode chunk : OpenAiWire.chatChunks(seq, model, answer, includeUsage)) {
         if (sent == cutAfter) {
-          throw new DropConnection();
+          throw cutStream();
         }
         writeFlush(out, "data: " + OpenAiWire.json(chunk) + "\n\n");
         sent++;
       }
       if (cutAfter >= 0) {
-        throw new DropConnection();
+        throw cutStream();
       }
       writeFlush(out, "data: [DONE]\n\n");
       out.close();
       ex.close();
+    }
+
+    /**
+     * Breaks a stream after what was sent had time to reach the client, as a real mid-stream failure
+     * does; dropping at once can make the client discard the chunks it had not read yet.
+     */
+    private DropConnection cutStream() {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new DropConnection();
     }
 
     private void responses(JsonNode req, boolean stream, int cutAfter, int reshape)
@@ -454,13 +467,13 @@ public final class FakeLlmServer implements AutoCloseable {
       int sent = 0;
       for (OpenAiWire.Event e : OpenAiWire.responseEvents(seq, model, req, answer)) {
         if (sent == cutAfter) {
-          throw new DropConnection();
+          throw cutStream();
         }
         writeFlush(out, "event: " + e.type + "\ndata: " + OpenAiWire.json(e.data) + "\n\n");
         sent++;
       }
       if (cutAfter >= 0) {
-        throw new DropConnection();
+        throw cutStream();
       }
       out.close();
       ex.close();
