@@ -41,6 +41,11 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     }
     putIfNotEmpty(attributes, REQUEST_ENCODING_FORMATS, call.encodingFormats());
     putIfNotNull(attributes, OUTPUT_TYPE, call.outputType());
+    putIfNotNull(attributes, LlmOtelAttributes.PROMPT_FINGERPRINT, call.promptFingerprint());
+    putIfNotNull(attributes, LlmOtelAttributes.REQUEST_HASH, call.requestHash());
+    putIfNotNull(attributes, LlmOtelAttributes.PROMPT_NAME, call.promptName());
+    putIfNotNull(attributes, LlmOtelAttributes.PROMPT_VERSION, call.promptVersion());
+    putIfNotNull(attributes, LlmOtelAttributes.WORKFLOW, call.workflow());
 
     if (config.captureContent()) {
       int max = config.contentMaxLength();
@@ -78,6 +83,14 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     putIfNotNull(attributes, EMBEDDINGS_DIMENSION_COUNT, call.embeddingDimensions());
     putIfNotNull(attributes, RESPONSE_TIME_TO_FIRST_CHUNK, call.timeToFirstChunkSeconds());
     attributes.put(LlmOtelAttributes.RETRY_COUNT, call.retryCount());
+    putIfNotNull(attributes, LlmOtelAttributes.COST_USD, call.costUsd());
+    List<PolicyDecision> decisions = call.policyDecisions();
+    if (!decisions.isEmpty()) {
+      PolicyDecision first = call.refusal() != null ? call.refusal() : decisions.get(0);
+      attributes.put(LlmOtelAttributes.POLICY_NAME, first.policy);
+      attributes.put(LlmOtelAttributes.POLICY_DECISION, first.decision);
+      attributes.put(LlmOtelAttributes.POLICY_MESSAGE, first.message);
+    }
     if (call.streaming()) {
       attributes.put(LlmOtelAttributes.STREAM_CHUNK_COUNT, call.chunkCount());
       putIfNotNull(attributes, LlmOtelAttributes.STREAM_END, call.streamEnd());

@@ -32,6 +32,18 @@ public final class LlmCall {
   private final List<LlmMessage.Part> systemInstructions = new ArrayList<>();
   private final List<ToolDefinition> toolDefinitions = new ArrayList<>();
 
+  // --- governance: set at start by the shared core, never by a library module ---
+  private String promptFingerprint;
+  private String requestHash;
+  private String promptName;
+  private String promptVersion;
+  private boolean newPromptVersion;
+  private String workflow;
+  private String traceId;
+  private long estimatedInputTokens;
+  private final List<PolicyDecision> policyDecisions = new ArrayList<>();
+  private Double costUsd;
+
   // --- response ---
   private String responseId;
   private String responseModel;
@@ -98,6 +110,35 @@ public final class LlmCall {
   public List<LlmMessage> inputMessages() { return inputMessages; }
   public List<LlmMessage.Part> systemInstructions() { return systemInstructions; }
   public List<ToolDefinition> toolDefinitions() { return toolDefinitions; }
+
+  public String promptFingerprint() { return promptFingerprint; }
+  public void promptFingerprint(String v) { this.promptFingerprint = v; }
+  public String requestHash() { return requestHash; }
+  public void requestHash(String v) { this.requestHash = v; }
+  public String promptName() { return promptName; }
+  public String promptVersion() { return promptVersion; }
+  public void promptVersion(String name, String version) { this.promptName = name; this.promptVersion = version; }
+  public boolean newPromptVersion() { return newPromptVersion; }
+  public void newPromptVersion(boolean v) { this.newPromptVersion = v; }
+  public String workflow() { return workflow; }
+  public void workflow(String v) { this.workflow = v; }
+  public String traceId() { return traceId; }
+  public void traceId(String v) { this.traceId = v; }
+  public long estimatedInputTokens() { return estimatedInputTokens; }
+  public void estimatedInputTokens(long v) { this.estimatedInputTokens = v; }
+  public synchronized List<PolicyDecision> policyDecisions() { return new ArrayList<>(policyDecisions); }
+  public synchronized void addPolicyDecision(PolicyDecision d) { policyDecisions.add(d); }
+
+  /** The first decision that refuses the call, or null when every policy let it through. */
+  public synchronized PolicyDecision refusal() {
+    for (PolicyDecision d : policyDecisions) {
+      if (d.refused()) return d;
+    }
+    return null;
+  }
+
+  public synchronized Double costUsd() { return costUsd; }
+  public synchronized void costUsd(Double v) { this.costUsd = v; }
 
   public synchronized String responseId() { return responseId; }
   public synchronized LlmCall responseId(String v) { if (v != null) this.responseId = v; return this; }
@@ -183,6 +224,8 @@ public final class LlmCall {
   public synchronized long retryCount() { return Math.max(0, attempts.size() - 1); }
 
   void startNanos(long v) { this.startNanos = v; }
+
+  long startNanos() { return startNanos; }
 
   /** Notes one stream chunk; the first one fixes the time to first chunk. */
   public synchronized void onChunk() {

@@ -1,11 +1,14 @@
 package dev.llmotel.core;
 
+import dev.llmotel.core.governance.Governance;
 import dev.llmotel.semconv.GenAiAttributes;
 import dev.llmotel.semconv.LlmOtelAttributes;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
@@ -21,9 +24,14 @@ public final class LlmInstrumenter {
   private static final ContextKey<LlmCall> CALL = ContextKey.named("llm-otel-call");
 
   private final Instrumenter<LlmCall, LlmCall> instrumenter;
+  private final LongCounter policyDecisions;
 
-  private LlmInstrumenter(Instrumenter<LlmCall, LlmCall> instrumenter) {
+  private LlmInstrumenter(Instrumenter<LlmCall, LlmCall> instrumenter, Meter meter) {
     this.instrumenter = instrumenter;
+    this.policyDecisions = meter.counterBuilder("llm_otel.policy.decisions")
+        .setUnit("{decision}")
+        .setDescription("Policy decisions other than allow, by policy and decision.")
+        .build();
   }
 
   public static LlmInstrumenter create(String instrumentationName, String instrumentationVersion) {
@@ -38,7 +46,8 @@ public final class LlmInstrumenter {
         .addAttributesExtractor(new LlmAttributesExtractor(LlmOtelConfig.get()))
         .addOperationMetrics(LlmMetrics.get())
         .buildInstrumenter(SpanKindExtractor.alwaysClient());
-    return new LlmInstrumenter(instrumenter);
+    return new LlmInstrumenter(instrumenter, openTelemetry.getMeterProvider()
+        .meterBuilder(instrumentationName).setInstrumentationVersion(instrumentationVersion).build());
   }
 
   /** {gen_ai.operation.name} {gen_ai.request.model}, or the operation alone without a model. */
@@ -56,13 +65,47 @@ public final class LlmInstrumenter {
     if (parentContext.get(CALL) != null || !instrumenter.shouldStart(parentContext, call)) {
       return null;
     }
+    try {
+      Governance.get().beforeCall(parentContext, call);
+    } catch (Throwable t) {
+      SafeHooks.failed("governance at call start", t);
+    }
     call.startNanos(System.nanoTime());
     Context context = instrumenter.start(parentContext, call);
+    if (call.newPromptVersion()) {
+      Span.fromContext(context).addEvent(LlmOtelAttributes.EVENT_PROMPT_NEW_VERSION, Attributes.of(
+          LlmOtelAttributes.PROMPT_FINGERPRINT, call.promptFingerprint(),
+          LlmOtelAttributes.PROMPT_VERSION, call.promptVersion()));
+    }
     return context.with(CALL, call);
+  }
+
+  /** The timeout a library should apply as its own, in milliseconds; 0 when no policy sets one. */
+  public static long enforcedTimeoutMillis() {
+    try {
+      return Governance.get().timeoutMillis();
+    } catch (Throwable t) {
+      SafeHooks.failed("timeout policy", t);
+      return 0;
+    }
   }
 
   /** Ends the span once; attempt events are added first so they land inside the span. */
   public void end(Context context, LlmCall call, Throwable error) {
+    try {
+      Governance.get().afterCall(call, System.nanoTime() - call.startNanos());
+    } catch (Throwable t) {
+      SafeHooks.failed("governance at call end", t);
+    }
+    for (PolicyDecision d : call.policyDecisions()) {
+      AttributesBuilder attributes = Attributes.builder()
+          .put(LlmOtelAttributes.POLICY_NAME, d.policy)
+          .put(LlmOtelAttributes.POLICY_DECISION, d.decision)
+          .put(GenAiAttributes.PROVIDER_NAME, call.provider());
+      if (call.requestModel() != null) attributes.put(GenAiAttributes.REQUEST_MODEL, call.requestModel());
+      if (call.workflow() != null) attributes.put(LlmOtelAttributes.WORKFLOW, call.workflow());
+      policyDecisions.add(1, attributes.build(), context);
+    }
     Span span = Span.fromContext(context);
     for (LlmCall.Attempt attempt : call.attempts()) {
       if (attempt.failed()) {

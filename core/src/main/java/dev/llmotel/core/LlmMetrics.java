@@ -3,9 +3,11 @@ package dev.llmotel.core;
 import static dev.llmotel.semconv.GenAiAttributes.*;
 
 import dev.llmotel.semconv.GenAiValues;
+import dev.llmotel.semconv.LlmOtelAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
@@ -32,11 +34,12 @@ final class LlmMetrics implements OperationListener {
   // Attributes the metrics carry: bounded by construction (no ids, no content).
   private static final List<AttributeKey<?>> METRIC_KEYS = Arrays.<AttributeKey<?>>asList(
       OPERATION_NAME, PROVIDER_NAME, REQUEST_MODEL, RESPONSE_MODEL, SERVER_ADDRESS, SERVER_PORT,
-      ERROR_TYPE);
+      ERROR_TYPE, LlmOtelAttributes.WORKFLOW);
 
   private final DoubleHistogram duration;
   private final LongHistogram tokenUsage;
   private final DoubleHistogram timeToFirstChunk;
+  private final DoubleCounter cost;
 
   static OperationMetrics get() {
     return LlmMetrics::new;
@@ -58,6 +61,11 @@ final class LlmMetrics implements OperationListener {
         .setUnit("s")
         .setDescription("Time to receive the first chunk of a streaming response.")
         .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+        .build();
+    cost = meter.counterBuilder("llm_otel.cost")
+        .ofDoubles()
+        .setUnit("USD")
+        .setDescription("Cost of LLM calls from reported token usage and the price table.")
         .build();
   }
 
@@ -82,10 +90,28 @@ final class LlmMetrics implements OperationListener {
       tokenUsage.record(output, attributes.toBuilder()
           .put(TOKEN_TYPE, GenAiValues.TOKEN_TYPE_OUTPUT).build(), context);
     }
+    Double usd = endAttributes.get(LlmOtelAttributes.COST_USD);
+    if (usd != null) {
+      cost.add(usd, costAttributes(attributes), context);
+    }
     Double ttfc = endAttributes.get(RESPONSE_TIME_TO_FIRST_CHUNK);
     if (ttfc != null) {
       timeToFirstChunk.record(ttfc, attributes, context);
     }
+  }
+
+  /** Cost by provider, model and workflow: fewer attributes than the histograms, one series per model. */
+  private static Attributes costAttributes(Attributes metricAttributes) {
+    AttributesBuilder b = Attributes.builder();
+    putIfPresent(b, metricAttributes, PROVIDER_NAME);
+    putIfPresent(b, metricAttributes, REQUEST_MODEL);
+    putIfPresent(b, metricAttributes, LlmOtelAttributes.WORKFLOW);
+    return b.build();
+  }
+
+  private static void putIfPresent(AttributesBuilder b, Attributes from, AttributeKey<String> key) {
+    String v = from.get(key);
+    if (v != null) b.put(key, v);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

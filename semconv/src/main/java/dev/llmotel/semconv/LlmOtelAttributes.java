@@ -26,6 +26,23 @@ public final class LlmOtelAttributes {
   public static final AttributeKey<String> RETRY_AFTER = stringKey("llm_otel.retry_after");
   public static final AttributeKey<String> PROVIDER_REQUEST_ID = stringKey("llm_otel.provider.request_id");
 
+  /** Short stable hash of the prompt's template part (system instructions, tool definitions). */
+  public static final AttributeKey<String> PROMPT_FINGERPRINT = stringKey("llm_otel.prompt.fingerprint");
+  /** Hash of the whole request (model, parameters, messages): for replay and loop detection. */
+  public static final AttributeKey<String> REQUEST_HASH = stringKey("llm_otel.request.hash");
+  public static final AttributeKey<String> PROMPT_NAME = stringKey("llm_otel.prompt.name");
+  public static final AttributeKey<String> PROMPT_VERSION = stringKey("llm_otel.prompt.version");
+  /** Added the first time this process sees a prompt fingerprint. */
+  public static final String EVENT_PROMPT_NEW_VERSION = "llm_otel.prompt.new_version";
+  /** The kind of work a call belongs to; bounded, the overflow is "_OTHER". */
+  public static final AttributeKey<String> WORKFLOW = stringKey("llm_otel.workflow");
+  public static final AttributeKey<Double> COST_USD = AttributeKey.doubleKey("llm_otel.cost.usd");
+  public static final AttributeKey<String> POLICY_NAME = stringKey("llm_otel.policy.name");
+  /** "refused" (enforce) or "would_refuse" (monitor). */
+  public static final AttributeKey<String> POLICY_DECISION = stringKey("llm_otel.policy.decision");
+  public static final AttributeKey<String> POLICY_MESSAGE = stringKey("llm_otel.policy.message");
+  public static final AttributeKey<String> POLICY_MODE = stringKey("llm_otel.policy.mode");
+
   public static final String STREAM_END_CLOSED_EARLY = "closed_early";
   public static final String STREAM_END_ERROR = "error";
 

@@ -27,7 +27,8 @@ final class AgentApp {
       "Failed to handle exception in instrumentation",
       "NoClassDefFoundError",
       "Failed to inject helper",
-      "llm-otel: ");
+      " failed; the application call is unaffected",
+      "helper list");
 
   final String output;
   final int exitCode;

@@ -35,16 +35,15 @@ final class ChatCompletionMapper {
         String type = OpenAiJson.text(OpenAiJson.tree(params.responseFormat().get()), "type");
         call.outputType("text".equals(type) ? GenAiValues.OUTPUT_TYPE_TEXT : GenAiValues.OUTPUT_TYPE_JSON);
       }
-      if (LlmOtelConfig.get().captureContent()) {
-        captureInput(call, params);
-      }
+      // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.
+      mapInput(call, params);
     } catch (Throwable t) {
       SafeHooks.failed("openai chat request mapping", t);
     }
     return call;
   }
 
-  private static void captureInput(LlmCall call, ChatCompletionCreateParams params) {
+  private static void mapInput(LlmCall call, ChatCompletionCreateParams params) {
     for (ChatCompletionMessageParam message : params.messages()) {
       JsonNode node = OpenAiJson.tree(message);
       String role = OpenAiJson.text(node, "role");

@@ -5,6 +5,7 @@ import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.SafeHooks;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,15 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the SDK's timer thread, where no context is current.
  */
 public final class OpenAiAttempts {
-  private static final Map<IdentityKey, LlmCall> callsByOptions = new ConcurrentHashMap<>();
+  private static final Map<IdentityKey, Context> callsByOptions = new ConcurrentHashMap<>();
 
   /** At the retrying client's entry: links the call of the current context to these options. */
   public static Object register(Object requestOptions) {
     try {
-      LlmCall call = LlmInstrumenter.currentCall(Context.current());
-      if (call == null || requestOptions == null) return null;
+      Context context = Context.current();
+      if (LlmInstrumenter.currentCall(context) == null || requestOptions == null) return null;
       IdentityKey key = new IdentityKey(requestOptions);
-      callsByOptions.put(key, call);
+      callsByOptions.put(key, context);
       return key;
     } catch (Throwable t) {
       SafeHooks.failed("openai retry tracking", t);
@@ -71,8 +72,28 @@ public final class OpenAiAttempts {
   }
 
   private static LlmCall find(Object requestOptions) {
-    LlmCall call = requestOptions == null ? null : callsByOptions.get(new IdentityKey(requestOptions));
-    return call != null ? call : LlmInstrumenter.currentCall(Context.current());
+    Context context = requestOptions == null ? null : callsByOptions.get(new IdentityKey(requestOptions));
+    return LlmInstrumenter.currentCall(context != null ? context : Context.current());
+  }
+
+  /**
+   * Before an attempt: the SDK runs async retries on its own timer thread, where no context is
+   * current, so the call's context is made current again for the attempt. Its HTTP client span then
+   * nests under the LLM span like the first attempt's.
+   */
+  public static Scope enterAttempt(Object requestOptions) {
+    try {
+      if (requestOptions == null || LlmInstrumenter.currentCall(Context.current()) != null) return null;
+      Context context = callsByOptions.get(new IdentityKey(requestOptions));
+      return context == null ? null : context.makeCurrent();
+    } catch (Throwable t) {
+      SafeHooks.failed("openai attempt context", t);
+      return null;
+    }
+  }
+
+  public static void exitAttempt(Scope scope) {
+    if (scope != null) scope.close();
   }
 
   private static String first(List<String> values) {

@@ -1,6 +1,7 @@
 package dev.llmotel.instrumentation.openai;
 
 import com.openai.core.ClientOptions;
+import com.openai.core.RequestOptions;
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -14,8 +15,10 @@ import com.openai.models.responses.ResponseStreamEvent;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmStream;
+import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
 import io.opentelemetry.context.Context;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -30,7 +33,7 @@ public final class OpenAiCalls {
 
   // ---- start ----
 
-  public static OpenAiScope startChat(Object params, Object clientOptions, boolean streaming) {
+  public static Object startChat(Object params, Object clientOptions, boolean streaming) {
     try {
       return start(ChatCompletionMapper.request((ChatCompletionCreateParams) params,
           (ClientOptions) clientOptions, streaming));
@@ -40,7 +43,7 @@ public final class OpenAiCalls {
     }
   }
 
-  public static OpenAiScope startEmbeddings(Object params, Object clientOptions) {
+  public static Object startEmbeddings(Object params, Object clientOptions) {
     try {
       return start(EmbeddingMapper.request((EmbeddingCreateParams) params, (ClientOptions) clientOptions));
     } catch (Throwable t) {
@@ -49,7 +52,7 @@ public final class OpenAiCalls {
     }
   }
 
-  public static OpenAiScope startResponse(Object params, Object clientOptions, boolean streaming) {
+  public static Object startResponse(Object params, Object clientOptions, boolean streaming) {
     try {
       return start(ResponsesMapper.request((ResponseCreateParams) params, (ClientOptions) clientOptions,
           streaming));
@@ -59,23 +62,65 @@ public final class OpenAiCalls {
     }
   }
 
-  private static OpenAiScope start(LlmCall call) {
+  /**
+   * Starts the span; when a policy refuses the call, ends it at once with the SDK's own exception
+   * for that condition and returns an {@link OpenAiRefusal}, so the advice skips the SDK method.
+   */
+  private static Object start(LlmCall call) {
     Context context = INSTRUMENTER.start(Context.current(), call);
-    return context == null ? null : new OpenAiScope(call, context);
+    if (context == null) return null;
+    PolicyDecision refusal = call.refusal();
+    if (refusal != null) {
+      RuntimeException exception = OpenAiErrors.refusal(refusal);
+      INSTRUMENTER.end(context, call, exception);
+      return new OpenAiRefusal(exception);
+    }
+    return new OpenAiScope(call, context);
+  }
+
+  /** The request options with the timeout policy's ceiling as the SDK's own request timeout. */
+  public static Object applyTimeout(Object state, Object requestOptions) {
+    if (!(state instanceof OpenAiScope) || !(requestOptions instanceof RequestOptions)) return requestOptions;
+    try {
+      long millis = LlmInstrumenter.enforcedTimeoutMillis();
+      if (millis <= 0) return requestOptions;
+      return RequestOptions.builder().timeout(Duration.ofMillis(millis)).build()
+          .applyDefaults((RequestOptions) requestOptions);
+    } catch (Throwable t) {
+      SafeHooks.failed("openai timeout policy", t);
+      return requestOptions;
+    }
+  }
+
+  /** What a blocking method throws: a refusal's exception, or whatever the SDK threw. */
+  public static Throwable thrown(Object state, Throwable error) {
+    return state instanceof OpenAiRefusal ? ((OpenAiRefusal) state).exception : error;
+  }
+
+  /** What an async method returns when refused: a future failed the way the SDK fails them. */
+  public static Object asyncResult(Object state, Object result) {
+    if (!(state instanceof OpenAiRefusal)) return result;
+    CompletableFuture<Object> failed = new CompletableFuture<>();
+    failed.completeExceptionally(((OpenAiRefusal) state).exception);
+    return failed;
+  }
+
+  private static OpenAiScope scope(Object state) {
+    return state instanceof OpenAiScope ? (OpenAiScope) state : null;
   }
 
   // ---- end of blocking calls ----
 
-  public static void endChat(OpenAiScope scope, Object result, Throwable error) {
-    end(scope, result, error, (call, r) -> ChatCompletionMapper.response(call, (ChatCompletion) r));
+  public static void endChat(Object state, Object result, Throwable error) {
+    end(scope(state), result, error, (call, r) -> ChatCompletionMapper.response(call, (ChatCompletion) r));
   }
 
-  public static void endEmbeddings(OpenAiScope scope, Object result, Throwable error) {
-    end(scope, result, error, (call, r) -> EmbeddingMapper.response(call, (CreateEmbeddingResponse) r));
+  public static void endEmbeddings(Object state, Object result, Throwable error) {
+    end(scope(state), result, error, (call, r) -> EmbeddingMapper.response(call, (CreateEmbeddingResponse) r));
   }
 
-  public static void endResponse(OpenAiScope scope, Object result, Throwable error) {
-    end(scope, result, error, (call, r) -> ResponsesMapper.response(call, (Response) r));
+  public static void endResponse(Object state, Object result, Throwable error) {
+    end(scope(state), result, error, (call, r) -> ResponsesMapper.response(call, (Response) r));
   }
 
   private static void end(OpenAiScope scope, Object result, Throwable error,
@@ -92,16 +137,16 @@ public final class OpenAiCalls {
 
   // ---- end of async calls: the span ends with the future; the app gets its own future back ----
 
-  public static void endChatAsync(OpenAiScope scope, CompletableFuture<?> future, Throwable error) {
-    endAsync(scope, future, error, (call, r) -> ChatCompletionMapper.response(call, (ChatCompletion) r));
+  public static void endChatAsync(Object state, CompletableFuture<?> future, Throwable error) {
+    endAsync(scope(state), future, error, (call, r) -> ChatCompletionMapper.response(call, (ChatCompletion) r));
   }
 
-  public static void endEmbeddingsAsync(OpenAiScope scope, CompletableFuture<?> future, Throwable error) {
-    endAsync(scope, future, error, (call, r) -> EmbeddingMapper.response(call, (CreateEmbeddingResponse) r));
+  public static void endEmbeddingsAsync(Object state, CompletableFuture<?> future, Throwable error) {
+    endAsync(scope(state), future, error, (call, r) -> EmbeddingMapper.response(call, (CreateEmbeddingResponse) r));
   }
 
-  public static void endResponseAsync(OpenAiScope scope, CompletableFuture<?> future, Throwable error) {
-    endAsync(scope, future, error, (call, r) -> ResponsesMapper.response(call, (Response) r));
+  public static void endResponseAsync(Object state, CompletableFuture<?> future, Throwable error) {
+    endAsync(scope(state), future, error, (call, r) -> ResponsesMapper.response(call, (Response) r));
   }
 
   private static void endAsync(OpenAiScope scope, CompletableFuture<?> future, Throwable error,
@@ -128,13 +173,15 @@ public final class OpenAiCalls {
 
   // ---- streams: the span outlives the method; the app gets a wrapper that ends it ----
 
-  public static Object wrapChatStream(OpenAiScope scope, Object result, Throwable error) {
+  public static Object wrapChatStream(Object state, Object result, Throwable error) {
+    OpenAiScope scope = scope(state);
     if (scope == null) return result;
     ChatStreamAccumulator acc = new ChatStreamAccumulator(scope.call);
     return wrapStream(scope, result, error, chunk -> acc.onChunk((ChatCompletionChunk) chunk), acc::finish);
   }
 
-  public static Object wrapResponseStream(OpenAiScope scope, Object result, Throwable error) {
+  public static Object wrapResponseStream(Object state, Object result, Throwable error) {
+    OpenAiScope scope = scope(state);
     if (scope == null) return result;
     LlmCall call = scope.call;
     return wrapStream(scope, result, error, event -> ResponsesMapper.onEvent(call, (ResponseStreamEvent) event),

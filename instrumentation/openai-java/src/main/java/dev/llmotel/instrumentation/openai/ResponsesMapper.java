@@ -28,14 +28,14 @@ final class ResponsesMapper {
       call.temperature(params.temperature().orElse(null));
       call.topP(params.topP().orElse(null));
       call.maxTokens(params.maxOutputTokens().orElse(null));
-      if (LlmOtelConfig.get().captureContent()) captureInput(call, params);
+      mapInput(call, params); // always: governance hashes it; capture only decides export
     } catch (Throwable t) {
       SafeHooks.failed("openai responses request mapping", t);
     }
     return call;
   }
 
-  private static void captureInput(LlmCall call, ResponseCreateParams params) {
+  private static void mapInput(LlmCall call, ResponseCreateParams params) {
     JsonNode instructions = OpenAiJson.tree(params._instructions());
     if (instructions != null && instructions.isTextual()) {
       call.systemInstructions().add(LlmMessage.Part.text(instructions.asText()));

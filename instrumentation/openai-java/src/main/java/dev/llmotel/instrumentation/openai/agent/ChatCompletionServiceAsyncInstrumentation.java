@@ -6,7 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.llmotel.instrumentation.openai.OpenAiCalls;
-import dev.llmotel.instrumentation.openai.OpenAiScope;
+import dev.llmotel.instrumentation.openai.OpenAiRefusal;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import java.util.concurrent.CompletableFuture;
@@ -35,31 +35,40 @@ public class ChatCompletionServiceAsyncInstrumentation implements TypeInstrument
   }
 
   public static class CreateAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static OpenAiScope onEnter(@Advice.Argument(0) Object params,
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    public static Object onEnter(@Advice.Argument(0) Object params,
+        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {
-      return OpenAiCalls.startChat(params, clientOptions, false);
+      Object state = OpenAiCalls.startChat(params, clientOptions, false);
+      requestOptions = OpenAiCalls.applyTimeout(state, requestOptions);
+      return state;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter OpenAiScope scope, @Advice.Return CompletableFuture<?> result,
+    public static void onExit(@Advice.Enter Object state,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable error) {
-      OpenAiCalls.endChatAsync(scope, result, error);
+      OpenAiCalls.endChatAsync(state, (CompletableFuture<?>) result, error);
+      result = OpenAiCalls.asyncResult(state, result);
     }
   }
 
   public static class CreateStreamingAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static OpenAiScope onEnter(@Advice.Argument(0) Object params,
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    public static Object onEnter(@Advice.Argument(0) Object params,
+        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {
-      return OpenAiCalls.startChat(params, clientOptions, true);
+      Object state = OpenAiCalls.startChat(params, clientOptions, true);
+      requestOptions = OpenAiCalls.applyTimeout(state, requestOptions);
+      return state;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter OpenAiScope scope,
+    public static void onExit(@Advice.Enter Object state,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
-        @Advice.Thrown Throwable error) {
-      result = OpenAiCalls.wrapChatStream(scope, result, error);
+        @Advice.Thrown(readOnly = false) Throwable error) {
+      result = OpenAiCalls.wrapChatStream(state, result, error);
+      error = OpenAiCalls.thrown(state, error);
     }
   }
 }

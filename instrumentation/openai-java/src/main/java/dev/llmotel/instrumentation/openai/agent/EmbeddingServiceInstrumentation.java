@@ -9,12 +9,13 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.llmotel.instrumentation.openai.OpenAiCalls;
-import dev.llmotel.instrumentation.openai.OpenAiScope;
+import dev.llmotel.instrumentation.openai.OpenAiRefusal;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import java.util.concurrent.CompletableFuture;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /** Embeddings, blocking and async. */
@@ -38,30 +39,39 @@ public class EmbeddingServiceInstrumentation implements TypeInstrumentation {
   }
 
   public static class CreateAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static OpenAiScope onEnter(@Advice.Argument(0) Object params,
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    public static Object onEnter(@Advice.Argument(0) Object params,
+        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {
-      return OpenAiCalls.startEmbeddings(params, clientOptions);
+      Object state = OpenAiCalls.startEmbeddings(params, clientOptions);
+      requestOptions = OpenAiCalls.applyTimeout(state, requestOptions);
+      return state;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter OpenAiScope scope, @Advice.Return Object result,
-        @Advice.Thrown Throwable error) {
-      OpenAiCalls.endEmbeddings(scope, result, error);
+    public static void onExit(@Advice.Enter Object state, @Advice.Return Object result,
+        @Advice.Thrown(readOnly = false) Throwable error) {
+      OpenAiCalls.endEmbeddings(state, result, error);
+      error = OpenAiCalls.thrown(state, error);
     }
   }
 
   public static class CreateAsyncAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static OpenAiScope onEnter(@Advice.Argument(0) Object params,
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    public static Object onEnter(@Advice.Argument(0) Object params,
+        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {
-      return OpenAiCalls.startEmbeddings(params, clientOptions);
+      Object state = OpenAiCalls.startEmbeddings(params, clientOptions);
+      requestOptions = OpenAiCalls.applyTimeout(state, requestOptions);
+      return state;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter OpenAiScope scope, @Advice.Return CompletableFuture<?> result,
+    public static void onExit(@Advice.Enter Object state,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable error) {
-      OpenAiCalls.endEmbeddingsAsync(scope, result, error);
+      OpenAiCalls.endEmbeddingsAsync(state, (CompletableFuture<?>) result, error);
+      result = OpenAiCalls.asyncResult(state, result);
     }
   }
 }

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.llmotel.instrumentation.openai.OpenAiAttempts;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
+import io.opentelemetry.context.Scope;
 import java.util.concurrent.CompletableFuture;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -28,17 +29,29 @@ public class OkHttpClientInstrumentation implements TypeInstrumentation {
   }
 
   public static class ExecuteAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Scope onEnter(@Advice.Argument(1) Object requestOptions) {
+      return OpenAiAttempts.enterAttempt(requestOptions);
+    }
+
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Argument(1) Object requestOptions, @Advice.Return Object response,
-        @Advice.Thrown Throwable error) {
+    public static void onExit(@Advice.Enter Scope scope, @Advice.Argument(1) Object requestOptions,
+        @Advice.Return Object response, @Advice.Thrown Throwable error) {
+      OpenAiAttempts.exitAttempt(scope);
       OpenAiAttempts.onAttempt(requestOptions, response, error);
     }
   }
 
   public static class ExecuteAsyncAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Scope onEnter(@Advice.Argument(1) Object requestOptions) {
+      return OpenAiAttempts.enterAttempt(requestOptions);
+    }
+
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Argument(1) Object requestOptions,
+    public static void onExit(@Advice.Enter Scope scope, @Advice.Argument(1) Object requestOptions,
         @Advice.Return CompletableFuture<?> response, @Advice.Thrown Throwable error) {
+      OpenAiAttempts.exitAttempt(scope);
       OpenAiAttempts.onAsyncAttempt(requestOptions, response, error);
     }
   }

@@ -9,7 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.llmotel.instrumentation.openai.OpenAiCalls;
-import dev.llmotel.instrumentation.openai.OpenAiScope;
+import dev.llmotel.instrumentation.openai.OpenAiRefusal;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import java.util.concurrent.CompletableFuture;
@@ -43,45 +43,58 @@ public class ResponseServiceInstrumentation implements TypeInstrumentation {
   }
 
   public static class CreateAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static OpenAiScope onEnter(@Advice.Argument(0) Object params,
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    public static Object onEnter(@Advice.Argument(0) Object params,
+        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {
-      return OpenAiCalls.startResponse(params, clientOptions, false);
+      Object state = OpenAiCalls.startResponse(params, clientOptions, false);
+      requestOptions = OpenAiCalls.applyTimeout(state, requestOptions);
+      return state;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter OpenAiScope scope, @Advice.Return Object result,
-        @Advice.Thrown Throwable error) {
-      OpenAiCalls.endResponse(scope, result, error);
+    public static void onExit(@Advice.Enter Object state, @Advice.Return Object result,
+        @Advice.Thrown(readOnly = false) Throwable error) {
+      OpenAiCalls.endResponse(state, result, error);
+      error = OpenAiCalls.thrown(state, error);
     }
   }
 
   public static class CreateAsyncAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static OpenAiScope onEnter(@Advice.Argument(0) Object params,
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    public static Object onEnter(@Advice.Argument(0) Object params,
+        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {
-      return OpenAiCalls.startResponse(params, clientOptions, false);
+      Object state = OpenAiCalls.startResponse(params, clientOptions, false);
+      requestOptions = OpenAiCalls.applyTimeout(state, requestOptions);
+      return state;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter OpenAiScope scope, @Advice.Return CompletableFuture<?> result,
+    public static void onExit(@Advice.Enter Object state,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable error) {
-      OpenAiCalls.endResponseAsync(scope, result, error);
+      OpenAiCalls.endResponseAsync(state, (CompletableFuture<?>) result, error);
+      result = OpenAiCalls.asyncResult(state, result);
     }
   }
 
   public static class CreateStreamingAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static OpenAiScope onEnter(@Advice.Argument(0) Object params,
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    public static Object onEnter(@Advice.Argument(0) Object params,
+        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {
-      return OpenAiCalls.startResponse(params, clientOptions, true);
+      Object state = OpenAiCalls.startResponse(params, clientOptions, true);
+      requestOptions = OpenAiCalls.applyTimeout(state, requestOptions);
+      return state;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter OpenAiScope scope,
+    public static void onExit(@Advice.Enter Object state,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
-        @Advice.Thrown Throwable error) {
-      result = OpenAiCalls.wrapResponseStream(scope, result, error);
+        @Advice.Thrown(readOnly = false) Throwable error) {
+      result = OpenAiCalls.wrapResponseStream(state, result, error);
+      error = OpenAiCalls.thrown(state, error);
     }
   }
 }

@@ -1,0 +1,17 @@
+package dev.llmotel.core.governance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+
+/** Reads an operator's file (policy, prices, prompt registry); at most 4 MB. */
+final class GovernanceFiles {
+  static String read(String path) throws IOException {
+    long size = Files.size(Paths.get(path));
+    if (size > 4 * 1024 * 1024) throw new IOException("larger than 4 MB");
+    return new String(Files.readAllBytes(Paths.get(path)), StandardCharsets.UTF_8);
+  }
+
+  private GovernanceFiles() {}
+}

@@ -1,0 +1,259 @@
+package dev.llmotel.core.governance;
+
+import dev.llmotel.core.Json;
+import dev.llmotel.core.LlmOtelConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Policy configuration: simple caps from system properties or environment variables, per-workflow
+ * and per-model rules from a JSON policy file. A property beats the file for the same setting. An
+ * invalid value or section is reported in one log line and that policy stays off.
+ */
+final class PolicySettings {
+  private static final Logger logger = Logger.getLogger(PolicySettings.class.getName());
+  static final String PREFIX = "otel.instrumentation.llm-otel.";
+
+  enum Mode { OFF, MONITOR, ENFORCE }
+
+  Mode timeoutMode = Mode.OFF;
+  long timeoutMillis;
+  Mode inputTokensMode = Mode.OFF;
+  long maxInputTokens;
+  final Map<String, Long> maxInputTokensByModel = new HashMap<>();
+  Mode costMode = Mode.OFF;
+  final Caps processCaps = new Caps();
+  final Map<String, Caps> workflowCaps = new HashMap<>();
+  double perTraceUsd;
+  Mode rateLimitMode = Mode.OFF;
+  long callsPerMinute;
+  final Map<String, Long> callsPerMinuteByModel = new HashMap<>();
+  Mode loopGuardMode = Mode.OFF;
+  long maxRepeats = 3;
+  List<Workflows.Rule> workflowRules = Collections.emptyList();
+
+  /** Spend limits per rolling window, in USD; 0 means no limit. */
+  static final class Caps {
+    double perMinute;
+    double perHour;
+    double perDay;
+
+    boolean any() {
+      return perMinute > 0 || perHour > 0 || perDay > 0;
+    }
+  }
+
+  static PolicySettings load() {
+    PolicySettings s = new PolicySettings();
+    String file = LlmOtelConfig.raw(PREFIX + "policy-file");
+    if (file != null && !file.isEmpty()) s.applyFile(file);
+    s.applyProperties();
+    return s;
+  }
+
+  private void applyFile(String path) {
+    Map<?, ?> root;
+    try {
+      Object parsed = Json.parse(GovernanceFiles.read(path));
+      if (!(parsed instanceof Map)) throw new IllegalArgumentException("the top level must be an object");
+      root = (Map<?, ?>) parsed;
+    } catch (Exception e) {
+      logger.log(Level.WARNING, "llm-otel: policy file {0} is invalid ({1}); its policies stay off",
+          new Object[] {path, e.getMessage()});
+      return;
+    }
+    section(path, root, "timeout", m -> {
+      timeoutMillis = positiveLong(m, "ms");
+      timeoutMode = mode(m);
+    });
+    section(path, root, "input_tokens", m -> {
+      maxInputTokens = optionalLong(m, "max");
+      maxInputTokensByModel.putAll(longMap(m, "models"));
+      inputTokensMode = mode(m);
+    });
+    section(path, root, "cost", m -> {
+      readCaps(m, processCaps);
+      perTraceUsd = optionalDouble(m, "per_trace_usd");
+      Object workflows = m.get("workflows");
+      if (workflows != null) {
+        if (!(workflows instanceof Map)) throw new IllegalArgumentException("\"workflows\" must be an object");
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) workflows).entrySet()) {
+          if (!(e.getValue() instanceof Map)) throw new IllegalArgumentException("workflow caps must be objects");
+          Caps caps = new Caps();
+          readCaps((Map<?, ?>) e.getValue(), caps);
+          workflowCaps.put(e.getKey().toString(), caps);
+        }
+      }
+      costMode = mode(m);
+    });
+    section(path, root, "rate_limit", m -> {
+      callsPerMinute = optionalLong(m, "calls_per_minute");
+      callsPerMinuteByModel.putAll(longMap(m, "models"));
+      rateLimitMode = mode(m);
+    });
+    section(path, root, "loop_guard", m -> {
+      if (m.get("max_repeats") != null) maxRepeats = positiveLong(m, "max_repeats");
+      loopGuardMode = mode(m);
+    });
+    Object rules = root.get("workflow_rules");
+    if (rules != null) {
+      try {
+        List<Workflows.Rule> parsed = new ArrayList<>();
+        if (!(rules instanceof List)) throw new IllegalArgumentException("must be an array");
+        for (Object o : (List<?>) rules) {
+          if (!(o instanceof Map)) throw new IllegalArgumentException("each rule must be an object");
+          Map<?, ?> r = (Map<?, ?>) o;
+          if (!(r.get("match") instanceof String) || !(r.get("workflow") instanceof String)) {
+            throw new IllegalArgumentException("each rule needs string \"match\" and \"workflow\"");
+          }
+          parsed.add(new Workflows.Rule(Pattern.compile((String) r.get("match")), (String) r.get("workflow")));
+        }
+        workflowRules = parsed;
+      } catch (RuntimeException e) {
+        logger.log(Level.WARNING, "llm-otel: policy file {0}: workflow_rules are invalid ({1}); they are ignored",
+            new Object[] {path, e.getMessage()});
+      }
+    }
+  }
+
+  private interface SectionReader {
+    void read(Map<?, ?> section);
+  }
+
+  private static void section(String path, Map<?, ?> root, String name, SectionReader reader) {
+    Object value = root.get(name);
+    if (value == null) return;
+    try {
+      if (!(value instanceof Map)) throw new IllegalArgumentException("must be an object");
+      reader.read((Map<?, ?>) value);
+    } catch (RuntimeException e) {
+      logger.log(Level.WARNING, "llm-otel: policy file {0}: \"{1}\" is invalid ({2}); that policy stays off",
+          new Object[] {path, name, e.getMessage()});
+    }
+  }
+
+  private void applyProperties() {
+    Long ms = propertyLong("timeout.ms");
+    if (ms != null) timeoutMillis = ms;
+    timeoutMode = propertyMode("timeout.mode", timeoutMode, timeoutMillis > 0);
+    Long maxTokens = propertyLong("input-tokens.max");
+    if (maxTokens != null) maxInputTokens = maxTokens;
+    inputTokensMode = propertyMode("input-tokens.mode", inputTokensMode,
+        maxInputTokens > 0 || !maxInputTokensByModel.isEmpty());
+    Double v;
+    if ((v = propertyDouble("cost.per-minute-usd")) != null) processCaps.perMinute = v;
+    if ((v = propertyDouble("cost.per-hour-usd")) != null) processCaps.perHour = v;
+    if ((v = propertyDouble("cost.per-day-usd")) != null) processCaps.perDay = v;
+    if ((v = propertyDouble("cost.per-trace-usd")) != null) perTraceUsd = v;
+    costMode = propertyMode("cost.mode", costMode, processCaps.any() || perTraceUsd > 0 || !workflowCaps.isEmpty());
+    Long calls = propertyLong("rate-limit.calls-per-minute");
+    if (calls != null) callsPerMinute = calls;
+    rateLimitMode = propertyMode("rate-limit.mode", rateLimitMode,
+        callsPerMinute > 0 || !callsPerMinuteByModel.isEmpty());
+    Long repeats = propertyLong("loop-guard.max-repeats");
+    if (repeats != null) maxRepeats = repeats;
+    loopGuardMode = propertyMode("loop-guard.mode", loopGuardMode, maxRepeats > 0);
+  }
+
+  private static Mode propertyMode(String key, Mode current, boolean hasLimit) {
+    String raw = LlmOtelConfig.raw(PREFIX + key);
+    if (raw == null || raw.isEmpty()) return current;
+    Mode mode;
+    try {
+      mode = Mode.valueOf(raw.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      logger.log(Level.WARNING, "llm-otel: invalid value ''{0}'' for {1} (expected off, monitor or enforce); "
+          + "that policy stays off", new Object[] {raw, PREFIX + key});
+      return Mode.OFF;
+    }
+    if (mode != Mode.OFF && !hasLimit) {
+      logger.log(Level.WARNING, "llm-otel: {0} is {1} but no limit is set; that policy stays off",
+          new Object[] {PREFIX + key, raw});
+      return Mode.OFF;
+    }
+    return mode;
+  }
+
+  private static Long propertyLong(String key) {
+    String raw = LlmOtelConfig.raw(PREFIX + key);
+    if (raw == null || raw.isEmpty()) return null;
+    try {
+      long v = Long.parseLong(raw);
+      if (v > 0) return v;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    logger.log(Level.WARNING, "llm-otel: invalid value ''{0}'' for {1} (expected a whole number > 0); ignored",
+        new Object[] {raw, PREFIX + key});
+    return null;
+  }
+
+  private static Double propertyDouble(String key) {
+    String raw = LlmOtelConfig.raw(PREFIX + key);
+    if (raw == null || raw.isEmpty()) return null;
+    try {
+      double v = Double.parseDouble(raw);
+      if (v > 0 && !Double.isInfinite(v)) return v;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    logger.log(Level.WARNING, "llm-otel: invalid value ''{0}'' for {1} (expected a number > 0); ignored",
+        new Object[] {raw, PREFIX + key});
+    return null;
+  }
+
+  private static Mode mode(Map<?, ?> m) {
+    Object v = m.get("mode");
+    if (v == null) return Mode.MONITOR;
+    try {
+      return Mode.valueOf(v.toString().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("\"mode\" must be off, monitor or enforce, not " + v);
+    }
+  }
+
+  private static void readCaps(Map<?, ?> m, Caps caps) {
+    caps.perMinute = optionalDouble(m, "per_minute_usd");
+    caps.perHour = optionalDouble(m, "per_hour_usd");
+    caps.perDay = optionalDouble(m, "per_day_usd");
+  }
+
+  private static double optionalDouble(Map<?, ?> m, String key) {
+    Object v = m.get(key);
+    if (v == null) return 0;
+    if (!(v instanceof Double) || (Double) v <= 0) throw new IllegalArgumentException("\"" + key + "\" must be > 0");
+    return (Double) v;
+  }
+
+  private static long optionalLong(Map<?, ?> m, String key) {
+    return m.get(key) == null ? 0 : positiveLong(m, key);
+  }
+
+  private static long positiveLong(Map<?, ?> m, String key) {
+    Object v = m.get(key);
+    if (!(v instanceof Double) || (Double) v < 1 || (Double) v != Math.rint((Double) v)) {
+      throw new IllegalArgumentException("\"" + key + "\" must be a whole number > 0");
+    }
+    return ((Double) v).longValue();
+  }
+
+  private static Map<String, Long> longMap(Map<?, ?> m, String key) {
+    Object v = m.get(key);
+    Map<String, Long> out = new HashMap<>();
+    if (v == null) return out;
+    if (!(v instanceof Map)) throw new IllegalArgumentException("\"" + key + "\" must be an object");
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+      Map<String, Object> one = new HashMap<>();
+      one.put("value", e.getValue());
+      out.put(e.getKey().toString(), positiveLong(one, "value"));
+    }
+    return out;
+  }
+}

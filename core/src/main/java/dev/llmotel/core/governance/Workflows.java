@@ -1,0 +1,124 @@
+package dev.llmotel.core.governance;
+
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.instrumentation.api.instrumenter.LocalRootSpan;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Names the kind of work a call belongs to (llm_otel.workflow): a baggage entry set upstream, else
+ * the first configured rule that matches the entry point, else the entry point itself (the route of
+ * the local root span, or its name). Its values reach metrics, so at most a configured number of
+ * distinct values are used; later ones become "_OTHER".
+ */
+final class Workflows {
+  static final String BAGGAGE_KEY = "llm_otel.workflow";
+  static final String OVERFLOW = "_OTHER";
+  private static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+
+  private final List<Rule> rules;
+  private final int maxValues;
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+  Workflows(List<Rule> rules, int maxValues) {
+    this.rules = rules;
+    this.maxValues = maxValues;
+  }
+
+  String resolve(Context parent) {
+    String fromBaggage = Baggage.fromContext(parent).getEntryValue(BAGGAGE_KEY);
+    if (fromBaggage != null && !fromBaggage.isEmpty()) return bounded(fromBaggage);
+    String entryPoint = entryPoint(parent);
+    if (entryPoint == null) return null;
+    for (Rule rule : rules) {
+      if (rule.pattern.matcher(entryPoint).find()) return bounded(rule.workflow);
+    }
+    return bounded(entryPoint);
+  }
+
+  private String bounded(String value) {
+    if (seen.contains(value)) return value;
+    if (seen.size() >= maxValues) return OVERFLOW;
+    seen.add(value);
+    return value;
+  }
+
+  /** The route or name of the local root span (the request or job that led to this call). */
+  static String entryPoint(Context parent) {
+    Span root = LocalRootSpan.fromContextOrNull(parent);
+    if (root == null) root = Span.fromContextOrNull(parent);
+    if (root == null || !root.getSpanContext().isValid()) return null;
+    String route = SpanIntrospection.attribute(root, HTTP_ROUTE);
+    return route != null ? route : SpanIntrospection.name(root);
+  }
+
+  static final class Rule {
+    final Pattern pattern;
+    final String workflow;
+
+    Rule(Pattern pattern, String workflow) {
+      this.pattern = pattern;
+      this.workflow = workflow;
+    }
+  }
+
+  /**
+   * Reads the name and attributes of a span the agent's SDK created. The API Span offers no
+   * getters; the SDK's spans implement ReadableSpan, reached by reflection because its class is
+   * the agent's, not the application's.
+   */
+  static final class SpanIntrospection {
+    private static final ConcurrentHashMap<Class<?>, Method[]> methods = new ConcurrentHashMap<>();
+
+    static String name(Span span) {
+      Method m = lookup(span.getClass())[0];
+      try {
+        return m == null ? null : (String) m.invoke(span);
+      } catch (Exception e) {
+        return null;
+      }
+    }
+
+    static String attribute(Span span, AttributeKey<String> key) {
+      Method m = lookup(span.getClass())[1];
+      try {
+        Object v = m == null ? null : m.invoke(span, key);
+        return v instanceof String ? (String) v : null;
+      } catch (Exception e) {
+        return null;
+      }
+    }
+
+    private static Method[] lookup(Class<?> type) {
+      return methods.computeIfAbsent(type, t -> {
+        for (Class<?> iface : allInterfaces(t)) {
+          if (iface.getName().endsWith(".ReadableSpan")) {
+            try {
+              return new Method[] {iface.getMethod("getName"), iface.getMethod("getAttribute", AttributeKey.class)};
+            } catch (NoSuchMethodException e) {
+              return new Method[2];
+            }
+          }
+        }
+        return new Method[2];
+      });
+    }
+
+    private static Set<Class<?>> allInterfaces(Class<?> type) {
+      Set<Class<?>> out = new java.util.LinkedHashSet<>();
+      for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+        for (Class<?> i : c.getInterfaces()) {
+          out.add(i);
+          out.addAll(allInterfaces(i));
+        }
+      }
+      return out;
+    }
+  }
+}

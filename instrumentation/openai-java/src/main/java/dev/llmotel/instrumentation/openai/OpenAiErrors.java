@@ -1,0 +1,38 @@
+package dev.llmotel.instrumentation.openai;
+
+import com.openai.core.http.Headers;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.RateLimitException;
+import com.openai.models.ErrorObject;
+import dev.llmotel.core.PolicyDecision;
+import java.net.SocketTimeoutException;
+import java.util.Optional;
+
+/**
+ * The exception a refused call throws: the one the SDK throws itself for that condition, so the
+ * app's existing handlers take over. Its error body names the policy (code) and the limit (message).
+ */
+final class OpenAiErrors {
+  static final String ERROR_TYPE = "llm_otel_policy";
+
+  static RuntimeException refusal(PolicyDecision decision) {
+    String message = decision.exceptionMessage();
+    switch (decision.kind) {
+      case RATE_LIMITED:
+        return RateLimitException.builder().headers(Headers.builder().build()).error(error(decision, message)).build();
+      case INVALID_REQUEST:
+        return BadRequestException.builder().headers(Headers.builder().build()).error(error(decision, message)).build();
+      case TIMEOUT:
+      default:
+        return new OpenAIIoException(message, new SocketTimeoutException(message));
+    }
+  }
+
+  private static ErrorObject error(PolicyDecision decision, String message) {
+    return ErrorObject.builder().message(message).type(ERROR_TYPE).code(decision.policy)
+        .param(Optional.<String>empty()).build();
+  }
+
+  private OpenAiErrors() {}
+}
