@@ -14,13 +14,10 @@ import dev.llmotel.testkit.otlp.OtlpReceiver;
 import dev.llmotel.testkit.otlp.ReceivedEvent;
 import dev.llmotel.testkit.otlp.ReceivedPoint;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
-import dev.llmotel.testkit.otlp.TraceTreePrinter;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +39,7 @@ abstract class AbstractOpenAiSmokeTest {
   static final List<Double> TOKEN_BUCKETS = Arrays.asList(1d, 4d, 16d, 64d, 256d, 1024d, 4096d,
       16384d, 65536d, 262144d, 1048576d, 4194304d, 16777216d, 67108864d);
 
+  SmokeRun run;
   FakeLlmServer llm;
   OtlpReceiver receiver;
   AgentApp app;
@@ -55,8 +53,9 @@ abstract class AbstractOpenAiSmokeTest {
 
   @BeforeAll
   void runApp() throws Exception {
-    llm = FakeLlmServer.start(0);
-    receiver = OtlpReceiver.start();
+    run = new SmokeRun();
+    llm = run.llm;
+    receiver = run.receiver;
     llm.script("retry-429", Behaviour.error(429, "0"), Behaviour.ok());
     llm.script("async-retry-429", Behaviour.error(429, "0"), Behaviour.ok());
     llm.script("fail-503", Behaviour.error(503), Behaviour.error(503), Behaviour.error(503));
@@ -64,55 +63,32 @@ abstract class AbstractOpenAiSmokeTest {
     Map<String, String> props = new HashMap<>();
     props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
     String name = "openai-" + sdk() + "-java" + javaMajor() + (captureContent() ? "-capture" : "");
-    List<String> args = new java.util.ArrayList<>();
-    args.add(llm.baseUrl() + "/v1");
-    args.addAll(SCENARIOS);
-    app = AgentApp.run(name, javaHome(), AgentApp.appClasspath("openai-app-" + sdk()),
-        "dev.llmotel.smoke.openai.OpenAiSmokeApp", receiver.endpoint(), props, args);
-    // The app has exited, so the agent flushed on shutdown; wait briefly for late exports.
-    receiver.awaitSpans(s -> s.name().startsWith("scenario "), SCENARIOS.size(), Duration.ofSeconds(10));
-    receiver.awaitMetric("gen_ai.client.operation.duration", Duration.ofSeconds(10));
-    System.out.println(TraceTreePrinter.renderAll(receiver.spans()));
+    app = run.launch(name, sdk(), javaHome(), props, SCENARIOS).app;
   }
 
   @AfterAll
   void stop() {
-    if (receiver != null) receiver.close();
-    if (llm != null) llm.close();
+    if (run != null) run.close();
   }
 
   String javaMajor() {
     return javaHome().contains("25") ? "25" : "17";
   }
 
-  // ---- helpers over the decoded telemetry ----
-
   ReceivedSpan scenario(String name) {
-    List<ReceivedSpan> found = receiver.spans(s -> s.name().equals("scenario " + name));
-    assertEquals(1, found.size(), "one app span for scenario " + name + "; app output:\n" + tail());
-    return found.get(0);
+    return run.scenario(name);
   }
 
-  /** The LLM spans (any gen_ai.operation.name) of a scenario's trace, in start order. */
   List<ReceivedSpan> llmSpans(String scenario) {
-    ReceivedSpan root = scenario(scenario);
-    return receiver.trace(root.traceId()).stream()
-        .filter(s -> s.hasAttr("gen_ai.operation.name"))
-        .sorted((a, b) -> Long.compare(a.startEpochNanos(), b.startEpochNanos()))
-        .collect(Collectors.toList());
+    return run.llmSpans(scenario);
   }
 
   ReceivedSpan onlyLlmSpan(String scenario) {
-    List<ReceivedSpan> spans = llmSpans(scenario);
-    assertEquals(1, spans.size(), "exactly one LLM span for " + scenario + ": " + spans);
-    ReceivedSpan span = spans.get(0);
-    assertEquals(scenario(scenario).spanId(), span.parentSpanId(), "LLM span is a child of the app's span");
-    return span;
+    return run.onlyLlmSpan(scenario);
   }
 
   String tail() {
-    String out = app.output;
-    return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
+    return run.tail();
   }
 
   static void assertChatBasics(ReceivedSpan span) {

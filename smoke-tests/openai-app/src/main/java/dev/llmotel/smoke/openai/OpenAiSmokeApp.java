@@ -19,6 +19,7 @@ import com.openai.models.embeddings.EmbeddingModel;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
@@ -112,7 +113,100 @@ public final class OpenAiSmokeApp {
       case "tools":
         return toolRoundTrip(scenario);
       default:
+        return governanceScenario(scenario);
+    }
+  }
+
+  /** Scenarios of the governance smoke tests: prompts, workflows, cost and policies. */
+  private String governanceScenario(String scenario) throws Exception {
+    switch (scenario) {
+      case "gov-cost":
+        return text(client.chat().completions().create(chat(scenario).build()));
+      case "gov-big-prompt": {
+        StringBuilder huge = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) huge.append("lorem ");
+        return text(client.chat().completions().create(ChatCompletionCreateParams.builder()
+            .model(ChatModel.GPT_4O_MINI).addUserMessage(huge.toString())
+            .putAdditionalHeader("x-fake-scenario", scenario).build()));
+      }
+      case "gov-rate-1":
+      case "gov-rate-2":
+      case "gov-rate-3":
+        return text(client.chat().completions().create(ChatCompletionCreateParams.builder()
+            .model(ChatModel.of("gpt-4.1-nano")).addUserMessage("rate limited " + scenario)
+            .putAdditionalHeader("x-fake-scenario", scenario).build()));
+      case "gov-loop": {
+        // An agent stuck in a loop: the same request again and again within one run.
+        StringBuilder outcomes = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+          outcomes.append(i == 0 ? "" : ",").append(outcome(() -> client.chat().completions()
+              .create(chat(scenario).build())));
+        }
+        return outcomes.toString();
+      }
+      case "gov-budget": {
+        StringBuilder outcomes = new StringBuilder();
+        try (Scope ignored = Baggage.current().toBuilder().put("llm_otel.workflow", "budgeted").build()
+            .makeCurrent()) {
+          for (int i = 0; i < 2; i++) {
+            final int n = i;
+            outcomes.append(i == 0 ? "" : ",").append(outcome(() -> client.chat().completions().create(
+                ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O).addUserMessage("budget call " + n)
+                    .putAdditionalHeader("x-fake-scenario", scenario).build())));
+          }
+        }
+        return outcomes.toString();
+      }
+      case "gov-async-refused":
+        try (Scope ignored = Baggage.current().toBuilder().put("llm_otel.workflow", "budgeted").build()
+            .makeCurrent()) {
+          return text(asyncClient.chat().completions().create(ChatCompletionCreateParams.builder()
+              .model(ChatModel.GPT_4O).addUserMessage("async budget call")
+              .putAdditionalHeader("x-fake-scenario", scenario).build()).get(30, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw (RuntimeException) e.getCause(); // what the app's own future handling would see
+        }
+      case "gov-slow":
+        return text(client.chat().completions().create(chat(scenario).build()));
+      case "gov-fp-a":
+        return systemPrompt(scenario, "You are a billing assistant. Ticket 4711 opened 2026-11-20 for "
+            + "customer cus_8Ks9a1.", "Why was I charged twice?");
+      case "gov-fp-b":
+        return systemPrompt(scenario, "You are a billing assistant.  Ticket 9 opened 2025-01-02T10:00:00Z for "
+            + "customer cus_77Zz1.", "Can I get an invoice for March?");
+      case "gov-fp-edited":
+        return systemPrompt(scenario, "You are a refunds assistant. Ticket 4711 opened 2026-11-20 for "
+            + "customer cus_8Ks9a1.", "Why was I charged twice?");
+      case "gov-baggage":
+        try (Scope ignored = Baggage.current().toBuilder().put("llm_otel.workflow", "checkout")
+            .put("llm_otel.prompt.version", "42").build().makeCurrent()) {
+          return text(client.chat().completions().create(chat(scenario).build()));
+        }
+      case "gov-rule":
+      case "gov-wf-1":
+      case "gov-wf-2":
+      case "gov-wf-3":
+      case "gov-wf-4":
+      case "gov-wf-5":
+        return text(client.chat().completions().create(chat(scenario).build()));
+      default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
+  }
+
+  private String systemPrompt(String scenario, String system, String user) {
+    return text(client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model(ChatModel.GPT_4O_MINI).addSystemMessage(system).addUserMessage(user)
+        .putAdditionalHeader("x-fake-scenario", scenario).build()));
+  }
+
+  /** "ok" or "error CLASS": the outcome of one call of a multi-call scenario. */
+  private static String outcome(java.util.function.Supplier<?> call) {
+    try {
+      call.get();
+      return "ok";
+    } catch (RuntimeException e) {
+      return "error " + e.getClass().getName();
     }
   }
 

@@ -1,0 +1,170 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.otlp.ReceivedPoint;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Every policy in enforce mode, plus prompt versions, workflows and cost, under the real agent. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GovernanceEnforceSmokeTest {
+  static final List<String> SCENARIOS = Arrays.asList("gov-cost", "gov-fp-a", "gov-fp-b", "gov-fp-edited",
+      "gov-baggage", "gov-rule", "gov-big-prompt", "gov-rate-1", "gov-rate-2", "gov-rate-3", "gov-loop",
+      "gov-budget", "gov-async-refused", "gov-slow");
+
+  SmokeRun run;
+
+  @BeforeAll
+  void launch() throws Exception {
+    run = new SmokeRun();
+    run.llm.script("gov-slow", Behaviour.delay(3000), Behaviour.delay(3000), Behaviour.delay(3000));
+    run.launch("governance-enforce", "newest", System.getProperty("java.home"),
+        GovernanceFiles.properties("enforce"), SCENARIOS);
+  }
+
+  @AfterAll
+  void stop() {
+    if (run != null) run.close();
+  }
+
+  @Test
+  void appRanEveryScenarioWithoutInstrumentationErrors() {
+    assertEquals(0, run.app.exitCode, run.tail());
+    assertEquals(SCENARIOS.size(), run.app.results.size(), run.app.results.toString());
+    assertEquals(List.of(), run.app.instrumentationErrors());
+  }
+
+  @Test
+  void costIsTheHandComputedValueFromThePriceFile() {
+    ReceivedSpan span = run.onlyLlmSpan("gov-cost");
+    long in = span.longAttr("gen_ai.usage.input_tokens");
+    long out = span.longAttr("gen_ai.usage.output_tokens");
+    double expected = (in * GovernanceFiles.MINI_INPUT + out * GovernanceFiles.MINI_OUTPUT) / 1_000_000d;
+    assertEquals(expected, span.doubleAttr("llm_otel.cost.usd"), 1e-12);
+    List<ReceivedPoint> cost = run.receiver.latestPoints("llm_otel.cost");
+    ReceivedPoint point = cost.stream().filter(p -> "scenario gov-cost".equals(p.attr("llm_otel.workflow")))
+        .findFirst().orElseThrow(AssertionError::new);
+    assertEquals(expected, point.value(), 1e-12);
+    assertEquals("gpt-4o-mini", point.attr("gen_ai.request.model"));
+    assertEquals("openai", point.attr("gen_ai.provider.name"));
+    assertTrue(run.receiver.latestPoints("gen_ai.client.token.usage").stream()
+        .anyMatch(p -> "scenario gov-cost".equals(p.attr("llm_otel.workflow"))), "token usage by workflow");
+  }
+
+  @Test
+  void fingerprintIgnoresUserMessagesAndEmbeddedIdsButNotAnEditedSystemPrompt() {
+    ReceivedSpan a = run.onlyLlmSpan("gov-fp-a");
+    ReceivedSpan b = run.onlyLlmSpan("gov-fp-b");
+    ReceivedSpan edited = run.onlyLlmSpan("gov-fp-edited");
+    assertEquals(16, a.attr("llm_otel.prompt.fingerprint").length());
+    assertEquals(a.attr("llm_otel.prompt.fingerprint"), b.attr("llm_otel.prompt.fingerprint"));
+    assertNotEquals(a.attr("llm_otel.prompt.fingerprint"), edited.attr("llm_otel.prompt.fingerprint"));
+    assertNotEquals(a.attr("llm_otel.request.hash"), b.attr("llm_otel.request.hash"));
+    // No prompt text in either hash attribute, and no version declared: the version is the fingerprint.
+    assertEquals(a.attr("llm_otel.prompt.fingerprint"), a.attr("llm_otel.prompt.version"));
+    // The registry names the edited prompt.
+    assertEquals("refunds", edited.attr("llm_otel.prompt.name"));
+    assertEquals("3", edited.attr("llm_otel.prompt.version"));
+  }
+
+  @Test
+  void newVersionEventOncePerFingerprint() {
+    assertEquals(1, run.onlyLlmSpan("gov-fp-a").events("llm_otel.prompt.new_version").size());
+    assertEquals(0, run.onlyLlmSpan("gov-fp-b").events("llm_otel.prompt.new_version").size());
+    assertEquals(1, run.onlyLlmSpan("gov-fp-edited").events("llm_otel.prompt.new_version").size());
+    String fp = run.onlyLlmSpan("gov-fp-a").attr("llm_otel.prompt.fingerprint");
+    long events = run.receiver.spans().stream()
+        .flatMap(s -> s.events("llm_otel.prompt.new_version").stream())
+        .filter(e -> fp.equals(e.attr("llm_otel.prompt.fingerprint"))).count();
+    assertEquals(1, events, "one new_version event per fingerprint in the whole process");
+  }
+
+  @Test
+  void workflowFromBaggageRulesAndTheEntryPoint() {
+    ReceivedSpan baggage = run.onlyLlmSpan("gov-baggage");
+    assertEquals("checkout", baggage.attr("llm_otel.workflow"));
+    assertEquals("42", baggage.attr("llm_otel.prompt.version"), "prompt version from baggage");
+    assertEquals("rule-matched", run.onlyLlmSpan("gov-rule").attr("llm_otel.workflow"));
+    assertEquals("scenario gov-cost", run.onlyLlmSpan("gov-cost").attr("llm_otel.workflow"));
+  }
+
+  @Test
+  void inputTokenLimitRefusesWithTheSdksBadRequestAndSendsNothing() {
+    assertEquals("error com.openai.errors.BadRequestException", run.result("gov-big-prompt"));
+    assertRefused(run.onlyLlmSpan("gov-big-prompt"), "input_tokens", "com.openai.errors.BadRequestException");
+    assertEquals(0, run.llm.requests("gov-big-prompt").size(), "nothing reached the provider");
+  }
+
+  @Test
+  void rateLimitRefusesTheThirdCallWithTheSdksRateLimitException() {
+    assertTrue(run.result("gov-rate-1").startsWith("ok"));
+    assertTrue(run.result("gov-rate-2").startsWith("ok"));
+    assertEquals("error com.openai.errors.RateLimitException", run.result("gov-rate-3"));
+    assertRefused(run.onlyLlmSpan("gov-rate-3"), "rate_limit", "com.openai.errors.RateLimitException");
+    assertEquals(0, run.llm.requests("gov-rate-3").size());
+  }
+
+  @Test
+  void loopGuardRefusesTheThirdIdenticalRequestInATrace() {
+    assertEquals("ok ok,ok,error com.openai.errors.BadRequestException", run.result("gov-loop"));
+    List<ReceivedSpan> spans = run.llmSpans("gov-loop");
+    assertEquals(3, spans.size());
+    assertEquals(spans.get(0).attr("llm_otel.request.hash"), spans.get(2).attr("llm_otel.request.hash"));
+    assertRefused(spans.get(2), "loop_guard", "com.openai.errors.BadRequestException");
+    assertEquals(2, run.llm.requests("gov-loop").size());
+  }
+
+  @Test
+  void workflowBudgetRefusesOnceSpentAndAsyncCallsGetAFailedFuture() {
+    assertEquals("ok ok,error com.openai.errors.RateLimitException", run.result("gov-budget"));
+    List<ReceivedSpan> spans = run.llmSpans("gov-budget");
+    assertTrue(spans.get(0).doubleAttr("llm_otel.cost.usd") > 1.0);
+    assertRefused(spans.get(1), "cost", "com.openai.errors.RateLimitException");
+    assertTrue(spans.get(1).attr("llm_otel.policy.message").contains("workflow budgeted budget of 1.0000 USD per minute"));
+    assertEquals(1, run.llm.requests("gov-budget").size());
+    assertEquals("error com.openai.errors.RateLimitException", run.result("gov-async-refused"));
+    assertRefused(run.onlyLlmSpan("gov-async-refused"), "cost", "com.openai.errors.RateLimitException");
+    assertEquals(0, run.llm.requests("gov-async-refused").size());
+  }
+
+  @Test
+  void timeoutIsEnforcedThroughTheSdksOwnTimeout() {
+    String appSaw = run.result("gov-slow");
+    assertTrue(appSaw.startsWith("error com.openai.errors."), appSaw);
+    ReceivedSpan span = run.onlyLlmSpan("gov-slow");
+    assertEquals("ERROR", span.statusCode());
+    assertEquals(appSaw.substring("error ".length()), span.attr("error.type"));
+    assertTrue(span.durationNanos() < 9_000_000_000L, "three attempts cut at 700 ms, not 3 s each");
+    assertFalse(run.llm.requests("gov-slow").isEmpty());
+  }
+
+  @Test
+  void everyDecisionIsCountedInTheMetric() {
+    List<ReceivedPoint> points = run.receiver.latestPoints("llm_otel.policy.decisions");
+    for (String policy : Arrays.asList("input_tokens", "rate_limit", "loop_guard", "cost")) {
+      double count = points.stream().filter(p -> policy.equals(p.attr("llm_otel.policy.name"))
+          && "refused".equals(p.attr("llm_otel.policy.decision"))).mapToDouble(ReceivedPoint::value).sum();
+      assertTrue(count >= 1, policy + " refusals counted: " + points);
+    }
+  }
+
+  static void assertRefused(ReceivedSpan span, String policy, String errorType) {
+    assertEquals(policy, span.attr("llm_otel.policy.name"));
+    assertEquals("refused", span.attr("llm_otel.policy.decision"));
+    assertNotNull(span.attr("llm_otel.policy.message"));
+    assertEquals("ERROR", span.statusCode());
+    assertEquals(errorType, span.attr("error.type"));
+    assertTrue(span.events("exception").get(0).attr("exception.message").contains("llm-otel policy " + policy));
+  }
+}

@@ -1,0 +1,81 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.llmotel.testkit.fakellm.FakeLlmServer;
+import dev.llmotel.testkit.otlp.OtlpReceiver;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import dev.llmotel.testkit.otlp.TraceTreePrinter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One launched smoke app and what it produced: the fake LLM it talked to, the OTLP it exported,
+ * and what it printed. Scenario lookups assume each scenario ran inside an app span "scenario NAME".
+ */
+final class SmokeRun implements AutoCloseable {
+  final FakeLlmServer llm;
+  final OtlpReceiver receiver;
+  AgentApp app;
+
+  SmokeRun() {
+    llm = FakeLlmServer.start(0);
+    receiver = OtlpReceiver.start();
+  }
+
+  /** Runs the OpenAI smoke app (the given SDK build) through the scenarios and waits for telemetry. */
+  SmokeRun launch(String name, String sdk, String javaHome, Map<String, String> properties,
+      List<String> scenarios) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add(llm.baseUrl() + "/v1");
+    args.addAll(scenarios);
+    app = AgentApp.run(name, javaHome, AgentApp.appClasspath("openai-app-" + sdk),
+        "dev.llmotel.smoke.openai.OpenAiSmokeApp", receiver.endpoint(), properties, args);
+    // The app has exited, so the agent flushed on shutdown; wait briefly for late exports.
+    receiver.awaitSpans(s -> s.name().startsWith("scenario "), scenarios.size(), Duration.ofSeconds(10));
+    receiver.awaitMetric("gen_ai.client.operation.duration", Duration.ofSeconds(10));
+    System.out.println(TraceTreePrinter.renderAll(receiver.spans()));
+    return this;
+  }
+
+  ReceivedSpan scenario(String name) {
+    List<ReceivedSpan> found = receiver.spans(s -> s.name().equals("scenario " + name));
+    assertEquals(1, found.size(), "one app span for scenario " + name + "; app output:\n" + tail());
+    return found.get(0);
+  }
+
+  /** The LLM spans (any gen_ai.operation.name) of a scenario's trace, in start order. */
+  List<ReceivedSpan> llmSpans(String scenario) {
+    ReceivedSpan root = scenario(scenario);
+    return receiver.trace(root.traceId()).stream()
+        .filter(s -> s.hasAttr("gen_ai.operation.name"))
+        .sorted((a, b) -> Long.compare(a.startEpochNanos(), b.startEpochNanos()))
+        .collect(Collectors.toList());
+  }
+
+  ReceivedSpan onlyLlmSpan(String scenario) {
+    List<ReceivedSpan> spans = llmSpans(scenario);
+    assertEquals(1, spans.size(), "exactly one LLM span for " + scenario + ": " + spans);
+    ReceivedSpan span = spans.get(0);
+    assertEquals(scenario(scenario).spanId(), span.parentSpanId(), "LLM span is a child of the app's span");
+    return span;
+  }
+
+  String result(String scenario) {
+    return app.results.get(scenario);
+  }
+
+  String tail() {
+    String out = app == null ? "" : app.output;
+    return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
+  }
+
+  @Override
+  public void close() {
+    receiver.close();
+    llm.close();
+  }
+}
