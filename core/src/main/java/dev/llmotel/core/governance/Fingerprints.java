@@ -6,7 +6,8 @@ import dev.llmotel.core.ToolDefinition;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Hashes that identify a prompt without holding its text. The fingerprint covers the template part
@@ -14,26 +15,112 @@ import java.util.regex.Pattern;
  * dates, ids, whitespace) does not change it; the request hash covers the whole request.
  */
 public final class Fingerprints {
-  private static final Pattern UUID = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Pattern DATE_TIME = Pattern.compile(
-      "\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?");
-  private static final Pattern LONG_HEX = Pattern.compile("\\b(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{12,}\\b");
-  private static final Pattern ID_LIKE = Pattern.compile("\\b[A-Za-z]+[_-][A-Za-z0-9]*\\d[A-Za-z0-9_-]*\\b");
-  private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,]\\d+)*");
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  private static final int MAX_CACHED_TEMPLATES = 1024;
+  private static final Map<String, String> fingerprintByTemplate = new ConcurrentHashMap<>();
+  private static final ThreadLocal<MessageDigest> SHA256 = new ThreadLocal<MessageDigest>() {
+    @Override
+    protected MessageDigest initialValue() {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is required of every JVM", e);
+      }
+    }
+  };
 
-  /** The template text with its variable parts replaced by placeholders. */
+  /**
+   * The template text with what varies per request replaced: numbers by {@code <n>}, dates and
+   * times by {@code <date>}, words that mix digits with letters, '_' or '-' (ids, UUIDs, hashes) by
+   * {@code <id>}; whitespace runs collapse to one space. One pass, no regex: it runs on every call
+   * whose template text is new.
+   */
   static String normalize(String text) {
-    String t = UUID.matcher(text).replaceAll("<id>");
-    t = DATE_TIME.matcher(t).replaceAll("<date>");
-    t = LONG_HEX.matcher(t).replaceAll("<id>");
-    t = ID_LIKE.matcher(t).replaceAll("<id>");
-    t = NUMBER.matcher(t).replaceAll("<n>");
-    return WHITESPACE.matcher(t).replaceAll(" ").trim();
+    StringBuilder out = new StringBuilder(text.length());
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c)) {
+        while (i < n && Character.isWhitespace(text.charAt(i))) i++;
+        if (out.length() > 0) out.append(' ');
+        continue;
+      }
+      if (!isWordChar(c)) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      int start = i;
+      boolean digit = false;
+      boolean other = false;
+      while (i < n && isWordChar(text.charAt(i))) {
+        char w = text.charAt(i);
+        if (w >= '0' && w <= '9') digit = true; else other = true;
+        i++;
+      }
+      if (!digit) {
+        out.append(text, start, i);
+      } else if (isDateAt(text, start)) {
+        out.append("<date>");
+        i = start + 10;
+        while (i < n && "0123456789:.TZ+-".indexOf(text.charAt(i)) >= 0) i++;
+      } else if (!other) {
+        out.append("<n>");
+        // a decimal or grouped number: 12.50, 1,000
+        while (i + 1 < n && (text.charAt(i) == '.' || text.charAt(i) == ',') && isDigit(text.charAt(i + 1))) {
+          i++;
+          while (i < n && isDigit(text.charAt(i))) i++;
+        }
+      } else {
+        out.append("<id>");
+      }
+    }
+    int end = out.length();
+    while (end > 0 && out.charAt(end - 1) == ' ') end--;
+    out.setLength(end);
+    return out.toString();
   }
 
+  private static boolean isWordChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '_' || c == '-';
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** yyyy-mm-dd at this position. */
+  private static boolean isDateAt(String s, int i) {
+    if (i + 10 > s.length()) return false;
+    for (int k = 0; k < 10; k++) {
+      char c = s.charAt(i + k);
+      if (k == 4 || k == 7 ? c != '-' : !isDigit(c)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The fingerprint of the call's template. Apps mostly send the same template again, so the result
+   * is cached by the raw template text (bounded); only a new text pays for normalisation.
+   */
   public static String promptFingerprint(LlmCall call) {
+    StringBuilder raw = new StringBuilder();
+    for (LlmMessage.Part part : call.systemInstructions()) {
+      if (part.content != null) raw.append("system:").append(part.content).append('\n');
+    }
+    for (ToolDefinition tool : call.toolDefinitions()) {
+      raw.append("tool:").append(tool.type).append(':').append(tool.name).append(':')
+          .append(tool.description).append(':').append(tool.parametersJson).append('\n');
+    }
+    String key = raw.toString();
+    String cached = fingerprintByTemplate.get(key);
+    if (cached != null) return cached;
+    String fingerprint = shortHash(normalizedTemplate(call));
+    if (fingerprintByTemplate.size() < MAX_CACHED_TEMPLATES) fingerprintByTemplate.put(key, fingerprint);
+    return fingerprint;
+  }
+
+  private static String normalizedTemplate(LlmCall call) {
     StringBuilder template = new StringBuilder();
     for (LlmMessage.Part part : call.systemInstructions()) {
       if (part.content != null) template.append("system:").append(normalize(part.content)).append('\n');
@@ -43,7 +130,7 @@ public final class Fingerprints {
           .append(tool.description == null ? "" : normalize(tool.description)).append(':')
           .append(tool.parametersJson == null ? "" : tool.parametersJson).append('\n');
     }
-    return shortHash(template.toString());
+    return template.toString();
   }
 
   public static String requestHash(LlmCall call) {
@@ -69,17 +156,13 @@ public final class Fingerprints {
 
   /** The first 16 hex digits of SHA-256: short enough to read, long enough not to collide in practice. */
   static String shortHash(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      char[] hex = new char[16];
-      for (int k = 0; k < 8; k++) {
-        hex[2 * k] = Character.forDigit((digest[k] >> 4) & 0xf, 16);
-        hex[2 * k + 1] = Character.forDigit(digest[k] & 0xf, 16);
-      }
-      return new String(hex);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    byte[] digest = SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+    char[] hex = new char[16];
+    for (int k = 0; k < 8; k++) {
+      hex[2 * k] = Character.forDigit((digest[k] >> 4) & 0xf, 16);
+      hex[2 * k + 1] = Character.forDigit(digest[k] & 0xf, 16);
     }
+    return new String(hex);
   }
 
   /** A conservative-side estimate of input tokens: about four characters a token, plus per-message overhead. */

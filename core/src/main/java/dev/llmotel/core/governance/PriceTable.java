@@ -21,7 +21,11 @@ public final class PriceTable {
 
   private static final Pattern DATED_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|latest)$");
 
+  private static final Price NONE = new Price(0, 0, 0, 0);
+
   private final Map<String, Price> prices = new HashMap<>();
+  // Lookups as asked (dated snapshot names included), so the suffix regex runs once per model name.
+  private final Map<String, Price> resolved = new java.util.concurrent.ConcurrentHashMap<>();
   private final String taken;
 
   private PriceTable(String taken) {
@@ -114,10 +118,16 @@ public final class PriceTable {
   /** The price of a model, trying the exact name, then its family without a date suffix. */
   Price find(String provider, String model) {
     if (provider == null || model == null) return null;
+    String lookupKey = provider + "/" + model;
+    Price cached = resolved.get(lookupKey);
+    if (cached != null) return cached == NONE ? null : cached;
     Price p = prices.get(key(provider, model));
-    if (p != null) return p;
-    String family = DATED_SUFFIX.matcher(model.toLowerCase(Locale.ROOT)).replaceFirst("");
-    return prices.get(key(provider, family));
+    if (p == null) {
+      String family = DATED_SUFFIX.matcher(model.toLowerCase(Locale.ROOT)).replaceFirst("");
+      p = prices.get(key(provider, family));
+    }
+    if (resolved.size() < 10_000) resolved.put(lookupKey, p == null ? NONE : p);
+    return p;
   }
 
   /** Prices in USD per million tokens. */

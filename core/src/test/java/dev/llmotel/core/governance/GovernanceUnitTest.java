@@ -1,0 +1,145 @@
+package dev.llmotel.core.governance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.core.Json;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.PolicyDecision;
+import dev.llmotel.core.ToolDefinition;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GovernanceUnitTest {
+
+  private static LlmCall call(String system, String user) {
+    LlmCall call = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
+    call.systemInstructions().add(LlmMessage.Part.text(system));
+    call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(user)));
+    return call;
+  }
+
+  @Test
+  void normalizationRemovesWhatVariesPerRequest() {
+    assertEquals("Order <id> for <id> on <date> costs <n> EUR",
+        Fingerprints.normalize("Order 6f1c2a9e-1b2c-4d3e-8f90-123456789abc  for cus_8Ks9a1\n on 2026-11-25T10:00:00Z costs 12.50 EUR"));
+  }
+
+  @Test
+  void fingerprintCoversTheTemplateAndTheRequestHashTheWholeRequest() {
+    LlmCall a = call("You help. Ticket 12 from 2026-01-01.", "hello");
+    LlmCall b = call("You help.  Ticket 99 from 2025-12-31.", "something else");
+    LlmCall edited = call("You help politely. Ticket 12 from 2026-01-01.", "hello");
+    assertEquals(Fingerprints.promptFingerprint(a), Fingerprints.promptFingerprint(b));
+    assertNotEquals(Fingerprints.promptFingerprint(a), Fingerprints.promptFingerprint(edited));
+    assertNotEquals(Fingerprints.requestHash(a), Fingerprints.requestHash(b));
+    assertEquals(Fingerprints.requestHash(a), Fingerprints.requestHash(call("You help. Ticket 12 from 2026-01-01.", "hello")));
+    LlmCall withTool = call("You help. Ticket 12 from 2026-01-01.", "hello");
+    withTool.toolDefinitions().add(new ToolDefinition("function", "get_weather", "Weather", "{}"));
+    assertNotEquals(Fingerprints.promptFingerprint(a), Fingerprints.promptFingerprint(withTool));
+  }
+
+  @Test
+  void datedSnapshotsResolveToTheirFamilyAndCachedTokensArePricedApart() {
+    PriceTable prices = PriceTable.bundled();
+    PriceTable.Price mini = prices.find("openai", "gpt-4o-mini-2024-07-18");
+    assertEquals(0.15, mini.input);
+    assertEquals(prices.find("anthropic", "claude-sonnet-4").output,
+        prices.find("anthropic", "claude-sonnet-4-20250514").output);
+    assertNull(prices.find("openai", "my-finetune"));
+    // 1,000 input of which 400 cached, 100 output: 600*0.15 + 400*0.075 + 100*0.60, per million.
+    assertEquals((600 * 0.15 + 400 * 0.075 + 100 * 0.60) / 1e6, mini.cost(1000, 100, 400, 0), 1e-15);
+    assertEquals(prices.find("openai", "gpt-4o").input, prices.find("azure.ai.openai", "gpt-4o").input);
+  }
+
+  @Test
+  void anOverrideFileReplacesAndAddsPrices() {
+    PriceTable t = PriceTable.withOverrides(PriceTable.bundled(), "{\"taken\": \"2026-11-01\", \"prices\": ["
+        + "{\"provider\": \"openai\", \"model\": \"gpt-4o-mini\", \"input\": 9, \"output\": 9},"
+        + "{\"provider\": \"ollama\", \"model\": \"llama3\", \"input\": 0, \"output\": 0}]}");
+    assertEquals(9, t.find("openai", "gpt-4o-mini").input);
+    assertEquals(0, t.find("ollama", "llama3").output);
+    assertEquals("2026-11-01", t.taken());
+    assertThrows(IllegalArgumentException.class, () -> PriceTable.withOverrides(PriceTable.bundled(),
+        "{\"prices\": [{\"provider\": \"openai\", \"model\": \"x\", \"input\": -1}]}"));
+  }
+
+  @Test
+  void registryMatchesFingerprintsThenPatterns() {
+    PromptRegistry r = PromptRegistry.parse("{\"prompts\": [{\"fingerprint\": \"abc\", \"name\": \"a\", \"version\": 3},"
+        + "{\"system_pattern\": \"^You are a billing\", \"name\": \"billing\", \"version\": \"2.1\"}]}");
+    assertEquals("3", r.lookup("abc", null)[1]);
+    assertEquals("billing", r.lookup("zzz", "You are a billing assistant")[0]);
+    assertNull(r.lookup("zzz", "You are a pirate"));
+    assertThrows(IllegalArgumentException.class, () -> PromptRegistry.parse("{\"prompts\": [{\"name\": \"x\"}]}"));
+  }
+
+  @Test
+  void rollingWindowForgetsOldSpend() {
+    RollingSum minute = RollingSum.minute();
+    minute.add(1_000, 2.0);
+    minute.add(30_000, 1.0);
+    assertEquals(3.0, minute.sum(30_500));
+    assertEquals(1.0, minute.sum(61_500), "the first second fell out of the window");
+    assertEquals(0.0, minute.sum(200_000));
+  }
+
+  @Test
+  void policyEngineRefusesInEnforceAndOnlyRecordsInMonitor() {
+    PolicySettings s = new PolicySettings();
+    s.loopGuardMode = PolicySettings.Mode.ENFORCE;
+    s.maxRepeats = 2;
+    s.rateLimitMode = PolicySettings.Mode.MONITOR;
+    s.callsPerMinute = 1;
+    PolicyEngine engine = new PolicyEngine(s);
+    for (int i = 1; i <= 3; i++) {
+      LlmCall c = call("sys", "same");
+      c.traceId("t1");
+      c.requestHash("h");
+      engine.beforeCall(c, 10_000);
+      if (i == 1) assertTrue(c.policyDecisions().isEmpty());
+      if (i == 2) {
+        assertNull(c.refusal());
+        assertEquals("would_refuse", c.policyDecisions().get(0).decision, "rate limit is monitored");
+      }
+      if (i == 3) {
+        PolicyDecision refusal = c.refusal();
+        assertEquals("loop_guard", refusal.policy);
+        assertEquals(PolicyDecision.Kind.INVALID_REQUEST, refusal.kind);
+        assertTrue(refusal.exceptionMessage().contains("max_repeats 2"));
+      }
+    }
+  }
+
+  @Test
+  void costCapCountsSpendAtTheEndAndRefusesAfter() {
+    PolicySettings s = new PolicySettings();
+    s.costMode = PolicySettings.Mode.ENFORCE;
+    s.processCaps.perHour = 1.0;
+    PolicyEngine engine = new PolicyEngine(s);
+    LlmCall first = call("s", "u");
+    engine.beforeCall(first, 0);
+    assertNull(first.refusal());
+    first.costUsd(1.5);
+    engine.afterCall(first, 1, 0);
+    LlmCall second = call("s", "u");
+    engine.beforeCall(second, 2);
+    assertEquals("cost", second.refusal().policy);
+    assertEquals(PolicyDecision.Kind.RATE_LIMITED, second.refusal().kind);
+  }
+
+  @Test
+  void jsonReaderIsStrictAndSaysWhere() {
+    Map<?, ?> m = (Map<?, ?>) Json.parse("{\"a\": [1, 2.5, \"x\\u00e9\", true, null], \"b\": {}}");
+    assertEquals(2.5, ((List<?>) m.get("a")).get(1));
+    assertEquals("xé", ((List<?>) m.get("a")).get(2));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("{\n\"a\": 1,}"));
+    assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Json.parse("[1] x"));
+  }
+}
