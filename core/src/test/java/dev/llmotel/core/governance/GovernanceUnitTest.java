@@ -134,6 +134,28 @@ class GovernanceUnitTest {
   }
 
   @Test
+  void perTraceBudgetStopsOneAgentRunAndLeavesOthersAlone() {
+    PolicySettings s = new PolicySettings();
+    s.costMode = PolicySettings.Mode.ENFORCE;
+    s.perTraceUsd = 0.5;
+    PolicyEngine engine = new PolicyEngine(s);
+    LlmCall first = call("s", "u");
+    first.traceId("run-1");
+    engine.beforeCall(first, 0);
+    first.costUsd(0.6);
+    engine.afterCall(first, 1, 0);
+    LlmCall second = call("s", "u");
+    second.traceId("run-1");
+    engine.beforeCall(second, 2);
+    assertEquals("cost", second.refusal().policy);
+    assertTrue(second.refusal().message.contains("per trace"), second.refusal().message);
+    LlmCall otherRun = call("s", "u");
+    otherRun.traceId("run-2");
+    engine.beforeCall(otherRun, 3);
+    assertNull(otherRun.refusal());
+  }
+
+  @Test
   void jsonReaderIsStrictAndSaysWhere() {
     Map<?, ?> m = (Map<?, ?>) Json.parse("{\"a\": [1, 2.5, \"x\\u00e9\", true, null], \"b\": {}}");
     assertEquals(2.5, ((List<?>) m.get("a")).get(1));

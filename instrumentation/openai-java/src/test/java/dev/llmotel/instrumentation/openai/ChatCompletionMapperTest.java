@@ -40,7 +40,9 @@ class ChatCompletionMapperTest {
     assertEquals(50L, call.maxTokens());
     assertEquals(7L, call.seed());
     assertEquals(Collections.singletonList("END"), call.stopSequences());
-    assertTrue(call.inputMessages().isEmpty(), "no content without opt-in");
+    // Messages are always mapped (fingerprints, hashes and token estimates need them); only the content
+    // capture switch decides whether they are exported, in the shared attributes extractor.
+    assertEquals("hi", call.inputMessages().get(0).parts().get(0).content);
   }
 
   @Test
