@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 class GovernanceEnforceSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("gov-cost", "gov-fp-a", "gov-fp-b", "gov-fp-edited",
       "gov-baggage", "gov-rule", "gov-big-prompt", "gov-rate-1", "gov-rate-2", "gov-rate-3", "gov-loop",
-      "gov-budget", "gov-async-refused", "gov-slow");
+      "gov-budget", "gov-async-refused", "gov-slow", "gov-route");
 
   SmokeRun run;
 
@@ -97,6 +97,14 @@ class GovernanceEnforceSmokeTest {
     assertEquals("42", baggage.attr("llm_otel.prompt.version"), "prompt version from baggage");
     assertEquals("rule-matched", run.onlyLlmSpan("gov-rule").attr("llm_otel.workflow"));
     assertEquals("scenario gov-cost", run.onlyLlmSpan("gov-cost").attr("llm_otel.workflow"));
+    // A call made while serving an HTTP request: the route of the server span (the local root).
+    assertTrue(run.result("gov-route").startsWith("ok http 200"), run.result("gov-route"));
+    List<ReceivedSpan> routed = run.llmSpans("gov-route");
+    assertEquals(1, routed.size());
+    ReceivedSpan server = run.receiver.parent(routed.get(0)).orElseThrow(AssertionError::new);
+    assertEquals("SERVER", server.kind());
+    assertEquals(server.attr("http.route"), routed.get(0).attr("llm_otel.workflow"));
+    assertEquals("/support/tickets", routed.get(0).attr("llm_otel.workflow"));
   }
 
   @Test

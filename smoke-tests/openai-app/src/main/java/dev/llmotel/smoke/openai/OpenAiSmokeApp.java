@@ -18,11 +18,17 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.embeddings.EmbeddingModel;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -182,6 +188,8 @@ public final class OpenAiSmokeApp {
             .put("llm_otel.prompt.version", "42").build().makeCurrent()) {
           return text(client.chat().completions().create(chat(scenario).build()));
         }
+      case "gov-route":
+        return callThroughHttpEndpoint(scenario);
       case "gov-rule":
       case "gov-wf-1":
       case "gov-wf-2":
@@ -191,6 +199,32 @@ public final class OpenAiSmokeApp {
         return text(client.chat().completions().create(chat(scenario).build()));
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
+  }
+
+  /**
+   * The app as a web service: an HTTP endpoint (the JDK's server, traced by the agent) whose handler
+   * calls the model; the call's workflow comes from the endpoint's route.
+   */
+  private String callThroughHttpEndpoint(String scenario) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/support/tickets", exchange -> {
+      byte[] body = text(client.chat().completions().create(chat(scenario).build())).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:"
+          + server.getAddress().getPort() + "/support/tickets/42").openConnection();
+      try (InputStream in = connection.getInputStream()) {
+        byte[] buffer = new byte[4096];
+        int n = in.read(buffer);
+        return "http " + connection.getResponseCode() + " " + new String(buffer, 0, Math.max(n, 0), StandardCharsets.UTF_8);
+      }
+    } finally {
+      server.stop(0);
     }
   }
 
