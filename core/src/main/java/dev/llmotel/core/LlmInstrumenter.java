@@ -80,13 +80,17 @@ public final class LlmInstrumenter {
     return context.with(CALL, call);
   }
 
-  /** The timeout a library should apply as its own, in milliseconds; 0 when no policy sets one. */
-  public static long enforcedTimeoutMillis() {
+  /**
+   * The timeouts a library should apply as its own for this call, in milliseconds: {request, wait
+   * for data of a stream (first chunk included)}; 0 where no policy sets one.
+   */
+  public static long[] enforcedTimeoutsMillis(LlmCall call) {
     try {
-      return Governance.get().timeoutMillis();
+      Governance g = Governance.get();
+      return new long[] {g.timeoutMillis(), call.streaming() ? g.firstChunkTimeoutMillis() : 0};
     } catch (Throwable t) {
       SafeHooks.failed("timeout policy", t);
-      return 0;
+      return new long[2];
     }
   }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 class GovernanceEnforceSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("gov-cost", "gov-fp-a", "gov-fp-b", "gov-fp-edited",
       "gov-baggage", "gov-rule", "gov-big-prompt", "gov-rate-1", "gov-rate-2", "gov-rate-3", "gov-loop",
-      "gov-budget", "gov-async-refused", "gov-slow", "gov-route");
+      "gov-budget", "gov-async-refused", "gov-slow", "gov-route", "gov-slow-stream");
 
   SmokeRun run;
 
@@ -29,6 +29,7 @@ class GovernanceEnforceSmokeTest {
   void launch() throws Exception {
     run = new SmokeRun();
     run.llm.script("gov-slow", Behaviour.delay(3000), Behaviour.delay(3000), Behaviour.delay(3000));
+    run.llm.script("gov-slow-stream", Behaviour.delay(3000), Behaviour.delay(3000), Behaviour.delay(3000));
     run.launch("governance-enforce", "newest", System.getProperty("java.home"),
         GovernanceFiles.properties("enforce"), SCENARIOS);
   }
@@ -155,6 +156,16 @@ class GovernanceEnforceSmokeTest {
     assertEquals(appSaw.substring("error ".length()), span.attr("error.type"));
     assertTrue(span.durationNanos() < 9_000_000_000L, "three attempts cut at 700 ms, not 3 s each");
     assertFalse(run.llm.requests("gov-slow").isEmpty());
+  }
+
+  @Test
+  void firstChunkTimeoutIsEnforcedThroughTheSdksReadTimeout() {
+    String appSaw = run.result("gov-slow-stream");
+    assertTrue(appSaw.startsWith("error com.openai.errors."), appSaw);
+    ReceivedSpan span = run.onlyLlmSpan("gov-slow-stream");
+    assertEquals("ERROR", span.statusCode());
+    assertEquals(appSaw.substring("error ".length()), span.attr("error.type"));
+    assertTrue(span.durationNanos() < 9_000_000_000L, "attempts cut at 500 ms, not 3 s each");
   }
 
   @Test

@@ -24,7 +24,7 @@ final class GovernanceFiles {
 
   static String policies(String mode) {
     return "{\n"
-        + "  \"timeout\": {\"mode\": \"" + mode + "\", \"ms\": 700},\n"
+        + "  \"timeout\": {\"mode\": \"" + mode + "\", \"ms\": 700, \"first_chunk_ms\": 500},\n"
         + "  \"input_tokens\": {\"mode\": \"" + mode + "\", \"max\": 5000},\n"
         + "  \"rate_limit\": {\"mode\": \"" + mode + "\", \"models\": {\"gpt-4.1-nano\": 2}},\n"
         + "  \"loop_guard\": {\"mode\": \"" + mode + "\", \"max_repeats\": 2},\n"

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GovernanceMonitorSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("gov-budget", "gov-big-prompt", "gov-rate-1",
-      "gov-rate-2", "gov-rate-3", "gov-loop", "gov-slow", "gov-wf-1", "gov-wf-2", "gov-wf-3", "gov-wf-4",
+      "gov-rate-2", "gov-rate-3", "gov-loop", "gov-slow", "gov-slow-stream", "gov-wf-1", "gov-wf-2", "gov-wf-3", "gov-wf-4",
       "gov-wf-5");
 
   SmokeRun run;
@@ -28,6 +28,7 @@ class GovernanceMonitorSmokeTest {
   void launch() throws Exception {
     run = new SmokeRun();
     run.llm.script("gov-slow", Behaviour.delay(1500));
+    run.llm.script("gov-slow-stream", Behaviour.delay(1000));
     Map<String, String> props = GovernanceFiles.properties("monitor");
     props.put("otel.instrumentation.llm-otel.workflow.max-values", "4");
     run.launch("governance-monitor", "newest", System.getProperty("java.home"), props, SCENARIOS);
@@ -57,6 +58,12 @@ class GovernanceMonitorSmokeTest {
 
     assertTrue(run.result("gov-slow").startsWith("ok"));
     assertWouldRefuse(run.onlyLlmSpan("gov-slow"), "timeout");
+
+    assertTrue(run.result("gov-slow-stream").startsWith("ok chunks="));
+    ReceivedSpan slowStream = run.onlyLlmSpan("gov-slow-stream");
+    assertWouldRefuse(slowStream, "timeout");
+    assertTrue(slowStream.attr("llm_otel.policy.message").contains("first chunk after"),
+        slowStream.attr("llm_otel.policy.message"));
   }
 
   @Test

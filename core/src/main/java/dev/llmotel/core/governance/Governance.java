@@ -120,9 +120,14 @@ public final class Governance {
     return sb.toString();
   }
 
-  /** The timeout a library should apply to a call, in milliseconds, or 0 for none. */
+  /** The request timeout a library should apply to a call, in milliseconds, or 0 for none. */
   public long timeoutMillis() {
     return policies.enforcedTimeoutMillis();
+  }
+
+  /** The longest a stream may wait for data, its first chunk included, in milliseconds, or 0. */
+  public long firstChunkTimeoutMillis() {
+    return policies.enforcedFirstChunkMillis();
   }
 
   /** At call end, before the span ends: cost, spend accounting, monitored timeouts. */

@@ -85,9 +85,14 @@ final class PolicyEngine {
     }
   }
 
-  /** The ceiling a library should apply as its own timeout, or 0 for none. */
+  /** The ceiling a library should apply as its own request timeout, or 0 for none. */
   long enforcedTimeoutMillis() {
     return settings.timeoutMode == Mode.ENFORCE ? settings.timeoutMillis : 0;
+  }
+
+  /** The ceiling on a stream's wait for data (its first chunk included), or 0 for none. */
+  long enforcedFirstChunkMillis() {
+    return settings.timeoutMode == Mode.ENFORCE ? settings.firstChunkMillis : 0;
   }
 
   /** At the end of a call: its spend counts, and a monitored timeout says what it would have done. */
@@ -105,7 +110,13 @@ final class PolicyEngine {
         }
       }
     }
-    if (settings.timeoutMode == Mode.MONITOR && settings.timeoutMillis > 0
+    Double ttfc = call.timeToFirstChunkSeconds();
+    if (settings.timeoutMode == Mode.MONITOR && settings.firstChunkMillis > 0 && ttfc != null
+        && ttfc * 1000 > settings.firstChunkMillis) {
+      decide(call, TIMEOUT, Mode.MONITOR, Kind.TIMEOUT, String.format(Locale.ROOT,
+          "first chunk after %.0f ms, more than the first-chunk timeout of %d ms", ttfc * 1000,
+          settings.firstChunkMillis));
+    } else if (settings.timeoutMode == Mode.MONITOR && settings.timeoutMillis > 0
         && durationNanos > settings.timeoutMillis * 1_000_000L) {
       decide(call, TIMEOUT, Mode.MONITOR, Kind.TIMEOUT, "took " + durationNanos / 1_000_000L
           + " ms, more than the timeout of " + settings.timeoutMillis + " ms");

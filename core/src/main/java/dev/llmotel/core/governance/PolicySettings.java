@@ -25,6 +25,7 @@ final class PolicySettings {
 
   Mode timeoutMode = Mode.OFF;
   long timeoutMillis;
+  long firstChunkMillis;
   Mode inputTokensMode = Mode.OFF;
   long maxInputTokens;
   final Map<String, Long> maxInputTokensByModel = new HashMap<>();
@@ -70,7 +71,11 @@ final class PolicySettings {
       return;
     }
     section(path, root, "timeout", m -> {
-      timeoutMillis = positiveLong(m, "ms");
+      timeoutMillis = optionalLong(m, "ms");
+      firstChunkMillis = optionalLong(m, "first_chunk_ms");
+      if (timeoutMillis == 0 && firstChunkMillis == 0) {
+        throw new IllegalArgumentException("needs \"ms\" or \"first_chunk_ms\"");
+      }
       timeoutMode = mode(m);
     });
     section(path, root, "input_tokens", m -> {
@@ -142,7 +147,9 @@ final class PolicySettings {
   private void applyProperties() {
     Long ms = propertyLong("timeout.ms");
     if (ms != null) timeoutMillis = ms;
-    timeoutMode = propertyMode("timeout.mode", timeoutMode, timeoutMillis > 0);
+    Long firstChunk = propertyLong("timeout.first-chunk-ms");
+    if (firstChunk != null) firstChunkMillis = firstChunk;
+    timeoutMode = propertyMode("timeout.mode", timeoutMode, timeoutMillis > 0 || firstChunkMillis > 0);
     Long maxTokens = propertyLong("input-tokens.max");
     if (maxTokens != null) maxInputTokens = maxTokens;
     inputTokensMode = propertyMode("input-tokens.mode", inputTokensMode,

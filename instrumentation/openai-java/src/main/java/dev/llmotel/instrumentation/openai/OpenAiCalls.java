@@ -2,6 +2,7 @@ package dev.llmotel.instrumentation.openai;
 
 import com.openai.core.ClientOptions;
 import com.openai.core.RequestOptions;
+import com.openai.core.Timeout;
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -78,13 +79,20 @@ public final class OpenAiCalls {
     return new OpenAiScope(call, context);
   }
 
-  /** The request options with the timeout policy's ceiling as the SDK's own request timeout. */
+  /**
+   * The request options with the timeout policy's ceilings as the SDK's own timeouts: the request
+   * timeout, and for streams the read timeout (which bounds the wait for the first chunk and every
+   * later one). The SDK then fails and retries exactly as on its own timeouts.
+   */
   public static Object applyTimeout(Object state, Object requestOptions) {
     if (!(state instanceof OpenAiScope) || !(requestOptions instanceof RequestOptions)) return requestOptions;
     try {
-      long millis = LlmInstrumenter.enforcedTimeoutMillis();
-      if (millis <= 0) return requestOptions;
-      return RequestOptions.builder().timeout(Duration.ofMillis(millis)).build()
+      long[] millis = LlmInstrumenter.enforcedTimeoutsMillis(((OpenAiScope) state).call);
+      if (millis[0] <= 0 && millis[1] <= 0) return requestOptions;
+      Timeout.Builder timeout = Timeout.builder();
+      if (millis[0] > 0) timeout.request(Duration.ofMillis(millis[0]));
+      if (millis[1] > 0) timeout.read(Duration.ofMillis(millis[1]));
+      return RequestOptions.builder().timeout(timeout.build()).build()
           .applyDefaults((RequestOptions) requestOptions);
     } catch (Throwable t) {
       SafeHooks.failed("openai timeout policy", t);

@@ -174,6 +174,8 @@ public final class OpenAiSmokeApp {
         }
       case "gov-slow":
         return text(client.chat().completions().create(chat(scenario).build()));
+      case "gov-slow-stream":
+        return readStream(scenario, Integer.MAX_VALUE);
       case "gov-fp-a":
         return systemPrompt(scenario, "You are a billing assistant. Ticket 4711 opened 2026-11-20 for "
             + "customer cus_8Ks9a1.", "Why was I charged twice?");
