@@ -32,7 +32,7 @@ abstract class AbstractOpenAiSmokeTest {
   static final String API_KEY = "sk-smoke-test-secret-key-0123456789abcdef";
   static final String SECRET_IN_PROMPT = "SECRET-PROMPT-TEXT-4242";
   static final List<String> SCENARIOS = Arrays.asList("sync", "async", "stream", "stream-early-close",
-      "stream-async", "embeddings", "responses", "tools", "retry-429", "async-retry-429", "fail-503",
+      "stream-async", "embeddings", "responses", "responses-stream", "tools", "retry-429", "async-retry-429", "fail-503",
       "malformed");
   static final List<Double> DURATION_BUCKETS = Arrays.asList(
       0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
@@ -196,6 +196,18 @@ abstract class AbstractOpenAiSmokeTest {
     assertTrue(span.attr("gen_ai.response.id").startsWith("resp_"));
     assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
     assertEquals("completed", span.attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void responsesApiStreamSpanTakesUsageFromTheCompletedEvent() {
+    ReceivedSpan span = onlyLlmSpan("responses-stream");
+    assertChatBasics(span);
+    assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
+    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"));
+    assertEquals("completed", span.attr("gen_ai.response.finish_reasons"));
+    long events = Long.parseLong(app.results.get("responses-stream").replace("ok events=", ""));
+    assertEquals(events, span.longAttr("llm_otel.stream.chunks"));
+    assertNotNull(span.doubleAttr("gen_ai.response.time_to_first_chunk"));
   }
 
   @Test

@@ -18,6 +18,7 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.embeddings.EmbeddingModel;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
@@ -116,6 +117,15 @@ public final class OpenAiSmokeApp {
             .model(ChatModel.GPT_4O_MINI).input("Say hello " + SECRET_IN_PROMPT)
             .putAdditionalHeader("x-fake-scenario", scenario).build());
         return "id=" + r.id();
+      case "responses-stream": {
+        long events;
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(
+            ResponseCreateParams.builder().model(ChatModel.GPT_4O_MINI).input("Stream hello " + SECRET_IN_PROMPT)
+                .putAdditionalHeader("x-fake-scenario", scenario).build())) {
+          events = stream.stream().count();
+        }
+        return "events=" + events;
+      }
       case "tools":
         return toolRoundTrip(scenario);
       default:
