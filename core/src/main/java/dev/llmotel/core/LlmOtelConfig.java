@@ -1,7 +1,6 @@
 package dev.llmotel.core;
 
 import java.util.Locale;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -66,7 +65,7 @@ public final class LlmOtelConfig {
   }
 
   private static void invalid(String key, String value, String expected, String fallback) {
-    logger.log(Level.WARNING, "llm-otel: invalid value ''{0}'' for {1} (expected {2}); using {3}",
+    ConfigProblems.report(logger, "llm-otel: invalid value ''{0}'' for {1} (expected {2}); using {3}",
         new Object[] {value, key, expected, fallback});
   }
 }

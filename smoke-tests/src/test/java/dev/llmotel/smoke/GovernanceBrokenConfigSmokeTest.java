@@ -44,13 +44,17 @@ class GovernanceBrokenConfigSmokeTest {
     assertEquals(1, lines("policy file").size(), lines("policy file").toString());
     assertTrue(lines("policy file").get(0).contains("broken-policies.json is invalid"));
     assertEquals(1, lines("invalid value 'sometimes'").size());
-    assertEquals(1, lines("price file /nonexistent/prices.json is invalid").size());
+    assertEquals(1, lines("price file /nonexistent/prices.json is invalid (no such file)").size());
+    // Reported while the agent starts, before the app made any call.
+    int firstResult = run.app.output.indexOf("RESULT ");
+    assertTrue(run.app.output.indexOf("policy file") < firstResult);
     // The bundled prices still price the call.
     assertTrue(run.onlyLlmSpan("gov-cost").doubleAttr("llm_otel.cost.usd") > 0);
   }
 
   private List<String> lines(String text) {
-    return Arrays.stream(run.app.output.split("\n")).filter(l -> l.contains("llm-otel: ") && l.contains(text))
+    return Arrays.stream(run.app.output.split("\n"))
+        .filter(l -> l.contains(" WARN ") && l.contains("llm-otel: ") && l.contains(text))
         .collect(Collectors.toList());
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmotel.core.governance;
 
+import dev.llmotel.core.ConfigProblems;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
@@ -62,7 +63,7 @@ public final class Governance {
       try {
         registry = PromptRegistry.parse(GovernanceFiles.read(registryFile));
       } catch (Exception e) {
-        logger.log(Level.WARNING, "llm-otel: prompt registry {0} is invalid ({1}); prompt versions fall back "
+        ConfigProblems.report(logger, "llm-otel: prompt registry {0} is invalid ({1}); prompt versions fall back "
             + "to fingerprints", new Object[] {registryFile, e.getMessage()});
       }
     }
@@ -72,7 +73,7 @@ public final class Governance {
       try {
         prices = PriceTable.withOverrides(prices, GovernanceFiles.read(pricesFile));
       } catch (Exception e) {
-        logger.log(Level.WARNING, "llm-otel: price file {0} is invalid ({1}); using the bundled prices of {2}",
+        ConfigProblems.report(logger, "llm-otel: price file {0} is invalid ({1}); using the bundled prices of {2}",
             new Object[] {pricesFile, e.getMessage(), PriceTable.BUNDLED_DATE});
       }
     }

@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 /** Reads an operator's file (policy, prices, prompt registry); at most 4 MB. */
 final class GovernanceFiles {
   static String read(String path) throws IOException {
+    if (!Files.isRegularFile(Paths.get(path))) throw new IOException("no such file");
     long size = Files.size(Paths.get(path));
     if (size > 4 * 1024 * 1024) throw new IOException("larger than 4 MB");
     return new String(Files.readAllBytes(Paths.get(path)), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.llmotel.core.governance;
 
+import dev.llmotel.core.ConfigProblems;
 import dev.llmotel.core.Json;
 import dev.llmotel.core.LlmOtelConfig;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -66,7 +66,7 @@ final class PolicySettings {
       if (!(parsed instanceof Map)) throw new IllegalArgumentException("the top level must be an object");
       root = (Map<?, ?>) parsed;
     } catch (Exception e) {
-      logger.log(Level.WARNING, "llm-otel: policy file {0} is invalid ({1}); its policies stay off",
+      ConfigProblems.report(logger, "llm-otel: policy file {0} is invalid ({1}); its policies stay off",
           new Object[] {path, e.getMessage()});
       return;
     }
@@ -122,7 +122,7 @@ final class PolicySettings {
         }
         workflowRules = parsed;
       } catch (RuntimeException e) {
-        logger.log(Level.WARNING, "llm-otel: policy file {0}: workflow_rules are invalid ({1}); they are ignored",
+        ConfigProblems.report(logger, "llm-otel: policy file {0}: workflow_rules are invalid ({1}); they are ignored",
             new Object[] {path, e.getMessage()});
       }
     }
@@ -139,7 +139,7 @@ final class PolicySettings {
       if (!(value instanceof Map)) throw new IllegalArgumentException("must be an object");
       reader.read((Map<?, ?>) value);
     } catch (RuntimeException e) {
-      logger.log(Level.WARNING, "llm-otel: policy file {0}: \"{1}\" is invalid ({2}); that policy stays off",
+      ConfigProblems.report(logger, "llm-otel: policy file {0}: \"{1}\" is invalid ({2}); that policy stays off",
           new Object[] {path, name, e.getMessage()});
     }
   }
@@ -176,12 +176,12 @@ final class PolicySettings {
     try {
       mode = Mode.valueOf(raw.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      logger.log(Level.WARNING, "llm-otel: invalid value ''{0}'' for {1} (expected off, monitor or enforce); "
+      ConfigProblems.report(logger, "llm-otel: invalid value ''{0}'' for {1} (expected off, monitor or enforce); "
           + "that policy stays off", new Object[] {raw, PREFIX + key});
       return Mode.OFF;
     }
     if (mode != Mode.OFF && !hasLimit) {
-      logger.log(Level.WARNING, "llm-otel: {0} is {1} but no limit is set; that policy stays off",
+      ConfigProblems.report(logger, "llm-otel: {0} is {1} but no limit is set; that policy stays off",
           new Object[] {PREFIX + key, raw});
       return Mode.OFF;
     }
@@ -197,7 +197,7 @@ final class PolicySettings {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    logger.log(Level.WARNING, "llm-otel: invalid value ''{0}'' for {1} (expected a whole number > 0); ignored",
+    ConfigProblems.report(logger, "llm-otel: invalid value ''{0}'' for {1} (expected a whole number > 0); ignored",
         new Object[] {raw, PREFIX + key});
     return null;
   }
@@ -211,7 +211,7 @@ final class PolicySettings {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    logger.log(Level.WARNING, "llm-otel: invalid value ''{0}'' for {1} (expected a number > 0); ignored",
+    ConfigProblems.report(logger, "llm-otel: invalid value ''{0}'' for {1} (expected a number > 0); ignored",
         new Object[] {raw, PREFIX + key});
     return null;
   }

@@ -1,11 +1,16 @@
 package dev.llmotel.extension.agent;
 
 import com.google.auto.service.AutoService;
+import dev.llmotel.core.ConfigProblems;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.governance.Governance;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Defaults that the extension sets before instrumentations are installed. The agent's own OpenAI
@@ -26,5 +31,23 @@ public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomiz
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
     customizer.addPropertiesSupplier(() -> DEFAULTS);
+    checkConfiguration();
+  }
+
+  /**
+   * Reads our configuration once while the agent starts, so that every mistake in it (a bad value,
+   * a broken policy, price or prompt file) is one log line at startup rather than at the first LLM
+   * call; the copies injected next to the advice later stay quiet about the same mistakes.
+   */
+  static void checkConfiguration() {
+    try {
+      LlmOtelConfig.get();
+      Governance.get();
+    } catch (Throwable t) {
+      Logger.getLogger(LlmOtelAutoConfiguration.class.getName())
+          .log(Level.WARNING, "llm-otel: configuration check failed; defaults apply", t);
+    } finally {
+      ConfigProblems.markStartupCheckDone();
+    }
   }
 }
