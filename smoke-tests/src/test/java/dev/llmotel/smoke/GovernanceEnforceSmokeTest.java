@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
 import dev.llmotel.testkit.fakellm.Behaviour;
 import dev.llmotel.testkit.otlp.ReceivedPoint;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
@@ -111,8 +114,15 @@ class GovernanceEnforceSmokeTest {
   @Test
   void inputTokenLimitRefusesWithTheSdksBadRequestAndSendsNothing() {
     assertEquals("error com.openai.errors.BadRequestException", run.result("gov-big-prompt"));
-    assertRefused(run.onlyLlmSpan("gov-big-prompt"), "input_tokens", "com.openai.errors.BadRequestException");
+    ReceivedSpan span = run.onlyLlmSpan("gov-big-prompt");
+    assertRefused(span, "input_tokens", "com.openai.errors.BadRequestException");
     assertEquals(0, run.llm.requests("gov-big-prompt").size(), "nothing reached the provider");
+    // Counted with OpenAI's own tokenizer (o200k for gpt-4o-mini), loaded inside the application.
+    Encoding o200k = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    StringBuilder prompt = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) prompt.append("lorem ");
+    long expected = 3 + 3 + o200k.countTokensOrdinary("user") + o200k.countTokensOrdinary(prompt.toString());
+    assertEquals(expected + " input tokens, more than the limit of 5000", span.attr("llm_otel.policy.message"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.llmotel.core.agent;
 
+import io.opentelemetry.javaagent.extension.instrumentation.HelperResourceBuilder;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,7 +20,11 @@ import java.util.logging.Logger;
  */
 public abstract class LlmInstrumentationModule extends InstrumentationModule {
   private static final Logger logger = Logger.getLogger(LlmInstrumentationModule.class.getName());
-  private static final String[] SHARED_HELPER_LISTS = {"llm-otel-semconv", "llm-otel-core"};
+  private static final String[] SHARED_HELPER_LISTS = {
+      "llm-otel-semconv", "llm-otel-core", "llm-otel-shaded-jtokkit"};
+  /** The tokenizer's vocabularies, loaded by the shaded tokenizer from its own class loader. */
+  private static final String[] HELPER_RESOURCES = {
+      "dev/llmotel/shaded/jtokkit/o200k_base.tiktoken", "dev/llmotel/shaded/jtokkit/cl100k_base.tiktoken"};
 
   private final String helperListName;
 
@@ -39,6 +44,13 @@ public abstract class LlmInstrumentationModule extends InstrumentationModule {
     }
     names.addAll(readList(helperListName));
     return names;
+  }
+
+  @Override
+  public void registerHelperResources(HelperResourceBuilder helperResourceBuilder) {
+    for (String resource : HELPER_RESOURCES) {
+      helperResourceBuilder.register(resource);
+    }
   }
 
   private List<String> readList(String name) {

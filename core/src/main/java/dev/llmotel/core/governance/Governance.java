@@ -86,7 +86,6 @@ public final class Governance {
     String fingerprint = Fingerprints.promptFingerprint(call);
     call.promptFingerprint(fingerprint);
     call.requestHash(Fingerprints.requestHash(call));
-    call.estimatedInputTokens(Fingerprints.estimateInputTokens(call));
     resolvePromptVersion(parent, call, fingerprint);
     if (seenFingerprints.size() < MAX_REMEMBERED && seenFingerprints.add(fingerprint)) {
       call.newPromptVersion(true);

@@ -50,9 +50,13 @@ final class PolicyEngine {
     if (settings.inputTokensMode != Mode.OFF) {
       Long max = settings.maxInputTokensByModel.get(call.requestModel());
       long limit = max != null ? max : settings.maxInputTokens;
-      if (limit > 0 && call.estimatedInputTokens() > limit) {
-        decide(call, INPUT_TOKENS, settings.inputTokensMode, Kind.INVALID_REQUEST, "about "
-            + call.estimatedInputTokens() + " input tokens, more than the limit of " + limit);
+      if (limit > 0) {
+        // Counted only with the policy on: a tokenizer pass costs time on every call.
+        call.estimatedInputTokens(Tokenizers.countInputTokens(call));
+        if (call.estimatedInputTokens() > limit) {
+          decide(call, INPUT_TOKENS, settings.inputTokensMode, Kind.INVALID_REQUEST, call.estimatedInputTokens()
+              + " input tokens, more than the limit of " + limit);
+        }
       }
     }
     if (settings.rateLimitMode != Mode.OFF) {

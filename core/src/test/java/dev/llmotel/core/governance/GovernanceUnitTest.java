@@ -156,6 +156,19 @@ class GovernanceUnitTest {
   }
 
   @Test
+  void openAiModelsAreCountedWithTheirOwnTokenizerOthersEstimated() {
+    LlmCall call = call("You are terse.", "Hello world");
+    // o200k: "You are terse." = 4 tokens, "Hello world" = 2, "user" = 1; 3 per message, 3 to prime the reply.
+    assertEquals(3 + (3 + 4) + (3 + 1 + 2), Tokenizers.countInputTokens(call));
+    assertEquals(com.knuddels.jtokkit.api.EncodingType.O200K_BASE, Tokenizers.encodingFor("openai", "gpt-4o-mini-2024-07-18"));
+    assertEquals(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE, Tokenizers.encodingFor("openai", "gpt-4-turbo"));
+    assertNull(Tokenizers.encodingFor("anthropic", "claude-sonnet-4"));
+    LlmCall claude = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
+    claude.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("12345678")));
+    assertEquals(Fingerprints.estimateInputTokens(claude), Tokenizers.countInputTokens(claude));
+  }
+
+  @Test
   void jsonReaderIsStrictAndSaysWhere() {
     Map<?, ?> m = (Map<?, ?>) Json.parse("{\"a\": [1, 2.5, \"x\\u00e9\", true, null], \"b\": {}}");
     assertEquals(2.5, ((List<?>) m.get("a")).get(1));
