@@ -165,18 +165,24 @@ public final class Fingerprints {
     return new String(hex);
   }
 
-  /** A conservative-side estimate of input tokens: about four characters a token, plus per-message overhead. */
+  /** An estimate of input tokens for models without a tokenizer: about four characters a token, plus per-message overhead. */
   public static long estimateInputTokens(LlmCall call) {
-    long chars = 0;
     long messages = call.inputMessages().size() + (call.systemInstructions().isEmpty() ? 0 : 1);
+    return (inputCharacters(call) + 3) / 4 + 4 * messages;
+  }
+
+  /** Characters of all text a request sends: instructions, messages, tool calls and definitions. */
+  static long inputCharacters(LlmCall call) {
+    long chars = 0;
     for (LlmMessage.Part part : call.systemInstructions()) chars += length(part.content);
     for (LlmMessage m : call.inputMessages()) {
-      for (LlmMessage.Part p : m.parts()) chars += length(p.content) + length(p.arguments);
+      chars += length(m.role());
+      for (LlmMessage.Part p : m.parts()) chars += length(p.content) + length(p.arguments) + length(p.name);
     }
     for (ToolDefinition tool : call.toolDefinitions()) {
       chars += length(tool.name) + length(tool.description) + length(tool.parametersJson);
     }
-    return (chars + 3) / 4 + 4 * messages;
+    return chars;
   }
 
   private static long length(String s) {

@@ -50,8 +50,7 @@ final class PolicyEngine {
     if (settings.inputTokensMode != Mode.OFF) {
       Long max = settings.maxInputTokensByModel.get(call.requestModel());
       long limit = max != null ? max : settings.maxInputTokens;
-      if (limit > 0) {
-        // Counted only with the policy on: a tokenizer pass costs time on every call.
+      if (limit > 0 && Tokenizers.mayExceed(call, limit)) {
         call.estimatedInputTokens(Tokenizers.countInputTokens(call));
         if (call.estimatedInputTokens() > limit) {
           decide(call, INPUT_TOKENS, settings.inputTokensMode, Kind.INVALID_REQUEST, call.estimatedInputTokens()

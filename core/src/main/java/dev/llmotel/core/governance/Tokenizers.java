@@ -26,6 +26,17 @@ final class Tokenizers {
   private static volatile EncodingRegistry registry;
   private static volatile boolean unavailable;
 
+  /**
+   * Whether the call's input may exceed the limit. A token covers at least one UTF-8 byte and a
+   * char is at most three, so a call whose characters times three (plus message overhead) stay
+   * within the limit is under it for sure, and the tokenizer pass (tens of microseconds) is skipped.
+   */
+  static boolean mayExceed(LlmCall call, long limit) {
+    long chars = Fingerprints.inputCharacters(call);
+    long messages = call.inputMessages().size() + 1;
+    return 3 * chars + (TOKENS_PER_MESSAGE + 2) * messages + TOKENS_PER_REPLY > limit;
+  }
+
   /** Input tokens of the call, counted with the model's tokenizer when one is known, else estimated. */
   static long countInputTokens(LlmCall call) {
     EncodingType type = encodingFor(call.provider(), call.requestModel());

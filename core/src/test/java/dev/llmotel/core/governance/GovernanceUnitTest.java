@@ -166,6 +166,8 @@ class GovernanceUnitTest {
     LlmCall claude = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
     claude.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("12345678")));
     assertEquals(Fingerprints.estimateInputTokens(claude), Tokenizers.countInputTokens(claude));
+    // A short call cannot exceed a large limit: no tokenizer pass needed.
+    assertTrue(!Tokenizers.mayExceed(call, 1000) && Tokenizers.mayExceed(call, 10));
   }
 
   @Test
