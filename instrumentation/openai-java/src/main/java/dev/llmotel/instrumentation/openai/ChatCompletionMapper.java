@@ -45,19 +45,50 @@ final class ChatCompletionMapper {
 
   private static void mapInput(LlmCall call, ChatCompletionCreateParams params) {
     for (ChatCompletionMessageParam message : params.messages()) {
-      JsonNode node = OpenAiJson.tree(message);
-      String role = OpenAiJson.text(node, "role");
-      if ("system".equals(role) || "developer".equals(role)) {
-        String text = OpenAiJson.contentText(node.get("content"));
-        if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
-      } else {
-        call.inputMessages().add(OpenAiJson.chatMessage(node));
-      }
+      if (!mapPlainText(call, message)) mapThroughJson(call, message);
     }
     if (params.tools().isPresent()) {
       for (Object tool : params.tools().get()) {
         call.toolDefinitions().add(OpenAiJson.toolDefinition(OpenAiJson.tree(tool)));
       }
+    }
+  }
+
+  /**
+   * The common messages (system, developer, user and tool messages with plain-text content) read
+   * through the typed API, whose shape is the same in every supported SDK release: no JSON tree is
+   * built for them on the hot path. Returns false for anything else.
+   */
+  private static boolean mapPlainText(LlmCall call, ChatCompletionMessageParam message) {
+    if (message.isUser() && message.asUser().content().isText()) {
+      call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(message.asUser().content().asText())));
+      return true;
+    }
+    if (message.isSystem() && message.asSystem().content().isText()) {
+      call.systemInstructions().add(LlmMessage.Part.text(message.asSystem().content().asText()));
+      return true;
+    }
+    if (message.isDeveloper() && message.asDeveloper().content().isText()) {
+      call.systemInstructions().add(LlmMessage.Part.text(message.asDeveloper().content().asText()));
+      return true;
+    }
+    if (message.isTool() && message.asTool().content().isText()) {
+      call.inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(
+          message.asTool().toolCallId(), message.asTool().content().asText())));
+      return true;
+    }
+    return false;
+  }
+
+  /** Assistant messages (tool calls changed shape in SDK 3.0), content-part arrays, legacy roles. */
+  private static void mapThroughJson(LlmCall call, ChatCompletionMessageParam message) {
+    JsonNode node = OpenAiJson.tree(message);
+    String role = OpenAiJson.text(node, "role");
+    if ("system".equals(role) || "developer".equals(role)) {
+      String text = OpenAiJson.contentText(node.get("content"));
+      if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+    } else {
+      call.inputMessages().add(OpenAiJson.chatMessage(node));
     }
   }
 
