@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 class GovernanceEnforceSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("gov-cost", "gov-fp-a", "gov-fp-b", "gov-fp-edited",
       "gov-baggage", "gov-rule", "gov-big-prompt", "gov-rate-1", "gov-rate-2", "gov-rate-3", "gov-loop",
-      "gov-budget", "gov-async-refused", "gov-slow", "gov-route", "gov-slow-stream");
+      "gov-budget", "gov-async-refused", "gov-slow", "gov-route", "gov-slow-stream", "gov-agent");
 
   SmokeRun run;
 
@@ -109,6 +109,8 @@ class GovernanceEnforceSmokeTest {
     assertEquals("SERVER", server.kind());
     assertEquals(server.attr("http.route"), routed.get(0).attr("llm_otel.workflow"));
     assertEquals("/support/tickets", routed.get(0).attr("llm_otel.workflow"));
+    // A call within an agent run: the agent's name.
+    assertEquals("weather-agent", run.onlyLlmSpan("gov-agent").attr("llm_otel.workflow"));
   }
 
   @Test

@@ -14,13 +14,14 @@ import java.util.regex.Pattern;
 /**
  * Names the kind of work a call belongs to (llm_otel.workflow): a baggage entry set upstream, else
  * the first configured rule that matches the entry point, else the entry point itself (the route of
- * the local root span, or its name). Its values reach metrics, so at most a configured number of
+ * the local root span, the agent it runs, or its name). Its values reach metrics, so at most a configured number of
  * distinct values are used; later ones become "_OTHER".
  */
 final class Workflows {
   static final String BAGGAGE_KEY = "llm_otel.workflow";
   static final String OVERFLOW = "_OTHER";
   private static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+  private static final AttributeKey<String> AGENT_NAME = AttributeKey.stringKey("gen_ai.agent.name");
 
   private final List<Rule> rules;
   private final int maxValues;
@@ -49,13 +50,18 @@ final class Workflows {
     return value;
   }
 
-  /** The route or name of the local root span (the request or job that led to this call). */
+  /**
+   * What started the work that led to this call: the route of the local root span (a request), the
+   * agent's name when the root is an agent run, else the root span's name (a job, a message).
+   */
   static String entryPoint(Context parent) {
     Span root = LocalRootSpan.fromContextOrNull(parent);
     if (root == null) root = Span.fromContextOrNull(parent);
     if (root == null || !root.getSpanContext().isValid()) return null;
     String route = SpanIntrospection.attribute(root, HTTP_ROUTE);
-    return route != null ? route : SpanIntrospection.name(root);
+    if (route != null) return route;
+    String agent = SpanIntrospection.attribute(root, AGENT_NAME);
+    return agent != null ? agent : SpanIntrospection.name(root);
   }
 
   static final class Rule {

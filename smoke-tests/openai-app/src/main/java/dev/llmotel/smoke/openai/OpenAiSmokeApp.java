@@ -71,6 +71,9 @@ public final class OpenAiSmokeApp {
 
   void run(String scenario) {
     Span span = tracer.spanBuilder("scenario " + scenario).startSpan();
+    if (scenario.equals("gov-agent")) {
+      span.setAttribute("gen_ai.agent.name", "weather-agent"); // the app's own agent-run span
+    }
     try (Scope ignored = span.makeCurrent()) {
       String detail = runScenario(scenario);
       System.out.println("RESULT " + scenario + " ok " + detail);
@@ -202,6 +205,7 @@ public final class OpenAiSmokeApp {
         }
       case "gov-route":
         return callThroughHttpEndpoint(scenario);
+      case "gov-agent":
       case "gov-rule":
       case "gov-wf-1":
       case "gov-wf-2":
