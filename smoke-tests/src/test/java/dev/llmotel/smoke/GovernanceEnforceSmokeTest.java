@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 class GovernanceEnforceSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("gov-cost", "gov-fp-a", "gov-fp-b", "gov-fp-edited",
       "gov-baggage", "gov-rule", "gov-big-prompt", "gov-rate-1", "gov-rate-2", "gov-rate-3", "gov-loop",
-      "gov-budget", "gov-async-refused", "gov-slow", "gov-route", "gov-slow-stream", "gov-agent");
+      "gov-budget", "gov-async-refused", "gov-async-stream-refused", "gov-slow", "gov-route", "gov-slow-stream", "gov-agent");
 
   SmokeRun run;
 
@@ -157,6 +157,10 @@ class GovernanceEnforceSmokeTest {
     assertEquals("error com.openai.errors.RateLimitException", run.result("gov-async-refused"));
     assertRefused(run.onlyLlmSpan("gov-async-refused"), "cost", "com.openai.errors.RateLimitException");
     assertEquals(0, run.llm.requests("gov-async-refused").size());
+    // An async stream completes at once with the refusal, through its future and its handler.
+    assertEquals("error com.openai.errors.RateLimitException", run.result("gov-async-stream-refused"));
+    assertRefused(run.onlyLlmSpan("gov-async-stream-refused"), "cost", "com.openai.errors.RateLimitException");
+    assertEquals(0, run.llm.requests("gov-async-stream-refused").size());
   }
 
   @Test

@@ -113,6 +113,25 @@ public final class OpenAiCalls {
     return failed;
   }
 
+  /**
+   * What a streaming method returns and throws when refused: a blocking stream throws like the SDK
+   * does when its request fails; an async stream completes at once with the refusal.
+   */
+  public static Object refusedStreamResult(Object state, Object result, Object service) {
+    if (state instanceof OpenAiRefusal && isAsync(service)) {
+      return new FailedAsyncStreamResponse<Object>(((OpenAiRefusal) state).exception);
+    }
+    return result;
+  }
+
+  public static Throwable refusedStreamThrown(Object state, Throwable error, Object service) {
+    return state instanceof OpenAiRefusal && !isAsync(service) ? ((OpenAiRefusal) state).exception : error;
+  }
+
+  private static boolean isAsync(Object service) {
+    return service != null && service.getClass().getName().startsWith("com.openai.services.async.");
+  }
+
   private static OpenAiScope scope(Object state) {
     return state instanceof OpenAiScope ? (OpenAiScope) state : null;
   }

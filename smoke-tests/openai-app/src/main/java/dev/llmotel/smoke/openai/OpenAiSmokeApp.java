@@ -185,6 +185,26 @@ public final class OpenAiSmokeApp {
         } catch (java.util.concurrent.ExecutionException e) {
           throw (RuntimeException) e.getCause(); // what the app's own future handling would see
         }
+      case "gov-async-stream-refused":
+        try (Scope ignored = Baggage.current().toBuilder().put("llm_otel.workflow", "budgeted").build()
+            .makeCurrent()) {
+          AsyncStreamResponse<ChatCompletionChunk> stream = asyncClient.chat().completions().createStreaming(
+              chat(scenario).model(ChatModel.GPT_4O).build());
+          AtomicInteger failures = new AtomicInteger();
+          stream.subscribe(new AsyncStreamResponse.Handler<ChatCompletionChunk>() {
+            @Override
+            public void onNext(ChatCompletionChunk chunk) {}
+
+            @Override
+            public void onComplete(java.util.Optional<Throwable> error) {
+              if (error.isPresent()) failures.incrementAndGet();
+            }
+          });
+          stream.onCompleteFuture().get(30, TimeUnit.SECONDS);
+          return "no failure";
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw (RuntimeException) e.getCause();
+        }
       case "gov-slow":
         return text(client.chat().completions().create(chat(scenario).build()));
       case "gov-slow-stream":

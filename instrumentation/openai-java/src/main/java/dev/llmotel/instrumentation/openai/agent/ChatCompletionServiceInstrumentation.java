@@ -62,11 +62,12 @@ public class ChatCompletionServiceInstrumentation implements TypeInstrumentation
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Object state,
+    public static void onExit(@Advice.This Object service, @Advice.Enter Object state,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown(readOnly = false) Throwable error) {
       result = OpenAiCalls.wrapChatStream(state, result, error);
-      error = OpenAiCalls.thrown(state, error);
+      result = OpenAiCalls.refusedStreamResult(state, result, service);
+      error = OpenAiCalls.refusedStreamThrown(state, error, service);
     }
   }
 }
