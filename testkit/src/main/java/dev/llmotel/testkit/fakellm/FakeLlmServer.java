@@ -89,6 +89,8 @@ public final class FakeLlmServer implements AutoCloseable {
   private final ExecutorService executor;
   private final AtomicLong sequence = new AtomicLong();
   private final List<RecordedRequest> records = Collections.synchronizedList(new ArrayList<>());
+  private volatile Behaviour defaultBehaviour = Behaviour.ok();
+  private volatile boolean recording = true;
   private final Map<String, Deque<Behaviour>> scripts = new HashMap<>();
   private final AtomicReference<CountDownLatch> hangRelease =
       new AtomicReference<>(new CountDownLatch(1));
@@ -100,6 +102,14 @@ public final class FakeLlmServer implements AutoCloseable {
   }
 
   /** Starts a server on 127.0.0.1:{@code port} ({@code 0} picks a free port). */
+  static {
+    // Without TCP_NODELAY, headers and body go out as two small writes and Nagle's algorithm meets the
+    // client's delayed ACK: every answer would take 40 ms. Read once, when the JDK server first loads.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   public static FakeLlmServer start(int port) {
     AtomicInteger threads = new AtomicInteger();
     ExecutorService executor =
@@ -266,14 +276,24 @@ public final class FakeLlmServer implements AutoCloseable {
     }
   }
 
+  /** The behaviour of requests no script covers ({@link Behaviour#ok()} unless set), e.g. chunks(1000). */
+  public void setDefaultBehaviour(Behaviour behaviour) {
+    this.defaultBehaviour = behaviour;
+  }
+
+  /** Turns request recording off for load and benchmarks, where the list would only grow. */
+  public void setRecording(boolean recording) {
+    this.recording = recording;
+  }
+
   private Behaviour nextBehaviour(String scenario) {
     if (scenario == null) {
-      return Behaviour.ok();
+      return defaultBehaviour;
     }
     synchronized (scripts) {
       Deque<Behaviour> q = scripts.get(scenario);
       Behaviour b = q == null ? null : q.pollFirst();
-      return b == null ? Behaviour.ok() : b;
+      return b == null ? defaultBehaviour : b;
     }
   }
 
@@ -297,7 +317,7 @@ public final class FakeLlmServer implements AutoCloseable {
     long seq;
     synchronized (records) {
       seq = sequence.incrementAndGet();
-      records.add(recorded);
+      if (recording) records.add(recorded);
     }
     Behaviour behaviour = nextBehaviour(scenario);
     Exchange x = new Exchange(ex, seq, startNanos, recorded);

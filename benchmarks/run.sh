@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite (see docs/benchmarks.md). "quick" gives a rough pass in a few minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q install -DskipTests
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+exec java -Dbenchmarks.module=benchmarks -cp "$CP" dev.llmotel.benchmarks.BenchmarkSuite "$@"
