@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Fingerprints {
   private static final int MAX_CACHED_TEMPLATES = 1024;
   private static final Map<String, String> fingerprintByTemplate = new ConcurrentHashMap<>();
+  private static final Map<String, String> fingerprintBySystemText = new ConcurrentHashMap<>();
   private static final ThreadLocal<MessageDigest> SHA256 = new ThreadLocal<MessageDigest>() {
     @Override
     protected MessageDigest initialValue() {
@@ -104,6 +105,16 @@ public final class Fingerprints {
    * is cached by the raw template text (bounded); only a new text pays for normalisation.
    */
   public static String promptFingerprint(LlmCall call) {
+    // The common template, one system text and no tools, is its own cache key: nothing to build.
+    if (call.toolDefinitions().isEmpty() && call.systemInstructions().size() == 1
+        && call.systemInstructions().get(0).content != null) {
+      String system = call.systemInstructions().get(0).content;
+      String cached = fingerprintBySystemText.get(system);
+      if (cached != null) return cached;
+      String fingerprint = shortHash(normalizedTemplate(call));
+      if (fingerprintBySystemText.size() < MAX_CACHED_TEMPLATES) fingerprintBySystemText.put(system, fingerprint);
+      return fingerprint;
+    }
     StringBuilder raw = new StringBuilder();
     for (LlmMessage.Part part : call.systemInstructions()) {
       if (part.content != null) raw.append("system:").append(part.content).append('\n');
@@ -133,30 +144,103 @@ public final class Fingerprints {
     return template.toString();
   }
 
+  /** Hashes the request as it is, streaming its parts into the digest: no copy of the prompt is made. */
   public static String requestHash(LlmCall call) {
-    StringBuilder sb = new StringBuilder(256);
-    sb.append(call.provider()).append('|').append(call.operation()).append('|').append(call.requestModel())
-        .append('|').append(call.temperature()).append('|').append(call.topP()).append('|')
-        .append(call.maxTokens()).append('|').append(call.seed()).append('|').append(call.stopSequences())
-        .append('\n');
-    for (LlmMessage.Part part : call.systemInstructions()) sb.append("system:").append(part.content).append('\n');
+    Digest d = DIGEST.get();
+    d.add(call.provider()).add('|').add(call.operation()).add('|').add(call.requestModel())
+        .add('|').add(call.temperature()).add('|').add(call.topP()).add('|')
+        .add(call.maxTokens()).add('|').add(call.seed()).add('|').add(call.stopSequences())
+        .add('\n');
+    for (LlmMessage.Part part : call.systemInstructions()) d.add("system:").add(part.content).add('\n');
     for (LlmMessage m : call.inputMessages()) {
-      sb.append(m.role()).append(':');
+      d.add(m.role()).add(':');
       for (LlmMessage.Part p : m.parts()) {
-        sb.append(p.type).append('/').append(p.id).append('/').append(p.name).append('/')
-            .append(p.arguments).append('/').append(p.content).append(';');
+        d.add(p.type).add('/').add(p.id).add('/').add(p.name).add('/')
+            .add(p.arguments).add('/').add(p.content).add(';');
       }
-      sb.append('\n');
+      d.add('\n');
     }
     for (ToolDefinition tool : call.toolDefinitions()) {
-      sb.append("tool:").append(tool.name).append(':').append(tool.parametersJson).append('\n');
+      d.add("tool:").add(tool.name).add(':').add(tool.parametersJson).add('\n');
     }
-    return shortHash(sb.toString());
+    return d.finishHex();
   }
 
-  /** The first 16 hex digits of SHA-256: short enough to read, long enough not to collide in practice. */
+  private static final ThreadLocal<Digest> DIGEST = new ThreadLocal<Digest>() {
+    @Override
+    protected Digest initialValue() {
+      return new Digest(SHA256.get());
+    }
+  };
+
+  /** SHA-256 fed with text as UTF-8 through a reused buffer, as String.getBytes(UTF_8) would encode it. */
+  private static final class Digest {
+    private final MessageDigest md;
+    private final byte[] buffer = new byte[4096];
+    private int n;
+
+    Digest(MessageDigest md) {
+      this.md = md;
+    }
+
+    Digest add(Object value) {
+      return add(String.valueOf(value));
+    }
+
+    Digest add(String s) {
+      if (s == null) return add("null");
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          put(0xf0 | (cp >> 18));
+          put(0x80 | ((cp >> 12) & 0x3f));
+          put(0x80 | ((cp >> 6) & 0x3f));
+          put(0x80 | (cp & 0x3f));
+        } else if (Character.isSurrogate(c)) {
+          put('?'); // what the JDK's encoder writes for a lone surrogate
+        } else {
+          add(c);
+        }
+      }
+      return this;
+    }
+
+    Digest add(char c) {
+      if (c < 0x80) {
+        put(c);
+      } else if (c < 0x800) {
+        put(0xc0 | (c >> 6));
+        put(0x80 | (c & 0x3f));
+      } else {
+        put(0xe0 | (c >> 12));
+        put(0x80 | ((c >> 6) & 0x3f));
+        put(0x80 | (c & 0x3f));
+      }
+      return this;
+    }
+
+    private void put(int b) {
+      if (n == buffer.length) flush();
+      buffer[n++] = (byte) b;
+    }
+
+    private void flush() {
+      md.update(buffer, 0, n);
+      n = 0;
+    }
+
+    String finishHex() {
+      flush();
+      return hex(md.digest());
+    }
+  }
+
   static String shortHash(String text) {
-    byte[] digest = SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+    return hex(SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String hex(byte[] digest) {
     char[] hex = new char[16];
     for (int k = 0; k < 8; k++) {
       hex[2 * k] = Character.forDigit((digest[k] >> 4) & 0xf, 16);

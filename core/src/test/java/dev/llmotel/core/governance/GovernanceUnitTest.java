@@ -45,6 +45,14 @@ class GovernanceUnitTest {
   }
 
   @Test
+  void requestHashStreamsTheSameBytesAsTheTextWouldHave() {
+    LlmCall call = call("Système 🙂 \uD800 prompt", "héllo");
+    String expected = Fingerprints.shortHash("openai|chat|gpt-4o-mini|null|null|null|null|null\n"
+        + "system:Système 🙂 \uD800 prompt\n" + "user:text/null/null/null/héllo;\n");
+    assertEquals(expected, Fingerprints.requestHash(call));
+  }
+
+  @Test
   void datedSnapshotsResolveToTheirFamilyAndCachedTokensArePricedApart() {
     PriceTable prices = PriceTable.bundled();
     PriceTable.Price mini = prices.find("openai", "gpt-4o-mini-2024-07-18");
