@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q install -DskipTests
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+java -Dbenchmarks.module=benchmarks -cp "$CP" dev.llmotel.benchmarks.StartupBenchmark
 exec java -Dbenchmarks.module=benchmarks -cp "$CP" dev.llmotel.benchmarks.BenchmarkSuite "$@"

@@ -1,0 +1,81 @@
+package dev.llmotel.benchmarks;
+
+import dev.llmotel.testkit.fakellm.FakeLlmServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Start-up cost: JVM start to the first completed LLM call, without the agent, with the bare agent
+ * and with the agent and llm-otel; the median of several launches of {@link StartupProbe} each.
+ */
+public final class StartupBenchmark {
+  private static final int LAUNCHES = 7;
+
+  public static void main(String[] args) throws Exception {
+    Path module = Paths.get(System.getProperty("benchmarks.module", "benchmarks"));
+    String agent = module.resolve("target/agent/opentelemetry-javaagent.jar").toAbsolutePath().toString();
+    String extension = module.resolve("../javaagent-extension/target/llm-otel-extension.jar").toAbsolutePath()
+        .normalize().toString();
+    List<String> agentFlags = Arrays.asList("-javaagent:" + agent, "-Dotel.traces.exporter=none",
+        "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none", "-Dotel.javaagent.logging=none");
+    Map<String, List<String>> configurations = new LinkedHashMap<>();
+    configurations.put("no agent", new ArrayList<>());
+    List<String> bare = new ArrayList<>(agentFlags);
+    bare.add("-Dotel.instrumentation.openai-java.enabled=false");
+    configurations.put("bare agent", bare);
+    List<String> withExtension = new ArrayList<>(agentFlags);
+    withExtension.add("-Dotel.javaagent.extensions=" + extension);
+    configurations.put("llm-otel", withExtension);
+
+    StringBuilder table = new StringBuilder("| configuration | JVM start to first LLM call, median of "
+        + LAUNCHES + " (ms) | all launches (ms) |\n|---|---|---|\n");
+    try (FakeLlmServer server = FakeLlmServer.start(0)) {
+      server.setRecording(false);
+      for (Map.Entry<String, List<String>> c : configurations.entrySet()) {
+        long[] millis = new long[LAUNCHES];
+        for (int i = 0; i < LAUNCHES; i++) {
+          millis[i] = launch(c.getValue(), server.baseUrl() + "/v1");
+        }
+        long[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        table.append(String.format(Locale.ROOT, "| %s | %d | %s |%n", c.getKey(), sorted[LAUNCHES / 2],
+            Arrays.toString(millis)));
+      }
+    }
+    System.out.println("=== Start-up (JDK " + System.getProperty("java.version") + ", "
+        + Runtime.getRuntime().availableProcessors() + " cores) ===");
+    System.out.println(table);
+  }
+
+  private static long launch(List<String> flags, String baseUrl) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(flags);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(StartupProbe.class.getName());
+    command.add(baseUrl);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    long result = -1;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.startsWith("FIRST_CALL_MS ")) result = Long.parseLong(line.substring("FIRST_CALL_MS ".length()));
+      }
+    }
+    p.waitFor();
+    if (result < 0) throw new IllegalStateException("the probe printed no time");
+    return result;
+  }
+
+  private StartupBenchmark() {}
+}
