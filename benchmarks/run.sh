@@ -5,4 +5,7 @@ cd "$(dirname "$0")/.."
 mvn -B -q install -DskipTests
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 java -Dbenchmarks.module=benchmarks -cp "$CP" dev.llmotel.benchmarks.StartupBenchmark
+if [ "${1:-}" != "quick" ]; then
+  java -Dbenchmarks.module=benchmarks -cp "$CP" dev.llmotel.benchmarks.MemoryBenchmark 1000000
+fi
 exec java -Dbenchmarks.module=benchmarks -cp "$CP" dev.llmotel.benchmarks.BenchmarkSuite "$@"
