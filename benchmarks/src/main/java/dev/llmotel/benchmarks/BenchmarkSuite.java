@@ -1,7 +1,5 @@
 package dev.llmotel.benchmarks;
 
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,10 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BenchmarkSuite {
   public static void main(String[] args) throws Exception {
     boolean quick = args.length > 0 && args[0].equals("quick");
-    Path module = Paths.get(System.getProperty("benchmarks.module", "benchmarks"));
-    String agent = module.resolve("target/agent/opentelemetry-javaagent.jar").toAbsolutePath().toString();
-    String extension = module.resolve("../javaagent-extension/target/llm-otel-extension.jar").toAbsolutePath()
-        .normalize().toString();
+    String agent = AgentJars.agent();
+    String extension = AgentJars.extension();
 
     List<String> agentCommon = Arrays.asList("-javaagent:" + agent,
         // Per-call cost only: spans are made and ended, export (batched, off the app's threads) is left out.

@@ -3,7 +3,6 @@ package dev.llmotel.benchmarks;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +14,8 @@ import java.util.List;
  */
 public final class MemoryBenchmark {
   public static void main(String[] args) throws Exception {
-    Path module = Paths.get(System.getProperty("benchmarks.module", "benchmarks"));
-    String agent = module.resolve("target/agent/opentelemetry-javaagent.jar").toAbsolutePath().toString();
-    String extension = module.resolve("../javaagent-extension/target/llm-otel-extension.jar").toAbsolutePath()
-        .normalize().toString();
+    String agent = AgentJars.agent();
+    String extension = AgentJars.extension();
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");

@@ -4,7 +4,6 @@ import dev.llmotel.testkit.fakellm.FakeLlmServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,10 +20,8 @@ public final class StartupBenchmark {
   private static final int LAUNCHES = 7;
 
   public static void main(String[] args) throws Exception {
-    Path module = Paths.get(System.getProperty("benchmarks.module", "benchmarks"));
-    String agent = module.resolve("target/agent/opentelemetry-javaagent.jar").toAbsolutePath().toString();
-    String extension = module.resolve("../javaagent-extension/target/llm-otel-extension.jar").toAbsolutePath()
-        .normalize().toString();
+    String agent = AgentJars.agent();
+    String extension = AgentJars.extension();
     List<String> agentFlags = Arrays.asList("-javaagent:" + agent, "-Dotel.traces.exporter=none",
         "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none", "-Dotel.javaagent.logging=none");
     Map<String, List<String>> configurations = new LinkedHashMap<>();
