@@ -57,6 +57,7 @@ public final class LlmCall {
   private final List<LlmMessage> outputMessages = new ArrayList<>();
   private final List<Attempt> attempts = new ArrayList<>();
   private int pendingAttempts;
+  private int attemptsNumbered;
   private Runnable whenAttemptsSettled;
   private long startNanos;
   private long firstChunkNanos = -1;
@@ -176,17 +177,20 @@ public final class LlmCall {
   public synchronized List<LlmMessage> outputMessages() { return new ArrayList<>(outputMessages); }
   public synchronized LlmCall addOutputMessage(LlmMessage m) { outputMessages.add(m); return this; }
 
-  /** Records one HTTP attempt as seen below the library's retry loop. */
+  /** Records one HTTP attempt as seen below the library's retry loop, once it has ended. */
   public synchronized Attempt recordAttempt(Integer statusCode, String retryAfter, Throwable error, String requestId) {
-    Attempt a = new Attempt(attempts.size() + 1, System.nanoTime(), statusCode, retryAfter,
-        error == null ? null : ErrorTypes.of(error), requestId);
-    attempts.add(a);
-    return a;
+    return insert(new Attempt(++attemptsNumbered, System.nanoTime(), statusCode, retryAfter,
+        error == null ? null : ErrorTypes.of(error), requestId));
   }
 
-  /** An async attempt is under way; its outcome arrives through {@link #finishAttempt}. */
-  public synchronized void startAttempt() {
+  /**
+   * An async attempt is under way; its outcome arrives through {@link #finishAttempt} with the
+   * number returned here. Numbers are given at the start because a retry can finish before the
+   * callback that reports the failed attempt before it runs.
+   */
+  public synchronized int startAttempt() {
     pendingAttempts++;
+    return ++attemptsNumbered;
   }
 
   /**
@@ -194,10 +198,11 @@ public final class LlmCall {
    * in no guaranteed order, so the call's own future may complete before the last attempt is
    * recorded: the end deferred by {@link #runWhenAttemptsSettled} runs here then.
    */
-  public void finishAttempt(Integer statusCode, String retryAfter, Throwable error, String requestId) {
+  public void finishAttempt(int number, Integer statusCode, String retryAfter, Throwable error, String requestId) {
     Runnable deferred = null;
     synchronized (this) {
-      recordAttempt(statusCode, retryAfter, error, requestId);
+      insert(new Attempt(number, System.nanoTime(), statusCode, retryAfter,
+          error == null ? null : ErrorTypes.of(error), requestId));
       pendingAttempts = Math.max(0, pendingAttempts - 1);
       if (pendingAttempts == 0 && whenAttemptsSettled != null) {
         deferred = whenAttemptsSettled;
@@ -205,6 +210,14 @@ public final class LlmCall {
       }
     }
     if (deferred != null) deferred.run();
+  }
+
+  /** Keeps the attempts in the order they started, whatever order they finished in. */
+  private Attempt insert(Attempt a) {
+    int i = attempts.size();
+    while (i > 0 && attempts.get(i - 1).number > a.number) i--;
+    attempts.add(i, a);
+    return a;
   }
 
   /** Runs the action now, or once every announced attempt has been recorded. */

@@ -144,11 +144,27 @@ class LlmInstrumenterTest {
   void anEndDeferredUntilTheLastAsyncAttemptIsRecorded() {
     LlmCall call = chat();
     Context ctx = instrumenter.start(Context.root(), call);
-    call.startAttempt();
+    int number = call.startAttempt();
     call.runWhenAttemptsSettled(() -> instrumenter.end(ctx, call, null));
     assertEquals(0, spans.getFinishedSpanItems().size(), "waits for the attempt in flight");
-    call.finishAttempt(200, null, null, null);
+    call.finishAttempt(number, 200, null, null, null);
     assertEquals(1, spans.getFinishedSpanItems().size());
+  }
+
+  @Test
+  void asyncAttemptsKeepTheirStartOrderWhenTheRetryFinishesFirst() {
+    LlmCall call = chat();
+    Context ctx = instrumenter.start(Context.root(), call);
+    int first = call.startAttempt();
+    int retry = call.startAttempt();
+    call.finishAttempt(retry, 200, null, null, "req_ok");
+    call.finishAttempt(first, 429, "0", null, "req_429");
+    call.runWhenAttemptsSettled(() -> instrumenter.end(ctx, call, null));
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertEquals(1L, span.getAttributes().get(LlmOtelAttributes.RETRY_COUNT));
+    assertEquals(1, span.getEvents().size());
+    assertEquals(1L, span.getEvents().get(0).getAttributes().get(LlmOtelAttributes.ATTEMPT_NUMBER));
+    assertEquals("req_ok", span.getAttributes().get(LlmOtelAttributes.PROVIDER_REQUEST_ID));
   }
 
   @Test

@@ -63,10 +63,10 @@ public final class OpenAiAttempts {
     if (future == null || thrown != null) {
       record(call, null, thrown);
     } else {
-      call.startAttempt();
+      int number = call.startAttempt();
       future.whenComplete((response, error) -> {
         Outcome o = Outcome.of(response, error);
-        call.finishAttempt(o.status, o.retryAfter, o.error, o.requestId);
+        call.finishAttempt(number, o.status, o.retryAfter, o.error, o.requestId);
       });
     }
   }
