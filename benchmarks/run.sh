@@ -3,9 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q install -DskipTests
+mvn -B -q -pl instrumentation/openai-java dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/test-classpath.txt
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-java -Dbenchmarks.module=benchmarks -cp "$CP" dev.llmotel.benchmarks.StartupBenchmark
+run() { java -Dbenchmarks.module=benchmarks -cp "$CP" "dev.llmotel.benchmarks.$1" "${@:2}"; }
+run HookCostBenchmark
+run StartupBenchmark
 if [ "${1:-}" != "quick" ]; then
-  java -Dbenchmarks.module=benchmarks -cp "$CP" dev.llmotel.benchmarks.MemoryBenchmark 1000000
+  run MemoryBenchmark 1000000
 fi
-exec java -Dbenchmarks.module=benchmarks -cp "$CP" dev.llmotel.benchmarks.BenchmarkSuite "$@"
+run BenchmarkSuite "$@"
+run ProfileBenchmark

@@ -21,6 +21,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Usage: {@code benchmarks/run.sh [quick]}.
  */
 public final class BenchmarkSuite {
+  /** Every policy in monitor mode, with limits that are never reached: the checks run, nothing is refused. */
+  static final List<String> MONITOR_ALL_POLICIES = Arrays.asList(
+      "-Dotel.instrumentation.llm-otel.timeout.mode=monitor", "-Dotel.instrumentation.llm-otel.timeout.ms=60000",
+      "-Dotel.instrumentation.llm-otel.input-tokens.mode=monitor",
+      "-Dotel.instrumentation.llm-otel.input-tokens.max=100000",
+      "-Dotel.instrumentation.llm-otel.cost.mode=monitor", "-Dotel.instrumentation.llm-otel.cost.per-hour-usd=1000000",
+      "-Dotel.instrumentation.llm-otel.cost.per-trace-usd=1000000",
+      "-Dotel.instrumentation.llm-otel.rate-limit.mode=monitor",
+      "-Dotel.instrumentation.llm-otel.rate-limit.calls-per-minute=1000000000",
+      "-Dotel.instrumentation.llm-otel.loop-guard.mode=monitor",
+      "-Dotel.instrumentation.llm-otel.loop-guard.max-repeats=1000000000");
+
   public static void main(String[] args) throws Exception {
     boolean quick = args.length > 0 && args[0].equals("quick");
     String agent = AgentJars.agent();
@@ -29,7 +41,7 @@ public final class BenchmarkSuite {
     List<String> agentCommon = Arrays.asList("-javaagent:" + agent,
         // Per-call cost only: spans are made and ended, export (batched, off the app's threads) is left out.
         "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
-        // The fake server runs in the same JVM: its own server spans are not what we measure.
+        // Run alone, the benchmark starts its fake server in its own JVM: its server spans are not measured.
         "-Dotel.instrumentation.java-http-server.enabled=false", "-Dotel.javaagent.logging=none");
     Map<String, List<String>> configurations = new LinkedHashMap<>();
     configurations.put("no agent", new ArrayList<>());
@@ -40,45 +52,48 @@ public final class BenchmarkSuite {
     configurations.put("llm-otel, capture off", withExtension);
     configurations.put("llm-otel, capture on", concat(withExtension,
         "-Dotel.instrumentation.genai.capture-message-content=true"));
-    configurations.put("llm-otel, all policies in monitor mode", concat(withExtension,
-        "-Dotel.instrumentation.llm-otel.timeout.mode=monitor", "-Dotel.instrumentation.llm-otel.timeout.ms=60000",
-        "-Dotel.instrumentation.llm-otel.input-tokens.mode=monitor",
-        "-Dotel.instrumentation.llm-otel.input-tokens.max=100000",
-        "-Dotel.instrumentation.llm-otel.cost.mode=monitor", "-Dotel.instrumentation.llm-otel.cost.per-hour-usd=1000000",
-        "-Dotel.instrumentation.llm-otel.cost.per-trace-usd=1000000",
-        "-Dotel.instrumentation.llm-otel.rate-limit.mode=monitor",
-        "-Dotel.instrumentation.llm-otel.rate-limit.calls-per-minute=1000000000",
-        "-Dotel.instrumentation.llm-otel.loop-guard.mode=monitor",
-        "-Dotel.instrumentation.llm-otel.loop-guard.max-repeats=1000000000"));
+    configurations.put("llm-otel, all policies in monitor mode",
+        concat(withExtension, MONITOR_ALL_POLICIES.toArray(new String[0])));
 
     StringBuilder table = new StringBuilder();
     table.append("| configuration | chat call p50 (µs) | chat call p99 (µs) | allocated per chat call (KB) "
-        + "| 1,000-chunk stream p50 (µs) | per streamed chunk (µs) |\n|---|---|---|---|---|---|\n");
-    for (Map.Entry<String, List<String>> c : configurations.entrySet()) {
-      ChainedOptionsBuilder options = new OptionsBuilder()
-          .include(OpenAiCallBenchmark.class.getName())
-          .forks(1)
-          .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 2 : 4))
-          .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 2 : 4))
-          .addProfiler(GCProfiler.class)
-          .jvmArgsAppend(c.getValue().toArray(new String[0]));
-      Map<String, RunResult> byBenchmark = new LinkedHashMap<>();
-      for (RunResult r : new Runner(options.build()).run()) {
-        String label = r.getParams().getBenchmark();
-        byBenchmark.put(label.substring(label.lastIndexOf('.') + 1), r);
+        + "| 1,000-chunk stream p50 (µs) | per streamed chunk (µs) | 64 callers (calls/s) |\n"
+        + "|---|---|---|---|---|---|---|\n");
+    try (BenchmarkLlmServers.Running servers = BenchmarkLlmServers.launch(OpenAiCallBenchmark.STREAM_CHUNKS)) {
+      for (Map.Entry<String, List<String>> c : configurations.entrySet()) {
+        run(c.getKey(), concat(c.getValue(), servers.flags().toArray(new String[0])), quick, table);
+        System.out.println(table);
       }
-      RunResult chat = byBenchmark.get("chatCompletion");
-      RunResult stream = byBenchmark.get("streamedChatCompletion");
-      double streamP50 = stream.getPrimaryResult().getStatistics().getPercentile(50);
-      table.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.0f | %.3f |%n", c.getKey(),
-          chat.getPrimaryResult().getStatistics().getPercentile(50),
-          chat.getPrimaryResult().getStatistics().getPercentile(99),
-          allocatedBytes(chat) / 1024.0, streamP50, streamP50 / 1000.0));
-      System.out.println(table);
     }
     System.out.println("=== Results (JDK " + System.getProperty("java.version") + ", "
         + Runtime.getRuntime().availableProcessors() + " cores) ===");
     System.out.println(table);
+  }
+
+  private static void run(String configuration, List<String> flags, boolean quick, StringBuilder table)
+      throws Exception {
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include(OpenAiCallBenchmark.class.getName())
+        .include(OpenAiThroughputBenchmark.class.getName())
+        .forks(1)
+        .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 2 : 4))
+        .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 2 : 4))
+        .addProfiler(GCProfiler.class)
+        .jvmArgsAppend(flags.toArray(new String[0]));
+    Map<String, RunResult> byBenchmark = new LinkedHashMap<>();
+    for (RunResult r : new Runner(options.build()).run()) {
+      String label = r.getParams().getBenchmark();
+      byBenchmark.put(label.substring(label.lastIndexOf('.') + 1), r);
+    }
+    RunResult chat = byBenchmark.get("chatCompletion");
+    RunResult stream = byBenchmark.get("streamedChatCompletion");
+    RunResult throughput = byBenchmark.get("chatCompletion64Threads");
+    double streamP50 = stream.getPrimaryResult().getStatistics().getPercentile(50);
+    table.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.0f | %.3f | %.0f |%n", configuration,
+        chat.getPrimaryResult().getStatistics().getPercentile(50),
+        chat.getPrimaryResult().getStatistics().getPercentile(99),
+        allocatedBytes(chat) / 1024.0, streamP50, streamP50 / OpenAiCallBenchmark.STREAM_CHUNKS,
+        throughput.getPrimaryResult().getScore()));
   }
 
   private static double allocatedBytes(RunResult result) {

@@ -13,10 +13,8 @@ import dev.llmotel.testkit.fakellm.FakeLlmServer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,48 +24,59 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * An application's LLM calls through the OpenAI SDK against a local fake server, in a JVM that
  * {@link BenchmarkSuite} starts with the agent flags of one configuration. The fake server runs in
- * the same JVM; its own HTTP server instrumentation is off in every configuration, so the
- * difference between configurations is what the LLM instrumentation costs.
+ * its own process ({@link BenchmarkLlmServers}, URLs in {@code benchmark.chat-url} and
+ * {@code benchmark.stream-url}); run alone, the benchmark starts one in this JVM instead.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class OpenAiCallBenchmark {
-  @Param({"1000"})
-  public int streamChunks;
+  static final int STREAM_CHUNKS = 1000;
 
-  private FakeLlmServer server;
+  private FakeLlmServer localChat;
+  private FakeLlmServer localStream;
   private OpenAIClient client;
+  private OpenAIClient streamClient;
   private ChatCompletionCreateParams chat;
   private ChatCompletionCreateParams stream;
 
   @Setup
   public void setUp() {
-    server = FakeLlmServer.start(0);
-    server.setRecording(false);
-    server.script("warm", Behaviour.ok());
-    client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("sk-benchmark-not-a-key")
-        .maxRetries(0).build();
-    chat = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
-        .addSystemMessage("You are a support assistant for ACME. Answer briefly.")
-        .addUserMessage("My order 4711 has not arrived; it was due yesterday.")
-        .temperature(0.2).build();
-    stream = chat.toBuilder().putAdditionalHeader("x-fake-scenario", "stream")
+    String chatUrl = System.getProperty("benchmark.chat-url");
+    String streamUrl = System.getProperty("benchmark.stream-url");
+    if (chatUrl == null || streamUrl == null) {
+      localChat = FakeLlmServer.start(0);
+      localChat.setRecording(false);
+      localStream = FakeLlmServer.start(0);
+      localStream.setRecording(false);
+      localStream.setDefaultBehaviour(Behaviour.chunks(STREAM_CHUNKS));
+      chatUrl = localChat.baseUrl() + "/v1";
+      streamUrl = localStream.baseUrl() + "/v1";
+    }
+    client = client(chatUrl);
+    streamClient = client(streamUrl);
+    chat = chatRequest();
+    stream = chat.toBuilder()
         .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
   }
 
-  /** Scripts the next iteration's streams: each gets exactly {@link #streamChunks} content chunks. */
-  @Setup(Level.Iteration)
-  public void scriptStreams() {
-    Behaviour[] steps = new Behaviour[20_000];
-    java.util.Arrays.fill(steps, Behaviour.chunks(streamChunks));
-    server.script("stream", steps);
+  static OpenAIClient client(String baseUrl) {
+    return OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey("sk-benchmark-not-a-key").maxRetries(0).build();
+  }
+
+  static ChatCompletionCreateParams chatRequest() {
+    return ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
+        .addSystemMessage("You are a support assistant for ACME. Answer briefly.")
+        .addUserMessage("My order 4711 has not arrived; it was due yesterday.")
+        .temperature(0.2).build();
   }
 
   @TearDown
   public void tearDown() {
     client.close();
-    server.close();
+    streamClient.close();
+    if (localChat != null) localChat.close();
+    if (localStream != null) localStream.close();
   }
 
   /** One non-streaming chat completion. */
@@ -76,10 +85,10 @@ public class OpenAiCallBenchmark {
     return client.chat().completions().create(chat);
   }
 
-  /** One streamed chat completion of {@link #streamChunks} chunks, read to the end. */
+  /** One streamed chat completion of {@link #STREAM_CHUNKS} chunks, read to the end. */
   @Benchmark
   public void streamedChatCompletion(Blackhole blackhole) {
-    try (StreamResponse<ChatCompletionChunk> response = client.chat().completions().createStreaming(stream)) {
+    try (StreamResponse<ChatCompletionChunk> response = streamClient.chat().completions().createStreaming(stream)) {
       response.stream().forEach(blackhole::consume);
     }
   }
