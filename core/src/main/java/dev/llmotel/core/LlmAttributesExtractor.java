@@ -19,8 +19,29 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     this.config = config;
   }
 
+  // A failure here must not stop the span from ending: the attributes written so far are kept.
   @Override
   public void onStart(AttributesBuilder attributes, Context parentContext, LlmCall call) {
+    try {
+      SafeHooks.checkpoint("attributes");
+      requestAttributes(attributes, call);
+    } catch (Throwable t) {
+      SafeHooks.failed("span attributes at call start", t);
+    }
+  }
+
+  @Override
+  public void onEnd(AttributesBuilder attributes, Context context, LlmCall call, LlmCall response,
+      Throwable error) {
+    try {
+      SafeHooks.checkpoint("attributes");
+      responseAttributes(attributes, call, error);
+    } catch (Throwable t) {
+      SafeHooks.failed("span attributes at call end", t);
+    }
+  }
+
+  private void requestAttributes(AttributesBuilder attributes, LlmCall call) {
     attributes.put(OPERATION_NAME, call.operation());
     attributes.put(PROVIDER_NAME, call.provider());
     putIfNotNull(attributes, REQUEST_MODEL, call.requestModel());
@@ -69,9 +90,7 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     }
   }
 
-  @Override
-  public void onEnd(AttributesBuilder attributes, Context context, LlmCall call, LlmCall response,
-      Throwable error) {
+  private void responseAttributes(AttributesBuilder attributes, LlmCall call, Throwable error) {
     putIfNotNull(attributes, RESPONSE_ID, call.responseId());
     putIfNotNull(attributes, RESPONSE_MODEL, call.responseModel());
     putIfNotEmpty(attributes, RESPONSE_FINISH_REASONS, call.finishReasons());

@@ -63,6 +63,7 @@ public final class LlmCall {
   private long firstChunkNanos = -1;
   private long chunkCount;
   private String streamEnd;
+  private Throwable unusableResponse;
 
   public LlmCall(String provider, String operation) {
     this.provider = provider;
@@ -253,6 +254,14 @@ public final class LlmCall {
     if (firstChunkNanos < 0 || startNanos == 0) return null;
     return (firstChunkNanos - startNanos) / 1e9;
   }
+
+  /**
+   * The library returned a response that the app cannot use (a required field missing or of the
+   * wrong type): the library's own exception for it, which the app gets when it reads the response.
+   * The span ends in error with that type although the library's method returned normally.
+   */
+  public synchronized Throwable unusableResponse() { return unusableResponse; }
+  public synchronized LlmCall unusableResponse(Throwable v) { this.unusableResponse = v; return this; }
 
   public synchronized String streamEnd() { return streamEnd; }
   public synchronized LlmCall streamEnd(String v) { this.streamEnd = v; return this; }

@@ -62,10 +62,12 @@ public final class LlmInstrumenter {
    * SDK): then the inner layer only enriches the outer call through {@link #currentCall}.
    */
   public Context start(Context parentContext, LlmCall call) {
+    SafeHooks.checkpoint("start");
     if (parentContext.get(CALL) != null || !instrumenter.shouldStart(parentContext, call)) {
       return null;
     }
     try {
+      SafeHooks.checkpoint("governance");
       Governance.get().beforeCall(parentContext, call);
     } catch (Throwable t) {
       SafeHooks.failed("governance at call start", t);
@@ -94,13 +96,34 @@ public final class LlmInstrumenter {
     }
   }
 
-  /** Ends the span once; attempt events are added first so they land inside the span. */
+  /**
+   * Ends the span once; attempt events are added first so they land inside the span. Never throws:
+   * whatever fails on the way, the span is still ended, so the call's record is not lost.
+   */
   public void end(Context context, LlmCall call, Throwable error) {
     try {
+      SafeHooks.checkpoint("governance");
       Governance.get().afterCall(call, System.nanoTime() - call.startNanos());
     } catch (Throwable t) {
       SafeHooks.failed("governance at call end", t);
     }
+    try {
+      recordDecisionsAndAttempts(context, call);
+    } catch (Throwable t) {
+      SafeHooks.failed("policy decisions and attempt events", t);
+    }
+    if (error == null) error = call.unusableResponse();
+    try {
+      SafeHooks.checkpoint("end");
+      instrumenter.end(context, call, call, error);
+    } catch (Throwable t) {
+      SafeHooks.failed("span end", t);
+      Span span = Span.fromContext(context);
+      if (span.isRecording()) span.end(); // the record without what failed, rather than no record
+    }
+  }
+
+  private void recordDecisionsAndAttempts(Context context, LlmCall call) {
     for (PolicyDecision d : call.policyDecisions()) {
       AttributesBuilder attributes = Attributes.builder()
           .put(LlmOtelAttributes.POLICY_NAME, d.policy)
@@ -117,7 +140,6 @@ public final class LlmInstrumenter {
             attempt.epochNanosApprox, TimeUnit.NANOSECONDS);
       }
     }
-    instrumenter.end(context, call, call, error);
   }
 
   /** The LLM call in progress in this context, if an LLM-level span owns it. */

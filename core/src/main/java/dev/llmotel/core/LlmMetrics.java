@@ -76,6 +76,15 @@ final class LlmMetrics implements OperationListener {
 
   @Override
   public void onEnd(Context context, Attributes endAttributes, long endNanos) {
+    try {
+      SafeHooks.checkpoint("metrics");
+      record(context, endAttributes, endNanos);
+    } catch (Throwable t) {
+      SafeHooks.failed("metrics at call end", t);
+    }
+  }
+
+  private void record(Context context, Attributes endAttributes, long endNanos) {
     State state = context.get(STATE);
     if (state == null) return;
     Attributes attributes = metricAttributes(state.startAttributes, endAttributes);

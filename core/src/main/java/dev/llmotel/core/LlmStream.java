@@ -34,6 +34,7 @@ public final class LlmStream {
   public void end(Throwable error, boolean readToEnd) {
     if (ended.get()) return;
     try {
+      SafeHooks.checkpoint("stream-end");
       beforeEnd.run();
     } catch (Throwable t) {
       SafeHooks.failed("stream finish", t);

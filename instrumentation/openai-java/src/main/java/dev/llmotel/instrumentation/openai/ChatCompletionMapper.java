@@ -102,28 +102,50 @@ final class ChatCompletionMapper {
     return out;
   }
 
+  /**
+   * Each part is read on its own: a response with one field of an unexpected shape (some
+   * OpenAI-compatible servers omit the model, say) still gives the span its usage and finish reasons.
+   */
   static void response(LlmCall call, ChatCompletion completion) {
+    // Plain try blocks rather than lambdas: this runs on every call and allocates nothing extra.
     try {
       call.responseId(completion.id());
-      call.responseModel(completion.model());
-      boolean capture = LlmOtelConfig.get().captureContent();
-      for (ChatCompletion.Choice choice : completion.choices()) {
-        String finish = choice.finishReason().asString();
-        call.addFinishReason(finish);
-        if (capture) {
-          LlmMessage out = new LlmMessage("assistant").finishReason(finish);
-          choice.message().content().ifPresent(text -> out.add(LlmMessage.Part.text(text)));
-          if (choice.message().toolCalls().isPresent()) {
-            for (Object toolCall : choice.message().toolCalls().get()) {
-              out.add(OpenAiJson.toolCall(OpenAiJson.tree(toolCall)));
-            }
-          }
-          call.addOutputMessage(out);
-        }
-      }
-      completion.usage().ifPresent(usage -> usage(call, usage));
     } catch (Throwable t) {
-      SafeHooks.failed("openai chat response mapping", t);
+      OpenAiErrors.badField(call, "openai chat response id", t, false);
+    }
+    try {
+      call.responseModel(completion.model());
+    } catch (Throwable t) {
+      OpenAiErrors.badField(call, "openai chat response model", t, false);
+    }
+    try {
+      choices(call, completion);
+    } catch (Throwable t) {
+      // No usable choices: the app fails when it reads them, and so does the call's span.
+      OpenAiErrors.badField(call, "openai chat response choices", t, true);
+    }
+    try {
+      if (completion.usage().isPresent()) usage(call, completion.usage().get());
+    } catch (Throwable t) {
+      OpenAiErrors.badField(call, "openai chat response usage", t, false);
+    }
+  }
+
+  private static void choices(LlmCall call, ChatCompletion completion) {
+    boolean capture = LlmOtelConfig.get().captureContent();
+    for (ChatCompletion.Choice choice : completion.choices()) {
+      String finish = choice.finishReason().asString();
+      call.addFinishReason(finish);
+      if (capture) {
+        LlmMessage out = new LlmMessage("assistant").finishReason(finish);
+        choice.message().content().ifPresent(text -> out.add(LlmMessage.Part.text(text)));
+        if (choice.message().toolCalls().isPresent()) {
+          for (Object toolCall : choice.message().toolCalls().get()) {
+            out.add(OpenAiJson.toolCall(OpenAiJson.tree(toolCall)));
+          }
+        }
+        call.addOutputMessage(out);
+      }
     }
   }
 

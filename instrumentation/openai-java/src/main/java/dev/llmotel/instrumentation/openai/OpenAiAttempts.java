@@ -48,7 +48,12 @@ public final class OpenAiAttempts {
 
   /** After one attempt of the underlying HTTP client. */
   public static void onAttempt(Object requestOptions, Object response, Throwable error) {
-    record(find(requestOptions), response, error);
+    try {
+      SafeHooks.checkpoint("attempt");
+      record(find(requestOptions), response, error);
+    } catch (Throwable t) {
+      SafeHooks.failed("openai attempt tracking", t);
+    }
   }
 
   private static void record(LlmCall call, Object response, Throwable error) {
@@ -58,17 +63,26 @@ public final class OpenAiAttempts {
   }
 
   public static void onAsyncAttempt(Object requestOptions, CompletableFuture<?> future, Throwable thrown) {
-    LlmCall call = find(requestOptions);
-    if (call == null) return;
-    if (future == null || thrown != null) {
-      record(call, null, thrown);
-    } else {
-      int number = call.startAttempt();
-      future.whenComplete((response, error) -> {
-        Outcome o = Outcome.of(response, error);
-        call.finishAttempt(number, o.status, o.retryAfter, o.error, o.requestId);
-      });
+    LlmCall call;
+    try {
+      SafeHooks.checkpoint("attempt");
+      call = find(requestOptions);
+      if (call == null) return;
+      if (future == null || thrown != null) {
+        record(call, null, thrown);
+        return;
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("openai attempt tracking", t);
+      return;
     }
+    int number = call.startAttempt();
+    future.whenComplete((response, error) -> {
+      // The call's span waits for every announced attempt: this one is always finished, even
+      // when reading its outcome fails, so the span still ends.
+      Outcome o = Outcome.of(response, error);
+      call.finishAttempt(number, o.status, o.retryAfter, o.error, o.requestId);
+    });
   }
 
   private static LlmCall find(Object requestOptions) {
@@ -110,6 +124,7 @@ public final class OpenAiAttempts {
     static Outcome of(Object response, Throwable error) {
       Outcome o = new Outcome();
       try {
+        SafeHooks.checkpoint("attempt");
         if (response instanceof HttpResponse) {
           HttpResponse r = (HttpResponse) response;
           o.status = r.statusCode();

@@ -155,11 +155,24 @@ public final class OpenAiCalls {
     if (scope == null) return;
     try {
       scope.closeScope();
-      if (result != null) mapResponse.accept(scope.call, result);
-      INSTRUMENTER.end(scope.context, scope.call, error);
     } catch (Throwable t) {
-      SafeHooks.failed("openai end", t);
+      SafeHooks.failed("openai scope close", t);
     }
+    finish(scope, result, error, mapResponse);
+  }
+
+  /** Maps the response onto the call, then ends the span, even when the mapping failed. */
+  private static void finish(OpenAiScope scope, Object result, Throwable error,
+      BiConsumer<LlmCall, Object> mapResponse) {
+    if (result != null) {
+      try {
+        SafeHooks.checkpoint("response");
+        mapResponse.accept(scope.call, result);
+      } catch (Throwable t) {
+        SafeHooks.failed("openai response mapping", t);
+      }
+    }
+    INSTRUMENTER.end(scope.context, scope.call, error);
   }
 
   // ---- end of async calls: the span ends with the future; the app gets its own future back ----
@@ -185,14 +198,8 @@ public final class OpenAiCalls {
     }
     try {
       scope.closeScope();
-      future.whenComplete((result, asyncError) -> scope.call.runWhenAttemptsSettled(() -> {
-        try {
-          if (result != null) mapResponse.accept(scope.call, result);
-          INSTRUMENTER.end(scope.context, scope.call, asyncError);
-        } catch (Throwable t) {
-          SafeHooks.failed("openai async end", t);
-        }
-      }));
+      future.whenComplete((result, asyncError) -> scope.call.runWhenAttemptsSettled(
+          () -> finish(scope, result, asyncError, mapResponse)));
     } catch (Throwable t) {
       SafeHooks.failed("openai async end", t);
     }

@@ -2,10 +2,13 @@ package dev.llmotel.instrumentation.openai;
 
 import com.openai.core.http.Headers;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.ErrorObject;
+import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.PolicyDecision;
+import dev.llmotel.core.SafeHooks;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
 
@@ -32,6 +35,20 @@ final class OpenAiErrors {
   private static ErrorObject error(PolicyDecision decision, String message) {
     return ErrorObject.builder().message(message).type(ERROR_TYPE).code(decision.policy)
         .param(Optional.<String>empty()).build();
+  }
+
+  /**
+   * A response field could not be read. The SDK's OpenAIInvalidDataException means the provider sent
+   * data of the wrong shape: not our failure, so not logged as one; the field is lost and, when the
+   * app cannot use the response without it, the span ends in error with that exception's type.
+   * Anything else is a failure of ours.
+   */
+  static void badField(LlmCall call, String what, Throwable t, boolean responseUnusable) {
+    if (t instanceof OpenAIInvalidDataException) {
+      if (responseUnusable) call.unusableResponse(t);
+    } else {
+      SafeHooks.failed(what, t);
+    }
   }
 
   private OpenAiErrors() {}

@@ -3,6 +3,7 @@ package dev.llmotel.instrumentation.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.core.ClientOptions;
 import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseUsage;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.llmotel.core.LlmCall;
@@ -72,21 +73,42 @@ final class ResponsesMapper {
     }
   }
 
+  /** Each part is read on its own, so one field of an unexpected shape loses only that field. */
   static void response(LlmCall call, Response response) {
     try {
       call.responseId(response.id());
+    } catch (Throwable t) {
+      OpenAiErrors.badField(call, "openai responses id", t, false);
+    }
+    try {
       JsonNode model = OpenAiJson.tree(response._model());
       if (model != null && model.isTextual()) call.responseModel(model.asText());
-      String status = response.status().isPresent() ? response.status().get().asString() : null;
+    } catch (Throwable t) {
+      OpenAiErrors.badField(call, "openai responses model", t, false);
+    }
+    String status = null;
+    try {
+      status = response.status().isPresent() ? response.status().get().asString() : null;
       call.addFinishReason(status);
-      response.usage().ifPresent(u -> {
+    } catch (Throwable t) {
+      OpenAiErrors.badField(call, "openai responses status", t, false);
+    }
+    try {
+      if (response.usage().isPresent()) {
+        ResponseUsage u = response.usage().get();
         call.usage(u.inputTokens(), u.outputTokens());
         call.cacheUsage(u.inputTokensDetails().cachedTokens(), null);
         call.reasoningOutputTokens(u.outputTokensDetails().reasoningTokens());
-      });
-      if (LlmOtelConfig.get().captureContent()) captureOutput(call, response, status);
+      }
     } catch (Throwable t) {
-      SafeHooks.failed("openai responses response mapping", t);
+      OpenAiErrors.badField(call, "openai responses usage", t, false);
+    }
+    if (LlmOtelConfig.get().captureContent()) {
+      try {
+        captureOutput(call, response, status);
+      } catch (Throwable t) {
+        OpenAiErrors.badField(call, "openai responses output", t, false);
+      }
     }
   }
 

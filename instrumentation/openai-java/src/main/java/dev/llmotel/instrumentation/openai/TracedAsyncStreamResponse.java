@@ -63,6 +63,7 @@ final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
     @Override
     public void onNext(T value) {
       try {
+        SafeHooks.checkpoint("chunk");
         onElement.accept(value);
       } catch (Throwable t) {
         SafeHooks.failed("openai async stream element", t);

@@ -64,6 +64,7 @@ final class TracedStreamResponse<T> implements StreamResponse<T> {
 
     private void observe(T element) {
       try {
+        SafeHooks.checkpoint("chunk");
         onElement.accept(element);
       } catch (Throwable t) {
         SafeHooks.failed("openai stream element", t);
