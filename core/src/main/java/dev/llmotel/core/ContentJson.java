@@ -1,31 +1,28 @@
 package dev.llmotel.core;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Writes captured content as JSON strings in the GenAI semantic-convention message schema. Text is
  * redacted (API keys and bearer tokens never leave the process) and the text of one attribute is cut
- * to a character budget, so the JSON stays valid however large the prompt.
+ * to the attribute's character cap, so the JSON stays valid however large the prompt.
  */
 public final class ContentJson {
   static final String TRUNCATED_MARKER = "…[truncated]";
-  static final String REDACTED = "[REDACTED]";
 
-  // Common secret formats; more rules come from configuration (issue 5).
-  private static final Pattern SECRETS = Pattern.compile(
-      "(sk-(?:ant-|proj-)?[A-Za-z0-9_\\-]{16,})"
-          + "|((?i:bearer)\\s+[A-Za-z0-9._~+/\\-]{8,}=*)"
-          + "|(AKIA[0-9A-Z]{16})"
-          + "|(AIza[0-9A-Za-z_\\-]{35})");
+  /**
+   * Text this far beyond the budget is redacted along with what is kept, so that a secret that
+   * straddles the cut is still recognised whole and never leaks in part.
+   */
+  private static final int REDACTION_MARGIN = 4096;
 
   private final StringBuilder out = new StringBuilder(256);
-  private int budget;
+  /** The most characters the attribute may have: text and its JSON frame together. */
+  private final int maxChars;
   private boolean truncated;
 
-  private ContentJson(int budget) {
-    this.budget = budget;
+  private ContentJson(int maxChars) {
+    this.maxChars = maxChars;
   }
 
   /** The result of one rendering: the JSON and whether any text was cut. */
@@ -43,6 +40,10 @@ public final class ContentJson {
     ContentJson w = new ContentJson(maxChars);
     w.out.append('[');
     for (int i = 0; i < messages.size(); i++) {
+      if (w.exhausted()) {
+        w.truncated = true; // the messages after the budget ran out are left out whole
+        break;
+      }
       if (i > 0) w.out.append(',');
       w.message(messages.get(i));
     }
@@ -60,6 +61,10 @@ public final class ContentJson {
     ContentJson w = new ContentJson(maxChars);
     w.out.append('[');
     for (int i = 0; i < tools.size(); i++) {
+      if (w.exhausted()) {
+        w.truncated = true;
+        break;
+      }
       ToolDefinition t = tools.get(i);
       if (i > 0) w.out.append(',');
       w.out.append("{\"type\":");
@@ -74,6 +79,11 @@ public final class ContentJson {
     }
     w.out.append(']');
     return new Rendered(w.out.toString(), w.truncated);
+  }
+
+  /** The attribute is full and a cut was made: what follows would only repeat the marker. */
+  private boolean exhausted() {
+    return truncated && out.length() >= maxChars;
   }
 
   private void message(LlmMessage m) {
@@ -132,19 +142,23 @@ public final class ContentJson {
     }
   }
 
-  /** Writes user or model text: redacted, then cut to what is left of the budget. */
+  /**
+   * Writes user or model text: redacted, then cut to what is left of the attribute's size. The frame
+   * around the text (roles, keys, ids) counts too, so a thousand short messages are capped like one
+   * long one.
+   */
   private void text(String s) {
     if (s == null) {
       out.append("null");
       return;
     }
-    String value = redact(s);
-    if (value.length() > budget) {
-      value = value.substring(0, Math.max(0, safeCut(value, budget))) + TRUNCATED_MARKER;
-      budget = 0;
+    // Cut before redacting: a 10 MB prompt is not scanned in full for a 16 KB attribute.
+    int budget = Math.max(0, maxChars - out.length());
+    boolean cutEarly = s.length() > budget + REDACTION_MARGIN;
+    String value = redact(cutEarly ? s.substring(0, safeCut(s, budget + REDACTION_MARGIN)) : s);
+    if (cutEarly || value.length() > budget) {
+      value = value.substring(0, safeCut(value, Math.min(budget, value.length()))) + TRUNCATED_MARKER;
       truncated = true;
-    } else {
-      budget -= value.length();
     }
     quote(value);
   }
@@ -158,9 +172,7 @@ public final class ContentJson {
   }
 
   public static String redact(String s) {
-    Matcher m = SECRETS.matcher(s);
-    if (!m.find()) return s;
-    return m.replaceAll(REDACTED);
+    return Redactor.get().redact(s);
   }
 
   private void quote(String s) {

@@ -35,14 +35,16 @@ class ContentJsonTest {
     assertTrue(r.truncated);
     assertTrue(r.json.length() < 300, r.json);
     assertTrue(r.json.contains(ContentJson.TRUNCATED_MARKER));
-    assertTrue(r.json.endsWith("\"content\":\"" + ContentJson.TRUNCATED_MARKER + "\"}]}]"),
-        "the budget is spent, later text is cut to nothing: " + r.json);
+    assertFalse(r.json.contains("second"), "the budget is spent, later messages are left out: " + r.json);
   }
 
   @Test
   void neverSplitsASurrogatePairOrEmitsALoneSurrogate() {
     String emoji = "\uD83D\uDE00"; // one code point, two chars
-    ContentJson.Rendered r = ContentJson.parts(Collections.singletonList(LlmMessage.Part.text("a" + emoji + "b")), 2);
+    // The cap counts the JSON frame: room for the frame and two characters of text, "a" and half the emoji.
+    int frame = "[{\"type\":\"text\",\"content\":\"".length();
+    ContentJson.Rendered r = ContentJson.parts(Collections.singletonList(LlmMessage.Part.text("a" + emoji + "b")),
+        frame + 1);
     assertEquals("[{\"type\":\"text\",\"content\":\"a" + ContentJson.TRUNCATED_MARKER + "\"}]", r.json);
     ContentJson.Rendered lone = ContentJson.parts(Collections.singletonList(LlmMessage.Part.text("x\uD83Dy")), 100);
     assertEquals("[{\"type\":\"text\",\"content\":\"x\\ufffdy\"}]", lone.json);
@@ -63,5 +65,29 @@ class ContentJsonTest {
   void escapesControlCharacters() {
     ContentJson.Rendered r = ContentJson.parts(Collections.singletonList(LlmMessage.Part.text("a\u0001\t\u2028")), 100);
     assertEquals("[{\"type\":\"text\",\"content\":\"a\\u0001\\t\\u2028\"}]", r.json);
+  }
+
+  @Test
+  void aThousandMessageConversationStopsAtTheBudgetInsteadOfRepeatingTheMarker() {
+    java.util.List<LlmMessage> conversation = new java.util.ArrayList<>();
+    for (int n = 0; n < 1000; n++) {
+      conversation.add(new LlmMessage(n % 2 == 0 ? "user" : "assistant").add(LlmMessage.Part.text("message " + n)));
+    }
+    ContentJson.Rendered r = ContentJson.messages(conversation, 200);
+    assertTrue(r.truncated);
+    // About 200 characters of text plus each message's JSON frame (~70 characters), then nothing.
+    assertTrue(r.json.length() < 200 + 70 * 25, r.json.length() + " chars");
+    assertTrue(r.json.endsWith("]"), r.json);
+  }
+
+  @Test
+  void aTenMegabytePromptIsCutBeforeItIsScannedAndStillMarkedTruncated() {
+    StringBuilder huge = new StringBuilder();
+    while (huge.length() < 10 * 1024 * 1024) huge.append("word ");
+    huge.append("sk-abcdefghijklmnop1234");
+    ContentJson.Rendered r = ContentJson.messages(java.util.Collections.singletonList(
+        new LlmMessage("user").add(LlmMessage.Part.text(huge.toString()))), 16 * 1024);
+    assertTrue(r.truncated);
+    assertTrue(r.json.length() < 16 * 1024 + 100, r.json.length() + " chars");
   }
 }

@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 
-/** Reads an operator's file (policy, prices, prompt registry); at most 4 MB. */
-final class GovernanceFiles {
-  static String read(String path) throws IOException {
+/** Reads an operator's file (policy, prices, prompt registry, redaction rules); at most 4 MB. */
+public final class GovernanceFiles {
+  public static String read(String path) throws IOException {
     if (!Files.isRegularFile(Paths.get(path))) throw new IOException("no such file");
     long size = Files.size(Paths.get(path));
     if (size > 4 * 1024 * 1024) throw new IOException("larger than 4 MB");

@@ -3,6 +3,7 @@ package dev.llmotel.extension.agent;
 import com.google.auto.service.AutoService;
 import dev.llmotel.core.ConfigProblems;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.Redactor;
 import dev.llmotel.core.governance.Governance;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
@@ -21,10 +22,22 @@ import java.util.logging.Logger;
 @AutoService(AutoConfigurationCustomizerProvider.class)
 public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomizerProvider {
   static final Map<String, String> DEFAULTS;
+  static final String SENSITIVE_QUERY_PARAMETERS =
+      "otel.instrumentation.sanitization.url.experimental.sensitive-query-parameters";
+  /** The agent's defaults (2.31.1), which an explicit list must repeat. */
+  static final String[] AGENT_SENSITIVE_QUERY_PARAMETERS = {"AWSAccessKeyId", "Signature", "sig",
+      "X-Goog-Signature", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token"};
+  static final String[] LLM_SENSITIVE_QUERY_PARAMETERS = {"api-key", "api_key", "apikey", "key", "access_token",
+      "token", "code"};
 
   static {
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.instrumentation.openai-java.enabled", "false");
+    // The agent's HTTP client spans redact a few signed-URL parameters by default. LLM APIs take keys in
+    // the query string too (Azure OpenAI "api-key", Google "key"): those are added. The setting is a
+    // full list, so it repeats the agent's own defaults; an operator's value replaces all of it.
+    defaults.put(SENSITIVE_QUERY_PARAMETERS, String.join(",", AGENT_SENSITIVE_QUERY_PARAMETERS) + ","
+        + String.join(",", LLM_SENSITIVE_QUERY_PARAMETERS));
     DEFAULTS = Collections.unmodifiableMap(defaults);
   }
 
@@ -42,6 +55,7 @@ public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomiz
   static void checkConfiguration() {
     try {
       LlmOtelConfig.get();
+      Redactor.get();
       Governance.get();
     } catch (Throwable t) {
       Logger.getLogger(LlmOtelAutoConfiguration.class.getName())
