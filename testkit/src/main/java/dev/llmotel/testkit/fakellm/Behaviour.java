@@ -20,7 +20,8 @@ public final class Behaviour {
     WRONG_SHAPE,
     STREAM_CUT,
     RESET_CONNECTION,
-    CHUNKS
+    CHUNKS,
+    INVALID_UTF8
   }
 
   private static final Behaviour OK = new Behaviour(Kind.OK, 0, null, 0L, 0);
@@ -28,6 +29,7 @@ public final class Behaviour {
   private static final Behaviour MALFORMED = new Behaviour(Kind.MALFORMED, 0, null, 0L, 0);
   private static final Behaviour WRONG_SHAPE = new Behaviour(Kind.WRONG_SHAPE, 0, null, 0L, 0);
   private static final Behaviour RESET = new Behaviour(Kind.RESET_CONNECTION, 0, null, 0L, 0);
+  private static final Behaviour INVALID_UTF8 = new Behaviour(Kind.INVALID_UTF8, 0, null, 0L, 0);
 
   private final Kind kind;
   private final int status;
@@ -108,6 +110,15 @@ public final class Behaviour {
       throw new IllegalArgumentException("negative chunk count: " + afterChunks);
     }
     return new Behaviour(Kind.STREAM_CUT, 0, null, 0L, afterChunks);
+  }
+
+  /**
+   * The normal answer (JSON or stream), declared UTF-8, but the first {@code "content":"} string of
+   * the body (of the first stream event that has one) starts with bytes that are not UTF-8:
+   * {@code C3 28 FF FE}. The JSON structure stays intact.
+   */
+  public static Behaviour invalidUtf8() {
+    return INVALID_UTF8;
   }
 
   /** Drops the connection without sending any response byte. */

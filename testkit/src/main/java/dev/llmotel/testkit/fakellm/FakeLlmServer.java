@@ -343,6 +343,8 @@ public final class FakeLlmServer implements AutoCloseable {
       this.request = request;
     }
 
+    private boolean corruptUtf8;
+
     void run(Behaviour b) throws IOException, InterruptedException {
       String path = stripTrailingSlash(request.path());
       boolean post = "POST".equals(request.method());
@@ -384,6 +386,9 @@ public final class FakeLlmServer implements AutoCloseable {
           break;
         case DELAY:
           Thread.sleep(b.millis());
+          break;
+        case INVALID_UTF8:
+          corruptUtf8 = true;
           break;
         default:
           break;
@@ -560,7 +565,7 @@ public final class FakeLlmServer implements AutoCloseable {
     }
 
     private void sendRaw(int status, String contentType, String body) throws IOException {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = corrupt(body.getBytes(StandardCharsets.UTF_8));
       commonHeaders(contentType);
       ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
       try (OutputStream out = ex.getResponseBody()) {
@@ -576,10 +581,37 @@ public final class FakeLlmServer implements AutoCloseable {
       return ex.getResponseBody();
     }
 
+    /** For {@link Behaviour#invalidUtf8()}: bytes that no UTF-8 decoder accepts, once per response. */
+    private byte[] corrupt(byte[] bytes) {
+      if (!corruptUtf8) return bytes;
+      byte[] marker = "\"content\":\"".getBytes(StandardCharsets.UTF_8);
+      int at = indexOf(bytes, marker);
+      if (at < 0) return bytes;
+      corruptUtf8 = false;
+      byte[] bad = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, (byte) 0xFE};
+      int insert = at + marker.length;
+      byte[] out = new byte[bytes.length + bad.length];
+      System.arraycopy(bytes, 0, out, 0, insert);
+      System.arraycopy(bad, 0, out, insert, bad.length);
+      System.arraycopy(bytes, insert, out, insert + bad.length, bytes.length - insert);
+      return out;
+    }
+
     private void writeFlush(OutputStream out, String s) throws IOException {
-      out.write(s.getBytes(StandardCharsets.UTF_8));
+      out.write(corrupt(s.getBytes(StandardCharsets.UTF_8)));
       out.flush();
     }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) continue outer;
+      }
+      return i;
+    }
+    return -1;
   }
 
   private static String stripTrailingSlash(String path) {

@@ -75,6 +75,9 @@ public final class OtlpReceiver implements AutoCloseable {
   private int requestCount;
 
   private volatile Consumer<ReceivedSpan> spanListener;
+  private volatile Predicate<ReceivedSpan> retainedSpans = s -> true;
+  private volatile boolean retainRawBodies = true;
+  private long spansReceived;
 
   private OtlpReceiver(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -126,6 +129,23 @@ public final class OtlpReceiver implements AutoCloseable {
     return this;
   }
 
+  /**
+   * For load tests: keeps only the spans that match (the listener still sees every span) and no raw
+   * bodies, so that a million spans cost counters, not memory.
+   */
+  public OtlpReceiver retainOnly(Predicate<ReceivedSpan> spans) {
+    this.retainedSpans = spans;
+    this.retainRawBodies = false;
+    return this;
+  }
+
+  /** Spans received since start or the last {@link #clear()}, retained or not. */
+  public long spansReceived() {
+    synchronized (lock) {
+      return spansReceived;
+    }
+  }
+
   /** Forgets everything received so far. */
   public void clear() {
     synchronized (lock) {
@@ -136,6 +156,7 @@ public final class OtlpReceiver implements AutoCloseable {
       errors.clear();
       totalRawBytes = 0;
       requestCount = 0;
+      spansReceived = 0;
     }
   }
 
@@ -358,7 +379,7 @@ public final class OtlpReceiver implements AutoCloseable {
         return;
       }
       synchronized (lock) {
-        rawBodies.add(body);
+        if (retainRawBodies) rawBodies.add(body);
         totalRawBytes += body.length;
         requestCount++;
         lock.notifyAll();
@@ -457,8 +478,12 @@ public final class OtlpReceiver implements AutoCloseable {
         }
       }
     }
+    Predicate<ReceivedSpan> retain = retainedSpans;
     synchronized (lock) {
-      spans.addAll(decoded);
+      for (ReceivedSpan span : decoded) {
+        if (retain.test(span)) spans.add(span);
+      }
+      spansReceived += decoded.size();
       lock.notifyAll();
     }
     Consumer<ReceivedSpan> listener = spanListener;

@@ -691,6 +691,23 @@ class FakeLlmServerTest {
   }
 
   @Test
+  void invalidUtf8KeepsTheJsonStructureButNotTheEncoding() throws Exception {
+    server.script("u", Behaviour.invalidUtf8());
+    HttpResponse<byte[]> r = client.send(
+        request(server, "/chat/completions", chatRequest("gpt-4o-mini", "user", "hi"), "x-fake-scenario", "u"),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, r.statusCode());
+    byte[] body = r.body();
+    java.nio.charset.CharsetDecoder strict = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+    assertThrows(java.nio.charset.CharacterCodingException.class,
+        () -> strict.decode(java.nio.ByteBuffer.wrap(body)));
+    // Decoded leniently, as most clients do, it is still a chat completion.
+    JsonNode lenient = MAPPER.readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("chat.completion", lenient.path("object").asText());
+    assertTrue(lenient.path("choices").get(0).path("message").path("content").asText().contains("\uFFFD"));
+  }
+
+  @Test
   void streamCutDropsTheConnectionAfterNChunks() throws Exception {
     server.script("cut", Behaviour.streamCut(2), Behaviour.streamCut(2));
     ObjectNode req = chatRequest("gpt-4o-mini", "user", "Tell me a long story");
