@@ -51,6 +51,24 @@ final class AgentApp {
   static AgentApp run(String name, String javaHome, List<String> classpath, String mainClass,
       String otlpEndpoint, Map<String, String> extraProperties, List<String> args)
       throws IOException, InterruptedException {
+    return run(name, javaHome, classpath, mainClass, otlpEndpoint, extraProperties, args, 180);
+  }
+
+  /** The same app without any agent: what the application does on its own, to compare against. */
+  static AgentApp runWithoutAgent(String name, String javaHome, List<String> classpath, String mainClass,
+      List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable(javaHome));
+    command.add("-cp");
+    command.add(String.join(File.pathSeparator, classpath));
+    command.add(mainClass);
+    command.addAll(args);
+    return execute(name, command, 180);
+  }
+
+  static AgentApp run(String name, String javaHome, List<String> classpath, String mainClass,
+      String otlpEndpoint, Map<String, String> extraProperties, List<String> args, int timeoutSeconds)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable(javaHome));
     command.add("-javaagent:" + required("smoke.agentJar"));
@@ -66,21 +84,26 @@ final class AgentApp {
     command.add("-Dotel.bsp.schedule.delay=200");
     command.add("-Xshare:auto");
     for (Map.Entry<String, String> e : extraProperties.entrySet()) {
-      command.add("-D" + e.getKey() + "=" + e.getValue());
+      // A key that starts with "-" is a JVM option (e.g. -Xmx256m), passed as it is.
+      command.add(e.getKey().startsWith("-") ? e.getKey() : "-D" + e.getKey() + "=" + e.getValue());
     }
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classpath));
     command.add(mainClass);
     command.addAll(args);
+    return execute(name, command, timeoutSeconds);
+  }
 
+  private static AgentApp execute(String name, List<String> command, int timeoutSeconds)
+      throws IOException, InterruptedException {
     Path outDir = Paths.get(required("smoke.outputDir"));
     Files.createDirectories(outDir);
     Path log = outDir.resolve(name + ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
-    if (!process.waitFor(180, TimeUnit.SECONDS)) {
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException("app " + name + " did not finish in 180 s; log: " + log);
+      throw new IllegalStateException("app " + name + " did not finish in " + timeoutSeconds + " s; log: " + log);
     }
     String output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
     return new AgentApp(output, process.exitValue());

@@ -41,6 +41,35 @@ final class SmokeRun implements AutoCloseable {
     return this;
   }
 
+  /** The same app and scenarios without the agent: what the app sees on its own. */
+  SmokeRun launchWithoutAgent(String name, String sdk, String javaHome, List<String> scenarios) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add(llm.baseUrl() + "/v1");
+    args.addAll(scenarios);
+    app = AgentApp.runWithoutAgent(name, javaHome, AgentApp.appClasspath("openai-app-" + sdk),
+        "dev.llmotel.smoke.openai.OpenAiSmokeApp", args);
+    return this;
+  }
+
+  /**
+   * Runs every scenario once per round, named ROUND/SCENARIO, with llm-otel's fault switch set to
+   * the round (see OpenAiSmokeApp); the JVM starts with the switch armed but empty.
+   */
+  SmokeRun launchRounds(String name, String sdk, String javaHome, Map<String, String> properties,
+      List<String> rounds, List<String> scenarios) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add(llm.baseUrl() + "/v1");
+    args.add("--rounds=" + String.join(";", rounds));
+    args.addAll(scenarios);
+    Map<String, String> armed = new java.util.HashMap<>(properties);
+    armed.put("llm-otel.internal.test.fail-hooks", "");
+    app = AgentApp.run(name, javaHome, AgentApp.appClasspath("openai-app-" + sdk),
+        "dev.llmotel.smoke.openai.OpenAiSmokeApp", receiver.endpoint(), armed, args);
+    receiver.awaitSpans(s -> s.name().startsWith("scenario "), rounds.size() * scenarios.size(),
+        Duration.ofSeconds(10));
+    return this;
+  }
+
   ReceivedSpan scenario(String name) {
     List<ReceivedSpan> found = receiver.spans(s -> s.name().equals("scenario " + name));
     assertEquals(1, found.size(), "one app span for scenario " + name + "; app output:\n" + tail());
