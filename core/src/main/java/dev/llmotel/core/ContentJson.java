@@ -51,6 +51,13 @@ public final class ContentJson {
     return new Rendered(w.out.toString(), w.truncated);
   }
 
+  /** One piece of text (a tool's arguments or result), redacted and capped, as it is: not JSON-wrapped. */
+  public static Rendered plainText(String text, int maxChars) {
+    ContentJson w = new ContentJson(maxChars);
+    String value = w.redactAndCut(text);
+    return new Rendered(value, w.truncated);
+  }
+
   public static Rendered parts(List<LlmMessage.Part> parts, int maxChars) {
     ContentJson w = new ContentJson(maxChars);
     w.partsArray(parts);
@@ -152,6 +159,10 @@ public final class ContentJson {
       out.append("null");
       return;
     }
+    quote(redactAndCut(s));
+  }
+
+  private String redactAndCut(String s) {
     // Cut before redacting: a 10 MB prompt is not scanned in full for a 16 KB attribute.
     int budget = Math.max(0, maxChars - out.length());
     boolean cutEarly = s.length() > budget + REDACTION_MARGIN;
@@ -160,7 +171,7 @@ public final class ContentJson {
       value = value.substring(0, safeCut(value, Math.min(budget, value.length()))) + TRUNCATED_MARKER;
       truncated = true;
     }
-    quote(value);
+    return value;
   }
 
   /** Never cuts between the two halves of a surrogate pair. */

@@ -64,6 +64,7 @@ public final class LlmCall {
   private long chunkCount;
   private String streamEnd;
   private Throwable unusableResponse;
+  private final List<String> toolCallIds = new ArrayList<>(0);
 
   public LlmCall(String provider, String operation) {
     this.provider = provider;
@@ -262,6 +263,13 @@ public final class LlmCall {
    */
   public synchronized Throwable unusableResponse() { return unusableResponse; }
   public synchronized LlmCall unusableResponse(Throwable v) { this.unusableResponse = v; return this; }
+
+  /** Ids of the tool calls the model asked for in its answer (always recorded: they link the tool spans). */
+  public synchronized List<String> toolCallIds() { return new ArrayList<>(toolCallIds); }
+  public synchronized LlmCall addToolCallId(String id) {
+    if (id != null && toolCallIds.size() < 128) toolCallIds.add(id);
+    return this;
+  }
 
   public synchronized String streamEnd() { return streamEnd; }
   public synchronized LlmCall streamEnd(String v) { this.streamEnd = v; return this; }

@@ -124,6 +124,7 @@ public final class LlmInstrumenter {
   }
 
   private void recordDecisionsAndAttempts(Context context, LlmCall call) {
+    AgentInstrumenter.recordToolCallRequests(context, call, Span.fromContext(context).getSpanContext());
     for (PolicyDecision d : call.policyDecisions()) {
       AttributesBuilder attributes = Attributes.builder()
           .put(LlmOtelAttributes.POLICY_NAME, d.policy)

@@ -55,6 +55,15 @@ public final class GenAiAttributes {
   public static final AttributeKey<String> CONVERSATION_ID = stringKey("gen_ai.conversation.id");
   public static final AttributeKey<String> TOKEN_TYPE = stringKey("gen_ai.token.type");
 
+  // Agents and tools.
+  public static final AttributeKey<String> AGENT_NAME = stringKey("gen_ai.agent.name");
+  public static final AttributeKey<String> TOOL_NAME = stringKey("gen_ai.tool.name");
+  public static final AttributeKey<String> TOOL_CALL_ID = stringKey("gen_ai.tool.call.id");
+  public static final AttributeKey<String> TOOL_TYPE = stringKey("gen_ai.tool.type");
+  /** Opt-in, like message content: the tool's arguments and result as the model and the tool saw them. */
+  public static final AttributeKey<String> TOOL_CALL_ARGUMENTS = stringKey("gen_ai.tool.call.arguments");
+  public static final AttributeKey<String> TOOL_CALL_RESULT = stringKey("gen_ai.tool.call.result");
+
   // Opt-in content attributes: JSON strings in the semconv message schema.
   public static final AttributeKey<String> INPUT_MESSAGES = stringKey("gen_ai.input.messages");
   public static final AttributeKey<String> OUTPUT_MESSAGES = stringKey("gen_ai.output.messages");

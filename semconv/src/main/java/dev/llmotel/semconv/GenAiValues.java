@@ -10,6 +10,9 @@ public final class GenAiValues {
   public static final String OPERATION_EXECUTE_TOOL = "execute_tool";
   public static final String OPERATION_INVOKE_AGENT = "invoke_agent";
 
+  // gen_ai.tool.type
+  public static final String TOOL_TYPE_FUNCTION = "function";
+
   // gen_ai.provider.name
   public static final String PROVIDER_OPENAI = "openai";
   public static final String PROVIDER_AZURE_OPENAI = "azure.ai.openai";

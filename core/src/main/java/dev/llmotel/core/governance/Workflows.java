@@ -1,5 +1,7 @@
 package dev.llmotel.core.governance;
 
+import dev.llmotel.core.AgentInstrumenter;
+import dev.llmotel.core.AgentRun;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -60,6 +62,9 @@ final class Workflows {
     if (root == null || !root.getSpanContext().isValid()) return null;
     String route = SpanIntrospection.attribute(root, HTTP_ROUTE);
     if (route != null) return route;
+    // Inside an agent run (which need not be the root: an app span often wraps it), the agent names the work.
+    AgentRun run = AgentInstrumenter.currentRun(parent);
+    if (run != null) return run.name();
     String agent = SpanIntrospection.attribute(root, AGENT_NAME);
     return agent != null ? agent : SpanIntrospection.name(root);
   }

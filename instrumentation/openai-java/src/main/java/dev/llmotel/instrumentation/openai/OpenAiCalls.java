@@ -15,6 +15,7 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
+import dev.llmotel.core.LlmScope;
 import dev.llmotel.core.LlmStream;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
@@ -76,7 +77,7 @@ public final class OpenAiCalls {
       INSTRUMENTER.end(context, call, exception);
       return new OpenAiRefusal(exception);
     }
-    return new OpenAiScope(call, context);
+    return new LlmScope(call, context);
   }
 
   /**
@@ -85,9 +86,9 @@ public final class OpenAiCalls {
    * later one). The SDK then fails and retries exactly as on its own timeouts.
    */
   public static Object applyTimeout(Object state, Object requestOptions) {
-    if (!(state instanceof OpenAiScope) || !(requestOptions instanceof RequestOptions)) return requestOptions;
+    if (!(state instanceof LlmScope) || !(requestOptions instanceof RequestOptions)) return requestOptions;
     try {
-      long[] millis = LlmInstrumenter.enforcedTimeoutsMillis(((OpenAiScope) state).call);
+      long[] millis = LlmInstrumenter.enforcedTimeoutsMillis(((LlmScope) state).call);
       if (millis[0] <= 0 && millis[1] <= 0) return requestOptions;
       Timeout.Builder timeout = Timeout.builder();
       if (millis[0] > 0) timeout.request(Duration.ofMillis(millis[0]));
@@ -132,8 +133,8 @@ public final class OpenAiCalls {
     return service != null && service.getClass().getName().startsWith("com.openai.services.async.");
   }
 
-  private static OpenAiScope scope(Object state) {
-    return state instanceof OpenAiScope ? (OpenAiScope) state : null;
+  private static LlmScope scope(Object state) {
+    return state instanceof LlmScope ? (LlmScope) state : null;
   }
 
   // ---- end of blocking calls ----
@@ -150,7 +151,7 @@ public final class OpenAiCalls {
     end(scope(state), result, error, (call, r) -> ResponsesMapper.response(call, (Response) r));
   }
 
-  private static void end(OpenAiScope scope, Object result, Throwable error,
+  private static void end(LlmScope scope, Object result, Throwable error,
       BiConsumer<LlmCall, Object> mapResponse) {
     if (scope == null) return;
     try {
@@ -162,7 +163,7 @@ public final class OpenAiCalls {
   }
 
   /** Maps the response onto the call, then ends the span, even when the mapping failed. */
-  private static void finish(OpenAiScope scope, Object result, Throwable error,
+  private static void finish(LlmScope scope, Object result, Throwable error,
       BiConsumer<LlmCall, Object> mapResponse) {
     if (result != null) {
       try {
@@ -189,7 +190,7 @@ public final class OpenAiCalls {
     endAsync(scope(state), future, error, (call, r) -> ResponsesMapper.response(call, (Response) r));
   }
 
-  private static void endAsync(OpenAiScope scope, CompletableFuture<?> future, Throwable error,
+  private static void endAsync(LlmScope scope, CompletableFuture<?> future, Throwable error,
       BiConsumer<LlmCall, Object> mapResponse) {
     if (scope == null) return;
     if (future == null || error != null) {
@@ -208,14 +209,14 @@ public final class OpenAiCalls {
   // ---- streams: the span outlives the method; the app gets a wrapper that ends it ----
 
   public static Object wrapChatStream(Object state, Object result, Throwable error) {
-    OpenAiScope scope = scope(state);
+    LlmScope scope = scope(state);
     if (scope == null) return result;
     ChatStreamAccumulator acc = new ChatStreamAccumulator(scope.call);
     return wrapStream(scope, result, error, chunk -> acc.onChunk((ChatCompletionChunk) chunk), acc::finish);
   }
 
   public static Object wrapResponseStream(Object state, Object result, Throwable error) {
-    OpenAiScope scope = scope(state);
+    LlmScope scope = scope(state);
     if (scope == null) return result;
     LlmCall call = scope.call;
     return wrapStream(scope, result, error, event -> ResponsesMapper.onEvent(call, (ResponseStreamEvent) event),
@@ -223,7 +224,7 @@ public final class OpenAiCalls {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object wrapStream(OpenAiScope scope, Object result, Throwable error,
+  private static Object wrapStream(LlmScope scope, Object result, Throwable error,
       Consumer<Object> onElement, Runnable beforeEnd) {
     if (result == null || error != null) {
       end(scope, null, error, (c, r) -> {});

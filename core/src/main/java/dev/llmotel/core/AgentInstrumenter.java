@@ -1,0 +1,162 @@
+package dev.llmotel.core;
+
+import dev.llmotel.semconv.GenAiAttributes;
+import dev.llmotel.semconv.GenAiValues;
+import dev.llmotel.semconv.LlmOtelAttributes;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.instrumentation.api.instrumenter.AttributesExtractor;
+import io.opentelemetry.instrumentation.api.instrumenter.Instrumenter;
+import io.opentelemetry.instrumentation.api.instrumenter.SpanKindExtractor;
+
+/**
+ * The one way agent invocations and tool executions become spans: {@code invoke_agent {name}} and
+ * {@code execute_tool {name}}, both INTERNAL, following the GenAI semantic conventions. The model
+ * calls in between are ordinary LLM calls ({@link LlmInstrumenter}); the agent run in the context
+ * is what ties them together (tool call ids, workflow).
+ */
+public final class AgentInstrumenter {
+  private static final ContextKey<AgentRun> RUN = ContextKey.named("llm-otel-agent-run");
+  private static final ContextKey<ToolCall> TOOL = ContextKey.named("llm-otel-tool-call");
+
+  private final Instrumenter<AgentRun, Object> agents;
+  private final Instrumenter<ToolCall, Object> tools;
+
+  private AgentInstrumenter(Instrumenter<AgentRun, Object> agents, Instrumenter<ToolCall, Object> tools) {
+    this.agents = agents;
+    this.tools = tools;
+  }
+
+  public static AgentInstrumenter create(String instrumentationName, String instrumentationVersion) {
+    return create(GlobalOpenTelemetry.get(), instrumentationName, instrumentationVersion);
+  }
+
+  public static AgentInstrumenter create(OpenTelemetry openTelemetry, String instrumentationName,
+      String instrumentationVersion) {
+    LlmOtelConfig config = LlmOtelConfig.get();
+    Instrumenter<AgentRun, Object> agents = Instrumenter.<AgentRun, Object>builder(openTelemetry,
+            instrumentationName, run -> GenAiValues.OPERATION_INVOKE_AGENT + " " + run.name())
+        .setInstrumentationVersion(instrumentationVersion)
+        .addAttributesExtractor(new AgentAttributes())
+        .buildInstrumenter(SpanKindExtractor.alwaysInternal());
+    Instrumenter<ToolCall, Object> tools = Instrumenter.<ToolCall, Object>builder(openTelemetry,
+            instrumentationName, tool -> GenAiValues.OPERATION_EXECUTE_TOOL + " " + tool.name())
+        .setInstrumentationVersion(instrumentationVersion)
+        .addAttributesExtractor(new ToolAttributes(config))
+        .addSpanLinksExtractor((links, parentContext, tool) -> {
+          AgentRun run = parentContext.get(RUN);
+          SpanContext source = run == null ? null : run.toolCallSource(tool.callId());
+          if (source != null && source.isValid()) links.addLink(source);
+        })
+        .buildInstrumenter(SpanKindExtractor.alwaysInternal());
+    return new AgentInstrumenter(agents, tools);
+  }
+
+  /** The agent run this context belongs to, if any. */
+  public static AgentRun currentRun(Context context) {
+    return context == null ? null : context.get(RUN);
+  }
+
+  /** Starts an agent's span, or returns null when tracing is suppressed here. */
+  public Context startAgent(Context parent, AgentRun run) {
+    SafeHooks.checkpoint("start");
+    if (!agents.shouldStart(parent, run)) return null;
+    return agents.start(parent, run).with(RUN, run);
+  }
+
+  /** Ends the agent's span: in error when the invocation threw. Never throws. */
+  public void endAgent(Context context, AgentRun run, Throwable error) {
+    try {
+      agents.end(context, run, null, error);
+    } catch (Throwable t) {
+      SafeHooks.failed("agent span end", t);
+    }
+  }
+
+  /**
+   * Starts a tool's span, or returns null when tracing is suppressed or a tool span of this call
+   * is already open (frameworks pass a tool call through several layers of executors).
+   */
+  public Context startTool(Context parent, ToolCall tool) {
+    SafeHooks.checkpoint("start");
+    if (parent.get(TOOL) != null || !tools.shouldStart(parent, tool)) return null;
+    return tools.start(parent, tool).with(TOOL, tool);
+  }
+
+  /** The tool execution in progress in this context, if a tool span owns it. */
+  public static ToolCall currentTool(Context context) {
+    return context == null ? null : context.get(TOOL);
+  }
+
+  /** Ends the tool's span: in error when the tool threw, even if the framework caught it. Never throws. */
+  public void endTool(Context context, ToolCall tool, Throwable error) {
+    try {
+      tools.end(context, tool, null, error != null ? error : tool.failure());
+    } catch (Throwable t) {
+      SafeHooks.failed("tool span end", t);
+    }
+  }
+
+  /** Called when a model call ends: remembers which tool calls it asked for, for the tool spans' links. */
+  static void recordToolCallRequests(Context chatContext, LlmCall call, SpanContext chatSpan) {
+    AgentRun run = chatContext.get(RUN);
+    if (run == null) return;
+    for (String id : call.toolCallIds()) run.toolCallRequested(id, chatSpan);
+  }
+
+  private static final class AgentAttributes implements AttributesExtractor<AgentRun, Object> {
+    @Override
+    public void onStart(AttributesBuilder attributes, Context parentContext, AgentRun run) {
+      attributes.put(GenAiAttributes.OPERATION_NAME, GenAiValues.OPERATION_INVOKE_AGENT);
+      attributes.put(GenAiAttributes.AGENT_NAME, run.name());
+    }
+
+    @Override
+    public void onEnd(AttributesBuilder attributes, Context context, AgentRun run, Object response,
+        Throwable error) {
+      if (error != null) attributes.put(GenAiAttributes.ERROR_TYPE, ErrorTypes.of(error));
+    }
+  }
+
+  private static final class ToolAttributes implements AttributesExtractor<ToolCall, Object> {
+    private final LlmOtelConfig config;
+
+    ToolAttributes(LlmOtelConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public void onStart(AttributesBuilder attributes, Context parentContext, ToolCall tool) {
+      attributes.put(GenAiAttributes.OPERATION_NAME, GenAiValues.OPERATION_EXECUTE_TOOL);
+      attributes.put(GenAiAttributes.TOOL_NAME, tool.name());
+      if (tool.callId() != null) attributes.put(GenAiAttributes.TOOL_CALL_ID, tool.callId());
+      if (tool.type() != null) attributes.put(GenAiAttributes.TOOL_TYPE, tool.type());
+      AgentRun run = parentContext.get(RUN);
+      if (run != null) attributes.put(GenAiAttributes.AGENT_NAME, run.name());
+      if (config.captureContent() && tool.arguments() != null) {
+        putText(attributes, GenAiAttributes.TOOL_CALL_ARGUMENTS, tool.arguments());
+      }
+    }
+
+    @Override
+    public void onEnd(AttributesBuilder attributes, Context context, ToolCall tool, Object response,
+        Throwable error) {
+      Throwable failure = error != null ? error : tool.failure();
+      if (failure != null) attributes.put(GenAiAttributes.ERROR_TYPE, ErrorTypes.of(failure));
+      if (config.captureContent() && tool.result() != null) {
+        putText(attributes, GenAiAttributes.TOOL_CALL_RESULT, tool.result());
+      }
+    }
+
+    private void putText(AttributesBuilder attributes, io.opentelemetry.api.common.AttributeKey<String> key,
+        String text) {
+      ContentJson.Rendered r = ContentJson.plainText(text, config.contentMaxLength());
+      attributes.put(key, r.json);
+      if (r.truncated) attributes.put(LlmOtelAttributes.CONTENT_TRUNCATED, true);
+    }
+  }
+}
