@@ -1,0 +1,140 @@
+package dev.llmotel.instrumentation.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.semconv.GenAiValues;
+
+/**
+ * Maps LangChain4j's ChatRequest and ChatResponse onto the shared call model. Uses only accessors
+ * that are the same from 1.0.0 to the newest proven release.
+ */
+final class ChatMapper {
+  static LlmCall request(Object model, ChatRequest request) {
+    LlmCall call = new LlmCall(LangChain4jProviders.of(model), GenAiValues.OPERATION_CHAT);
+    try {
+      ChatRequestParameters p = request.parameters();
+      String modelName = p == null ? null : p.modelName();
+      if (modelName == null && model instanceof ChatModel) {
+        // AI services often leave the model name to the model's defaults; chat() merges them only later.
+        ChatRequestParameters defaults = ((ChatModel) model).defaultRequestParameters();
+        if (defaults != null) modelName = defaults.modelName();
+      }
+      call.requestModel(modelName);
+      if (p != null) {
+        call.temperature(p.temperature());
+        call.topP(p.topP());
+        call.maxTokens(p.maxOutputTokens() == null ? null : p.maxOutputTokens().longValue());
+        call.frequencyPenalty(p.frequencyPenalty());
+        call.presencePenalty(p.presencePenalty());
+        if (p.stopSequences() != null && !p.stopSequences().isEmpty()) call.stopSequences(p.stopSequences());
+        if (p.toolSpecifications() != null) {
+          for (ToolSpecification tool : p.toolSpecifications()) {
+            call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.name(),
+                tool.description(), null));
+          }
+        }
+      }
+      for (ChatMessage message : request.messages()) mapMessage(call, message);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j chat request mapping", t);
+    }
+    return call;
+  }
+
+  private static void mapMessage(LlmCall call, ChatMessage message) {
+    if (message instanceof SystemMessage) {
+      call.systemInstructions().add(LlmMessage.Part.text(((SystemMessage) message).text()));
+    } else if (message instanceof UserMessage) {
+      LlmMessage out = new LlmMessage("user");
+      for (Content content : ((UserMessage) message).contents()) {
+        if (content instanceof TextContent) out.add(LlmMessage.Part.text(((TextContent) content).text()));
+      }
+      call.inputMessages().add(out);
+    } else if (message instanceof AiMessage) {
+      call.inputMessages().add(assistant((AiMessage) message, null));
+    } else if (message instanceof ToolExecutionResultMessage) {
+      ToolExecutionResultMessage result = (ToolExecutionResultMessage) message;
+      call.inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(result.id(), result.text())));
+    }
+  }
+
+  private static LlmMessage assistant(AiMessage ai, String finishReason) {
+    LlmMessage out = new LlmMessage("assistant").finishReason(finishReason);
+    if (ai.text() != null) out.add(LlmMessage.Part.text(ai.text()));
+    if (ai.hasToolExecutionRequests()) {
+      for (ToolExecutionRequest r : ai.toolExecutionRequests()) {
+        out.add(LlmMessage.Part.toolCall(r.id(), r.name(), r.arguments()));
+      }
+    }
+    return out;
+  }
+
+  /** Each part on its own: a provider that leaves one out loses only that part. */
+  static void response(LlmCall call, ChatResponse response) {
+    String finish = null;
+    try {
+      call.responseId(response.id());
+      call.responseModel(response.modelName());
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j chat response metadata", t);
+    }
+    try {
+      TokenUsage usage = response.tokenUsage();
+      if (usage != null) {
+        call.usage(usage.inputTokenCount() == null ? null : usage.inputTokenCount().longValue(),
+            usage.outputTokenCount() == null ? null : usage.outputTokenCount().longValue());
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j chat response usage", t);
+    }
+    try {
+      finish = finishReason(response.finishReason());
+      call.addFinishReason(finish);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j chat response finish reason", t);
+    }
+    try {
+      AiMessage ai = response.aiMessage();
+      if (ai != null) {
+        if (ai.hasToolExecutionRequests()) {
+          for (ToolExecutionRequest r : ai.toolExecutionRequests()) call.addToolCallId(r.id());
+        }
+        if (LlmOtelConfig.get().captureContent()) call.addOutputMessage(assistant(ai, finish));
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j chat response message", t);
+    }
+  }
+
+  /** LangChain4j's FinishReason as the GenAI semconv values (read by name: the enum may grow). */
+  static String finishReason(FinishReason reason) {
+    if (reason == null) return null;
+    switch (reason.name()) {
+      case "STOP": return "stop";
+      case "LENGTH": return "length";
+      case "TOOL_EXECUTION": return "tool_calls";
+      case "CONTENT_FILTER": return "content_filter";
+      default: return reason.name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private ChatMapper() {}
+}

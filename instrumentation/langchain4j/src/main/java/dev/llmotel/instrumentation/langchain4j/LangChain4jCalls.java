@@ -1,0 +1,194 @@
+package dev.llmotel.instrumentation.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.llmotel.core.AgentInstrumenter;
+import dev.llmotel.core.AgentRun;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmInstrumenter;
+import dev.llmotel.core.LlmScope;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.ToolCall;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+/**
+ * Entry points for the advice: each takes the library's objects, maps them through the mappers and
+ * hands them to the shared instrumenters. Nothing here ever throws into the application.
+ */
+public final class LangChain4jCalls {
+  private static final LlmInstrumenter CALLS = LangChain4jTelemetry.CALLS;
+  private static final AgentInstrumenter AGENTS = LangChain4jTelemetry.AGENTS;
+
+  // ---- agent: one AI service method invocation ----
+
+  /** What the agent's enter advice hands to its exit advice. */
+  public static final class AgentScope {
+    final AgentRun run;
+    final Context context;
+    final Scope scope;
+
+    AgentScope(AgentRun run, Context context) {
+      this.run = run;
+      this.context = context;
+      this.scope = context.makeCurrent();
+    }
+  }
+
+  public static Object startAgent(Object proxy, Method method) {
+    try {
+      if (!isAgentMethod(method)) return null;
+      Class<?>[] interfaces = proxy.getClass().getInterfaces();
+      String name = interfaces.length > 0 ? interfaces[0].getSimpleName() : method.getDeclaringClass().getSimpleName();
+      AgentRun run = new AgentRun(name);
+      Context context = AGENTS.startAgent(Context.current(), run);
+      return context == null ? null : new AgentScope(run, context);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j agent start", t);
+      return null;
+    }
+  }
+
+  /**
+   * An AI service method that runs the model: not Object's methods, default methods (their body
+   * calls the others) or chat-memory access; and not streaming methods, whose work starts later.
+   */
+  static boolean isAgentMethod(Method method) {
+    Class<?> declaring = method.getDeclaringClass();
+    if (declaring == Object.class || method.isDefault()) return false;
+    if (declaring.getName().equals("dev.langchain4j.service.memory.ChatMemoryAccess")) return false;
+    return !method.getReturnType().getName().equals("dev.langchain4j.service.TokenStream");
+  }
+
+  public static void endAgent(Object state, Throwable error) {
+    if (!(state instanceof AgentScope)) return;
+    AgentScope scope = (AgentScope) state;
+    try {
+      scope.scope.close();
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j agent scope", t);
+    }
+    AGENTS.endAgent(scope.context, scope.run, unwrap(error));
+  }
+
+  // ---- chat: one model call ----
+
+  public static Object startChat(Object model, Object request) {
+    try {
+      LlmCall call = ChatMapper.request(model, (ChatRequest) request);
+      Context context = CALLS.start(Context.current(), call);
+      return context == null ? null : new LlmScope(call, context);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j chat start", t);
+      return null;
+    }
+  }
+
+  public static void endChat(Object state, Object response, Throwable error) {
+    if (!(state instanceof LlmScope)) return;
+    LlmScope scope = (LlmScope) state;
+    try {
+      scope.closeScope();
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j chat scope", t);
+    }
+    if (response instanceof ChatResponse) {
+      try {
+        SafeHooks.checkpoint("response");
+        ChatMapper.response(scope.call, (ChatResponse) response);
+      } catch (Throwable t) {
+        SafeHooks.failed("langchain4j chat response mapping", t);
+      }
+    }
+    CALLS.end(scope.context, scope.call, error);
+  }
+
+  // ---- embeddings ----
+
+  public static Object startEmbeddings(Object model, Object input) {
+    try {
+      LlmCall call = EmbeddingMapper.request(model, input);
+      Context context = CALLS.start(Context.current(), call);
+      return context == null ? null : new LlmScope(call, context);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j embeddings start", t);
+      return null;
+    }
+  }
+
+  public static void endEmbeddings(Object state, Object response, Throwable error) {
+    if (!(state instanceof LlmScope)) return;
+    LlmScope scope = (LlmScope) state;
+    try {
+      scope.closeScope();
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j embeddings scope", t);
+    }
+    if (response != null) EmbeddingMapper.response(scope.call, response);
+    CALLS.end(scope.context, scope.call, error);
+  }
+
+  // ---- tools ----
+
+  /** What the tool's enter advice hands to its exit advice. */
+  public static final class ToolScope {
+    final ToolCall tool;
+    final Context context;
+    final Scope scope;
+
+    ToolScope(ToolCall tool, Context context) {
+      this.tool = tool;
+      this.context = context;
+      this.scope = context.makeCurrent();
+    }
+  }
+
+  public static Object startTool(Object request) {
+    try {
+      ToolExecutionRequest r = (ToolExecutionRequest) request;
+      ToolCall tool = new ToolCall(r.name(), r.id()).arguments(r.arguments());
+      Context context = AGENTS.startTool(Context.current(), tool);
+      return context == null ? null : new ToolScope(tool, context);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j tool start", t);
+      return null;
+    }
+  }
+
+  public static void endTool(Object state, Object result, Throwable error) {
+    if (!(state instanceof ToolScope)) return;
+    ToolScope scope = (ToolScope) state;
+    try {
+      scope.scope.close();
+      scope.tool.result(ToolResults.text(result));
+      if (ToolResults.isError(result) && scope.tool.failure() == null) {
+        scope.tool.failure(new ToolResults.ToolReportedError());
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j tool end", t);
+    }
+    AGENTS.endTool(scope.context, scope.tool, unwrap(error));
+  }
+
+  /**
+   * The tool method itself threw (LangChain4j catches it and hands the model the message): the
+   * tool span in progress records the exception, so it ends in error.
+   */
+  public static void toolMethodThrew(Throwable error) {
+    try {
+      ToolCall tool = AgentInstrumenter.currentTool(Context.current());
+      if (tool != null && error != null) tool.failure(unwrap(error));
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j tool failure", t);
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof InvocationTargetException && error.getCause() != null ? error.getCause() : error;
+  }
+
+  private LangChain4jCalls() {}
+}
