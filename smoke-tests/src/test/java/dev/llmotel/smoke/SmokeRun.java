@@ -29,11 +29,18 @@ final class SmokeRun implements AutoCloseable {
   /** Runs the OpenAI smoke app (the given SDK build) through the scenarios and waits for telemetry. */
   SmokeRun launch(String name, String sdk, String javaHome, Map<String, String> properties,
       List<String> scenarios) throws Exception {
+    return launchApp(name, "openai-app-" + sdk, "dev.llmotel.smoke.openai.OpenAiSmokeApp", javaHome, properties,
+        scenarios);
+  }
+
+  /** Runs a smoke app module's main class through the scenarios and waits for telemetry. */
+  SmokeRun launchApp(String name, String appModule, String mainClass, String javaHome,
+      Map<String, String> properties, List<String> scenarios) throws Exception {
     List<String> args = new ArrayList<>();
     args.add(llm.baseUrl() + "/v1");
     args.addAll(scenarios);
-    app = AgentApp.run(name, javaHome, AgentApp.appClasspath("openai-app-" + sdk),
-        "dev.llmotel.smoke.openai.OpenAiSmokeApp", receiver.endpoint(), properties, args);
+    app = AgentApp.run(name, javaHome, AgentApp.appClasspath(appModule), mainClass, receiver.endpoint(),
+        properties, args);
     // The app has exited, so the agent flushed on shutdown; wait briefly for late exports.
     receiver.awaitSpans(s -> s.name().startsWith("scenario "), scenarios.size(), Duration.ofSeconds(10));
     receiver.awaitMetric("gen_ai.client.operation.duration", Duration.ofSeconds(10));

@@ -1,0 +1,99 @@
+package dev.llmotel.smoke.langchain4j;
+
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import dev.langchain4j.service.AiServices;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.util.Collections;
+
+/**
+ * A small LangChain4j service run under the real agent by the smoke tests: AI services with tools
+ * (one of which fails), a direct model call, an embedding and a failing agent run, against the
+ * fake LLM server speaking the OpenAI wire format. Each scenario runs inside an app span
+ * "scenario NAME", sends x-fake-scenario NAME, and prints "RESULT NAME ok|error DETAIL".
+ */
+public final class LangChain4jSmokeApp {
+  static final String API_KEY = "sk-smoke-test-secret-key-0123456789abcdef";
+
+  /** The app's agent: answers questions, looking the weather up with a tool. */
+  interface WeatherAssistant {
+    String ask(String question);
+  }
+
+  /** Tools of the weather assistant. */
+  public static final class WeatherTools {
+    @Tool("Current weather in a city")
+    public String get_weather(String city) {
+      return "{\"city\": \"" + city + "\", \"temperature_c\": 18}";
+    }
+  }
+
+  /** Tools whose backend is down. */
+  public static final class BrokenWeatherTools {
+    @Tool("Current weather in a city")
+    public String get_weather(String city) {
+      throw new IllegalStateException("weather service down");
+    }
+  }
+
+  private final String baseUrl;
+  private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
+
+  LangChain4jSmokeApp(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  public static void main(String[] args) {
+    LangChain4jSmokeApp app = new LangChain4jSmokeApp(args[0]);
+    for (int i = 1; i < args.length; i++) app.run(args[i]);
+    System.out.println("DONE");
+    System.out.flush();
+    System.exit(0);
+  }
+
+  private ChatModel model(String scenario) {
+    return OpenAiChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
+        .maxRetries(1).customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+  }
+
+  void run(String scenario) {
+    Span span = tracer.spanBuilder("scenario " + scenario).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      System.out.println("RESULT " + scenario + " ok " + runScenario(scenario));
+    } catch (Throwable t) {
+      System.out.println("RESULT " + scenario + " error " + t.getClass().getName());
+    } finally {
+      span.end();
+    }
+  }
+
+  private String runScenario(String scenario) {
+    switch (scenario) {
+      case "agent-tool":
+        return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new WeatherTools())
+            .build().ask("What is the weather in Paris?");
+      case "agent-failing-tool":
+        return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new BrokenWeatherTools())
+            .build().ask("What is the weather in Paris?");
+      case "agent-error":
+        return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new WeatherTools())
+            .build().ask("What is the weather in Paris?");
+      case "chat":
+        return model(scenario).chat("Say hello");
+      case "embeddings": {
+        EmbeddingModel embeddings = OpenAiEmbeddingModel.builder().baseUrl(baseUrl).apiKey(API_KEY)
+            .modelName("text-embedding-3-small")
+            .customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+        return "dims=" + embeddings.embed("hello embeddings").content().dimension();
+      }
+      default:
+        throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A LangChain4j service under the real agent: each agent run is an invoke_agent span with its
+ * model calls and tool executions under it, in the order they happened. Subclasses choose the
+ * LangChain4j release, the JVM and whether content is captured.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractLangChain4jSmokeTest {
+  static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "chat",
+      "embeddings");
+  static final String SCOPE = "dev.llmotel.langchain4j";
+
+  SmokeRun run;
+
+  abstract String release();
+
+  abstract String javaHome();
+
+  abstract boolean captureContent();
+
+  @BeforeAll
+  void runApp() throws Exception {
+    run = new SmokeRun();
+    run.llm.script("agent-error", Behaviour.error(500), Behaviour.error(500));
+    Map<String, String> props = new HashMap<>();
+    props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
+    run.launchApp("langchain4j-" + release() + (captureContent() ? "-capture" : ""), "langchain4j-app-" + release(),
+        "dev.llmotel.smoke.langchain4j.LangChain4jSmokeApp", javaHome(), props, SCENARIOS);
+  }
+
+  @AfterAll
+  void stop() {
+    if (run != null) run.close();
+  }
+
+  List<ReceivedSpan> childrenInOrder(ReceivedSpan parent) {
+    return run.receiver.children(parent).stream().sorted(Comparator.comparingLong(ReceivedSpan::startEpochNanos))
+        .collect(Collectors.toList());
+  }
+
+  ReceivedSpan onlyAgent(String scenario) {
+    List<ReceivedSpan> agents = childrenInOrder(run.scenario(scenario));
+    assertEquals(1, agents.size(), "one agent span under the scenario: " + agents);
+    ReceivedSpan agent = agents.get(0);
+    assertEquals("invoke_agent WeatherAssistant", agent.name());
+    assertEquals("INTERNAL", agent.kind());
+    assertEquals(SCOPE, agent.scopeName());
+    assertEquals("invoke_agent", agent.attr("gen_ai.operation.name"));
+    assertEquals("WeatherAssistant", agent.attr("gen_ai.agent.name"));
+    return agent;
+  }
+
+  @Test
+  void appRanEveryScenarioWithoutInstrumentationErrors() {
+    assertEquals(0, run.app.exitCode, run.tail());
+    assertEquals(SCENARIOS.size(), run.app.results.size(), "results: " + run.app.results);
+    assertEquals(List.of(), run.app.instrumentationErrors());
+    assertTrue(run.result("agent-tool").startsWith("ok "), run.result("agent-tool"));
+  }
+
+  @Test
+  void anAgentRunIsAChatThenTheToolThenAChatInOrder() {
+    ReceivedSpan agent = onlyAgent("agent-tool");
+    assertEquals("UNSET", agent.statusCode());
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(Arrays.asList("chat gpt-4o-mini", "execute_tool get_weather", "chat gpt-4o-mini"),
+        steps.stream().map(ReceivedSpan::name).collect(Collectors.toList()));
+    ReceivedSpan askTool = steps.get(0);
+    ReceivedSpan tool = steps.get(1);
+    ReceivedSpan answer = steps.get(2);
+    assertTrue(askTool.endEpochNanos() <= tool.startEpochNanos() && tool.endEpochNanos() <= answer.startEpochNanos());
+    for (ReceivedSpan chat : Arrays.asList(askTool, answer)) {
+      assertEquals("CLIENT", chat.kind());
+      assertEquals(SCOPE, chat.scopeName());
+      assertEquals("openai", chat.attr("gen_ai.provider.name"));
+      assertEquals("gpt-4o-mini", chat.attr("gen_ai.request.model"));
+      assertNotNull(chat.longAttr("gen_ai.usage.input_tokens"));
+      assertNotNull(chat.longAttr("gen_ai.usage.output_tokens"));
+      assertEquals("WeatherAssistant", chat.attr("llm_otel.workflow"), "the agent names the workflow");
+      // The HTTP call of each model call nests under it.
+      assertEquals(1, run.receiver.children(chat).stream().filter(s -> s.kind().equals("CLIENT")).count());
+    }
+    assertEquals("tool_calls", askTool.attr("gen_ai.response.finish_reasons"));
+    assertEquals("stop", answer.attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void theToolSpanCarriesTheModelsToolCallIdAndLinksToTheChatThatAskedForIt() {
+    List<ReceivedSpan> steps = childrenInOrder(onlyAgent("agent-tool"));
+    ReceivedSpan askTool = steps.get(0);
+    ReceivedSpan tool = steps.get(1);
+    assertEquals("INTERNAL", tool.kind());
+    assertEquals("execute_tool", tool.attr("gen_ai.operation.name"));
+    assertEquals("get_weather", tool.attr("gen_ai.tool.name"));
+    assertEquals("function", tool.attr("gen_ai.tool.type"));
+    // The id the model gave the tool call, as the app sent it back with the tool's result.
+    JsonNode messages = run.llm.requests("agent-tool").get(1).json().get("messages");
+    String callId = null;
+    for (JsonNode m : messages) {
+      if (m.path("role").asText().equals("tool")) callId = m.path("tool_call_id").asText();
+    }
+    assertNotNull(callId);
+    assertEquals(callId, tool.attr("gen_ai.tool.call.id"));
+    assertEquals(1, tool.links().size(), tool.links().toString());
+    assertEquals(askTool.spanId(), tool.links().get(0).spanId());
+    if (captureContent()) {
+      assertNotNull(tool.attr("gen_ai.tool.call.arguments"));
+      assertTrue(tool.attr("gen_ai.tool.call.result").contains("temperature_c"), tool.attr("gen_ai.tool.call.result"));
+      assertTrue(askTool.attr("gen_ai.output.messages").contains(callId));
+    } else {
+      assertNull(tool.attr("gen_ai.tool.call.arguments"));
+      assertNull(tool.attr("gen_ai.tool.call.result"));
+      assertNull(askTool.attr("gen_ai.input.messages"));
+    }
+  }
+
+  @Test
+  void aToolThatThrowsIsAnErrorWhileTheAgentRunGoesOn() {
+    ReceivedSpan agent = onlyAgent("agent-failing-tool");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    ReceivedSpan tool = steps.get(1);
+    assertEquals("execute_tool get_weather", tool.name());
+    assertEquals("ERROR", tool.statusCode());
+    assertEquals("java.lang.IllegalStateException", tool.attr("error.type"));
+    // LangChain4j hands the error to the model, which answers: the run itself succeeded.
+    assertEquals("UNSET", agent.statusCode());
+    assertTrue(run.result("agent-failing-tool").startsWith("ok "));
+  }
+
+  @Test
+  void aFailedModelCallEndsTheAgentRunInErrorWithTheExceptionTheAppGot() {
+    ReceivedSpan agent = onlyAgent("agent-error");
+    String appSaw = run.result("agent-error");
+    assertTrue(appSaw.startsWith("error "), appSaw);
+    String type = appSaw.substring("error ".length());
+    assertEquals("ERROR", agent.statusCode());
+    assertEquals(type, agent.attr("error.type"));
+    ReceivedSpan chat = childrenInOrder(agent).get(0);
+    assertEquals("ERROR", chat.statusCode());
+    assertEquals(type, chat.attr("error.type"));
+  }
+
+  @Test
+  void aDirectModelCallIsAChatSpanWithoutAnAgent() {
+    List<ReceivedSpan> spans = childrenInOrder(run.scenario("chat"));
+    assertEquals(1, spans.size(), spans.toString());
+    assertEquals("chat gpt-4o-mini", spans.get(0).name());
+    assertEquals("stop", spans.get(0).attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void anEmbeddingIsAnEmbeddingsSpan() {
+    List<ReceivedSpan> spans = childrenInOrder(run.scenario("embeddings"));
+    assertEquals(1, spans.size(), spans.toString());
+    ReceivedSpan span = spans.get(0);
+    assertEquals("embeddings text-embedding-3-small", span.name());
+    assertEquals("openai", span.attr("gen_ai.provider.name"));
+    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
+    assertFalse(run.receiver.rawBytesContain(AbstractOpenAiSmokeTest.API_KEY), "no API key in any exported byte");
+  }
+}
