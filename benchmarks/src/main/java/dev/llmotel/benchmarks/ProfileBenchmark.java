@@ -65,7 +65,8 @@ public final class ProfileBenchmark {
       String topOurs = null;
       for (RecordedFrame f : stack.getFrames()) {
         String type = f.getMethod().getType().getName();
-        if (type.startsWith("dev.llmotel.")) {
+        // Our instrumentation's frames, not the benchmark's own (which shares the package prefix).
+        if (type.startsWith("dev.llmotel.") && !type.startsWith("dev.llmotel.benchmarks.")) {
           topOurs = type.substring(type.lastIndexOf('.') + 1) + "." + f.getMethod().getName();
           break;
         }

@@ -61,11 +61,53 @@ public final class Redactor {
   /** The text with every secret and every match of a rule replaced. */
   public String redact(String text) {
     if (text == null || text.isEmpty()) return text;
-    String out = replaceAll(KEYS.matcher(text), text, KEY_REPLACEMENT);
-    if (emails && out.indexOf('@') >= 0) out = redactEmails(out);
-    if (cards) out = redactCards(out);
+    // One cheap pass decides which scans can match at all: most text has no key prefix, no '@' and
+    // no run of card-length digits, and the regular expressions then never run (streamed answers
+    // and long prompts are redacted on every captured call).
+    int hints = hints(text);
+    String out = (hints & HINT_KEY) != 0 ? replaceAll(KEYS.matcher(text), text, KEY_REPLACEMENT) : text;
+    if (emails && (hints & HINT_AT) != 0) out = redactEmails(out);
+    if (cards && (hints & HINT_DIGITS) != 0) out = redactCards(out);
     for (Rule rule : rules) out = replaceAll(rule.pattern.matcher(out), out, rule.replacement);
     return out;
+  }
+
+  static final int HINT_KEY = 1;
+  private static final int HINT_AT = 2;
+  private static final int HINT_DIGITS = 4;
+  private static final String[] KEY_STARTS = {"sk-", "bearer", "akia", "asia", "aiza", "ghp_", "gho_", "ghu_",
+      "ghs_", "ghr_", "xox", "eyj", "api", "secret", "passw", "access"};
+
+  /** Which scans may match: a key's first letters, an '@', 13 digits in a row (spaces and dashes allowed). */
+  static int hints(String text) {
+    int hints = 0;
+    int digitsInRun = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++digitsInRun >= 13) hints |= HINT_DIGITS;
+        continue;
+      }
+      if (c != ' ' && c != '-') digitsInRun = 0;
+      if (c == '@') {
+        hints |= HINT_AT;
+      } else if ((hints & HINT_KEY) == 0 && startsKey(text, i, c)) {
+        hints |= HINT_KEY;
+      }
+    }
+    return hints;
+  }
+
+  private static boolean startsKey(String text, int i, char c) {
+    char lower = Character.toLowerCase(c);
+    if (lower != 's' && lower != 'b' && lower != 'a' && lower != 'g' && lower != 'x' && lower != 'e'
+        && lower != 'p') {
+      return false;
+    }
+    for (String start : KEY_STARTS) {
+      if (start.charAt(0) == lower && text.regionMatches(true, i, start, 0, start.length())) return true;
+    }
+    return false;
   }
 
   private static String replaceAll(Matcher m, String text, String replacement) {

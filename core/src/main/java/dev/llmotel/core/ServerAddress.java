@@ -12,8 +12,24 @@ final class ServerAddress {
     this.port = port;
   }
 
+  /**
+   * A service talks to a handful of base URLs, one per client: parsing a URI on every call showed
+   * in the profile, so results are kept (bounded: an app building URLs per request gets no cache).
+   */
+  private static final java.util.Map<String, ServerAddress> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ServerAddress NONE = new ServerAddress(null, -1);
+
   static ServerAddress parse(String baseUrl) {
     if (baseUrl == null || baseUrl.isEmpty()) return null;
+    ServerAddress cached = parsed.get(baseUrl);
+    if (cached == null) {
+      cached = parseUncached(baseUrl);
+      if (parsed.size() < 64) parsed.put(baseUrl, cached == null ? NONE : cached);
+    }
+    return cached == NONE ? null : cached;
+  }
+
+  private static ServerAddress parseUncached(String baseUrl) {
     try {
       URI uri = URI.create(baseUrl.trim());
       String host = uri.getHost();

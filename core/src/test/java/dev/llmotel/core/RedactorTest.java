@@ -80,4 +80,18 @@ class RedactorTest {
     assertFalse(ContentJson.messages(Collections.singletonList(new LlmMessage("user")
         .add(LlmMessage.Part.text(injection))), 1000).json.contains("49"));
   }
+
+  @Test
+  void thePrescanNeverHidesWhatTheFullScanWouldFind() {
+    // Every built-in format is hinted by the one-pass scan, in any letter case the patterns accept.
+    String[] texts = {"x sk-abcdefghijklmnop1234", "BEARER abcdefgh1234", "AKIAABCDEFGHIJKLMNOP",
+        "ASIAABCDEFGHIJKLMNOP", "AIzaSyA1234567890abcdefghijklmnopqrstuv", "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        "xoxb-1234567890-abcdefghij", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
+        "API_KEY=abcdef123", "Secret: hunter2hunter2", "PASSWORD=hunter2hunter2", "access-token=abcdefgh"};
+    for (String text : texts) {
+      assertTrue((Redactor.hints(text) & Redactor.HINT_KEY) != 0, text);
+      assertTrue(all.redact(text).contains("[REDACTED]"), text);
+    }
+    assertEquals(0, Redactor.hints("Once upon a time, in 1984, a quiet town."));
+  }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractLangChain4jSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "chat",
-      "embeddings");
+      "chat-stream", "embeddings");
   static final String SCOPE = "dev.llmotel.langchain4j";
 
   SmokeRun run;
@@ -167,6 +167,23 @@ abstract class AbstractLangChain4jSmokeTest {
     assertEquals(1, spans.size(), spans.toString());
     assertEquals("chat gpt-4o-mini", spans.get(0).name());
     assertEquals("stop", spans.get(0).attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void aStreamedModelCallEndsWhenTheHandlerIsCalledBackWithUsage() {
+    List<ReceivedSpan> spans = childrenInOrder(run.scenario("chat-stream"));
+    assertEquals(1, spans.size(), spans.toString());
+    ReceivedSpan span = spans.get(0);
+    assertEquals("chat gpt-4o-mini", span.name());
+    assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
+    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"));
+    String appSaw = run.result("chat-stream");
+    assertTrue(appSaw.startsWith("ok chunks="), appSaw);
+    long partials = Long.parseLong(appSaw.substring("ok chunks=".length(), appSaw.indexOf(' ', "ok chunks=".length())));
+    assertEquals(partials, span.longAttr("llm_otel.stream.chunks"), "every partial response counted once");
+    // The span ended when the answer arrived, not when the method returned.
+    assertTrue(run.receiver.children(span).stream().allMatch(http -> http.endEpochNanos() <= span.endEpochNanos()));
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.llmotel.core.AgentRun;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmScope;
+import dev.llmotel.core.LlmStream;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolCall;
 import io.opentelemetry.context.Context;
@@ -104,6 +105,73 @@ public final class LangChain4jCalls {
       }
     }
     CALLS.end(scope.context, scope.call, error);
+  }
+
+  // ---- streaming chat: the span ends when the provider calls the handler back ----
+
+  /**
+   * The streams in flight, by the handler the app passed: the provider calls exactly that object
+   * back (on its own thread), where the span ends. Weak keys: a handler never called back (a
+   * connection the provider dropped silently) does not stay here.
+   */
+  private static final java.util.Map<Object, LlmStream> streams =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  public static Object startStreamingChat(Object model, Object request, Object handler) {
+    try {
+      LlmCall call = ChatMapper.request(model, (ChatRequest) request).streaming(true);
+      Context context = CALLS.start(Context.current(), call);
+      if (context == null) return null;
+      streams.put(handler, new LlmStream(CALLS, context, call, () -> {}));
+      return new LlmScope(call, context);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j streaming chat start", t);
+      return null;
+    }
+  }
+
+  /** The streaming method returned: the scope closes; the span waits for the handler, unless it threw. */
+  public static void streamingChatReturned(Object state, Object handler, Throwable error) {
+    if (!(state instanceof LlmScope)) return;
+    try {
+      ((LlmScope) state).closeScope();
+      if (error != null) {
+        LlmStream stream = streams.remove(handler);
+        if (stream != null) stream.end(error, false);
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j streaming chat scope", t);
+    }
+  }
+
+  public static void streamPartial(Object handler) {
+    try {
+      SafeHooks.checkpoint("chunk");
+      LlmStream stream = streams.get(handler);
+      if (stream != null) stream.call().onChunk();
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j stream chunk", t);
+    }
+  }
+
+  public static void streamCompleted(Object handler, Object response) {
+    try {
+      LlmStream stream = streams.remove(handler);
+      if (stream == null) return;
+      if (response instanceof ChatResponse) ChatMapper.response(stream.call(), (ChatResponse) response);
+      stream.end(null, true);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j stream end", t);
+    }
+  }
+
+  public static void streamFailed(Object handler, Throwable error) {
+    try {
+      LlmStream stream = streams.remove(handler);
+      if (stream != null) stream.end(error, false);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j stream error", t);
+    }
   }
 
   // ---- embeddings ----

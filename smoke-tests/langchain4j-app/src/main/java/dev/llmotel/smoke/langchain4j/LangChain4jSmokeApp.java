@@ -2,15 +2,20 @@ package dev.llmotel.smoke.langchain4j;
 
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.util.Collections;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A small LangChain4j service run under the real agent by the smoke tests: AI services with tools
@@ -39,6 +44,27 @@ public final class LangChain4jSmokeApp {
     @Tool("Current weather in a city")
     public String get_weather(String city) {
       throw new IllegalStateException("weather service down");
+    }
+  }
+
+  /** A streaming handler as apps write them: collects the partial answers, completes a future. */
+  static final class CountingHandler implements StreamingChatResponseHandler {
+    final CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    volatile int partials;
+
+    @Override
+    public void onPartialResponse(String partialResponse) {
+      partials++;
+    }
+
+    @Override
+    public void onCompleteResponse(ChatResponse completeResponse) {
+      done.complete(completeResponse);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      done.completeExceptionally(error);
     }
   }
 
@@ -86,6 +112,14 @@ public final class LangChain4jSmokeApp {
             .build().ask("What is the weather in Paris?");
       case "chat":
         return model(scenario).chat("Say hello");
+      case "chat-stream": {
+        StreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY)
+            .modelName("gpt-4o-mini").customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+        CountingHandler handler = new CountingHandler();
+        streaming.chat("Tell me a short story", handler);
+        ChatResponse response = handler.done.join();
+        return "chunks=" + handler.partials + " text=" + response.aiMessage().text();
+      }
       case "embeddings": {
         EmbeddingModel embeddings = OpenAiEmbeddingModel.builder().baseUrl(baseUrl).apiKey(API_KEY)
             .modelName("text-embedding-3-small")

@@ -31,6 +31,8 @@ public class LangChain4jInstrumentationModule extends LlmInstrumentationModule {
     return Arrays.asList(
         new AiServiceInstrumentation(),
         new ChatModelInstrumentation(),
+        new StreamingChatModelInstrumentation(),
+        new StreamingHandlerInstrumentation(),
         new EmbeddingModelInstrumentation(),
         new ToolServiceInstrumentation(),
         new ToolExecutorInstrumentation());

@@ -1,0 +1,67 @@
+package dev.llmotel.instrumentation.langchain4j.agent;
+
+import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.implementsInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.llmotel.instrumentation.langchain4j.LangChain4jCalls;
+import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
+import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/** The app's stream handlers: each partial response is a chunk; completion or error ends the span. */
+public class StreamingHandlerInstrumentation implements TypeInstrumentation {
+  private static final String HANDLER = "dev.langchain4j.model.chat.response.StreamingChatResponseHandler";
+
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return implementsInterface(named(HANDLER)).and(not(isInterface()));
+  }
+
+  @Override
+  public void transform(TypeTransformer transformer) {
+    transformer.applyAdviceToMethod(
+        named("onPartialResponse").and(not(isAbstract())).and(takesArguments(1)).and(takesArgument(0, String.class)),
+        StreamingHandlerInstrumentation.class.getName() + "$PartialAdvice");
+    // From 1.8 providers call onPartialResponse(PartialResponse, PartialResponseContext); LangChain4j's own
+    // wrappers override that one and never reach their one-argument method.
+    transformer.applyAdviceToMethod(
+        named("onPartialResponse").and(not(isAbstract())).and(takesArguments(2))
+            .and(takesArgument(0, named("dev.langchain4j.model.chat.response.PartialResponse"))),
+        StreamingHandlerInstrumentation.class.getName() + "$PartialAdvice");
+    transformer.applyAdviceToMethod(
+        named("onCompleteResponse").and(not(isAbstract())).and(takesArguments(1)),
+        StreamingHandlerInstrumentation.class.getName() + "$CompleteAdvice");
+    transformer.applyAdviceToMethod(
+        named("onError").and(not(isAbstract())).and(takesArguments(1)).and(takesArgument(0, Throwable.class)),
+        StreamingHandlerInstrumentation.class.getName() + "$ErrorAdvice");
+  }
+
+  public static class PartialAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.This Object handler) {
+      LangChain4jCalls.streamPartial(handler);
+    }
+  }
+
+  public static class CompleteAdvice {
+    // At entry: the span ends before the app's callback runs, which may start the next call.
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.This Object handler, @Advice.Argument(0) Object response) {
+      LangChain4jCalls.streamCompleted(handler, response);
+    }
+  }
+
+  public static class ErrorAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.This Object handler, @Advice.Argument(0) Throwable error) {
+      LangChain4jCalls.streamFailed(handler, error);
+    }
+  }
+}
