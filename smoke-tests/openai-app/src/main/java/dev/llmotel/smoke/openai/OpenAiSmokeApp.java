@@ -53,7 +53,11 @@ public final class OpenAiSmokeApp {
 
   private final OpenAIClient client;
   private final OpenAIClientAsync asyncClient;
-  /** For the scenarios whose server hangs: the SDK's own timeout ends each attempt quickly. */
+  /**
+   * For the scenarios whose server hangs: the SDK's own timeout ends each attempt within a second,
+   * long enough that an answer that does come (the 503 and the malformed body of fault-combo) is
+   * never mistaken for a hang on a busy CI machine.
+   */
   private final OpenAIClient shortTimeoutClient;
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("smoke-app");
@@ -64,7 +68,7 @@ public final class OpenAiSmokeApp {
     asyncClient = OpenAIOkHttpClientAsync.builder().baseUrl(baseUrl).apiKey(API_KEY)
         .maxRetries(2).timeout(Duration.ofSeconds(10)).build();
     shortTimeoutClient = OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey(API_KEY)
-        .maxRetries(2).timeout(Duration.ofMillis(400)).build();
+        .maxRetries(2).timeout(Duration.ofMillis(1000)).build();
   }
 
   /**
