@@ -27,8 +27,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractLangChain4jSmokeTest {
-  static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "chat",
-      "chat-stream", "embeddings");
+  static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "agent-stream",
+      "chat", "chat-stream", "embeddings");
   static final String SCOPE = "dev.llmotel.langchain4j";
 
   SmokeRun run;
@@ -184,6 +184,22 @@ abstract class AbstractLangChain4jSmokeTest {
     assertEquals(partials, span.longAttr("llm_otel.stream.chunks"), "every partial response counted once");
     // The span ended when the answer arrived, not when the method returned.
     assertTrue(run.receiver.children(span).stream().allMatch(http -> http.endEpochNanos() <= span.endEpochNanos()));
+  }
+
+  @Test
+  void aStreamingAgentRunKeepsItsToolAndSecondCallUnderItAcrossTheHttpClientsThreads() {
+    List<ReceivedSpan> agents = childrenInOrder(run.scenario("agent-stream"));
+    assertEquals(1, agents.size(), agents.toString());
+    ReceivedSpan agent = agents.get(0);
+    assertEquals("invoke_agent StreamingWeatherAssistant", agent.name());
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(Arrays.asList("chat gpt-4o-mini", "execute_tool get_weather", "chat gpt-4o-mini"),
+        steps.stream().map(ReceivedSpan::name).collect(Collectors.toList()));
+    assertEquals(steps.get(0).spanId(), steps.get(1).links().get(0).spanId());
+    assertEquals("stop", steps.get(2).attr("gen_ai.response.finish_reasons"));
+    // The run ends when the answer reached the app, after its last model call.
+    assertTrue(agent.endEpochNanos() >= steps.get(2).endEpochNanos());
+    assertTrue(run.result("agent-stream").startsWith("ok text="), run.result("agent-stream"));
   }
 
   @Test

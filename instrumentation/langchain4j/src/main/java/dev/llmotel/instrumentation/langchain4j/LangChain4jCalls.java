@@ -42,9 +42,7 @@ public final class LangChain4jCalls {
   public static Object startAgent(Object proxy, Method method) {
     try {
       if (!isAgentMethod(method)) return null;
-      Class<?>[] interfaces = proxy.getClass().getInterfaces();
-      String name = interfaces.length > 0 ? interfaces[0].getSimpleName() : method.getDeclaringClass().getSimpleName();
-      AgentRun run = new AgentRun(name);
+      AgentRun run = new AgentRun(agentName(proxy, method));
       Context context = AGENTS.startAgent(Context.current(), run);
       return context == null ? null : new AgentScope(run, context);
     } catch (Throwable t) {
@@ -55,13 +53,31 @@ public final class LangChain4jCalls {
 
   /**
    * An AI service method that runs the model: not Object's methods, default methods (their body
-   * calls the others) or chat-memory access; and not streaming methods, whose work starts later.
+   * calls the others) or chat-memory access; and not streaming methods, whose work starts later,
+   * at TokenStream.start().
    */
   static boolean isAgentMethod(Method method) {
+    return isServiceMethod(method) && !returnsTokenStream(method);
+  }
+
+  static boolean isStreamingAgentMethod(Method method) {
+    return isServiceMethod(method) && returnsTokenStream(method);
+  }
+
+  private static boolean isServiceMethod(Method method) {
     Class<?> declaring = method.getDeclaringClass();
     if (declaring == Object.class || method.isDefault()) return false;
-    if (declaring.getName().equals("dev.langchain4j.service.memory.ChatMemoryAccess")) return false;
-    return !method.getReturnType().getName().equals("dev.langchain4j.service.TokenStream");
+    return !declaring.getName().equals("dev.langchain4j.service.memory.ChatMemoryAccess");
+  }
+
+  private static boolean returnsTokenStream(Method method) {
+    return method.getReturnType().getName().equals("dev.langchain4j.service.TokenStream");
+  }
+
+  /** The AI service interface: the proxy implements exactly that one. */
+  private static String agentName(Object proxy, Method method) {
+    Class<?>[] interfaces = proxy.getClass().getInterfaces();
+    return interfaces.length > 0 ? interfaces[0].getSimpleName() : method.getDeclaringClass().getSimpleName();
   }
 
   public static void endAgent(Object state, Throwable error) {
@@ -114,15 +130,27 @@ public final class LangChain4jCalls {
    * back (on its own thread), where the span ends. Weak keys: a handler never called back (a
    * connection the provider dropped silently) does not stay here.
    */
-  private static final java.util.Map<Object, LlmStream> streams =
+  private static final java.util.Map<Object, StreamState> streams =
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /** A stream in flight, and the context its call started in (an agent run's, or the app's). */
+  private static final class StreamState {
+    final LlmStream stream;
+    final Context parent;
+
+    StreamState(LlmStream stream, Context parent) {
+      this.stream = stream;
+      this.parent = parent;
+    }
+  }
 
   public static Object startStreamingChat(Object model, Object request, Object handler) {
     try {
       LlmCall call = ChatMapper.request(model, (ChatRequest) request).streaming(true);
-      Context context = CALLS.start(Context.current(), call);
+      Context parent = Context.current();
+      Context context = CALLS.start(parent, call);
       if (context == null) return null;
-      streams.put(handler, new LlmStream(CALLS, context, call, () -> {}));
+      streams.put(handler, new StreamState(new LlmStream(CALLS, context, call, () -> {}), parent));
       return new LlmScope(call, context);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j streaming chat start", t);
@@ -136,8 +164,8 @@ public final class LangChain4jCalls {
     try {
       ((LlmScope) state).closeScope();
       if (error != null) {
-        LlmStream stream = streams.remove(handler);
-        if (stream != null) stream.end(error, false);
+        StreamState failed = streams.remove(handler);
+        if (failed != null) failed.stream.end(error, false);
       }
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j streaming chat scope", t);
@@ -147,30 +175,116 @@ public final class LangChain4jCalls {
   public static void streamPartial(Object handler) {
     try {
       SafeHooks.checkpoint("chunk");
-      LlmStream stream = streams.get(handler);
-      if (stream != null) stream.call().onChunk();
+      StreamState state = streams.get(handler);
+      if (state != null) state.stream.call().onChunk();
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j stream chunk", t);
     }
   }
 
-  public static void streamCompleted(Object handler, Object response) {
+  /**
+   * The provider delivered the answer: the span ends, and for the rest of the handler's callback the
+   * context the call started in is current again. The provider's thread carries the ended call's
+   * context; without this, what the callback does next (a framework running the tools the model
+   * asked for, then calling the model again) would hang under the finished call, or get no span.
+   * Returns the scope for the exit advice to close.
+   */
+  public static Object streamCompleted(Object handler, Object response) {
     try {
-      LlmStream stream = streams.remove(handler);
-      if (stream == null) return;
-      if (response instanceof ChatResponse) ChatMapper.response(stream.call(), (ChatResponse) response);
-      stream.end(null, true);
+      StreamState state = streams.remove(handler);
+      if (state == null) return null;
+      if (response instanceof ChatResponse) ChatMapper.response(state.stream.call(), (ChatResponse) response);
+      state.stream.end(null, true);
+      return state.parent.makeCurrent();
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j stream end", t);
+      return null;
     }
   }
 
-  public static void streamFailed(Object handler, Throwable error) {
+  public static Object streamFailed(Object handler, Throwable error) {
     try {
-      LlmStream stream = streams.remove(handler);
-      if (stream != null) stream.end(error, false);
+      StreamState state = streams.remove(handler);
+      if (state == null) return null;
+      state.stream.end(error, false);
+      return state.parent.makeCurrent();
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j stream error", t);
+      return null;
+    }
+  }
+
+  public static void closeScope(Object scope) {
+    if (scope instanceof Scope) ((Scope) scope).close();
+  }
+
+  // ---- streaming agent: an AI service method returning a TokenStream ----
+
+  /**
+   * The TokenStreams that AI service methods returned, with the agent's name and the caller's
+   * context: the run starts when the app calls start(), often later.
+   */
+  private static final java.util.Map<Object, StreamingAgent> tokenStreams =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private static final class StreamingAgent {
+    final AgentRun run;
+    final Context parent;
+    volatile Context context;
+
+    StreamingAgent(AgentRun run, Context parent) {
+      this.run = run;
+      this.parent = parent;
+    }
+  }
+
+  /** At the AI service method's exit: a TokenStream result is remembered for its start(). */
+  public static void agentReturned(Object proxy, Method method, Object result) {
+    try {
+      if (result == null || !isStreamingAgentMethod(method)) return;
+      tokenStreams.put(result, new StreamingAgent(new AgentRun(agentName(proxy, method)), Context.current()));
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j streaming agent", t);
+    }
+  }
+
+  /** At TokenStream.start(): the agent span starts, current while start() sends the first request. */
+  public static Object tokenStreamStarting(Object tokenStream) {
+    try {
+      StreamingAgent agent = tokenStreams.get(tokenStream);
+      if (agent == null) return null;
+      Context context = AGENTS.startAgent(agent.parent, agent.run);
+      if (context == null) return null;
+      agent.context = context;
+      return context.makeCurrent();
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j streaming agent start", t);
+      return null;
+    }
+  }
+
+  public static void tokenStreamStarted(Object tokenStream, Object scope, Throwable error) {
+    closeScope(scope);
+    if (error != null) endStreamingAgent(tokenStream, error);
+  }
+
+  /** The app's completion and error callbacks, wrapped so the agent span ends just before they run. */
+  public static Object wrapTokenStreamCallback(Object tokenStream, Object consumer, boolean isErrorCallback) {
+    if (!(consumer instanceof java.util.function.Consumer)) return consumer;
+    @SuppressWarnings("unchecked")
+    java.util.function.Consumer<Object> app = (java.util.function.Consumer<Object>) consumer;
+    return (java.util.function.Consumer<Object>) value -> {
+      endStreamingAgent(tokenStream, isErrorCallback && value instanceof Throwable ? (Throwable) value : null);
+      app.accept(value);
+    };
+  }
+
+  private static void endStreamingAgent(Object tokenStream, Throwable error) {
+    try {
+      StreamingAgent agent = tokenStreams.remove(tokenStream);
+      if (agent != null && agent.context != null) AGENTS.endAgent(agent.context, agent.run, error);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j streaming agent end", t);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.TokenStream;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -29,6 +30,11 @@ public final class LangChain4jSmokeApp {
   /** The app's agent: answers questions, looking the weather up with a tool. */
   interface WeatherAssistant {
     String ask(String question);
+  }
+
+  /** The same agent, answering as a stream. */
+  interface StreamingWeatherAssistant {
+    TokenStream ask(String question);
   }
 
   /** Tools of the weather assistant. */
@@ -112,6 +118,20 @@ public final class LangChain4jSmokeApp {
             .build().ask("What is the weather in Paris?");
       case "chat":
         return model(scenario).chat("Say hello");
+      case "agent-stream": {
+        StreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY)
+            .modelName("gpt-4o-mini").customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        StringBuilder text = new StringBuilder();
+        AiServices.builder(StreamingWeatherAssistant.class).streamingChatModel(streaming).tools(new WeatherTools())
+            .build().ask("What is the weather in Paris?")
+            .onPartialResponse(text::append)
+            .onCompleteResponse(done::complete)
+            .onError(done::completeExceptionally)
+            .start();
+        done.join();
+        return "text=" + text;
+      }
       case "chat-stream": {
         StreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY)
             .modelName("gpt-4o-mini").customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();

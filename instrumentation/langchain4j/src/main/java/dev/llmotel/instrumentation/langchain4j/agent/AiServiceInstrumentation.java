@@ -34,8 +34,10 @@ public class AiServiceInstrumentation implements TypeInstrumentation {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Object state, @Advice.Thrown Throwable error) {
+    public static void onExit(@Advice.Argument(0) Object proxy, @Advice.Argument(1) Method method,
+        @Advice.Enter Object state, @Advice.Return Object result, @Advice.Thrown Throwable error) {
       LangChain4jCalls.endAgent(state, error);
+      LangChain4jCalls.agentReturned(proxy, method, result);
     }
   }
 }

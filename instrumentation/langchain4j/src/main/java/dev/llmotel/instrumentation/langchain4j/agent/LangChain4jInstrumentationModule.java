@@ -33,6 +33,7 @@ public class LangChain4jInstrumentationModule extends LlmInstrumentationModule {
         new ChatModelInstrumentation(),
         new StreamingChatModelInstrumentation(),
         new StreamingHandlerInstrumentation(),
+        new TokenStreamInstrumentation(),
         new EmbeddingModelInstrumentation(),
         new ToolServiceInstrumentation(),
         new ToolExecutorInstrumentation());

@@ -51,17 +51,28 @@ public class StreamingHandlerInstrumentation implements TypeInstrumentation {
   }
 
   public static class CompleteAdvice {
-    // At entry: the span ends before the app's callback runs, which may start the next call.
+    // At entry: the span ends before the app's callback runs, which may start the next call, under
+    // the context the call started in (returned as a scope, closed at exit).
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.This Object handler, @Advice.Argument(0) Object response) {
-      LangChain4jCalls.streamCompleted(handler, response);
+    public static Object onEnter(@Advice.This Object handler, @Advice.Argument(0) Object response) {
+      return LangChain4jCalls.streamCompleted(handler, response);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object scope) {
+      LangChain4jCalls.closeScope(scope);
     }
   }
 
   public static class ErrorAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.This Object handler, @Advice.Argument(0) Throwable error) {
-      LangChain4jCalls.streamFailed(handler, error);
+    public static Object onEnter(@Advice.This Object handler, @Advice.Argument(0) Throwable error) {
+      return LangChain4jCalls.streamFailed(handler, error);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object scope) {
+      LangChain4jCalls.closeScope(scope);
     }
   }
 }
