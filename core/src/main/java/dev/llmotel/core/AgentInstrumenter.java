@@ -6,12 +6,14 @@ import dev.llmotel.semconv.LlmOtelAttributes;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.instrumentation.api.instrumenter.AttributesExtractor;
 import io.opentelemetry.instrumentation.api.instrumenter.Instrumenter;
 import io.opentelemetry.instrumentation.api.instrumenter.SpanKindExtractor;
+import java.util.List;
 
 /**
  * The one way agent invocations and tool executions become spans: {@code invoke_agent {name}} and
@@ -102,10 +104,13 @@ public final class AgentInstrumenter {
   }
 
   /** Called when a model call ends: remembers which tool calls it asked for, for the tool spans' links. */
-  static void recordToolCallRequests(Context chatContext, LlmCall call, SpanContext chatSpan) {
+  static void recordToolCallRequests(Context chatContext, LlmCall call) {
     AgentRun run = chatContext.get(RUN);
     if (run == null) return;
-    for (String id : call.toolCallIds()) run.toolCallRequested(id, chatSpan);
+    List<String> ids = call.toolCallIds();
+    if (ids.isEmpty()) return;
+    SpanContext chatSpan = Span.fromContext(chatContext).getSpanContext();
+    for (String id : ids) run.toolCallRequested(id, chatSpan);
   }
 
   private static final class AgentAttributes implements AttributesExtractor<AgentRun, Object> {

@@ -64,7 +64,7 @@ public final class LlmCall {
   private long chunkCount;
   private String streamEnd;
   private Throwable unusableResponse;
-  private final List<String> toolCallIds = new ArrayList<>(0);
+  private List<String> toolCallIds; // allocated with the first id: most calls ask for no tool
 
   public LlmCall(String provider, String operation) {
     this.provider = provider;
@@ -265,9 +265,14 @@ public final class LlmCall {
   public synchronized LlmCall unusableResponse(Throwable v) { this.unusableResponse = v; return this; }
 
   /** Ids of the tool calls the model asked for in its answer (always recorded: they link the tool spans). */
-  public synchronized List<String> toolCallIds() { return new ArrayList<>(toolCallIds); }
+  public synchronized List<String> toolCallIds() {
+    return toolCallIds == null ? Collections.<String>emptyList() : new ArrayList<>(toolCallIds);
+  }
+
   public synchronized LlmCall addToolCallId(String id) {
-    if (id != null && toolCallIds.size() < 128) toolCallIds.add(id);
+    if (id == null) return this;
+    if (toolCallIds == null) toolCallIds = new ArrayList<>(2);
+    if (toolCallIds.size() < 128) toolCallIds.add(id);
     return this;
   }
 

@@ -15,6 +15,7 @@ import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.instrumentation.api.instrumenter.Instrumenter;
 import io.opentelemetry.instrumentation.api.instrumenter.SpanKindExtractor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The one way an {@link LlmCall} becomes a span and metrics. A library module creates one per
@@ -97,6 +98,36 @@ public final class LlmInstrumenter {
   }
 
   /**
+   * The usual end of a call whose enter advice opened a scope: closes the scope, maps the library's
+   * response onto the call, ends the span. Never throws.
+   */
+  public void end(LlmScope scope, Object response, Throwable error, BiConsumer<LlmCall, Object> mapResponse) {
+    try {
+      scope.closeScope();
+    } catch (Throwable t) {
+      SafeHooks.failed("scope close", t);
+    }
+    end(scope.context, scope.call, response, error, mapResponse);
+  }
+
+  /**
+   * Maps the library's response onto the call (a mapping that fails loses only what it had not
+   * mapped yet), then ends the span. For ends on another thread, where no scope is open. Never throws.
+   */
+  public void end(Context context, LlmCall call, Object response, Throwable error,
+      BiConsumer<LlmCall, Object> mapResponse) {
+    if (response != null && mapResponse != null) {
+      try {
+        SafeHooks.checkpoint("response");
+        mapResponse.accept(call, response);
+      } catch (Throwable t) {
+        SafeHooks.failed("response mapping", t);
+      }
+    }
+    end(context, call, error);
+  }
+
+  /**
    * Ends the span once; attempt events are added first so they land inside the span. Never throws:
    * whatever fails on the way, the span is still ended, so the call's record is not lost.
    */
@@ -124,7 +155,7 @@ public final class LlmInstrumenter {
   }
 
   private void recordDecisionsAndAttempts(Context context, LlmCall call) {
-    AgentInstrumenter.recordToolCallRequests(context, call, Span.fromContext(context).getSpanContext());
+    AgentInstrumenter.recordToolCallRequests(context, call);
     for (PolicyDecision d : call.policyDecisions()) {
       AttributesBuilder attributes = Attributes.builder()
           .put(LlmOtelAttributes.POLICY_NAME, d.policy)

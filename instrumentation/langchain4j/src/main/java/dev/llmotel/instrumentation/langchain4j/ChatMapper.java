@@ -87,6 +87,11 @@ final class ChatMapper {
     return out;
   }
 
+  /** A model method's return value, whatever its declared type: only a ChatResponse is mapped. */
+  static void response(LlmCall call, Object response) {
+    if (response instanceof ChatResponse) response(call, (ChatResponse) response);
+  }
+
   /** Each part on its own: a provider that leaves one out loses only that part. */
   static void response(LlmCall call, ChatResponse response) {
     String finish = null;

@@ -105,22 +105,7 @@ public final class LangChain4jCalls {
   }
 
   public static void endChat(Object state, Object response, Throwable error) {
-    if (!(state instanceof LlmScope)) return;
-    LlmScope scope = (LlmScope) state;
-    try {
-      scope.closeScope();
-    } catch (Throwable t) {
-      SafeHooks.failed("langchain4j chat scope", t);
-    }
-    if (response instanceof ChatResponse) {
-      try {
-        SafeHooks.checkpoint("response");
-        ChatMapper.response(scope.call, (ChatResponse) response);
-      } catch (Throwable t) {
-        SafeHooks.failed("langchain4j chat response mapping", t);
-      }
-    }
-    CALLS.end(scope.context, scope.call, error);
+    if (state instanceof LlmScope) CALLS.end((LlmScope) state, response, error, ChatMapper::response);
   }
 
   // ---- streaming chat: the span ends when the provider calls the handler back ----
@@ -193,7 +178,7 @@ public final class LangChain4jCalls {
     try {
       StreamState state = streams.remove(handler);
       if (state == null) return null;
-      if (response instanceof ChatResponse) ChatMapper.response(state.stream.call(), (ChatResponse) response);
+      ChatMapper.response(state.stream.call(), response);
       state.stream.end(null, true);
       return state.parent.makeCurrent();
     } catch (Throwable t) {
@@ -302,15 +287,7 @@ public final class LangChain4jCalls {
   }
 
   public static void endEmbeddings(Object state, Object response, Throwable error) {
-    if (!(state instanceof LlmScope)) return;
-    LlmScope scope = (LlmScope) state;
-    try {
-      scope.closeScope();
-    } catch (Throwable t) {
-      SafeHooks.failed("langchain4j embeddings scope", t);
-    }
-    if (response != null) EmbeddingMapper.response(scope.call, response);
-    CALLS.end(scope.context, scope.call, error);
+    if (state instanceof LlmScope) CALLS.end((LlmScope) state, response, error, EmbeddingMapper::response);
   }
 
   // ---- tools ----

@@ -153,27 +153,7 @@ public final class OpenAiCalls {
 
   private static void end(LlmScope scope, Object result, Throwable error,
       BiConsumer<LlmCall, Object> mapResponse) {
-    if (scope == null) return;
-    try {
-      scope.closeScope();
-    } catch (Throwable t) {
-      SafeHooks.failed("openai scope close", t);
-    }
-    finish(scope, result, error, mapResponse);
-  }
-
-  /** Maps the response onto the call, then ends the span, even when the mapping failed. */
-  private static void finish(LlmScope scope, Object result, Throwable error,
-      BiConsumer<LlmCall, Object> mapResponse) {
-    if (result != null) {
-      try {
-        SafeHooks.checkpoint("response");
-        mapResponse.accept(scope.call, result);
-      } catch (Throwable t) {
-        SafeHooks.failed("openai response mapping", t);
-      }
-    }
-    INSTRUMENTER.end(scope.context, scope.call, error);
+    if (scope != null) INSTRUMENTER.end(scope, result, error, mapResponse);
   }
 
   // ---- end of async calls: the span ends with the future; the app gets its own future back ----
@@ -200,7 +180,7 @@ public final class OpenAiCalls {
     try {
       scope.closeScope();
       future.whenComplete((result, asyncError) -> scope.call.runWhenAttemptsSettled(
-          () -> finish(scope, result, asyncError, mapResponse)));
+          () -> INSTRUMENTER.end(scope.context, scope.call, result, asyncError, mapResponse)));
     } catch (Throwable t) {
       SafeHooks.failed("openai async end", t);
     }
@@ -227,7 +207,7 @@ public final class OpenAiCalls {
   private static Object wrapStream(LlmScope scope, Object result, Throwable error,
       Consumer<Object> onElement, Runnable beforeEnd) {
     if (result == null || error != null) {
-      end(scope, null, error, (c, r) -> {});
+      end(scope, null, error, null);
       return result;
     }
     try {

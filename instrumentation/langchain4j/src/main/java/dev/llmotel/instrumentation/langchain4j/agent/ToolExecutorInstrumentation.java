@@ -32,23 +32,10 @@ public class ToolExecutorInstrumentation implements TypeInstrumentation {
     transformer.applyAdviceToMethod(
         named("execute").and(not(isAbstract())).and(takesArguments(2))
             .and(takesArgument(0, named("dev.langchain4j.agent.tool.ToolExecutionRequest"))),
-        ToolExecutorInstrumentation.class.getName() + "$ExecuteAdvice");
+        ToolExecutionAdvice.class.getName());
     transformer.applyAdviceToMethod(
         named("execute").and(takesArguments(1)).and(takesArgument(0, Object[].class)),
         ToolExecutorInstrumentation.class.getName() + "$ToolMethodAdvice");
-  }
-
-  public static class ExecuteAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object onEnter(@Advice.Argument(0) Object request) {
-      return LangChain4jCalls.startTool(request);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Object state, @Advice.Return Object result,
-        @Advice.Thrown Throwable error) {
-      LangChain4jCalls.endTool(state, result, error);
-    }
   }
 
   public static class ToolMethodAdvice {

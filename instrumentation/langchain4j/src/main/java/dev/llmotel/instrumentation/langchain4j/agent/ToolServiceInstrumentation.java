@@ -5,10 +5,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.llmotel.instrumentation.langchain4j.LangChain4jCalls;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -28,19 +26,6 @@ public class ToolServiceInstrumentation implements TypeInstrumentation {
     transformer.applyAdviceToMethod(
         named("executeWithErrorHandling").and(isStatic()).and(takesArguments(5))
             .and(takesArgument(0, named("dev.langchain4j.agent.tool.ToolExecutionRequest"))),
-        ToolServiceInstrumentation.class.getName() + "$ExecuteAdvice");
-  }
-
-  public static class ExecuteAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object onEnter(@Advice.Argument(0) Object request) {
-      return LangChain4jCalls.startTool(request);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Object state, @Advice.Return Object result,
-        @Advice.Thrown Throwable error) {
-      LangChain4jCalls.endTool(state, result, error);
-    }
+        ToolExecutionAdvice.class.getName());
   }
 }
