@@ -27,10 +27,13 @@ public final class AgentInstrumenter {
 
   private final Instrumenter<AgentRun, Object> agents;
   private final Instrumenter<ToolCall, Object> tools;
+  private final Instrumenter<Retrieval, Object> retrievals;
 
-  private AgentInstrumenter(Instrumenter<AgentRun, Object> agents, Instrumenter<ToolCall, Object> tools) {
+  private AgentInstrumenter(Instrumenter<AgentRun, Object> agents, Instrumenter<ToolCall, Object> tools,
+      Instrumenter<Retrieval, Object> retrievals) {
     this.agents = agents;
     this.tools = tools;
+    this.retrievals = retrievals;
   }
 
   public static AgentInstrumenter create(String instrumentationName, String instrumentationVersion) {
@@ -55,7 +58,12 @@ public final class AgentInstrumenter {
           if (source != null && source.isValid()) links.addLink(source);
         })
         .buildInstrumenter(SpanKindExtractor.alwaysInternal());
-    return new AgentInstrumenter(agents, tools);
+    Instrumenter<Retrieval, Object> retrievals = Instrumenter.<Retrieval, Object>builder(openTelemetry,
+            instrumentationName, r -> GenAiValues.OPERATION_RETRIEVAL + " " + r.dataSourceId())
+        .setInstrumentationVersion(instrumentationVersion)
+        .addAttributesExtractor(new RetrievalAttributes())
+        .buildInstrumenter(SpanKindExtractor.alwaysClient());
+    return new AgentInstrumenter(agents, tools, retrievals);
   }
 
   /** The agent run this context belongs to, if any. */
@@ -101,6 +109,31 @@ public final class AgentInstrumenter {
     } catch (Throwable t) {
       SafeHooks.failed("tool span end", t);
     }
+  }
+
+  /** Starts a retrieval's span, or returns null when tracing is suppressed here. */
+  public Context startRetrieval(Context parent, Retrieval retrieval) {
+    SafeHooks.checkpoint("start");
+    if (!retrievals.shouldStart(parent, retrieval)) return null;
+    return retrievals.start(parent, retrieval);
+  }
+
+  /** Ends a retrieval's span. Never throws. */
+  public void endRetrieval(Context context, Retrieval retrieval, Throwable error) {
+    try {
+      retrievals.end(context, retrieval, null, error);
+    } catch (Throwable t) {
+      SafeHooks.failed("retrieval span end", t);
+    }
+  }
+
+  /**
+   * Names the model call of {@code chatContext} as the one that asked for a tool call, before that
+   * call has ended (a framework that runs tools while the call's stream is still open).
+   */
+  public static void recordToolCallRequest(Context chatContext, String toolCallId) {
+    AgentRun run = chatContext.get(RUN);
+    if (run != null) run.toolCallRequested(toolCallId, Span.fromContext(chatContext).getSpanContext());
   }
 
   /** Called when a model call ends: remembers which tool calls it asked for, for the tool spans' links. */
@@ -162,6 +195,25 @@ public final class AgentInstrumenter {
       ContentJson.Rendered r = ContentJson.plainText(text, config.contentMaxLength());
       attributes.put(key, r.json);
       if (r.truncated) attributes.put(LlmOtelAttributes.CONTENT_TRUNCATED, true);
+    }
+  }
+
+  private static final class RetrievalAttributes implements AttributesExtractor<Retrieval, Object> {
+    @Override
+    public void onStart(AttributesBuilder attributes, Context parentContext, Retrieval r) {
+      attributes.put(GenAiAttributes.OPERATION_NAME, GenAiValues.OPERATION_RETRIEVAL);
+      attributes.put(GenAiAttributes.DATA_SOURCE_ID, r.dataSourceId());
+      if (r.dbSystem() != null) attributes.put(GenAiAttributes.DB_SYSTEM_NAME, r.dbSystem());
+      if (r.topK() != null) attributes.put(GenAiAttributes.REQUEST_TOP_K, r.topK());
+      AgentRun run = parentContext.get(RUN);
+      if (run != null) attributes.put(GenAiAttributes.AGENT_NAME, run.name());
+    }
+
+    @Override
+    public void onEnd(AttributesBuilder attributes, Context context, Retrieval r, Object response,
+        Throwable error) {
+      if (r.documentCount() != null) attributes.put(LlmOtelAttributes.RETRIEVAL_DOCUMENTS, r.documentCount());
+      if (error != null) attributes.put(GenAiAttributes.ERROR_TYPE, ErrorTypes.of(error));
     }
   }
 }

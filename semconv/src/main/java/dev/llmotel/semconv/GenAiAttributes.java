@@ -64,6 +64,11 @@ public final class GenAiAttributes {
   public static final AttributeKey<String> TOOL_CALL_ARGUMENTS = stringKey("gen_ai.tool.call.arguments");
   public static final AttributeKey<String> TOOL_CALL_RESULT = stringKey("gen_ai.tool.call.result");
 
+  // Retrieval (RAG): the store the framework searched.
+  public static final AttributeKey<String> DATA_SOURCE_ID = stringKey("gen_ai.data_source.id");
+  public static final AttributeKey<Long> REQUEST_TOP_K = longKey("gen_ai.request.top_k");
+  public static final AttributeKey<String> DB_SYSTEM_NAME = stringKey("db.system.name");
+
   // Opt-in content attributes: JSON strings in the semconv message schema.
   public static final AttributeKey<String> INPUT_MESSAGES = stringKey("gen_ai.input.messages");
   public static final AttributeKey<String> OUTPUT_MESSAGES = stringKey("gen_ai.output.messages");

@@ -9,6 +9,7 @@ public final class GenAiValues {
   public static final String OPERATION_GENERATE_CONTENT = "generate_content";
   public static final String OPERATION_EXECUTE_TOOL = "execute_tool";
   public static final String OPERATION_INVOKE_AGENT = "invoke_agent";
+  public static final String OPERATION_RETRIEVAL = "retrieval";
 
   // gen_ai.tool.type
   public static final String TOOL_TYPE_FUNCTION = "function";

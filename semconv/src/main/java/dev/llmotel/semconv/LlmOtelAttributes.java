@@ -9,6 +9,8 @@ import io.opentelemetry.api.common.AttributeKey;
 public final class LlmOtelAttributes {
   /** Attempts after the first one within one logical call; 0 when the first attempt was final. */
   public static final AttributeKey<Long> RETRY_COUNT = longKey("llm_otel.retry.count");
+  /** How many documents a retrieval returned. */
+  public static final AttributeKey<Long> RETRIEVAL_DOCUMENTS = longKey("llm_otel.retrieval.documents");
 
   /** Set on the span when captured content was cut to the configured size limit. */
   public static final AttributeKey<Boolean> CONTENT_TRUNCATED =

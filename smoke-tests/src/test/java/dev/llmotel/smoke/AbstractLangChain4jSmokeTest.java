@@ -6,69 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmotel.testkit.fakellm.Behaviour;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * A LangChain4j service under the real agent: each agent run is an invoke_agent span with its
  * model calls and tool executions under it, in the order they happened. Subclasses choose the
  * LangChain4j release, the JVM and whether content is captured.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractLangChain4jSmokeTest {
+abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "agent-stream",
       "chat", "chat-stream", "embeddings");
   static final String SCOPE = "dev.llmotel.langchain4j";
 
-  SmokeRun run;
-
+  /** oldest or newest supported release. */
   abstract String release();
 
-  abstract String javaHome();
+  @Override String runName() { return "langchain4j-" + release(); }
+  @Override String appModule() { return "langchain4j-app-" + release(); }
+  @Override String mainClass() { return "dev.llmotel.smoke.langchain4j.LangChain4jSmokeApp"; }
+  @Override List<String> scenarios() { return SCENARIOS; }
+  @Override String scope() { return SCOPE; }
 
-  abstract boolean captureContent();
-
-  @BeforeAll
-  void runApp() throws Exception {
-    run = new SmokeRun();
-    run.llm.script("agent-error", Behaviour.error(500), Behaviour.error(500));
-    Map<String, String> props = new HashMap<>();
-    props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
-    run.launchApp("langchain4j-" + release() + (captureContent() ? "-capture" : ""), "langchain4j-app-" + release(),
-        "dev.llmotel.smoke.langchain4j.LangChain4jSmokeApp", javaHome(), props, SCENARIOS);
-  }
-
-  @AfterAll
-  void stop() {
-    if (run != null) run.close();
-  }
-
-  List<ReceivedSpan> childrenInOrder(ReceivedSpan parent) {
-    return run.receiver.children(parent).stream().sorted(Comparator.comparingLong(ReceivedSpan::startEpochNanos))
-        .collect(Collectors.toList());
-  }
+  @Override String toolAgentName() { return "WeatherAssistant"; }
 
   ReceivedSpan onlyAgent(String scenario) {
-    List<ReceivedSpan> agents = childrenInOrder(run.scenario(scenario));
-    assertEquals(1, agents.size(), "one agent span under the scenario: " + agents);
-    ReceivedSpan agent = agents.get(0);
-    assertEquals("invoke_agent WeatherAssistant", agent.name());
-    assertEquals("INTERNAL", agent.kind());
-    assertEquals(SCOPE, agent.scopeName());
-    assertEquals("invoke_agent", agent.attr("gen_ai.operation.name"));
-    assertEquals("WeatherAssistant", agent.attr("gen_ai.agent.name"));
-    return agent;
+    return onlyAgent(scenario, "WeatherAssistant");
   }
 
   @Test
@@ -103,36 +69,6 @@ abstract class AbstractLangChain4jSmokeTest {
     }
     assertEquals("tool_calls", askTool.attr("gen_ai.response.finish_reasons"));
     assertEquals("stop", answer.attr("gen_ai.response.finish_reasons"));
-  }
-
-  @Test
-  void theToolSpanCarriesTheModelsToolCallIdAndLinksToTheChatThatAskedForIt() {
-    List<ReceivedSpan> steps = childrenInOrder(onlyAgent("agent-tool"));
-    ReceivedSpan askTool = steps.get(0);
-    ReceivedSpan tool = steps.get(1);
-    assertEquals("INTERNAL", tool.kind());
-    assertEquals("execute_tool", tool.attr("gen_ai.operation.name"));
-    assertEquals("get_weather", tool.attr("gen_ai.tool.name"));
-    assertEquals("function", tool.attr("gen_ai.tool.type"));
-    // The id the model gave the tool call, as the app sent it back with the tool's result.
-    JsonNode messages = run.llm.requests("agent-tool").get(1).json().get("messages");
-    String callId = null;
-    for (JsonNode m : messages) {
-      if (m.path("role").asText().equals("tool")) callId = m.path("tool_call_id").asText();
-    }
-    assertNotNull(callId);
-    assertEquals(callId, tool.attr("gen_ai.tool.call.id"));
-    assertEquals(1, tool.links().size(), tool.links().toString());
-    assertEquals(askTool.spanId(), tool.links().get(0).spanId());
-    if (captureContent()) {
-      assertNotNull(tool.attr("gen_ai.tool.call.arguments"));
-      assertTrue(tool.attr("gen_ai.tool.call.result").contains("temperature_c"), tool.attr("gen_ai.tool.call.result"));
-      assertTrue(askTool.attr("gen_ai.output.messages").contains(callId));
-    } else {
-      assertNull(tool.attr("gen_ai.tool.call.arguments"));
-      assertNull(tool.attr("gen_ai.tool.call.result"));
-      assertNull(askTool.attr("gen_ai.input.messages"));
-    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.llmotel.instrumentation.langchain4j;
 
+import dev.llmotel.core.Accessors;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.semconv.GenAiValues;
@@ -13,8 +14,8 @@ final class EmbeddingMapper {
   static LlmCall request(Object model, Object input) {
     LlmCall call = new LlmCall(LangChain4jProviders.of(model), GenAiValues.OPERATION_EMBEDDINGS);
     try {
-      Object name = input != null && !(input instanceof List) ? Reflection.call(input, "modelName") : null;
-      if (name == null) name = Reflection.call(model, "modelName");
+      Object name = input != null && !(input instanceof List) ? Accessors.call(input, "modelName") : null;
+      if (name == null) name = Accessors.call(model, "modelName");
       if (name != null) call.requestModel(String.valueOf(name));
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j embeddings request mapping", t);
@@ -25,16 +26,16 @@ final class EmbeddingMapper {
   /** Response&lt;List&lt;Embedding&gt;&gt; (embedAll) or EmbeddingResponse (1.18+ embed). */
   static void response(LlmCall call, Object response) {
     try {
-      Object usage = Reflection.call(response, "tokenUsage");
-      Object input = usage == null ? null : Reflection.call(usage, "inputTokenCount");
+      Object usage = Accessors.call(response, "tokenUsage");
+      Object input = usage == null ? null : Accessors.call(usage, "inputTokenCount");
       if (input instanceof Integer) call.usage(((Integer) input).longValue(), null);
-      Object embeddings = Reflection.call(response, "content");
-      if (embeddings == null) embeddings = Reflection.call(response, "embeddings");
+      Object embeddings = Accessors.call(response, "content");
+      if (embeddings == null) embeddings = Accessors.call(response, "embeddings");
       if (embeddings instanceof List && !((List<?>) embeddings).isEmpty()) {
-        Object dimension = Reflection.call(((List<?>) embeddings).get(0), "dimension");
+        Object dimension = Accessors.call(((List<?>) embeddings).get(0), "dimension");
         if (dimension instanceof Integer) call.embeddingDimensions(((Integer) dimension).longValue());
       }
-      Object model = Reflection.call(response, "modelName");
+      Object model = Accessors.call(response, "modelName");
       if (model != null) call.responseModel(String.valueOf(model));
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j embeddings response mapping", t);

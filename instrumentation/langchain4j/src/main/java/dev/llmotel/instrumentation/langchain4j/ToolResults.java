@@ -1,5 +1,6 @@
 package dev.llmotel.instrumentation.langchain4j;
 
+import dev.llmotel.core.Accessors;
 
 /**
  * What a tool execution returned, whichever release: a String (1.0 to 1.3 executors), a
@@ -9,13 +10,13 @@ package dev.llmotel.instrumentation.langchain4j;
 final class ToolResults {
   static String text(Object result) {
     if (result == null || result instanceof String) return (String) result;
-    Object text = Reflection.call(result, "resultText");
-    if (text == null) text = Reflection.call(result, "text");
+    Object text = Accessors.call(result, "resultText");
+    if (text == null) text = Accessors.call(result, "text");
     return text == null ? null : String.valueOf(text);
   }
 
   static boolean isError(Object result) {
-    return Boolean.TRUE.equals(Reflection.call(result, "isError"));
+    return Boolean.TRUE.equals(Accessors.call(result, "isError"));
   }
 
   /** The framework reported the tool's failure in its result rather than by an exception. */

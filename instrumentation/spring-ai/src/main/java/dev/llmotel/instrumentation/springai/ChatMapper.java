@@ -1,0 +1,133 @@
+package dev.llmotel.instrumentation.springai;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.semconv.GenAiValues;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.MessageType;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+
+/**
+ * Maps Spring AI's Prompt and ChatResponse, the provider-neutral types every chat model module
+ * speaks, onto the shared call model. Uses only accessors present from 1.1 to 2.0.
+ */
+final class ChatMapper {
+  static LlmCall request(ChatModelObservationContext ai) {
+    LlmCall call = new LlmCall(SpringAiProviders.of(ai), GenAiValues.OPERATION_CHAT);
+    try {
+      Prompt prompt = ai.getRequest();
+      ChatOptions options = prompt.getOptions();
+      if (options != null) {
+        call.requestModel(options.getModel());
+        call.temperature(options.getTemperature());
+        call.topP(options.getTopP());
+        call.maxTokens(options.getMaxTokens() == null ? null : options.getMaxTokens().longValue());
+        call.frequencyPenalty(options.getFrequencyPenalty());
+        call.presencePenalty(options.getPresencePenalty());
+        List<String> stop = options.getStopSequences();
+        if (stop != null && !stop.isEmpty()) call.stopSequences(stop);
+      }
+      for (Message message : prompt.getInstructions()) mapMessage(call, message);
+    } catch (Throwable t) {
+      SafeHooks.failed("spring ai chat request mapping", t);
+    }
+    if (isStreaming(ai)) call.streaming(true);
+    return call;
+  }
+
+  private static void mapMessage(LlmCall call, Message message) {
+    MessageType type = message.getMessageType();
+    if (type == MessageType.SYSTEM) {
+      call.systemInstructions().add(LlmMessage.Part.text(message.getText()));
+    } else if (type == MessageType.USER) {
+      call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(message.getText())));
+    } else if (message instanceof AssistantMessage) {
+      call.inputMessages().add(assistant((AssistantMessage) message, null));
+    } else if (message instanceof ToolResponseMessage) {
+      LlmMessage out = new LlmMessage("tool");
+      for (ToolResponseMessage.ToolResponse r : ((ToolResponseMessage) message).getResponses()) {
+        out.add(LlmMessage.Part.toolCallResponse(r.id(), r.responseData()));
+      }
+      call.inputMessages().add(out);
+    }
+  }
+
+  private static LlmMessage assistant(AssistantMessage message, String finishReason) {
+    LlmMessage out = new LlmMessage("assistant").finishReason(finishReason);
+    String text = message.getText();
+    if (text != null && !text.isEmpty()) out.add(LlmMessage.Part.text(text));
+    for (AssistantMessage.ToolCall tc : message.getToolCalls()) {
+      out.add(LlmMessage.Part.toolCall(tc.id(), tc.name(), tc.arguments()));
+    }
+    return out;
+  }
+
+  static void response(LlmCall call, Object response) {
+    ChatResponse r = (ChatResponse) response;
+    try {
+      ChatResponseMetadata metadata = r.getMetadata();
+      if (metadata != null) {
+        String id = metadata.getId();
+        if (id != null && !id.isEmpty()) call.responseId(id);
+        String model = metadata.getModel();
+        if (model != null && !model.isEmpty()) call.responseModel(model);
+        Usage usage = metadata.getUsage();
+        // EmptyUsage (0 and 0) means the provider sent no usage: recorded as unknown, not as zero.
+        if (usage != null && !usage.getClass().getSimpleName().equals("EmptyUsage")) {
+          call.usage(toLong(usage.getPromptTokens()), toLong(usage.getCompletionTokens()));
+        }
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("spring ai chat response metadata", t);
+    }
+    try {
+      for (Generation g : r.getResults()) {
+        String finishReason = g.getMetadata() == null ? null : normalize(g.getMetadata().getFinishReason());
+        call.addFinishReason(finishReason);
+        AssistantMessage output = g.getOutput();
+        if (output == null) continue;
+        for (AssistantMessage.ToolCall tc : output.getToolCalls()) call.addToolCallId(tc.id());
+        call.addOutputMessage(assistant(output, finishReason));
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("spring ai chat response generations", t);
+    }
+  }
+
+  /** Spring AI passes the provider's finish reason through, in the provider's case ("STOP", "stop"). */
+  static String normalize(String finishReason) {
+    if (finishReason == null || finishReason.isEmpty()) return null;
+    return finishReason.toLowerCase(Locale.ROOT);
+  }
+
+  private static Long toLong(Integer v) {
+    return v == null ? null : v.longValue();
+  }
+
+  /** 2.0 marks streamed calls on the context; 1.1 does not (the stream hook marks them there). */
+  private static boolean isStreaming(ChatModelObservationContext ai) {
+    try {
+      Method m = ai.getClass().getMethod("isStreaming");
+      return Boolean.TRUE.equals(m.invoke(ai));
+    } catch (NoSuchMethodException e) {
+      return false;
+    } catch (Throwable t) {
+      SafeHooks.failed("spring ai streaming flag", t);
+      return false;
+    }
+  }
+
+  private ChatMapper() {}
+}

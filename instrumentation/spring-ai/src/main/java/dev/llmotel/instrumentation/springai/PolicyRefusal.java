@@ -1,0 +1,11 @@
+package dev.llmotel.instrumentation.springai;
+
+/** Carries a refused call's exception out of our start code, past the guard that swallows our own failures. */
+final class PolicyRefusal extends RuntimeException {
+  final RuntimeException exception;
+
+  PolicyRefusal(RuntimeException exception) {
+    super(null, null, false, false);
+    this.exception = exception;
+  }
+}

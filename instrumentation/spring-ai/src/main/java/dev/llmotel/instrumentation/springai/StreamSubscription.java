@@ -1,0 +1,134 @@
+package dev.llmotel.instrumentation.springai;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.SafeHooks;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+
+/**
+ * The subscription of a {@code ChatModel.stream(Prompt)} Flux, on the subscribing thread. Spring AI
+ * starts a streamed call's observation and sends the request while the Flux is being subscribed
+ * (Spring AI 2.0's OpenAI module through the OpenAI SDK, 1.1's through WebClient). Our chat span is
+ * made current for exactly that stretch, so the SDK sees that the call already has its LLM span
+ * (no second one) and the HTTP client span nests under it. The scope is closed when subscribe
+ * returns. It also counts the chunks the app receives, for time to first chunk.
+ */
+final class StreamSubscription {
+  private static final ThreadLocal<StreamSubscription> SUBSCRIBING = new ThreadLocal<>();
+
+  private boolean claimed;
+  private volatile LlmCall call;
+  private Context context;
+  private Scope scope;
+
+  /** Wraps the Flux a chat model's stream(Prompt) returned. */
+  static <T> Flux<T> wrap(Flux<T> flux) {
+    return flux == null || flux instanceof ChatSpanFlux ? flux : new ChatSpanFlux<>(flux);
+  }
+
+  /** The subscription on this thread not yet taken by a model call's observation, if any. */
+  static StreamSubscription claim() {
+    StreamSubscription s = SUBSCRIBING.get();
+    if (s == null || s.claimed) return null;
+    s.claimed = true;
+    return s;
+  }
+
+  void attach(LlmCall call, Context context) {
+    this.call = call;
+    this.context = context;
+    this.scope = context.makeCurrent();
+  }
+
+  /**
+   * An outer scope opened before ours is closing while ours is still open (Spring AI 2.0 makes the
+   * parent observation current only around start()): ours steps aside and comes back after, so
+   * scopes still close in order and no context stays behind on the thread.
+   */
+  static Runnable stepAside() {
+    StreamSubscription s = SUBSCRIBING.get();
+    // Only when ours is on top: a scope opened after ours closes normally.
+    if (s == null || s.scope == null || Context.current() != s.context) return null;
+    s.scope.close();
+    s.scope = null;
+    return () -> s.scope = s.context.makeCurrent();
+  }
+
+  private void subscribed() {
+    if (scope != null) {
+      scope.close();
+      scope = null;
+    }
+  }
+
+  private static final class ChatSpanFlux<T> extends Flux<T> {
+    private final Flux<T> source;
+
+    ChatSpanFlux(Flux<T> source) {
+      this.source = source;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super T> actual) {
+      StreamSubscription previous = SUBSCRIBING.get();
+      StreamSubscription subscription = new StreamSubscription();
+      SUBSCRIBING.set(subscription);
+      try {
+        source.subscribe(new ChunkCounter<>(actual, subscription));
+      } finally {
+        if (previous == null) {
+          SUBSCRIBING.remove();
+        } else {
+          SUBSCRIBING.set(previous);
+        }
+        subscription.subscribed();
+      }
+    }
+  }
+
+  /** Passes every signal on unchanged; counts each element as a chunk of the call. */
+  private static final class ChunkCounter<T> implements CoreSubscriber<T> {
+    private final CoreSubscriber<? super T> actual;
+    private final StreamSubscription subscription;
+
+    ChunkCounter(CoreSubscriber<? super T> actual, StreamSubscription subscription) {
+      this.actual = actual;
+      this.subscription = subscription;
+    }
+
+    @Override
+    public reactor.util.context.Context currentContext() {
+      return actual.currentContext();
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      actual.onSubscribe(s);
+    }
+
+    @Override
+    public void onNext(T t) {
+      try {
+        SafeHooks.checkpoint("chunk");
+        LlmCall call = subscription.call;
+        if (call != null) call.onChunk();
+      } catch (Throwable e) {
+        SafeHooks.failed("spring ai stream chunk", e);
+      }
+      actual.onNext(t);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      actual.onError(t);
+    }
+
+    @Override
+    public void onComplete() {
+      actual.onComplete();
+    }
+  }
+}

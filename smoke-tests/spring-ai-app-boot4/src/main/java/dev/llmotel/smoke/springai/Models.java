@@ -1,0 +1,39 @@
+package dev.llmotel.smoke.springai;
+
+import io.micrometer.observation.ObservationRegistry;
+import java.util.Map;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.document.MetadataMode;
+import org.springframework.ai.embedding.EmbeddingModel;
+import org.springframework.ai.openai.OpenAiChatModel;
+import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.ai.openai.OpenAiEmbeddingModel;
+import org.springframework.ai.openai.OpenAiEmbeddingOptions;
+
+/**
+ * Spring AI 2.0's OpenAI models: built on the official OpenAI Java SDK, which retries once on a
+ * transient failure. Each scenario's models send x-fake-scenario.
+ */
+final class Models {
+  static final String LINE = "Spring AI 2.0 on Spring Boot 4";
+
+  static ChatModel chat(String baseUrl, String scenario) {
+    return chat(baseUrl, scenario, ObservationRegistry.NOOP);
+  }
+
+  static ChatModel chat(String baseUrl, String scenario, ObservationRegistry observations) {
+    return OpenAiChatModel.builder().observationRegistry(observations)
+        .options(OpenAiChatOptions.builder().baseUrl(baseUrl).apiKey(SpringAiSmokeApp.API_KEY)
+            .model("gpt-4o-mini").maxRetries(1).streamUsage(true)
+            .customHeaders(Map.of("x-fake-scenario", scenario)).build())
+        .build();
+  }
+
+  static EmbeddingModel embeddings(String baseUrl, String scenario) {
+    return new OpenAiEmbeddingModel(MetadataMode.EMBED,
+        OpenAiEmbeddingOptions.builder().baseUrl(baseUrl).apiKey(SpringAiSmokeApp.API_KEY)
+            .model("text-embedding-3-small").customHeaders(Map.of("x-fake-scenario", scenario)).build());
+  }
+
+  private Models() {}
+}

@@ -1,0 +1,119 @@
+package dev.llmotel.smoke.springai;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.boot.CommandLineRunner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * A small Spring Boot + Spring AI service run under the real agent by the smoke tests: ChatClient
+ * agents with tools (one of which fails), streamed and not, a direct model call, a stream, an
+ * embedding, a RAG flow over a vector store and a failing agent run, against the fake LLM server
+ * speaking the OpenAI wire format. Each scenario runs inside an app span "scenario NAME", sends
+ * x-fake-scenario NAME, and prints "RESULT NAME ok|error DETAIL". Arguments: the fake server's base
+ * URL, then the scenarios.
+ */
+@SpringBootApplication
+public class SpringAiSmokeApp implements CommandLineRunner {
+  static final String API_KEY = "sk-smoke-test-secret-key-0123456789abcdef";
+
+  /** Tools of the weather agent. */
+  public static final class WeatherTools {
+    @Tool(description = "Current weather in a city")
+    public String get_weather(String city) {
+      return "{\"city\": \"" + city + "\", \"temperature_c\": 18}";
+    }
+  }
+
+  /** Tools whose backend is down. */
+  public static final class BrokenWeatherTools {
+    @Tool(description = "Current weather in a city")
+    public String get_weather(String city) {
+      throw new IllegalStateException("weather service down");
+    }
+  }
+
+  private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
+  private String baseUrl;
+
+  public static void main(String[] args) {
+    SpringApplication app = new SpringApplication(SpringAiSmokeApp.class);
+    Map<String, Object> defaults = new HashMap<>();
+    defaults.put("spring.main.web-application-type", "none");
+    defaults.put("spring.main.banner-mode", "off");
+    defaults.put("spring.ai.openai.api-key", API_KEY);
+    defaults.put("spring.ai.openai.base-url", args[0]);
+    app.setDefaultProperties(defaults);
+    app.run(args);
+    System.out.println("DONE");
+    System.out.flush();
+    System.exit(0);
+  }
+
+  @Override
+  public void run(String... args) {
+    System.out.println("LINE " + Models.LINE);
+    baseUrl = args[0];
+    for (int i = 1; i < args.length; i++) run(args[i]);
+  }
+
+  void run(String scenario) {
+    Span span = tracer.spanBuilder("scenario " + scenario).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      System.out.println("RESULT " + scenario + " ok " + runScenario(scenario));
+    } catch (Throwable t) {
+      System.out.println("RESULT " + scenario + " error " + t.getClass().getName() + " " + t.getMessage());
+    } finally {
+      span.end();
+    }
+  }
+
+  private String runScenario(String scenario) {
+    ChatModel model = Models.chat(baseUrl, scenario);
+    switch (scenario) {
+      case "agent-tool":
+      case "agent-error":
+        return new WeatherAgent(model, new WeatherTools()).ask("What is the weather in Paris?");
+      case "agent-failing-tool":
+        return new WeatherAgent(model, new BrokenWeatherTools()).ask("What is the weather in Paris?");
+      case "agent-observed": {
+        TracingObservations observations = new TracingObservations();
+        String answer = new WeatherAgent(Models.chat(baseUrl, scenario, observations.registry), new WeatherTools(),
+            observations.registry).ask("What is the weather in Paris?");
+        return "observed=" + observations.modelCallsObserved.get() + " answer=" + answer;
+      }
+      case "agent-stream":
+        return new WeatherAgent(model, new WeatherTools()).askStreaming("What is the weather in Paris?");
+      case "chat": {
+        ChatResponse response = model.call(new Prompt("Say hello"));
+        return response.getResult().getOutput().getText();
+      }
+      case "chat-stream": {
+        List<ChatResponse> chunks = model.stream(new Prompt("Tell me a short story")).collectList().block();
+        StringBuilder text = new StringBuilder();
+        for (ChatResponse c : chunks) {
+          if (c.getResult() != null && c.getResult().getOutput().getText() != null) {
+            text.append(c.getResult().getOutput().getText());
+          }
+        }
+        return "chunks=" + chunks.size() + " text=" + text;
+      }
+      case "embeddings":
+        return "dims=" + Models.embeddings(baseUrl, scenario).embed("hello embeddings").length;
+      case "rag":
+        return new KnowledgeAgent(model, Models.embeddings(baseUrl, scenario)).answer("What is the weather in Paris?");
+      default:
+        throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What the agent-framework smoke tests share: one launch of the framework's smoke app through all
+ * scenarios (the failing agent run scripted to get two 500s), and reading the span tree.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractAgentFrameworkSmokeTest {
+  SmokeRun run;
+
+  /** The run's name: the framework, its version line and whether content is captured. */
+  abstract String runName();
+
+  /** The smoke app module, and its main class. */
+  abstract String appModule();
+
+  abstract String mainClass();
+
+  abstract List<String> scenarios();
+
+  /** The instrumentation scope of the framework's spans. */
+  abstract String scope();
+
+  abstract String javaHome();
+
+  /** The agent of the "agent-tool" scenario. */
+  abstract String toolAgentName();
+
+  abstract boolean captureContent();
+
+  @BeforeAll
+  void runApp() throws Exception {
+    run = new SmokeRun();
+    run.llm.script("agent-error", Behaviour.error(500), Behaviour.error(500));
+    Map<String, String> props = new HashMap<>();
+    props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
+    run.launchApp(runName() + (captureContent() ? "-capture" : ""), appModule(), mainClass(), javaHome(), props,
+        scenarios());
+  }
+
+  @AfterAll
+  void stop() {
+    if (run != null) run.close();
+  }
+
+  List<ReceivedSpan> childrenInOrder(ReceivedSpan parent) {
+    return run.receiver.children(parent).stream().sorted(Comparator.comparingLong(ReceivedSpan::startEpochNanos))
+        .collect(Collectors.toList());
+  }
+
+  List<String> names(List<ReceivedSpan> spans) {
+    return spans.stream().map(ReceivedSpan::name).collect(Collectors.toList());
+  }
+
+  /** The span tree under a span, one line per span, for failure messages. */
+  String tree(ReceivedSpan root) {
+    StringBuilder out = new StringBuilder();
+    tree(root, "", out);
+    return out.toString();
+  }
+
+  private void tree(ReceivedSpan span, String indent, StringBuilder out) {
+    out.append(indent).append(span.name()).append(" [").append(span.kind()).append(' ').append(span.scopeName())
+        .append(' ').append(span.statusCode()).append("]\n");
+    for (ReceivedSpan child : childrenInOrder(span)) tree(child, indent + "  ", out);
+  }
+
+  /** The id the model gave the scenario's tool call, as the app sent it back with the tool's result. */
+  String toolCallIdSentBack(String scenario) {
+    String callId = null;
+    for (JsonNode m : run.llm.requests(scenario).get(1).json().get("messages")) {
+      if (m.path("role").asText().equals("tool")) callId = m.path("tool_call_id").asText();
+    }
+    assertNotNull(callId, "the app sent a tool result back");
+    return callId;
+  }
+
+  /** The one invoke_agent span directly under the scenario's app span, checked for its shape. */
+  ReceivedSpan onlyAgent(String scenario, String name) {
+    ReceivedSpan root = run.scenario(scenario);
+    List<ReceivedSpan> agents = childrenInOrder(root).stream()
+        .filter(s -> s.name().startsWith("invoke_agent")).collect(Collectors.toList());
+    assertEquals(1, agents.size(), "one agent span under the scenario:\n" + tree(root));
+    ReceivedSpan agent = agents.get(0);
+    assertEquals("invoke_agent " + name, agent.name());
+    assertEquals("INTERNAL", agent.kind());
+    assertEquals(scope(), agent.scopeName());
+    assertEquals("invoke_agent", agent.attr("gen_ai.operation.name"));
+    assertEquals(name, agent.attr("gen_ai.agent.name"));
+    return agent;
+  }
+
+  @Test
+  void theToolSpanCarriesTheModelsToolCallIdAndLinksToTheChatThatAskedForIt() {
+    List<ReceivedSpan> steps = childrenInOrder(onlyAgent("agent-tool", toolAgentName()));
+    ReceivedSpan askTool = steps.get(0);
+    ReceivedSpan tool = steps.get(1);
+    assertEquals("INTERNAL", tool.kind());
+    assertEquals("execute_tool", tool.attr("gen_ai.operation.name"));
+    assertEquals("get_weather", tool.attr("gen_ai.tool.name"));
+    assertEquals("function", tool.attr("gen_ai.tool.type"));
+    String callId = toolCallIdSentBack("agent-tool");
+    assertEquals(callId, tool.attr("gen_ai.tool.call.id"));
+    assertEquals(1, tool.links().size(), tool.links().toString());
+    assertEquals(askTool.spanId(), tool.links().get(0).spanId());
+    if (captureContent()) {
+      assertNotNull(tool.attr("gen_ai.tool.call.arguments"));
+      assertTrue(tool.attr("gen_ai.tool.call.result").contains("temperature_c"), tool.attr("gen_ai.tool.call.result"));
+      assertTrue(askTool.attr("gen_ai.output.messages").contains(callId));
+    } else {
+      assertNull(tool.attr("gen_ai.tool.call.arguments"));
+      assertNull(tool.attr("gen_ai.tool.call.result"));
+      assertNull(askTool.attr("gen_ai.input.messages"));
+    }
+  }
+}

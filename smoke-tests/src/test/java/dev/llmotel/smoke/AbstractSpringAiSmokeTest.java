@@ -1,0 +1,227 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Spring Boot + Spring AI service under the real agent: each ChatClient call is an invoke_agent
+ * span with its model calls and tool executions under it, in the order they happened; one chat
+ * span per model call even where Spring AI calls the OpenAI SDK (2.0), which is instrumented too.
+ * Subclasses choose the Spring AI line, the JVM and whether content is captured.
+ */
+abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest {
+  static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error",
+      "agent-stream", "agent-observed", "chat", "chat-stream", "embeddings", "rag");
+  static final String SCOPE = "dev.llmotel.spring-ai";
+
+  /** boot3 (Spring AI 1.1) or boot4 (Spring AI 2.0). */
+  abstract String line();
+
+  @Override String runName() { return "spring-ai-" + line(); }
+  @Override String appModule() { return "spring-ai-app-" + line(); }
+  @Override String mainClass() { return "dev.llmotel.smoke.springai.SpringAiSmokeApp"; }
+  @Override List<String> scenarios() { return SCENARIOS; }
+  @Override String scope() { return SCOPE; }
+  @Override String toolAgentName() { return "WeatherAgent"; }
+
+  @Test
+  void contentIsCapturedOnlyWhenSwitchedOnAndNeverCarriesTheApiKey() {
+    ReceivedSpan askTool = childrenInOrder(onlyAgent("agent-tool", "WeatherAgent")).get(0);
+    if (captureContent()) {
+      assertTrue(askTool.attr("gen_ai.input.messages").contains("What is the weather in Paris?"));
+      assertTrue(!askTool.attr("gen_ai.input.messages").contains("sk-smoke"), "no key in telemetry");
+    } else {
+      assertNull(askTool.attr("gen_ai.output.messages"));
+    }
+    for (ReceivedSpan span : run.receiver.spans(s -> true)) {
+      assertTrue(span.attributes().values().stream().noneMatch(v -> String.valueOf(v).contains("sk-smoke")),
+          span.name() + " " + span.attributes());
+    }
+  }
+
+  @Test
+  void appRanEveryScenarioWithoutInstrumentationErrors() {
+    assertEquals(0, run.app.exitCode, run.tail());
+    assertEquals(SCENARIOS.size(), run.app.results.size(), "results: " + run.app.results + "\n" + run.tail());
+    assertEquals(List.of(), run.app.instrumentationErrors());
+    assertTrue(run.result("agent-tool").startsWith("ok "), run.result("agent-tool"));
+  }
+
+  @Test
+  void anAgentRunIsAChatThenTheToolThenAChatInOrder() {
+    ReceivedSpan agent = onlyAgent("agent-tool", "WeatherAgent");
+    assertEquals("UNSET", agent.statusCode());
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(Arrays.asList("chat gpt-4o-mini", "execute_tool get_weather", "chat gpt-4o-mini"), names(steps),
+        tree(agent));
+    ReceivedSpan askTool = steps.get(0);
+    ReceivedSpan tool = steps.get(1);
+    ReceivedSpan answer = steps.get(2);
+    assertTrue(askTool.endEpochNanos() <= tool.startEpochNanos() && tool.endEpochNanos() <= answer.startEpochNanos());
+    for (ReceivedSpan chat : Arrays.asList(askTool, answer)) {
+      assertEquals("CLIENT", chat.kind());
+      assertEquals(SCOPE, chat.scopeName(), "the framework's span owns the call: " + tree(agent));
+      assertEquals("openai", chat.attr("gen_ai.provider.name"));
+      assertEquals("gpt-4o-mini", chat.attr("gen_ai.request.model"));
+      assertEquals("gpt-4o-mini-2024-07-18", chat.attr("gen_ai.response.model"));
+      assertNotNull(chat.longAttr("gen_ai.usage.input_tokens"));
+      assertNotNull(chat.longAttr("gen_ai.usage.output_tokens"));
+      assertNotNull(chat.doubleAttr("llm_otel.cost.usd"), "priced like any other call");
+      assertEquals("WeatherAgent", chat.attr("llm_otel.workflow"), "the agent names the workflow");
+      // Exactly one LLM span per model call: the HTTP call nests under it, no second chat span.
+      List<ReceivedSpan> under = run.receiver.children(chat);
+      assertTrue(under.stream().noneMatch(s -> s.name().startsWith("chat")), tree(agent));
+      assertEquals(1, under.stream().filter(s -> s.kind().equals("CLIENT")).count(), tree(agent));
+    }
+    assertEquals("tool_calls", askTool.attr("gen_ai.response.finish_reasons"));
+    assertEquals("stop", answer.attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void aToolThatThrowsIsAnErrorWhileTheAgentRunGoesOn() {
+    ReceivedSpan agent = onlyAgent("agent-failing-tool", "WeatherAgent");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    ReceivedSpan tool = steps.get(1);
+    assertEquals("execute_tool get_weather", tool.name(), tree(agent));
+    assertEquals("ERROR", tool.statusCode());
+    assertEquals("java.lang.IllegalStateException", tool.attr("error.type"));
+    // Spring AI hands the error to the model, which answers: the run itself succeeded.
+    assertEquals("UNSET", agent.statusCode());
+    assertTrue(run.result("agent-failing-tool").startsWith("ok "), run.result("agent-failing-tool"));
+  }
+
+  @Test
+  void aFailedModelCallEndsTheAgentRunInErrorWithTheExceptionTheAppGot() {
+    ReceivedSpan agent = onlyAgent("agent-error", "WeatherAgent");
+    String appSaw = run.result("agent-error");
+    assertTrue(appSaw.startsWith("error "), appSaw);
+    String type = appSaw.split(" ")[1];
+    assertEquals("ERROR", agent.statusCode());
+    assertEquals(type, agent.attr("error.type"));
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(1, steps.size(), tree(agent));
+    ReceivedSpan chat = steps.get(0);
+    assertEquals("ERROR", chat.statusCode());
+    assertEquals(type, chat.attr("error.type"));
+    // Both attempts (the first and the one retry) went out under the one chat span.
+    assertEquals(2, run.llm.requests("agent-error").size());
+    assertEquals(2, run.receiver.children(chat).stream().filter(s -> s.kind().equals("CLIENT")).count(), tree(agent));
+  }
+
+  @Test
+  void whenTheAppTracesSpringAisObservationsItselfEachCallStillHasOneSpan() {
+    ReceivedSpan agent = onlyAgent("agent-observed", "WeatherAgent");
+    List<ReceivedSpan> trace = run.receiver.spans(s -> s.traceId().equals(agent.traceId()));
+    // Micrometer Tracing makes spans for the observations llm-otel does not (Spring AI's advisors)
+    // and declines the ones llm-otel makes: two model calls, two chat spans, one tool span.
+    List<ReceivedSpan> chats = trace.stream().filter(s -> s.name().startsWith("chat ")).collect(Collectors.toList());
+    assertEquals(2, chats.size(), tree(run.scenario("agent-observed")));
+    assertTrue(chats.stream().allMatch(s -> s.scopeName().equals(SCOPE)), tree(run.scenario("agent-observed")));
+    assertEquals(1, trace.stream().filter(s -> s.name().startsWith("execute_tool")).count());
+    assertEquals(1, trace.stream().filter(s -> s.name().startsWith("invoke_agent")).count());
+    assertTrue(trace.stream().anyMatch(s -> s.scopeName().equals("app-micrometer-tracing")),
+        "the app's own tracing still runs: " + tree(run.scenario("agent-observed")));
+    // Spring AI's observations still reach the app's own handlers.
+    assertTrue(run.result("agent-observed").startsWith("ok observed=2 "), run.result("agent-observed"));
+    for (ReceivedSpan chat : chats) assertEquals(agent.traceId(), chat.traceId());
+  }
+
+  @Test
+  void aDirectModelCallIsAChatSpanWithoutAnAgent() {
+    ReceivedSpan root = run.scenario("chat");
+    List<ReceivedSpan> spans = childrenInOrder(root);
+    assertEquals(List.of("chat gpt-4o-mini"), names(spans), tree(root));
+    assertEquals("stop", spans.get(0).attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void aStreamedModelCallCountsItsChunksAndUsage() {
+    ReceivedSpan root = run.scenario("chat-stream");
+    List<ReceivedSpan> spans = childrenInOrder(root);
+    assertEquals(List.of("chat gpt-4o-mini"), names(spans), tree(root));
+    ReceivedSpan span = spans.get(0);
+    assertEquals(SCOPE, span.scopeName());
+    assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
+    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"), tree(root));
+    String appSaw = run.result("chat-stream");
+    assertTrue(appSaw.startsWith("ok chunks="), appSaw);
+    long chunks = Long.parseLong(appSaw.substring("ok chunks=".length(), appSaw.indexOf(' ', "ok chunks=".length())));
+    assertEquals(chunks, span.longAttr("llm_otel.stream.chunks"), "every element the app received counted once");
+    assertNotNull(span.doubleAttr("gen_ai.response.time_to_first_chunk"), span.attributes().toString());
+    // The stream's HTTP call nests under the chat span, and nothing else claims the call.
+    List<ReceivedSpan> under = run.receiver.children(span);
+    assertEquals(1, under.size(), tree(root));
+    assertEquals("CLIENT", under.get(0).kind());
+  }
+
+  @Test
+  void aStreamingAgentRunKeepsItsToolAndSecondCallUnderIt() {
+    ReceivedSpan agent = onlyAgent("agent-stream", "WeatherAgent");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(Arrays.asList("chat gpt-4o-mini", "execute_tool get_weather", "chat gpt-4o-mini"), names(steps),
+        tree(run.scenario("agent-stream")) + "\nall: " + run.receiver.spans(s -> true).stream()
+            .filter(s -> s.traceId().equals(agent.traceId())).map(s -> s.name() + "/" + s.parentSpanId() + "/" + s.spanId())
+            .collect(Collectors.toList()));
+    assertEquals(steps.get(0).spanId(), steps.get(1).links().get(0).spanId());
+    assertEquals("stop", steps.get(2).attr("gen_ai.response.finish_reasons"));
+    for (ReceivedSpan chat : Arrays.asList(steps.get(0), steps.get(2))) {
+      assertEquals(Boolean.TRUE, chat.attributes().get("gen_ai.request.stream"));
+      assertTrue(run.receiver.children(chat).stream().noneMatch(s -> s.name().startsWith("chat")), tree(agent));
+    }
+    if (line().equals("boot4")) {
+      assertTrue(agent.endEpochNanos() >= steps.get(2).endEpochNanos(), tree(agent));
+    } else {
+      // Spring AI 1.1 runs the follow-up call inside the first call's stream and ends every
+      // observation in doFinally, which Reactor runs downstream first: the agent's ends a moment
+      // before its calls'. The run still spans the answer: it ends after the last call started.
+      assertTrue(agent.endEpochNanos() >= steps.get(2).startEpochNanos(), tree(agent));
+    }
+    assertTrue(run.result("agent-stream").contains("Fake answer using tool result"), run.result("agent-stream"));
+  }
+
+  @Test
+  void embeddingsGetTheirOwnSpan() {
+    ReceivedSpan root = run.scenario("embeddings");
+    List<ReceivedSpan> spans = childrenInOrder(root);
+    assertEquals(List.of("embeddings text-embedding-3-small"), names(spans), tree(root));
+    ReceivedSpan span = spans.get(0);
+    assertEquals(SCOPE, span.scopeName());
+    assertEquals("openai", span.attr("gen_ai.provider.name"));
+    assertEquals(2L, span.longAttr("gen_ai.usage.input_tokens"), "the fake server counts two words");
+  }
+
+  @Test
+  void aRagFlowShowsTheVectorStoreQueryWithItsEmbeddingThenTheAgent() {
+    ReceivedSpan root = run.scenario("rag");
+    List<ReceivedSpan> spans = childrenInOrder(root);
+    // Loading the store embeds the documents (one call per document or one for all, by release),
+    // then the query embeds the question under its retrieval span, then the agent answers.
+    int n = spans.size();
+    assertTrue(n >= 3, tree(root));
+    for (ReceivedSpan load : spans.subList(0, n - 2)) {
+      assertEquals("embeddings text-embedding-3-small", load.name(), tree(root));
+    }
+    ReceivedSpan retrieval = spans.get(n - 2);
+    assertEquals("invoke_agent KnowledgeAgent", spans.get(n - 1).name(), tree(root));
+    // The store as Spring AI names it: its collection where it has one, else its kind.
+    String store = retrieval.attr("gen_ai.data_source.id");
+    assertNotNull(store, tree(root));
+    assertEquals("retrieval " + store, retrieval.name());
+    assertEquals("retrieval", retrieval.attr("gen_ai.operation.name"));
+    assertEquals("simple", retrieval.attr("db.system.name"));
+    assertEquals(1L, retrieval.longAttr("gen_ai.request.top_k"));
+    assertEquals(1L, retrieval.longAttr("llm_otel.retrieval.documents"));
+    assertEquals(List.of("embeddings text-embedding-3-small"), names(childrenInOrder(retrieval)), tree(root));
+    assertEquals(List.of("chat gpt-4o-mini"), names(childrenInOrder(spans.get(n - 1))), tree(root));
+    assertTrue(run.result("rag").startsWith("ok documents=1 "), run.result("rag"));
+  }
+}
