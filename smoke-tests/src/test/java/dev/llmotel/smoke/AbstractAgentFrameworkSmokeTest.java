@@ -50,6 +50,7 @@ abstract class AbstractAgentFrameworkSmokeTest {
   void runApp() throws Exception {
     run = new SmokeRun();
     run.llm.script("agent-error", Behaviour.error(500), Behaviour.error(500));
+    run.llm.script("chat-retried", Behaviour.error(429, "0"));
     Map<String, String> props = new HashMap<>();
     props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
     run.launchApp(runName() + (captureContent() ? "-capture" : ""), appModule(), mainClass(), javaHome(), props,

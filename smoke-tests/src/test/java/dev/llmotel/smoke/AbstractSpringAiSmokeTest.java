@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error",
-      "agent-stream", "agent-observed", "chat", "chat-stream", "embeddings", "rag");
+      "agent-stream", "agent-observed", "chat", "chat-retried", "chat-stream", "embeddings", "rag");
   static final String SCOPE = "dev.llmotel.spring-ai";
 
   /** boot3 (Spring AI 1.1) or boot4 (Spring AI 2.0). */
@@ -132,6 +132,24 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
     // Spring AI's observations still reach the app's own handlers.
     assertTrue(run.result("agent-observed").startsWith("ok observed=2 "), run.result("agent-observed"));
     for (ReceivedSpan chat : chats) assertEquals(agent.traceId(), chat.traceId());
+  }
+
+  @Test
+  void aRetried429StaysOneChatSpanWithBothAttemptsUnderIt() {
+    ReceivedSpan root = run.scenario("chat-retried");
+    List<ReceivedSpan> spans = childrenInOrder(root);
+    assertEquals(List.of("chat gpt-4o-mini"), names(spans), tree(root));
+    ReceivedSpan chat = spans.get(0);
+    assertEquals("UNSET", chat.statusCode());
+    assertEquals(2, run.llm.requests("chat-retried").size());
+    assertEquals(2, run.receiver.children(chat).stream().filter(s -> s.kind().equals("CLIENT")).count(), tree(root));
+    if (line().equals("boot4")) {
+      // Spring AI 2.0 retries in the OpenAI SDK, whose llm-otel instrumentation sees each attempt
+      // and, finding the call's span already open, adds them to it instead of making its own.
+      assertEquals(1L, chat.longAttr("llm_otel.retry.count"), chat.attributes().toString());
+      assertEquals(1, chat.events("llm_otel.attempt.failed").size());
+      assertEquals(429L, chat.events("llm_otel.attempt.failed").get(0).attributes().get("http.response.status_code"));
+    }
   }
 
   @Test

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * fake LLM server speaking the OpenAI wire format. Each scenario runs inside an app span
  * "scenario NAME", sends x-fake-scenario NAME, and prints "RESULT NAME ok|error DETAIL".
  */
-public final class LangChain4jSmokeApp {
+public class LangChain4jSmokeApp {
   static final String API_KEY = "sk-smoke-test-secret-key-0123456789abcdef";
 
   /** The app's agent: answers questions, looking the weather up with a tool. */
@@ -74,7 +74,7 @@ public final class LangChain4jSmokeApp {
     }
   }
 
-  private final String baseUrl;
+  final String baseUrl;
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
 
   LangChain4jSmokeApp(String baseUrl) {
@@ -105,7 +105,7 @@ public final class LangChain4jSmokeApp {
     }
   }
 
-  private String runScenario(String scenario) {
+  String runScenario(String scenario) {
     switch (scenario) {
       case "agent-tool":
         return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new WeatherTools())

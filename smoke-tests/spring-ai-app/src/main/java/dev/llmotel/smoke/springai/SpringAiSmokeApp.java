@@ -94,7 +94,8 @@ public class SpringAiSmokeApp implements CommandLineRunner {
       }
       case "agent-stream":
         return new WeatherAgent(model, new WeatherTools()).askStreaming("What is the weather in Paris?");
-      case "chat": {
+      case "chat":
+      case "chat-retried": {
         ChatResponse response = model.call(new Prompt("Say hello"));
         return response.getResult().getOutput().getText();
       }

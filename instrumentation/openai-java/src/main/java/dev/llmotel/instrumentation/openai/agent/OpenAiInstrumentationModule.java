@@ -33,6 +33,6 @@ public class OpenAiInstrumentationModule extends LlmInstrumentationModule {
         new EmbeddingServiceInstrumentation(),
         new ResponseServiceInstrumentation(),
         new RetryingHttpClientInstrumentation(),
-        new OkHttpClientInstrumentation());
+        new HttpTransportInstrumentation());
   }
 }

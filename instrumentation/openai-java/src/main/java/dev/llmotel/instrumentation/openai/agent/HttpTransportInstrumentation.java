@@ -1,6 +1,10 @@
 package dev.llmotel.instrumentation.openai.agent;
 
+import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.implementsInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.llmotel.instrumentation.openai.OpenAiAttempts;
@@ -12,20 +16,27 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** One HTTP attempt of the SDK, below its retry loop: its status code, retry-after and request id. */
-public class OkHttpClientInstrumentation implements TypeInstrumentation {
+/**
+ * One HTTP attempt of the SDK, below its retry loop: its status code, retry-after and request id.
+ * The transport is whatever HttpClient the SDK was built with: its own OkHttp client, or one a
+ * framework plugs in (Spring AI 2.0 brings its own). The SDK's decorators around it (retrying,
+ * logging, authenticating, closing) live in com.openai.core.http and are not attempts.
+ */
+public class HttpTransportInstrumentation implements TypeInstrumentation {
 
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("com.openai.client.okhttp.OkHttpClient");
+    return implementsInterface(named("com.openai.core.http.HttpClient"))
+        .and(not(isInterface()))
+        .and(not(nameStartsWith("com.openai.core.http.")));
   }
 
   @Override
   public void transform(TypeTransformer transformer) {
     transformer.applyAdviceToMethod(named("execute").and(takesArguments(2)),
-        OkHttpClientInstrumentation.class.getName() + "$ExecuteAdvice");
+        HttpTransportInstrumentation.class.getName() + "$ExecuteAdvice");
     transformer.applyAdviceToMethod(named("executeAsync").and(takesArguments(2)),
-        OkHttpClientInstrumentation.class.getName() + "$ExecuteAsyncAdvice");
+        HttpTransportInstrumentation.class.getName() + "$ExecuteAsyncAdvice");
   }
 
   public static class ExecuteAdvice {

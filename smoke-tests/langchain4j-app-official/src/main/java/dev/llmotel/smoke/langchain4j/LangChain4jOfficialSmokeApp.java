@@ -1,0 +1,52 @@
+package dev.llmotel.smoke.langchain4j;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openaiofficial.OpenAiOfficialChatModel;
+import dev.langchain4j.model.openaiofficial.OpenAiOfficialStreamingChatModel;
+import dev.langchain4j.service.AiServices;
+import java.util.Collections;
+
+/**
+ * The LangChain4j smoke app with langchain4j-open-ai-official models, which call the OpenAI Java
+ * SDK: LangChain4j's model call and the SDK's call are one logical call, traced once.
+ */
+public final class LangChain4jOfficialSmokeApp extends LangChain4jSmokeApp {
+  LangChain4jOfficialSmokeApp(String baseUrl) {
+    super(baseUrl);
+  }
+
+  public static void main(String[] args) {
+    LangChain4jOfficialSmokeApp app = new LangChain4jOfficialSmokeApp(args[0]);
+    for (int i = 1; i < args.length; i++) app.run(args[i]);
+    System.out.println("DONE");
+    System.out.flush();
+    System.exit(0);
+  }
+
+  private ChatModel officialModel(String scenario) {
+    return OpenAiOfficialChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
+        .maxRetries(1).customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+  }
+
+  @Override
+  String runScenario(String scenario) {
+    switch (scenario) {
+      case "agent-tool":
+        return AiServices.builder(WeatherAssistant.class).chatModel(officialModel(scenario)).tools(new WeatherTools())
+            .build().ask("What is the weather in Paris?");
+      case "chat-retried":
+        return officialModel(scenario).chat("Say hello");
+      case "chat-stream": {
+        CountingHandler handler = new CountingHandler();
+        OpenAiOfficialStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
+            .customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build()
+            .chat("Tell me a short story", handler);
+        ChatResponse response = handler.done.join();
+        return "chunks=" + handler.partials + " text=" + response.aiMessage().text();
+      }
+      default:
+        throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LangChain4j's langchain4j-open-ai-official models call the OpenAI Java SDK, which llm-otel also
+ * instruments: one logical model call still gets exactly one chat span, LangChain4j's, and the
+ * SDK-level instrumentation adds to it what only it sees (each HTTP attempt of its retry loop).
+ */
+class LangChain4jOverOfficialSdkSmokeTest extends AbstractAgentFrameworkSmokeTest {
+  static final String SCOPE = "dev.llmotel.langchain4j";
+
+  @Override String runName() { return "langchain4j-official"; }
+  @Override String appModule() { return "langchain4j-app-official"; }
+  @Override String mainClass() { return "dev.llmotel.smoke.langchain4j.LangChain4jOfficialSmokeApp"; }
+  @Override List<String> scenarios() { return Arrays.asList("agent-tool", "chat-retried", "chat-stream"); }
+  @Override String scope() { return SCOPE; }
+  @Override String javaHome() { return System.getProperty("java.home"); }
+  @Override boolean captureContent() { return false; }
+  @Override String toolAgentName() { return "WeatherAssistant"; }
+
+  @Test
+  void appRanEveryScenarioWithoutInstrumentationErrors() {
+    assertEquals(0, run.app.exitCode, run.tail());
+    assertEquals(scenarios().size(), run.app.results.size(), "results: " + run.app.results + "\n" + run.tail());
+    assertEquals(List.of(), run.app.instrumentationErrors());
+    for (String scenario : scenarios()) assertTrue(run.result(scenario).startsWith("ok "), run.result(scenario));
+  }
+
+  @Test
+  void theSdkLevelInstrumentationMakesNoSpanOfItsOwn() {
+    List<ReceivedSpan> llmSpans = run.receiver.spans(s -> s.attr("gen_ai.operation.name") != null
+        && s.attr("gen_ai.operation.name").equals("chat"));
+    // agent-tool: two model calls; chat-retried: one; chat-stream: one.
+    assertEquals(4, llmSpans.size(), llmSpans.toString());
+    assertTrue(llmSpans.stream().allMatch(s -> s.scopeName().equals(SCOPE)), llmSpans.toString());
+    for (ReceivedSpan chat : llmSpans) {
+      assertTrue(run.receiver.children(chat).stream().allMatch(s -> s.kind().equals("CLIENT") && !s.name().startsWith("chat")),
+          "only the HTTP client's spans under the chat span: " + tree(chat));
+    }
+  }
+
+  @Test
+  void anAgentRunOverTheSdkIsAChatThenTheToolThenAChat() {
+    ReceivedSpan agent = onlyAgent("agent-tool", "WeatherAssistant");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(Arrays.asList("chat gpt-4o-mini", "execute_tool get_weather", "chat gpt-4o-mini"), names(steps),
+        tree(agent));
+    assertEquals("tool_calls", steps.get(0).attr("gen_ai.response.finish_reasons"));
+    assertEquals(1, run.receiver.children(steps.get(0)).size(), tree(agent));
+  }
+
+  @Test
+  void theSdksRetryOfA429IsRecordedOnLangChain4jsSpan() {
+    ReceivedSpan root = run.scenario("chat-retried");
+    List<ReceivedSpan> spans = childrenInOrder(root);
+    assertEquals(List.of("chat gpt-4o-mini"), names(spans), tree(root));
+    ReceivedSpan chat = spans.get(0);
+    assertEquals("UNSET", chat.statusCode());
+    assertEquals(1L, chat.longAttr("llm_otel.retry.count"), chat.attributes().toString());
+    assertEquals(1, chat.events("llm_otel.attempt.failed").size());
+    assertEquals(429L, chat.events("llm_otel.attempt.failed").get(0).attributes().get("http.response.status_code"));
+    assertEquals(2, run.receiver.children(chat).size(), tree(root));
+  }
+
+  @Test
+  void aStreamOverTheSdkIsOneChatSpanEndingWithTheAnswer() {
+    ReceivedSpan root = run.scenario("chat-stream");
+    List<ReceivedSpan> spans = childrenInOrder(root);
+    assertEquals(List.of("chat gpt-4o-mini"), names(spans), tree(root));
+    ReceivedSpan chat = spans.get(0);
+    assertEquals(Boolean.TRUE, chat.attributes().get("gen_ai.request.stream"));
+    assertEquals("stop", chat.attr("gen_ai.response.finish_reasons"));
+    String appSaw = run.result("chat-stream");
+    long partials = Long.parseLong(appSaw.substring("ok chunks=".length(), appSaw.indexOf(' ', "ok chunks=".length())));
+    assertEquals(partials, chat.longAttr("llm_otel.stream.chunks"));
+  }
+}
