@@ -84,6 +84,17 @@ abstract class AbstractAgentFrameworkSmokeTest {
     for (ReceivedSpan child : childrenInOrder(span)) tree(child, indent + "  ", out);
   }
 
+  /**
+   * A call the OpenAI SDK retried once after a 429: still one span, whose failed first attempt the
+   * SDK-level instrumentation recorded on it, with both HTTP attempts under it.
+   */
+  void assertOneSpanRetriedOnceAfter429(ReceivedSpan chat) {
+    assertEquals(1L, chat.longAttr("llm_otel.retry.count"), chat.attributes().toString());
+    assertEquals(1, chat.events("llm_otel.attempt.failed").size());
+    assertEquals(429L, chat.events("llm_otel.attempt.failed").get(0).attributes().get("http.response.status_code"));
+    assertEquals(2, run.receiver.children(chat).stream().filter(s -> s.kind().equals("CLIENT")).count(), tree(chat));
+  }
+
   /** The id the model gave the scenario's tool call, as the app sent it back with the tool's result. */
   String toolCallIdSentBack(String scenario) {
     String callId = null;

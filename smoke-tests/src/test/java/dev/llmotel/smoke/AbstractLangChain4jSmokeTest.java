@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "agent-stream",
-      "chat", "chat-stream", "embeddings");
+      "chat", "chat-stream", "embeddings", "rag");
   static final String SCOPE = "dev.llmotel.langchain4j";
 
   /** oldest or newest supported release. */
@@ -147,5 +147,23 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     assertEquals("openai", span.attr("gen_ai.provider.name"));
     assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
     assertFalse(run.receiver.rawBytesContain(AbstractOpenAiSmokeTest.API_KEY), "no API key in any exported byte");
+  }
+
+  @Test
+  void aRagAgentRunSearchesTheStoreUnderItsAgentSpanThenAsksTheModel() {
+    ReceivedSpan root = run.scenario("rag");
+    ReceivedSpan agent = onlyAgent("rag", "KnowledgeAssistant");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(Arrays.asList("retrieval InMemoryEmbeddingStore", "chat gpt-4o-mini"), names(steps), tree(root));
+    ReceivedSpan retrieval = steps.get(0);
+    assertEquals("CLIENT", retrieval.kind());
+    assertEquals(SCOPE, retrieval.scopeName());
+    assertEquals("retrieval", retrieval.attr("gen_ai.operation.name"));
+    assertEquals("InMemoryEmbeddingStore", retrieval.attr("gen_ai.data_source.id"));
+    assertEquals("KnowledgeAssistant", retrieval.attr("gen_ai.agent.name"));
+    assertEquals(1L, retrieval.longAttr("llm_otel.retrieval.documents"));
+    // The query is embedded inside the retrieval.
+    assertEquals(List.of("embeddings text-embedding-3-small"), names(childrenInOrder(retrieval)), tree(root));
+    assertTrue(run.result("rag").startsWith("ok "), run.result("rag"));
   }
 }

@@ -9,6 +9,7 @@ import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmScope;
 import dev.llmotel.core.LlmStream;
+import dev.llmotel.core.Retrieval;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolCall;
 import io.opentelemetry.context.Context;
@@ -288,6 +289,52 @@ public final class LangChain4jCalls {
 
   public static void endEmbeddings(Object state, Object response, Throwable error) {
     if (state instanceof LlmScope) CALLS.end((LlmScope) state, response, error, EmbeddingMapper::response);
+  }
+
+  // ---- retrieval: an embedding store searched for a RAG flow ----
+
+  /** What the retrieval's enter advice hands to its exit advice. */
+  public static final class RetrievalScope {
+    final Retrieval retrieval;
+    final Context context;
+    final Scope scope;
+
+    RetrievalScope(Retrieval retrieval, Context context) {
+      this.retrieval = retrieval;
+      this.context = context;
+      this.scope = context.makeCurrent();
+    }
+  }
+
+  /**
+   * An EmbeddingStoreContentRetriever's search. The store is named by the retriever's display name
+   * when the app gave one, else by the store's type (InMemoryEmbeddingStore, PgVectorEmbeddingStore).
+   */
+  public static Object startRetrieval(String displayName, Object store) {
+    try {
+      String id = displayName != null && !displayName.isEmpty() && !displayName.equals("Default") ? displayName
+          : store != null ? store.getClass().getSimpleName() : "EmbeddingStore";
+      Retrieval retrieval = new Retrieval(id);
+      Context context = AGENTS.startRetrieval(Context.current(), retrieval);
+      return context == null ? null : new RetrievalScope(retrieval, context);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j retrieval start", t);
+      return null;
+    }
+  }
+
+  public static void endRetrieval(Object state, Object contents, Throwable error) {
+    if (!(state instanceof RetrievalScope)) return;
+    RetrievalScope scope = (RetrievalScope) state;
+    try {
+      scope.scope.close();
+      if (contents instanceof java.util.Collection) {
+        scope.retrieval.documentCount((long) ((java.util.Collection<?>) contents).size());
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j retrieval end", t);
+    }
+    AGENTS.endRetrieval(scope.context, scope.retrieval, unwrap(error));
   }
 
   // ---- tools ----

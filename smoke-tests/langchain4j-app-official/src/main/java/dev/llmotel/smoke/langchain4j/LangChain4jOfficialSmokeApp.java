@@ -17,11 +17,7 @@ public final class LangChain4jOfficialSmokeApp extends LangChain4jSmokeApp {
   }
 
   public static void main(String[] args) {
-    LangChain4jOfficialSmokeApp app = new LangChain4jOfficialSmokeApp(args[0]);
-    for (int i = 1; i < args.length; i++) app.run(args[i]);
-    System.out.println("DONE");
-    System.out.flush();
-    System.exit(0);
+    new LangChain4jOfficialSmokeApp(args[0]).runAll(args);
   }
 
   private ChatModel officialModel(String scenario) {

@@ -1,6 +1,7 @@
 package dev.llmotel.smoke.langchain4j;
 
 import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -9,8 +10,11 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
+import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
+import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -29,6 +33,11 @@ public class LangChain4jSmokeApp {
 
   /** The app's agent: answers questions, looking the weather up with a tool. */
   interface WeatherAssistant {
+    String ask(String question);
+  }
+
+  /** An agent that answers from the app's documents (RAG). */
+  interface KnowledgeAssistant {
     String ask(String question);
   }
 
@@ -82,8 +91,12 @@ public class LangChain4jSmokeApp {
   }
 
   public static void main(String[] args) {
-    LangChain4jSmokeApp app = new LangChain4jSmokeApp(args[0]);
-    for (int i = 1; i < args.length; i++) app.run(args[i]);
+    new LangChain4jSmokeApp(args[0]).runAll(args);
+  }
+
+  /** Runs the scenarios named after the base URL, then exits. */
+  void runAll(String[] args) {
+    for (int i = 1; i < args.length; i++) run(args[i]);
     System.out.println("DONE");
     System.out.flush();
     System.exit(0);
@@ -145,6 +158,20 @@ public class LangChain4jSmokeApp {
             .modelName("text-embedding-3-small")
             .customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
         return "dims=" + embeddings.embed("hello embeddings").content().dimension();
+      }
+      case "rag": {
+        EmbeddingModel embeddings = OpenAiEmbeddingModel.builder().baseUrl(baseUrl).apiKey(API_KEY)
+            .modelName("text-embedding-3-small")
+            .customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+        InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
+        for (String text : new String[] {"Paris is sunny in spring.", "Berlin is windy in autumn."}) {
+          TextSegment segment = TextSegment.from(text);
+          store.add(embeddings.embed(segment).content(), segment);
+        }
+        ContentRetriever retriever = EmbeddingStoreContentRetriever.builder().embeddingStore(store)
+            .embeddingModel(embeddings).maxResults(1).build();
+        return AiServices.builder(KnowledgeAssistant.class).chatModel(model(scenario)).contentRetriever(retriever)
+            .build().ask("What is the weather in Paris?");
       }
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);

@@ -35,6 +35,7 @@ public class LangChain4jInstrumentationModule extends LlmInstrumentationModule {
         new StreamingHandlerInstrumentation(),
         new TokenStreamInstrumentation(),
         new EmbeddingModelInstrumentation(),
+        new ContentRetrieverInstrumentation(),
         new ToolServiceInstrumentation(),
         new ToolExecutorInstrumentation());
   }
