@@ -66,6 +66,8 @@ public final class LlmCall {
   private Throwable unusableResponse;
   private List<String> toolCallIds; // allocated with the first id: most calls ask for no tool
 
+  private boolean refusalDeferred;
+
   public LlmCall(String provider, String operation) {
     this.provider = provider;
     this.operation = operation;
@@ -138,6 +140,19 @@ public final class LlmCall {
       if (d.refused()) return d;
     }
     return null;
+  }
+
+  /**
+   * A framework's call refused by a policy whose framework has no exception of its own for that
+   * condition: the provider SDK it calls next throws its own instead, from that SDK's
+   * instrumentation, which takes the refusal here (once) and sends nothing.
+   */
+  public synchronized void deferRefusalToSdk() { this.refusalDeferred = true; }
+
+  public synchronized PolicyDecision takeDeferredRefusal() {
+    if (!refusalDeferred) return null;
+    refusalDeferred = false;
+    return refusal();
   }
 
   public synchronized Double costUsd() { return costUsd; }

@@ -70,7 +70,7 @@ public final class OpenAiCalls {
    */
   private static Object start(LlmCall call) {
     Context context = INSTRUMENTER.start(Context.current(), call);
-    if (context == null) return null;
+    if (context == null) return refusalDeferredByFramework();
     PolicyDecision refusal = call.refusal();
     if (refusal != null) {
       RuntimeException exception = OpenAiErrors.refusal(refusal);
@@ -78,6 +78,16 @@ public final class OpenAiCalls {
       return new OpenAiRefusal(exception);
     }
     return new LlmScope(call, context);
+  }
+
+  /**
+   * A framework's span owns this call (Spring AI 2.0 over this SDK) and a policy refused it there,
+   * leaving the failure to the SDK's own exception: thrown here, before anything is sent.
+   */
+  private static Object refusalDeferredByFramework() {
+    LlmCall outer = LlmInstrumenter.currentCall(Context.current());
+    PolicyDecision refusal = outer == null ? null : outer.takeDeferredRefusal();
+    return refusal == null ? null : new OpenAiRefusal(OpenAiErrors.refusal(refusal));
   }
 
   /**

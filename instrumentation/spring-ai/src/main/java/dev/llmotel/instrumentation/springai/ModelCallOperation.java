@@ -42,9 +42,13 @@ final class ModelCallOperation extends ObservedOperation {
     if (context == null) return null;
     PolicyDecision refusal = call.refusal();
     if (refusal != null) {
-      RuntimeException exception = SpringAiErrors.refusal(refusal);
-      SpringAiTelemetry.CALLS.end(context, call, exception);
-      throw new PolicyRefusal(exception);
+      if (SpringAiErrors.sdkRefusesInstead(call.provider())) {
+        call.deferRefusalToSdk(); // the SDK call that follows fails with the SDK's own exception
+      } else {
+        RuntimeException exception = SpringAiErrors.refusal(refusal);
+        SpringAiTelemetry.CALLS.end(context, call, exception);
+        throw new PolicyRefusal(exception);
+      }
     }
     if (subscription != null) subscription.attach(call, context);
     return context;

@@ -4,14 +4,32 @@ import dev.llmotel.core.PolicyDecision;
 import java.lang.reflect.Constructor;
 
 /**
- * The exceptions Spring AI throws for the conditions a policy refuses a call for: its retry
- * module's TransientAiException for a rate limit (what a 429 becomes) and NonTransientAiException
- * for a request that must not be sent (what a 400 becomes). Loaded by name from the app's class
- * loader: spring-ai-retry is there whenever a provider module is.
+ * The exceptions Spring AI throws for the conditions a policy refuses a call for. Spring AI 1.1's
+ * provider modules turn HTTP errors into its retry module's TransientAiException (a 429) and
+ * NonTransientAiException (a 400). Spring AI 2.0's OpenAI module has no retry module: it calls the
+ * OpenAI SDK and lets the SDK's exceptions through, so there the SDK's instrumentation throws the
+ * SDK's own (see {@link #sdkRefusesInstead}).
  */
 final class SpringAiErrors {
   private static final String TRANSIENT = "org.springframework.ai.retry.TransientAiException";
   private static final String NON_TRANSIENT = "org.springframework.ai.retry.NonTransientAiException";
+
+  /**
+   * Whether the refusal is left to the OpenAI SDK the model calls next: an OpenAI model without
+   * Spring AI's retry module on the class path is Spring AI 2.0's, built on that SDK.
+   */
+  static boolean sdkRefusesInstead(String provider) {
+    return "openai".equals(provider) && !loadable(NON_TRANSIENT) && loadable("com.openai.core.http.HttpClient");
+  }
+
+  private static boolean loadable(String type) {
+    try {
+      Class.forName(type, false, SpringAiErrors.class.getClassLoader());
+      return true;
+    } catch (Throwable t) {
+      return false;
+    }
+  }
 
   static RuntimeException refusal(PolicyDecision decision) {
     String message = decision.exceptionMessage();

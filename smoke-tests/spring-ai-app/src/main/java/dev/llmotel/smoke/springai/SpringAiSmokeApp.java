@@ -113,6 +113,24 @@ public class SpringAiSmokeApp implements CommandLineRunner {
         return "dims=" + Models.embeddings(baseUrl, scenario).embed("hello embeddings").length;
       case "rag":
         return new KnowledgeAgent(model, Models.embeddings(baseUrl, scenario)).answer("What is the weather in Paris?");
+      case "gov-big-prompt": {
+        StringBuilder huge = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) huge.append("lorem ");
+        return new WeatherAgent(model, new WeatherTools()).ask(huge.toString());
+      }
+      case "gov-loop": {
+        // An agent stuck in a loop: the same request again and again within one run.
+        StringBuilder outcomes = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+          try {
+            model.call(new Prompt("Say hello"));
+            outcomes.append(i == 0 ? "" : ",").append("ok");
+          } catch (RuntimeException e) {
+            outcomes.append(i == 0 ? "" : ",").append("error ").append(e.getClass().getName());
+          }
+        }
+        return outcomes.toString();
+      }
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
