@@ -44,9 +44,7 @@ class GovernanceEnforceSmokeTest {
 
   @Test
   void appRanEveryScenarioWithoutInstrumentationErrors() {
-    assertEquals(0, run.app.exitCode, run.tail());
-    assertEquals(SCENARIOS.size(), run.app.results.size(), run.app.results.toString());
-    assertEquals(List.of(), run.app.instrumentationErrors());
+    run.assertRanCleanly(SCENARIOS.size());
   }
 
   @Test

@@ -104,6 +104,13 @@ final class SmokeRun implements AutoCloseable {
     return app.results.get(scenario);
   }
 
+  /** The app exited normally, printed a result for every scenario and logged no instrumentation error. */
+  void assertRanCleanly(int scenarios) {
+    assertEquals(0, app.exitCode, tail());
+    assertEquals(scenarios, app.results.size(), "results: " + app.results + "\n" + tail());
+    assertEquals(java.util.Collections.emptyList(), app.instrumentationErrors());
+  }
+
   String tail() {
     String out = app == null ? "" : app.output;
     return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
