@@ -1,0 +1,100 @@
+package dev.llmotel.instrumentation.springai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.DefaultUsage;
+import org.springframework.ai.chat.metadata.EmptyUsage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+
+/** Spring AI's provider-neutral Prompt and ChatResponse mapped onto the shared call model. */
+class ChatMapperTest {
+  static ChatModelObservationContext context(Prompt prompt, String provider) {
+    return ChatModelObservationContext.builder().prompt(prompt).provider(provider).build();
+  }
+
+  @Test
+  void theRequestGivesProviderModelParametersAndEveryMessage() {
+    AssistantMessage askedTool = AssistantMessage.builder().content("")
+        .toolCalls(List.of(new AssistantMessage.ToolCall("call_1", "function", "get_weather", "{\"city\":\"Paris\"}")))
+        .build();
+    Prompt prompt = new Prompt(List.of(new SystemMessage("You are terse."), new UserMessage("Weather in Paris?"),
+        askedTool, ToolResponseMessage.builder()
+            .responses(List.of(new ToolResponseMessage.ToolResponse("call_1", "get_weather", "{\"c\":18}"))).build()),
+        ChatOptions.builder().model("gpt-4o-mini").temperature(0.2).maxTokens(100).topP(0.9)
+            .stopSequences(List.of("END")).build());
+    LlmCall call = ChatMapper.request(context(prompt, "openai"));
+    assertEquals("openai", call.provider());
+    assertEquals("chat", call.operation());
+    assertEquals("gpt-4o-mini", call.requestModel());
+    assertEquals(0.2, call.temperature());
+    assertEquals(100L, call.maxTokens());
+    assertEquals(0.9, call.topP());
+    assertEquals(List.of("END"), call.stopSequences());
+    assertEquals("You are terse.", call.systemInstructions().get(0).content);
+    List<LlmMessage> in = call.inputMessages();
+    assertEquals(List.of("user", "assistant", "tool"), in.stream().map(LlmMessage::role).collect(java.util.stream.Collectors.toList()));
+    assertEquals("get_weather", in.get(1).parts().get(0).name);
+    assertEquals("call_1", in.get(2).parts().get(0).id);
+  }
+
+  @Test
+  void theResponseGivesIdModelUsageFinishReasonsAndToolCallIds() {
+    LlmCall call = new LlmCall("openai", "chat");
+    AssistantMessage output = AssistantMessage.builder().content("")
+        .toolCalls(List.of(new AssistantMessage.ToolCall("call_7", "function", "get_weather", "{}"))).build();
+    ChatResponse response = new ChatResponse(
+        List.of(new Generation(output, ChatGenerationMetadata.builder().finishReason("TOOL_CALLS").build())),
+        ChatResponseMetadata.builder().id("chatcmpl-1").model("gpt-4o-mini-2024-07-18")
+            .usage(new DefaultUsage(12, 5)).build());
+    ChatMapper.response(call, response);
+    assertEquals("chatcmpl-1", call.responseId());
+    assertEquals("gpt-4o-mini-2024-07-18", call.responseModel());
+    assertEquals(12L, call.inputTokens());
+    assertEquals(5L, call.outputTokens());
+    assertEquals(List.of("tool_calls"), call.finishReasons());
+    assertEquals(List.of("call_7"), call.toolCallIds());
+  }
+
+  @Test
+  void noUsageFromTheProviderIsUnknownNotZero() {
+    LlmCall call = new LlmCall("ollama", "chat");
+    ChatMapper.response(call, new ChatResponse(List.of(new Generation(new AssistantMessage("hi"))),
+        ChatResponseMetadata.builder().usage(new EmptyUsage()).build()));
+    assertNull(call.inputTokens());
+    assertNull(call.outputTokens());
+  }
+
+  @Test
+  void springAiProviderNamesBecomeSemconvProviderNames() {
+    assertEquals("openai", SpringAiProviders.of("openai_sdk"));
+    assertEquals("azure.ai.openai", SpringAiProviders.of("azure-openai"));
+    assertEquals("aws.bedrock", SpringAiProviders.of("bedrock_converse"));
+    assertEquals("gcp.vertex_ai", SpringAiProviders.of("vertex_ai"));
+    assertEquals("anthropic", SpringAiProviders.of("anthropic"));
+    assertEquals("spring_ai", SpringAiProviders.of((String) null));
+  }
+
+  @Test
+  void theAgentIsNamedByTheApplicationClassThatCalledTheChatClient() {
+    assertEquals("WeatherAgent", AgentNames.simpleName("com.acme.WeatherAgent$$SpringCGLIB$$0"));
+    assertEquals("WeatherAgent", AgentNames.simpleName("com.acme.WeatherAgent$Inner"));
+    assertEquals(false, AgentNames.isApplicationClass("org.springframework.ai.chat.client.DefaultChatClient"));
+    assertEquals(false, AgentNames.isApplicationClass("reactor.core.publisher.Flux"));
+    assertEquals(true, AgentNames.isApplicationClass("com.acme.WeatherAgent"));
+  }
+}
