@@ -2,6 +2,7 @@ package dev.llmotel.instrumentation.springai;
 
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.semconv.LlmOtelAttributes;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import org.reactivestreams.Subscription;
@@ -89,10 +90,15 @@ final class StreamSubscription {
     }
   }
 
-  /** Passes every signal on unchanged; counts each element as a chunk of the call. */
-  private static final class ChunkCounter<T> implements CoreSubscriber<T> {
+  /**
+   * Passes every signal on unchanged; counts each element as a chunk of the call, and marks a
+   * stream the app cancelled before its end (take(n), a client gone) as closed early.
+   */
+  private static final class ChunkCounter<T> implements CoreSubscriber<T>, Subscription {
     private final CoreSubscriber<? super T> actual;
     private final StreamSubscription subscription;
+    private Subscription upstream;
+    private volatile boolean terminated;
 
     ChunkCounter(CoreSubscriber<? super T> actual, StreamSubscription subscription) {
       this.actual = actual;
@@ -106,7 +112,8 @@ final class StreamSubscription {
 
     @Override
     public void onSubscribe(Subscription s) {
-      actual.onSubscribe(s);
+      upstream = s;
+      actual.onSubscribe(this);
     }
 
     @Override
@@ -123,12 +130,30 @@ final class StreamSubscription {
 
     @Override
     public void onError(Throwable t) {
+      terminated = true;
       actual.onError(t);
     }
 
     @Override
     public void onComplete() {
+      terminated = true;
       actual.onComplete();
+    }
+
+    @Override
+    public void request(long n) {
+      upstream.request(n);
+    }
+
+    @Override
+    public void cancel() {
+      try {
+        LlmCall call = subscription.call;
+        if (call != null && !terminated) call.streamEnd(LlmOtelAttributes.STREAM_END_CLOSED_EARLY);
+      } catch (Throwable e) {
+        SafeHooks.failed("spring ai stream cancel", e);
+      }
+      upstream.cancel();
     }
   }
 }

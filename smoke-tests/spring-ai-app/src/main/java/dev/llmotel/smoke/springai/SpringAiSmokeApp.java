@@ -109,6 +109,11 @@ public class SpringAiSmokeApp implements CommandLineRunner {
         }
         return "chunks=" + chunks.size() + " text=" + text;
       }
+      case "chat-stream-cancelled": {
+        // The app stops reading after two chunks (a client that went away).
+        List<ChatResponse> chunks = model.stream(new Prompt("Tell me a short story")).take(2).collectList().block();
+        return "chunks=" + chunks.size();
+      }
       case "embeddings":
         return "dims=" + Models.embeddings(baseUrl, scenario).embed("hello embeddings").length;
       case "rag":
