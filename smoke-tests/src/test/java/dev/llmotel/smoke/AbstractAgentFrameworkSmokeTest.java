@@ -105,6 +105,14 @@ abstract class AbstractAgentFrameworkSmokeTest {
     return callId;
   }
 
+  /** The one span directly under the scenario's app span, with this name. */
+  ReceivedSpan onlySpanUnder(String scenario, String name) {
+    ReceivedSpan root = run.scenario(scenario);
+    List<ReceivedSpan> spans = childrenInOrder(root);
+    assertEquals(List.of(name), names(spans), tree(root));
+    return spans.get(0);
+  }
+
   /** The one invoke_agent span directly under the scenario's app span, checked for its shape. */
   ReceivedSpan onlyAgent(String scenario, String name) {
     ReceivedSpan root = run.scenario(scenario);

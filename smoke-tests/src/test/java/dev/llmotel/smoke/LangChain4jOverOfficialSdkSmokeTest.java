@@ -58,20 +58,14 @@ class LangChain4jOverOfficialSdkSmokeTest extends AbstractAgentFrameworkSmokeTes
 
   @Test
   void theSdksRetryOfA429IsRecordedOnLangChain4jsSpan() {
-    ReceivedSpan root = run.scenario("chat-retried");
-    List<ReceivedSpan> spans = childrenInOrder(root);
-    assertEquals(List.of("chat gpt-4o-mini"), names(spans), tree(root));
-    ReceivedSpan chat = spans.get(0);
+    ReceivedSpan chat = onlySpanUnder("chat-retried", "chat gpt-4o-mini");
     assertEquals("UNSET", chat.statusCode());
     assertOneSpanRetriedOnceAfter429(chat);
   }
 
   @Test
   void aStreamOverTheSdkIsOneChatSpanEndingWithTheAnswer() {
-    ReceivedSpan root = run.scenario("chat-stream");
-    List<ReceivedSpan> spans = childrenInOrder(root);
-    assertEquals(List.of("chat gpt-4o-mini"), names(spans), tree(root));
-    ReceivedSpan chat = spans.get(0);
+    ReceivedSpan chat = onlySpanUnder("chat-stream", "chat gpt-4o-mini");
     assertEquals(Boolean.TRUE, chat.attributes().get("gen_ai.request.stream"));
     assertEquals("stop", chat.attr("gen_ai.response.finish_reasons"));
     String appSaw = run.result("chat-stream");
