@@ -1,7 +1,9 @@
 package dev.llmotel.smoke;
 
 /** Spring AI 2.0 lets the OpenAI SDK's exceptions through: a refused call fails with the SDK's 400. */
-class SpringAiBoot4GovernanceSmokeTest extends AbstractSpringAiGovernanceSmokeTest {
-  @Override String line() { return "boot4"; }
+class SpringAiBoot4GovernanceSmokeTest extends AbstractFrameworkGovernanceSmokeTest {
+  @Override String appModule() { return "spring-ai-app-boot4"; }
+  @Override String mainClass() { return "dev.llmotel.smoke.springai.SpringAiSmokeApp"; }
+  @Override String agentName() { return "WeatherAgent"; }
   @Override String refusedType() { return "com.openai.errors.BadRequestException"; }
 }

@@ -3,12 +3,15 @@ package dev.llmotel.instrumentation.langchain4j;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.llmotel.core.AgentInstrumenter;
 import dev.llmotel.core.AgentRun;
+import dev.llmotel.core.CallRefusal;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmScope;
 import dev.llmotel.core.LlmStream;
+import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.Retrieval;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolCall;
@@ -98,11 +101,35 @@ public final class LangChain4jCalls {
     try {
       LlmCall call = ChatMapper.request(model, (ChatRequest) request);
       Context context = CALLS.start(Context.current(), call);
-      return context == null ? null : new LlmScope(call, context);
+      if (context == null) return null;
+      CallRefusal refused = refuse(model, context, call);
+      return refused != null ? refused : new LlmScope(call, context);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j chat start", t);
       return null;
     }
+  }
+
+  /**
+   * When a policy refused the call: ends its span with LangChain4j's own exception for that
+   * condition, for the advice to throw (or hand the stream's handler) instead of calling the model.
+   * Models on the OpenAI SDK leave the failure to the SDK layer.
+   */
+  private static CallRefusal refuse(Object model, Context context, LlmCall call) {
+    PolicyDecision refusal = call.refusal();
+    if (refusal == null) return null;
+    if (LangChain4jErrors.sdkRefusesInstead(model)) {
+      call.deferRefusalToSdk();
+      return null;
+    }
+    RuntimeException exception = LangChain4jErrors.refusal(refusal);
+    CALLS.end(context, call, exception);
+    return new CallRefusal(exception);
+  }
+
+  /** What the blocking call's exit throws: the refusal's exception, else what the model threw. */
+  public static Throwable thrown(Object state, Throwable error) {
+    return state instanceof CallRefusal ? ((CallRefusal) state).exception() : error;
   }
 
   public static void endChat(Object state, Object response, Throwable error) {
@@ -136,6 +163,8 @@ public final class LangChain4jCalls {
       Context parent = Context.current();
       Context context = CALLS.start(parent, call);
       if (context == null) return null;
+      CallRefusal refused = refuse(model, context, call);
+      if (refused != null) return refused;
       streams.put(handler, new StreamState(new LlmStream(CALLS, context, call, () -> {}), parent));
       return new LlmScope(call, context);
     } catch (Throwable t) {
@@ -146,6 +175,11 @@ public final class LangChain4jCalls {
 
   /** The streaming method returned: the scope closes; the span waits for the handler, unless it threw. */
   public static void streamingChatReturned(Object state, Object handler, Throwable error) {
+    if (state instanceof CallRefusal) {
+      // A refused stream fails the way a provider's error does: through the handler.
+      ((StreamingChatResponseHandler) handler).onError(((CallRefusal) state).exception());
+      return;
+    }
     if (!(state instanceof LlmScope)) return;
     try {
       ((LlmScope) state).closeScope();

@@ -13,6 +13,7 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
+import dev.llmotel.core.CallRefusal;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmScope;
@@ -66,7 +67,7 @@ public final class OpenAiCalls {
 
   /**
    * Starts the span; when a policy refuses the call, ends it at once with the SDK's own exception
-   * for that condition and returns an {@link OpenAiRefusal}, so the advice skips the SDK method.
+   * for that condition and returns an {@link CallRefusal}, so the advice skips the SDK method.
    */
   private static Object start(LlmCall call) {
     Context context = INSTRUMENTER.start(Context.current(), call);
@@ -75,7 +76,7 @@ public final class OpenAiCalls {
     if (refusal != null) {
       RuntimeException exception = OpenAiErrors.refusal(refusal);
       INSTRUMENTER.end(context, call, exception);
-      return new OpenAiRefusal(exception);
+      return new CallRefusal(exception);
     }
     return new LlmScope(call, context);
   }
@@ -87,7 +88,7 @@ public final class OpenAiCalls {
   private static Object refusalDeferredByFramework() {
     LlmCall outer = LlmInstrumenter.currentCall(Context.current());
     PolicyDecision refusal = outer == null ? null : outer.takeDeferredRefusal();
-    return refusal == null ? null : new OpenAiRefusal(OpenAiErrors.refusal(refusal));
+    return refusal == null ? null : new CallRefusal(OpenAiErrors.refusal(refusal));
   }
 
   /**
@@ -113,14 +114,14 @@ public final class OpenAiCalls {
 
   /** What a blocking method throws: a refusal's exception, or whatever the SDK threw. */
   public static Throwable thrown(Object state, Throwable error) {
-    return state instanceof OpenAiRefusal ? ((OpenAiRefusal) state).exception : error;
+    return state instanceof CallRefusal ? ((CallRefusal) state).exception() : error;
   }
 
   /** What an async method returns when refused: a future failed the way the SDK fails them. */
   public static Object asyncResult(Object state, Object result) {
-    if (!(state instanceof OpenAiRefusal)) return result;
+    if (!(state instanceof CallRefusal)) return result;
     CompletableFuture<Object> failed = new CompletableFuture<>();
-    failed.completeExceptionally(((OpenAiRefusal) state).exception);
+    failed.completeExceptionally(((CallRefusal) state).exception());
     return failed;
   }
 
@@ -129,14 +130,14 @@ public final class OpenAiCalls {
    * does when its request fails; an async stream completes at once with the refusal.
    */
   public static Object refusedStreamResult(Object state, Object result, Object service) {
-    if (state instanceof OpenAiRefusal && isAsync(service)) {
-      return new FailedAsyncStreamResponse<Object>(((OpenAiRefusal) state).exception);
+    if (state instanceof CallRefusal && isAsync(service)) {
+      return new FailedAsyncStreamResponse<Object>(((CallRefusal) state).exception());
     }
     return result;
   }
 
   public static Throwable refusedStreamThrown(Object state, Throwable error, Object service) {
-    return state instanceof OpenAiRefusal && !isAsync(service) ? ((OpenAiRefusal) state).exception : error;
+    return state instanceof CallRefusal && !isAsync(service) ? ((CallRefusal) state).exception() : error;
   }
 
   private static boolean isAsync(Object service) {

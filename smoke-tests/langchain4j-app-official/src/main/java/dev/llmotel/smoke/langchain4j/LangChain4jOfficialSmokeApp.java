@@ -4,7 +4,6 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openaiofficial.OpenAiOfficialChatModel;
 import dev.langchain4j.model.openaiofficial.OpenAiOfficialStreamingChatModel;
-import dev.langchain4j.service.AiServices;
 import java.util.Collections;
 
 /**
@@ -20,7 +19,8 @@ public final class LangChain4jOfficialSmokeApp extends LangChain4jSmokeApp {
     new LangChain4jOfficialSmokeApp(args[0]).runAll(args);
   }
 
-  private ChatModel officialModel(String scenario) {
+  @Override
+  ChatModel model(String scenario) {
     return OpenAiOfficialChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
         .maxRetries(1).customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
   }
@@ -28,11 +28,6 @@ public final class LangChain4jOfficialSmokeApp extends LangChain4jSmokeApp {
   @Override
   String runScenario(String scenario) {
     switch (scenario) {
-      case "agent-tool":
-        return AiServices.builder(WeatherAssistant.class).chatModel(officialModel(scenario)).tools(new WeatherTools())
-            .build().ask("What is the weather in Paris?");
-      case "chat-retried":
-        return officialModel(scenario).chat("Say hello");
       case "chat-stream": {
         CountingHandler handler = new CountingHandler();
         OpenAiOfficialStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
@@ -42,7 +37,7 @@ public final class LangChain4jOfficialSmokeApp extends LangChain4jSmokeApp {
         return "chunks=" + handler.partials + " text=" + response.aiMessage().text();
       }
       default:
-        throw new IllegalArgumentException("unknown scenario " + scenario);
+        return super.runScenario(scenario); // on model(scenario): the official one
     }
   }
 }

@@ -102,9 +102,17 @@ public class LangChain4jSmokeApp {
     System.exit(0);
   }
 
-  private ChatModel model(String scenario) {
+  /** The blocking model of a scenario; the official-SDK app overrides it. */
+  ChatModel model(String scenario) {
     return OpenAiChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
         .maxRetries(1).customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+  }
+
+  /** A prompt far above the governance tests' input-token limit. */
+  static String huge() {
+    StringBuilder huge = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) huge.append("lorem ");
+    return huge.toString();
   }
 
   void run(String scenario) {
@@ -112,7 +120,8 @@ public class LangChain4jSmokeApp {
     try (Scope ignored = span.makeCurrent()) {
       System.out.println("RESULT " + scenario + " ok " + runScenario(scenario));
     } catch (Throwable t) {
-      System.out.println("RESULT " + scenario + " error " + t.getClass().getName());
+      Throwable failure = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+      System.out.println("RESULT " + scenario + " error " + failure.getClass().getName() + " " + failure.getMessage());
     } finally {
       span.end();
     }
@@ -130,7 +139,30 @@ public class LangChain4jSmokeApp {
         return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new WeatherTools())
             .build().ask("What is the weather in Paris?");
       case "chat":
+      case "chat-retried":
         return model(scenario).chat("Say hello");
+      case "gov-big-prompt":
+        return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new WeatherTools())
+            .build().ask(huge());
+      case "gov-loop": {
+        // An agent stuck in a loop: the same request again and again within one run.
+        StringBuilder outcomes = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+          try {
+            model(scenario).chat("Say hello");
+            outcomes.append(i == 0 ? "" : ",").append("ok");
+          } catch (RuntimeException e) {
+            outcomes.append(i == 0 ? "" : ",").append("error ").append(e.getClass().getName());
+          }
+        }
+        return outcomes.toString();
+      }
+      case "gov-stream-refused": {
+        CountingHandler handler = new CountingHandler();
+        OpenAiStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
+            .customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build().chat(huge(), handler);
+        return "text=" + handler.done.join().aiMessage().text();
+      }
       case "agent-stream": {
         StreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY)
             .modelName("gpt-4o-mini").customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();

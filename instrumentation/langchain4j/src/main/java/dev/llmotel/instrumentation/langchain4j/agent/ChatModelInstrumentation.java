@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.llmotel.core.CallRefusal;
 import dev.llmotel.instrumentation.langchain4j.LangChain4jCalls;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
@@ -36,15 +37,16 @@ public class ChatModelInstrumentation implements TypeInstrumentation {
   }
 
   public static class ChatAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRefusal.class)
     public static Object onEnter(@Advice.This Object model, @Advice.Argument(0) Object request) {
       return LangChain4jCalls.startChat(model, request);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(@Advice.Enter Object state, @Advice.Return Object response,
-        @Advice.Thrown Throwable error) {
+        @Advice.Thrown(readOnly = false) Throwable error) {
       LangChain4jCalls.endChat(state, response, error);
+      error = LangChain4jCalls.thrown(state, error);
     }
   }
 }

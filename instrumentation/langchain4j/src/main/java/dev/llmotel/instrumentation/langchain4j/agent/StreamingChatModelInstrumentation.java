@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.llmotel.core.CallRefusal;
 import dev.llmotel.instrumentation.langchain4j.LangChain4jCalls;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
@@ -38,7 +39,7 @@ public class StreamingChatModelInstrumentation implements TypeInstrumentation {
   }
 
   public static class StreamAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRefusal.class)
     public static Object onEnter(@Advice.This Object model, @Advice.Argument(0) Object request,
         @Advice.Argument(1) Object handler) {
       return LangChain4jCalls.startStreamingChat(model, request, handler);

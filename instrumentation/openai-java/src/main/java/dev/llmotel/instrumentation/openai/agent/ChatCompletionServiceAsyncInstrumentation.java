@@ -6,7 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.llmotel.instrumentation.openai.OpenAiCalls;
-import dev.llmotel.instrumentation.openai.OpenAiRefusal;
+import dev.llmotel.core.CallRefusal;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +35,7 @@ public class ChatCompletionServiceAsyncInstrumentation implements TypeInstrument
   }
 
   public static class CreateAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRefusal.class)
     public static Object onEnter(@Advice.Argument(0) Object params,
         @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {
@@ -54,7 +54,7 @@ public class ChatCompletionServiceAsyncInstrumentation implements TypeInstrument
   }
 
   public static class CreateStreamingAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRefusal.class)
     public static Object onEnter(@Advice.Argument(0) Object params,
         @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {

@@ -9,7 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.llmotel.instrumentation.openai.OpenAiCalls;
-import dev.llmotel.instrumentation.openai.OpenAiRefusal;
+import dev.llmotel.core.CallRefusal;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +39,7 @@ public class EmbeddingServiceInstrumentation implements TypeInstrumentation {
   }
 
   public static class CreateAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRefusal.class)
     public static Object onEnter(@Advice.Argument(0) Object params,
         @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {
@@ -57,7 +57,7 @@ public class EmbeddingServiceInstrumentation implements TypeInstrumentation {
   }
 
   public static class CreateAsyncAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = OpenAiRefusal.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRefusal.class)
     public static Object onEnter(@Advice.Argument(0) Object params,
         @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object requestOptions,
         @Advice.FieldValue("clientOptions") Object clientOptions) {

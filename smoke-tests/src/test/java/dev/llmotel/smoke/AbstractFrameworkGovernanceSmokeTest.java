@@ -13,27 +13,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The governance policies in enforce mode on Spring AI calls: a refused call fails with the
- * exception the app gets from Spring AI for a 400, naming the policy; nothing is sent, and the
- * agent run that made it ends in error the way the app saw it. Subclasses choose the line.
+ * The governance policies in enforce mode on an agent framework's calls: a refused call fails with
+ * the exception the app gets from that framework for a 400, naming the policy; nothing is sent, and
+ * the agent run that made it ends in error the way the app saw it. Subclasses choose the framework
+ * and its line; their apps run "gov-big-prompt" through an agent and "gov-loop" on a model.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractSpringAiGovernanceSmokeTest {
-  static final List<String> SCENARIOS = Arrays.asList("gov-big-prompt", "gov-loop");
+abstract class AbstractFrameworkGovernanceSmokeTest {
+  abstract String appModule();
 
-  /** boot3 or boot4. */
-  abstract String line();
+  abstract String mainClass();
 
-  /** What Spring AI of that line throws for a 400. */
+  /** The agent of "gov-big-prompt". */
+  abstract String agentName();
+
+  /** What the framework throws for a 400. */
   abstract String refusedType();
+
+  List<String> scenarios() {
+    return Arrays.asList("gov-big-prompt", "gov-loop");
+  }
 
   SmokeRun run;
 
   @BeforeAll
   void launch() throws Exception {
     run = new SmokeRun();
-    run.launchApp("spring-ai-governance-" + line(), "spring-ai-app-" + line(), "dev.llmotel.smoke.springai.SpringAiSmokeApp",
-        System.getProperty("java.home"), GovernanceFiles.properties("enforce"), SCENARIOS);
+    run.launchApp("governance-" + appModule(), appModule(), mainClass(), System.getProperty("java.home"),
+        GovernanceFiles.properties("enforce"), scenarios());
   }
 
   @AfterAll
@@ -49,11 +56,11 @@ abstract class AbstractSpringAiGovernanceSmokeTest {
 
   @Test
   void appRanEveryScenarioWithoutInstrumentationErrors() {
-    run.assertRanCleanly(SCENARIOS.size());
+    run.assertRanCleanly(scenarios().size());
   }
 
   @Test
-  void anOversizedPromptIsRefusedWithSpringAisOwnExceptionAndEndsTheAgentRunInError() {
+  void anOversizedPromptIsRefusedWithTheFrameworksOwnExceptionAndEndsTheAgentRunInError() {
     String appSaw = run.result("gov-big-prompt");
     assertTrue(appSaw.startsWith("error " + refusedType() + " "), appSaw);
     assertTrue(appSaw.contains("llm-otel policy input_tokens refused this call"), appSaw);
@@ -61,7 +68,7 @@ abstract class AbstractSpringAiGovernanceSmokeTest {
     List<ReceivedSpan> chats = chats("gov-big-prompt");
     assertEquals(1, chats.size());
     GovernanceEnforceSmokeTest.assertRefused(chats.get(0), "input_tokens", refusedType());
-    ReceivedSpan agent = run.receiver.spans(s -> s.name().equals("invoke_agent WeatherAgent")
+    ReceivedSpan agent = run.receiver.spans(s -> s.name().equals("invoke_agent " + agentName())
         && s.traceId().equals(chats.get(0).traceId())).get(0);
     assertEquals("ERROR", agent.statusCode());
     assertEquals(refusedType(), agent.attr("error.type"));

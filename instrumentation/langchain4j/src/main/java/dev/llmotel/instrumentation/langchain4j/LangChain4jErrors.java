@@ -1,0 +1,36 @@
+package dev.llmotel.instrumentation.langchain4j;
+
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.llmotel.core.PolicyDecision;
+
+/**
+ * The exceptions LangChain4j's model modules throw for the conditions a policy refuses a call for:
+ * they map a provider's 400 to InvalidRequestException, a 429 to RateLimitException and a timeout
+ * to TimeoutException (dev.langchain4j.exception, 1.0 on), so apps catch those.
+ */
+final class LangChain4jErrors {
+  static RuntimeException refusal(PolicyDecision decision) {
+    String message = decision.exceptionMessage();
+    switch (decision.kind) {
+      case RATE_LIMITED:
+        return new RateLimitException(message);
+      case INVALID_REQUEST:
+        return new InvalidRequestException(message);
+      case TIMEOUT:
+      default:
+        return new TimeoutException(message);
+    }
+  }
+
+  /**
+   * The open-ai-official models call the OpenAI SDK and let its exceptions through: a refusal
+   * there is left to the SDK layer, which fails the call with the SDK's own exception.
+   */
+  static boolean sdkRefusesInstead(Object model) {
+    return model != null && model.getClass().getName().startsWith("dev.langchain4j.model.openaiofficial.");
+  }
+
+  private LangChain4jErrors() {}
+}
