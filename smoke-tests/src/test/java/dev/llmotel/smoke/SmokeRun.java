@@ -50,11 +50,16 @@ final class SmokeRun implements AutoCloseable {
 
   /** The same app and scenarios without the agent: what the app sees on its own. */
   SmokeRun launchWithoutAgent(String name, String sdk, String javaHome, List<String> scenarios) throws Exception {
+    return launchAppWithoutAgent(name, "openai-app-" + sdk, "dev.llmotel.smoke.openai.OpenAiSmokeApp", javaHome,
+        scenarios);
+  }
+
+  SmokeRun launchAppWithoutAgent(String name, String appModule, String mainClass, String javaHome,
+      List<String> scenarios) throws Exception {
     List<String> args = new ArrayList<>();
     args.add(llm.baseUrl() + "/v1");
     args.addAll(scenarios);
-    app = AgentApp.runWithoutAgent(name, javaHome, AgentApp.appClasspath("openai-app-" + sdk),
-        "dev.llmotel.smoke.openai.OpenAiSmokeApp", args);
+    app = AgentApp.runWithoutAgent(name, javaHome, AgentApp.appClasspath(appModule), mainClass, args);
     return this;
   }
 
@@ -64,14 +69,19 @@ final class SmokeRun implements AutoCloseable {
    */
   SmokeRun launchRounds(String name, String sdk, String javaHome, Map<String, String> properties,
       List<String> rounds, List<String> scenarios) throws Exception {
+    return launchAppRounds(name, "openai-app-" + sdk, "dev.llmotel.smoke.openai.OpenAiSmokeApp", javaHome,
+        properties, rounds, scenarios);
+  }
+
+  SmokeRun launchAppRounds(String name, String appModule, String mainClass, String javaHome,
+      Map<String, String> properties, List<String> rounds, List<String> scenarios) throws Exception {
     List<String> args = new ArrayList<>();
     args.add(llm.baseUrl() + "/v1");
     args.add("--rounds=" + String.join(";", rounds));
     args.addAll(scenarios);
     Map<String, String> armed = new java.util.HashMap<>(properties);
     armed.put("llm-otel.internal.test.fail-hooks", "");
-    app = AgentApp.run(name, javaHome, AgentApp.appClasspath("openai-app-" + sdk),
-        "dev.llmotel.smoke.openai.OpenAiSmokeApp", receiver.endpoint(), armed, args);
+    app = AgentApp.run(name, javaHome, AgentApp.appClasspath(appModule), mainClass, receiver.endpoint(), armed, args);
     receiver.awaitSpans(s -> s.name().startsWith("scenario "), rounds.size() * scenarios.size(),
         Duration.ofSeconds(10));
     return this;

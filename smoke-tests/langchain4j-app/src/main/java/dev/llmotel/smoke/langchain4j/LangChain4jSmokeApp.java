@@ -2,6 +2,7 @@ package dev.llmotel.smoke.langchain4j;
 
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.llmotel.smoke.support.ScenarioLoop;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -15,10 +16,6 @@ import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
-import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
 import java.util.Collections;
 import java.util.concurrent.CompletableFuture;
 
@@ -84,7 +81,6 @@ public class LangChain4jSmokeApp {
   }
 
   final String baseUrl;
-  private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
 
   LangChain4jSmokeApp(String baseUrl) {
     this.baseUrl = baseUrl;
@@ -94,12 +90,9 @@ public class LangChain4jSmokeApp {
     new LangChain4jSmokeApp(args[0]).runAll(args);
   }
 
-  /** Runs the scenarios named after the base URL, then exits. */
+  /** Runs the scenarios named after the base URL (see ScenarioLoop), then exits. */
   void runAll(String[] args) {
-    for (int i = 1; i < args.length; i++) run(args[i]);
-    System.out.println("DONE");
-    System.out.flush();
-    System.exit(0);
+    ScenarioLoop.runAll(args, this::runScenario);
   }
 
   /** The blocking model of a scenario; the official-SDK app overrides it. */
@@ -113,18 +106,6 @@ public class LangChain4jSmokeApp {
     StringBuilder huge = new StringBuilder();
     for (int i = 0; i < 20_000; i++) huge.append("lorem ");
     return huge.toString();
-  }
-
-  void run(String scenario) {
-    Span span = tracer.spanBuilder("scenario " + scenario).startSpan();
-    try (Scope ignored = span.makeCurrent()) {
-      System.out.println("RESULT " + scenario + " ok " + runScenario(scenario));
-    } catch (Throwable t) {
-      Throwable failure = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-      System.out.println("RESULT " + scenario + " error " + failure.getClass().getName() + " " + failure.getMessage());
-    } finally {
-      span.end();
-    }
   }
 
   String runScenario(String scenario) {

@@ -1,9 +1,6 @@
 package dev.llmotel.smoke.springai;
 
-import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
+import dev.llmotel.smoke.support.ScenarioLoop;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,6 @@ public class SpringAiSmokeApp implements CommandLineRunner {
     }
   }
 
-  private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
   private String baseUrl;
 
   public static void main(String[] args) {
@@ -55,27 +51,13 @@ public class SpringAiSmokeApp implements CommandLineRunner {
     defaults.put("spring.ai.openai.base-url", args[0]);
     app.setDefaultProperties(defaults);
     app.run(args);
-    System.out.println("DONE");
-    System.out.flush();
-    System.exit(0);
   }
 
   @Override
   public void run(String... args) {
     System.out.println("LINE " + Models.LINE);
     baseUrl = args[0];
-    for (int i = 1; i < args.length; i++) run(args[i]);
-  }
-
-  void run(String scenario) {
-    Span span = tracer.spanBuilder("scenario " + scenario).startSpan();
-    try (Scope ignored = span.makeCurrent()) {
-      System.out.println("RESULT " + scenario + " ok " + runScenario(scenario));
-    } catch (Throwable t) {
-      System.out.println("RESULT " + scenario + " error " + t.getClass().getName() + " " + t.getMessage());
-    } finally {
-      span.end();
-    }
+    ScenarioLoop.runAll(args, this::runScenario);
   }
 
   private String runScenario(String scenario) {

@@ -1,0 +1,71 @@
+package dev.llmotel.smoke.support;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The scenario loop the agent-framework smoke apps share (source added to each app module). Each
+ * scenario runs inside an app span "scenario NAME" and prints "RESULT NAME ok DETAIL" or "RESULT
+ * NAME error CLASS MESSAGE". Arguments: {@code BASE_URL [--rounds=R1;R2;...] SCENARIO...}; with
+ * rounds, every scenario runs once per round, named ROUND/SCENARIO, with llm-otel's test-only fault
+ * switch set to the round (the stages of its hooks that must fail).
+ */
+public final class ScenarioLoop {
+  static final String FAULT_SWITCH = "llm-otel.internal.test.fail-hooks";
+
+  /** One scenario of the app: returns the detail printed after "ok". */
+  public interface Scenarios {
+    String run(String scenario) throws Exception;
+  }
+
+  private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
+
+  /** Runs the scenarios the arguments name, then exits the JVM (the agent flushes on exit). */
+  public static void runAll(String[] args, Scenarios scenarios) {
+    new ScenarioLoop().loop(args, scenarios);
+    System.out.println("DONE");
+    System.out.flush();
+    System.exit(0);
+  }
+
+  private void loop(String[] args, Scenarios scenarios) {
+    List<String> rounds = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].startsWith("--rounds=")) {
+        rounds.addAll(Arrays.asList(args[i].substring("--rounds=".length()).split(";")));
+      } else {
+        names.add(args[i]);
+      }
+    }
+    if (rounds.isEmpty()) {
+      for (String name : names) run(name, name, scenarios);
+      return;
+    }
+    for (String round : rounds) {
+      System.setProperty(FAULT_SWITCH, round);
+      for (String name : names) run(round + "/" + name, name, scenarios);
+    }
+    System.setProperty(FAULT_SWITCH, "");
+  }
+
+  private void run(String label, String scenario, Scenarios scenarios) {
+    Span span = tracer.spanBuilder("scenario " + label).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      System.out.println("RESULT " + label + " ok " + scenarios.run(scenario));
+    } catch (Throwable t) {
+      Throwable failure = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+      System.out.println("RESULT " + label + " error " + failure.getClass().getName() + " " + failure.getMessage());
+    } finally {
+      span.end();
+    }
+  }
+
+  private ScenarioLoop() {}
+}
