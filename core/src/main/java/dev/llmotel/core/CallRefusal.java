@@ -15,4 +15,17 @@ public final class CallRefusal {
   public RuntimeException exception() {
     return exception;
   }
+
+  /** What a blocking method's exit throws: the refusal's exception, else what the library threw. */
+  public static Throwable thrown(Object state, Throwable error) {
+    return state instanceof CallRefusal ? ((CallRefusal) state).exception : error;
+  }
+
+  /** What an async method returns when refused: a future failed the way the library fails them. */
+  public static Object failedFutureOr(Object state, Object result) {
+    if (!(state instanceof CallRefusal)) return result;
+    java.util.concurrent.CompletableFuture<Object> failed = new java.util.concurrent.CompletableFuture<>();
+    failed.completeExceptionally(((CallRefusal) state).exception);
+    return failed;
+  }
 }

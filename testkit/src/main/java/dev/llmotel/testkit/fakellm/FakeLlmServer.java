@@ -88,6 +88,8 @@ public final class FakeLlmServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final AtomicLong sequence = new AtomicLong();
+  /** Cacheable prompt prefixes already written (Anthropic prompt caching). */
+  private final java.util.Set<String> cachedPrefixes = new java.util.HashSet<>();
   private final List<RecordedRequest> records = Collections.synchronizedList(new ArrayList<>());
   private volatile Behaviour defaultBehaviour = Behaviour.ok();
   private volatile boolean recording = true;
@@ -369,8 +371,8 @@ public final class FakeLlmServer implements AutoCloseable {
           hang();
           return;
         case ERROR:
-          sendJson(b.status(), OpenAiWire.errorForStatus(b.status(), req.path("model").asText("")),
-              b.retryAfter());
+          sendJson(b.status(), endpoint == Endpoint.MESSAGES ? AnthropicWire.errorForStatus(b.status())
+              : OpenAiWire.errorForStatus(b.status(), req.path("model").asText("")), b.retryAfter());
           return;
         case MALFORMED:
           sendRaw(200, "application/json", OpenAiWire.MALFORMED_BODY);
@@ -416,6 +418,9 @@ public final class FakeLlmServer implements AutoCloseable {
           break;
         case RESPONSES:
           responses(req, stream, cutAfter, reshape);
+          break;
+        case MESSAGES:
+          messages(req, stream, cutAfter);
           break;
         default:
           throw new IllegalStateException(endpoint.name());
@@ -478,6 +483,34 @@ public final class FakeLlmServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       return new DropConnection();
+    }
+
+    /** Anthropic's Messages API: see {@link AnthropicWire}. */
+    private void messages(JsonNode req, boolean stream, int cutAfter) throws IOException {
+      if (!req.path("messages").isArray() || req.path("messages").size() == 0 || !req.has("max_tokens")) {
+        sendJson(400, AnthropicWire.error("invalid_request_error", "messages and max_tokens are required"), null);
+        return;
+      }
+      AnthropicWire.Answer answer = AnthropicWire.answer(req, cachedPrefixes);
+      String model = req.path("model").asText();
+      if (!stream) {
+        sendJson(200, AnthropicWire.message(seq, model, answer), null);
+        return;
+      }
+      OutputStream out = startStream();
+      int sent = 0;
+      for (AnthropicWire.Event e : AnthropicWire.events(seq, model, answer)) {
+        if (sent == cutAfter) {
+          throw cutStream();
+        }
+        writeFlush(out, e.sse());
+        sent++;
+      }
+      if (cutAfter >= 0) {
+        throw cutStream();
+      }
+      out.close();
+      ex.close();
     }
 
     private void responses(JsonNode req, boolean stream, int cutAfter, int reshape)
@@ -551,6 +584,7 @@ public final class FakeLlmServer implements AutoCloseable {
     private void commonHeaders(String contentType) {
       ex.getResponseHeaders().set("content-type", contentType);
       ex.getResponseHeaders().set("x-request-id", "req_" + seq);
+      ex.getResponseHeaders().set("request-id", "req_" + seq); // Anthropic's name for it
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
       ex.getResponseHeaders().set("openai-processing-ms", Long.toString(ms));
       ex.getResponseHeaders().set("openai-version", "2020-10-01");
@@ -621,7 +655,8 @@ public final class FakeLlmServer implements AutoCloseable {
   private enum Endpoint {
     CHAT,
     EMBEDDINGS,
-    RESPONSES;
+    RESPONSES,
+    MESSAGES;
 
     static Endpoint of(String path) {
       switch (path) {
@@ -631,6 +666,8 @@ public final class FakeLlmServer implements AutoCloseable {
           return EMBEDDINGS;
         case "/v1/responses":
           return RESPONSES;
+        case "/v1/messages":
+          return MESSAGES;
         default:
           return null;
       }

@@ -127,11 +127,6 @@ public final class LangChain4jCalls {
     return new CallRefusal(exception);
   }
 
-  /** What the blocking call's exit throws: the refusal's exception, else what the model threw. */
-  public static Throwable thrown(Object state, Throwable error) {
-    return state instanceof CallRefusal ? ((CallRefusal) state).exception() : error;
-  }
-
   public static void endChat(Object state, Object response, Throwable error) {
     if (state instanceof LlmScope) CALLS.end((LlmScope) state, response, error, ChatMapper::response);
   }

@@ -112,19 +112,6 @@ public final class OpenAiCalls {
     }
   }
 
-  /** What a blocking method throws: a refusal's exception, or whatever the SDK threw. */
-  public static Throwable thrown(Object state, Throwable error) {
-    return state instanceof CallRefusal ? ((CallRefusal) state).exception() : error;
-  }
-
-  /** What an async method returns when refused: a future failed the way the SDK fails them. */
-  public static Object asyncResult(Object state, Object result) {
-    if (!(state instanceof CallRefusal)) return result;
-    CompletableFuture<Object> failed = new CompletableFuture<>();
-    failed.completeExceptionally(((CallRefusal) state).exception());
-    return failed;
-  }
-
   /**
    * What a streaming method returns and throws when refused: a blocking stream throws like the SDK
    * does when its request fails; an async stream completes at once with the refusal.

@@ -2,8 +2,7 @@ package dev.llmotel.instrumentation.openai;
 
 import com.openai.core.http.StreamResponse;
 import dev.llmotel.core.LlmStream;
-import dev.llmotel.core.SafeHooks;
-import java.util.Spliterator;
+import dev.llmotel.core.LlmStreamSpliterator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -26,7 +25,8 @@ final class TracedStreamResponse<T> implements StreamResponse<T> {
   @Override
   public Stream<T> stream() {
     Stream<T> inner = delegate.stream();
-    return StreamSupport.stream(new TracingSpliterator(inner.spliterator()), false).onClose(inner::close);
+    return StreamSupport.stream(new LlmStreamSpliterator<>(inner.spliterator(), stream, onElement,
+        "openai stream element"), false).onClose(inner::close);
   }
 
   @Override
@@ -35,55 +35,6 @@ final class TracedStreamResponse<T> implements StreamResponse<T> {
       delegate.close();
     } finally {
       stream.end(null, false);
-    }
-  }
-
-
-  private final class TracingSpliterator implements Spliterator<T> {
-    private final Spliterator<T> inner;
-
-    TracingSpliterator(Spliterator<T> inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public boolean tryAdvance(Consumer<? super T> action) {
-      boolean advanced;
-      try {
-        advanced = inner.tryAdvance(element -> {
-          observe(element);
-          action.accept(element);
-        });
-      } catch (RuntimeException | Error e) {
-        stream.end(e, false);
-        throw e;
-      }
-      if (!advanced) stream.end(null, true);
-      return advanced;
-    }
-
-    private void observe(T element) {
-      try {
-        SafeHooks.checkpoint("chunk");
-        onElement.accept(element);
-      } catch (Throwable t) {
-        SafeHooks.failed("openai stream element", t);
-      }
-    }
-
-    @Override
-    public Spliterator<T> trySplit() {
-      return null; // sequential: chunks must be seen in order
-    }
-
-    @Override
-    public long estimateSize() {
-      return inner.estimateSize();
-    }
-
-    @Override
-    public int characteristics() {
-      return inner.characteristics() & ~(SIZED | SUBSIZED);
     }
   }
 }

@@ -46,7 +46,7 @@ public class ChatModelInstrumentation implements TypeInstrumentation {
     public static void onExit(@Advice.Enter Object state, @Advice.Return Object response,
         @Advice.Thrown(readOnly = false) Throwable error) {
       LangChain4jCalls.endChat(state, response, error);
-      error = LangChain4jCalls.thrown(state, error);
+      error = CallRefusal.thrown(state, error);
     }
   }
 }

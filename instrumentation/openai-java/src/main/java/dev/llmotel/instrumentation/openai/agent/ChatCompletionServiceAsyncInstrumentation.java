@@ -49,7 +49,7 @@ public class ChatCompletionServiceAsyncInstrumentation implements TypeInstrument
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable error) {
       OpenAiCalls.endChatAsync(state, (CompletableFuture<?>) result, error);
-      result = OpenAiCalls.asyncResult(state, result);
+      result = CallRefusal.failedFutureOr(state, result);
     }
   }
 

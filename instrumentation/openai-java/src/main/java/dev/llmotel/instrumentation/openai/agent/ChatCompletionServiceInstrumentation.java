@@ -47,7 +47,7 @@ public class ChatCompletionServiceInstrumentation implements TypeInstrumentation
     public static void onExit(@Advice.Enter Object state, @Advice.Return Object result,
         @Advice.Thrown(readOnly = false) Throwable error) {
       OpenAiCalls.endChat(state, result, error);
-      error = OpenAiCalls.thrown(state, error);
+      error = CallRefusal.thrown(state, error);
     }
   }
 

@@ -52,7 +52,7 @@ public class EmbeddingServiceInstrumentation implements TypeInstrumentation {
     public static void onExit(@Advice.Enter Object state, @Advice.Return Object result,
         @Advice.Thrown(readOnly = false) Throwable error) {
       OpenAiCalls.endEmbeddings(state, result, error);
-      error = OpenAiCalls.thrown(state, error);
+      error = CallRefusal.thrown(state, error);
     }
   }
 
@@ -71,7 +71,7 @@ public class EmbeddingServiceInstrumentation implements TypeInstrumentation {
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable error) {
       OpenAiCalls.endEmbeddingsAsync(state, (CompletableFuture<?>) result, error);
-      result = OpenAiCalls.asyncResult(state, result);
+      result = CallRefusal.failedFutureOr(state, result);
     }
   }
 }

@@ -5,6 +5,8 @@ import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.
 import com.google.auto.service.AutoService;
 import dev.llmotel.core.agent.LibraryVersionMatcher;
 import dev.llmotel.core.agent.LlmInstrumentationModule;
+import dev.llmotel.core.agent.StainlessRetryInstrumentation;
+import dev.llmotel.core.agent.StainlessTransportInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import java.util.Arrays;
@@ -32,7 +34,7 @@ public class OpenAiInstrumentationModule extends LlmInstrumentationModule {
         new ChatCompletionServiceAsyncInstrumentation(),
         new EmbeddingServiceInstrumentation(),
         new ResponseServiceInstrumentation(),
-        new RetryingHttpClientInstrumentation(),
-        new HttpTransportInstrumentation());
+        new StainlessRetryInstrumentation("com.openai"),
+        new StainlessTransportInstrumentation("com.openai"));
   }
 }

@@ -56,7 +56,7 @@ public class ResponseServiceInstrumentation implements TypeInstrumentation {
     public static void onExit(@Advice.Enter Object state, @Advice.Return Object result,
         @Advice.Thrown(readOnly = false) Throwable error) {
       OpenAiCalls.endResponse(state, result, error);
-      error = OpenAiCalls.thrown(state, error);
+      error = CallRefusal.thrown(state, error);
     }
   }
 
@@ -75,7 +75,7 @@ public class ResponseServiceInstrumentation implements TypeInstrumentation {
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable error) {
       OpenAiCalls.endResponseAsync(state, (CompletableFuture<?>) result, error);
-      result = OpenAiCalls.asyncResult(state, result);
+      result = CallRefusal.failedFutureOr(state, result);
     }
   }
 

@@ -1,0 +1,63 @@
+package dev.llmotel.core;
+
+import java.util.Spliterator;
+import java.util.function.Consumer;
+
+/**
+ * The elements of a blocking SDK stream as the app reads them: each one is observed (a failure of
+ * ours is logged, never thrown), and the call's span ends when the stream is read to the end or
+ * reading fails. Sequential: chunks must be seen in order.
+ */
+public final class LlmStreamSpliterator<T> implements Spliterator<T> {
+  private final Spliterator<T> inner;
+  private final LlmStream stream;
+  private final Consumer<T> onElement;
+  private final String what;
+
+  public LlmStreamSpliterator(Spliterator<T> inner, LlmStream stream, Consumer<T> onElement, String what) {
+    this.inner = inner;
+    this.stream = stream;
+    this.onElement = onElement;
+    this.what = what;
+  }
+
+  @Override
+  public boolean tryAdvance(Consumer<? super T> action) {
+    boolean advanced;
+    try {
+      advanced = inner.tryAdvance(element -> {
+        observe(element);
+        action.accept(element);
+      });
+    } catch (RuntimeException | Error e) {
+      stream.end(e, false);
+      throw e;
+    }
+    if (!advanced) stream.end(null, true);
+    return advanced;
+  }
+
+  private void observe(T element) {
+    try {
+      SafeHooks.checkpoint("chunk");
+      onElement.accept(element);
+    } catch (Throwable t) {
+      SafeHooks.failed(what, t);
+    }
+  }
+
+  @Override
+  public Spliterator<T> trySplit() {
+    return null;
+  }
+
+  @Override
+  public long estimateSize() {
+    return inner.estimateSize();
+  }
+
+  @Override
+  public int characteristics() {
+    return inner.characteristics() & ~(SIZED | SUBSIZED);
+  }
+}

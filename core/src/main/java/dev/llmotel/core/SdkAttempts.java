@@ -1,0 +1,167 @@
+package dev.llmotel.core;
+
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sees every HTTP attempt of a Stainless-generated SDK's retry loop (the OpenAI and Anthropic Java
+ * SDKs share that design, in their own packages): the retrying client hands the same RequestOptions
+ * instance to each attempt, so a call is found by that instance, also for async retries on the
+ * SDK's timer thread, where no context is current. The shared advice in {@code core.agent} finds
+ * the SDK's instance by the instrumented class's name.
+ */
+public final class SdkAttempts {
+  private static final SdkAttempts OPENAI = new SdkAttempts("openai", "x-request-id");
+  private static final SdkAttempts ANTHROPIC = new SdkAttempts("anthropic", "request-id");
+
+  /** The attempts of the SDK a class of it belongs to (its retrying client, its HTTP transport). */
+  public static SdkAttempts forType(String className) {
+    return className.startsWith("com.anthropic.") ? ANTHROPIC : OPENAI;
+  }
+
+  private final Map<IdentityKey, Context> callsByOptions = new ConcurrentHashMap<>();
+  private final String sdk;
+  private final String requestIdHeader;
+
+  private SdkAttempts(String sdk, String requestIdHeader) {
+    this.sdk = sdk;
+    this.requestIdHeader = requestIdHeader;
+  }
+
+  /** At the retrying client's entry: links the call of the current context to these options. */
+  public Object register(Object requestOptions) {
+    try {
+      Context context = Context.current();
+      if (LlmInstrumenter.currentCall(context) == null || requestOptions == null) return null;
+      IdentityKey key = new IdentityKey(requestOptions);
+      callsByOptions.put(key, context);
+      return key;
+    } catch (Throwable t) {
+      SafeHooks.failed(sdk + " retry tracking", t);
+      return null;
+    }
+  }
+
+  public void unregister(Object key) {
+    if (key != null) callsByOptions.remove(key);
+  }
+
+  public void unregisterWhenDone(Object key, CompletableFuture<?> future, Throwable thrown) {
+    if (key == null) return;
+    if (future == null || thrown != null) {
+      unregister(key);
+    } else {
+      future.whenComplete((r, e) -> unregister(key));
+    }
+  }
+
+  /** After one attempt of the underlying HTTP client. */
+  public void onAttempt(Object requestOptions, Object response, Throwable error) {
+    try {
+      SafeHooks.checkpoint("attempt");
+      LlmCall call = find(requestOptions);
+      if (call == null) return;
+      Outcome o = outcome(response, error);
+      call.recordAttempt(o.status, o.retryAfter, o.error, o.requestId);
+    } catch (Throwable t) {
+      SafeHooks.failed(sdk + " attempt tracking", t);
+    }
+  }
+
+  public void onAsyncAttempt(Object requestOptions, CompletableFuture<?> future, Throwable thrown) {
+    LlmCall call;
+    try {
+      SafeHooks.checkpoint("attempt");
+      call = find(requestOptions);
+      if (call == null) return;
+      if (future == null || thrown != null) {
+        Outcome o = outcome(null, thrown);
+        call.recordAttempt(o.status, o.retryAfter, o.error, o.requestId);
+        return;
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed(sdk + " attempt tracking", t);
+      return;
+    }
+    int number = call.startAttempt();
+    future.whenComplete((response, error) -> {
+      // The call's span waits for every announced attempt: this one is always finished, even
+      // when reading its outcome fails, so the span still ends.
+      Outcome o = outcome(response, error);
+      call.finishAttempt(number, o.status, o.retryAfter, o.error, o.requestId);
+    });
+  }
+
+  private LlmCall find(Object requestOptions) {
+    Context context = requestOptions == null ? null : callsByOptions.get(new IdentityKey(requestOptions));
+    return LlmInstrumenter.currentCall(context != null ? context : Context.current());
+  }
+
+  /**
+   * Before an attempt: the SDK runs async retries on its own timer thread, where no context is
+   * current, so the call's context is made current again for the attempt. Its HTTP client span then
+   * nests under the LLM span like the first attempt's.
+   */
+  public Scope enterAttempt(Object requestOptions) {
+    try {
+      if (requestOptions == null || LlmInstrumenter.currentCall(Context.current()) != null) return null;
+      Context context = callsByOptions.get(new IdentityKey(requestOptions));
+      return context == null ? null : context.makeCurrent();
+    } catch (Throwable t) {
+      SafeHooks.failed(sdk + " attempt context", t);
+      return null;
+    }
+  }
+
+  public static void exitAttempt(Scope scope) {
+    if (scope != null) scope.close();
+  }
+
+  private Outcome outcome(Object response, Throwable error) {
+    Outcome o = new Outcome();
+    try {
+      SafeHooks.checkpoint("attempt");
+      Integer status = response == null ? null : StainlessResponses.status(response);
+      if (status != null) {
+        o.status = status;
+        o.retryAfter = StainlessResponses.header(response, "retry-after");
+        o.requestId = StainlessResponses.header(response, requestIdHeader);
+      } else {
+        o.error = error;
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed(sdk + " attempt tracking", t);
+    }
+    return o;
+  }
+
+  /** What one attempt's response or failure says. */
+  private static final class Outcome {
+    Integer status;
+    String retryAfter;
+    String requestId;
+    Throwable error;
+  }
+
+  /** A map key comparing by identity: the SDK's options objects are equal by value. */
+  private static final class IdentityKey {
+    private final Object value;
+
+    IdentityKey(Object value) {
+      this.value = value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IdentityKey && ((IdentityKey) o).value == value;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(value);
+    }
+  }
+}

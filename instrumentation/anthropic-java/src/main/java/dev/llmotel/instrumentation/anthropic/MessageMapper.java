@@ -1,0 +1,159 @@
+package dev.llmotel.instrumentation.anthropic;
+
+import com.anthropic.core.ClientOptions;
+import com.anthropic.errors.AnthropicInvalidDataException;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmotel.core.Accessors;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.semconv.GenAiValues;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Maps Messages API params and results of the Anthropic SDK onto the shared call model, through
+ * their wire JSON ({@link AnthropicJson}): the API's shape, the same in every supported release.
+ */
+final class MessageMapper {
+  static LlmCall request(MessageCreateParams params, ClientOptions options, boolean streaming) {
+    LlmCall call = new LlmCall(GenAiValues.PROVIDER_ANTHROPIC, GenAiValues.OPERATION_CHAT);
+    call.streaming(streaming);
+    try {
+      // ClientOptions.baseUrl() is public from 1.x releases after 1.0 on.
+      Object baseUrl = Accessors.call(options, "baseUrl");
+      if (baseUrl instanceof String) call.server((String) baseUrl);
+      JsonNode body = AnthropicJson.body(params);
+      call.requestModel(AnthropicJson.textOrNull(body.get("model")));
+      call.maxTokens(AnthropicJson.longOrNull(body.get("max_tokens")));
+      call.temperature(AnthropicJson.doubleOrNull(body.get("temperature")));
+      call.topP(AnthropicJson.doubleOrNull(body.get("top_p")));
+      JsonNode stop = body.path("stop_sequences");
+      if (stop.isArray() && stop.size() > 0) {
+        List<String> sequences = new ArrayList<>();
+        for (JsonNode s : stop) sequences.add(s.asText());
+        call.stopSequences(sequences);
+      }
+      // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.
+      mapConversation(call, body);
+    } catch (Throwable t) {
+      SafeHooks.failed("anthropic message request mapping", t);
+    }
+    return call;
+  }
+
+  static void mapConversation(LlmCall call, JsonNode body) {
+    JsonNode system = body.path("system");
+    if (system.isTextual()) {
+      call.systemInstructions().add(LlmMessage.Part.text(system.asText()));
+    } else if (system.isArray()) {
+      for (JsonNode block : system) {
+        if (block.path("text").isTextual()) call.systemInstructions().add(LlmMessage.Part.text(block.path("text").asText()));
+      }
+    }
+    for (JsonNode message : body.path("messages")) {
+      LlmMessage out = new LlmMessage(message.path("role").asText("user"));
+      JsonNode content = message.path("content");
+      if (content.isTextual()) {
+        out.add(LlmMessage.Part.text(content.asText()));
+      } else {
+        for (JsonNode block : content) addBlock(out, block);
+      }
+      call.inputMessages().add(out);
+    }
+    for (JsonNode tool : body.path("tools")) {
+      if (tool.path("name").isTextual()) {
+        call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.path("name").asText(),
+            tool.path("description").isTextual() ? tool.path("description").asText() : null,
+            tool.has("input_schema") ? tool.path("input_schema").toString() : null));
+      }
+    }
+  }
+
+  private static void addBlock(LlmMessage out, JsonNode block) {
+    String type = block.path("type").asText();
+    switch (type) {
+      case "text":
+        out.add(LlmMessage.Part.text(block.path("text").asText()));
+        break;
+      case "tool_use":
+        out.add(LlmMessage.Part.toolCall(block.path("id").asText(null), block.path("name").asText(null),
+            block.path("input").toString()));
+        break;
+      case "tool_result": {
+        JsonNode result = block.path("content");
+        String text = result.isTextual() ? result.asText() : textOf(result);
+        out.add(LlmMessage.Part.toolCallResponse(block.path("tool_use_id").asText(null), text));
+        break;
+      }
+      default:
+        break; // images, documents, thinking: not text to capture
+    }
+  }
+
+  private static String textOf(JsonNode blocks) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode block : blocks) {
+      if (block.path("text").isTextual()) {
+        if (sb.length() > 0) sb.append('\n');
+        sb.append(block.path("text").asText());
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Each part on its own: one field of an unexpected shape loses only that field. */
+  static void response(LlmCall call, Object message) {
+    JsonNode m;
+    try {
+      m = AnthropicJson.tree(message);
+    } catch (Throwable t) {
+      // The SDK could not write its own value back: the provider sent a shape it cannot read.
+      AnthropicErrors.badField(call, "anthropic message", t, true);
+      return;
+    }
+    call.responseId(AnthropicJson.textOrNull(m.get("id")));
+    call.responseModel(AnthropicJson.textOrNull(m.get("model")));
+    String stopReason = AnthropicJson.textOrNull(m.get("stop_reason"));
+    call.addFinishReason(stopReason);
+    if (!m.path("content").isArray()) {
+      // The app's first read of content() fails with the SDK's own exception: so does the span.
+      call.unusableResponse(new AnthropicInvalidDataException("'content' is not an array"));
+    }
+    boolean capture = LlmOtelConfig.get().captureContent();
+    LlmMessage out = capture ? new LlmMessage("assistant").finishReason(stopReason) : null;
+    for (JsonNode block : m.path("content")) {
+      String type = block.path("type").asText();
+      if ("tool_use".equals(type)) {
+        String id = AnthropicJson.textOrNull(block.get("id"));
+        call.addToolCallId(id);
+        if (out != null) {
+          out.add(LlmMessage.Part.toolCall(id, AnthropicJson.textOrNull(block.get("name")), block.path("input").toString()));
+        }
+      } else if ("text".equals(type) && out != null) {
+        out.add(LlmMessage.Part.text(block.path("text").asText()));
+      }
+    }
+    if (out != null) call.addOutputMessage(out);
+    usage(call, m.path("usage"));
+  }
+
+  /**
+   * The API reports input tokens without the cached prefix; gen_ai.usage.input_tokens includes the
+   * cache reads and writes (the semconv rule), which are also reported on their own, for pricing.
+   */
+  static void usage(LlmCall call, JsonNode usage) {
+    Long input = AnthropicJson.longOrNull(usage.get("input_tokens"));
+    if (input == null) return;
+    Long cacheRead = AnthropicJson.longOrNull(usage.get("cache_read_input_tokens"));
+    Long cacheCreation = AnthropicJson.longOrNull(usage.get("cache_creation_input_tokens"));
+    long total = input + (cacheRead == null ? 0 : cacheRead) + (cacheCreation == null ? 0 : cacheCreation);
+    call.usage(total, AnthropicJson.longOrNull(usage.get("output_tokens")));
+    call.cacheUsage(cacheRead, cacheCreation);
+  }
+
+  private MessageMapper() {}
+}

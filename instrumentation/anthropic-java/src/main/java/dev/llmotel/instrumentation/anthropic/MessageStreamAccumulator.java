@@ -1,0 +1,123 @@
+package dev.llmotel.instrumentation.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.SafeHooks;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the response side of a call from the Messages API's stream events: message_start gives
+ * the id, model and input usage, message_delta the stop reason and the output usage (cumulative),
+ * the content blocks the tool calls; the text and tool arguments are kept only when content capture
+ * is on, and then at most the configured number of characters.
+ */
+final class MessageStreamAccumulator {
+  private final LlmCall call;
+  private final boolean capture = LlmOtelConfig.get().captureContent();
+  private final int maxChars = LlmOtelConfig.get().contentMaxLength();
+  private final StringBuilder text = new StringBuilder();
+  private final List<ToolState> tools = new ArrayList<>();
+  private long inputTokens;
+  private long cacheRead;
+  private long cacheCreation;
+  private Long outputTokens;
+  private String stopReason;
+  private boolean failedOnce;
+
+  MessageStreamAccumulator(LlmCall call) {
+    this.call = call;
+  }
+
+  synchronized void onEvent(Object event) {
+    call.onChunk();
+    try {
+      JsonNode e = AnthropicJson.tree(event);
+      switch (e.path("type").asText()) {
+        case "message_start": {
+          JsonNode message = e.path("message");
+          call.responseId(AnthropicJson.textOrNull(message.get("id")));
+          call.responseModel(AnthropicJson.textOrNull(message.get("model")));
+          readUsage(message.path("usage"));
+          break;
+        }
+        case "content_block_start": {
+          JsonNode block = e.path("content_block");
+          if ("tool_use".equals(block.path("type").asText())) {
+            String id = AnthropicJson.textOrNull(block.get("id"));
+            call.addToolCallId(id);
+            tools.add(new ToolState(id, AnthropicJson.textOrNull(block.get("name"))));
+          }
+          break;
+        }
+        case "content_block_delta":
+          if (capture) {
+            JsonNode delta = e.path("delta");
+            String type = delta.path("type").asText();
+            if ("text_delta".equals(type)) {
+              append(text, delta.path("text").asText());
+            } else if ("input_json_delta".equals(type) && !tools.isEmpty()) {
+              append(tools.get(tools.size() - 1).args, delta.path("partial_json").asText());
+            }
+          }
+          break;
+        case "message_delta":
+          if (e.path("delta").path("stop_reason").isTextual()) stopReason = e.path("delta").path("stop_reason").asText();
+          // Newer API versions repeat the input side here, final: it wins over message_start's.
+          readUsage(e.path("usage"));
+          break;
+        default:
+          break;
+      }
+    } catch (Throwable t) {
+      if (!failedOnce) {
+        failedOnce = true;
+        SafeHooks.failed("anthropic stream event mapping", t);
+      }
+    }
+  }
+
+  private void readUsage(JsonNode usage) {
+    Long input = AnthropicJson.longOrNull(usage.get("input_tokens"));
+    if (input != null) inputTokens = input;
+    Long read = AnthropicJson.longOrNull(usage.get("cache_read_input_tokens"));
+    if (read != null) cacheRead = read;
+    Long creation = AnthropicJson.longOrNull(usage.get("cache_creation_input_tokens"));
+    if (creation != null) cacheCreation = creation;
+    Long output = AnthropicJson.longOrNull(usage.get("output_tokens"));
+    if (output != null) outputTokens = output;
+  }
+
+  private void append(StringBuilder into, String s) {
+    int room = maxChars + 1 - into.length(); // one more than the cap, so truncation is detected
+    if (room > 0) into.append(s, 0, Math.min(room, s.length()));
+  }
+
+  /** Moves what the events said onto the call; called once, before the span ends. */
+  synchronized void finish() {
+    if (call.responseId() != null) {
+      call.usage(inputTokens + cacheRead + cacheCreation, outputTokens);
+      call.cacheUsage(cacheRead, cacheCreation);
+    }
+    call.addFinishReason(stopReason);
+    if (capture && (text.length() > 0 || !tools.isEmpty())) {
+      LlmMessage out = new LlmMessage("assistant").finishReason(stopReason);
+      if (text.length() > 0) out.add(LlmMessage.Part.text(text.toString()));
+      for (ToolState t : tools) out.add(LlmMessage.Part.toolCall(t.id, t.name, t.args.toString()));
+      call.addOutputMessage(out);
+    }
+  }
+
+  private static final class ToolState {
+    final String id;
+    final String name;
+    final StringBuilder args = new StringBuilder();
+
+    ToolState(String id, String name) {
+      this.id = id;
+      this.name = name;
+    }
+  }
+}

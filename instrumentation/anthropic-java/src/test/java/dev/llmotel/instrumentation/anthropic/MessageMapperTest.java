@@ -1,0 +1,89 @@
+package dev.llmotel.instrumentation.anthropic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.anthropic.core.ObjectMappers;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Messages API's wire shapes, parsed by the SDK itself, mapped onto the shared call model. */
+class MessageMapperTest {
+  static <T> T parse(String json, Class<T> type) throws Exception {
+    return ObjectMappers.jsonMapper().readValue(json, type);
+  }
+
+  @Test
+  void theConversationIsReadFromTheRequestsWireJson() throws Exception {
+    LlmCall call = new LlmCall("anthropic", "chat");
+    MessageMapper.mapConversation(call, ObjectMappers.jsonMapper().readTree("{\"model\":\"m\",\"max_tokens\":5,"
+        + "\"system\":[{\"type\":\"text\",\"text\":\"Be terse.\",\"cache_control\":{\"type\":\"ephemeral\"}}],"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"},"
+        + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\","
+        + "\"input\":{\"city\":\"Paris\"}}]},"
+        + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"18C\"}]}],"
+        + "\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather\",\"input_schema\":{\"type\":\"object\"}}]}"));
+    assertEquals("Be terse.", call.systemInstructions().get(0).content);
+    List<LlmMessage> in = call.inputMessages();
+    assertEquals(3, in.size());
+    assertEquals("Weather?", in.get(0).parts().get(0).content);
+    assertEquals(LlmMessage.Part.TOOL_CALL, in.get(1).parts().get(0).type);
+    assertEquals("{\"city\":\"Paris\"}", in.get(1).parts().get(0).arguments);
+    assertEquals(LlmMessage.Part.TOOL_CALL_RESPONSE, in.get(2).parts().get(0).type);
+    assertEquals("toolu_1", in.get(2).parts().get(0).id);
+    assertEquals("get_weather", call.toolDefinitions().get(0).name);
+  }
+
+  @Test
+  void aMessageGivesIdModelStopReasonToolCallsAndUsageWithTheCacheIncluded() throws Exception {
+    LlmCall call = new LlmCall("anthropic", "chat");
+    MessageMapper.response(call, parse("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+        + "\"model\":\"claude-sonnet-4-20250514\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_9\","
+        + "\"name\":\"get_weather\",\"input\":{}}],\"stop_reason\":\"tool_use\",\"stop_sequence\":null,"
+        + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":100,\"cache_read_input_tokens\":5,"
+        + "\"output_tokens\":7}}", Message.class));
+    assertEquals("msg_1", call.responseId());
+    assertEquals("claude-sonnet-4-20250514", call.responseModel());
+    assertEquals(java.util.Arrays.asList("tool_use"), call.finishReasons());
+    assertEquals(java.util.Arrays.asList("toolu_9"), call.toolCallIds());
+    assertEquals(115L, call.inputTokens(), "the semconv input count includes cache reads and writes");
+    assertEquals(7L, call.outputTokens());
+    assertEquals(5L, call.cacheReadInputTokens());
+    assertEquals(100L, call.cacheCreationInputTokens());
+  }
+
+  @Test
+  void aStreamsEventsGiveTheSameAsAMessage() throws Exception {
+    LlmCall call = new LlmCall("anthropic", "chat").streaming(true);
+    MessageStreamAccumulator acc = new MessageStreamAccumulator(call);
+    String[] events = {
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\","
+            + "\"model\":\"claude-sonnet-4-20250514\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+            + "\"usage\":{\"input_tokens\":9,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":3,"
+            + "\"output_tokens\":1}}}",
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}",
+        "{\"type\":\"content_block_stop\",\"index\":0}",
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+            + "\"usage\":{\"output_tokens\":4}}",
+        "{\"type\":\"message_stop\"}"};
+    for (String e : events) acc.onEvent(parse(e, RawMessageStreamEvent.class));
+    acc.finish();
+    assertEquals("msg_2", call.responseId());
+    assertEquals(12L, call.inputTokens());
+    assertEquals(4L, call.outputTokens());
+    assertEquals(java.util.Arrays.asList("end_turn"), call.finishReasons());
+    assertEquals(6L, call.chunkCount());
+  }
+
+  @Test
+  void aStreamCutBeforeItsFirstEventReportsNoUsage() {
+    LlmCall call = new LlmCall("anthropic", "chat").streaming(true);
+    new MessageStreamAccumulator(call).finish();
+    assertNull(call.inputTokens());
+  }
+}

@@ -1,0 +1,232 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.otlp.ReceivedEvent;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The Anthropic Java SDK under the real agent: one chat span per Messages call, blocking, async and
+ * streamed, with usage and cost exact against the fake server's numbers (prompt caching included),
+ * tool use, the SDK's retries, and no span of the SDK's own. Subclasses choose the SDK release, the
+ * JVM and whether content is captured.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractAnthropicSmokeTest {
+  static final List<String> SCENARIOS = Arrays.asList("chat", "chat-async", "chat-stream", "chat-stream-async",
+      "chat-stream-closed-early", "tool-use", "cached", "chat-retried");
+  static final String SCOPE = "dev.llmotel.anthropic-java";
+  static final String MODEL = "claude-sonnet-4-20250514";
+  /** claude-sonnet-4 in the bundled price table, USD per million tokens. */
+  static final double INPUT = 3.00;
+  static final double OUTPUT = 15.00;
+  static final double CACHE_READ = 0.30;
+  static final double CACHE_WRITE = 3.75;
+
+  SmokeRun run;
+
+  abstract String release();
+
+  abstract String javaHome();
+
+  abstract boolean captureContent();
+
+  @BeforeAll
+  void runApp() throws Exception {
+    run = new SmokeRun();
+    run.llm.script("chat-retried", Behaviour.error(429, "0"));
+    Map<String, String> props = new HashMap<>();
+    props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
+    run.launchApp("anthropic-" + release() + (captureContent() ? "-capture" : ""), "anthropic-app-" + release(),
+        "dev.llmotel.smoke.anthropic.AnthropicSmokeApp", javaHome(), props, SCENARIOS);
+  }
+
+  @AfterAll
+  void stop() {
+    if (run != null) run.close();
+  }
+
+  List<ReceivedSpan> chats(String scenario) {
+    return run.receiver.children(run.scenario(scenario)).stream()
+        .sorted(Comparator.comparingLong(ReceivedSpan::startEpochNanos)).collect(Collectors.toList());
+  }
+
+  ReceivedSpan onlyChat(String scenario) {
+    List<ReceivedSpan> spans = chats(scenario);
+    assertEquals(1, spans.size(), scenario + ": " + spans);
+    ReceivedSpan span = spans.get(0);
+    assertEquals("chat " + MODEL, span.name());
+    assertEquals("CLIENT", span.kind());
+    assertEquals(SCOPE, span.scopeName());
+    assertEquals("anthropic", span.attr("gen_ai.provider.name"));
+    assertEquals("chat", span.attr("gen_ai.operation.name"));
+    assertEquals(MODEL, span.attr("gen_ai.request.model"));
+    if (release().equals("newest")) {
+      assertEquals("127.0.0.1", span.attr("server.address"));
+    } else {
+      // SDK 1.0 keeps the base URL inside its HTTP client: the agent's HTTP span under ours has it.
+      assertNull(span.attr("server.address"));
+    }
+    return span;
+  }
+
+  static double cost(long input, long output, long cacheRead, long cacheWrite) {
+    return ((input - cacheRead - cacheWrite) * INPUT + output * OUTPUT + cacheRead * CACHE_READ
+        + cacheWrite * CACHE_WRITE) / 1_000_000d;
+  }
+
+  @Test
+  void appRanEveryScenarioWithoutInstrumentationErrors() {
+    run.assertRanCleanly(SCENARIOS.size());
+    for (String s : SCENARIOS) assertTrue(run.result(s).startsWith("ok "), s + ": " + run.result(s));
+  }
+
+  @Test
+  void aMessageIsOneChatSpanWithTheFakeServersExactUsageAndCost() {
+    ReceivedSpan span = onlyChat("chat");
+    assertEquals("UNSET", span.statusCode());
+    assertTrue(span.attr("gen_ai.response.id").startsWith("msg_fake_"));
+    assertEquals(MODEL, span.attr("gen_ai.response.model"));
+    assertEquals("end_turn", span.attr("gen_ai.response.finish_reasons"));
+    assertEquals(256L, span.longAttr("gen_ai.request.max_tokens"));
+    // The fake server: 4 + 2 words of "Say hello"; answer "Fake answer to: Say hello", 5 words.
+    assertEquals(6L, span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(5L, span.longAttr("gen_ai.usage.output_tokens"));
+    assertEquals(cost(6, 5, 0, 0), span.doubleAttr("llm_otel.cost.usd"), 1e-12);
+    assertEquals(0L, span.longAttr("llm_otel.retry.count"));
+    // The agent's own OkHttp span of the request, under ours; no span of the SDK's own tracing.
+    assertEquals(1, run.receiver.children(span).size());
+    assertTrue(run.receiver.spans(s -> s.name().startsWith("anthropic.")).isEmpty(),
+        "the SDK's own spans are switched off");
+  }
+
+  @Test
+  void anAsyncMessageEndsWithItsFuture() {
+    ReceivedSpan span = onlyChat("chat-async");
+    assertEquals(6L, span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(5L, span.longAttr("gen_ai.usage.output_tokens"));
+    assertEquals("end_turn", span.attr("gen_ai.response.finish_reasons"));
+    assertEquals(1, run.receiver.children(span).size());
+  }
+
+  void assertStreamed(String scenario) {
+    ReceivedSpan span = onlyChat(scenario);
+    assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
+    String appSaw = run.result(scenario);
+    long events = Long.parseLong(appSaw.substring("ok events=".length(), appSaw.indexOf(' ', "ok events=".length())));
+    assertEquals(events, span.longAttr("llm_otel.stream.chunks"), "every event the app read counted once");
+    // Usage from message_start (input) and message_delta (output): 4 + 5 words in, 8 words out.
+    assertEquals(9L, span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(8L, span.longAttr("gen_ai.usage.output_tokens"));
+    assertEquals("end_turn", span.attr("gen_ai.response.finish_reasons"));
+    assertTrue(span.attr("gen_ai.response.id").startsWith("msg_fake_"));
+    assertNotNull(span.doubleAttr("gen_ai.response.time_to_first_chunk"));
+    assertNull(span.attr("llm_otel.stream.end"));
+    assertTrue(appSaw.endsWith("text=Fake answer to: Tell me a short story"), appSaw);
+  }
+
+  @Test
+  void aStreamReadToTheEndHasItsUsageFromTheEvents() {
+    assertStreamed("chat-stream");
+  }
+
+  @Test
+  void anAsyncStreamEndsWhenItCompletes() {
+    assertStreamed("chat-stream-async");
+  }
+
+  @Test
+  void aStreamClosedEarlyEndsThenAndSaysSo() {
+    ReceivedSpan span = onlyChat("chat-stream-closed-early");
+    assertEquals("closed_early", span.attr("llm_otel.stream.end"));
+    assertEquals(3L, span.longAttr("llm_otel.stream.chunks"));
+    assertEquals("UNSET", span.statusCode());
+  }
+
+  @Test
+  void toolUseIsRecordedLikeAnyToolCall() {
+    List<ReceivedSpan> spans = chats("tool-use");
+    assertEquals(2, spans.size(), spans.toString());
+    assertEquals("tool_use", spans.get(0).attr("gen_ai.response.finish_reasons"));
+    assertEquals("end_turn", spans.get(1).attr("gen_ai.response.finish_reasons"));
+    String appSaw = run.result("tool-use");
+    String toolId = appSaw.substring("ok tool=".length(), appSaw.indexOf(' ', "ok tool=".length()));
+    assertTrue(toolId.startsWith("toolu_fake_"), appSaw);
+    if (captureContent()) {
+      assertTrue(spans.get(0).attr("gen_ai.output.messages").contains(toolId), spans.get(0).attr("gen_ai.output.messages"));
+      assertTrue(spans.get(0).attr("gen_ai.output.messages").contains("get_weather"));
+      String input = spans.get(1).attr("gen_ai.input.messages");
+      assertTrue(input.contains("tool_call_response") && input.contains(toolId), input);
+      assertTrue(spans.get(0).attr("gen_ai.tool.definitions").contains("get_weather"));
+    } else {
+      assertNull(spans.get(0).attr("gen_ai.output.messages"));
+      assertNull(spans.get(1).attr("gen_ai.input.messages"));
+    }
+  }
+
+  @Test
+  void promptCachingIsReportedAndPricedAtItsOwnRates() {
+    List<ReceivedSpan> spans = chats("cached");
+    assertEquals(2, spans.size(), spans.toString());
+    ReceivedSpan write = spans.get(0);
+    ReceivedSpan read = spans.get(1);
+    long cached = write.longAttr("gen_ai.usage.cache_creation.input_tokens");
+    assertTrue(cached > 100, "the system prompt's words: " + cached);
+    assertEquals(0L, write.longAttr("gen_ai.usage.cache_read.input_tokens"));
+    assertEquals(cached, read.longAttr("gen_ai.usage.cache_read.input_tokens"));
+    assertEquals(0L, read.longAttr("gen_ai.usage.cache_creation.input_tokens"));
+    // gen_ai.usage.input_tokens includes the cached tokens (the semconv rule): the fake server counts
+    // the whole prompt, system included, and reports the cached part apart, as the API does.
+    long writeInput = write.longAttr("gen_ai.usage.input_tokens");
+    assertTrue(writeInput > cached, "input includes the cache write");
+    assertEquals(cost(writeInput, write.longAttr("gen_ai.usage.output_tokens"), 0, cached),
+        write.doubleAttr("llm_otel.cost.usd"), 1e-12);
+    long readInput = read.longAttr("gen_ai.usage.input_tokens");
+    assertEquals(cost(readInput, read.longAttr("gen_ai.usage.output_tokens"), cached, 0),
+        read.doubleAttr("llm_otel.cost.usd"), 1e-12);
+  }
+
+  @Test
+  void aRetried429IsOneSpanWithTheFailedAttemptAsAnEvent() {
+    ReceivedSpan span = onlyChat("chat-retried");
+    assertEquals("UNSET", span.statusCode());
+    assertEquals(1L, span.longAttr("llm_otel.retry.count"));
+    List<ReceivedEvent> failed = span.events("llm_otel.attempt.failed");
+    assertEquals(1, failed.size());
+    assertEquals(429L, failed.get(0).longAttr("http.response.status_code"));
+    assertEquals("0", failed.get(0).attr("llm_otel.retry_after"));
+    assertTrue(failed.get(0).attr("llm_otel.provider.request_id").startsWith("req_"));
+    assertEquals(2, run.receiver.children(span).size(), "each attempt's HTTP span under the one chat span");
+    assertEquals(2, run.llm.requests("chat-retried").size());
+  }
+
+  @Test
+  void contentIsCapturedOnlyWhenSwitchedOnAndTheKeyNeverIs() {
+    ReceivedSpan span = onlyChat("chat");
+    if (captureContent()) {
+      assertTrue(span.attr("gen_ai.input.messages").contains("Say hello"));
+      assertTrue(span.attr("gen_ai.output.messages").contains("Fake answer to: Say hello"));
+    } else {
+      assertNull(span.attr("gen_ai.input.messages"));
+      assertNull(span.attr("gen_ai.output.messages"));
+    }
+    for (ReceivedSpan s : run.receiver.spans(x -> true)) {
+      assertTrue(s.attributes().values().stream().noneMatch(v -> String.valueOf(v).contains("sk-ant-smoke")),
+          s.name() + " " + s.attributes());
+    }
+  }
+}
