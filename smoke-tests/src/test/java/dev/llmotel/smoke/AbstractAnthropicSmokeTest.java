@@ -110,7 +110,7 @@ abstract class AbstractAnthropicSmokeTest {
     assertEquals(0L, span.longAttr("llm_otel.retry.count"));
     // The agent's own OkHttp span of the request, under ours; no span of the SDK's own tracing.
     assertEquals(1, run.receiver.children(span).size());
-    assertTrue(run.receiver.spans(s -> s.name().startsWith("anthropic.")).isEmpty(),
+    assertTrue(run.receiver.spans(s -> s.scopeName().startsWith("com.anthropic")).isEmpty(),
         "the SDK's own spans are switched off");
   }
 
