@@ -38,6 +38,11 @@ public final class LlmStreamSpliterator<T> implements Spliterator<T> {
   }
 
   private void observe(T element) {
+    observe(onElement, element, what);
+  }
+
+  /** Hands a stream's element to the library's observer; a failure of ours is logged, never thrown. */
+  static <T> void observe(Consumer<T> onElement, T element, String what) {
     try {
       SafeHooks.checkpoint("chunk");
       onElement.accept(element);

@@ -1,29 +1,22 @@
 package dev.llmotel.instrumentation.anthropic;
 
 import com.anthropic.core.http.AsyncStreamResponse;
+import dev.llmotel.core.LlmAsyncStreamEvents;
 import dev.llmotel.core.LlmStream;
-import dev.llmotel.core.SafeHooks;
 import io.opentelemetry.context.Scope;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
-/**
- * An async SDK stream that ends its call's span when the stream completes or fails (seen through
- * the SDK's own completion future, so it works whether or not the app subscribes) or when the app
- * closes it early. The app's handler runs with the call's context current, so its own spans nest.
- */
+/** The SDK's async stream, its signals passed through {@link LlmAsyncStreamEvents}. */
 final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
   private final AsyncStreamResponse<T> delegate;
-  private final LlmStream stream;
-  private final Consumer<T> onElement;
+  private final LlmAsyncStreamEvents<T> events;
 
   TracedAsyncStreamResponse(AsyncStreamResponse<T> delegate, LlmStream stream, Consumer<T> onElement) {
     this.delegate = delegate;
-    this.stream = stream;
-    this.onElement = onElement;
-    delegate.onCompleteFuture().whenComplete((ignored, error) -> stream.end(error, error == null));
+    this.events = new LlmAsyncStreamEvents<>(stream, onElement, "anthropic async stream event", delegate.onCompleteFuture());
   }
 
   @Override
@@ -48,10 +41,9 @@ final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
     try {
       delegate.close();
     } finally {
-      stream.end(null, false);
+      events.closed();
     }
   }
-
 
   private final class TracingHandler implements Handler<T> {
     private final Handler<? super T> handler;
@@ -62,21 +54,14 @@ final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
 
     @Override
     public void onNext(T value) {
-      try {
-        SafeHooks.checkpoint("chunk");
-        onElement.accept(value);
-      } catch (Throwable t) {
-        SafeHooks.failed("anthropic async stream event", t);
-      }
-      try (Scope ignored = stream.context().makeCurrent()) {
+      try (Scope ignored = events.onNext(value)) {
         handler.onNext(value);
       }
     }
 
     @Override
     public void onComplete(Optional<Throwable> error) {
-      stream.end(error.orElse(null), !error.isPresent());
-      try (Scope ignored = stream.context().makeCurrent()) {
+      try (Scope ignored = events.onComplete(error.orElse(null))) {
         handler.onComplete(error);
       }
     }
