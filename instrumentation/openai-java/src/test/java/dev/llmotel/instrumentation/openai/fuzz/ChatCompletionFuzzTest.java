@@ -1,6 +1,7 @@
 package dev.llmotel.instrumentation.openai.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import dev.llmotel.testkit.fuzz.FuzzJson;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.openai.core.ObjectMappers;
 import com.openai.models.chat.completions.ChatCompletion;

@@ -1,4 +1,4 @@
-package dev.llmotel.instrumentation.openai.fuzz;
+package dev.llmotel.testkit.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 
@@ -7,16 +7,16 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
  * from the provider's own vocabulary, with values of any type, so the fuzzer reaches the mappers
  * instead of stopping at the JSON parser. Sometimes the text is cut or has a raw byte spliced in.
  */
-final class FuzzJson {
+public final class FuzzJson {
   private final FuzzedDataProvider data;
   private final String[] keys;
 
-  FuzzJson(FuzzedDataProvider data, String... keys) {
+  public FuzzJson(FuzzedDataProvider data, String... keys) {
     this.data = data;
     this.keys = keys;
   }
 
-  String object(int depth) {
+  public String object(int depth) {
     StringBuilder sb = new StringBuilder("{");
     int n = data.consumeInt(0, depth == 0 ? 8 : 4);
     for (int i = 0; i < n; i++) {
@@ -27,7 +27,7 @@ final class FuzzJson {
     return sb.append('}').toString();
   }
 
-  String value(int depth) {
+  public String value(int depth) {
     switch (data.consumeInt(0, depth > 4 ? 5 : 7)) {
       case 0: return quote(data.consumeString(40));
       case 1: return Long.toString(data.consumeLong());
@@ -46,13 +46,13 @@ final class FuzzJson {
   }
 
   /** Now and then a cut or a spliced byte: what a broken proxy or a cut connection delivers. */
-  String damage(String json) {
+  public String damage(String json) {
     if (json.isEmpty() || !data.consumeBoolean()) return json;
     int at = data.consumeInt(0, json.length() - 1);
     return data.consumeBoolean() ? json.substring(0, at) : json.substring(0, at) + data.consumeChar() + json.substring(at);
   }
 
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
