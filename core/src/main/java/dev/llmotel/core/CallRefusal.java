@@ -16,6 +16,16 @@ public final class CallRefusal {
     return exception;
   }
 
+  /**
+   * For an SDK's start that found a framework's span owning the call: the refusal that framework
+   * left to the SDK ({@link LlmCall#deferRefusalToSdk}), with the SDK's own exception, or null.
+   */
+  public static CallRefusal deferredToSdk(java.util.function.Function<PolicyDecision, RuntimeException> sdkException) {
+    LlmCall outer = LlmInstrumenter.currentCall(io.opentelemetry.context.Context.current());
+    PolicyDecision refusal = outer == null ? null : outer.takeDeferredRefusal();
+    return refusal == null ? null : new CallRefusal(sdkException.apply(refusal));
+  }
+
   /** What a blocking method's exit throws: the refusal's exception, else what the library threw. */
   public static Throwable thrown(Object state, Throwable error) {
     return state instanceof CallRefusal ? ((CallRefusal) state).exception : error;

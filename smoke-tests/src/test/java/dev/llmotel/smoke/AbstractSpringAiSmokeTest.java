@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error",
-      "agent-stream", "agent-observed", "chat", "chat-retried", "chat-stream", "chat-stream-cancelled", "embeddings", "rag");
+      "agent-stream", "agent-observed", "anthropic-agent", "chat", "chat-retried", "chat-stream", "chat-stream-cancelled", "embeddings", "rag");
   static final String SCOPE = "dev.llmotel.spring-ai";
 
   /** boot3 (Spring AI 1.1) or boot4 (Spring AI 2.0). */
@@ -83,6 +83,27 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
     }
     assertEquals("tool_calls", askTool.attr("gen_ai.response.finish_reasons"));
     assertEquals("stop", answer.attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void anAgentOnAnthropicIsTheSameTreeWithTheAnthropicProvider() {
+    ReceivedSpan agent = onlyAgent("anthropic-agent", "WeatherAgent");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(Arrays.asList("chat claude-sonnet-4-20250514", "execute_tool get_weather",
+        "chat claude-sonnet-4-20250514"), names(steps), tree(agent));
+    for (ReceivedSpan chat : Arrays.asList(steps.get(0), steps.get(2))) {
+      assertEquals(SCOPE, chat.scopeName(), "Spring AI's span owns the call: " + tree(agent));
+      assertEquals("anthropic", chat.attr("gen_ai.provider.name"));
+      assertNotNull(chat.longAttr("gen_ai.usage.input_tokens"));
+      // On 2.0 the Anthropic SDK below is instrumented too: it adds no second chat span.
+      assertTrue(run.receiver.children(chat).stream().noneMatch(s -> s.name().startsWith("chat")), tree(agent));
+    }
+    assertEquals("tool_use", steps.get(0).attr("gen_ai.response.finish_reasons"));
+    assertEquals("end_turn", steps.get(2).attr("gen_ai.response.finish_reasons"));
+    assertTrue(run.receiver.spans(s -> s.scopeName().startsWith("com.anthropic")
+        || s.scopeName().equals("dev.llmotel.anthropic-java")).isEmpty(), "one span per call");
+    assertTrue(run.result("anthropic-agent").startsWith("ok Fake answer using tool result"),
+        run.result("anthropic-agent"));
   }
 
   @Test

@@ -39,7 +39,8 @@ public final class AnthropicCalls {
     try {
       LlmCall call = MessageMapper.request((MessageCreateParams) params, (ClientOptions) clientOptions, streaming);
       Context context = INSTRUMENTER.start(Context.current(), call);
-      if (context == null) return null;
+      // A framework's span owns the call (Spring AI 2.0 over this SDK): a refusal it left to us.
+      if (context == null) return CallRefusal.deferredToSdk(AnthropicErrors::refusal);
       PolicyDecision refusal = call.refusal();
       if (refusal != null) {
         RuntimeException exception = AnthropicErrors.refusal(refusal);

@@ -71,7 +71,7 @@ public final class OpenAiCalls {
    */
   private static Object start(LlmCall call) {
     Context context = INSTRUMENTER.start(Context.current(), call);
-    if (context == null) return refusalDeferredByFramework();
+    if (context == null) return CallRefusal.deferredToSdk(OpenAiErrors::refusal);
     PolicyDecision refusal = call.refusal();
     if (refusal != null) {
       RuntimeException exception = OpenAiErrors.refusal(refusal);
@@ -79,16 +79,6 @@ public final class OpenAiCalls {
       return new CallRefusal(exception);
     }
     return new LlmScope(call, context);
-  }
-
-  /**
-   * A framework's span owns this call (Spring AI 2.0 over this SDK) and a policy refused it there,
-   * leaving the failure to the SDK's own exception: thrown here, before anything is sent.
-   */
-  private static Object refusalDeferredByFramework() {
-    LlmCall outer = LlmInstrumenter.currentCall(Context.current());
-    PolicyDecision refusal = outer == null ? null : outer.takeDeferredRefusal();
-    return refusal == null ? null : new CallRefusal(OpenAiErrors.refusal(refusal));
   }
 
   /**

@@ -93,9 +93,12 @@ final class ChatMapper {
       SafeHooks.failed("spring ai chat response metadata", t);
     }
     try {
+      java.util.Set<String> reasons = new java.util.LinkedHashSet<>();
       for (Generation g : r.getResults()) {
         String finishReason = g.getMetadata() == null ? null : normalize(g.getMetadata().getFinishReason());
-        call.addFinishReason(finishReason);
+        // A Spring AI generation is not always a choice: 1.1's Anthropic model makes one per content
+        // block of the one answer, each with the answer's stop reason. Each reason is recorded once.
+        if (finishReason != null && reasons.add(finishReason)) call.addFinishReason(finishReason);
         AssistantMessage output = g.getOutput();
         if (output == null) continue;
         for (AssistantMessage.ToolCall tc : output.getToolCalls()) call.addToolCallId(tc.id());

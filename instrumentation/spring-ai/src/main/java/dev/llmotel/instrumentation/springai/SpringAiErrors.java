@@ -15,11 +15,15 @@ final class SpringAiErrors {
   private static final String NON_TRANSIENT = "org.springframework.ai.retry.NonTransientAiException";
 
   /**
-   * Whether the refusal is left to the OpenAI SDK the model calls next: an OpenAI model without
-   * Spring AI's retry module on the class path is Spring AI 2.0's, built on that SDK.
+   * Whether the refusal is left to the provider SDK the model calls next: an OpenAI or Anthropic
+   * model without Spring AI's retry module on the class path is Spring AI 2.0's, built on that
+   * provider's official SDK, whose exceptions Spring AI lets through.
    */
   static boolean sdkRefusesInstead(String provider) {
-    return "openai".equals(provider) && !loadable(NON_TRANSIENT) && loadable("com.openai.core.http.HttpClient");
+    if (loadable(NON_TRANSIENT)) return false;
+    if ("openai".equals(provider)) return loadable("com.openai.core.http.HttpClient");
+    if ("anthropic".equals(provider)) return loadable("com.anthropic.core.http.HttpClient");
+    return false;
   }
 
   private static boolean loadable(String type) {

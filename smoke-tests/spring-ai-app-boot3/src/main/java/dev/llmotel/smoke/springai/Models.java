@@ -1,6 +1,9 @@
 package dev.llmotel.smoke.springai;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.springframework.ai.anthropic.AnthropicChatModel;
+import org.springframework.ai.anthropic.AnthropicChatOptions;
+import org.springframework.ai.anthropic.api.AnthropicApi;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.document.MetadataMode;
 import org.springframework.ai.embedding.EmbeddingModel;
@@ -42,6 +45,15 @@ final class Models {
     // Spring AI 1.1 appends /v1/chat/completions itself.
     String root = baseUrl.endsWith("/v1") ? baseUrl.substring(0, baseUrl.length() - 3) : baseUrl;
     return OpenAiApi.builder().baseUrl(root).apiKey(SpringAiSmokeApp.API_KEY).headers(headers).build();
+  }
+
+  /** Spring AI 1.1's Anthropic model, on its own REST client (which sends no custom headers). */
+  static ChatModel anthropic(String baseUrl, String scenario) {
+    String root = baseUrl.endsWith("/v1") ? baseUrl.substring(0, baseUrl.length() - 3) : baseUrl;
+    return AnthropicChatModel.builder()
+        .anthropicApi(AnthropicApi.builder().baseUrl(root).apiKey(SpringAiSmokeApp.API_KEY).build())
+        .defaultOptions(AnthropicChatOptions.builder().model("claude-sonnet-4-20250514").maxTokens(256).build())
+        .build();
   }
 
   private Models() {}

@@ -2,6 +2,8 @@ package dev.llmotel.smoke.springai;
 
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Map;
+import org.springframework.ai.anthropic.AnthropicChatModel;
+import org.springframework.ai.anthropic.AnthropicChatOptions;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.document.MetadataMode;
 import org.springframework.ai.embedding.EmbeddingModel;
@@ -33,6 +35,16 @@ final class Models {
     return new OpenAiEmbeddingModel(MetadataMode.EMBED,
         OpenAiEmbeddingOptions.builder().baseUrl(baseUrl).apiKey(SpringAiSmokeApp.API_KEY)
             .model("text-embedding-3-small").customHeaders(Map.of("x-fake-scenario", scenario)).build());
+  }
+
+  /** Spring AI 2.0's Anthropic model, built on the Anthropic Java SDK. */
+  static ChatModel anthropic(String baseUrl, String scenario) {
+    String root = baseUrl.endsWith("/v1") ? baseUrl.substring(0, baseUrl.length() - 3) : baseUrl;
+    return AnthropicChatModel.builder()
+        .options(AnthropicChatOptions.builder().baseUrl(root).apiKey(SpringAiSmokeApp.API_KEY)
+            .model("claude-sonnet-4-20250514").maxTokens(256).maxRetries(1)
+            .customHeaders(Map.of("x-fake-scenario", scenario)).build())
+        .build();
   }
 
   private Models() {}

@@ -66,6 +66,8 @@ public class SpringAiSmokeApp implements CommandLineRunner {
       case "agent-tool":
       case "agent-error":
         return new WeatherAgent(model, new WeatherTools()).ask("What is the weather in Paris?");
+      case "anthropic-agent":
+        return new WeatherAgent(Models.anthropic(baseUrl, scenario), new WeatherTools()).ask("What is the weather in Paris?");
       case "agent-failing-tool":
         return new WeatherAgent(model, new BrokenWeatherTools()).ask("What is the weather in Paris?");
       case "agent-observed": {
