@@ -14,29 +14,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the OpenAI module's {@code OpenAiHookCostBenchmark} once per llm-otel configuration, each in
- * a JVM of its own (the configuration is read once per process), on the module's test classpath
- * that {@code benchmarks/run.sh} wrote, and prints one table.
+ * Runs the SDK modules' hook-cost benchmarks ({@code OpenAiHookCostBenchmark},
+ * {@code AnthropicHookCostBenchmark}) once per llm-otel configuration, each in a JVM of its own (the
+ * configuration is read once per process), on the module's test classpath that
+ * {@code benchmarks/run.sh} wrote, and prints one table per SDK.
  */
 public final class HookCostBenchmark {
   public static void main(String[] args) throws Exception {
-    Path module = Paths.get(System.getProperty("benchmarks.module", "benchmarks"), "../instrumentation/openai-java")
-        .toAbsolutePath().normalize();
-    String classpath = module.resolve("target/test-classes") + java.io.File.pathSeparator
-        + module.resolve("target/classes") + java.io.File.pathSeparator
-        + new String(Files.readAllBytes(module.resolve("target/test-classpath.txt")), StandardCharsets.UTF_8).trim();
     Map<String, List<String>> configurations = new LinkedHashMap<>();
     configurations.put("capture off", Collections.emptyList());
     configurations.put("capture on", Collections.singletonList("-Dotel.instrumentation.genai.capture-message-content=true"));
     configurations.put("all policies in monitor mode", BenchmarkSuite.MONITOR_ALL_POLICIES);
+    print("OpenAI chat call", "openai-java", "dev.llmotel.instrumentation.openai.OpenAiHookCostBenchmark",
+        configurations);
+    print("Anthropic Messages call", "anthropic-java",
+        "dev.llmotel.instrumentation.anthropic.AnthropicHookCostBenchmark", configurations);
+  }
+
+  /** Runs one SDK module's benchmark per configuration, each in a JVM of its own, and prints a table. */
+  private static void print(String what, String moduleName, String mainClass, Map<String, List<String>> configurations)
+      throws Exception {
+    Path module = Paths.get(System.getProperty("benchmarks.module", "benchmarks"), "../instrumentation/" + moduleName)
+        .toAbsolutePath().normalize();
+    String classpath = module.resolve("target/test-classes") + java.io.File.pathSeparator
+        + module.resolve("target/classes") + java.io.File.pathSeparator
+        + new String(Files.readAllBytes(module.resolve("target/test-classpath.txt")), StandardCharsets.UTF_8).trim();
     StringBuilder table = new StringBuilder("| configuration | µs per call | KB per call | µs per streamed chunk "
         + "| rounds (ns per call) |\n|---|---|---|---|---|\n");
     for (Map.Entry<String, List<String>> c : configurations.entrySet()) {
       List<String> command = new ArrayList<>(Arrays.asList(
           Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
       command.addAll(c.getValue());
-      command.addAll(Arrays.asList("-cp", classpath, "dev.llmotel.instrumentation.openai.OpenAiHookCostBenchmark",
-          c.getKey()));
+      command.addAll(Arrays.asList("-cp", classpath, mainClass, c.getKey()));
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -46,7 +55,7 @@ public final class HookCostBenchmark {
       }
       if (p.waitFor() != 0) throw new IllegalStateException("the hook cost benchmark failed for " + c.getKey());
     }
-    System.out.println("=== llm-otel's own hooks per OpenAI chat call, no network, no agent (JDK "
+    System.out.println("=== llm-otel's own hooks per " + what + ", no network, no agent (JDK "
         + System.getProperty("java.version") + ") ===");
     System.out.println(table);
   }

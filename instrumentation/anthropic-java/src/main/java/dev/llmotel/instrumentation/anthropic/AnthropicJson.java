@@ -2,6 +2,7 @@ package dev.llmotel.instrumentation.anthropic;
 
 import com.anthropic.core.ObjectMappers;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,9 +16,11 @@ final class AnthropicJson {
   /** The request body accessor: public as {@code _body()} from 1.x releases after 1.0, internal before. */
   private static final String[] BODY_ACCESSORS = {"_body", "_body$anthropic_java_core"};
   private static final Map<Class<?>, Method> bodyAccessors = new ConcurrentHashMap<>();
+  /** The SDK builds a new mapper on each jsonMapper() call (about a millisecond): built once here. */
+  private static final ObjectMapper MAPPER = ObjectMappers.jsonMapper();
 
   static JsonNode tree(Object sdkValue) {
-    return ObjectMappers.jsonMapper().valueToTree(sdkValue);
+    return MAPPER.valueToTree(sdkValue);
   }
 
   /** The request body of a params object, as JSON. */
@@ -40,7 +43,7 @@ final class AnthropicJson {
 
   static String json(Object value) {
     try {
-      return ObjectMappers.jsonMapper().writeValueAsString(value);
+      return MAPPER.writeValueAsString(value);
     } catch (Exception e) {
       return String.valueOf(value);
     }

@@ -7,26 +7,11 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.llmotel.testkit.bench.HookCostHarness;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.export.MetricExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.Collection;
-import java.util.Locale;
 
 /**
  * What llm-otel's own hooks cost per OpenAI chat call, measured without the network and without the
@@ -39,19 +24,10 @@ import java.util.Locale;
  * 1,000 chunks already in memory.
  */
 public final class OpenAiHookCostBenchmark {
-  private static final int WARMUP = 200_000;
-  private static final int MEASURED = 200_000;
-  private static final int ROUNDS = 7;
 
   public static void main(String[] args) throws Exception {
     String label = args.length > 0 ? args[0] : "llm-otel hooks";
-    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(BatchSpanProcessor.builder(new DroppingSpans()).build()).build())
-        .setMeterProvider(SdkMeterProvider.builder()
-            .registerMetricReader(PeriodicMetricReader.builder(new DroppingMetrics())
-                .setInterval(Duration.ofSeconds(10)).build()).build())
-        .buildAndRegisterGlobal();
+    OpenTelemetrySdk sdk = HookCostHarness.droppingSdk();
     ClientOptions options = ClientOptions.builder().httpClient(new NoHttpClient()).apiKey("sk-benchmark")
         .baseUrl("https://api.openai.com/v1").build();
     ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
@@ -63,46 +39,18 @@ public final class OpenAiHookCostBenchmark {
         + "\"message\":{\"role\":\"assistant\",\"content\":\"Sorry about that: order 4711 ships today.\","
         + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":31,"
         + "\"completion_tokens\":9,\"total_tokens\":40}}", ChatCompletion.class);
-
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    double[] nanos = new double[ROUNDS];
-    double[] bytes = new double[ROUNDS];
-    for (int round = 0; round < ROUNDS; round++) {
-      run(params, options, completion, WARMUP);
-      long allocatedBefore = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-      long start = System.nanoTime();
-      run(params, options, completion, MEASURED);
-      nanos[round] = (System.nanoTime() - start) / (double) MEASURED;
-      bytes[round] = (threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - allocatedBefore)
-          / (double) MEASURED;
-    }
-    double[] chunkNanos = new double[ROUNDS];
+    HookCostHarness harness = new HookCostHarness();
+    harness.measureCalls(() -> OpenAiCalls.endChat(OpenAiCalls.startChat(params, options, false), completion, null));
     ChatCompletionCreateParams streamParams = params.toBuilder()
         .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
-    List<ChatCompletionChunk> chunks = streamOf(STREAM_CHUNKS);
-    for (int round = 0; round < ROUNDS; round++) {
-      double bare = 0;
-      double traced = 0;
-      for (int i = 0; i < STREAMS; i++) {
-        long start = System.nanoTime();
-        consume(new ListStream(chunks));
-        long middle = System.nanoTime();
-        Object state = OpenAiCalls.startChat(streamParams, options, true);
-        consume((StreamResponse<?>) OpenAiCalls.wrapChatStream(state, new ListStream(chunks), null));
-        long end = System.nanoTime();
-        bare += middle - start;
-        traced += end - middle;
-      }
-      chunkNanos[round] = (traced - bare) / STREAMS / STREAM_CHUNKS;
-    }
-    System.out.printf(Locale.ROOT, "HOOK_COST | %s | %.2f | %.2f | %.3f | %s |%n", label, median(nanos) / 1000.0,
-        median(bytes) / 1024.0, median(chunkNanos) / 1000.0,
-        Arrays.toString(Arrays.stream(nanos).mapToLong(Math::round).toArray()));
+    List<ChatCompletionChunk> chunks = streamOf(HookCostHarness.STREAM_CHUNKS);
+    harness.measureChunks(() -> consume(new ListStream(chunks)), () -> {
+      Object state = OpenAiCalls.startChat(streamParams, options, true);
+      consume((StreamResponse<?>) OpenAiCalls.wrapChatStream(state, new ListStream(chunks), null));
+    });
+    harness.print(label);
     sdk.close();
   }
-
-  private static final int STREAM_CHUNKS = 1000;
-  private static final int STREAMS = 500;
 
   /** A stream as the SDK hands it over: a role chunk, content chunks, a finish chunk, a usage chunk. */
   private static List<ChatCompletionChunk> streamOf(int contentChunks) throws Exception {
@@ -145,35 +93,6 @@ public final class OpenAiHookCostBenchmark {
 
     @Override
     public void close() {}
-  }
-
-  private static void run(ChatCompletionCreateParams params, ClientOptions options, ChatCompletion completion,
-      int calls) {
-    for (int i = 0; i < calls; i++) {
-      Object state = OpenAiCalls.startChat(params, options, false);
-      OpenAiCalls.endChat(state, completion, null);
-    }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
-
-  private static final class DroppingSpans implements SpanExporter {
-    @Override public CompletableResultCode export(Collection<SpanData> spans) { return CompletableResultCode.ofSuccess(); }
-    @Override public CompletableResultCode flush() { return CompletableResultCode.ofSuccess(); }
-    @Override public CompletableResultCode shutdown() { return CompletableResultCode.ofSuccess(); }
-  }
-
-  private static final class DroppingMetrics implements MetricExporter {
-    @Override public CompletableResultCode export(Collection<MetricData> metrics) { return CompletableResultCode.ofSuccess(); }
-    @Override public CompletableResultCode flush() { return CompletableResultCode.ofSuccess(); }
-    @Override public CompletableResultCode shutdown() { return CompletableResultCode.ofSuccess(); }
-    @Override public AggregationTemporality getAggregationTemporality(InstrumentType type) {
-      return AggregationTemporality.CUMULATIVE;
-    }
   }
 
   private OpenAiHookCostBenchmark() {}
