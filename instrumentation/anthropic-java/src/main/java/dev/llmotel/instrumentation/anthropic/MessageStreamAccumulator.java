@@ -1,5 +1,6 @@
 package dev.llmotel.instrumentation.anthropic;
 
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
@@ -34,6 +35,11 @@ final class MessageStreamAccumulator {
   synchronized void onEvent(Object event) {
     call.onChunk();
     try {
+      // Nearly every event is a content delta, which says nothing we record unless content is
+      // captured: no JSON tree for it then. (isContentBlockDelta is the same in 1.0 and 3.x.)
+      if (!capture && event instanceof RawMessageStreamEvent && ((RawMessageStreamEvent) event).isContentBlockDelta()) {
+        return;
+      }
       JsonNode e = AnthropicJson.tree(event);
       switch (e.path("type").asText()) {
         case "message_start": {
