@@ -28,27 +28,36 @@ public final class LangChain4jCalls {
   private static final LlmInstrumenter CALLS = LangChain4jTelemetry.CALLS;
   private static final AgentInstrumenter AGENTS = LangChain4jTelemetry.AGENTS;
 
-  // ---- agent: one AI service method invocation ----
-
-  /** What the agent's enter advice hands to its exit advice. */
-  public static final class AgentScope {
-    final AgentRun run;
+  /**
+   * What an enter advice hands to its exit advice for an agent run, a tool or a retrieval: the
+   * subject, its context, and the scope that made the context current.
+   */
+  public static final class OpenScope<T> {
+    final T subject;
     final Context context;
     final Scope scope;
 
-    AgentScope(AgentRun run, Context context) {
-      this.run = run;
+    OpenScope(T subject, Context context) {
+      this.subject = subject;
       this.context = context;
       this.scope = context.makeCurrent();
     }
+
+    @SuppressWarnings("unchecked")
+    static <T> OpenScope<T> of(Object state, Class<T> subjectType) {
+      return state instanceof OpenScope && subjectType.isInstance(((OpenScope<?>) state).subject)
+          ? (OpenScope<T>) state : null;
+    }
   }
+
+  // ---- agent: one AI service method invocation ----
 
   public static Object startAgent(Object proxy, Method method) {
     try {
       if (!isAgentMethod(method)) return null;
       AgentRun run = new AgentRun(agentName(proxy, method));
       Context context = AGENTS.startAgent(Context.current(), run);
-      return context == null ? null : new AgentScope(run, context);
+      return context == null ? null : new OpenScope<>(run, context);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j agent start", t);
       return null;
@@ -85,14 +94,14 @@ public final class LangChain4jCalls {
   }
 
   public static void endAgent(Object state, Throwable error) {
-    if (!(state instanceof AgentScope)) return;
-    AgentScope scope = (AgentScope) state;
+    OpenScope<AgentRun> scope = OpenScope.of(state, AgentRun.class);
+    if (scope == null) return;
     try {
       scope.scope.close();
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j agent scope", t);
     }
-    AGENTS.endAgent(scope.context, scope.run, unwrap(error));
+    AGENTS.endAgent(scope.context, scope.subject, unwrap(error));
   }
 
   // ---- chat: one model call ----
@@ -322,19 +331,6 @@ public final class LangChain4jCalls {
 
   // ---- retrieval: an embedding store searched for a RAG flow ----
 
-  /** What the retrieval's enter advice hands to its exit advice. */
-  public static final class RetrievalScope {
-    final Retrieval retrieval;
-    final Context context;
-    final Scope scope;
-
-    RetrievalScope(Retrieval retrieval, Context context) {
-      this.retrieval = retrieval;
-      this.context = context;
-      this.scope = context.makeCurrent();
-    }
-  }
-
   /**
    * An EmbeddingStoreContentRetriever's search. The store is named by the retriever's display name
    * when the app gave one, else by the store's type (InMemoryEmbeddingStore, PgVectorEmbeddingStore).
@@ -345,7 +341,7 @@ public final class LangChain4jCalls {
           : store != null ? store.getClass().getSimpleName() : "EmbeddingStore";
       Retrieval retrieval = new Retrieval(id);
       Context context = AGENTS.startRetrieval(Context.current(), retrieval);
-      return context == null ? null : new RetrievalScope(retrieval, context);
+      return context == null ? null : new OpenScope<>(retrieval, context);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j retrieval start", t);
       return null;
@@ -353,40 +349,27 @@ public final class LangChain4jCalls {
   }
 
   public static void endRetrieval(Object state, Object contents, Throwable error) {
-    if (!(state instanceof RetrievalScope)) return;
-    RetrievalScope scope = (RetrievalScope) state;
+    OpenScope<Retrieval> scope = OpenScope.of(state, Retrieval.class);
+    if (scope == null) return;
     try {
       scope.scope.close();
       if (contents instanceof java.util.Collection) {
-        scope.retrieval.documentCount((long) ((java.util.Collection<?>) contents).size());
+        scope.subject.documentCount((long) ((java.util.Collection<?>) contents).size());
       }
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j retrieval end", t);
     }
-    AGENTS.endRetrieval(scope.context, scope.retrieval, unwrap(error));
+    AGENTS.endRetrieval(scope.context, scope.subject, unwrap(error));
   }
 
   // ---- tools ----
-
-  /** What the tool's enter advice hands to its exit advice. */
-  public static final class ToolScope {
-    final ToolCall tool;
-    final Context context;
-    final Scope scope;
-
-    ToolScope(ToolCall tool, Context context) {
-      this.tool = tool;
-      this.context = context;
-      this.scope = context.makeCurrent();
-    }
-  }
 
   public static Object startTool(Object request) {
     try {
       ToolExecutionRequest r = (ToolExecutionRequest) request;
       ToolCall tool = new ToolCall(r.name(), r.id()).arguments(r.arguments());
       Context context = AGENTS.startTool(Context.current(), tool);
-      return context == null ? null : new ToolScope(tool, context);
+      return context == null ? null : new OpenScope<>(tool, context);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j tool start", t);
       return null;
@@ -394,18 +377,18 @@ public final class LangChain4jCalls {
   }
 
   public static void endTool(Object state, Object result, Throwable error) {
-    if (!(state instanceof ToolScope)) return;
-    ToolScope scope = (ToolScope) state;
+    OpenScope<ToolCall> scope = OpenScope.of(state, ToolCall.class);
+    if (scope == null) return;
     try {
       scope.scope.close();
-      scope.tool.result(ToolResults.text(result));
-      if (ToolResults.isError(result) && scope.tool.failure() == null) {
-        scope.tool.failure(new ToolResults.ToolReportedError());
+      scope.subject.result(ToolResults.text(result));
+      if (ToolResults.isError(result) && scope.subject.failure() == null) {
+        scope.subject.failure(new ToolResults.ToolReportedError());
       }
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j tool end", t);
     }
-    AGENTS.endTool(scope.context, scope.tool, unwrap(error));
+    AGENTS.endTool(scope.context, scope.subject, unwrap(error));
   }
 
   /**
