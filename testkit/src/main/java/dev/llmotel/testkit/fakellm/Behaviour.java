@@ -5,9 +5,10 @@ import java.util.Objects;
 /**
  * What the {@link FakeLlmServer} does with one request. Immutable; build with the static factories.
  *
- * <p>Every behaviour applies to every endpoint ({@code /v1/chat/completions}, {@code /v1/embeddings},
- * {@code /v1/responses}); the stream-specific ones ({@link #streamCut(int)}, {@link #chunks(int)}) fall back
- * as documented on each factory.
+ * <p>Every behaviour applies to every endpoint of every provider (OpenAI, Anthropic, Gemini, Bedrock: see
+ * {@link FakeLlmServer}); the stream-specific ones ({@link #streamCut(int)}, {@link #chunks(int)}) fall back
+ * as documented on each factory. A "chunk" is an SSE event (OpenAI, Anthropic, Gemini) or an event-stream
+ * message (Bedrock).
  */
 public final class Behaviour {
 
@@ -51,16 +52,17 @@ public final class Behaviour {
   }
 
   /**
-   * An HTTP error with the OpenAI error body for that status (e.g. 429 {@code rate_limit_exceeded}, 503
-   * overloaded).
+   * An HTTP error with the provider's error body for that status (e.g. OpenAI 429 {@code
+   * rate_limit_exceeded}, Gemini 429 {@code RESOURCE_EXHAUSTED}, Bedrock 429 {@code ThrottlingException}).
    */
   public static Behaviour error(int status) {
     return error(status, null);
   }
 
   /**
-   * An HTTP error with the OpenAI error body for that status and, when {@code retryAfter} is non-null, a
-   * {@code retry-after} header with that value (seconds, e.g. {@code "1"}).
+   * An HTTP error with the provider's error body for that status and, when {@code retryAfter} is non-null, a
+   * {@code retry-after} header with that value (seconds, e.g. {@code "1"}; Gemini errors also get a {@code
+   * google.rpc.RetryInfo} detail with that delay).
    */
   public static Behaviour error(int status, String retryAfter) {
     if (status < 400 || status > 599) {
@@ -89,21 +91,26 @@ public final class Behaviour {
 
   /**
    * HTTP 200, {@code content-type: application/json}, a body that is not valid JSON (a truncated chat
-   * completion), whether or not a stream was requested.
+   * completion), whether or not a stream was requested, for every provider (a Bedrock event-stream
+   * client then fails on the first message prelude).
    */
   public static Behaviour malformed() {
     return MALFORMED;
   }
 
-  /** HTTP 200 with valid JSON of the wrong shape: {@code {"unexpected": true}}. */
+  /**
+   * HTTP 200 with valid JSON of the wrong shape: {@code {"unexpected": true}}, for every provider (the
+   * Gemini and Bedrock SDKs ignore unknown fields, so they see a response with no candidates / no output).
+   */
   public static Behaviour wrongShape() {
     return WRONG_SHAPE;
   }
 
   /**
-   * For stream requests: status 200 and {@code afterChunks} SSE events (the chat role chunk and the Responses
-   * {@code response.created} event count), then the connection is dropped: no terminating chunk, no {@code
-   * [DONE]}. For non-stream requests it behaves like {@link #malformed()}.
+   * For stream requests: status 200 and {@code afterChunks} SSE events or event-stream messages (the chat
+   * role chunk, the Responses {@code response.created} event and Bedrock's {@code messageStart} count), then
+   * the connection is dropped: no terminating chunk, no {@code [DONE]}. For non-stream requests it behaves
+   * like {@link #malformed()}.
    */
   public static Behaviour streamCut(int afterChunks) {
     if (afterChunks < 0) {
@@ -113,9 +120,11 @@ public final class Behaviour {
   }
 
   /**
-   * The normal answer (JSON or stream), declared UTF-8, but the first {@code "content":"} string of
-   * the body (of the first stream event that has one) starts with bytes that are not UTF-8:
-   * {@code C3 28 FF FE}. The JSON structure stays intact.
+   * The normal answer (JSON or stream), declared UTF-8, but the first {@code "content":"} string (OpenAI,
+   * Anthropic) or {@code "text":"} string (Gemini, Bedrock) of the body (of the first stream event that has
+   * one) starts with bytes that are not UTF-8: {@code C3 28 FF FE}. The JSON structure stays intact; in
+   * Bedrock event streams the corrupted payload is framed with valid checksums (for
+   * invoke-with-response-stream, inside the base64 {@code bytes}).
    */
   public static Behaviour invalidUtf8() {
     return INVALID_UTF8;
@@ -128,7 +137,8 @@ public final class Behaviour {
 
   /**
    * The normal answer, but its text has exactly {@code n} words, so a stream carries exactly {@code n}
-   * content chunks (chat) or {@code n} {@code response.output_text.delta} events (Responses). The words are
+   * content chunks (chat, Gemini), {@code n} {@code response.output_text.delta} events (Responses) or {@code
+   * n} {@code contentBlockDelta} events (Bedrock Converse). The words are
    * the normal answer's words repeated cyclically (or cut). Non-stream requests get the same text in one
    * message. Tool-call answers are not affected.
    */

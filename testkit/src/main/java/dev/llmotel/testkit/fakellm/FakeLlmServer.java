@@ -26,15 +26,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A fake OpenAI server speaking the real HTTP wire format, for tests and the demo.
+ * A fake LLM server speaking the providers' real HTTP wire formats, for tests and the demo.
  *
- * <p>Endpoints (POST): {@code /v1/chat/completions} (JSON or SSE stream, text or one function tool call),
- * {@code /v1/embeddings} (float or base64) and {@code /v1/responses} (JSON or SSE stream). Anything else
- * gets a 404 with an OpenAI error body ({@code Invalid URL (GET /v1/x)}). Every response carries {@code
- * x-request-id: req_<n>} ({@code n} = 1-based arrival number since start or {@link #reset()}) and {@code
- * openai-processing-ms}.
+ * <p>Endpoints (POST):
+ *
+ * <ul>
+ *   <li>OpenAI: {@code /v1/chat/completions} (JSON or SSE stream, text or one function tool call), {@code
+ *       /v1/embeddings} (float or base64) and {@code /v1/responses} (JSON or SSE stream); the rules below.
+ *   <li>Anthropic: {@code /v1/messages}, see {@link AnthropicWire}.
+ *   <li>Google Gemini API and Vertex AI: {@code /v1beta/models/{model}:generateContent}, {@code
+ *       :streamGenerateContent}, {@code :embedContent}, {@code :batchEmbedContents}, and {@code
+ *       /v1/projects/{p}/locations/{l}/publishers/google/models/{model}:generateContent}, {@code
+ *       :streamGenerateContent}, {@code :embedContent}, {@code :predict}; see {@link GeminiWire} (and
+ *       {@link #GEMINI_PATH}, {@link #VERTEX_PATH}).
+ *   <li>AWS Bedrock Runtime: {@code /model/{modelId}/converse}, {@code converse-stream} (binary event
+ *       stream), {@code invoke} and {@code invoke-with-response-stream}; see {@link BedrockWire} (and
+ *       {@link #BEDROCK_PATH}).
+ * </ul>
+ *
+ * <p>Gemini and Bedrock take the model from the path, so only OpenAI and Anthropic bodies must name a
+ * {@code model}. Anything else gets a 404 with an OpenAI error body ({@code Invalid URL (GET /v1/x)}).
+ * Every response carries {@code x-request-id: req_<n>} ({@code n} = 1-based arrival number since start or
+ * {@link #reset()}) and {@code openai-processing-ms}; Bedrock answers also {@code x-amzn-RequestId}.
  *
  * <h2>Deterministic answers</h2>
  *
@@ -73,7 +90,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * {@link #script(String, Behaviour...)} queues behaviours for requests carrying {@code x-fake-scenario:
  * <scenario>}; each such request takes the next one; other requests, and a scenario whose queue is empty,
- * get {@link Behaviour#ok()}.
+ * get {@link Behaviour#ok()}. Errors come in each provider's format (OpenAI, Anthropic, Gemini {@code
+ * {"error":{"code","message","status"}}}, Bedrock {@code x-amzn-ErrorType} + {@code {"message"}}).
  *
  * <p>Request headers are recorded (see {@link #requests()}) but never printed: they carry API keys.
  */
@@ -346,12 +364,16 @@ public final class FakeLlmServer implements AutoCloseable {
     }
 
     private boolean corruptUtf8;
+    /** Where {@link Behaviour#invalidUtf8()} puts its bytes: after the first such marker. */
+    private String utf8Marker = "\"content\":\"";
+    private Route route;
 
     void run(Behaviour b) throws IOException, InterruptedException {
       String path = stripTrailingSlash(request.path());
       boolean post = "POST".equals(request.method());
-      Endpoint endpoint = Endpoint.of(path);
-      if (endpoint == null || !post) {
+      route = Route.of(stripTrailingSlash(ex.getRequestURI().getRawPath()), path);
+      if (route == null || !post) {
+        route = null;
         sendJson(
             404,
             OpenAiWire.error(
@@ -362,8 +384,13 @@ public final class FakeLlmServer implements AutoCloseable {
             null);
         return;
       }
+      Endpoint endpoint = route.endpoint;
+      Provider provider = endpoint.provider;
+      if (provider == Provider.GEMINI || provider == Provider.BEDROCK) {
+        utf8Marker = "\"text\":\"";
+      }
       JsonNode req = request.json();
-      boolean stream = req.path("stream").asBoolean(false);
+      boolean stream = endpoint.streamsByPath || req.path("stream").asBoolean(false);
       switch (b.kind()) {
         case RESET_CONNECTION:
           throw new DropConnection();
@@ -371,8 +398,7 @@ public final class FakeLlmServer implements AutoCloseable {
           hang();
           return;
         case ERROR:
-          sendJson(b.status(), endpoint == Endpoint.MESSAGES ? AnthropicWire.errorForStatus(b.status())
-              : OpenAiWire.errorForStatus(b.status(), req.path("model").asText("")), b.retryAfter());
+          sendError(b.status(), req, b.retryAfter());
           return;
         case MALFORMED:
           sendRaw(200, "application/json", OpenAiWire.MALFORMED_BODY);
@@ -381,7 +407,7 @@ public final class FakeLlmServer implements AutoCloseable {
           sendRaw(200, "application/json", OpenAiWire.WRONG_SHAPE_BODY);
           return;
         case STREAM_CUT:
-          if (!stream || endpoint == Endpoint.EMBEDDINGS) {
+          if (!stream || endpoint.embeddings) {
             sendRaw(200, "application/json", OpenAiWire.MALFORMED_BODY);
             return;
           }
@@ -398,10 +424,18 @@ public final class FakeLlmServer implements AutoCloseable {
       int cutAfter = b.kind() == Behaviour.Kind.STREAM_CUT ? b.count() : -1;
       int reshape = b.kind() == Behaviour.Kind.CHUNKS ? b.count() : 0;
       if (!req.isObject()) {
-        sendJson(400, invalidJsonError(), null);
+        if (provider == Provider.GEMINI) {
+          sendJson(400, GeminiWire.error(400, "Invalid JSON payload received."), null);
+        } else if (provider == Provider.BEDROCK) {
+          sendBedrockError(400, BedrockWire.messageFor(400), null);
+        } else {
+          sendJson(400, invalidJsonError(), null);
+        }
         return;
       }
-      if (!req.path("model").isTextual() || req.path("model").asText().isEmpty()) {
+      // Gemini and Bedrock name the model in the path, not the body.
+      if ((provider == Provider.OPENAI || provider == Provider.ANTHROPIC)
+          && (!req.path("model").isTextual() || req.path("model").asText().isEmpty())) {
         sendJson(
             400,
             OpenAiWire.error(
@@ -422,9 +456,48 @@ public final class FakeLlmServer implements AutoCloseable {
         case MESSAGES:
           messages(req, stream, cutAfter);
           break;
+        case GEMINI_GENERATE:
+        case GEMINI_STREAM:
+          geminiGenerate(req, stream, cutAfter, reshape);
+          break;
+        case GEMINI_EMBED:
+        case GEMINI_BATCH_EMBED:
+        case GEMINI_PREDICT:
+          geminiEmbed(req);
+          break;
+        case CONVERSE:
+        case CONVERSE_STREAM:
+          converse(req, stream, cutAfter, reshape);
+          break;
+        case INVOKE:
+        case INVOKE_STREAM:
+          invoke(req, stream, cutAfter);
+          break;
         default:
           throw new IllegalStateException(endpoint.name());
       }
+    }
+
+    /** A scripted {@link Behaviour#error(int, String)} in the provider's error format. */
+    private void sendError(int status, JsonNode req, String retryAfter) throws IOException {
+      switch (route.endpoint.provider) {
+        case ANTHROPIC:
+          sendJson(status, AnthropicWire.errorForStatus(status), retryAfter);
+          break;
+        case GEMINI:
+          sendJson(status, GeminiWire.errorForStatus(status, retryAfter), retryAfter);
+          break;
+        case BEDROCK:
+          sendBedrockError(status, BedrockWire.messageFor(status), retryAfter);
+          break;
+        default:
+          sendJson(status, OpenAiWire.errorForStatus(status, req.path("model").asText("")), retryAfter);
+      }
+    }
+
+    private void sendBedrockError(int status, String message, String retryAfter) throws IOException {
+      ex.getResponseHeaders().set("x-amzn-ErrorType", BedrockWire.errorTypeHeader(BedrockWire.errorType(status)));
+      sendJson(status, BedrockWire.error(message), retryAfter);
     }
 
     private void hang() throws IOException, InterruptedException {
@@ -537,6 +610,142 @@ public final class FakeLlmServer implements AutoCloseable {
       ex.close();
     }
 
+    /** Gemini {@code :generateContent} / {@code :streamGenerateContent}: see {@link GeminiWire}. */
+    private void geminiGenerate(JsonNode req, boolean stream, int cutAfter, int reshape) throws IOException {
+      if (!req.path("contents").isArray() || req.path("contents").size() == 0) {
+        sendJson(400, GeminiWire.error(400, "* GenerateContentRequest.contents: contents is not specified"),
+            null);
+        return;
+      }
+      GeminiWire.Answer answer = GeminiWire.answer(req, reshape);
+      if (!stream) {
+        sendJson(200, GeminiWire.response(seq, route.model, route.vertex, answer), null);
+        return;
+      }
+      OutputStream out = startStream("text/event-stream");
+      int sent = 0;
+      for (ObjectNode chunk : GeminiWire.chunks(seq, route.model, route.vertex, answer)) {
+        if (sent == cutAfter) {
+          throw cutStream();
+        }
+        writeFlush(out, "data: " + OpenAiWire.json(chunk) + "\r\n\r\n");
+        sent++;
+      }
+      if (cutAfter >= 0) {
+        throw cutStream();
+      }
+      out.close();
+      ex.close();
+    }
+
+    /** Gemini {@code :embedContent}, {@code :batchEmbedContents} and Vertex {@code :predict}. */
+    private void geminiEmbed(JsonNode req) throws IOException {
+      ObjectNode body;
+      switch (route.endpoint) {
+        case GEMINI_EMBED:
+          body = GeminiWire.embedContent(req, route.vertex);
+          break;
+        case GEMINI_BATCH_EMBED:
+          body = GeminiWire.batchEmbedContents(req);
+          break;
+        default:
+          body = GeminiWire.predict(req);
+      }
+      if (body == null) {
+        sendJson(400, GeminiWire.error(400, "* EmbedContentRequest.content: content is not specified"), null);
+        return;
+      }
+      sendJson(200, body, null);
+    }
+
+    /** Bedrock {@code converse} / {@code converse-stream}: see {@link BedrockWire}. */
+    private void converse(JsonNode req, boolean stream, int cutAfter, int reshape) throws IOException {
+      if (!req.path("messages").isArray() || req.path("messages").size() == 0) {
+        sendBedrockError(400, "A conversation must start with a user message. Try again with a conversation"
+            + " that starts with a user message.", null);
+        return;
+      }
+      BedrockWire.Answer answer = BedrockWire.answer(req, cachedPrefixes, reshape);
+      if (!stream) {
+        sendJson(200, BedrockWire.converse(seq, answer), null);
+        return;
+      }
+      OutputStream out = startStream(BedrockWire.EVENT_STREAM);
+      int sent = 0;
+      for (BedrockWire.Event e : BedrockWire.converseEvents(seq, answer)) {
+        if (sent == cutAfter) {
+          throw cutStream();
+        }
+        byte[] payload = corrupt(OpenAiWire.json(e.payload).getBytes(StandardCharsets.UTF_8));
+        writeFlush(out, BedrockWire.frame(e.type, payload));
+        sent++;
+      }
+      if (cutAfter >= 0) {
+        throw cutStream();
+      }
+      out.close();
+      ex.close();
+    }
+
+    /** Bedrock {@code invoke} / {@code invoke-with-response-stream}: Anthropic Messages or Titan embeddings. */
+    private void invoke(JsonNode req, boolean stream, int cutAfter) throws IOException {
+      String modelId = route.model;
+      if (BedrockWire.isAnthropic(modelId, req)) {
+        if (!req.path("messages").isArray() || req.path("messages").size() == 0 || !req.has("max_tokens")) {
+          sendBedrockError(400, "Malformed input request: messages and max_tokens are required, please"
+              + " reformat your input and try again.", null);
+          return;
+        }
+        AnthropicWire.Answer answer = AnthropicWire.answer(req, cachedPrefixes);
+        String model = BedrockWire.anthropicModel(modelId);
+        ex.getResponseHeaders().set("X-Amzn-Bedrock-Input-Token-Count", Integer.toString(answer.inputTokens));
+        ex.getResponseHeaders().set("X-Amzn-Bedrock-Output-Token-Count",
+            Integer.toString(answer.content.outputTokens));
+        ex.getResponseHeaders().set("X-Amzn-Bedrock-Invocation-Latency", Long.toString(BedrockWire.LATENCY_MS));
+        if (!stream) {
+          sendJson(200, AnthropicWire.message(seq, model, answer), null);
+          return;
+        }
+        ex.getResponseHeaders().set("X-Amzn-Bedrock-Content-Type", "application/json");
+        OutputStream out = startStream(BedrockWire.EVENT_STREAM);
+        int sent = 0;
+        List<AnthropicWire.Event> events = AnthropicWire.events(seq, model, answer);
+        for (AnthropicWire.Event e : events) {
+          if (sent == cutAfter) {
+            throw cutStream();
+          }
+          if (sent == events.size() - 1) {
+            e.data.set("amazon-bedrock-invocationMetrics", BedrockWire.invocationMetrics(answer));
+          }
+          byte[] event = corrupt(OpenAiWire.json(e.data).getBytes(StandardCharsets.UTF_8));
+          writeFlush(out, BedrockWire.frame("chunk", BedrockWire.chunkPayload(event)));
+          sent++;
+        }
+        if (cutAfter >= 0) {
+          throw cutStream();
+        }
+        out.close();
+        ex.close();
+        return;
+      }
+      if (BedrockWire.isTitanEmbedding(modelId, req) && !stream) {
+        ObjectNode body = BedrockWire.titanEmbedding(req);
+        if (body == null) {
+          sendBedrockError(400, "Malformed input request: #: required key [inputText] not found, please"
+              + " reformat your input and try again.", null);
+          return;
+        }
+        ex.getResponseHeaders().set("X-Amzn-Bedrock-Input-Token-Count",
+            Integer.toString(body.path("inputTextTokenCount").asInt()));
+        ex.getResponseHeaders().set("X-Amzn-Bedrock-Invocation-Latency", Long.toString(BedrockWire.LATENCY_MS));
+        sendJson(200, body, null);
+        return;
+      }
+      sendBedrockError(400, (stream ? "The model is unsupported for streaming." : "The fake LLM server"
+          + " answers InvokeModel for Anthropic and Titan text embedding models only, not " + modelId + "."),
+          null);
+    }
+
     private void embeddings(JsonNode req) throws IOException {
       JsonNode input = req.path("input");
       List<JsonNode> inputs = OpenAiWire.embeddingInputs(input);
@@ -583,6 +792,9 @@ public final class FakeLlmServer implements AutoCloseable {
 
     private void commonHeaders(String contentType) {
       ex.getResponseHeaders().set("content-type", contentType);
+      if (route != null && route.endpoint.provider == Provider.BEDROCK) {
+        ex.getResponseHeaders().set("x-amzn-RequestId", BedrockWire.requestId(seq));
+      }
       ex.getResponseHeaders().set("x-request-id", "req_" + seq);
       ex.getResponseHeaders().set("request-id", "req_" + seq); // Anthropic's name for it
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
@@ -609,7 +821,11 @@ public final class FakeLlmServer implements AutoCloseable {
     }
 
     private OutputStream startStream() throws IOException {
-      commonHeaders("text/event-stream; charset=utf-8");
+      return startStream("text/event-stream; charset=utf-8");
+    }
+
+    private OutputStream startStream(String contentType) throws IOException {
+      commonHeaders(contentType);
       ex.getResponseHeaders().set("cache-control", "no-cache");
       ex.sendResponseHeaders(200, 0);
       return ex.getResponseBody();
@@ -618,7 +834,7 @@ public final class FakeLlmServer implements AutoCloseable {
     /** For {@link Behaviour#invalidUtf8()}: bytes that no UTF-8 decoder accepts, once per response. */
     private byte[] corrupt(byte[] bytes) {
       if (!corruptUtf8) return bytes;
-      byte[] marker = "\"content\":\"".getBytes(StandardCharsets.UTF_8);
+      byte[] marker = utf8Marker.getBytes(StandardCharsets.UTF_8);
       int at = indexOf(bytes, marker);
       if (at < 0) return bytes;
       corruptUtf8 = false;
@@ -633,6 +849,12 @@ public final class FakeLlmServer implements AutoCloseable {
 
     private void writeFlush(OutputStream out, String s) throws IOException {
       out.write(corrupt(s.getBytes(StandardCharsets.UTF_8)));
+      out.flush();
+    }
+
+    /** Writes bytes as they are (event-stream frames, whose payload was corrupted before framing). */
+    private void writeFlush(OutputStream out, byte[] bytes) throws IOException {
+      out.write(bytes);
       out.flush();
     }
   }
@@ -652,13 +874,40 @@ public final class FakeLlmServer implements AutoCloseable {
     return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
-  private enum Endpoint {
-    CHAT,
-    EMBEDDINGS,
-    RESPONSES,
-    MESSAGES;
+  private enum Provider {
+    OPENAI,
+    ANTHROPIC,
+    GEMINI,
+    BEDROCK
+  }
 
-    static Endpoint of(String path) {
+  private enum Endpoint {
+    CHAT(Provider.OPENAI, false, false),
+    EMBEDDINGS(Provider.OPENAI, false, true),
+    RESPONSES(Provider.OPENAI, false, false),
+    MESSAGES(Provider.ANTHROPIC, false, false),
+    GEMINI_GENERATE(Provider.GEMINI, false, false),
+    GEMINI_STREAM(Provider.GEMINI, true, false),
+    GEMINI_EMBED(Provider.GEMINI, false, true),
+    GEMINI_BATCH_EMBED(Provider.GEMINI, false, true),
+    GEMINI_PREDICT(Provider.GEMINI, false, true),
+    CONVERSE(Provider.BEDROCK, false, false),
+    CONVERSE_STREAM(Provider.BEDROCK, true, false),
+    INVOKE(Provider.BEDROCK, false, false),
+    INVOKE_STREAM(Provider.BEDROCK, true, false);
+
+    final Provider provider;
+    /** Streams because of the path (Gemini, Bedrock), not a {@code stream} field in the body. */
+    final boolean streamsByPath;
+    final boolean embeddings;
+
+    Endpoint(Provider provider, boolean streamsByPath, boolean embeddings) {
+      this.provider = provider;
+      this.streamsByPath = streamsByPath;
+      this.embeddings = embeddings;
+    }
+
+    static Endpoint openAiOrAnthropic(String path) {
       switch (path) {
         case "/v1/chat/completions":
           return CHAT;
@@ -672,5 +921,110 @@ public final class FakeLlmServer implements AutoCloseable {
           return null;
       }
     }
+
+    static Endpoint gemini(String method) {
+      switch (method) {
+        case "generateContent":
+          return GEMINI_GENERATE;
+        case "streamGenerateContent":
+          return GEMINI_STREAM;
+        case "embedContent":
+          return GEMINI_EMBED;
+        case "batchEmbedContents":
+          return GEMINI_BATCH_EMBED;
+        case "predict":
+          return GEMINI_PREDICT;
+        default:
+          return null;
+      }
+    }
+
+    static Endpoint bedrock(String operation) {
+      switch (operation) {
+        case "converse":
+          return CONVERSE;
+        case "converse-stream":
+          return CONVERSE_STREAM;
+        case "invoke":
+          return INVOKE;
+        case "invoke-with-response-stream":
+          return INVOKE_STREAM;
+        default:
+          return null;
+      }
+    }
+  }
+
+  /** Gemini API: {@code /v1beta/models/{model}:{method}} (also v1, v1alpha, tunedModels). */
+  public static final Pattern GEMINI_PATH =
+      Pattern.compile("/(?:v1beta|v1|v1alpha)/(?:models|tunedModels)/([^/:]+):([A-Za-z]+)");
+
+  /**
+   * Vertex AI: {@code /v1/projects/{p}/locations/{l}/publishers/{publisher}/models/{model}:{method}} (also
+   * v1beta1, and without project and location as in express mode).
+   */
+  public static final Pattern VERTEX_PATH =
+      Pattern.compile(
+          "/(?:v1beta1|v1)/(?:projects/[^/]+/locations/[^/]+/)?publishers/[^/]+/models/([^/:]+):([A-Za-z]+)");
+
+  /** Bedrock Runtime: {@code /model/{modelId}/{operation}}, matched on the raw path (ids hold %3A, %2F). */
+  public static final Pattern BEDROCK_PATH =
+      Pattern.compile("/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)");
+
+  /** What a request path names: the endpoint, and for Gemini and Bedrock the model from the path. */
+  private static final class Route {
+    final Endpoint endpoint;
+    final String model;
+    final boolean vertex;
+
+    Route(Endpoint endpoint, String model, boolean vertex) {
+      this.endpoint = endpoint;
+      this.model = model;
+      this.vertex = vertex;
+    }
+
+    /** {@code rawPath} still percent-encoded, {@code path} decoded; null if no endpoint matches. */
+    static Route of(String rawPath, String path) {
+      Endpoint e = Endpoint.openAiOrAnthropic(path);
+      if (e != null) {
+        return new Route(e, null, false);
+      }
+      Matcher m = VERTEX_PATH.matcher(path);
+      if (m.matches() && Endpoint.gemini(m.group(2)) != null) {
+        return new Route(Endpoint.gemini(m.group(2)), m.group(1), true);
+      }
+      m = GEMINI_PATH.matcher(path);
+      if (m.matches() && Endpoint.gemini(m.group(2)) != null) {
+        return new Route(Endpoint.gemini(m.group(2)), m.group(1), false);
+      }
+      m = BEDROCK_PATH.matcher(rawPath);
+      if (m.matches()) {
+        return new Route(Endpoint.bedrock(m.group(2)), percentDecode(m.group(1)), false);
+      }
+      return null;
+    }
+  }
+
+  /** Decodes {@code %XX} escapes as UTF-8 (a {@code +} stays a plus, unlike form decoding). */
+  static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder();
+    java.io.ByteArrayOutputStream escaped = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int hi = c == '%' && i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+      int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+      if (lo >= 0) {
+        escaped.write(hi * 16 + lo);
+        i += 2;
+      } else {
+        out.append(new String(escaped.toByteArray(), StandardCharsets.UTF_8));
+        escaped.reset();
+        out.append(c);
+      }
+    }
+    return out.append(new String(escaped.toByteArray(), StandardCharsets.UTF_8)).toString();
   }
 }

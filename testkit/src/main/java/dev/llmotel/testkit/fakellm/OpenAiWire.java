@@ -176,8 +176,8 @@ final class OpenAiWire {
 
   /**
    * Arguments for a call to a tool with this JSON schema: each required property gets a placeholder by its
-   * type: string {@code "fake"} (or the first {@code enum} value), number/integer {@code 1}, boolean {@code
-   * true}, array {@code []}, anything else {@code {}}.
+   * type (case-insensitive, as Gemini writes STRING): string {@code "fake"} (or the first {@code enum}
+   * value), number/integer {@code 1}, boolean {@code true}, array {@code []}, anything else {@code {}}.
    */
   static String toolArguments(JsonNode parameters) {
     ObjectNode args = NODES.objectNode();
@@ -204,12 +204,14 @@ final class OpenAiWire {
       type = t.asText();
     } else if (t.isArray()) {
       for (JsonNode x : t) {
-        if (!"null".equals(x.asText())) {
+        if (!"null".equalsIgnoreCase(x.asText())) {
           type = x.asText();
           break;
         }
       }
     }
+    // Gemini schemas spell types in capitals (STRING, OBJECT).
+    type = type == null ? null : type.toLowerCase(java.util.Locale.ROOT);
     if ("string".equals(type)) {
       return NODES.textNode("fake");
     }

@@ -788,4 +788,776 @@ class FakeLlmServerTest {
     assertThrows(IllegalArgumentException.class, () -> Behaviour.error(200));
     assertThrows(IllegalArgumentException.class, () -> Behaviour.chunks(0));
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Gemini API and Vertex AI (google-genai)
+  // ---------------------------------------------------------------------------------------------
+
+  private static final String GEMINI = "/v1beta/models/gemini-2.0-flash";
+  private static final String VERTEX =
+      "/v1/projects/my-project/locations/us-central1/publishers/google/models/gemini-2.0-flash";
+
+  private static HttpRequest rawRequest(String pathAndQuery, Object body, String... headers) {
+    String json;
+    try {
+      json = body instanceof String ? (String) body : MAPPER.writeValueAsString(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + pathAndQuery))
+            .timeout(Duration.ofSeconds(5))
+            .header("x-goog-api-key", "test-secret-key")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return b.build();
+  }
+
+  private static HttpResponse<String> postPath(String pathAndQuery, Object body, String... headers)
+      throws IOException, InterruptedException {
+    return client.send(rawRequest(pathAndQuery, body, headers), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<byte[]> postPathBytes(String pathAndQuery, Object body, String... headers)
+      throws IOException, InterruptedException {
+    return client.send(rawRequest(pathAndQuery, body, headers), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A generateContent body: an optional system instruction and (role, text) contents. */
+  private static ObjectNode geminiRequest(String system, String... roleText) {
+    ObjectNode req = MAPPER.createObjectNode();
+    if (system != null) {
+      req.putObject("systemInstruction").putArray("parts").addObject().put("text", system);
+    }
+    ArrayNode contents = req.putArray("contents");
+    for (int i = 0; i < roleText.length; i += 2) {
+      ObjectNode c = contents.addObject();
+      c.put("role", roleText[i]);
+      c.putArray("parts").addObject().put("text", roleText[i + 1]);
+    }
+    return req;
+  }
+
+  /** The weather function as the SDK sends a declaration: OpenAPI-style upper-case types. */
+  private static ObjectNode geminiWeatherTool() {
+    ObjectNode tool = MAPPER.createObjectNode();
+    ObjectNode fn = tool.putArray("functionDeclarations").addObject();
+    fn.put("name", "get_weather");
+    fn.put("description", "Current weather");
+    ObjectNode params = fn.putObject("parameters");
+    params.put("type", "OBJECT");
+    ObjectNode props = params.putObject("properties");
+    props.putObject("city").put("type", "STRING");
+    props.putObject("days").put("type", "INTEGER");
+    ObjectNode unit = props.putObject("unit");
+    unit.put("type", "STRING");
+    unit.putArray("enum").add("celsius").add("fahrenheit");
+    params.putArray("required").add("city").add("days").add("unit");
+    return tool;
+  }
+
+  /** The JSON chunks of a Gemini SSE body ({@code data: <json>\r\n\r\n} each). */
+  private static List<JsonNode> geminiChunks(String body) throws IOException {
+    assertTrue(body.endsWith("\r\n\r\n"), "events end with CRLF CRLF");
+    List<JsonNode> out = new ArrayList<>();
+    for (String event : body.split("\r\n\r\n")) {
+      assertTrue(event.startsWith("data: "), event);
+      out.add(MAPPER.readTree(event.substring("data: ".length())));
+    }
+    return out;
+  }
+
+  @Test
+  void geminiGenerateContentText() throws Exception {
+    ObjectNode req = geminiRequest("You are helpful.", "user", "What is the capital of France?");
+    req.putObject("generationConfig").put("temperature", 0.2).put("maxOutputTokens", 100);
+    assertFalse(req.has("model"), "the model is in the path only");
+    HttpResponse<String> r = postPath(GEMINI + ":generateContent", req);
+
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("application/json", r.headers().firstValue("content-type").orElse(null));
+    JsonNode g = json(r);
+    JsonNode candidate = g.path("candidates").get(0);
+    assertEquals("model", candidate.at("/content/role").asText());
+    assertEquals(1, candidate.at("/content/parts").size());
+    assertEquals("Fake answer to: What is the capital of France?", candidate.at("/content/parts/0/text").asText());
+    assertEquals("STOP", candidate.path("finishReason").asText());
+    assertEquals(0, candidate.path("index").asInt());
+    assertEquals("gemini-2.0-flash-001", g.path("modelVersion").asText());
+    assertEquals("gresp_fake_1", g.path("responseId").asText());
+    assertFalse(g.has("createTime"), "createTime is Vertex only");
+
+    // (4 + 3) system + (4 + 6) user = 17; the answer has 9 words.
+    JsonNode u = g.path("usageMetadata");
+    assertEquals(17, u.path("promptTokenCount").asInt());
+    assertEquals(9, u.path("candidatesTokenCount").asInt());
+    assertEquals(26, u.path("totalTokenCount").asInt());
+    assertFalse(u.has("cachedContentTokenCount"));
+    assertFalse(u.has("thoughtsTokenCount"));
+    assertEquals(17, GeminiWire.promptTokens(req));
+    assertEquals(9, GeminiWire.candidatesTokens(req));
+    assertEquals(26, GeminiWire.totalTokens(req));
+    assertEquals(0, GeminiWire.thoughtsTokens(req));
+    assertEquals(0, GeminiWire.cachedContentTokens(req));
+    assertEquals("Fake answer to: What is the capital of France?", GeminiWire.answerText(req));
+
+    RecordedRequest rec = server.requests().get(0);
+    assertEquals("/v1beta/models/gemini-2.0-flash:generateContent", rec.path());
+    assertEquals("test-secret-key", rec.header("x-goog-api-key"));
+  }
+
+  @Test
+  void geminiFunctionCallThenFunctionResponse() throws Exception {
+    ObjectNode req = geminiRequest(null, "user", "Weather in Paris?");
+    req.putArray("tools").add(geminiWeatherTool());
+    JsonNode g = json(postPath(GEMINI + ":generateContent", req));
+    JsonNode part = g.at("/candidates/0/content/parts/0");
+    assertEquals("get_weather", part.at("/functionCall/name").asText());
+    assertEquals("{\"city\":\"fake\",\"days\":1,\"unit\":\"celsius\"}",
+        MAPPER.writeValueAsString(part.at("/functionCall/args")));
+    assertFalse(part.has("text"));
+    assertEquals("STOP", g.at("/candidates/0/finishReason").asText());
+    assertEquals(7, g.at("/usageMetadata/promptTokenCount").asInt());
+    // words of the args JSON (1) + 1
+    assertEquals(2, g.at("/usageMetadata/candidatesTokenCount").asInt());
+    assertEquals(2, GeminiWire.candidatesTokens(req));
+    assertEquals(null, GeminiWire.answerText(req));
+
+    // Second turn: the model's call and the function response.
+    ArrayNode contents = (ArrayNode) req.get("contents");
+    ObjectNode model = contents.addObject();
+    model.put("role", "model");
+    model.putArray("parts").add(part);
+    ObjectNode fr = contents.addObject();
+    fr.put("role", "user");
+    ObjectNode response = fr.putArray("parts").addObject().putObject("functionResponse");
+    response.put("name", "get_weather");
+    response.putObject("response").put("output", "Sunny, 22C");
+    JsonNode g2 = json(postPath(GEMINI + ":generateContent", req));
+    assertEquals("Fake answer using tool result: Sunny, 22C", g2.at("/candidates/0/content/parts/0/text").asText());
+    // (4 + 3) + (4 + 0) + (4 + 2)
+    assertEquals(17, g2.at("/usageMetadata/promptTokenCount").asInt());
+    assertEquals(17, GeminiWire.promptTokens(req));
+
+    // functionCallingConfig NONE: no call even with tools.
+    ObjectNode none = geminiRequest(null, "user", "Weather in Paris?");
+    none.putArray("tools").add(geminiWeatherTool());
+    none.putObject("toolConfig").putObject("functionCallingConfig").put("mode", "NONE");
+    JsonNode g3 = json(postPath(GEMINI + ":generateContent", none));
+    assertEquals("Fake answer to: Weather in Paris?", g3.at("/candidates/0/content/parts/0/text").asText());
+  }
+
+  @Test
+  void geminiThinkingCachedContentAndMaxTokens() throws Exception {
+    ObjectNode req = geminiRequest(null, "user", "Explain it please");
+    req.put("cachedContent", "cachedContents/abc123");
+    req.putObject("generationConfig").putObject("thinkingConfig")
+        .put("thinkingBudget", 5).put("includeThoughts", true);
+    JsonNode g = json(postPath(GEMINI + ":generateContent", req));
+    JsonNode u = g.path("usageMetadata");
+    // (4 + 3) + 64 cached; thoughts = min(2 x 7, budget 5)
+    assertEquals(71, u.path("promptTokenCount").asInt());
+    assertEquals(GeminiWire.CACHED_CONTENT_TOKENS, u.path("cachedContentTokenCount").asInt());
+    assertEquals(5, u.path("thoughtsTokenCount").asInt());
+    assertEquals(6, u.path("candidatesTokenCount").asInt());
+    assertEquals(71 + 6 + 5, u.path("totalTokenCount").asInt());
+    assertEquals(71 + 6 + 5, GeminiWire.totalTokens(req));
+    assertEquals(5, GeminiWire.thoughtsTokens(req));
+    JsonNode parts = g.at("/candidates/0/content/parts");
+    assertEquals(2, parts.size());
+    assertTrue(parts.get(0).path("thought").asBoolean());
+    assertEquals("Thinking about: Explain it please", parts.get(0).path("text").asText());
+    assertEquals("Fake answer to: Explain it please", parts.get(1).path("text").asText());
+    assertFalse(parts.get(1).has("thought"));
+
+    // Dynamic budget (-1): 2 x prompt; budget 0: thinking off.
+    ((ObjectNode) req.at("/generationConfig/thinkingConfig")).put("thinkingBudget", -1).remove("includeThoughts");
+    assertEquals(14, GeminiWire.thoughtsTokens(req));
+    JsonNode dynamic = json(postPath(GEMINI + ":generateContent", req));
+    assertEquals(14, dynamic.at("/usageMetadata/thoughtsTokenCount").asInt());
+    assertEquals(1, dynamic.at("/candidates/0/content/parts").size());
+    ((ObjectNode) req.at("/generationConfig/thinkingConfig")).put("thinkingBudget", 0);
+    assertFalse(json(postPath(GEMINI + ":generateContent", req)).at("/usageMetadata").has("thoughtsTokenCount"));
+
+    ObjectNode capped = geminiRequest(null, "user", "Tell me a long story");
+    capped.putObject("generationConfig").put("maxOutputTokens", 3);
+    JsonNode c = json(postPath(GEMINI + ":generateContent", capped));
+    assertEquals("Fake answer to:", c.at("/candidates/0/content/parts/0/text").asText());
+    assertEquals("MAX_TOKENS", c.at("/candidates/0/finishReason").asText());
+    assertEquals(3, c.at("/usageMetadata/candidatesTokenCount").asInt());
+  }
+
+  @Test
+  void geminiStreamSendsWordChunksWithUsageOnEachAndFinalOnTheLast() throws Exception {
+    ObjectNode req = geminiRequest(null, "user", "Say hi please");
+    HttpResponse<String> r = postPath(GEMINI + ":streamGenerateContent?alt=sse", req);
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+    assertEquals("alt=sse", server.requests().get(0).query());
+
+    List<JsonNode> chunks = geminiChunks(r.body());
+    String answer = "Fake answer to: Say hi please";
+    assertEquals(FakeLlmServer.words(answer), chunks.size());
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < chunks.size(); i++) {
+      JsonNode c = chunks.get(i);
+      assertEquals("gemini-2.0-flash-001", c.path("modelVersion").asText());
+      assertEquals("gresp_fake_1", c.path("responseId").asText());
+      text.append(c.at("/candidates/0/content/parts/0/text").asText());
+      JsonNode u = c.path("usageMetadata");
+      assertEquals(7, u.path("promptTokenCount").asInt(), "prompt on every chunk");
+      assertEquals(i + 1, u.path("candidatesTokenCount").asInt(), "cumulative candidates");
+      assertEquals(7 + i + 1, u.path("totalTokenCount").asInt());
+      boolean last = i == chunks.size() - 1;
+      assertEquals(last, c.at("/candidates/0").has("finishReason"), "finishReason on the last chunk only");
+    }
+    assertEquals(answer, text.toString());
+    assertEquals(" answer", chunks.get(1).at("/candidates/0/content/parts/0/text").asText());
+    assertEquals("STOP", chunks.get(chunks.size() - 1).at("/candidates/0/finishReason").asText());
+    assertEquals(GeminiWire.totalTokens(req),
+        chunks.get(chunks.size() - 1).at("/usageMetadata/totalTokenCount").asInt());
+
+    // A function call comes whole, in one chunk.
+    ObjectNode tools = geminiRequest(null, "user", "Weather in Paris?");
+    tools.putArray("tools").add(geminiWeatherTool());
+    List<JsonNode> call = geminiChunks(postPath(GEMINI + ":streamGenerateContent?alt=sse", tools).body());
+    assertEquals(1, call.size());
+    assertEquals("get_weather", call.get(0).at("/candidates/0/content/parts/0/functionCall/name").asText());
+    assertEquals(2, call.get(0).at("/usageMetadata/candidatesTokenCount").asInt());
+
+    // chunks(n) reshapes the text to n chunks.
+    server.script("gchunks", Behaviour.chunks(12));
+    List<JsonNode> twelve = geminiChunks(
+        postPath(GEMINI + ":streamGenerateContent?alt=sse", req, "x-fake-scenario", "gchunks").body());
+    assertEquals(12, twelve.size());
+    assertEquals(12, twelve.get(11).at("/usageMetadata/candidatesTokenCount").asInt());
+  }
+
+  @Test
+  void geminiStreamCutDropsTheConnectionAfterNChunks() throws Exception {
+    server.script("gcut", Behaviour.streamCut(2));
+    HttpResponse<InputStream> r = client.send(
+        rawRequest(GEMINI + ":streamGenerateContent?alt=sse", geminiRequest(null, "user", "Tell me a long story"),
+            "x-fake-scenario", "gcut"),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, r.statusCode());
+    List<String> data = new ArrayList<>();
+    assertThrows(IOException.class, () -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          if (line.startsWith("data: ")) data.add(line);
+        }
+      }
+    });
+    assertEquals(2, data.size());
+  }
+
+  @Test
+  void geminiEmbeddings() throws Exception {
+    ObjectNode one = MAPPER.createObjectNode();
+    one.putObject("content").putArray("parts").addObject().put("text", "hello world");
+    one.put("outputDimensionality", 3);
+    JsonNode e = json(postPath("/v1beta/models/text-embedding-004:embedContent", one));
+    JsonNode values = e.at("/embedding/values");
+    assertEquals(3, values.size());
+    double norm = 0;
+    for (JsonNode v : values) norm += v.asDouble() * v.asDouble();
+    assertEquals(1.0, norm, 1e-5);
+    assertFalse(e.has("usageMetadata"), "the Gemini API sends only the embedding");
+
+    // What the SDK sends for the Gemini API: batchEmbedContents, config copied into each request.
+    ObjectNode batch = MAPPER.createObjectNode();
+    ArrayNode requests = batch.putArray("requests");
+    for (String text : new String[] {"hello world", "foo"}) {
+      ObjectNode r = requests.addObject();
+      r.put("model", "models/text-embedding-004");
+      r.putObject("content").putArray("parts").addObject().put("text", text);
+    }
+    ((ObjectNode) requests.get(0)).put("outputDimensionality", 3);
+    JsonNode b = json(postPath("/v1beta/models/text-embedding-004:batchEmbedContents", batch));
+    assertEquals(2, b.path("embeddings").size());
+    assertEquals(values, b.at("/embeddings/0/values"), "same text, same vector");
+    assertEquals(GeminiWire.DEFAULT_EMBEDDING_DIMENSIONS, b.at("/embeddings/1/values").size());
+
+    HttpResponse<String> empty = postPath("/v1beta/models/text-embedding-004:batchEmbedContents", "{}");
+    assertEquals(400, empty.statusCode());
+    assertEquals("INVALID_ARGUMENT", json(empty).at("/error/status").asText());
+  }
+
+  @Test
+  void vertexGenerateContentPredictAndEmbedContent() throws Exception {
+    ObjectNode req = geminiRequest(null, "user", "Say hi please");
+    JsonNode g = json(postPath(VERTEX + ":generateContent", req));
+    assertEquals("Fake answer to: Say hi please", g.at("/candidates/0/content/parts/0/text").asText());
+    assertEquals("2025-01-01T00:00:00Z", g.path("createTime").asText());
+    assertEquals("gemini-2.0-flash-001", g.path("modelVersion").asText());
+    assertEquals(7, g.at("/usageMetadata/promptTokenCount").asInt());
+
+    // v1beta1, express mode (no project) and an encoded ':' route the same way.
+    assertEquals(200, postPath("/v1beta1/publishers/google/models/gemini-1.5-pro-002:generateContent", req).statusCode());
+    JsonNode encoded = json(postPath("/v1beta/models/gemini-1.5-pro-002%3AgenerateContent", req));
+    assertEquals("gemini-1.5-pro-002", encoded.path("modelVersion").asText());
+
+    List<JsonNode> chunks = geminiChunks(postPath(VERTEX + ":streamGenerateContent?alt=sse", req).body());
+    assertEquals(6, chunks.size());
+    assertEquals("2025-01-01T00:00:00Z", chunks.get(0).path("createTime").asText());
+
+    // Vertex text embeddings (text-embedding-005 and older): :predict with string instances.
+    ObjectNode predict = MAPPER.createObjectNode();
+    predict.putArray("instances").add(MAPPER.createObjectNode().put("content", "hello world"))
+        .add(MAPPER.createObjectNode().put("content", "foo"));
+    predict.putObject("parameters").put("outputDimensionality", 4);
+    JsonNode p = json(postPath(
+        "/v1/projects/my-project/locations/us-central1/publishers/google/models/text-embedding-005:predict", predict));
+    assertEquals(2, p.path("predictions").size());
+    assertEquals(4, p.at("/predictions/0/embeddings/values").size());
+    assertEquals(2, p.at("/predictions/0/embeddings/statistics/token_count").asInt());
+    assertFalse(p.at("/predictions/0/embeddings/statistics/truncated").asBoolean(true));
+    assertEquals(1, p.at("/predictions/1/embeddings/statistics/token_count").asInt());
+    assertEquals(10 + 3, p.at("/metadata/billableCharacterCount").asInt());
+
+    // gemini-embedding-001 on Vertex (SDK 2.x): :embedContent, with usage.
+    ObjectNode embed = MAPPER.createObjectNode();
+    embed.putObject("content").putArray("parts").addObject().put("text", "hello big world");
+    embed.putObject("embedContentConfig").put("outputDimensionality", 5);
+    JsonNode v = json(postPath(
+        "/v1/projects/my-project/locations/us-central1/publishers/google/models/gemini-embedding-001:embedContent",
+        embed));
+    assertEquals(5, v.at("/embedding/values").size());
+    assertEquals(3, v.at("/usageMetadata/promptTokenCount").asInt());
+    assertEquals(3, GeminiWire.embeddingTokens("hello big world"));
+  }
+
+  @Test
+  void geminiErrorsAndFaults() throws Exception {
+    server.script("gerr", Behaviour.error(429, "3"), Behaviour.error(503), Behaviour.error(404),
+        Behaviour.malformed(), Behaviour.wrongShape());
+    ObjectNode req = geminiRequest(null, "user", "hi");
+    HttpResponse<String> r429 = postPath(GEMINI + ":generateContent", req, "x-fake-scenario", "gerr");
+    assertEquals(429, r429.statusCode());
+    assertEquals("3", r429.headers().firstValue("retry-after").orElse(null));
+    JsonNode err = json(r429).path("error");
+    assertEquals(429, err.path("code").asInt());
+    assertEquals("RESOURCE_EXHAUSTED", err.path("status").asText());
+    assertFalse(err.path("message").asText().isEmpty());
+    assertEquals("type.googleapis.com/google.rpc.RetryInfo", err.at("/details/0/@type").asText());
+    assertEquals("3s", err.at("/details/0/retryDelay").asText());
+
+    HttpResponse<String> r503 = postPath(GEMINI + ":streamGenerateContent?alt=sse", req, "x-fake-scenario", "gerr");
+    assertEquals(503, r503.statusCode());
+    assertEquals("UNAVAILABLE", json(r503).at("/error/status").asText());
+    assertFalse(json(r503).path("error").has("details"));
+    HttpResponse<String> r404 = postPath(VERTEX + ":generateContent", req, "x-fake-scenario", "gerr");
+    assertEquals("NOT_FOUND", json(r404).at("/error/status").asText());
+
+    HttpResponse<String> bad = postPath(GEMINI + ":generateContent", req, "x-fake-scenario", "gerr");
+    assertEquals(200, bad.statusCode());
+    assertThrows(IOException.class, () -> MAPPER.readTree(bad.body()));
+    JsonNode wrong = json(postPath(GEMINI + ":generateContent", req, "x-fake-scenario", "gerr"));
+    assertFalse(wrong.has("candidates"));
+
+    assertEquals("INVALID_ARGUMENT", GeminiWire.statusName(400));
+    assertEquals("UNAUTHENTICATED", GeminiWire.statusName(401));
+    assertEquals("PERMISSION_DENIED", GeminiWire.statusName(403));
+    assertEquals("INTERNAL", GeminiWire.statusName(500));
+    assertEquals("DEADLINE_EXCEEDED", GeminiWire.statusName(504));
+
+    HttpResponse<String> noContents = postPath(GEMINI + ":generateContent", "{}");
+    assertEquals(400, noContents.statusCode());
+    assertEquals("INVALID_ARGUMENT", json(noContents).at("/error/status").asText());
+    HttpResponse<String> notJson = postPath(GEMINI + ":generateContent", "{nope");
+    assertEquals(400, notJson.statusCode());
+    assertEquals(400, json(notJson).at("/error/code").asInt());
+  }
+
+  @Test
+  void geminiInvalidUtf8CorruptsTheFirstText() throws Exception {
+    server.script("gu", Behaviour.invalidUtf8(), Behaviour.invalidUtf8());
+    ObjectNode req = geminiRequest(null, "user", "hi");
+    for (String method : new String[] {":generateContent", ":streamGenerateContent?alt=sse"}) {
+      byte[] body = postPathBytes(GEMINI + method, req, "x-fake-scenario", "gu").body();
+      assertThrows(java.nio.charset.CharacterCodingException.class,
+          () -> StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)), method);
+      String lenient = new String(body, StandardCharsets.UTF_8);
+      String firstJson = lenient.startsWith("data: ") ? lenient.substring(6, lenient.indexOf("\r\n")) : lenient;
+      assertTrue(MAPPER.readTree(firstJson).at("/candidates/0/content/parts/0/text").asText().startsWith("\uFFFD"),
+          method);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // AWS Bedrock Runtime (bedrockruntime)
+  // ---------------------------------------------------------------------------------------------
+
+  private static final String HAIKU = "/model/anthropic.claude-3-haiku-20240307-v1%3A0";
+
+  /** A Converse body: an optional system prompt and (role, text) messages. */
+  private static ObjectNode converseRequest(String system, String... roleText) {
+    ObjectNode req = MAPPER.createObjectNode();
+    ArrayNode messages = req.putArray("messages");
+    for (int i = 0; i < roleText.length; i += 2) {
+      ObjectNode m = messages.addObject();
+      m.put("role", roleText[i]);
+      m.putArray("content").addObject().put("text", roleText[i + 1]);
+    }
+    if (system != null) {
+      req.putArray("system").addObject().put("text", system);
+    }
+    req.putObject("inferenceConfig").put("maxTokens", 256).put("temperature", 0.5);
+    return req;
+  }
+
+  private static ObjectNode bedrockWeatherTool() {
+    ObjectNode tool = MAPPER.createObjectNode();
+    ObjectNode spec = tool.putObject("toolSpec");
+    spec.put("name", "get_weather");
+    spec.put("description", "Current weather");
+    spec.putObject("inputSchema").set("json", weatherTool().at("/function/parameters"));
+    return tool;
+  }
+
+  /** Decodes an event-stream body with the AWS SDK's own decoder (checks both CRCs). */
+  private static List<software.amazon.awssdk.eventstream.Message> decodeFrames(byte[] body) {
+    software.amazon.awssdk.eventstream.MessageDecoder decoder = new software.amazon.awssdk.eventstream.MessageDecoder();
+    decoder.feed(body);
+    return decoder.getDecodedMessages();
+  }
+
+  private static String header(software.amazon.awssdk.eventstream.Message m, String name) {
+    return m.getHeaders().get(name).getString();
+  }
+
+  private static JsonNode payload(software.amazon.awssdk.eventstream.Message m) throws IOException {
+    return MAPPER.readTree(m.getPayload());
+  }
+
+  @Test
+  void bedrockConverseText() throws Exception {
+    ObjectNode req = converseRequest("You are helpful.", "user", "What is the capital of France?");
+    HttpResponse<String> r = postPath(HAIKU + "/converse", req);
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("application/json", r.headers().firstValue("content-type").orElse(null));
+    assertEquals(BedrockWire.requestId(1), r.headers().firstValue("x-amzn-RequestId").orElse(null));
+    assertEquals("00000000-0000-4000-8000-000000000001", BedrockWire.requestId(1));
+
+    JsonNode c = json(r);
+    assertEquals("assistant", c.at("/output/message/role").asText());
+    assertEquals("Fake answer to: What is the capital of France?", c.at("/output/message/content/0/text").asText());
+    assertEquals("end_turn", c.path("stopReason").asText());
+    // (4 + 6) user + (4 + 3) system = 17; the answer has 9 words.
+    JsonNode u = c.path("usage");
+    assertEquals(17, u.path("inputTokens").asInt());
+    assertEquals(9, u.path("outputTokens").asInt());
+    assertEquals(26, u.path("totalTokens").asInt());
+    assertFalse(u.has("cacheReadInputTokens"), "cache fields only with a cache point");
+    assertEquals(BedrockWire.LATENCY_MS, c.at("/metrics/latencyMs").asLong());
+    assertEquals(17, BedrockWire.promptTokens(req));
+    assertEquals(9, BedrockWire.outputTokens(req));
+    assertEquals("Fake answer to: What is the capital of France?", BedrockWire.answerText(req));
+
+    RecordedRequest rec = server.requests().get(0);
+    assertEquals("/model/anthropic.claude-3-haiku-20240307-v1:0/converse", rec.path(), "decoded model id");
+
+    req.with("inferenceConfig").put("maxTokens", 3);
+    JsonNode capped = json(postPath(HAIKU + "/converse", req));
+    assertEquals("Fake answer to:", capped.at("/output/message/content/0/text").asText());
+    assertEquals("max_tokens", capped.path("stopReason").asText());
+    assertEquals(3, capped.at("/usage/outputTokens").asInt());
+  }
+
+  @Test
+  void bedrockConverseToolUseThenToolResult() throws Exception {
+    ObjectNode req = converseRequest(null, "user", "Weather in Paris?");
+    req.putObject("toolConfig").putArray("tools").add(bedrockWeatherTool());
+    JsonNode c = json(postPath(HAIKU + "/converse", req));
+    assertEquals("tool_use", c.path("stopReason").asText());
+    JsonNode toolUse = c.at("/output/message/content/0/toolUse");
+    assertEquals("tooluse_fake_1", toolUse.path("toolUseId").asText());
+    assertEquals("get_weather", toolUse.path("name").asText());
+    assertEquals("{\"city\":\"fake\",\"days\":1,\"unit\":\"celsius\"}", MAPPER.writeValueAsString(toolUse.path("input")));
+    assertEquals(7, c.at("/usage/inputTokens").asInt());
+    assertEquals(2, c.at("/usage/outputTokens").asInt());
+    assertEquals(2, BedrockWire.outputTokens(req));
+
+    ArrayNode messages = (ArrayNode) req.get("messages");
+    ObjectNode assistant = messages.addObject();
+    assistant.put("role", "assistant");
+    assistant.putArray("content").addObject().set("toolUse", toolUse);
+    ObjectNode result = messages.addObject();
+    result.put("role", "user");
+    ObjectNode tr = result.putArray("content").addObject().putObject("toolResult");
+    tr.put("toolUseId", "tooluse_fake_1");
+    tr.putArray("content").addObject().put("text", "Sunny, 22C");
+    tr.put("status", "success");
+    JsonNode c2 = json(postPath(HAIKU + "/converse", req));
+    assertEquals("end_turn", c2.path("stopReason").asText());
+    assertEquals("Fake answer using tool result: Sunny, 22C", c2.at("/output/message/content/0/text").asText());
+    // (4 + 3) + (4 + 0) + (4 + 2)
+    assertEquals(17, c2.at("/usage/inputTokens").asInt());
+  }
+
+  @Test
+  void bedrockConversePromptCacheWritesThenReads() throws Exception {
+    ObjectNode req = converseRequest(null, "user", "Summarise the rules");
+    ArrayNode system = req.putArray("system");
+    system.addObject().put("text", "Rule book for the bedrock cache test: five words here.");
+    system.addObject().putObject("cachePoint").put("type", "default");
+    int prompt = BedrockWire.promptTokens(req);
+    int cacheable = BedrockWire.cacheableTokens(req);
+    assertEquals(10, cacheable);
+    assertEquals((4 + 3) + (4 + 10), prompt);
+
+    JsonNode first = json(postPath(HAIKU + "/converse", req)).path("usage");
+    assertEquals(prompt - cacheable, first.path("inputTokens").asInt());
+    assertEquals(cacheable, first.path("cacheWriteInputTokens").asInt());
+    assertEquals(0, first.path("cacheReadInputTokens").asInt());
+    int output = first.path("outputTokens").asInt();
+    assertEquals(prompt - cacheable + output + cacheable, first.path("totalTokens").asInt());
+
+    JsonNode second = json(postPath(HAIKU + "/converse", req)).path("usage");
+    assertEquals(prompt - cacheable, second.path("inputTokens").asInt());
+    assertEquals(0, second.path("cacheWriteInputTokens").asInt());
+    assertEquals(cacheable, second.path("cacheReadInputTokens").asInt());
+  }
+
+  @Test
+  void bedrockConverseStreamDecodesWithTheAwsDecoder() throws Exception {
+    ObjectNode req = converseRequest(null, "user", "Say hi please");
+    HttpResponse<byte[]> r = postPathBytes(HAIKU + "/converse-stream", req);
+    assertEquals(200, r.statusCode());
+    assertEquals("application/vnd.amazon.eventstream", r.headers().firstValue("content-type").orElse(null));
+    assertEquals(BedrockWire.requestId(1), r.headers().firstValue("x-amzn-RequestId").orElse(null));
+
+    List<software.amazon.awssdk.eventstream.Message> frames = decodeFrames(r.body());
+    List<String> types = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    for (software.amazon.awssdk.eventstream.Message m : frames) {
+      assertEquals("event", header(m, ":message-type"));
+      assertEquals("application/json", header(m, ":content-type"));
+      String type = header(m, ":event-type");
+      types.add(type);
+      if (type.equals("contentBlockDelta")) {
+        assertEquals(0, payload(m).path("contentBlockIndex").asInt());
+        text.append(payload(m).at("/delta/text").asText());
+      }
+    }
+    String answer = "Fake answer to: Say hi please";
+    List<String> expected = new ArrayList<>();
+    expected.add("messageStart");
+    for (int i = 0; i < FakeLlmServer.words(answer); i++) expected.add("contentBlockDelta");
+    expected.add("contentBlockStop");
+    expected.add("messageStop");
+    expected.add("metadata");
+    assertEquals(expected, types);
+    assertEquals(answer, text.toString());
+    assertEquals("assistant", payload(frames.get(0)).path("role").asText());
+    assertEquals("end_turn", payload(frames.get(frames.size() - 2)).path("stopReason").asText());
+    JsonNode metadata = payload(frames.get(frames.size() - 1));
+    assertEquals(7, metadata.at("/usage/inputTokens").asInt());
+    assertEquals(6, metadata.at("/usage/outputTokens").asInt());
+    assertEquals(13, metadata.at("/usage/totalTokens").asInt());
+    assertEquals(BedrockWire.LATENCY_MS, metadata.at("/metrics/latencyMs").asLong());
+  }
+
+  @Test
+  void bedrockConverseStreamToolUse() throws Exception {
+    ObjectNode req = converseRequest(null, "user", "Weather in Paris?");
+    req.putObject("toolConfig").putArray("tools").add(bedrockWeatherTool());
+    List<software.amazon.awssdk.eventstream.Message> frames =
+        decodeFrames(postPathBytes(HAIKU + "/converse-stream", req).body());
+    assertEquals("messageStart", header(frames.get(0), ":event-type"));
+    assertEquals("contentBlockStart", header(frames.get(1), ":event-type"));
+    JsonNode start = payload(frames.get(1)).at("/start/toolUse");
+    assertEquals("tooluse_fake_1", start.path("toolUseId").asText());
+    assertEquals("get_weather", start.path("name").asText());
+    StringBuilder input = new StringBuilder();
+    int i = 2;
+    for (; header(frames.get(i), ":event-type").equals("contentBlockDelta"); i++) {
+      input.append(payload(frames.get(i)).at("/delta/toolUse/input").asText());
+    }
+    assertEquals("{\"city\":\"fake\",\"days\":1,\"unit\":\"celsius\"}", input.toString());
+    assertEquals("contentBlockStop", header(frames.get(i), ":event-type"));
+    assertEquals("tool_use", payload(frames.get(i + 1)).path("stopReason").asText());
+    assertEquals(2, payload(frames.get(i + 2)).at("/usage/outputTokens").asInt());
+    assertEquals(i + 3, frames.size());
+  }
+
+  @Test
+  void bedrockConverseStreamCutAfterNFrames() throws Exception {
+    server.script("bcut", Behaviour.streamCut(2));
+    HttpResponse<InputStream> r = client.send(
+        rawRequest(HAIKU + "/converse-stream", converseRequest(null, "user", "Tell me a long story"),
+            "x-fake-scenario", "bcut"),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, r.statusCode());
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    assertThrows(IOException.class, () -> {
+      try (InputStream in = r.body()) {
+        byte[] buf = new byte[4096];
+        int n;
+        while ((n = in.read(buf)) >= 0) got.write(buf, 0, n);
+      }
+    });
+    List<software.amazon.awssdk.eventstream.Message> frames = decodeFrames(got.toByteArray());
+    assertEquals(2, frames.size());
+    assertEquals("messageStart", header(frames.get(0), ":event-type"));
+    assertEquals("contentBlockDelta", header(frames.get(1), ":event-type"));
+  }
+
+  @Test
+  void bedrockFrameLayout() {
+    byte[] payload = "{\"role\":\"assistant\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] frame = BedrockWire.frame("messageStart", payload);
+    ByteBuffer buf = ByteBuffer.wrap(frame);
+    assertEquals(frame.length, buf.getInt(0), "total length");
+    int headersLength = buf.getInt(4);
+    assertEquals(frame.length - 16 - payload.length, headersLength);
+    // The first header: name length 11, ":event-type", type 7 (string), value length 12, "messageStart".
+    assertEquals(11, frame[12]);
+    assertEquals(":event-type", new String(frame, 13, 11, StandardCharsets.UTF_8));
+    assertEquals(7, frame[24]);
+    assertEquals(12, buf.getShort(25));
+    software.amazon.awssdk.eventstream.Message m = software.amazon.awssdk.eventstream.Message.decode(buf);
+    assertEquals("messageStart", m.getHeaders().get(":event-type").getString());
+    assertEquals("{\"role\":\"assistant\"}", new String(m.getPayload(), StandardCharsets.UTF_8));
+    // A flipped payload bit fails the message CRC.
+    frame[frame.length - 6] ^= 1;
+    assertThrows(RuntimeException.class, () -> decodeFrames(frame));
+  }
+
+  @Test
+  void bedrockInvokeAnthropic() throws Exception {
+    ObjectNode req = MAPPER.createObjectNode();
+    req.put("anthropic_version", "bedrock-2023-05-31");
+    req.put("max_tokens", 256);
+    req.putArray("messages").addObject().put("role", "user").put("content", "What is the capital of France?");
+    HttpResponse<String> r = postPath(HAIKU + "/invoke", req);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode m = json(r);
+    assertEquals("message", m.path("type").asText());
+    assertEquals("claude-3-haiku-20240307", m.path("model").asText());
+    assertEquals("Fake answer to: What is the capital of France?", m.at("/content/0/text").asText());
+    assertEquals("end_turn", m.path("stop_reason").asText());
+    assertEquals(10, m.at("/usage/input_tokens").asInt());
+    assertEquals(9, m.at("/usage/output_tokens").asInt());
+    assertEquals("10", r.headers().firstValue("X-Amzn-Bedrock-Input-Token-Count").orElse(null));
+    assertEquals("9", r.headers().firstValue("X-Amzn-Bedrock-Output-Token-Count").orElse(null));
+    assertTrue(r.headers().firstValue("x-amzn-RequestId").isPresent());
+
+    assertEquals("claude-3-5-sonnet-20241022", BedrockWire.anthropicModel("us.anthropic.claude-3-5-sonnet-20241022-v2:0"));
+    assertEquals("claude-sonnet-4-20250514", BedrockWire.anthropicModel(
+        "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0"));
+    // An inference-profile ARN: '/' and ':' encoded in one path segment.
+    HttpResponse<String> arn = postPath("/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile"
+        + "%2Fus.anthropic.claude-3-haiku-20240307-v1%3A0/invoke", req);
+    assertEquals(200, arn.statusCode(), arn.body());
+    assertEquals("claude-3-haiku-20240307", json(arn).path("model").asText());
+  }
+
+  @Test
+  void bedrockInvokeWithResponseStreamAnthropic() throws Exception {
+    ObjectNode req = MAPPER.createObjectNode();
+    req.put("anthropic_version", "bedrock-2023-05-31");
+    req.put("max_tokens", 256);
+    req.putArray("messages").addObject().put("role", "user").put("content", "Say hi please");
+    HttpResponse<byte[]> r = postPathBytes(HAIKU + "/invoke-with-response-stream", req);
+    assertEquals(200, r.statusCode());
+    assertEquals("application/vnd.amazon.eventstream", r.headers().firstValue("content-type").orElse(null));
+    List<String> types = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    JsonNode last = null;
+    for (software.amazon.awssdk.eventstream.Message m : decodeFrames(r.body())) {
+      assertEquals("chunk", header(m, ":event-type"));
+      JsonNode event = MAPPER.readTree(Base64.getDecoder().decode(payload(m).path("bytes").asText()));
+      types.add(event.path("type").asText());
+      if (event.path("type").asText().equals("content_block_delta")) {
+        text.append(event.at("/delta/text").asText());
+      }
+      last = event;
+    }
+    assertEquals("message_start", types.get(0));
+    assertEquals("message_stop", types.get(types.size() - 1));
+    assertEquals("Fake answer to: Say hi please", text.toString());
+    JsonNode metrics = last.path("amazon-bedrock-invocationMetrics");
+    assertEquals(7, metrics.path("inputTokenCount").asInt());
+    assertEquals(6, metrics.path("outputTokenCount").asInt());
+  }
+
+  @Test
+  void bedrockInvokeTitanEmbeddings() throws Exception {
+    ObjectNode req = MAPPER.createObjectNode();
+    req.put("inputText", "hello big world");
+    req.put("dimensions", 4);
+    HttpResponse<String> r = postPath("/model/amazon.titan-embed-text-v2%3A0/invoke", req);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode e = json(r);
+    assertEquals(4, e.path("embedding").size());
+    double norm = 0;
+    for (JsonNode v : e.path("embedding")) norm += v.asDouble() * v.asDouble();
+    assertEquals(1.0, norm, 1e-5);
+    assertEquals(3, e.path("inputTextTokenCount").asInt());
+    assertEquals(3, BedrockWire.titanTokens("hello big world"));
+
+    req.remove("dimensions");
+    assertEquals(8, json(postPath("/model/amazon.titan-embed-text-v1/invoke", req)).path("embedding").size());
+  }
+
+  @Test
+  void bedrockErrorsCarryTheErrorTypeHeader() throws Exception {
+    server.script("berr", Behaviour.error(429, "2"), Behaviour.error(400), Behaviour.error(408),
+        Behaviour.error(503), Behaviour.error(403));
+    ObjectNode req = converseRequest(null, "user", "hi");
+    HttpResponse<String> r429 = postPath(HAIKU + "/converse", req, "x-fake-scenario", "berr");
+    assertEquals(429, r429.statusCode());
+    assertEquals("ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+        r429.headers().firstValue("x-amzn-ErrorType").orElse(null));
+    assertEquals("2", r429.headers().firstValue("retry-after").orElse(null));
+    assertEquals(BedrockWire.requestId(1), r429.headers().firstValue("x-amzn-RequestId").orElse(null));
+    assertEquals("Too many requests, please wait before trying again.", json(r429).path("message").asText());
+    assertEquals(1, json(r429).size(), "only a message");
+
+    String[] types = {"ValidationException", "ModelTimeoutException", "ServiceUnavailableException",
+        "AccessDeniedException"};
+    int[] statuses = {400, 408, 503, 403};
+    for (int i = 0; i < types.length; i++) {
+      HttpResponse<String> r = postPath(HAIKU + (i % 2 == 0 ? "/converse" : "/converse-stream"), req,
+          "x-fake-scenario", "berr");
+      assertEquals(statuses[i], r.statusCode());
+      assertEquals(types[i] + ":http://internal.amazon.com/coral/com.amazon.bedrock/",
+          r.headers().firstValue("x-amzn-ErrorType").orElse(null));
+      assertFalse(r.headers().firstValue("retry-after").isPresent());
+      assertFalse(json(r).path("message").asText().isEmpty());
+    }
+    assertEquals("ResourceNotFoundException", BedrockWire.errorType(404));
+    assertEquals("InternalServerException", BedrockWire.errorType(500));
+
+    // Requests the fake cannot answer get a ValidationException, as Bedrock sends.
+    HttpResponse<String> llama = postPath("/model/meta.llama3-8b-instruct-v1%3A0/invoke", "{\"prompt\":\"hi\"}");
+    assertEquals(400, llama.statusCode());
+    assertEquals("ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+        llama.headers().firstValue("x-amzn-ErrorType").orElse(null));
+    HttpResponse<String> empty = postPath(HAIKU + "/converse", "{\"messages\":[]}");
+    assertEquals(400, empty.statusCode());
+    assertTrue(empty.headers().firstValue("x-amzn-ErrorType").orElse("").startsWith("ValidationException:"));
+  }
+
+  @Test
+  void bedrockInvalidUtf8KeepsFramesValid() throws Exception {
+    server.script("bu", Behaviour.invalidUtf8());
+    byte[] body = postPathBytes(HAIKU + "/converse-stream", converseRequest(null, "user", "hi"),
+        "x-fake-scenario", "bu").body();
+    List<software.amazon.awssdk.eventstream.Message> frames = decodeFrames(body);
+    assertEquals("contentBlockDelta", header(frames.get(1), ":event-type"));
+    byte[] corrupted = frames.get(1).getPayload();
+    assertThrows(java.nio.charset.CharacterCodingException.class,
+        () -> StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(corrupted)));
+    assertTrue(MAPPER.readTree(new String(corrupted, StandardCharsets.UTF_8)).at("/delta/text").asText()
+        .startsWith("\uFFFD"));
+    // Only the first text is corrupted.
+    StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(frames.get(2).getPayload()));
+  }
 }
