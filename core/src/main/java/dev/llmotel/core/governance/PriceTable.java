@@ -14,12 +14,13 @@ import java.util.regex.Pattern;
  * <pre>{"taken": "2026-11-01", "prices": [
  *   {"provider": "openai", "model": "gpt-4o-mini", "input": 0.15, "output": 0.60,
  *    "cache_read": 0.075, "cache_creation": 0}]}</pre>
- * A dated snapshot (gpt-4o-mini-2024-07-18, claude-sonnet-4-20250514) resolves to its family.
+ * A dated snapshot (gpt-4o-mini-2024-07-18, claude-sonnet-4-20250514) or a numbered stable
+ * version (gemini-2.0-flash-001) resolves to its family.
  */
 public final class PriceTable {
   public static final String BUNDLED_DATE = "2025-08-01";
 
-  private static final Pattern DATED_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|latest)$");
+  private static final Pattern DATED_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|\\d{3}|latest)$");
 
   private static final Price NONE = new Price(0, 0, 0, 0);
 

@@ -1,0 +1,186 @@
+package dev.llmotel.instrumentation.googlegenai;
+
+import com.google.genai.types.Candidate;
+import com.google.genai.types.Content;
+import com.google.genai.types.FunctionCall;
+import com.google.genai.types.FunctionDeclaration;
+import com.google.genai.types.FunctionResponse;
+import com.google.genai.types.GenerateContentConfig;
+import com.google.genai.types.GenerateContentResponse;
+import com.google.genai.types.GenerateContentResponseUsageMetadata;
+import com.google.genai.types.Part;
+import com.google.genai.types.Tool;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.semconv.GenAiValues;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Maps generateContent requests and responses of the Google GenAI SDK onto the shared call model.
+ * The SDK's types have had the same accessors from 1.0 to 2.0, so the mapping reads them directly.
+ */
+final class ContentMapper {
+  static LlmCall request(String provider, String baseUrl, String model, List<Content> contents,
+      GenerateContentConfig config, boolean streaming) {
+    LlmCall call = new LlmCall(provider, GenAiValues.OPERATION_GENERATE_CONTENT);
+    call.streaming(streaming);
+    try {
+      if (baseUrl != null) call.server(baseUrl);
+      call.requestModel(modelName(model));
+      if (config != null) {
+        call.temperature(toDouble(config.temperature()));
+        call.topP(toDouble(config.topP()));
+        call.maxTokens(toLong(config.maxOutputTokens()));
+        call.frequencyPenalty(toDouble(config.frequencyPenalty()));
+        call.presencePenalty(toDouble(config.presencePenalty()));
+        call.seed(toLong(config.seed()));
+        Long candidates = toLong(config.candidateCount());
+        if (candidates != null && candidates != 1) call.choiceCount(candidates);
+        config.stopSequences().ifPresent(s -> { if (!s.isEmpty()) call.stopSequences(new ArrayList<>(s)); });
+        config.responseMimeType().ifPresent(mime -> call.outputType(outputType(mime)));
+        config.systemInstruction().ifPresent(system -> {
+          for (Part part : system.parts().orElse(java.util.Collections.<Part>emptyList())) {
+            part.text().ifPresent(text -> call.systemInstructions().add(LlmMessage.Part.text(text)));
+          }
+        });
+        for (Tool tool : config.tools().orElse(java.util.Collections.<Tool>emptyList())) {
+          for (FunctionDeclaration f : tool.functionDeclarations().orElse(java.util.Collections.<FunctionDeclaration>emptyList())) {
+            if (!f.name().isPresent()) continue;
+            call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, f.name().get(),
+                f.description().orElse(null), f.parameters().isPresent() ? GeminiJson.write(f.parameters().get()) : null));
+          }
+        }
+      }
+      // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.
+      if (contents != null) {
+        for (Content content : contents) call.inputMessages().add(message(content));
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("google-genai request mapping", t);
+    }
+    return call;
+  }
+
+  /** The API names models "models/x" or by their Vertex resource path; the model is its last segment. */
+  static String modelName(String model) {
+    if (model == null) return null;
+    int slash = model.lastIndexOf('/');
+    return slash >= 0 ? model.substring(slash + 1) : model;
+  }
+
+  private static String outputType(String mime) {
+    if (mime.contains("json")) return GenAiValues.OUTPUT_TYPE_JSON;
+    if (mime.startsWith("text/")) return GenAiValues.OUTPUT_TYPE_TEXT;
+    return mime;
+  }
+
+  /** Gemini's roles are "user" and "model"; the conventions call the model's turns "assistant". */
+  static LlmMessage message(Content content) {
+    String role = content.role().orElse("user");
+    LlmMessage out = new LlmMessage("model".equals(role) ? "assistant" : role);
+    for (Part part : content.parts().orElse(java.util.Collections.<Part>emptyList())) {
+      if (part.thought().orElse(false)) continue; // the model's thinking is not part of the conversation
+      if (part.text().isPresent()) {
+        out.add(LlmMessage.Part.text(part.text().get()));
+      } else if (part.functionCall().isPresent()) {
+        FunctionCall f = part.functionCall().get();
+        out.add(LlmMessage.Part.toolCall(f.id().orElse(null), f.name().orElse(null), GeminiJson.write(f.args().orElse(null))));
+      } else if (part.functionResponse().isPresent()) {
+        FunctionResponse r = part.functionResponse().get();
+        out.add(LlmMessage.Part.toolCallResponse(r.id().orElse(null), GeminiJson.write(r.response().orElse(null))));
+      }
+    }
+    return out;
+  }
+
+  /** A whole (non-streamed) response. Each part on its own: an odd field loses only that field. */
+  static void response(LlmCall call, Object result) {
+    if (!(result instanceof GenerateContentResponse)) return;
+    GenerateContentResponse response = (GenerateContentResponse) result;
+    ids(call, response);
+    boolean capture = LlmOtelConfig.get().captureContent();
+    for (Candidate candidate : response.candidates().orElse(java.util.Collections.<Candidate>emptyList())) {
+      String finish = finishReason(candidate);
+      call.addFinishReason(finish);
+      LlmMessage out = capture ? new LlmMessage("assistant").finishReason(finish) : null;
+      Optional<Content> content = candidate.content();
+      if (content.isPresent()) {
+        for (Part part : content.get().parts().orElse(java.util.Collections.<Part>emptyList())) {
+          toolCallId(call, part);
+          if (out != null) addOutputPart(out, part);
+        }
+      }
+      if (out != null) call.addOutputMessage(out);
+    }
+    usage(call, response.usageMetadata().orElse(null));
+  }
+
+  static void ids(LlmCall call, GenerateContentResponse response) {
+    try {
+      call.responseId(response.responseId().orElse(null));
+      call.responseModel(response.modelVersion().orElse(null));
+    } catch (Throwable t) {
+      SafeHooks.failed("google-genai response ids", t);
+    }
+  }
+
+  /** Tool calls link the tool spans; Gemini gives ids only on some APIs, names always. */
+  static void toolCallId(LlmCall call, Part part) {
+    if (part.functionCall().isPresent()) {
+      FunctionCall f = part.functionCall().get();
+      call.addToolCallId(f.id().orElse(null));
+    }
+  }
+
+  static void addOutputPart(LlmMessage out, Part part) {
+    if (part.thought().orElse(false)) return;
+    if (part.text().isPresent()) {
+      out.add(LlmMessage.Part.text(part.text().get()));
+    } else if (part.functionCall().isPresent()) {
+      FunctionCall f = part.functionCall().get();
+      out.add(LlmMessage.Part.toolCall(f.id().orElse(null), f.name().orElse(null), GeminiJson.write(f.args().orElse(null))));
+    }
+  }
+
+  /** The API's enum value, lower-cased like the other providers' finish reasons ("stop", "max_tokens"). */
+  static String finishReason(Candidate candidate) {
+    if (!candidate.finishReason().isPresent()) return null;
+    String value = String.valueOf(candidate.finishReason().get());
+    return value.isEmpty() ? null : value.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * promptTokenCount already includes the cached prefix (cachedContentTokenCount) and is billed
+   * with the tool-use prompt; thoughts are billed as output, so they count in the output tokens
+   * and are also reported on their own.
+   */
+  static void usage(LlmCall call, GenerateContentResponseUsageMetadata usage) {
+    if (usage == null || !usage.promptTokenCount().isPresent()) return;
+    long input = usage.promptTokenCount().get() + usage.toolUsePromptTokenCount().orElse(0);
+    Integer thoughts = usage.thoughtsTokenCount().orElse(null);
+    Long output = null;
+    if (usage.candidatesTokenCount().isPresent() || thoughts != null) {
+      output = (long) usage.candidatesTokenCount().orElse(0) + (thoughts == null ? 0 : thoughts);
+    }
+    call.usage(input, output);
+    call.cacheUsage(toLong(usage.cachedContentTokenCount()), null);
+    if (thoughts != null) call.reasoningOutputTokens((long) thoughts);
+  }
+
+  static Double toDouble(Optional<? extends Number> v) {
+    // Floats widen with float noise (0.7f -> 0.699999988); the decimal text is what the app wrote.
+    return v.isPresent() ? Double.valueOf(v.get().toString()) : null;
+  }
+
+  static Long toLong(Optional<? extends Number> v) {
+    return v.isPresent() ? v.get().longValue() : null;
+  }
+
+  private ContentMapper() {}
+}

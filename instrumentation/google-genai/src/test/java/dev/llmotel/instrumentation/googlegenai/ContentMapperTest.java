@@ -1,0 +1,106 @@
+package dev.llmotel.instrumentation.googlegenai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.genai.types.Content;
+import com.google.genai.types.FunctionDeclaration;
+import com.google.genai.types.GenerateContentConfig;
+import com.google.genai.types.GenerateContentResponse;
+import com.google.genai.types.Part;
+import com.google.genai.types.Tool;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Gemini's wire shapes, parsed by the SDK itself, mapped onto the shared call model. */
+class ContentMapperTest {
+  @Test
+  void theRequestGivesModelParametersConversationAndTools() {
+    Map<String, Object> args = new HashMap<>();
+    args.put("city", "Paris");
+    Map<String, Object> result = Collections.<String, Object>singletonMap("temperature_c", 18);
+    GenerateContentConfig config = GenerateContentConfig.builder().temperature(0.7f).topP(0.95f).maxOutputTokens(64)
+        .candidateCount(2).stopSequences(Arrays.asList("END")).responseMimeType("application/json")
+        .systemInstruction(Content.fromParts(Part.fromText("Be terse.")))
+        .tools(Collections.singletonList(Tool.builder().functionDeclarations(Collections.singletonList(
+            FunctionDeclaration.builder().name("get_weather").description("Weather").build())).build()))
+        .build();
+    LlmCall call = ContentMapper.request("gcp.gemini", "https://generativelanguage.googleapis.com/",
+        "models/gemini-2.0-flash", Arrays.asList(
+            Content.builder().role("user").parts(Collections.singletonList(Part.fromText("Weather?"))).build(),
+            Content.builder().role("model").parts(Collections.singletonList(Part.fromFunctionCall("get_weather", args))).build(),
+            Content.builder().role("user").parts(Collections.singletonList(Part.fromFunctionResponse("get_weather", result))).build()),
+        config, false);
+    assertEquals("generate_content", call.operation());
+    assertEquals("gemini-2.0-flash", call.requestModel(), "the model, not its resource name");
+    assertEquals("generativelanguage.googleapis.com", call.serverAddress());
+    assertEquals(443, call.serverPort());
+    assertEquals(0.7, call.temperature(), 0, "the decimal the app wrote, not the float's widening");
+    assertEquals(0.95, call.topP(), 0);
+    assertEquals(64L, call.maxTokens());
+    assertEquals(2L, call.choiceCount());
+    assertEquals(Arrays.asList("END"), call.stopSequences());
+    assertEquals("json", call.outputType());
+    assertEquals("Be terse.", call.systemInstructions().get(0).content);
+    assertEquals("get_weather", call.toolDefinitions().get(0).name);
+    assertEquals(3, call.inputMessages().size());
+    assertEquals("assistant", call.inputMessages().get(1).role(), "Gemini's model turn is the assistant's");
+    LlmMessage.Part asked = call.inputMessages().get(1).parts().get(0);
+    assertEquals(LlmMessage.Part.TOOL_CALL, asked.type);
+    assertEquals("{\"city\":\"Paris\"}", asked.arguments);
+    LlmMessage.Part answered = call.inputMessages().get(2).parts().get(0);
+    assertEquals(LlmMessage.Part.TOOL_CALL_RESPONSE, answered.type);
+    assertEquals("{\"temperature_c\":18}", answered.content);
+  }
+
+  @Test
+  void usageCountsThoughtsAsOutputAndKeepsTheCacheInTheInput() {
+    LlmCall call = new LlmCall("gcp.gemini", "generate_content");
+    ContentMapper.response(call, GenerateContentResponse.fromJson("{\"responseId\":\"r1\","
+        + "\"modelVersion\":\"gemini-2.5-flash-001\",\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+        + "{\"functionCall\":{\"id\":\"call_1\",\"name\":\"get_weather\",\"args\":{\"city\":\"Paris\"}}}]},"
+        + "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":100,"
+        + "\"cachedContentTokenCount\":60,\"toolUsePromptTokenCount\":5,\"candidatesTokenCount\":7,"
+        + "\"thoughtsTokenCount\":20,\"totalTokenCount\":132}}"));
+    assertEquals("r1", call.responseId());
+    assertEquals("gemini-2.5-flash-001", call.responseModel());
+    assertEquals(Arrays.asList("stop"), call.finishReasons());
+    assertEquals(Arrays.asList("call_1"), call.toolCallIds());
+    assertEquals(105L, call.inputTokens(), "prompt and tool-use prompt, cache included (the semconv rule)");
+    assertEquals(60L, call.cacheReadInputTokens());
+    assertEquals(27L, call.outputTokens(), "candidates and thoughts: both billed as output");
+    assertEquals(20L, call.reasoningOutputTokens());
+  }
+
+  @Test
+  void aResponseWithoutUsageOrCandidatesLeavesThemUnset() {
+    LlmCall call = new LlmCall("gcp.gemini", "generate_content");
+    ContentMapper.response(call, GenerateContentResponse.fromJson("{\"promptFeedback\":{\"blockReason\":\"SAFETY\"}}"));
+    assertNull(call.inputTokens());
+    assertTrue(call.finishReasons().isEmpty());
+  }
+
+  @Test
+  void aStreamsChunksAddUpToTheLastUsageAndFinishReason() {
+    LlmCall call = new LlmCall("gcp.gemini", "generate_content");
+    ContentStreamAccumulator acc = new ContentStreamAccumulator(call);
+    acc.onChunk(GenerateContentResponse.fromJson("{\"responseId\":\"r2\",\"candidates\":[{\"content\":{\"parts\":"
+        + "[{\"text\":\"Hel\"}]},\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":9,\"candidatesTokenCount\":1}}"));
+    assertEquals(false, acc.finished());
+    acc.onChunk(GenerateContentResponse.fromJson("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"lo\"}]},"
+        + "\"finishReason\":\"MAX_TOKENS\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":9,"
+        + "\"candidatesTokenCount\":2}}"));
+    assertEquals(true, acc.finished());
+    acc.finish();
+    assertEquals("r2", call.responseId());
+    assertEquals(Arrays.asList("max_tokens"), call.finishReasons());
+    assertEquals(9L, call.inputTokens());
+    assertEquals(2L, call.outputTokens(), "the last chunk's numbers, not a sum");
+  }
+}
