@@ -216,10 +216,22 @@ public final class LlmCall {
    * recorded: the end deferred by {@link #runWhenAttemptsSettled} runs here then.
    */
   public void finishAttempt(int number, Integer statusCode, String retryAfter, Throwable error, String requestId) {
+    finishAttemptOfType(number, statusCode, retryAfter, error == null ? null : ErrorTypes.of(error), requestId);
+  }
+
+  /**
+   * As {@link #recordAttempt}, for libraries that report an attempt's failure by a type name rather
+   * than an exception (the AWS SDK's per-attempt metrics).
+   */
+  public synchronized Attempt recordAttemptOfType(Integer statusCode, String retryAfter, String errorType, String requestId) {
+    return insert(new Attempt(++attemptsNumbered, System.nanoTime(), statusCode, retryAfter, errorType, requestId));
+  }
+
+  /** As {@link #finishAttempt}, with the failure given by a type name. */
+  public void finishAttemptOfType(int number, Integer statusCode, String retryAfter, String errorType, String requestId) {
     Runnable deferred = null;
     synchronized (this) {
-      insert(new Attempt(number, System.nanoTime(), statusCode, retryAfter,
-          error == null ? null : ErrorTypes.of(error), requestId));
+      insert(new Attempt(number, System.nanoTime(), statusCode, retryAfter, errorType, requestId));
       pendingAttempts = Math.max(0, pendingAttempts - 1);
       if (pendingAttempts == 0 && whenAttemptsSettled != null) {
         deferred = whenAttemptsSettled;

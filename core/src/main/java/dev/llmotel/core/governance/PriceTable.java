@@ -22,6 +22,11 @@ public final class PriceTable {
 
   private static final Pattern DATED_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|\\d{3}|latest)$");
 
+  /** A Bedrock cross-region inference profile's prefix (us., eu., apac., global., ...). */
+  private static final Pattern BEDROCK_PROFILE = Pattern.compile("^(us|eu|apac|global|us-gov|jp|au|ca)\\.");
+  /** A Bedrock model id's version (-v1:0, -v2:0, :0). */
+  private static final Pattern BEDROCK_VERSION = Pattern.compile("(-v\\d+)?(:\\d+)?$");
+
   private static final Price NONE = new Price(0, 0, 0, 0);
 
   private final Map<String, Price> prices = new HashMap<>();
@@ -62,6 +67,16 @@ public final class PriceTable {
     t.put("gcp.gemini", "gemini-2.5-pro", 1.25, 10.00, 0.31, 0);
     t.put("gcp.gemini", "gemini-2.5-flash", 0.30, 2.50, 0.075, 0);
     t.put("gcp.gemini", "gemini-2.0-flash", 0.10, 0.40, 0.025, 0);
+    // Bedrock model ids name the vendor, version and region profile (us.anthropic.claude-3-haiku-20240307-v1:0):
+    // they are priced by their family (anthropic.claude-3-haiku), see find().
+    t.put("aws.bedrock", "anthropic.claude-3-haiku", 0.25, 1.25, 0.03, 0.30);
+    t.put("aws.bedrock", "anthropic.claude-3-5-haiku", 0.80, 4.00, 0.08, 1.00);
+    t.put("aws.bedrock", "anthropic.claude-3-7-sonnet", 3.00, 15.00, 0.30, 3.75);
+    t.put("aws.bedrock", "anthropic.claude-sonnet-4", 3.00, 15.00, 0.30, 3.75);
+    t.put("aws.bedrock", "amazon.nova-micro", 0.035, 0.14, 0.00875, 0);
+    t.put("aws.bedrock", "amazon.nova-lite", 0.06, 0.24, 0.015, 0);
+    t.put("aws.bedrock", "amazon.nova-pro", 0.80, 3.20, 0.20, 0);
+    t.put("aws.bedrock", "amazon.titan-embed-text", 0.02, 0, 0, 0);
     // Azure OpenAI and Vertex AI price their models like the model's maker.
     t.alias("azure.ai.openai", "openai");
     t.alias("gcp.vertex_ai", "gcp.gemini");
@@ -126,6 +141,11 @@ public final class PriceTable {
     if (p == null) {
       String family = DATED_SUFFIX.matcher(model.toLowerCase(Locale.ROOT)).replaceFirst("");
       p = prices.get(key(provider, family));
+    }
+    if (p == null && model.indexOf('.') > 0) {
+      String bedrock = BEDROCK_VERSION.matcher(BEDROCK_PROFILE.matcher(model.toLowerCase(Locale.ROOT)).replaceFirst(""))
+          .replaceFirst("");
+      p = prices.get(key(provider, DATED_SUFFIX.matcher(bedrock).replaceFirst("")));
     }
     if (resolved.size() < 10_000) resolved.put(lookupKey, p == null ? NONE : p);
     return p;

@@ -66,6 +66,21 @@ class GovernanceUnitTest {
   }
 
   @Test
+  void bedrockModelIdsAndGeminiVersionsResolveToTheirFamily() {
+    PriceTable prices = PriceTable.bundled();
+    PriceTable.Price haiku = prices.find("aws.bedrock", "anthropic.claude-3-haiku");
+    assertEquals(0.25, haiku.input);
+    assertEquals(haiku, prices.find("aws.bedrock", "anthropic.claude-3-haiku-20240307-v1:0"));
+    assertEquals(haiku, prices.find("aws.bedrock", "us.anthropic.claude-3-haiku-20240307-v1:0"),
+        "a cross-region inference profile");
+    assertEquals(prices.find("aws.bedrock", "amazon.nova-lite"), prices.find("aws.bedrock", "amazon.nova-lite-v1:0"));
+    assertEquals(prices.find("aws.bedrock", "amazon.titan-embed-text"),
+        prices.find("aws.bedrock", "amazon.titan-embed-text-v2:0"));
+    assertNull(prices.find("aws.bedrock", "meta.llama-unknown-v1:0"));
+    assertEquals(prices.find("gcp.gemini", "gemini-2.0-flash"), prices.find("gcp.gemini", "gemini-2.0-flash-001"));
+  }
+
+  @Test
   void anOverrideFileReplacesAndAddsPrices() {
     PriceTable t = PriceTable.withOverrides(PriceTable.bundled(), "{\"taken\": \"2026-11-01\", \"prices\": ["
         + "{\"provider\": \"openai\", \"model\": \"gpt-4o-mini\", \"input\": 9, \"output\": 9},"

@@ -33,6 +33,10 @@ public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomiz
   static {
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.instrumentation.openai-java.enabled", "false");
+    // The agent's Bedrock part of its AWS SDK instrumentation makes GenAI spans, metrics and events of
+    // its own; llm-otel traces those calls (with governance), so one call would count twice. The AWS SDK
+    // instrumentation itself stays on: other AWS calls keep their spans.
+    defaults.put("otel.instrumentation.aws-sdk-2.2-bedrock-runtime.enabled", "false");
     // The agent's HTTP client spans redact a few signed-URL parameters by default. LLM APIs take keys in
     // the query string too (Azure OpenAI "api-key", Google "key"): those are added. The setting is a
     // full list, so it repeats the agent's own defaults; an operator's value replaces all of it.

@@ -1,0 +1,87 @@
+package dev.llmotel.instrumentation.bedrock;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockDeltaEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockStartEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockStopEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetadataEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
+import software.amazon.awssdk.services.bedrockruntime.model.MessageStopEvent;
+
+/**
+ * What a ConverseStream delivers, event by event: text and tool-input deltas per content block,
+ * the stop reason in messageStop, usage in the final metadata event.
+ */
+final class ConverseStreamAccumulator {
+  private final LlmCall call;
+  private final LlmMessage output = LlmOtelConfig.get().captureContent() ? new LlmMessage("assistant") : null;
+  private final StringBuilder text = new StringBuilder();
+  private String toolId;
+  private String toolName;
+  private final StringBuilder toolInput = new StringBuilder();
+  private String stopReason;
+  private boolean sawEnd;
+
+  ConverseStreamAccumulator(LlmCall call) {
+    this.call = call;
+  }
+
+  synchronized void onEvent(ConverseStreamOutput event) {
+    if (event instanceof ContentBlockStartEvent) {
+      ContentBlockStartEvent start = (ContentBlockStartEvent) event;
+      if (start.start() != null && start.start().toolUse() != null) {
+        flushText();
+        toolId = start.start().toolUse().toolUseId();
+        toolName = start.start().toolUse().name();
+        call.addToolCallId(toolId);
+      }
+    } else if (event instanceof ContentBlockDeltaEvent) {
+      ContentBlockDeltaEvent delta = (ContentBlockDeltaEvent) event;
+      if (output == null || delta.delta() == null) return;
+      if (delta.delta().text() != null) text.append(delta.delta().text());
+      if (delta.delta().toolUse() != null && delta.delta().toolUse().input() != null) {
+        toolInput.append(delta.delta().toolUse().input());
+      }
+    } else if (event instanceof ContentBlockStopEvent) {
+      flushTool();
+    } else if (event instanceof MessageStopEvent) {
+      stopReason = ((MessageStopEvent) event).stopReasonAsString();
+    } else if (event instanceof ConverseStreamMetadataEvent) {
+      ConverseMapper.usage(call, ((ConverseStreamMetadataEvent) event).usage());
+      sawEnd = true;
+    }
+  }
+
+  private void flushText() {
+    if (output != null && text.length() > 0) {
+      output.add(LlmMessage.Part.text(text.toString()));
+      text.setLength(0);
+    }
+  }
+
+  private void flushTool() {
+    if (output != null && toolId != null) {
+      output.add(LlmMessage.Part.toolCall(toolId, toolName, toolInput.toString()));
+    }
+    toolId = null;
+    toolName = null;
+    toolInput.setLength(0);
+  }
+
+  /** The final metadata event arrived: the stream is complete. */
+  synchronized boolean finished() {
+    return sawEnd;
+  }
+
+  /** Runs once, before the span ends, whichever way the stream ended. */
+  synchronized void finish() {
+    call.addFinishReason(stopReason);
+    if (output != null) {
+      flushText();
+      flushTool();
+      call.addOutputMessage(output.finishReason(stopReason));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.llmotel.instrumentation.bedrock;
+
+import dev.llmotel.core.LlmStream;
+import dev.llmotel.core.SafeHooks;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.async.SdkPublisher;
+
+/**
+ * The part every Bedrock event-stream handler of ours shares: events pass through to the app's
+ * handler unchanged and are counted and accumulated on the way; the span ends when the stream
+ * completes, fails or the app cancels its subscription.
+ */
+final class EventStreamObserver<E> {
+  private final LlmStream stream;
+  private final Consumer<E> onEvent;
+  private final BooleanSupplier reachedEnd;
+
+  EventStreamObserver(LlmStream stream, Consumer<E> onEvent, BooleanSupplier reachedEnd) {
+    this.stream = stream;
+    this.onEvent = onEvent;
+    this.reachedEnd = reachedEnd;
+  }
+
+  SdkPublisher<E> observe(SdkPublisher<E> publisher) {
+    try {
+      return publisher.map(event -> {
+        try {
+          SafeHooks.checkpoint("chunk");
+          stream.call().onChunk();
+          onEvent.accept(event);
+        } catch (Throwable t) {
+          SafeHooks.failed("bedrock stream event", t);
+        }
+        return event;
+      }).doAfterOnCancel(() -> stream.end(null, false));
+    } catch (Throwable t) {
+      SafeHooks.failed("bedrock stream wrap", t);
+      return publisher;
+    }
+  }
+
+  void failed(Throwable error) {
+    stream.end(error, false);
+  }
+
+  /**
+   * A connection cut mid-stream also completes without an error: without the final event that
+   * carries the usage, the stream did not reach its end.
+   */
+  void completed() {
+    stream.end(null, reachedEnd.getAsBoolean());
+  }
+}

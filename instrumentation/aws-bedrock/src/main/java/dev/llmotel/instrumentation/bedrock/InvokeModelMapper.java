@@ -1,0 +1,151 @@
+package dev.llmotel.instrumentation.bedrock;
+
+import dev.llmotel.core.Json;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.semconv.GenAiValues;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+
+/**
+ * Maps InvokeModel, whose bodies are each model family's own JSON. What every family shares is
+ * read from the response headers Bedrock adds to all of them (input and output token counts);
+ * the common request fields (Anthropic's and Amazon's names) and the conversation of Messages-style
+ * bodies are read from the body, as are the families' stop reasons.
+ */
+final class InvokeModelMapper {
+  static final String INPUT_TOKENS_HEADER = "X-Amzn-Bedrock-Input-Token-Count";
+  static final String OUTPUT_TOKENS_HEADER = "X-Amzn-Bedrock-Output-Token-Count";
+
+  static LlmCall request(String serverUrl, String modelId, SdkBytes body, boolean streaming) {
+    boolean embedding = modelId != null && modelId.toLowerCase(java.util.Locale.ROOT).contains("embed");
+    LlmCall call = new LlmCall(GenAiValues.PROVIDER_AWS_BEDROCK,
+        embedding ? GenAiValues.OPERATION_EMBEDDINGS : GenAiValues.OPERATION_CHAT);
+    call.streaming(streaming);
+    try {
+      if (serverUrl != null) call.server(serverUrl);
+      call.requestModel(modelId);
+      Map<?, ?> json = object(body);
+      if (json == null) return call;
+      Map<?, ?> titan = json.get("textGenerationConfig") instanceof Map ? (Map<?, ?>) json.get("textGenerationConfig") : null;
+      Map<?, ?> nova = json.get("inferenceConfig") instanceof Map ? (Map<?, ?>) json.get("inferenceConfig") : null;
+      call.maxTokens(firstLong(json.get("max_tokens"), json.get("max_tokens_to_sample"), json.get("max_gen_len"),
+          titan == null ? null : titan.get("maxTokenCount"), nova == null ? null : nova.get("max_new_tokens")));
+      call.temperature(firstDouble(json.get("temperature"), titan == null ? null : titan.get("temperature"),
+          nova == null ? null : nova.get("temperature")));
+      call.topP(firstDouble(json.get("top_p"), titan == null ? null : titan.get("topP"),
+          nova == null ? null : nova.get("topP")));
+      if (json.get("dimensions") instanceof Number) call.embeddingDimensions(((Number) json.get("dimensions")).longValue());
+      conversation(call, json);
+    } catch (Throwable t) {
+      SafeHooks.failed("bedrock invoke request mapping", t);
+    }
+    return call;
+  }
+
+  /** Messages-style bodies (Anthropic's, Amazon Nova's) and single prompts (Titan's inputText, others' prompt). */
+  private static void conversation(LlmCall call, Map<?, ?> json) {
+    Object system = json.get("system");
+    if (system instanceof String) call.systemInstructions().add(LlmMessage.Part.text((String) system));
+    if (system instanceof List) {
+      for (Object block : (List<?>) system) {
+        String text = block instanceof Map ? string(((Map<?, ?>) block).get("text")) : null;
+        if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+      }
+    }
+    if (json.get("messages") instanceof List) {
+      for (Object m : (List<?>) json.get("messages")) {
+        if (!(m instanceof Map)) continue;
+        Map<?, ?> message = (Map<?, ?>) m;
+        LlmMessage out = new LlmMessage(message.get("role") instanceof String ? (String) message.get("role") : "user");
+        Object content = message.get("content");
+        if (content instanceof String) out.add(LlmMessage.Part.text((String) content));
+        if (content instanceof List) {
+          for (Object block : (List<?>) content) {
+            String text = block instanceof Map ? string(((Map<?, ?>) block).get("text")) : null;
+            if (text != null) out.add(LlmMessage.Part.text(text));
+          }
+        }
+        call.inputMessages().add(out);
+      }
+      return;
+    }
+    String prompt = string(json.get("inputText"));
+    if (prompt == null) prompt = string(json.get("prompt"));
+    if (prompt != null) call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(prompt)));
+  }
+
+  static void response(LlmCall call, Object result) {
+    if (!(result instanceof InvokeModelResponse)) return;
+    InvokeModelResponse response = (InvokeModelResponse) result;
+    usageFromHeaders(call, response.sdkHttpResponse());
+    Map<?, ?> json = object(response.body());
+    if (json == null) return;
+    String stop = string(json.get("stop_reason"));
+    if (stop == null) stop = string(json.get("stopReason"));
+    if (stop == null && json.get("results") instanceof List && !((List<?>) json.get("results")).isEmpty()
+        && ((List<?>) json.get("results")).get(0) instanceof Map) {
+      stop = string(((Map<?, ?>) ((List<?>) json.get("results")).get(0)).get("completionReason"));
+    }
+    call.addFinishReason(stop);
+    call.responseModel(string(json.get("model")));
+    if (json.get("embedding") instanceof List && call.embeddingDimensions() == null) {
+      call.embeddingDimensions((long) ((List<?>) json.get("embedding")).size());
+    }
+    if (LlmOtelConfig.get().captureContent() && json.get("content") instanceof List) {
+      LlmMessage out = new LlmMessage("assistant").finishReason(stop);
+      for (Object block : (List<?>) json.get("content")) {
+        String text = block instanceof Map ? string(((Map<?, ?>) block).get("text")) : null;
+        if (text != null) out.add(LlmMessage.Part.text(text));
+      }
+      call.addOutputMessage(out);
+    }
+  }
+
+  static void usageFromHeaders(LlmCall call, SdkHttpResponse http) {
+    if (http == null) return;
+    Long input = header(http, INPUT_TOKENS_HEADER);
+    if (input == null) return;
+    call.usage(input, GenAiValues.OPERATION_EMBEDDINGS.equals(call.operation()) ? null : header(http, OUTPUT_TOKENS_HEADER));
+  }
+
+  private static Long header(SdkHttpResponse http, String name) {
+    try {
+      return http.firstMatchingHeader(name).map(Long::valueOf).orElse(null);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  static Map<?, ?> object(SdkBytes body) {
+    if (body == null) return null;
+    try {
+      Object parsed = Json.parse(body.asUtf8String());
+      return parsed instanceof Map ? (Map<?, ?>) parsed : null;
+    } catch (RuntimeException e) {
+      return null; // not JSON: the model family's own format, nothing more to read
+    }
+  }
+
+  static String string(Object v) {
+    return v instanceof String ? (String) v : null;
+  }
+
+  private static Long firstLong(Object... values) {
+    for (Object v : values) if (v instanceof Number) return ((Number) v).longValue();
+    return null;
+  }
+
+  private static Double firstDouble(Object... values) {
+    for (Object v : values) if (v instanceof Number) return ((Number) v).doubleValue();
+    return null;
+  }
+
+  private InvokeModelMapper() {}
+}
