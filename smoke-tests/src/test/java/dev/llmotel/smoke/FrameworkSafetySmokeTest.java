@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent frameworks' and the Anthropic SDK's instrumentation never changes what the app sees,
+ * The agent frameworks' and the Anthropic, Google GenAI and Bedrock SDKs' instrumentation never changes what the app sees,
  * even when every stage of our hooks throws: each smoke app runs its scenarios without any agent,
  * then under the agent once per round of injected failures (as {@link SafetySmokeTest} does for the
  * OpenAI SDK), and every result and exception must be the same. Spring AI's instrumentation replaces the
@@ -80,6 +80,22 @@ class FrameworkSafetySmokeTest {
     assertTheAppSeesWhatItSeesAlone("anthropic-app-newest", "dev.llmotel.smoke.anthropic.AnthropicSmokeApp",
         Arrays.asList("chat", "chat-async", "chat-stream", "chat-stream-async", "chat-stream-closed-early",
             "tool-use", "cached"),
+        List.of());
+  }
+
+  @Test
+  void googleGenAiSdk() throws Exception {
+    assertTheAppSeesWhatItSeesAlone("google-genai-app-newest", "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp",
+        Arrays.asList("chat", "chat-async", "chat-stream", "chat-stream-async", "chat-stream-closed-early",
+            "tool-use", "thinking", "embed", "vertex-chat"),
+        List.of());
+  }
+
+  @Test
+  void bedrockRuntime() throws Exception {
+    assertTheAppSeesWhatItSeesAlone("bedrock-app-newest", "dev.llmotel.smoke.bedrock.BedrockSmokeApp",
+        Arrays.asList("converse", "converse-async", "converse-stream", "converse-stream-cancelled", "tool-use",
+            "invoke", "invoke-embed", "invoke-stream"),
         List.of());
   }
 

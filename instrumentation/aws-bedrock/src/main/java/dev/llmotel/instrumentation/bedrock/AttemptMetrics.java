@@ -36,6 +36,7 @@ final class AttemptMetrics implements MetricPublisher {
   @Override
   public void publish(MetricCollection metrics) {
     try {
+      SafeHooks.checkpoint("attempt");
       List<MetricCollection> attempts = metrics.children();
       int first = -1;
       for (int i = 0; i < attempts.size(); i++) {

@@ -61,6 +61,7 @@ final class AttemptRecorder implements InvocationHandler {
 
   private void record(Object response, Throwable error) {
     try {
+      SafeHooks.checkpoint("attempt");
       Integer status = null;
       String retryAfter = null;
       if (response != null) {
