@@ -1,0 +1,137 @@
+package dev.llmotel.instrumentation.bedrock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import java.util.Arrays;
+import java.util.Collections;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.document.Document;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseOutput;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
+import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.PayloadPart;
+import software.amazon.awssdk.services.bedrockruntime.model.StopReason;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
+
+/** The SDK's Bedrock types, built as the SDK builds them, mapped onto the shared call model. */
+class BedrockMapperTest {
+  @Test
+  void aConverseRequestGivesItsParametersAndConversation() {
+    Message asked = Message.builder().role(ConversationRole.ASSISTANT).content(ContentBlock.fromToolUse(
+        ToolUseBlock.builder().toolUseId("t1").name("get_weather")
+            .input(Document.mapBuilder().putString("city", "Paris").build()).build())).build();
+    Message answered = Message.builder().role(ConversationRole.USER).content(ContentBlock.fromToolResult(
+        ToolResultBlock.builder().toolUseId("t1").content(ToolResultContentBlock.fromText("18C")).build())).build();
+    LlmCall call = ConverseMapper.request("http://127.0.0.1:1", "us.anthropic.claude-3-haiku-20240307-v1:0",
+        Arrays.asList(Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText("Weather?")).build(),
+            asked, answered),
+        Collections.singletonList(SystemContentBlock.fromText("Be terse.")),
+        InferenceConfiguration.builder().maxTokens(64).temperature(0.7f).topP(0.9f).stopSequences("END").build(),
+        Collections.emptyList(), false);
+    assertEquals("aws.bedrock", call.provider());
+    assertEquals("chat", call.operation());
+    assertEquals("us.anthropic.claude-3-haiku-20240307-v1:0", call.requestModel());
+    assertEquals(64L, call.maxTokens());
+    assertEquals(0.7, call.temperature(), 0, "the decimal the app wrote, not the float's widening");
+    assertEquals(Arrays.asList("END"), call.stopSequences());
+    assertEquals("Be terse.", call.systemInstructions().get(0).content);
+    assertEquals("assistant", call.inputMessages().get(1).role());
+    LlmMessage.Part toolCall = call.inputMessages().get(1).parts().get(0);
+    assertEquals(LlmMessage.Part.TOOL_CALL, toolCall.type);
+    assertTrue(toolCall.arguments.contains("Paris"), toolCall.arguments);
+    assertEquals("18C", call.inputMessages().get(2).parts().get(0).content);
+  }
+
+  @Test
+  void converseUsageIncludesTheCacheInTheInputAndReportsItApart() {
+    LlmCall call = new LlmCall("aws.bedrock", "chat");
+    ConverseMapper.response(call, ConverseResponse.builder().stopReason(StopReason.TOOL_USE)
+        .output(ConverseOutput.fromMessage(Message.builder().role(ConversationRole.ASSISTANT).content(
+            ContentBlock.fromToolUse(ToolUseBlock.builder().toolUseId("t9").name("f").build())).build()))
+        .usage(TokenUsage.builder().inputTokens(10).outputTokens(7).totalTokens(122)
+            .cacheReadInputTokens(5).cacheWriteInputTokens(100).build())
+        .build());
+    assertEquals(Arrays.asList("tool_use"), call.finishReasons());
+    assertEquals(Arrays.asList("t9"), call.toolCallIds());
+    assertEquals(115L, call.inputTokens());
+    assertEquals(7L, call.outputTokens());
+    assertEquals(5L, call.cacheReadInputTokens());
+    assertEquals(100L, call.cacheCreationInputTokens());
+  }
+
+  @Test
+  void aConverseStreamIsCompleteOnlyWithItsMetadataEvent() {
+    LlmCall call = new LlmCall("aws.bedrock", "chat");
+    ConverseStreamAccumulator acc = new ConverseStreamAccumulator(call);
+    acc.onEvent(ConverseStreamOutput.contentBlockDeltaBuilder().contentBlockIndex(0)
+        .delta(d -> d.text("Hel")).build());
+    acc.onEvent(ConverseStreamOutput.messageStopBuilder().stopReason(StopReason.END_TURN).build());
+    assertFalse(acc.finished(), "a stream cut before its metadata did not reach its end");
+    acc.onEvent(ConverseStreamOutput.metadataBuilder()
+        .usage(TokenUsage.builder().inputTokens(9).outputTokens(8).totalTokens(17).build()).build());
+    assertTrue(acc.finished());
+    acc.finish();
+    assertEquals(Arrays.asList("end_turn"), call.finishReasons());
+    assertEquals(9L, call.inputTokens());
+    assertNull(call.cacheReadInputTokens(), "no cache fields, no cache usage");
+  }
+
+  @Test
+  void invokeModelReadsUsageFromBedrocksHeadersAndTheStopReasonFromTheFamilysBody() {
+    LlmCall call = InvokeModelMapper.request(null, "anthropic.claude-3-haiku-20240307-v1:0", SdkBytes.fromUtf8String(
+        "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":200,\"temperature\":0.2,"
+            + "\"system\":\"Be terse.\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}"), false);
+    assertEquals(200L, call.maxTokens());
+    assertEquals("Be terse.", call.systemInstructions().get(0).content);
+    assertEquals("Say hello", call.inputMessages().get(0).parts().get(0).content);
+    InvokeModelResponse response = (InvokeModelResponse) InvokeModelResponse.builder()
+        .body(SdkBytes.fromUtf8String("{\"model\":\"claude-3-haiku-20240307\",\"stop_reason\":\"max_tokens\"}"))
+        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(200)
+            .putHeader(InvokeModelMapper.INPUT_TOKENS_HEADER, "12").putHeader(InvokeModelMapper.OUTPUT_TOKENS_HEADER, "3")
+            .build())
+        .build();
+    InvokeModelMapper.response(call, response);
+    assertEquals(12L, call.inputTokens());
+    assertEquals(3L, call.outputTokens());
+    assertEquals(Arrays.asList("max_tokens"), call.finishReasons());
+    assertEquals("claude-3-haiku-20240307", call.responseModel());
+  }
+
+  @Test
+  void aBodyThatIsNotJsonLosesOnlyWhatWouldBeReadFromIt() {
+    LlmCall call = InvokeModelMapper.request(null, "amazon.titan-embed-text-v2:0", SdkBytes.fromUtf8String("\u0000{"), false);
+    assertEquals("embeddings", call.operation());
+    assertTrue(call.inputMessages().isEmpty());
+  }
+
+  @Test
+  void anInvokeStreamTakesItsUsageFromTheInvocationMetrics() {
+    LlmCall call = new LlmCall("aws.bedrock", "chat");
+    InvokeStreamAccumulator acc = new InvokeStreamAccumulator(call);
+    acc.onEvent(PayloadPart.builder().bytes(SdkBytes.fromUtf8String(
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"}}")).build());
+    acc.onEvent(PayloadPart.builder().bytes(SdkBytes.fromUtf8String("{\"type\":\"message_stop\","
+        + "\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":9,\"outputTokenCount\":8}}")).build());
+    assertTrue(acc.finished());
+    acc.finish();
+    assertEquals(9L, call.inputTokens());
+    assertEquals(8L, call.outputTokens());
+    assertEquals(Arrays.asList("end_turn"), call.finishReasons());
+  }
+}
