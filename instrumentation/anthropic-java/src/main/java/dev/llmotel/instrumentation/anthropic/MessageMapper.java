@@ -8,6 +8,7 @@ import dev.llmotel.core.Accessors;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
 import dev.llmotel.semconv.GenAiValues;
@@ -141,18 +142,12 @@ final class MessageMapper {
     usage(call, m.path("usage"));
   }
 
-  /**
-   * The API reports input tokens without the cached prefix; gen_ai.usage.input_tokens includes the
-   * cache reads and writes (the semconv rule), which are also reported on their own, for pricing.
-   */
+  /** See {@link ProviderUsage#inputExcludesCache}. */
   static void usage(LlmCall call, JsonNode usage) {
-    Long input = AnthropicJson.longOrNull(usage.get("input_tokens"));
-    if (input == null) return;
-    Long cacheRead = AnthropicJson.longOrNull(usage.get("cache_read_input_tokens"));
-    Long cacheCreation = AnthropicJson.longOrNull(usage.get("cache_creation_input_tokens"));
-    long total = input + (cacheRead == null ? 0 : cacheRead) + (cacheCreation == null ? 0 : cacheCreation);
-    call.usage(total, AnthropicJson.longOrNull(usage.get("output_tokens")));
-    call.cacheUsage(cacheRead, cacheCreation);
+    ProviderUsage.inputExcludesCache(call, AnthropicJson.longOrNull(usage.get("input_tokens")),
+        AnthropicJson.longOrNull(usage.get("cache_read_input_tokens")),
+        AnthropicJson.longOrNull(usage.get("cache_creation_input_tokens")),
+        AnthropicJson.longOrNull(usage.get("output_tokens")));
   }
 
   private MessageMapper() {}

@@ -4,6 +4,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.SafeHooks;
 import java.util.ArrayList;
@@ -104,8 +105,7 @@ final class MessageStreamAccumulator {
   /** Moves what the events said onto the call; called once, before the span ends. */
   synchronized void finish() {
     if (call.responseId() != null) {
-      call.usage(inputTokens + cacheRead + cacheCreation, outputTokens);
-      call.cacheUsage(cacheRead, cacheCreation);
+      ProviderUsage.inputExcludesCache(call, inputTokens, cacheRead, cacheCreation, outputTokens);
     }
     call.addFinishReason(stopReason);
     if (capture && (text.length() > 0 || !tools.isEmpty())) {

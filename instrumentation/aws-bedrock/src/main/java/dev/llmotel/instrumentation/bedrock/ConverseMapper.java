@@ -3,6 +3,7 @@ package dev.llmotel.instrumentation.bedrock;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
 import dev.llmotel.semconv.GenAiValues;
@@ -96,21 +97,15 @@ final class ConverseMapper {
     usage(call, response.usage());
   }
 
-  /**
-   * Bedrock reports input tokens without the cached prefix and the cache reads and writes apart;
-   * gen_ai.usage.input_tokens includes them (the semconv rule), and they are also reported on
-   * their own, for pricing.
-   */
+  /** Bedrock counts input as Anthropic's API does (see {@link ProviderUsage#inputExcludesCache}). */
   static void usage(LlmCall call, TokenUsage usage) {
-    if (usage == null || usage.inputTokens() == null) return;
-    long cacheRead = usage.cacheReadInputTokens() == null ? 0 : usage.cacheReadInputTokens();
-    long cacheWrite = usage.cacheWriteInputTokens() == null ? 0 : usage.cacheWriteInputTokens();
-    call.usage(usage.inputTokens() + cacheRead + cacheWrite,
-        usage.outputTokens() == null ? null : usage.outputTokens().longValue());
-    if (usage.cacheReadInputTokens() != null || usage.cacheWriteInputTokens() != null) {
-      call.cacheUsage(usage.cacheReadInputTokens() == null ? null : cacheRead,
-          usage.cacheWriteInputTokens() == null ? null : cacheWrite);
-    }
+    if (usage == null) return;
+    ProviderUsage.inputExcludesCache(call, toLong(usage.inputTokens()), toLong(usage.cacheReadInputTokens()),
+        toLong(usage.cacheWriteInputTokens()), toLong(usage.outputTokens()));
+  }
+
+  private static Long toLong(Integer v) {
+    return v == null ? null : v.longValue();
   }
 
   private ConverseMapper() {}

@@ -13,6 +13,7 @@ import com.google.genai.types.Tool;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
 import dev.llmotel.semconv.GenAiValues;
@@ -155,22 +156,10 @@ final class ContentMapper {
     return value.isEmpty() ? null : value.toLowerCase(Locale.ROOT);
   }
 
-  /**
-   * promptTokenCount already includes the cached prefix (cachedContentTokenCount) and is billed
-   * with the tool-use prompt; thoughts are billed as output, so they count in the output tokens
-   * and are also reported on their own.
-   */
   static void usage(LlmCall call, GenerateContentResponseUsageMetadata usage) {
-    if (usage == null || !usage.promptTokenCount().isPresent()) return;
-    long input = usage.promptTokenCount().get() + usage.toolUsePromptTokenCount().orElse(0);
-    Integer thoughts = usage.thoughtsTokenCount().orElse(null);
-    Long output = null;
-    if (usage.candidatesTokenCount().isPresent() || thoughts != null) {
-      output = (long) usage.candidatesTokenCount().orElse(0) + (thoughts == null ? 0 : thoughts);
-    }
-    call.usage(input, output);
-    call.cacheUsage(toLong(usage.cachedContentTokenCount()), null);
-    if (thoughts != null) call.reasoningOutputTokens((long) thoughts);
+    if (usage == null) return;
+    ProviderUsage.gemini(call, toLong(usage.promptTokenCount()), toLong(usage.toolUsePromptTokenCount()),
+        toLong(usage.candidatesTokenCount()), toLong(usage.thoughtsTokenCount()), toLong(usage.cachedContentTokenCount()));
   }
 
   static Double toDouble(Optional<? extends Number> v) {
