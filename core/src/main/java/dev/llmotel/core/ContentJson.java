@@ -187,33 +187,7 @@ public final class ContentJson {
   }
 
   private void quote(String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        default:
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else if (Character.isSurrogate(c) && !validSurrogateAt(s, i)) {
-            out.append("\\ufffd"); // a lone surrogate is not valid UTF-8 on the wire
-          } else {
-            out.append(c);
-          }
-      }
-    }
-    out.append('"');
+    Json.appendQuoted(out, s);
   }
 
-  private static boolean validSurrogateAt(String s, int i) {
-    char c = s.charAt(i);
-    if (Character.isHighSurrogate(c)) {
-      return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-    }
-    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
-  }
 }

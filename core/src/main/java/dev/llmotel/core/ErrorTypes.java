@@ -15,7 +15,9 @@ public final class ErrorTypes {
   }
 
   public static String of(Throwable t) {
-    return t == null ? null : unwrap(t).getClass().getName();
+    if (t == null) return null;
+    Throwable cause = unwrap(t);
+    return cause instanceof HttpStatusError ? ((HttpStatusError) cause).errorType() : cause.getClass().getName();
   }
 
   private ErrorTypes() {}

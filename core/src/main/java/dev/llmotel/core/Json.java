@@ -153,4 +153,78 @@ public final class Json {
     for (int k = 0; k < Math.min(i, s.length()); k++) if (s.charAt(k) == '\n') line++;
     return new IllegalArgumentException(what + " at line " + line + " (offset " + i + ")");
   }
-}
+
+  /** JSON text of what {@link #parse} returns (maps, lists, strings, numbers, booleans, null). */
+  public static String write(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(out, value);
+    return out.toString();
+  }
+
+  private static void write(StringBuilder out, Object v) {
+    if (v == null) {
+      out.append("null");
+    } else if (v instanceof String) {
+      appendQuoted(out, (String) v);
+    } else if (v instanceof Double && ((Double) v) == Math.rint((Double) v) && !((Double) v).isInfinite()
+        && Math.abs((Double) v) < 1e15) {
+      out.append(((Double) v).longValue()); // whole numbers as the API wrote them
+    } else if (v instanceof Number || v instanceof Boolean) {
+      out.append(v);
+    } else if (v instanceof Map) {
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        if (!first) out.append(',');
+        first = false;
+        appendQuoted(out, String.valueOf(e.getKey()));
+        out.append(':');
+        write(out, e.getValue());
+      }
+      out.append('}');
+    } else if (v instanceof List) {
+      out.append('[');
+      boolean first = true;
+      for (Object o : (List<?>) v) {
+        if (!first) out.append(',');
+        first = false;
+        write(out, o);
+      }
+      out.append(']');
+    } else {
+      appendQuoted(out, String.valueOf(v));
+    }
+  }
+
+  /** Appends s as a JSON string: escaped, with lone surrogates replaced (they are not valid UTF-8). */
+  static void appendQuoted(StringBuilder out, String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else if (Character.isSurrogate(c) && !validSurrogateAt(s, i)) {
+            out.append("\\ufffd"); // a lone surrogate is not valid UTF-8 on the wire
+          } else {
+            out.append(c);
+          }
+      }
+    }
+    out.append('"');
+  }
+
+
+  private static boolean validSurrogateAt(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+    }
+    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+  }}

@@ -119,6 +119,9 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
       putIfNotNull(attributes, LlmOtelAttributes.PROVIDER_REQUEST_ID,
           attempts.get(attempts.size() - 1).requestId);
     }
+    putIfNotNull(attributes, LlmOtelAttributes.RATELIMIT_REMAINING_REQUESTS, call.rateLimitRemainingRequests());
+    putIfNotNull(attributes, LlmOtelAttributes.RATELIMIT_REMAINING_TOKENS, call.rateLimitRemainingTokens());
+    if (call.responseTruncated()) attributes.put(LlmOtelAttributes.RESPONSE_TRUNCATED, true);
     if (error != null) {
       attributes.put(ERROR_TYPE, ErrorTypes.of(error));
     }

@@ -64,6 +64,12 @@ public final class LlmCall {
   private long chunkCount;
   private String streamEnd;
   private Throwable unusableResponse;
+  private long appRetries;
+  private List<io.opentelemetry.api.trace.SpanContext> links;
+  private String rateLimitRemainingRequests;
+  private String rateLimitRemainingTokens;
+  private boolean responseTruncated;
+  private BeforeSpanStart beforeSpanStart;
   private List<String> toolCallIds; // allocated with the first id: most calls ask for no tool
 
   private boolean refusalDeferred;
@@ -263,7 +269,43 @@ public final class LlmCall {
   public synchronized List<Attempt> attempts() { return Collections.unmodifiableList(new ArrayList<>(attempts)); }
 
   /** Attempts after the first; 0 when the library made one attempt or we could not see attempts. */
-  public synchronized long retryCount() { return Math.max(0, attempts.size() - 1); }
+  public synchronized long retryCount() { return Math.max(appRetries, Math.max(0, attempts.size() - 1)); }
+
+  /**
+   * Retries the app made itself (a plain HTTP client has no retry loop): earlier failed attempts of
+   * the same request under the same parent, each its own span.
+   */
+  public synchronized void appRetries(long v) { this.appRetries = v; }
+
+  /** Spans this call's span links to (e.g. the app's previous attempt of the same request). */
+  public synchronized List<io.opentelemetry.api.trace.SpanContext> links() {
+    return links == null ? Collections.<io.opentelemetry.api.trace.SpanContext>emptyList() : new ArrayList<>(links);
+  }
+
+  public synchronized void addLink(io.opentelemetry.api.trace.SpanContext link) {
+    if (links == null) links = new ArrayList<>(1);
+    links.add(link);
+  }
+
+  /** The provider's rate-limit headers, as sent (x-ratelimit-remaining-*, anthropic-ratelimit-*-remaining). */
+  public synchronized String rateLimitRemainingRequests() { return rateLimitRemainingRequests; }
+  public synchronized String rateLimitRemainingTokens() { return rateLimitRemainingTokens; }
+  public synchronized void rateLimitRemaining(String requests, String tokens) {
+    if (requests != null) this.rateLimitRemainingRequests = requests;
+    if (tokens != null) this.rateLimitRemainingTokens = tokens;
+  }
+
+  /** The response body was larger than the copy kept of it: what was read from it may be partial. */
+  public synchronized boolean responseTruncated() { return responseTruncated; }
+  public synchronized void responseTruncated(boolean v) { this.responseTruncated = v; }
+
+  /** Runs after governance has hashed the request, just before the span starts (for links that need the hash). */
+  public interface BeforeSpanStart {
+    void run(io.opentelemetry.context.Context parent, LlmCall call);
+  }
+
+  public synchronized BeforeSpanStart beforeSpanStart() { return beforeSpanStart; }
+  public synchronized void beforeSpanStart(BeforeSpanStart hook) { this.beforeSpanStart = hook; }
 
   void startNanos(long v) { this.startNanos = v; }
 

@@ -46,6 +46,9 @@ public final class LlmInstrumenter {
         .setInstrumentationVersion(instrumentationVersion)
         .addAttributesExtractor(new LlmAttributesExtractor(LlmOtelConfig.get()))
         .addOperationMetrics(LlmMetrics.get())
+        .addSpanLinksExtractor((links, parentContext, call) -> {
+          for (io.opentelemetry.api.trace.SpanContext link : call.links()) links.addLink(link);
+        })
         .buildInstrumenter(SpanKindExtractor.alwaysClient());
     return new LlmInstrumenter(instrumenter, openTelemetry.getMeterProvider()
         .meterBuilder(instrumentationName).setInstrumentationVersion(instrumentationVersion).build());
@@ -72,6 +75,14 @@ public final class LlmInstrumenter {
       Governance.get().beforeCall(parentContext, call);
     } catch (Throwable t) {
       SafeHooks.failed("governance at call start", t);
+    }
+    LlmCall.BeforeSpanStart hook = call.beforeSpanStart();
+    if (hook != null) {
+      try {
+        hook.run(parentContext, call);
+      } catch (Throwable t) {
+        SafeHooks.failed("before span start", t);
+      }
     }
     call.startNanos(System.nanoTime());
     Context context = instrumenter.start(parentContext, call);

@@ -27,6 +27,11 @@ public final class LlmOtelAttributes {
   /** The provider's retry-after header value, verbatim. */
   public static final AttributeKey<String> RETRY_AFTER = stringKey("llm_otel.retry_after");
   public static final AttributeKey<String> PROVIDER_REQUEST_ID = stringKey("llm_otel.provider.request_id");
+  /** The provider's rate-limit headers on the last response, as sent (a count, or a count with a unit). */
+  public static final AttributeKey<String> RATELIMIT_REMAINING_REQUESTS = stringKey("llm_otel.ratelimit.remaining_requests");
+  public static final AttributeKey<String> RATELIMIT_REMAINING_TOKENS = stringKey("llm_otel.ratelimit.remaining_tokens");
+  /** The response body was larger than the copy kept of it (plain HTTP clients): its fields may be partial. */
+  public static final AttributeKey<Boolean> RESPONSE_TRUNCATED = AttributeKey.booleanKey("llm_otel.response.truncated");
 
   /** Short stable hash of the prompt's template part (system instructions, tool definitions). */
   public static final AttributeKey<String> PROMPT_FINGERPRINT = stringKey("llm_otel.prompt.fingerprint");

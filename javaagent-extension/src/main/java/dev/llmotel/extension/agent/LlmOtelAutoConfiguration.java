@@ -5,6 +5,7 @@ import dev.llmotel.core.ConfigProblems;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.Redactor;
 import dev.llmotel.core.governance.Governance;
+import dev.llmotel.core.http.LlmEndpoints;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import java.util.Collections;
@@ -61,6 +62,7 @@ public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomiz
       LlmOtelConfig.get();
       Redactor.get();
       Governance.get();
+      LlmEndpoints.get();
     } catch (Throwable t) {
       Logger.getLogger(LlmOtelAutoConfiguration.class.getName())
           .log(Level.WARNING, "llm-otel: configuration check failed; defaults apply", t);

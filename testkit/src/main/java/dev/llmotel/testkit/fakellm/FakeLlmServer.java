@@ -106,6 +106,10 @@ public final class FakeLlmServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final AtomicLong sequence = new AtomicLong();
+  /** The rate-limit headers every answer carries. */
+  public static final String RATELIMIT_REMAINING_REQUESTS = "4999";
+  public static final String RATELIMIT_REMAINING_TOKENS = "3999000";
+
   /** Cacheable prompt prefixes already written (Anthropic prompt caching). */
   private final java.util.Set<String> cachedPrefixes = new java.util.HashSet<>();
   private final List<RecordedRequest> records = Collections.synchronizedList(new ArrayList<>());
@@ -801,6 +805,9 @@ public final class FakeLlmServer implements AutoCloseable {
       ex.getResponseHeaders().set("openai-processing-ms", Long.toString(ms));
       ex.getResponseHeaders().set("openai-version", "2020-10-01");
       ex.getResponseHeaders().set("openai-organization", "org-fake");
+      // OpenAI's rate-limit headers, fixed values (what a plain HTTP client layer adds to the span).
+      ex.getResponseHeaders().set("x-ratelimit-remaining-requests", RATELIMIT_REMAINING_REQUESTS);
+      ex.getResponseHeaders().set("x-ratelimit-remaining-tokens", RATELIMIT_REMAINING_TOKENS);
     }
 
     private void sendJson(int status, JsonNode body, String retryAfter) throws IOException {

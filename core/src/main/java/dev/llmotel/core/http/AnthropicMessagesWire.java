@@ -1,0 +1,156 @@
+package dev.llmotel.core.http;
+
+import static dev.llmotel.core.http.JsonMaps.doubleValue;
+import static dev.llmotel.core.http.JsonMaps.list;
+import static dev.llmotel.core.http.JsonMaps.longValue;
+import static dev.llmotel.core.http.JsonMaps.map;
+import static dev.llmotel.core.http.JsonMaps.string;
+import static dev.llmotel.core.http.JsonMaps.text;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.ProviderUsage;
+import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.semconv.GenAiValues;
+import java.util.Map;
+
+/** Anthropic's Messages API ({@code /v1/messages}). */
+final class AnthropicMessagesWire implements WireFormat {
+  static final AnthropicMessagesWire INSTANCE = new AnthropicMessagesWire();
+
+  @Override
+  public String name() {
+    return "anthropic-messages";
+  }
+
+  @Override
+  public String operation() {
+    return GenAiValues.OPERATION_CHAT;
+  }
+
+  @Override
+  public void request(LlmCall call, Map<?, ?> body, String pathModel) {
+    String model = string(body.get("model"));
+    call.requestModel(model != null ? model : pathModel);
+    call.maxTokens(longValue(body.get("max_tokens")));
+    call.temperature(doubleValue(body.get("temperature")));
+    call.topP(doubleValue(body.get("top_p")));
+    call.stopSequences(JsonMaps.strings(body.get("stop_sequences")));
+    Object system = body.get("system");
+    String systemText = system instanceof String ? (String) system : OpenAiChatWire.contentText(system);
+    if (systemText != null) call.systemInstructions().add(LlmMessage.Part.text(systemText));
+    for (Object m : list(body.get("messages"))) {
+      Map<?, ?> message = map(m);
+      LlmMessage out = new LlmMessage(string(message.get("role")) == null ? "user" : string(message.get("role")));
+      Object content = message.get("content");
+      if (content instanceof String) out.add(LlmMessage.Part.text((String) content));
+      for (Object b : list(content)) addBlock(out, map(b));
+      call.inputMessages().add(out);
+    }
+    for (Object t : list(body.get("tools"))) {
+      String name = string(map(t).get("name"));
+      if (name != null) {
+        call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
+            string(map(t).get("description")), text(map(t).get("input_schema"))));
+      }
+    }
+  }
+
+  private static void addBlock(LlmMessage out, Map<?, ?> block) {
+    String type = string(block.get("type"));
+    if ("text".equals(type) && string(block.get("text")) != null) {
+      out.add(LlmMessage.Part.text(string(block.get("text"))));
+    } else if ("tool_use".equals(type)) {
+      out.add(LlmMessage.Part.toolCall(string(block.get("id")), string(block.get("name")), text(block.get("input"))));
+    } else if ("tool_result".equals(type)) {
+      Object content = block.get("content");
+      String result = content instanceof String ? (String) content : OpenAiChatWire.contentText(content);
+      out.add(LlmMessage.Part.toolCallResponse(string(block.get("tool_use_id")), result));
+    }
+  }
+
+  @Override
+  public boolean streamRequested(Map<?, ?> body, String path) {
+    return Boolean.TRUE.equals(body.get("stream"));
+  }
+
+  @Override
+  public void response(LlmCall call, Map<?, ?> body) {
+    call.responseId(string(body.get("id")));
+    call.responseModel(string(body.get("model")));
+    String stop = string(body.get("stop_reason"));
+    call.addFinishReason(stop);
+    LlmMessage out = LlmOtelConfig.get().captureContent() ? new LlmMessage("assistant").finishReason(stop) : null;
+    for (Object b : list(body.get("content"))) {
+      Map<?, ?> block = map(b);
+      if ("tool_use".equals(string(block.get("type")))) call.addToolCallId(string(block.get("id")));
+      if (out != null) addBlock(out, block);
+    }
+    if (out != null) call.addOutputMessage(out);
+    usage(call, map(body.get("usage")), null);
+  }
+
+  static void usage(LlmCall call, Map<?, ?> usage, Long outputOverride) {
+    ProviderUsage.inputExcludesCache(call, longValue(usage.get("input_tokens")),
+        longValue(usage.get("cache_read_input_tokens")), longValue(usage.get("cache_creation_input_tokens")),
+        outputOverride != null ? outputOverride : longValue(usage.get("output_tokens")));
+  }
+
+  @Override
+  public StreamEvents stream(LlmCall call) {
+    return new Events(call);
+  }
+
+  /** message_start (id, model, input usage), content deltas, message_delta (stop reason, output usage), message_stop. */
+  static final class Events implements StreamEvents {
+    private final LlmCall call;
+    private final StringBuilder text = LlmOtelConfig.get().captureContent() ? new StringBuilder() : null;
+    private Map<?, ?> startUsage = java.util.Collections.emptyMap();
+    private String stop;
+    private boolean done;
+
+    Events(LlmCall call) {
+      this.call = call;
+    }
+
+    @Override
+    public void onEvent(String event, Map<?, ?> data, String rawData) {
+      if (data == null) return;
+      String type = string(data.get("type"));
+      if ("message_start".equals(type)) {
+        Map<?, ?> message = map(data.get("message"));
+        call.responseId(string(message.get("id")));
+        call.responseModel(string(message.get("model")));
+        startUsage = map(message.get("usage"));
+        usage(call, startUsage, null);
+      } else if ("content_block_start".equals(type)) {
+        Map<?, ?> block = map(data.get("content_block"));
+        if ("tool_use".equals(string(block.get("type")))) call.addToolCallId(string(block.get("id")));
+      } else if ("content_block_delta".equals(type) && text != null) {
+        String piece = string(map(data.get("delta")).get("text"));
+        if (piece != null) text.append(piece);
+      } else if ("message_delta".equals(type)) {
+        String reason = string(map(data.get("delta")).get("stop_reason"));
+        if (reason != null) stop = reason;
+        Long output = longValue(map(data.get("usage")).get("output_tokens"));
+        if (output != null) usage(call, startUsage, output);
+      } else if ("message_stop".equals(type)) {
+        done = true;
+      }
+    }
+
+    @Override
+    public boolean finished() {
+      return done;
+    }
+
+    @Override
+    public void finish() {
+      call.addFinishReason(stop);
+      if (text != null) {
+        call.addOutputMessage(new LlmMessage("assistant").finishReason(stop).add(LlmMessage.Part.text(text.toString())));
+      }
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.llmotel.core.http;
+
+import static dev.llmotel.core.http.JsonMaps.doubleValue;
+import static dev.llmotel.core.http.JsonMaps.list;
+import static dev.llmotel.core.http.JsonMaps.longValue;
+import static dev.llmotel.core.http.JsonMaps.map;
+import static dev.llmotel.core.http.JsonMaps.string;
+import static dev.llmotel.core.http.JsonMaps.text;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.ProviderUsage;
+import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.semconv.GenAiValues;
+import java.util.Locale;
+import java.util.Map;
+
+/** Gemini's generateContent and streamGenerateContent (Gemini API and Vertex AI); the model is in the path. */
+final class GeminiWire implements WireFormat {
+  static final GeminiWire INSTANCE = new GeminiWire();
+
+  @Override
+  public String name() {
+    return "gemini";
+  }
+
+  @Override
+  public String operation() {
+    return GenAiValues.OPERATION_GENERATE_CONTENT;
+  }
+
+  @Override
+  public void request(LlmCall call, Map<?, ?> body, String pathModel) {
+    call.requestModel(pathModel);
+    Map<?, ?> config = map(body.get("generationConfig"));
+    call.temperature(doubleValue(config.get("temperature")));
+    call.topP(doubleValue(config.get("topP")));
+    call.maxTokens(longValue(config.get("maxOutputTokens")));
+    call.seed(longValue(config.get("seed")));
+    call.stopSequences(JsonMaps.strings(config.get("stopSequences")));
+    Long candidates = longValue(config.get("candidateCount"));
+    if (candidates != null && candidates != 1) call.choiceCount(candidates);
+    for (Object p : list(map(body.get("systemInstruction")).get("parts"))) {
+      String t = string(map(p).get("text"));
+      if (t != null) call.systemInstructions().add(LlmMessage.Part.text(t));
+    }
+    for (Object c : list(body.get("contents"))) {
+      Map<?, ?> content = map(c);
+      String role = string(content.get("role"));
+      LlmMessage out = new LlmMessage("model".equals(role) ? "assistant" : role == null ? "user" : role);
+      for (Object p : list(content.get("parts"))) addPart(out, map(p));
+      call.inputMessages().add(out);
+    }
+    for (Object t : list(body.get("tools"))) {
+      for (Object f : list(map(t).get("functionDeclarations"))) {
+        String name = string(map(f).get("name"));
+        if (name != null) {
+          call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
+              string(map(f).get("description")), text(map(f).get("parameters"))));
+        }
+      }
+    }
+  }
+
+  private static void addPart(LlmMessage out, Map<?, ?> part) {
+    if (Boolean.TRUE.equals(part.get("thought"))) return;
+    if (string(part.get("text")) != null) {
+      out.add(LlmMessage.Part.text(string(part.get("text"))));
+    } else if (part.get("functionCall") instanceof Map) {
+      Map<?, ?> f = map(part.get("functionCall"));
+      out.add(LlmMessage.Part.toolCall(string(f.get("id")), string(f.get("name")), text(f.get("args"))));
+    } else if (part.get("functionResponse") instanceof Map) {
+      Map<?, ?> r = map(part.get("functionResponse"));
+      out.add(LlmMessage.Part.toolCallResponse(string(r.get("id")), text(r.get("response"))));
+    }
+  }
+
+  @Override
+  public boolean streamRequested(Map<?, ?> body, String path) {
+    return path.contains(":streamGenerateContent");
+  }
+
+  @Override
+  public void response(LlmCall call, Map<?, ?> body) {
+    boolean capture = LlmOtelConfig.get().captureContent();
+    ids(call, body);
+    for (Object c : list(body.get("candidates"))) {
+      Map<?, ?> candidate = map(c);
+      String finish = finishReason(candidate);
+      call.addFinishReason(finish);
+      LlmMessage out = capture ? new LlmMessage("assistant").finishReason(finish) : null;
+      for (Object p : list(map(candidate.get("content")).get("parts"))) {
+        Map<?, ?> part = map(p);
+        if (part.get("functionCall") instanceof Map) call.addToolCallId(string(map(part.get("functionCall")).get("id")));
+        if (out != null) addPart(out, part);
+      }
+      if (out != null) call.addOutputMessage(out);
+    }
+    usage(call, map(body.get("usageMetadata")));
+  }
+
+  static void ids(LlmCall call, Map<?, ?> body) {
+    call.responseId(string(body.get("responseId")));
+    call.responseModel(string(body.get("modelVersion")));
+  }
+
+  static String finishReason(Map<?, ?> candidate) {
+    String reason = string(candidate.get("finishReason"));
+    return reason == null ? null : reason.toLowerCase(Locale.ROOT);
+  }
+
+  static void usage(LlmCall call, Map<?, ?> usage) {
+    ProviderUsage.gemini(call, longValue(usage.get("promptTokenCount")), longValue(usage.get("toolUsePromptTokenCount")),
+        longValue(usage.get("candidatesTokenCount")), longValue(usage.get("thoughtsTokenCount")),
+        longValue(usage.get("cachedContentTokenCount")));
+  }
+
+  @Override
+  public StreamEvents stream(LlmCall call) {
+    return new Chunks(call);
+  }
+
+  /** Each event is a partial response; the last usage and finish reason are the call's. */
+  static final class Chunks implements StreamEvents {
+    private final LlmCall call;
+    private final StringBuilder text = LlmOtelConfig.get().captureContent() ? new StringBuilder() : null;
+    private Map<?, ?> usage = java.util.Collections.emptyMap();
+    private String finish;
+
+    Chunks(LlmCall call) {
+      this.call = call;
+    }
+
+    @Override
+    public void onEvent(String event, Map<?, ?> data, String rawData) {
+      if (data == null) return;
+      ids(call, data);
+      if (data.get("usageMetadata") instanceof Map) usage = (Map<?, ?>) data.get("usageMetadata");
+      for (Object c : list(data.get("candidates"))) {
+        Map<?, ?> candidate = map(c);
+        String reason = finishReason(candidate);
+        if (reason != null) finish = reason;
+        for (Object p : list(map(candidate.get("content")).get("parts"))) {
+          Map<?, ?> part = map(p);
+          if (part.get("functionCall") instanceof Map) call.addToolCallId(string(map(part.get("functionCall")).get("id")));
+          if (text != null && string(part.get("text")) != null && !Boolean.TRUE.equals(part.get("thought"))) {
+            text.append(string(part.get("text")));
+          }
+        }
+      }
+    }
+
+    @Override
+    public boolean finished() {
+      return finish != null;
+    }
+
+    @Override
+    public void finish() {
+      call.addFinishReason(finish);
+      usage(call, usage);
+      if (text != null) {
+        call.addOutputMessage(new LlmMessage("assistant").finishReason(finish).add(LlmMessage.Part.text(text.toString())));
+      }
+    }
+  }
+}

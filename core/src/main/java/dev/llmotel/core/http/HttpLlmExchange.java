@@ -1,0 +1,298 @@
+package dev.llmotel.core.http;
+
+import dev.llmotel.core.HttpStatusError;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmInstrumenter;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.PolicyDecision;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.semconv.LlmOtelAttributes;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * One LLM call made with a plain HTTP client, whichever client: the client modules hand over the
+ * request (URL and body bytes) before it is sent, the response status and headers, and the response
+ * body's bytes as the app reads them; this class recognises the endpoint, maps the wire format onto
+ * the shared call model and drives the span. Inside an SDK's or framework's LLM span it makes no
+ * span of its own and only adds what the HTTP layer alone sees (rate-limit headers).
+ *
+ * <p>The copy of the body is bounded ({@value #MAX_BODY_KEY}): a larger JSON body is marked
+ * truncated and its usage is still read from its tail, where the APIs put it; a streamed body is
+ * parsed event by event, so only one event is held at a time.
+ */
+public final class HttpLlmExchange {
+  public static final String MAX_BODY_KEY = "otel.instrumentation.llm-otel.http.max-body-bytes";
+  static final int MAX_BODY = LlmOtelConfig.readInt(MAX_BODY_KEY, 4 << 20, 16 << 10, 256 << 20);
+  private static final int TAIL = 16 << 10;
+
+  private final LlmInstrumenter instrumenter;
+  private final LlmEndpoint endpoint;
+  private final LlmCall call;
+  private final Context parent;
+  private final Context context;
+  private final boolean owns;
+  private Scope scope;
+  private volatile int status;
+  private final AtomicBoolean ended = new AtomicBoolean();
+
+  private HttpLlmExchange(LlmInstrumenter instrumenter, LlmEndpoint endpoint, LlmCall call, Context parent,
+      Context context, boolean owns) {
+    this.instrumenter = instrumenter;
+    this.endpoint = endpoint;
+    this.call = call;
+    this.parent = parent;
+    this.context = context;
+    this.owns = owns;
+  }
+
+  /**
+   * Before a request is sent: null when it is not an LLM call (or tracing is suppressed), else the
+   * exchange, whose span is current until {@link #closeScope}. A refused call has its span already
+   * ended: the client module throws {@link #refusal()}'s message as its own I/O exception.
+   */
+  public static HttpLlmExchange start(LlmInstrumenter instrumenter, String method, String url, String host,
+      int port, String path, RequestBytes requestBody) {
+    try {
+      if (!"POST".equalsIgnoreCase(method)) return null;
+      LlmEndpoint endpoint = LlmEndpoints.get().match(host, port, path);
+      if (endpoint == null) return null;
+      Context parent = Context.current();
+      LlmCall outer = LlmInstrumenter.currentCall(parent);
+      if (outer != null) return new HttpLlmExchange(instrumenter, endpoint, outer, parent, parent, false);
+      LlmCall call = new LlmCall(endpoint.provider, endpoint.format.operation());
+      call.server(url);
+      byte[] bytes = requestBody == null ? null : requestBody.read();
+      Map<?, ?> body = bytes == null ? null : JsonMaps.parseObject(new String(bytes, StandardCharsets.UTF_8));
+      if (body == null) body = Collections.emptyMap();
+      try {
+        endpoint.format.request(call, body, endpoint.pathModel);
+      } catch (Throwable t) {
+        SafeHooks.failed("http request mapping", t);
+      }
+      call.streaming(endpoint.format.streamRequested(body, path));
+      call.beforeSpanStart(AppRetries.get()::beforeStart);
+      Context context = instrumenter.start(parent, call);
+      if (context == null) return null;
+      HttpLlmExchange exchange = new HttpLlmExchange(instrumenter, endpoint, call, parent, context, true);
+      if (call.refusal() == null) exchange.scope = context.makeCurrent();
+      return exchange;
+    } catch (Throwable t) {
+      SafeHooks.failed("http call start", t);
+      return null;
+    }
+  }
+
+  /**
+   * The request body's bytes, read only when this layer makes the call's span (not under an SDK's
+   * span, which has the request already); null when the body cannot be read without consuming it.
+   */
+  public interface RequestBytes {
+    byte[] read() throws Exception;
+  }
+
+  /** The policy refusal of this call, or null; the client module fails the call with it. */
+  public PolicyDecision refusal() {
+    return owns ? call.refusal() : null;
+  }
+
+  /** A refused call ends with the exception the client module throws for it (its own I/O exception). */
+  public void refused(Throwable exception) {
+    end(exception);
+  }
+
+  /** The request's method returned or handed the exchange to another thread: the span is no longer current. */
+  public void closeScope() {
+    Scope s = scope;
+    scope = null;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (Throwable t) {
+        SafeHooks.failed("http scope close", t);
+      }
+    }
+  }
+
+  /** The response's status and headers arrived. */
+  public void onResponse(int status, Function<String, String> headers) {
+    try {
+      this.status = status;
+      call.rateLimitRemaining(first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining"),
+          first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining"));
+      if (owns) {
+        call.recordAttempt(status, headers.apply("retry-after"), null,
+            first(headers, "x-request-id", "request-id", "apim-request-id", "x-goog-request-id"));
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("http response headers", t);
+    }
+  }
+
+  private static String first(Function<String, String> headers, String... names) {
+    for (String name : names) {
+      String v = headers.apply(name);
+      if (v != null) return v;
+    }
+    return null;
+  }
+
+  /** The request failed before a response (connection refused, timeout): the span ends with that error. */
+  public void failed(Throwable error) {
+    end(error);
+  }
+
+  /**
+   * What observes the response body as the app reads it; null when this exchange has nothing to
+   * read from it (an outer span owns the call).
+   */
+  public ResponseTap tap(String contentType) {
+    if (!owns) return null;
+    boolean sse = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream");
+    return sse && endpoint.format.stream(call) != null ? new StreamTap() : new JsonTap();
+  }
+
+  private void end(Throwable error) {
+    if (!owns || !ended.compareAndSet(false, true)) return;
+    closeScope();
+    Throwable outcome = error;
+    if (outcome == null && status >= 400) outcome = new HttpStatusError(status);
+    try {
+      instrumenter.end(context, call, outcome);
+    } finally {
+      try {
+        AppRetries.get().afterEnd(parent, context, call, outcome != null);
+      } catch (Throwable t) {
+        SafeHooks.failed("http retry tracking", t);
+      }
+    }
+  }
+
+  /** The response body as the app reads it: bytes, its end, a failure, or the app closing it first. */
+  public abstract class ResponseTap {
+    /** Bytes the app just read, in order. */
+    public abstract void bytes(byte[] b, int off, int len);
+
+    /** The app read the body to its end. */
+    public void end() {
+      finish(true);
+      HttpLlmExchange.this.end(null);
+    }
+
+    /** Reading the body failed. */
+    public void error(Throwable t) {
+      finish(false);
+      HttpLlmExchange.this.end(t);
+    }
+
+    /** The app closed the body (or released the exchange), read to the end or not. */
+    public void closed() {
+      finish(false);
+      HttpLlmExchange.this.end(null);
+    }
+
+    abstract void finish(boolean readToEnd);
+  }
+
+  /** A JSON body: a bounded copy, parsed when the app has read it all. */
+  final class JsonTap extends ResponseTap {
+    private final ByteArrayOutputStream head = new ByteArrayOutputStream(4096);
+    private final byte[] tail = new byte[TAIL];
+    private long total;
+    private boolean finished;
+
+    @Override
+    public synchronized void bytes(byte[] b, int off, int len) {
+      try {
+        int room = MAX_BODY - head.size();
+        if (room > 0) head.write(b, off, Math.min(room, len));
+        for (int i = Math.max(off, off + len - TAIL); i < off + len; i++) tail[(int) ((total + i - off) % TAIL)] = b[i];
+        total += len;
+      } catch (Throwable t) {
+        SafeHooks.failed("http body copy", t);
+      }
+    }
+
+    @Override
+    synchronized void finish(boolean readToEnd) {
+      if (finished || ended.get()) return;
+      finished = true;
+      if (total == 0) return; // never read: no usage to claim
+      try {
+        SafeHooks.checkpoint("response");
+        if (total <= MAX_BODY) {
+          // Also on an early close: an app that read exactly the body's length never sees its end,
+          // and a copy that parses as a whole object is the whole body.
+          Map<?, ?> body = JsonMaps.parseObject(new String(head.toByteArray(), StandardCharsets.UTF_8));
+          if (body != null) endpoint.format.response(call, body);
+          return;
+        }
+        if (!readToEnd) return;
+        call.responseTruncated(true);
+        Map<?, ?> usage = TailUsage.find(tailBytes());
+        if (usage != null) endpoint.format.response(call, usage);
+      } catch (Throwable t) {
+        SafeHooks.failed("http response mapping", t);
+      }
+    }
+
+    private byte[] tailBytes() {
+      int n = (int) Math.min(TAIL, total);
+      byte[] out = new byte[n];
+      for (int i = 0; i < n; i++) out[i] = tail[(int) ((total - n + i) % TAIL)];
+      return out;
+    }
+  }
+
+  /** A server-sent event stream: parsed event by event as the app reads it. */
+  final class StreamTap extends ResponseTap implements SseParser.Listener {
+    private final WireFormat.StreamEvents events = endpoint.format.stream(call);
+    private final SseParser parser = new SseParser(this, MAX_BODY);
+    private boolean finished;
+
+    @Override
+    public synchronized void bytes(byte[] b, int off, int len) {
+      try {
+        parser.feed(b, off, len);
+      } catch (Throwable t) {
+        SafeHooks.failed("http stream parsing", t);
+      }
+    }
+
+    @Override
+    public void onEvent(String event, String data) {
+      try {
+        SafeHooks.checkpoint("chunk");
+        if (!"[DONE]".equals(data)) call.onChunk();
+        events.onEvent(event, JsonMaps.parseObject(data), data);
+      } catch (Throwable t) {
+        SafeHooks.failed("http stream event", t);
+      }
+    }
+
+    @Override
+    public void onOversizedEvent() {
+      call.responseTruncated(true);
+    }
+
+    @Override
+    synchronized void finish(boolean readToEnd) {
+      if (finished || ended.get()) return;
+      finished = true;
+      try {
+        if (readToEnd) parser.end();
+        SafeHooks.checkpoint("stream-end");
+        events.finish();
+        if (!events.finished() && status < 400) call.streamEnd(LlmOtelAttributes.STREAM_END_CLOSED_EARLY);
+      } catch (Throwable t) {
+        SafeHooks.failed("http stream finish", t);
+      }
+    }
+  }
+}

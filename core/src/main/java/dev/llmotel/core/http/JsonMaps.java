@@ -1,0 +1,57 @@
+package dev.llmotel.core.http;
+
+import dev.llmotel.core.Json;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** Typed reads of JSON parsed by {@link Json}: a field of another type reads as absent. */
+final class JsonMaps {
+  static Map<?, ?> map(Object v) {
+    return v instanceof Map ? (Map<?, ?>) v : Collections.emptyMap();
+  }
+
+  static List<?> list(Object v) {
+    return v instanceof List ? (List<?>) v : Collections.emptyList();
+  }
+
+  static String string(Object v) {
+    return v instanceof String ? (String) v : null;
+  }
+
+  static Long longValue(Object v) {
+    return v instanceof Number ? ((Number) v).longValue() : null;
+  }
+
+  static Double doubleValue(Object v) {
+    return v instanceof Number ? ((Number) v).doubleValue() : null;
+  }
+
+  /** JSON text of a parsed value (tool arguments, schemas), or the string itself. */
+  static String text(Object v) {
+    if (v == null) return null;
+    return v instanceof String ? (String) v : Json.write(v);
+  }
+
+  /** "stop" as a string or a list of strings. */
+  static List<String> strings(Object v) {
+    if (v instanceof String) return Collections.singletonList((String) v);
+    if (!(v instanceof List)) return null;
+    java.util.ArrayList<String> out = new java.util.ArrayList<>();
+    for (Object o : (List<?>) v) if (o instanceof String) out.add((String) o);
+    return out.isEmpty() ? null : out;
+  }
+
+  /** Parses a body or event as a JSON object, or null when it is not one. */
+  static Map<?, ?> parseObject(String text) {
+    if (text == null || text.isEmpty()) return null;
+    try {
+      Object parsed = Json.parse(text);
+      return parsed instanceof Map ? (Map<?, ?>) parsed : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private JsonMaps() {}
+}

@@ -1,0 +1,197 @@
+package dev.llmotel.core.http;
+
+import static dev.llmotel.core.http.JsonMaps.doubleValue;
+import static dev.llmotel.core.http.JsonMaps.list;
+import static dev.llmotel.core.http.JsonMaps.longValue;
+import static dev.llmotel.core.http.JsonMaps.map;
+import static dev.llmotel.core.http.JsonMaps.string;
+import static dev.llmotel.core.http.JsonMaps.text;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.semconv.GenAiValues;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** OpenAI chat completions ({@code /chat/completions}), as OpenAI and every compatible server speak it. */
+final class OpenAiChatWire implements WireFormat {
+  static final OpenAiChatWire INSTANCE = new OpenAiChatWire();
+
+  @Override
+  public String name() {
+    return "openai-chat";
+  }
+
+  @Override
+  public String operation() {
+    return GenAiValues.OPERATION_CHAT;
+  }
+
+  @Override
+  public void request(LlmCall call, Map<?, ?> body, String pathModel) {
+    String model = string(body.get("model"));
+    call.requestModel(model != null ? model : pathModel);
+    Long max = longValue(body.get("max_completion_tokens"));
+    call.maxTokens(max != null ? max : longValue(body.get("max_tokens")));
+    call.temperature(doubleValue(body.get("temperature")));
+    call.topP(doubleValue(body.get("top_p")));
+    call.frequencyPenalty(doubleValue(body.get("frequency_penalty")));
+    call.presencePenalty(doubleValue(body.get("presence_penalty")));
+    call.seed(longValue(body.get("seed")));
+    Long n = longValue(body.get("n"));
+    if (n != null && n != 1) call.choiceCount(n);
+    call.stopSequences(JsonMaps.strings(body.get("stop")));
+    for (Object m : list(body.get("messages"))) {
+      Map<?, ?> message = map(m);
+      String role = string(message.get("role"));
+      if ("system".equals(role) || "developer".equals(role)) {
+        String text = contentText(message.get("content"));
+        if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+        continue;
+      }
+      LlmMessage out = new LlmMessage(role == null ? "user" : role);
+      String text = contentText(message.get("content"));
+      if ("tool".equals(role)) {
+        out.add(LlmMessage.Part.toolCallResponse(string(message.get("tool_call_id")), text));
+      } else if (text != null) {
+        out.add(LlmMessage.Part.text(text));
+      }
+      for (Object tc : list(message.get("tool_calls"))) {
+        Map<?, ?> function = map(map(tc).get("function"));
+        out.add(LlmMessage.Part.toolCall(string(map(tc).get("id")), string(function.get("name")),
+            string(function.get("arguments"))));
+      }
+      call.inputMessages().add(out);
+    }
+    for (Object t : list(body.get("tools"))) {
+      Map<?, ?> function = map(map(t).get("function"));
+      String name = string(function.get("name"));
+      if (name != null) {
+        call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
+            string(function.get("description")), text(function.get("parameters"))));
+      }
+    }
+  }
+
+  /** A message's content: a string, or the text parts of a list of parts. */
+  static String contentText(Object content) {
+    if (content instanceof String) return (String) content;
+    StringBuilder sb = null;
+    for (Object p : list(content)) {
+      String text = string(map(p).get("text"));
+      if (text == null) continue;
+      if (sb == null) sb = new StringBuilder();
+      else sb.append('\n');
+      sb.append(text);
+    }
+    return sb == null ? null : sb.toString();
+  }
+
+  @Override
+  public boolean streamRequested(Map<?, ?> body, String path) {
+    return Boolean.TRUE.equals(body.get("stream"));
+  }
+
+  @Override
+  public void response(LlmCall call, Map<?, ?> body) {
+    call.responseId(string(body.get("id")));
+    call.responseModel(string(body.get("model")));
+    boolean capture = LlmOtelConfig.get().captureContent();
+    for (Object c : list(body.get("choices"))) {
+      Map<?, ?> choice = map(c);
+      String finish = string(choice.get("finish_reason"));
+      call.addFinishReason(finish);
+      Map<?, ?> message = map(choice.get("message"));
+      LlmMessage out = capture ? new LlmMessage("assistant").finishReason(finish) : null;
+      String content = string(message.get("content"));
+      if (out != null && content != null) out.add(LlmMessage.Part.text(content));
+      for (Object tc : list(message.get("tool_calls"))) {
+        String id = string(map(tc).get("id"));
+        call.addToolCallId(id);
+        if (out != null) {
+          Map<?, ?> function = map(map(tc).get("function"));
+          out.add(LlmMessage.Part.toolCall(id, string(function.get("name")), string(function.get("arguments"))));
+        }
+      }
+      if (out != null) call.addOutputMessage(out);
+    }
+    usage(call, map(body.get("usage")));
+  }
+
+  /** prompt_tokens includes the cached prompt, as gen_ai.usage.input_tokens does. */
+  static void usage(LlmCall call, Map<?, ?> usage) {
+    Long input = longValue(usage.get("prompt_tokens"));
+    if (input == null) input = longValue(usage.get("input_tokens"));
+    if (input == null) return;
+    Long output = longValue(usage.get("completion_tokens"));
+    if (output == null) output = longValue(usage.get("output_tokens"));
+    call.usage(input, output);
+    Long cached = longValue(map(usage.get("prompt_tokens_details")).get("cached_tokens"));
+    if (cached != null) call.cacheUsage(cached, null);
+    Long reasoning = longValue(map(usage.get("completion_tokens_details")).get("reasoning_tokens"));
+    if (reasoning != null) call.reasoningOutputTokens(reasoning);
+  }
+
+  @Override
+  public StreamEvents stream(LlmCall call) {
+    return new Chunks(call);
+  }
+
+  /** Chat completion chunks: content and tool-call deltas per choice, usage on the last chunk, then [DONE]. */
+  static final class Chunks implements StreamEvents {
+    private final LlmCall call;
+    private final boolean capture = LlmOtelConfig.get().captureContent();
+    private final Map<Long, StringBuilder> text = new TreeMap<>();
+    private final Map<Long, String> finish = new TreeMap<>();
+    private boolean done;
+
+    Chunks(LlmCall call) {
+      this.call = call;
+    }
+
+    @Override
+    public void onEvent(String event, Map<?, ?> data, String rawData) {
+      if ("[DONE]".equals(rawData)) {
+        done = true;
+        return;
+      }
+      if (data == null) return;
+      call.responseId(string(data.get("id")));
+      call.responseModel(string(data.get("model")));
+      for (Object c : list(data.get("choices"))) {
+        Map<?, ?> choice = map(c);
+        Long index = longValue(choice.get("index"));
+        long i = index == null ? 0 : index;
+        String reason = string(choice.get("finish_reason"));
+        if (reason != null) finish.put(i, reason);
+        Map<?, ?> delta = map(choice.get("delta"));
+        for (Object tc : list(delta.get("tool_calls"))) call.addToolCallId(string(map(tc).get("id")));
+        String piece = string(delta.get("content"));
+        if (capture && piece != null) {
+          StringBuilder sb = text.get(i);
+          if (sb == null) text.put(i, sb = new StringBuilder());
+          sb.append(piece);
+        }
+      }
+      if (data.get("usage") instanceof Map) usage(call, (Map<?, ?>) data.get("usage"));
+    }
+
+    @Override
+    public boolean finished() {
+      return done;
+    }
+
+    @Override
+    public void finish() {
+      for (String reason : finish.values()) call.addFinishReason(reason);
+      if (capture) {
+        for (Map.Entry<Long, StringBuilder> e : text.entrySet()) {
+          call.addOutputMessage(new LlmMessage("assistant").finishReason(finish.get(e.getKey()))
+              .add(LlmMessage.Part.text(e.getValue().toString())));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.llmotel.core.http;
+
+import static dev.llmotel.core.http.JsonMaps.list;
+import static dev.llmotel.core.http.JsonMaps.longValue;
+import static dev.llmotel.core.http.JsonMaps.map;
+import static dev.llmotel.core.http.JsonMaps.string;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.semconv.GenAiValues;
+import java.util.Collections;
+import java.util.Map;
+
+/** OpenAI embeddings ({@code /embeddings}). */
+final class OpenAiEmbeddingsWire implements WireFormat {
+  static final OpenAiEmbeddingsWire INSTANCE = new OpenAiEmbeddingsWire();
+
+  @Override
+  public String name() {
+    return "openai-embeddings";
+  }
+
+  @Override
+  public String operation() {
+    return GenAiValues.OPERATION_EMBEDDINGS;
+  }
+
+  @Override
+  public void request(LlmCall call, Map<?, ?> body, String pathModel) {
+    String model = string(body.get("model"));
+    call.requestModel(model != null ? model : pathModel);
+    call.embeddingDimensions(longValue(body.get("dimensions")));
+    String format = string(body.get("encoding_format"));
+    if (format != null) call.encodingFormats(Collections.singletonList(format));
+  }
+
+  @Override
+  public boolean streamRequested(Map<?, ?> body, String path) {
+    return false;
+  }
+
+  @Override
+  public void response(LlmCall call, Map<?, ?> body) {
+    call.responseModel(string(body.get("model")));
+    Long input = longValue(map(body.get("usage")).get("prompt_tokens"));
+    if (input != null) call.usage(input, null);
+    if (call.embeddingDimensions() == null && !list(body.get("data")).isEmpty()) {
+      Object embedding = map(list(body.get("data")).get(0)).get("embedding");
+      if (embedding instanceof java.util.List) call.embeddingDimensions((long) ((java.util.List<?>) embedding).size());
+    }
+  }
+
+  @Override
+  public StreamEvents stream(LlmCall call) {
+    return null;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.llmotel.core.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.core.LlmCall;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The raw-HTTP layer's parts without a client: endpoints, SSE framing, wire formats, a truncated body's usage. */
+class RawHttpWireTest {
+  @Test
+  void endpointsAreRecognisedByPathAndTheProviderByHost() {
+    LlmEndpoints endpoints = new LlmEndpoints(true, LlmEndpoints.parse(
+        "llm.corp:8443/api/generate=corp-llm:openai-chat, broken-entry, x/y=p:unknown-format"));
+    assertEquals("openai", endpoints.match("api.openai.com", 443, "/v1/chat/completions").provider);
+    assertEquals("openai", endpoints.match("10.0.0.5", 8000, "/v1/chat/completions").provider, "vLLM and friends");
+    LlmEndpoint azure = endpoints.match("acme.openai.azure.com", 443, "/openai/deployments/gpt4o-prod/chat/completions");
+    assertEquals("azure.ai.openai", azure.provider);
+    assertEquals("gpt4o-prod", azure.pathModel);
+    assertEquals("anthropic", endpoints.match("api.anthropic.com", 443, "/v1/messages").provider);
+    LlmEndpoint gemini = endpoints.match("generativelanguage.googleapis.com", 443,
+        "/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+    assertEquals("gcp.gemini", gemini.provider);
+    assertEquals("gemini-2.5-flash", gemini.pathModel);
+    assertEquals("gcp.vertex_ai", endpoints.match("us-central1-aiplatform.googleapis.com", 443,
+        "/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.0-flash:generateContent").provider);
+    assertEquals("corp-llm", endpoints.match("llm.corp", 8443, "/api/generate").provider, "a configured endpoint");
+    assertNull(endpoints.match("api.openai.com", 443, "/v1/files"));
+    assertNull(new LlmEndpoints(false, new ArrayList<>()).match("api.openai.com", 443, "/v1/chat/completions"),
+        "the switch turns the layer off");
+  }
+
+  @Test
+  void sseEventsAreFramedWhateverTheSplitAndLineEnds() {
+    List<String> events = new ArrayList<>();
+    SseParser parser = new SseParser(new SseParser.Listener() {
+      @Override public void onEvent(String event, String data) { events.add(event + "|" + data); }
+      @Override public void onOversizedEvent() { events.add("oversized"); }
+    }, 64);
+    byte[] bytes = ("event: a\r\ndata: {\"x\":1}\r\n\r\ndata: line1\ndata: line2\n\n: comment\ndata: "
+        + "0123456789012345678901234567890123456789012345678901234567890123456789\n\ndata: [DONE]").getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i += 3) parser.feed(bytes, i, Math.min(3, bytes.length - i));
+    parser.end();
+    assertEquals(Arrays.asList("a|{\"x\":1}", "null|line1\nline2", "oversized", "null|[DONE]"), events);
+  }
+
+  @Test
+  void anOpenAiStreamAddsUpToItsLastUsageAndEndsAtDone() {
+    LlmCall call = new LlmCall("openai", "chat");
+    WireFormat.StreamEvents events = OpenAiChatWire.INSTANCE.stream(call);
+    for (String data : new String[] {
+        "{\"id\":\"c1\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}",
+        "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+        "{\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,"
+            + "\"prompt_tokens_details\":{\"cached_tokens\":4}}}"}) {
+      events.onEvent(null, JsonMaps.parseObject(data), data);
+    }
+    assertEquals(false, events.finished());
+    events.onEvent(null, null, "[DONE]");
+    assertTrue(events.finished());
+    events.finish();
+    assertEquals("c1", call.responseId());
+    assertEquals(Arrays.asList("stop"), call.finishReasons());
+    assertEquals(9L, call.inputTokens());
+    assertEquals(4L, call.cacheReadInputTokens());
+  }
+
+  @Test
+  void anthropicAndGeminiBodiesMapLikeTheirSdks() {
+    LlmCall anthropic = new LlmCall("anthropic", "chat");
+    AnthropicMessagesWire.INSTANCE.response(anthropic, JsonMaps.parseObject("{\"id\":\"msg_1\",\"model\":\"m\","
+        + "\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{}}],\"stop_reason\":\"tool_use\","
+        + "\"usage\":{\"input_tokens\":10,\"cache_read_input_tokens\":5,\"output_tokens\":7}}"));
+    assertEquals(15L, anthropic.inputTokens());
+    assertEquals(Arrays.asList("toolu_1"), anthropic.toolCallIds());
+    LlmCall gemini = new LlmCall("gcp.gemini", "generate_content");
+    GeminiWire.INSTANCE.request(gemini, JsonMaps.parseObject("{\"contents\":[{\"role\":\"model\",\"parts\":"
+        + "[{\"text\":\"earlier\"}]}],\"generationConfig\":{\"maxOutputTokens\":50}}"), "gemini-2.5-flash");
+    assertEquals("assistant", gemini.inputMessages().get(0).role());
+    assertEquals(50L, gemini.maxTokens());
+    GeminiWire.INSTANCE.response(gemini, JsonMaps.parseObject("{\"candidates\":[{\"finishReason\":\"STOP\"}],"
+        + "\"usageMetadata\":{\"promptTokenCount\":8,\"candidatesTokenCount\":3,\"thoughtsTokenCount\":4}}"));
+    assertEquals(7L, gemini.outputTokens());
+    assertEquals(Arrays.asList("stop"), gemini.finishReasons());
+  }
+
+  @Test
+  void aTruncatedBodysUsageIsFoundInItsTail() {
+    byte[] tail = ("...long text\"}}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":6000,"
+        + "\"note\":\"}{\"},\"system_fingerprint\":null}").getBytes(StandardCharsets.UTF_8);
+    Map<?, ?> found = TailUsage.find(tail);
+    LlmCall call = new LlmCall("openai", "chat");
+    OpenAiChatWire.INSTANCE.response(call, found);
+    assertEquals(12L, call.inputTokens());
+    assertEquals(6000L, call.outputTokens());
+    assertNull(TailUsage.find("\"usage\":{\"prompt_tokens\":1".getBytes(StandardCharsets.UTF_8)), "cut before its end");
+  }
+}

@@ -1,0 +1,101 @@
+package dev.llmotel.instrumentation.okhttp;
+
+import dev.llmotel.core.PolicyDecision;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.http.HttpLlmExchange;
+import java.io.IOException;
+import java.util.List;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+
+/**
+ * The first application interceptor of every OkHttpClient: a request to a known LLM endpoint gets
+ * its LLM span (or enriches the SDK's or framework's span it runs under); its response body is
+ * handed back wrapped, so the bytes are observed as the app reads them.
+ */
+public final class LlmInterceptor implements Interceptor {
+  static final LlmInterceptor INSTANCE = new LlmInterceptor();
+
+  /** Adds the interceptor in front of a builder's application interceptors, once. */
+  public static void addTo(List<Interceptor> interceptors) {
+    try {
+      for (Interceptor i : interceptors) if (i instanceof LlmInterceptor) return;
+      interceptors.add(0, INSTANCE);
+    } catch (Throwable t) {
+      SafeHooks.failed("okhttp interceptor", t);
+    }
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    HttpLlmExchange exchange = start(request);
+    if (exchange == null) return chain.proceed(request);
+    PolicyDecision refusal = exchange.refusal();
+    if (refusal != null) {
+      // What OkHttp throws when a call cannot be made: an IOException, naming the policy.
+      IOException refused = new IOException(refusal.exceptionMessage());
+      exchange.refused(refused);
+      throw refused;
+    }
+    Response response;
+    try {
+      response = chain.proceed(request);
+    } catch (IOException | RuntimeException | Error e) {
+      exchange.failed(e);
+      exchange.closeScope();
+      throw e;
+    }
+    try {
+      return observe(exchange, response);
+    } finally {
+      exchange.closeScope();
+    }
+  }
+
+  private static HttpLlmExchange start(Request request) {
+    try {
+      if (!"POST".equals(request.method())) return null;
+      HttpUrl url = request.url();
+      return HttpLlmExchange.start(OkHttpTelemetry.INSTRUMENTER, request.method(), url.toString(), url.host(),
+          url.port(), url.encodedPath(), () -> requestBytes(request.body()));
+    } catch (Throwable t) {
+      SafeHooks.failed("okhttp request", t);
+      return null;
+    }
+  }
+
+  /**
+   * The request body as OkHttp will send it. Only bodies that can be written twice are read (a
+   * one-shot or duplex body is the app's to write once): those are mapped without their content.
+   */
+  private static byte[] requestBytes(RequestBody body) throws IOException {
+    if (body == null || body.isOneShot() || body.isDuplex()) return null;
+    Buffer buffer = new Buffer();
+    body.writeTo(buffer);
+    return buffer.readByteArray();
+  }
+
+  private static Response observe(HttpLlmExchange exchange, Response response) {
+    try {
+      exchange.onResponse(response.code(), response::header);
+      ResponseBody body = response.body();
+      HttpLlmExchange.ResponseTap tap = exchange.tap(response.header("content-type"));
+      if (tap == null) return response;
+      if (body == null) {
+        tap.closed();
+        return response;
+      }
+      return response.newBuilder().body(new TappedResponseBody(body, tap)).build();
+    } catch (Throwable t) {
+      SafeHooks.failed("okhttp response", t);
+      exchange.failed(null);
+      return response;
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.fakellm.FakeLlmServer;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A legacy agent that calls LLM APIs with OkHttp directly, under the real agent: each call to a
+ * known endpoint gets the LLM span an SDK call gets (usage exact against what the body said, cost,
+ * streams, the three wire formats), the app reads exactly the bytes it reads without the agent, and
+ * the app's own retry loop shows as linked attempts. The app runs once without the agent and once
+ * with it; subclasses choose the OkHttp major version.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractOkHttpSmokeTest {
+  static final String SCOPE = "dev.llmotel.okhttp";
+  static final int MAX_BODY = 16384;
+
+  SmokeRun plain;
+  SmokeRun run;
+  List<String> scenarios;
+
+  abstract String appModule();
+
+  /** Whether the app also calls the OpenAI SDK (which uses the same OkHttp). */
+  abstract boolean hasSdk();
+
+  static void script(SmokeRun r) {
+    r.llm.script("retried-429", Behaviour.error(429, "0"));
+    // About 6,000 words: a body well above the copy's cap.
+    r.llm.script("large-response", Behaviour.chunks(6000));
+  }
+
+  @BeforeAll
+  void runApp() throws Exception {
+    scenarios = new ArrayList<>(List.of("chat", "chat-enqueued", "chat-stream", "chat-stream-abandoned",
+        "body-never-read", "custom-endpoint", "embeddings", "anthropic", "gemini", "gemini-stream", "retried-429",
+        "large-response"));
+    if (hasSdk()) scenarios.add("sdk-chat");
+    String main = "dev.llmotel.smoke.okhttp.OkHttpSmokeApp";
+    plain = new SmokeRun();
+    script(plain);
+    plain.launchAppWithoutAgent("okhttp-" + appModule() + "-no-agent", appModule(), main,
+        System.getProperty("java.home"), scenarios);
+    run = new SmokeRun();
+    script(run);
+    Map<String, String> props = new HashMap<>();
+    props.put("otel.instrumentation.llm-otel.http.max-body-bytes", String.valueOf(MAX_BODY));
+    props.put("otel.instrumentation.llm-otel.http.endpoints",
+        "localhost:" + run.llm.port() + "/v1/chat/.*=acme-llm:openai-chat");
+    run.launchApp("okhttp-" + appModule(), appModule(), main, System.getProperty("java.home"), props, scenarios);
+  }
+
+  @AfterAll
+  void stop() {
+    if (plain != null) plain.close();
+    if (run != null) run.close();
+  }
+
+  List<ReceivedSpan> calls(String scenario) {
+    return run.receiver.children(run.scenario(scenario)).stream()
+        .sorted(Comparator.comparingLong(ReceivedSpan::startEpochNanos)).collect(Collectors.toList());
+  }
+
+  ReceivedSpan onlyCall(String scenario, String name) {
+    List<ReceivedSpan> spans = calls(scenario);
+    assertEquals(1, spans.size(), scenario + ": " + spans);
+    ReceivedSpan span = spans.get(0);
+    assertEquals(name, span.name());
+    assertEquals(SCOPE, span.scopeName());
+    assertEquals("CLIENT", span.kind());
+    assertEquals("127.0.0.1", span.attr("server.address"));
+    List<ReceivedSpan> http = run.receiver.children(span);
+    assertEquals(1, http.size(), "the agent's own HTTP client span under the LLM span: " + http);
+    return span;
+  }
+
+  /** The usage numbers the app read from the body ("usage=IN/OUT" in its result; -1 where the body had none). */
+  long[] usageTheAppRead(String scenario) {
+    String r = run.result(scenario);
+    String[] parts = r.substring(r.indexOf("usage=") + "usage=".length()).split("/");
+    long[] usage = new long[2];
+    for (int i = 0; i < 2; i++) usage[i] = parts[i].trim().equals("-") ? -1 : Long.parseLong(parts[i].trim());
+    assertTrue(usage[0] > 0, "the body reported its usage: " + r);
+    return usage;
+  }
+
+  @Test
+  void appRanEveryScenarioWithoutInstrumentationErrorsAndReadTheSameBytesAsWithoutTheAgent() {
+    run.assertRanCleanly(scenarios.size());
+    assertEquals(0, plain.app.exitCode, plain.tail());
+    for (String s : scenarios) {
+      if (s.equals("sdk-chat")) continue;
+      assertTrue(run.result(s).startsWith("ok "), s + ": " + run.result(s));
+      // Status, byte count and SHA-256 of the body, and what it said: identical with and without the agent.
+      assertEquals(plain.result(s), run.result(s), s);
+    }
+  }
+
+  @Test
+  void aChatCallIsOneChatSpanWithTheBodysUsageAndCost() {
+    ReceivedSpan span = onlyCall("chat", "chat gpt-4o-mini");
+    assertEquals("openai", span.attr("gen_ai.provider.name"), "a compatible server on another host is the openai family");
+    long[] usage = usageTheAppRead("chat");
+    assertEquals(usage[0], span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(usage[1], span.longAttr("gen_ai.usage.output_tokens"));
+    assertEquals((usage[0] * 0.15 + usage[1] * 0.60) / 1e6, span.doubleAttr("llm_otel.cost.usd"), 1e-12);
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
+    assertTrue(span.attr("gen_ai.response.id").startsWith("chatcmpl-"), span.attr("gen_ai.response.id"));
+    assertEquals(FakeLlmServer.RATELIMIT_REMAINING_TOKENS, span.attr("llm_otel.ratelimit.remaining_tokens"));
+    assertEquals(FakeLlmServer.RATELIMIT_REMAINING_REQUESTS, span.attr("llm_otel.ratelimit.remaining_requests"));
+    assertEquals("UNSET", span.statusCode());
+  }
+
+  @Test
+  void anEnqueuedCallIsTracedTheSame() {
+    ReceivedSpan span = onlyCall("chat-enqueued", "chat gpt-4o-mini");
+    assertEquals(usageTheAppRead("chat-enqueued")[0], span.longAttr("gen_ai.usage.input_tokens"));
+  }
+
+  @Test
+  void aStreamReadFullyHasItsUsageAndChunks() {
+    ReceivedSpan span = onlyCall("chat-stream", "chat gpt-4o-mini");
+    assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
+    long[] usage = usageTheAppRead("chat-stream");
+    assertEquals(usage[0], span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(usage[1], span.longAttr("gen_ai.usage.output_tokens"));
+    assertTrue(span.longAttr("llm_otel.stream.chunks") > 5, "one per chunk event: " + span.attributes());
+    assertNull(span.attr("llm_otel.stream.end"));
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void anAbandonedStreamEndsWhenClosedAndSaysSo() {
+    ReceivedSpan span = onlyCall("chat-stream-abandoned", "chat gpt-4o-mini");
+    assertEquals("closed_early", span.attr("llm_otel.stream.end"));
+    assertNull(span.attr("gen_ai.usage.output_tokens"));
+  }
+
+  @Test
+  void aBodyNeverReadStillEndsTheSpan() {
+    ReceivedSpan span = onlyCall("body-never-read", "chat gpt-4o-mini");
+    assertEquals("UNSET", span.statusCode());
+    assertNull(span.attr("gen_ai.usage.input_tokens"), "nothing was read, nothing is claimed");
+  }
+
+  @Test
+  void aConfiguredEndpointNamesItsProvider() {
+    List<ReceivedSpan> spans = calls("custom-endpoint");
+    assertEquals(1, spans.size());
+    assertEquals("acme-llm", spans.get(0).attr("gen_ai.provider.name"));
+    assertEquals("localhost", spans.get(0).attr("server.address"));
+  }
+
+  @Test
+  void embeddingsAnthropicAndGeminiFormatsAreRecognised() {
+    ReceivedSpan embeddings = onlyCall("embeddings", "embeddings text-embedding-3-small");
+    assertEquals(usageTheAppRead("embeddings")[0], embeddings.longAttr("gen_ai.usage.input_tokens"));
+    ReceivedSpan anthropic = onlyCall("anthropic", "chat claude-sonnet-4-20250514");
+    assertEquals("anthropic", anthropic.attr("gen_ai.provider.name"));
+    assertEquals(usageTheAppRead("anthropic")[1], anthropic.longAttr("gen_ai.usage.output_tokens"));
+    assertEquals("end_turn", anthropic.attr("gen_ai.response.finish_reasons"));
+    ReceivedSpan gemini = onlyCall("gemini", "generate_content gemini-2.5-flash");
+    assertEquals("gcp.gemini", gemini.attr("gen_ai.provider.name"));
+    assertEquals(usageTheAppRead("gemini")[0], gemini.longAttr("gen_ai.usage.input_tokens"));
+    ReceivedSpan stream = onlyCall("gemini-stream", "generate_content gemini-2.5-flash");
+    assertEquals(Boolean.TRUE, stream.attributes().get("gen_ai.request.stream"));
+    assertEquals(usageTheAppRead("gemini-stream")[1], stream.longAttr("gen_ai.usage.output_tokens"));
+    assertEquals("stop", stream.attr("gen_ai.response.finish_reasons"));
+  }
+
+  @Test
+  void theAppsOwnRetryIsALinkedAttemptWithTheRetryCount() {
+    assertEquals("ok 429,200", run.result("retried-429"));
+    List<ReceivedSpan> spans = calls("retried-429");
+    assertEquals(2, spans.size(), spans.toString());
+    ReceivedSpan failed = spans.get(0);
+    ReceivedSpan retry = spans.get(1);
+    assertEquals("ERROR", failed.statusCode());
+    assertEquals("429", failed.attr("error.type"));
+    assertEquals("0", failed.events("llm_otel.attempt.failed").get(0).attr("llm_otel.retry_after"));
+    assertEquals("UNSET", retry.statusCode());
+    assertEquals(1L, retry.longAttr("llm_otel.retry.count"));
+    assertEquals(failed.spanId(), retry.links().get(0).spanId(), "the retry links to the attempt before it");
+  }
+
+  @Test
+  void aResponseLargerThanTheCopyIsMarkedTruncatedAndKeepsItsUsage() {
+    ReceivedSpan span = onlyCall("large-response", "chat gpt-4o-mini");
+    String appSaw = run.result("large-response");
+    long bytes = Long.parseLong(appSaw.replaceAll(".* bytes=(\\d+) .*", "$1"));
+    assertTrue(bytes > MAX_BODY, appSaw);
+    assertEquals(Boolean.TRUE, span.attributes().get("llm_otel.response.truncated"));
+    assertEquals(usageTheAppRead("large-response")[1], span.longAttr("gen_ai.usage.output_tokens"),
+        "usage read from the body's tail");
+  }
+
+  @Test
+  void theKeyNeverReachesTelemetry() {
+    for (ReceivedSpan s : run.receiver.spans(x -> true)) {
+      assertTrue(s.attributes().values().stream().noneMatch(v -> String.valueOf(v).contains("okhttp-smoke-test-secret")),
+          s.name() + " " + s.attributes());
+    }
+  }
+}
