@@ -6,14 +6,20 @@ package dev.llmotel.core;
  * that condition.
  */
 public final class CallRefusal {
-  private final RuntimeException exception;
+  private final Throwable exception;
 
   public CallRefusal(RuntimeException exception) {
     this.exception = exception;
   }
 
+  /** For libraries whose own exception for the condition is checked (a plain HTTP client's IOException). */
+  public CallRefusal(java.io.IOException exception) {
+    this.exception = exception;
+  }
+
+  /** The refusal as the SDKs' unchecked exception (null when it is a checked one). */
   public RuntimeException exception() {
-    return exception;
+    return exception instanceof RuntimeException ? (RuntimeException) exception : null;
   }
 
   /**

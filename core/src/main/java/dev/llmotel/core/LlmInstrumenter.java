@@ -22,7 +22,8 @@ import java.util.function.BiConsumer;
  * instrumentation scope and calls {@link #start} and {@link #end}; it never touches spans itself.
  */
 public final class LlmInstrumenter {
-  private static final ContextKey<LlmCall> CALL = ContextKey.named("llm-otel-call");
+  private static final String CALL_KEY_NAME = "llm-otel-call";
+  private static final ContextKey<LlmCall> CALL = ContextKey.named(CALL_KEY_NAME);
 
   private final Instrumenter<LlmCall, LlmCall> instrumenter;
   private final LongCounter policyDecisions;
@@ -186,6 +187,16 @@ public final class LlmInstrumenter {
   }
 
   /** The LLM call in progress in this context, if an LLM-level span owns it. */
+  /**
+   * Whether an LLM span of llm-otel owns the context, also one made by a copy of these classes in
+   * another class loader (the JDK's HttpClient has its own copy, in the platform class loader): keys
+   * are compared by identity, so another copy's call is found by the key's name in the context's
+   * text. Only for layers that may run under another copy's span (the plain HTTP clients).
+   */
+  public static boolean hasCallFromAnyClassLoader(Context context) {
+    return context.get(CALL) != null || context.toString().contains(CALL_KEY_NAME + "=");
+  }
+
   public static LlmCall currentCall(Context context) {
     return context == null ? null : context.get(CALL);
   }

@@ -9,9 +9,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** OkHttp 4.12.0, in an app that also calls the OpenAI SDK over the same OkHttp. */
-class OkHttp4SmokeTest extends AbstractOkHttpSmokeTest {
+class OkHttp4SmokeTest extends AbstractRawHttpSmokeTest {
+  static final String SCOPE = "dev.llmotel.okhttp";
+
+  @Override String mainClass() { return "dev.llmotel.smoke.okhttp.OkHttpSmokeApp"; }
+  @Override String scope() { return SCOPE; }
+  @Override String asyncScenario() { return "chat-enqueued"; }
+  @Override List<String> extraScenarios() { return List.of("sdk-chat"); }
   @Override String appModule() { return "okhttp-app-4"; }
-  @Override boolean hasSdk() { return true; }
 
   @Test
   void anSdkCallOverTheSameOkHttpIsOneSpanEnrichedByTheHttpLayer() {

@@ -66,6 +66,8 @@ public final class HttpLlmExchange {
       Context parent = Context.current();
       LlmCall outer = LlmInstrumenter.currentCall(parent);
       if (outer != null) return new HttpLlmExchange(instrumenter, endpoint, outer, parent, parent, false);
+      // An SDK's or framework's span from another class loader's copy: not ours to enrich, nor to duplicate.
+      if (LlmInstrumenter.hasCallFromAnyClassLoader(parent)) return null;
       LlmCall call = new LlmCall(endpoint.provider, endpoint.format.operation());
       call.server(url);
       byte[] bytes = requestBody == null ? null : requestBody.read();
@@ -107,7 +109,10 @@ public final class HttpLlmExchange {
     end(exception);
   }
 
-  /** The request's method returned or handed the exchange to another thread: the span is no longer current. */
+  /**
+   * The request's method returned or handed the exchange to another thread: the span is no longer
+   * current. Called on the thread that started the exchange, always (also after a failure).
+   */
   public void closeScope() {
     Scope s = scope;
     scope = null;
@@ -160,7 +165,8 @@ public final class HttpLlmExchange {
 
   private void end(Throwable error) {
     if (!owns || !ended.compareAndSet(false, true)) return;
-    closeScope();
+    // The scope is not closed here: the body can end on the client's own thread before the method
+    // that opened the scope has returned; only that method's thread closes it (closeScope).
     Throwable outcome = error;
     if (outcome == null && status >= 400) outcome = new HttpStatusError(status);
     try {

@@ -19,15 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * A legacy agent that calls LLM APIs with OkHttp directly, under the real agent: each call to a
- * known endpoint gets the LLM span an SDK call gets (usage exact against what the body said, cost,
- * streams, the three wire formats), the app reads exactly the bytes it reads without the agent, and
- * the app's own retry loop shows as linked attempts. The app runs once without the agent and once
- * with it; subclasses choose the OkHttp major version.
+ * A legacy agent that calls LLM APIs with a plain HTTP client directly, under the real agent: each
+ * call to a known endpoint gets the LLM span an SDK call gets (usage exact against what the body
+ * said, cost, streams, the three wire formats), the app reads exactly the bytes it reads without the
+ * agent, and the app's own retry loop shows as linked attempts. The app runs once without the agent
+ * and once with it; subclasses choose the client (and its version).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractOkHttpSmokeTest {
-  static final String SCOPE = "dev.llmotel.okhttp";
+abstract class AbstractRawHttpSmokeTest {
   static final int MAX_BODY = 16384;
 
   SmokeRun plain;
@@ -36,25 +35,35 @@ abstract class AbstractOkHttpSmokeTest {
 
   abstract String appModule();
 
-  /** Whether the app also calls the OpenAI SDK (which uses the same OkHttp). */
-  abstract boolean hasSdk();
+  abstract String mainClass();
+
+  /** The instrumentation scope of the client's LLM spans. */
+  abstract String scope();
+
+  /** The app's scenario that sends without blocking (enqueue, sendAsync). */
+  abstract String asyncScenario();
+
+  /** Scenarios only this client's app has. */
+  abstract List<String> extraScenarios();
 
   static void script(SmokeRun r) {
     r.llm.script("retried-429", Behaviour.error(429, "0"));
     // About 6,000 words: a body well above the copy's cap.
     r.llm.script("large-response", Behaviour.chunks(6000));
+    // A stream far longer than any reader's buffer, so that what the app abandons was not read ahead.
+    r.llm.script("chat-stream-abandoned", Behaviour.chunks(5000));
   }
 
   @BeforeAll
   void runApp() throws Exception {
-    scenarios = new ArrayList<>(List.of("chat", "chat-enqueued", "chat-stream", "chat-stream-abandoned",
+    scenarios = new ArrayList<>(List.of("chat", asyncScenario(), "chat-stream", "chat-stream-abandoned",
         "body-never-read", "custom-endpoint", "embeddings", "anthropic", "gemini", "gemini-stream", "retried-429",
         "large-response"));
-    if (hasSdk()) scenarios.add("sdk-chat");
-    String main = "dev.llmotel.smoke.okhttp.OkHttpSmokeApp";
+    scenarios.addAll(extraScenarios());
+    String main = mainClass();
     plain = new SmokeRun();
     script(plain);
-    plain.launchAppWithoutAgent("okhttp-" + appModule() + "-no-agent", appModule(), main,
+    plain.launchAppWithoutAgent(appModule() + "-no-agent", appModule(), main,
         System.getProperty("java.home"), scenarios);
     run = new SmokeRun();
     script(run);
@@ -62,7 +71,7 @@ abstract class AbstractOkHttpSmokeTest {
     props.put("otel.instrumentation.llm-otel.http.max-body-bytes", String.valueOf(MAX_BODY));
     props.put("otel.instrumentation.llm-otel.http.endpoints",
         "localhost:" + run.llm.port() + "/v1/chat/.*=acme-llm:openai-chat");
-    run.launchApp("okhttp-" + appModule(), appModule(), main, System.getProperty("java.home"), props, scenarios);
+    run.launchApp(appModule(), appModule(), main, System.getProperty("java.home"), props, scenarios);
   }
 
   @AfterAll
@@ -81,7 +90,7 @@ abstract class AbstractOkHttpSmokeTest {
     assertEquals(1, spans.size(), scenario + ": " + spans);
     ReceivedSpan span = spans.get(0);
     assertEquals(name, span.name());
-    assertEquals(SCOPE, span.scopeName());
+    assertEquals(scope(), span.scopeName());
     assertEquals("CLIENT", span.kind());
     assertEquals("127.0.0.1", span.attr("server.address"));
     List<ReceivedSpan> http = run.receiver.children(span);
@@ -127,9 +136,9 @@ abstract class AbstractOkHttpSmokeTest {
   }
 
   @Test
-  void anEnqueuedCallIsTracedTheSame() {
-    ReceivedSpan span = onlyCall("chat-enqueued", "chat gpt-4o-mini");
-    assertEquals(usageTheAppRead("chat-enqueued")[0], span.longAttr("gen_ai.usage.input_tokens"));
+  void anAsyncCallIsTracedTheSame() {
+    ReceivedSpan span = onlyCall(asyncScenario(), "chat gpt-4o-mini");
+    assertEquals(usageTheAppRead(asyncScenario())[0], span.longAttr("gen_ai.usage.input_tokens"));
   }
 
   @Test
@@ -156,6 +165,7 @@ abstract class AbstractOkHttpSmokeTest {
     ReceivedSpan span = onlyCall("body-never-read", "chat gpt-4o-mini");
     assertEquals("UNSET", span.statusCode());
     assertNull(span.attr("gen_ai.usage.input_tokens"), "nothing was read, nothing is claimed");
+    assertNull(span.attr("gen_ai.response.id"));
   }
 
   @Test

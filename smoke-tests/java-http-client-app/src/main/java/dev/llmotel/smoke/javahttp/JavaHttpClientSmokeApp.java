@@ -1,0 +1,153 @@
+package dev.llmotel.smoke.javahttp;
+
+import dev.llmotel.smoke.support.ScenarioLoop;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A legacy agent that talks to LLM APIs with the JDK's HttpClient directly, no SDK, run under the
+ * real agent by the smoke tests (and without it, for the byte-for-byte comparison): blocking and
+ * async calls, streams read fully and abandoned, a body never read, a request body the client reads
+ * once, embeddings, Anthropic and Gemini formats, a custom endpoint, its own retry loop around a 429,
+ * a response larger than llm-otel's copy, and a call the policies refuse.
+ */
+public final class JavaHttpClientSmokeApp {
+  static final String KEY = "sk-jdk-http-smoke-test-secret-0123456789abcdef";
+
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final String root;
+  private final String localhostRoot;
+
+  JavaHttpClientSmokeApp(String baseUrl) {
+    this.root = baseUrl.endsWith("/v1") ? baseUrl.substring(0, baseUrl.length() - 3) : baseUrl;
+    this.localhostRoot = root.replace("127.0.0.1", "localhost");
+  }
+
+  public static void main(String[] args) {
+    JavaHttpClientSmokeApp app = new JavaHttpClientSmokeApp(args[0]);
+    ScenarioLoop.runAll(args, app::run);
+  }
+
+  HttpRequest post(String scenario, String url, String json) {
+    return post(scenario, url, HttpRequest.BodyPublishers.ofString(json));
+  }
+
+  HttpRequest post(String scenario, String url, HttpRequest.BodyPublisher body) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY).header("x-api-key", KEY)
+        .header("content-type", "application/json").header("x-fake-scenario", scenario).POST(body).build();
+  }
+
+  static String chatBody(String text, boolean stream) {
+    return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]"
+        + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
+  }
+
+  static String describe(int status, byte[] body) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    StringBuilder hex = new StringBuilder();
+    for (byte b : sha.digest(body)) hex.append(String.format("%02x", b));
+    String text = new String(body, StandardCharsets.UTF_8);
+    return "status=" + status + " bytes=" + body.length + " sha256=" + hex + " usage=" + last(text,
+        "\"(prompt_tokens|input_tokens|promptTokenCount)\":(\\d+)") + "/" + last(text,
+        "\"(completion_tokens|output_tokens|candidatesTokenCount)\":(\\d+)");
+  }
+
+  private static String last(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    String found = "-";
+    while (m.find()) found = m.group(2);
+    return found;
+  }
+
+  String read(HttpRequest request) throws Exception {
+    HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    return describe(response.statusCode(), response.body());
+  }
+
+  /** A stream read through an InputStream, as a legacy agent reads SSE line by line. */
+  String readStream(HttpRequest request) throws Exception {
+    HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream in = response.body()) {
+      return describe(response.statusCode(), in.readAllBytes());
+    }
+  }
+
+  String run(String scenario) throws Exception {
+    String chat = root + "/v1/chat/completions";
+    switch (scenario) {
+      case "chat":
+      case "large-response":
+        return read(post(scenario, chat, chatBody("Say hello", false)));
+      case "chat-async": {
+        HttpResponse<byte[]> response = client.sendAsync(post(scenario, chat, chatBody("Say hello", false)),
+            HttpResponse.BodyHandlers.ofByteArray()).join();
+        return describe(response.statusCode(), response.body());
+      }
+      case "chat-stream":
+        return readStream(post(scenario, chat, chatBody("Tell me a short story", true)));
+      case "chat-stream-abandoned": {
+        HttpResponse<InputStream> response = client.send(post(scenario, chat, chatBody("Tell me a short story", true)),
+            HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+          int read = 0;
+          for (int i = 0; i < 3; i++) read += reader.readLine().length() + 1;
+          return "status=" + response.statusCode() + " read=" + read;
+        }
+      }
+      case "body-never-read": {
+        HttpResponse<InputStream> response = client.send(post(scenario, chat, chatBody("Say hello", false)),
+            HttpResponse.BodyHandlers.ofInputStream());
+        response.body().close();
+        return "status=" + response.statusCode();
+      }
+      case "body-read-once": {
+        // A request body the client reads once (an input stream): sent as is, mapped without its content.
+        byte[] json = chatBody("Say hello", false).getBytes(StandardCharsets.UTF_8);
+        return read(post(scenario, chat, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json))));
+      }
+      case "custom-endpoint":
+        return read(post(scenario, localhostRoot + "/v1/chat/completions", chatBody("Say hello", false)));
+      case "embeddings":
+        return read(post(scenario, root + "/v1/embeddings",
+            "{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}"));
+      case "anthropic":
+        return read(post(scenario, root + "/v1/messages", "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":256,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}"));
+      case "gemini":
+        return read(post(scenario, root + "/v1beta/models/gemini-2.5-flash:generateContent?key=" + KEY,
+            "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Say hello\"}]}]}"));
+      case "gemini-stream":
+        return readStream(post(scenario, root + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=" + KEY,
+            "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Tell me a short story\"}]}]}"));
+      case "retried-429": {
+        StringBuilder outcomes = new StringBuilder();
+        for (int attempt = 0; attempt < 3; attempt++) {
+          HttpResponse<byte[]> response = client.send(post(scenario, chat, chatBody("Say hello", false)),
+              HttpResponse.BodyHandlers.ofByteArray());
+          outcomes.append(attempt == 0 ? "" : ",").append(response.statusCode());
+          if (response.statusCode() < 400) break;
+        }
+        return outcomes.toString();
+      }
+      case "gov-big-prompt": {
+        StringBuilder huge = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) huge.append("lorem ");
+        return read(post(scenario, chat, chatBody(huge.toString(), false)));
+      }
+      default:
+        throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
+  }
+}
