@@ -4,6 +4,7 @@ import dev.llmotel.core.CallRefusal;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.http.HttpLlmExchange;
+import dev.llmotel.core.http.TappedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -239,52 +240,6 @@ public final class JavaHttpClientCalls {
     public void onComplete() {
       if (!readByApp) tap.end();
       delegate.onComplete();
-    }
-  }
-
-  /** The app's InputStream of the body: the bytes it reads are shown to the tap; its end and its close end the span. */
-  static final class TappedInputStream extends java.io.FilterInputStream {
-    private final HttpLlmExchange.ResponseTap tap;
-
-    TappedInputStream(InputStream in, HttpLlmExchange.ResponseTap tap) {
-      super(in);
-      this.tap = tap;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = read(oneByte, 0, 1);
-      return b == -1 ? -1 : oneByte[0] & 0xff;
-    }
-
-    private final byte[] oneByte = new byte[1];
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n;
-      try {
-        n = super.read(b, off, len);
-      } catch (IOException | RuntimeException e) {
-        tap.error(e);
-        throw e;
-      }
-      if (n == -1) tap.end();
-      else if (n > 0) tap.bytes(b, off, n);
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      return super.skip(n); // skipped bytes are not the app's: the body's end still ends the span
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        super.close();
-      } finally {
-        tap.closed();
-      }
     }
   }
 

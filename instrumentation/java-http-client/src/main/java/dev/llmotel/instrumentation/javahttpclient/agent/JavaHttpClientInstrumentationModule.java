@@ -9,22 +9,15 @@ import java.util.List;
 
 /**
  * LLM calls made with the JDK's java.net.http.HttpClient directly (Java 11 on). Its classes are
- * the JDK's, so the helpers are injected where the JDK's classes see them.
+ * the JDK's, so the helpers are injected where the JDK's classes see them. The facade the app holds
+ * is instrumented; the agent's own instrumentation sits on the implementation below it, so the LLM
+ * span is the parent of the agent's HTTP client span.
  */
 @AutoService(InstrumentationModule.class)
 public class JavaHttpClientInstrumentationModule extends LlmInstrumentationModule {
   public JavaHttpClientInstrumentationModule() {
     super("llm-otel-instrumentation-java-http-client", "llm-otel-java-http-client", "llm-otel-http-clients",
         "llm-otel");
-  }
-
-  /**
-   * After the agent's own java-http-client instrumentation, so that this advice wraps the agent's:
-   * the LLM span starts first and the agent's HTTP client span is its child.
-   */
-  @Override
-  public int order() {
-    return 1;
   }
 
   @Override

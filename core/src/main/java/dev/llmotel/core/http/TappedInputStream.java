@@ -1,0 +1,51 @@
+package dev.llmotel.core.http;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The app's InputStream of a response body, unchanged: the bytes it reads are shown to the tap
+ * after it got them; the end of the body, a failed read and its close end the call's span.
+ */
+public final class TappedInputStream extends FilterInputStream {
+  private final HttpLlmExchange.ResponseTap tap;
+  private final byte[] oneByte = new byte[1];
+
+  public TappedInputStream(InputStream in, HttpLlmExchange.ResponseTap tap) {
+    super(in);
+    this.tap = tap;
+  }
+
+  @Override
+  public int read() throws IOException {
+    int n = read(oneByte, 0, 1);
+    return n == -1 ? -1 : oneByte[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n;
+    try {
+      n = super.read(b, off, len);
+    } catch (IOException | RuntimeException e) {
+      tap.error(e);
+      throw e;
+    }
+    if (n == -1) {
+      tap.end();
+    } else if (n > 0) {
+      tap.bytes(b, off, n);
+    }
+    return n;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      super.close();
+    } finally {
+      tap.closed();
+    }
+  }
+}
