@@ -1,13 +1,11 @@
 package dev.llmotel.smoke.apachehttp;
 
+import dev.llmotel.smoke.support.RawBodies;
 import dev.llmotel.smoke.support.ScenarioLoop;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
@@ -48,31 +46,9 @@ public final class ApacheHttpClientSmokeApp {
     return post;
   }
 
-  static String chatBody(String text, boolean stream) {
-    return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]"
-        + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
-  }
-
-  static String describe(int status, byte[] body) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    StringBuilder hex = new StringBuilder();
-    for (byte b : sha.digest(body)) hex.append(String.format("%02x", b));
-    String text = new String(body, StandardCharsets.UTF_8);
-    return "status=" + status + " bytes=" + body.length + " sha256=" + hex + " usage=" + last(text,
-        "\"(prompt_tokens|input_tokens|promptTokenCount)\":(\\d+)") + "/" + last(text,
-        "\"(completion_tokens|output_tokens|candidatesTokenCount)\":(\\d+)");
-  }
-
-  private static String last(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    String found = "-";
-    while (m.find()) found = m.group(2);
-    return found;
-  }
-
   String read(HttpPost request) throws Exception {
     try (CloseableHttpResponse response = client.execute(request)) {
-      return describe(response.getCode(), EntityUtils.toByteArray(response.getEntity()));
+      return RawBodies.describe(response.getCode(), EntityUtils.toByteArray(response.getEntity()));
     }
   }
 
@@ -81,13 +57,13 @@ public final class ApacheHttpClientSmokeApp {
     switch (scenario) {
       case "chat":
       case "large-response":
-        return read(post(scenario, chat, chatBody("Say hello", false)));
+        return read(post(scenario, chat, RawBodies.chat("Say hello", false)));
       case "chat-handler":
         // execute with a response handler: the client reads and releases the body around the handler.
-        return client.execute(post(scenario, chat, chatBody("Say hello", false)),
+        return client.execute(post(scenario, chat, RawBodies.chat("Say hello", false)),
             response -> {
               try {
-                return describe(response.getCode(), EntityUtils.toByteArray(response.getEntity()));
+                return RawBodies.describe(response.getCode(), EntityUtils.toByteArray(response.getEntity()));
               } catch (java.io.IOException e) {
                 throw e;
               } catch (Exception e) {
@@ -95,9 +71,9 @@ public final class ApacheHttpClientSmokeApp {
               }
             });
       case "chat-stream":
-        return read(post(scenario, chat, chatBody("Tell me a short story", true)));
+        return read(post(scenario, chat, RawBodies.chat("Tell me a short story", true)));
       case "chat-stream-abandoned": {
-        try (CloseableHttpResponse response = client.execute(post(scenario, chat, chatBody("Tell me a short story", true)))) {
+        try (CloseableHttpResponse response = client.execute(post(scenario, chat, RawBodies.chat("Tell me a short story", true)))) {
           BufferedReader reader = new BufferedReader(new InputStreamReader(response.getEntity().getContent(),
               StandardCharsets.UTF_8));
           int read = 0;
@@ -106,34 +82,32 @@ public final class ApacheHttpClientSmokeApp {
         }
       }
       case "body-never-read": {
-        try (CloseableHttpResponse response = client.execute(post(scenario, chat, chatBody("Say hello", false)))) {
+        try (CloseableHttpResponse response = client.execute(post(scenario, chat, RawBodies.chat("Say hello", false)))) {
           return "status=" + response.getCode();
         }
       }
       case "body-read-once": {
         HttpPost post = post(scenario, chat, "");
-        byte[] json = chatBody("Say hello", false).getBytes(StandardCharsets.UTF_8);
+        byte[] json = RawBodies.chat("Say hello", false).getBytes(StandardCharsets.UTF_8);
         post.setEntity(new InputStreamEntity(new ByteArrayInputStream(json), json.length, ContentType.APPLICATION_JSON));
         return read(post);
       }
       case "custom-endpoint":
-        return read(post(scenario, localhostRoot + "/v1/chat/completions", chatBody("Say hello", false)));
+        return read(post(scenario, localhostRoot + "/v1/chat/completions", RawBodies.chat("Say hello", false)));
       case "embeddings":
-        return read(post(scenario, root + "/v1/embeddings",
-            "{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}"));
+        return read(post(scenario, root + "/v1/embeddings", RawBodies.EMBEDDINGS));
       case "anthropic":
-        return read(post(scenario, root + "/v1/messages", "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":256,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}"));
+        return read(post(scenario, root + "/v1/messages", RawBodies.ANTHROPIC));
       case "gemini":
         return read(post(scenario, root + "/v1beta/models/gemini-2.5-flash:generateContent?key=" + KEY,
-            "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Say hello\"}]}]}"));
+            RawBodies.gemini("Say hello")));
       case "gemini-stream":
         return read(post(scenario, root + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=" + KEY,
-            "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Tell me a short story\"}]}]}"));
+            RawBodies.gemini("Tell me a short story")));
       case "retried-429": {
         StringBuilder outcomes = new StringBuilder();
         for (int attempt = 0; attempt < 3; attempt++) {
-          try (CloseableHttpResponse response = client.execute(post(scenario, chat, chatBody("Say hello", false)))) {
+          try (CloseableHttpResponse response = client.execute(post(scenario, chat, RawBodies.chat("Say hello", false)))) {
             EntityUtils.consume(response.getEntity());
             outcomes.append(attempt == 0 ? "" : ",").append(response.getCode());
             if (response.getCode() < 400) break;
@@ -141,11 +115,8 @@ public final class ApacheHttpClientSmokeApp {
         }
         return outcomes.toString();
       }
-      case "gov-big-prompt": {
-        StringBuilder huge = new StringBuilder();
-        for (int i = 0; i < 20_000; i++) huge.append("lorem ");
-        return read(post(scenario, chat, chatBody(huge.toString(), false)));
-      }
+      case "gov-big-prompt":
+        return read(post(scenario, chat, RawBodies.chat(RawBodies.huge(), false)));
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }

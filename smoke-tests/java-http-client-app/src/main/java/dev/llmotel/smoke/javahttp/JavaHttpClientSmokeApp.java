@@ -1,5 +1,6 @@
 package dev.llmotel.smoke.javahttp;
 
+import dev.llmotel.smoke.support.RawBodies;
 import dev.llmotel.smoke.support.ScenarioLoop;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -10,10 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A legacy agent that talks to LLM APIs with the JDK's HttpClient directly, no SDK, run under the
@@ -49,38 +47,16 @@ public final class JavaHttpClientSmokeApp {
         .header("content-type", "application/json").header("x-fake-scenario", scenario).POST(body).build();
   }
 
-  static String chatBody(String text, boolean stream) {
-    return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]"
-        + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
-  }
-
-  static String describe(int status, byte[] body) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    StringBuilder hex = new StringBuilder();
-    for (byte b : sha.digest(body)) hex.append(String.format("%02x", b));
-    String text = new String(body, StandardCharsets.UTF_8);
-    return "status=" + status + " bytes=" + body.length + " sha256=" + hex + " usage=" + last(text,
-        "\"(prompt_tokens|input_tokens|promptTokenCount)\":(\\d+)") + "/" + last(text,
-        "\"(completion_tokens|output_tokens|candidatesTokenCount)\":(\\d+)");
-  }
-
-  private static String last(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    String found = "-";
-    while (m.find()) found = m.group(2);
-    return found;
-  }
-
   String read(HttpRequest request) throws Exception {
     HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    return describe(response.statusCode(), response.body());
+    return RawBodies.describe(response.statusCode(), response.body());
   }
 
   /** A stream read through an InputStream, as a legacy agent reads SSE line by line. */
   String readStream(HttpRequest request) throws Exception {
     HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = response.body()) {
-      return describe(response.statusCode(), in.readAllBytes());
+      return RawBodies.describe(response.statusCode(), in.readAllBytes());
     }
   }
 
@@ -89,16 +65,16 @@ public final class JavaHttpClientSmokeApp {
     switch (scenario) {
       case "chat":
       case "large-response":
-        return read(post(scenario, chat, chatBody("Say hello", false)));
+        return read(post(scenario, chat, RawBodies.chat("Say hello", false)));
       case "chat-async": {
-        HttpResponse<byte[]> response = client.sendAsync(post(scenario, chat, chatBody("Say hello", false)),
+        HttpResponse<byte[]> response = client.sendAsync(post(scenario, chat, RawBodies.chat("Say hello", false)),
             HttpResponse.BodyHandlers.ofByteArray()).join();
-        return describe(response.statusCode(), response.body());
+        return RawBodies.describe(response.statusCode(), response.body());
       }
       case "chat-stream":
-        return readStream(post(scenario, chat, chatBody("Tell me a short story", true)));
+        return readStream(post(scenario, chat, RawBodies.chat("Tell me a short story", true)));
       case "chat-stream-abandoned": {
-        HttpResponse<InputStream> response = client.send(post(scenario, chat, chatBody("Tell me a short story", true)),
+        HttpResponse<InputStream> response = client.send(post(scenario, chat, RawBodies.chat("Tell me a short story", true)),
             HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
           int read = 0;
@@ -107,45 +83,40 @@ public final class JavaHttpClientSmokeApp {
         }
       }
       case "body-never-read": {
-        HttpResponse<InputStream> response = client.send(post(scenario, chat, chatBody("Say hello", false)),
+        HttpResponse<InputStream> response = client.send(post(scenario, chat, RawBodies.chat("Say hello", false)),
             HttpResponse.BodyHandlers.ofInputStream());
         response.body().close();
         return "status=" + response.statusCode();
       }
       case "body-read-once": {
         // A request body the client reads once (an input stream): sent as is, mapped without its content.
-        byte[] json = chatBody("Say hello", false).getBytes(StandardCharsets.UTF_8);
+        byte[] json = RawBodies.chat("Say hello", false).getBytes(StandardCharsets.UTF_8);
         return read(post(scenario, chat, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json))));
       }
       case "custom-endpoint":
-        return read(post(scenario, localhostRoot + "/v1/chat/completions", chatBody("Say hello", false)));
+        return read(post(scenario, localhostRoot + "/v1/chat/completions", RawBodies.chat("Say hello", false)));
       case "embeddings":
-        return read(post(scenario, root + "/v1/embeddings",
-            "{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}"));
+        return read(post(scenario, root + "/v1/embeddings", RawBodies.EMBEDDINGS));
       case "anthropic":
-        return read(post(scenario, root + "/v1/messages", "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":256,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}"));
+        return read(post(scenario, root + "/v1/messages", RawBodies.ANTHROPIC));
       case "gemini":
         return read(post(scenario, root + "/v1beta/models/gemini-2.5-flash:generateContent?key=" + KEY,
-            "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Say hello\"}]}]}"));
+            RawBodies.gemini("Say hello")));
       case "gemini-stream":
         return readStream(post(scenario, root + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=" + KEY,
-            "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Tell me a short story\"}]}]}"));
+            RawBodies.gemini("Tell me a short story")));
       case "retried-429": {
         StringBuilder outcomes = new StringBuilder();
         for (int attempt = 0; attempt < 3; attempt++) {
-          HttpResponse<byte[]> response = client.send(post(scenario, chat, chatBody("Say hello", false)),
+          HttpResponse<byte[]> response = client.send(post(scenario, chat, RawBodies.chat("Say hello", false)),
               HttpResponse.BodyHandlers.ofByteArray());
           outcomes.append(attempt == 0 ? "" : ",").append(response.statusCode());
           if (response.statusCode() < 400) break;
         }
         return outcomes.toString();
       }
-      case "gov-big-prompt": {
-        StringBuilder huge = new StringBuilder();
-        for (int i = 0; i < 20_000; i++) huge.append("lorem ");
-        return read(post(scenario, chat, chatBody(huge.toString(), false)));
-      }
+      case "gov-big-prompt":
+        return read(post(scenario, chat, RawBodies.chat(RawBodies.huge(), false)));
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }

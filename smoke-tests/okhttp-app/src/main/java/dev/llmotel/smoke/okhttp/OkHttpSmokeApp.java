@@ -1,12 +1,10 @@
 package dev.llmotel.smoke.okhttp;
 
+import dev.llmotel.smoke.support.RawBodies;
 import dev.llmotel.smoke.support.ScenarioLoop;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.MediaType;
@@ -47,32 +45,9 @@ public final class OkHttpSmokeApp {
         .header("x-fake-scenario", scenario).post(RequestBody.create(json, JSON)).build();
   }
 
-  static String chatBody(String text, boolean stream) {
-    return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]"
-        + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
-  }
-
-  /** What the app read: status, bytes, their SHA-256 and the usage numbers the body carried. */
-  static String describe(int status, byte[] body) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    StringBuilder hex = new StringBuilder();
-    for (byte b : sha.digest(body)) hex.append(String.format("%02x", b));
-    String text = new String(body, "UTF-8");
-    return "status=" + status + " bytes=" + body.length + " sha256=" + hex + " usage=" + last(text,
-        "\"(prompt_tokens|input_tokens|promptTokenCount)\":(\\d+)") + "/" + last(text,
-        "\"(completion_tokens|output_tokens|candidatesTokenCount)\":(\\d+)");
-  }
-
-  private static String last(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    String found = "-";
-    while (m.find()) found = m.group(2);
-    return found;
-  }
-
   String read(Request request) throws Exception {
     try (Response response = client.newCall(request).execute()) {
-      return describe(response.code(), response.body().bytes());
+      return RawBodies.describe(response.code(), response.body().bytes());
     }
   }
 
@@ -81,10 +56,10 @@ public final class OkHttpSmokeApp {
     switch (scenario) {
       case "chat":
       case "large-response":
-        return read(post(scenario, chat, chatBody("Say hello", false)));
+        return read(post(scenario, chat, RawBodies.chat("Say hello", false)));
       case "chat-enqueued": {
         CompletableFuture<String> result = new CompletableFuture<>();
-        client.newCall(post(scenario, chat, chatBody("Say hello", false))).enqueue(new Callback() {
+        client.newCall(post(scenario, chat, RawBodies.chat("Say hello", false))).enqueue(new Callback() {
           @Override
           public void onFailure(Call call, IOException e) {
             result.completeExceptionally(e);
@@ -93,7 +68,7 @@ public final class OkHttpSmokeApp {
           @Override
           public void onResponse(Call call, Response response) {
             try (Response r = response) {
-              result.complete(describe(r.code(), r.body().bytes()));
+              result.complete(RawBodies.describe(r.code(), r.body().bytes()));
             } catch (Exception e) {
               result.completeExceptionally(e);
             }
@@ -102,9 +77,9 @@ public final class OkHttpSmokeApp {
         return result.get(30, TimeUnit.SECONDS);
       }
       case "chat-stream":
-        return read(post(scenario, chat, chatBody("Tell me a short story", true)));
+        return read(post(scenario, chat, RawBodies.chat("Tell me a short story", true)));
       case "chat-stream-abandoned": {
-        try (Response response = client.newCall(post(scenario, chat, chatBody("Tell me a short story", true))).execute()) {
+        try (Response response = client.newCall(post(scenario, chat, RawBodies.chat("Tell me a short story", true))).execute()) {
           BufferedSource source = response.body().source();
           StringBuilder lines = new StringBuilder();
           for (int i = 0; i < 3; i++) lines.append(source.readUtf8LineStrict()).append('\n');
@@ -112,29 +87,27 @@ public final class OkHttpSmokeApp {
         }
       }
       case "body-never-read": {
-        try (Response response = client.newCall(post(scenario, chat, chatBody("Say hello", false))).execute()) {
+        try (Response response = client.newCall(post(scenario, chat, RawBodies.chat("Say hello", false))).execute()) {
           return "status=" + response.code();
         }
       }
       case "custom-endpoint":
-        return read(post(scenario, localhostRoot + "/v1/chat/completions", chatBody("Say hello", false)));
+        return read(post(scenario, localhostRoot + "/v1/chat/completions", RawBodies.chat("Say hello", false)));
       case "embeddings":
-        return read(post(scenario, root + "/v1/embeddings",
-            "{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}"));
+        return read(post(scenario, root + "/v1/embeddings", RawBodies.EMBEDDINGS));
       case "anthropic":
-        return read(post(scenario, root + "/v1/messages", "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":256,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}"));
+        return read(post(scenario, root + "/v1/messages", RawBodies.ANTHROPIC));
       case "gemini":
         return read(post(scenario, root + "/v1beta/models/gemini-2.5-flash:generateContent?key=" + KEY,
-            "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Say hello\"}]}]}"));
+            RawBodies.gemini("Say hello")));
       case "gemini-stream":
         return read(post(scenario, root + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=" + KEY,
-            "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Tell me a short story\"}]}]}"));
+            RawBodies.gemini("Tell me a short story")));
       case "retried-429": {
         // The app's own retry loop: the same request again after a 429.
         StringBuilder outcomes = new StringBuilder();
         for (int attempt = 0; attempt < 3; attempt++) {
-          try (Response response = client.newCall(post(scenario, chat, chatBody("Say hello", false))).execute()) {
+          try (Response response = client.newCall(post(scenario, chat, RawBodies.chat("Say hello", false))).execute()) {
             response.body().bytes();
             outcomes.append(attempt == 0 ? "" : ",").append(response.code());
             if (response.isSuccessful()) break;
@@ -144,11 +117,8 @@ public final class OkHttpSmokeApp {
       }
       case "sdk-chat":
         return SdkScenario.chat(root, scenario);
-      case "gov-big-prompt": {
-        StringBuilder huge = new StringBuilder();
-        for (int i = 0; i < 20_000; i++) huge.append("lorem ");
-        return read(post(scenario, chat, chatBody(huge.toString(), false)));
-      }
+      case "gov-big-prompt":
+        return read(post(scenario, chat, RawBodies.chat(RawBodies.huge(), false)));
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }

@@ -1,0 +1,49 @@
+package dev.llmotel.smoke.support;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What the raw-HTTP smoke apps send and how they report what they read, the same for every client. */
+public final class RawBodies {
+  public static String chat(String text, boolean stream) {
+    return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]"
+        + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
+  }
+
+  public static final String EMBEDDINGS = "{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}";
+  public static final String ANTHROPIC = "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":256,"
+      + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+
+  public static String gemini(String text) {
+    return "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"" + text + "\"}]}]}";
+  }
+
+  /** A prompt far above the input-token policy of the governance tests. */
+  public static String huge() {
+    StringBuilder huge = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) huge.append("lorem ");
+    return huge.toString();
+  }
+
+  /** What the app read: status, bytes, their SHA-256 and the usage numbers the body carried. */
+  public static String describe(int status, byte[] body) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    StringBuilder hex = new StringBuilder();
+    for (byte b : sha.digest(body)) hex.append(String.format("%02x", b));
+    String text = new String(body, StandardCharsets.UTF_8);
+    return "status=" + status + " bytes=" + body.length + " sha256=" + hex + " usage=" + last(text,
+        "\"(prompt_tokens|input_tokens|promptTokenCount)\":(\\d+)") + "/" + last(text,
+        "\"(completion_tokens|output_tokens|candidatesTokenCount)\":(\\d+)");
+  }
+
+  private static String last(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    String found = "-";
+    while (m.find()) found = m.group(2);
+    return found;
+  }
+
+  private RawBodies() {}
+}
