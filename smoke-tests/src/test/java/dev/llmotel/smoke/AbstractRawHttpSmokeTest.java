@@ -46,6 +46,11 @@ abstract class AbstractRawHttpSmokeTest {
   /** Scenarios only this client's app has. */
   abstract List<String> extraScenarios();
 
+  /** The JVM the app runs on. */
+  String javaHome() {
+    return System.getProperty("java.home");
+  }
+
   static void script(SmokeRun r) {
     r.llm.script("retried-429", Behaviour.error(429, "0"));
     // About 6,000 words: a body well above the copy's cap.
@@ -63,15 +68,16 @@ abstract class AbstractRawHttpSmokeTest {
     String main = mainClass();
     plain = new SmokeRun();
     script(plain);
-    plain.launchAppWithoutAgent(appModule() + "-no-agent", appModule(), main,
-        System.getProperty("java.home"), scenarios);
+    String suffix = javaHome().equals(System.getProperty("java.home")) ? "" : "-java25";
+    plain.launchAppWithoutAgent(appModule() + suffix + "-no-agent", appModule(), main, javaHome(), scenarios);
     run = new SmokeRun();
     script(run);
     Map<String, String> props = new HashMap<>();
     props.put("otel.instrumentation.llm-otel.http.max-body-bytes", String.valueOf(MAX_BODY));
     props.put("otel.instrumentation.llm-otel.http.endpoints",
         "localhost:" + run.llm.port() + "/v1/chat/.*=acme-llm:openai-chat");
-    run.launchApp(appModule(), appModule(), main, System.getProperty("java.home"), props, scenarios);
+    run.launchApp(appModule() + suffix, appModule(),
+        main, javaHome(), props, scenarios);
   }
 
   @AfterAll

@@ -12,7 +12,11 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** An openai-java release below the supported range is left alone: no LLM span, no error, the app works. */
+/**
+ * An openai-java release below the supported range is left alone by the SDK module: no SDK-level span,
+ * no error, the app works. Its requests are still LLM calls over OkHttp, so the plain-HTTP layer gives
+ * each the span a legacy app's raw call gets.
+ */
 class OpenAiUnsupportedVersionSmokeTest {
 
   @Test
@@ -29,8 +33,14 @@ class OpenAiUnsupportedVersionSmokeTest {
           Duration.ofSeconds(10));
       assertEquals(1, scenario.size());
       List<ReceivedSpan> trace = receiver.trace(scenario.get(0).traceId());
-      assertFalse(trace.stream().anyMatch(s -> s.hasAttr("gen_ai.operation.name")), "no LLM span: " + trace);
-      assertTrue(trace.stream().anyMatch(s -> "CLIENT".equals(s.kind())), "the agent's HTTP span is still there");
+      assertFalse(trace.stream().anyMatch(s -> s.scopeName().equals("dev.llmotel.openai-java")),
+          "no span of the SDK module: " + trace);
+      List<ReceivedSpan> llmSpans = trace.stream().filter(s -> s.hasAttr("gen_ai.operation.name"))
+          .collect(java.util.stream.Collectors.toList());
+      assertEquals(1, llmSpans.size(), "the plain-HTTP layer's span only: " + trace);
+      assertEquals("dev.llmotel.okhttp", llmSpans.get(0).scopeName());
+      assertEquals("chat gpt-4o-mini", llmSpans.get(0).name());
+      assertEquals(1, receiver.children(llmSpans.get(0)).size(), "the agent's HTTP span under it");
       assertEquals(1, llm.requests().size());
     }
   }

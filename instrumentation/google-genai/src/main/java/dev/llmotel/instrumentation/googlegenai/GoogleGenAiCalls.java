@@ -153,25 +153,39 @@ public final class GoogleGenAiCalls {
     }
   }
 
-  /** An async stream: the span follows the future, then the stream it completes with. */
-  public static void trackAsyncStream(Object state, Object future, Throwable error) {
-    if (!(state instanceof LlmScope)) return;
+  /**
+   * An async stream: the span follows the future, then the stream it completes with. The app gets a
+   * future that completes once the stream is tracked: with the SDK's own future, the app's join could
+   * return, and its first reads happen, before a callback of ours had run.
+   */
+  public static Object trackAsyncStream(Object state, Object future, Throwable error) {
+    if (!(state instanceof LlmScope)) return future;
     LlmScope scope = (LlmScope) state;
     if (!(future instanceof CompletableFuture) || error != null) {
       INSTRUMENTER.end(scope, null, error, null);
-      return;
+      return future;
     }
     try {
       scope.closeScope();
+      CompletableFuture<Object> tracked = new CompletableFuture<>();
       ((CompletableFuture<?>) future).whenComplete((stream, asyncError) -> {
-        if (stream instanceof ResponseStream && asyncError == null) {
-          attach((ResponseStream<?>) stream, scope);
-        } else {
-          INSTRUMENTER.end(scope.context, scope.call, asyncError);
+        try {
+          if (stream instanceof ResponseStream && asyncError == null) {
+            attach((ResponseStream<?>) stream, scope);
+          } else {
+            INSTRUMENTER.end(scope.context, scope.call, asyncError);
+          }
+        } catch (Throwable t) {
+          SafeHooks.failed("google-genai async stream", t);
+        } finally {
+          if (asyncError != null) tracked.completeExceptionally(asyncError);
+          else tracked.complete(stream);
         }
       });
+      return tracked;
     } catch (Throwable t) {
       SafeHooks.failed("google-genai async stream start", t);
+      return future;
     }
   }
 

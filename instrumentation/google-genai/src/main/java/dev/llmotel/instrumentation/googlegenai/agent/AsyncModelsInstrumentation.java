@@ -75,7 +75,7 @@ public class AsyncModelsInstrumentation implements TypeInstrumentation {
     public static void onExit(@Advice.Enter Object state,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable error) {
-      GoogleGenAiCalls.trackAsyncStream(state, result, error);
+      result = GoogleGenAiCalls.trackAsyncStream(state, result, error);
       result = CallRefusal.failedFutureOr(state, result);
     }
   }
