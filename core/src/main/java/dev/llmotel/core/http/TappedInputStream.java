@@ -40,12 +40,17 @@ public final class TappedInputStream extends FilterInputStream {
     return n;
   }
 
+  /**
+   * The app's close ends the span first: closing a body that was not read to its end may make the
+   * client report an error to its own reader (the JDK's does, on Java 25), which is the app's choice,
+   * not the call's failure.
+   */
   @Override
   public void close() throws IOException {
     try {
-      super.close();
-    } finally {
       tap.closed();
+    } finally {
+      super.close();
     }
   }
 }
