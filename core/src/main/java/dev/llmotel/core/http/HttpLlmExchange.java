@@ -160,7 +160,8 @@ public final class HttpLlmExchange {
   public ResponseTap tap(String contentType) {
     if (!owns) return null;
     boolean sse = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream");
-    return sse && endpoint.format.stream(call) != null ? new StreamTap() : new JsonTap();
+    WireFormat.StreamEvents events = sse ? endpoint.format.stream(call) : null;
+    return events != null ? new StreamTap(events) : new JsonTap();
   }
 
   private void end(Throwable error) {
@@ -258,9 +259,13 @@ public final class HttpLlmExchange {
 
   /** A server-sent event stream: parsed event by event as the app reads it. */
   final class StreamTap extends ResponseTap implements SseParser.Listener {
-    private final WireFormat.StreamEvents events = endpoint.format.stream(call);
+    private final WireFormat.StreamEvents events;
     private final SseParser parser = new SseParser(this, MAX_BODY);
     private boolean finished;
+
+    StreamTap(WireFormat.StreamEvents events) {
+      this.events = events;
+    }
 
     @Override
     public synchronized void bytes(byte[] b, int off, int len) {
