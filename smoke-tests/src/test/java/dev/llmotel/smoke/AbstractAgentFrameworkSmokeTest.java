@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.fakellm.FakeLlmServer;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -46,6 +47,11 @@ abstract class AbstractAgentFrameworkSmokeTest {
 
   abstract boolean captureContent();
 
+  /** A scenario that calls the chat model directly, without an agent. */
+  String directChatScenario() {
+    return "chat";
+  }
+
   @BeforeAll
   void runApp() throws Exception {
     run = new SmokeRun();
@@ -69,6 +75,25 @@ abstract class AbstractAgentFrameworkSmokeTest {
 
   List<String> names(List<ReceivedSpan> spans) {
     return spans.stream().map(ReceivedSpan::name).collect(Collectors.toList());
+  }
+
+  /**
+   * The framework sends over a plain HTTP client that llm-otel instruments as well (LangChain4j and
+   * Spring AI 1.1 over the JDK's HttpClient, whose copy of llm-otel lives in another class loader;
+   * Spring AI 2.0 over the OpenAI SDK's OkHttp): still one LLM span per call, the framework's, and
+   * what only the HTTP layer sees, the provider's rate-limit headers, is added to it.
+   */
+  @Test
+  void theHttpClientBelowTheFrameworkAddsTheRateLimitHeadersAndNoSpanOfItsOwn() {
+    List<ReceivedSpan> spans = childrenInOrder(run.scenario(directChatScenario()));
+    assertEquals(1, spans.size(), spans.toString());
+    ReceivedSpan chat = spans.get(0);
+    assertEquals(scope(), chat.scopeName());
+    assertEquals(FakeLlmServer.RATELIMIT_REMAINING_TOKENS, chat.attr("llm_otel.ratelimit.remaining_tokens"), tree(chat));
+    assertEquals(FakeLlmServer.RATELIMIT_REMAINING_REQUESTS, chat.attr("llm_otel.ratelimit.remaining_requests"));
+    assertEquals(List.of(), run.receiver.spans(s -> s.scopeName().equals("dev.llmotel.java-http-client")
+        || s.scopeName().equals("dev.llmotel.okhttp") || s.scopeName().equals("dev.llmotel.apache-httpclient-5")),
+        "no LLM span from a plain-HTTP layer in the whole run");
   }
 
   /** The span tree under a span, one line per span, for failure messages. */

@@ -20,6 +20,7 @@ class LangChain4jOverOfficialSdkSmokeTest extends AbstractAgentFrameworkSmokeTes
   @Override String appModule() { return "langchain4j-app-official"; }
   @Override String mainClass() { return "dev.llmotel.smoke.langchain4j.LangChain4jOfficialSmokeApp"; }
   @Override List<String> scenarios() { return Arrays.asList("agent-tool", "chat-retried", "chat-stream"); }
+  @Override String directChatScenario() { return "chat-retried"; }
   @Override String scope() { return SCOPE; }
   @Override String javaHome() { return System.getProperty("java.home"); }
   @Override boolean captureContent() { return false; }

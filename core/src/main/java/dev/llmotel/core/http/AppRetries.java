@@ -39,22 +39,22 @@ final class AppRetries {
       f = failures.get(key);
     }
     if (f != null) {
-      call.appRetries(f.count);
+      call.appRetries(f.count, f.lastErrorType);
       call.addLink(f.last);
     }
   }
 
-  /** After the span ended: a failure is remembered for the next attempt; a success clears the record. */
-  void afterEnd(Context parent, Context context, LlmCall call, boolean failed) {
+  /** After the span ended (errorType null when it succeeded): a failure is remembered for the next attempt; a success clears the record. */
+  void afterEnd(Context parent, Context context, LlmCall call, String errorType) {
     String key = key(parent, call);
     if (key == null) return;
     synchronized (failures) {
-      if (!failed) {
+      if (errorType == null) {
         failures.remove(key);
         return;
       }
       Failures f = failures.get(key);
-      failures.put(key, new Failures(f == null ? 1 : f.count + 1, Span.fromContext(context).getSpanContext()));
+      failures.put(key, new Failures(f == null ? 1 : f.count + 1, Span.fromContext(context).getSpanContext(), errorType));
     }
   }
 
@@ -67,10 +67,12 @@ final class AppRetries {
   private static final class Failures {
     final long count;
     final SpanContext last;
+    final String lastErrorType;
 
-    Failures(long count, SpanContext last) {
+    Failures(long count, SpanContext last, String lastErrorType) {
       this.count = count;
       this.last = last;
+      this.lastErrorType = lastErrorType;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmotel.core.http;
 
+import dev.llmotel.core.ErrorTypes;
 import dev.llmotel.core.HttpStatusError;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
@@ -7,6 +8,7 @@ import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.semconv.LlmOtelAttributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.io.ByteArrayOutputStream;
@@ -66,8 +68,12 @@ public final class HttpLlmExchange {
       Context parent = Context.current();
       LlmCall outer = LlmInstrumenter.currentCall(parent);
       if (outer != null) return new HttpLlmExchange(instrumenter, endpoint, outer, parent, parent, false);
-      // An SDK's or framework's span from another class loader's copy: not ours to enrich, nor to duplicate.
-      if (LlmInstrumenter.hasCallFromAnyClassLoader(parent)) return null;
+      // An SDK's or framework's span from another class loader's copy (the JDK's HttpClient has its
+      // own copy of llm-otel in the platform class loader): not ours to duplicate; its call object is
+      // out of reach, so what only this layer sees goes onto the span current at the request.
+      if (LlmInstrumenter.hasCallFromAnyClassLoader(parent)) {
+        return new HttpLlmExchange(instrumenter, endpoint, null, parent, parent, false);
+      }
       LlmCall call = new LlmCall(endpoint.provider, endpoint.format.operation());
       call.server(url);
       byte[] bytes = requestBody == null ? null : requestBody.read();
@@ -129,8 +135,15 @@ public final class HttpLlmExchange {
   public void onResponse(int status, Function<String, String> headers) {
     try {
       this.status = status;
-      call.rateLimitRemaining(first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining"),
-          first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining"));
+      String requests = first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining");
+      String tokens = first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining");
+      if (call == null) {
+        Span outer = Span.fromContext(parent);
+        if (requests != null) outer.setAttribute(LlmOtelAttributes.RATELIMIT_REMAINING_REQUESTS, requests);
+        if (tokens != null) outer.setAttribute(LlmOtelAttributes.RATELIMIT_REMAINING_TOKENS, tokens);
+        return;
+      }
+      call.rateLimitRemaining(requests, tokens);
       if (owns) {
         call.recordAttempt(status, headers.apply("retry-after"), null,
             first(headers, "x-request-id", "request-id", "apim-request-id", "x-goog-request-id"));
@@ -174,7 +187,7 @@ public final class HttpLlmExchange {
       instrumenter.end(context, call, outcome);
     } finally {
       try {
-        AppRetries.get().afterEnd(parent, context, call, outcome != null);
+        AppRetries.get().afterEnd(parent, context, call, ErrorTypes.of(outcome));
       } catch (Throwable t) {
         SafeHooks.failed("http retry tracking", t);
       }

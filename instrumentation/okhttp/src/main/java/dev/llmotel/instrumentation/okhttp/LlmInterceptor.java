@@ -75,10 +75,18 @@ public final class LlmInterceptor implements Interceptor {
    * one-shot or duplex body is the app's to write once): those are mapped without their content.
    */
   private static byte[] requestBytes(RequestBody body) throws IOException {
-    if (body == null || body.isOneShot() || body.isDuplex()) return null;
+    if (body == null || writesOnce(body)) return null;
     Buffer buffer = new Buffer();
     body.writeTo(buffer);
     return buffer.readByteArray();
+  }
+
+  private static boolean writesOnce(RequestBody body) {
+    try {
+      return body.isOneShot() || body.isDuplex();
+    } catch (NoSuchMethodError before314) {
+      return false; // OkHttp before 3.14 has no one-shot or duplex bodies: every body can be written again
+    }
   }
 
   private static Response observe(HttpLlmExchange exchange, Response response) {

@@ -40,9 +40,10 @@ public final class OkHttpSmokeApp {
     ScenarioLoop.runAll(args, app::run);
   }
 
+  // RequestBody.create(MediaType, String): the signature OkHttp 3 to 5 share.
   Request post(String scenario, String url, String json) {
     return new Request.Builder().url(url).header("Authorization", "Bearer " + KEY).header("x-api-key", KEY)
-        .header("x-fake-scenario", scenario).post(RequestBody.create(json, JSON)).build();
+        .header("x-fake-scenario", scenario).post(RequestBody.create(JSON, json)).build();
   }
 
   String read(Request request) throws Exception {

@@ -13,7 +13,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * LLM calls made with OkHttp directly (legacy agents without an SDK): every OkHttpClient gets
  * llm-otel's interceptor first in its chain; it acts only on requests to known LLM endpoints.
- * OkHttp 3.14 on (one-shot request bodies), 4.x and 5.x keep the same Java API.
+ * OkHttp 3.x, 4.x and 5.x keep the same Java API (3.14 added one-shot and duplex request bodies).
  */
 @AutoService(InstrumentationModule.class)
 public class OkHttpInstrumentationModule extends LlmInstrumentationModule {
@@ -23,7 +23,6 @@ public class OkHttpInstrumentationModule extends LlmInstrumentationModule {
 
   @Override
   public ElementMatcher.Junction<ClassLoader> classLoaderMatcher() {
-    // RequestBody.isOneShot appeared in 3.14.
     return hasClassesNamed("okhttp3.OkHttpClient", "okhttp3.Interceptor", "okio.ForwardingSource");
   }
 
