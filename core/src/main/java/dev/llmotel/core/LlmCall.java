@@ -65,6 +65,7 @@ public final class LlmCall {
   private String streamEnd;
   private Throwable unusableResponse;
   private long appRetries;
+  private String appRetryReason;
   private List<io.opentelemetry.api.trace.SpanContext> links;
   private String rateLimitRemainingRequests;
   private String rateLimitRemainingTokens;
@@ -275,7 +276,21 @@ public final class LlmCall {
    * Retries the app made itself (a plain HTTP client has no retry loop): earlier failed attempts of
    * the same request under the same parent, each its own span.
    */
-  public synchronized void appRetries(long v) { this.appRetries = v; }
+  public synchronized void appRetries(long v, String previousErrorType) {
+    this.appRetries = v;
+    this.appRetryReason = previousErrorType;
+  }
+
+  /**
+   * Why each retry of this call was made: the error.type of the attempt before it (an HTTP status
+   * such as "429", or an exception class). A span of the app's own retry loop is one retry.
+   */
+  public synchronized List<String> retryReasons() {
+    List<String> reasons = new ArrayList<>();
+    for (int i = 0; i + 1 < attempts.size(); i++) reasons.add(attempts.get(i).errorTypeOrStatus());
+    if (reasons.isEmpty() && appRetries > 0) reasons.add(appRetryReason == null ? "_OTHER" : appRetryReason);
+    return reasons;
+  }
 
   /** Spans this call's span links to (e.g. the app's previous attempt of the same request). */
   public synchronized List<io.opentelemetry.api.trace.SpanContext> links() {
@@ -370,6 +385,12 @@ public final class LlmCall {
 
     public boolean failed() {
       return errorType != null || (statusCode != null && statusCode >= 400);
+    }
+
+    /** The attempt's error.type: its exception class, else its HTTP status, else "_OTHER". */
+    public String errorTypeOrStatus() {
+      if (errorType != null) return errorType;
+      return statusCode != null ? String.valueOf(statusCode) : "_OTHER";
     }
   }
 }

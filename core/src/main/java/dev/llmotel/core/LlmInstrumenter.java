@@ -7,7 +7,6 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -26,14 +25,11 @@ public final class LlmInstrumenter {
   private static final ContextKey<LlmCall> CALL = ContextKey.named(CALL_KEY_NAME);
 
   private final Instrumenter<LlmCall, LlmCall> instrumenter;
-  private final LongCounter policyDecisions;
+  private final CallCounters counters;
 
   private LlmInstrumenter(Instrumenter<LlmCall, LlmCall> instrumenter, Meter meter) {
     this.instrumenter = instrumenter;
-    this.policyDecisions = meter.counterBuilder("llm_otel.policy.decisions")
-        .setUnit("{decision}")
-        .setDescription("Policy decisions other than allow, by policy and decision.")
-        .build();
+    this.counters = new CallCounters(meter);
   }
 
   public static LlmInstrumenter create(String instrumentationName, String instrumentationVersion) {
@@ -168,15 +164,7 @@ public final class LlmInstrumenter {
 
   private void recordDecisionsAndAttempts(Context context, LlmCall call) {
     AgentInstrumenter.recordToolCallRequests(context, call);
-    for (PolicyDecision d : call.policyDecisions()) {
-      AttributesBuilder attributes = Attributes.builder()
-          .put(LlmOtelAttributes.POLICY_NAME, d.policy)
-          .put(LlmOtelAttributes.POLICY_DECISION, d.decision)
-          .put(GenAiAttributes.PROVIDER_NAME, call.provider());
-      if (call.requestModel() != null) attributes.put(GenAiAttributes.REQUEST_MODEL, call.requestModel());
-      if (call.workflow() != null) attributes.put(LlmOtelAttributes.WORKFLOW, call.workflow());
-      policyDecisions.add(1, attributes.build(), context);
-    }
+    counters.record(context, call);
     Span span = Span.fromContext(context);
     for (LlmCall.Attempt attempt : call.attempts()) {
       if (attempt.failed()) {

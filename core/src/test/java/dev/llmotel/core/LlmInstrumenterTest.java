@@ -13,6 +13,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -23,6 +24,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +110,58 @@ class LlmInstrumenterTest {
     assertEquals("java.net.SocketTimeoutException", failed.get(2).getAttributes().get(GenAiAttributes.ERROR_TYPE));
     HistogramPointData d = metric("gen_ai.client.operation.duration").getHistogramData().getPoints().iterator().next();
     assertEquals("java.io.IOException", d.getAttributes().get(GenAiAttributes.ERROR_TYPE));
+  }
+
+  @Test
+  void eachRetryIsCountedWithTheErrorTypeOfTheAttemptItRetried() {
+    LlmCall call = chat();
+    Context ctx = instrumenter.start(Context.root(), call);
+    call.recordAttempt(429, "2", null, null);
+    call.recordAttempt(null, null, new java.net.SocketTimeoutException("read timed out"), null);
+    call.recordAttempt(200, null, null, null);
+    instrumenter.end(ctx, call, null);
+
+    Map<String, Long> byReason = new java.util.TreeMap<>();
+    for (LongPointData p : metric("llm_otel.retries").getLongSumData().getPoints()) {
+      assertEquals("gpt-4o-mini", p.getAttributes().get(GenAiAttributes.REQUEST_MODEL));
+      byReason.put(p.getAttributes().get(GenAiAttributes.ERROR_TYPE), p.getValue());
+    }
+    Map<String, Long> expected = new java.util.TreeMap<>();
+    expected.put("429", 1L);
+    expected.put("java.net.SocketTimeoutException", 1L);
+    assertEquals(expected, byReason, "the successful last attempt is no retry");
+  }
+
+  @Test
+  void anAppRetryOfAPlainHttpCallCountsOnceWithThePreviousFailure() {
+    LlmCall call = chat();
+    call.appRetries(2, "503");
+    instrumenter.end(instrumenter.start(Context.root(), call), call, null);
+    LongPointData p = metric("llm_otel.retries").getLongSumData().getPoints().iterator().next();
+    assertEquals(1L, p.getValue());
+    assertEquals("503", p.getAttributes().get(GenAiAttributes.ERROR_TYPE));
+  }
+
+  @Test
+  void callsAreCountedByPromptVersionWithABoundOnDistinctVersions() {
+    for (int i = 0; i < CallCounters.MAX_PROMPT_VERSIONS + 5; i++) {
+      LlmCall call = chat();
+      Context ctx = instrumenter.start(Context.root(), call);
+      call.promptVersion("triage", "v" + i); // as governance resolved it at the start
+      instrumenter.end(ctx, call, null);
+    }
+    LlmCall again = chat();
+    Context ctx = instrumenter.start(Context.root(), again);
+    again.promptVersion("triage", "v0");
+    instrumenter.end(ctx, again, null);
+
+    Map<String, Long> byVersion = new java.util.HashMap<>();
+    for (LongPointData p : metric("llm_otel.prompt.calls").getLongSumData().getPoints()) {
+      byVersion.put(p.getAttributes().get(LlmOtelAttributes.PROMPT_VERSION), p.getValue());
+    }
+    assertEquals(CallCounters.MAX_PROMPT_VERSIONS + 1, byVersion.size());
+    assertEquals(2L, byVersion.get("v0"), "a version seen before keeps its own series");
+    assertEquals(5L, byVersion.get(CallCounters.OVERFLOW));
   }
 
   @Test

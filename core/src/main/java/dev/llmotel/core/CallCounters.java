@@ -1,0 +1,74 @@
+package dev.llmotel.core;
+
+import dev.llmotel.semconv.GenAiAttributes;
+import dev.llmotel.semconv.LlmOtelAttributes;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.context.Context;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The counters that need the whole call rather than its span attributes: policy decisions, retries
+ * (with the reason for each) and calls by prompt version, the series an operator alerts on when a
+ * policy refuses, a provider starts throttling or someone ships a new prompt.
+ */
+final class CallCounters {
+  /** Distinct prompt (name, version) pairs kept as metric values; later ones become "_OTHER". */
+  static final int MAX_PROMPT_VERSIONS = 100;
+  static final String OVERFLOW = "_OTHER";
+
+  private final LongCounter policyDecisions;
+  private final LongCounter retries;
+  private final LongCounter promptCalls;
+  private final Set<String> promptVersionsSeen = ConcurrentHashMap.newKeySet();
+
+  CallCounters(Meter meter) {
+    policyDecisions = meter.counterBuilder("llm_otel.policy.decisions")
+        .setUnit("{decision}")
+        .setDescription("Policy decisions other than allow, by policy and decision.")
+        .build();
+    retries = meter.counterBuilder("llm_otel.retries")
+        .setUnit("{retry}")
+        .setDescription("Retried attempts of LLM calls, by the error.type of the attempt that was retried.")
+        .build();
+    promptCalls = meter.counterBuilder("llm_otel.prompt.calls")
+        .setUnit("{call}")
+        .setDescription("LLM calls by prompt name and version.")
+        .build();
+  }
+
+  void record(Context context, LlmCall call) {
+    for (PolicyDecision d : call.policyDecisions()) {
+      policyDecisions.add(1, callAttributes(call)
+          .put(LlmOtelAttributes.POLICY_NAME, d.policy)
+          .put(LlmOtelAttributes.POLICY_DECISION, d.decision)
+          .build(), context);
+    }
+    for (String reason : call.retryReasons()) {
+      retries.add(1, callAttributes(call).put(GenAiAttributes.ERROR_TYPE, reason).build(), context);
+    }
+    String version = call.promptVersion();
+    if (version != null) {
+      AttributesBuilder b = callAttributes(call);
+      String name = call.promptName();
+      if (promptVersionsSeen.size() < MAX_PROMPT_VERSIONS || promptVersionsSeen.contains(name + '\n' + version)) {
+        promptVersionsSeen.add(name + '\n' + version);
+        if (name != null) b.put(LlmOtelAttributes.PROMPT_NAME, name);
+        b.put(LlmOtelAttributes.PROMPT_VERSION, version);
+      } else {
+        b.put(LlmOtelAttributes.PROMPT_VERSION, OVERFLOW);
+      }
+      promptCalls.add(1, b.build(), context);
+    }
+  }
+
+  private static AttributesBuilder callAttributes(LlmCall call) {
+    AttributesBuilder b = Attributes.builder().put(GenAiAttributes.PROVIDER_NAME, call.provider());
+    if (call.requestModel() != null) b.put(GenAiAttributes.REQUEST_MODEL, call.requestModel());
+    if (call.workflow() != null) b.put(LlmOtelAttributes.WORKFLOW, call.workflow());
+    return b;
+  }
+}
