@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -298,6 +300,18 @@ abstract class AbstractOpenAiSmokeTest {
     assertEquals(spanInputTokens, (long) metricInputTokens, "the metric counts what the spans report");
     assertTrue(tokens.stream().anyMatch(p -> "output".equals(p.attr("gen_ai.token.type"))));
     assertFalse(receiver.latestPoints("gen_ai.client.operation.time_to_first_chunk").isEmpty());
+
+    // The series the retry-rate and new-prompt alerts read: each retried 429 counted with its reason,
+    // and every call counted by its prompt version (the template's fingerprint here: no registry).
+    long retried429s = receiver.latestPoints("llm_otel.retries").stream()
+        .filter(p -> "429".equals(p.attr("error.type")) && "gpt-4o-mini".equals(p.attr("gen_ai.request.model")))
+        .mapToLong(ReceivedPoint::longValue).sum();
+    assertEquals(2, retried429s, "retry-429 and async-retry-429 each retried once");
+    List<ReceivedPoint> prompts = receiver.latestPoints("llm_otel.prompt.calls");
+    assertFalse(prompts.isEmpty());
+    Set<String> fingerprints = receiver.spans(s -> s.hasAttr("llm_otel.prompt.version")).stream()
+        .map(s -> s.attr("llm_otel.prompt.version")).collect(Collectors.toSet());
+    assertEquals(fingerprints, prompts.stream().map(p -> p.attr("llm_otel.prompt.version")).collect(Collectors.toSet()));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.testkit.fakellm.Behaviour;
 import dev.llmotel.testkit.fakellm.FakeLlmServer;
+import dev.llmotel.testkit.otlp.ReceivedPoint;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -212,6 +213,10 @@ abstract class AbstractRawHttpSmokeTest {
     assertEquals("UNSET", retry.statusCode());
     assertEquals(1L, retry.longAttr("llm_otel.retry.count"));
     assertEquals(failed.spanId(), retry.links().get(0).spanId(), "the retry links to the attempt before it");
+    assertTrue(run.receiver.awaitMetric("llm_otel.retries", java.time.Duration.ofSeconds(10)));
+    assertEquals(1L, run.receiver.latestPoints("llm_otel.retries").stream()
+        .filter(p -> "429".equals(p.attr("error.type"))).mapToLong(ReceivedPoint::longValue).sum(),
+        "the retry metric counts the app's retry, with the status it retried");
   }
 
   @Test

@@ -11,7 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent frameworks' and the Anthropic, Google GenAI and Bedrock SDKs' instrumentation never changes what the app sees,
+ * The agent frameworks', the Anthropic, Google GenAI and Bedrock SDKs' and the plain HTTP clients'
+ * instrumentation never changes what the app sees,
  * even when every stage of our hooks throws: each smoke app runs its scenarios without any agent,
  * then under the agent once per round of injected failures (as {@link SafetySmokeTest} does for the
  * OpenAI SDK), and every result and exception must be the same. Spring AI's instrumentation replaces the
@@ -56,14 +57,33 @@ class FrameworkSafetySmokeTest {
   }
 
   static String withoutIds(String result) {
-    return result == null ? null : result.replaceAll("_fake_[0-9]+", "_fake_N");
+    // A plain-HTTP app's result also names its body's bytes exactly: its idfree hash stands for them here.
+    return result == null ? null
+        : result.replaceAll("_fake_[0-9]+", "_fake_N").replaceAll(" bytes=[0-9]+ sha256=[0-9a-f]+", "");
   }
 
   /** The failing scenarios' scripts, once per run of the scenarios. */
   static void script(SmokeRun run, int runs) {
     List<Behaviour> errors = new ArrayList<>();
-    for (int i = 0; i < runs; i++) errors.addAll(Arrays.asList(Behaviour.error(500), Behaviour.error(500)));
+    List<Behaviour> retried = new ArrayList<>();
+    List<Behaviour> large = new ArrayList<>();
+    List<Behaviour> longStream = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      errors.addAll(Arrays.asList(Behaviour.error(500), Behaviour.error(500)));
+      retried.addAll(Arrays.asList(Behaviour.error(429, "0"), Behaviour.ok()));
+      large.add(Behaviour.chunks(6000));
+      longStream.add(Behaviour.chunks(5000));
+    }
     run.llm.script("agent-error", errors.toArray(new Behaviour[0]));
+    run.llm.script("retried-429", retried.toArray(new Behaviour[0]));
+    run.llm.script("large-response", large.toArray(new Behaviour[0]));
+    run.llm.script("chat-stream-abandoned", longStream.toArray(new Behaviour[0]));
+  }
+
+  /** A plain-HTTP app's scenarios: JSON and streams in the three wire formats, abandoned and unread bodies, a retry. */
+  static List<String> rawHttpScenarios(String asyncScenario) {
+    return Arrays.asList("chat", asyncScenario, "chat-stream", "chat-stream-abandoned", "body-never-read",
+        "embeddings", "anthropic", "gemini", "gemini-stream", "retried-429", "large-response");
   }
 
   @Test
@@ -97,6 +117,25 @@ class FrameworkSafetySmokeTest {
         Arrays.asList("converse", "converse-async", "converse-stream", "converse-stream-cancelled", "tool-use",
             "invoke", "invoke-embed", "invoke-stream"),
         List.of());
+  }
+
+  // The plain HTTP clients have no SDK retry loop to watch: no "attempt" stage.
+  @Test
+  void okHttp() throws Exception {
+    assertTheAppSeesWhatItSeesAlone("okhttp-app-5", "dev.llmotel.smoke.okhttp.OkHttpSmokeApp",
+        rawHttpScenarios("chat-enqueued"), List.of("attempt"));
+  }
+
+  @Test
+  void javaHttpClient() throws Exception {
+    assertTheAppSeesWhatItSeesAlone("java-http-client-app", "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp",
+        rawHttpScenarios("chat-async"), List.of("attempt"));
+  }
+
+  @Test
+  void apacheHttpClient5() throws Exception {
+    assertTheAppSeesWhatItSeesAlone("apache-httpclient-5-app-newest", "dev.llmotel.smoke.apachehttp.ApacheHttpClientSmokeApp",
+        rawHttpScenarios("chat-handler"), List.of("attempt"));
   }
 
   @Test

@@ -76,9 +76,9 @@ public final class ApacheHttpClientSmokeApp {
         try (CloseableHttpResponse response = client.execute(post(scenario, chat, RawBodies.chat("Tell me a short story", true)))) {
           BufferedReader reader = new BufferedReader(new InputStreamReader(response.getEntity().getContent(),
               StandardCharsets.UTF_8));
-          int read = 0;
-          for (int i = 0; i < 3; i++) read += reader.readLine().length() + 1;
-          return "status=" + response.getCode() + " read=" + read;
+          StringBuilder lines = new StringBuilder();
+          for (int i = 0; i < 3; i++) lines.append(reader.readLine()).append('\n');
+          return RawBodies.describe(response.getCode(), lines.toString().getBytes(StandardCharsets.UTF_8));
         }
       }
       case "body-never-read": {

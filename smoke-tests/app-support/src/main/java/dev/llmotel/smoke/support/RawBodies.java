@@ -29,13 +29,20 @@ public final class RawBodies {
 
   /** What the app read: status, bytes, their SHA-256 and the usage numbers the body carried. */
   public static String describe(int status, byte[] body) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    StringBuilder hex = new StringBuilder();
-    for (byte b : sha.digest(body)) hex.append(String.format("%02x", b));
     String text = new String(body, StandardCharsets.UTF_8);
-    return "status=" + status + " bytes=" + body.length + " sha256=" + hex + " usage=" + last(text,
+    // idfree: the body with the fake server's sequence-numbered ids masked, equal across repeated runs
+    // of a scenario against one server (the byte-exact sha256 is for one run against another).
+    String idFree = text.replaceAll("([-_])fake[-_][0-9]+", "$1fake_N");
+    return "status=" + status + " bytes=" + body.length + " sha256=" + sha256(body)
+        + " idfree=" + sha256(idFree.getBytes(StandardCharsets.UTF_8)).substring(0, 16) + " usage=" + last(text,
         "\"(prompt_tokens|input_tokens|promptTokenCount)\":(\\d+)") + "/" + last(text,
         "\"(completion_tokens|output_tokens|candidatesTokenCount)\":(\\d+)");
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    StringBuilder hex = new StringBuilder();
+    for (byte b : MessageDigest.getInstance("SHA-256").digest(bytes)) hex.append(String.format("%02x", b));
+    return hex.toString();
   }
 
   private static String last(String text, String regex) {

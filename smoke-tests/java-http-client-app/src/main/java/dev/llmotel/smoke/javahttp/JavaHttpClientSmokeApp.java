@@ -77,9 +77,9 @@ public final class JavaHttpClientSmokeApp {
         HttpResponse<InputStream> response = client.send(post(scenario, chat, RawBodies.chat("Tell me a short story", true)),
             HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-          int read = 0;
-          for (int i = 0; i < 3; i++) read += reader.readLine().length() + 1;
-          return "status=" + response.statusCode() + " read=" + read;
+          StringBuilder lines = new StringBuilder();
+          for (int i = 0; i < 3; i++) lines.append(reader.readLine()).append('\n');
+          return RawBodies.describe(response.statusCode(), lines.toString().getBytes(StandardCharsets.UTF_8));
         }
       }
       case "body-never-read": {

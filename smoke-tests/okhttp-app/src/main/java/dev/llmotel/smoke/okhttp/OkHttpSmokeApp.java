@@ -3,6 +3,7 @@ package dev.llmotel.smoke.okhttp;
 import dev.llmotel.smoke.support.RawBodies;
 import dev.llmotel.smoke.support.ScenarioLoop;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
@@ -84,7 +85,7 @@ public final class OkHttpSmokeApp {
           BufferedSource source = response.body().source();
           StringBuilder lines = new StringBuilder();
           for (int i = 0; i < 3; i++) lines.append(source.readUtf8LineStrict()).append('\n');
-          return "status=" + response.code() + " read=" + lines.length();
+          return RawBodies.describe(response.code(), lines.toString().getBytes(StandardCharsets.UTF_8));
         }
       }
       case "body-never-read": {
