@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q install -DskipTests
-mvn -B -q -pl instrumentation/openai-java,instrumentation/anthropic-java dependency:build-classpath \
+mvn -B -q -pl instrumentation/openai-java,instrumentation/anthropic-java,instrumentation/okhttp dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 run() { java -Dbenchmarks.module=benchmarks -cp "$CP" "dev.llmotel.benchmarks.$1" "${@:2}"; }

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Runs the SDK modules' hook-cost benchmarks ({@code OpenAiHookCostBenchmark},
- * {@code AnthropicHookCostBenchmark}) once per llm-otel configuration, each in a JVM of its own (the
+ * {@code AnthropicHookCostBenchmark}, {@code OkHttpHookCostBenchmark} for the plain-HTTP layer) once per llm-otel configuration, each in a JVM of its own (the
  * configuration is read once per process), on the module's test classpath that
  * {@code benchmarks/run.sh} wrote, and prints one table per SDK.
  */
@@ -29,6 +29,8 @@ public final class HookCostBenchmark {
         configurations);
     print("Anthropic Messages call", "anthropic-java",
         "dev.llmotel.instrumentation.anthropic.AnthropicHookCostBenchmark", configurations);
+    print("plain-HTTP chat call (OkHttp, body read by the app)", "okhttp",
+        "dev.llmotel.instrumentation.okhttp.OkHttpHookCostBenchmark", configurations);
   }
 
   /** Runs one SDK module's benchmark per configuration, each in a JVM of its own, and prints a table. */

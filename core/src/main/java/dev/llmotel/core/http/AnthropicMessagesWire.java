@@ -114,6 +114,12 @@ final class AnthropicMessagesWire implements WireFormat {
       this.call = call;
     }
 
+    /** Content deltas say nothing unless content is captured; every other event is read. */
+    @Override
+    public boolean wants(String event, String rawData) {
+      return text != null || !"content_block_delta".equals(event);
+    }
+
     @Override
     public void onEvent(String event, Map<?, ?> data, String rawData) {
       if (data == null) return;

@@ -42,6 +42,7 @@ public final class HttpLlmExchange {
   private final boolean owns;
   private Scope scope;
   private volatile int status;
+  private volatile long contentLength = -1;
   private final AtomicBoolean ended = new AtomicBoolean();
 
   private HttpLlmExchange(LlmInstrumenter instrumenter, LlmEndpoint endpoint, LlmCall call, Context parent,
@@ -135,6 +136,7 @@ public final class HttpLlmExchange {
   public void onResponse(int status, Function<String, String> headers) {
     try {
       this.status = status;
+      contentLength = parseLength(headers.apply("content-length"));
       String requests = first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining");
       String tokens = first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining");
       if (call == null) {
@@ -150,6 +152,14 @@ public final class HttpLlmExchange {
       }
     } catch (Throwable t) {
       SafeHooks.failed("http response headers", t);
+    }
+  }
+
+  private static long parseLength(String value) {
+    try {
+      return value == null ? -1 : Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -222,18 +232,33 @@ public final class HttpLlmExchange {
 
   /** A JSON body: a bounded copy, parsed when the app has read it all. */
   final class JsonTap extends ResponseTap {
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream(4096);
-    private final byte[] tail = new byte[TAIL];
+    // Sized by the response's content-length where it has one (no copies as it grows).
+    private final ByteArrayOutputStream head = new ByteArrayOutputStream(
+        contentLength > 0 && contentLength <= MAX_BODY ? (int) contentLength : 1024);
+    private byte[] tail;
     private long total;
     private boolean finished;
 
     @Override
     public synchronized void bytes(byte[] b, int off, int len) {
       try {
-        int room = MAX_BODY - head.size();
-        if (room > 0) head.write(b, off, Math.min(room, len));
-        for (int i = Math.max(off, off + len - TAIL); i < off + len; i++) tail[(int) ((total + i - off) % TAIL)] = b[i];
-        total += len;
+        int intoHead = Math.max(0, Math.min(MAX_BODY - head.size(), len));
+        if (intoHead > 0) head.write(b, off, intoHead);
+        total += intoHead;
+        int rest = len - intoHead;
+        if (rest == 0) return;
+        // Past the cap: from here on only the body's last TAIL bytes are kept (where its usage is).
+        // The ring is made only now, from the head's end, so a body within the cap costs no ring.
+        if (tail == null) {
+          tail = new byte[TAIL];
+          byte[] h = head.toByteArray();
+          for (long p = total - TAIL; p < total; p++) tail[(int) (p % TAIL)] = h[(int) p];
+        }
+        int start = off + intoHead;
+        for (int i = Math.max(start, off + len - TAIL); i < off + len; i++) {
+          tail[(int) ((total + i - start) % TAIL)] = b[i];
+        }
+        total += rest;
       } catch (Throwable t) {
         SafeHooks.failed("http body copy", t);
       }
@@ -294,7 +319,7 @@ public final class HttpLlmExchange {
       try {
         SafeHooks.checkpoint("chunk");
         if (!"[DONE]".equals(data)) call.onChunk();
-        events.onEvent(event, JsonMaps.parseObject(data), data);
+        events.onEvent(event, events.wants(event, data) ? JsonMaps.parseObject(data) : null, data);
       } catch (Throwable t) {
         SafeHooks.failed("http stream event", t);
       }

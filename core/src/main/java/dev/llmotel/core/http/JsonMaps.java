@@ -54,4 +54,22 @@ final class JsonMaps {
   }
 
   private JsonMaps() {}
+
+  /**
+   * Whether the JSON text has a member of this name whose value is not null, by a scan of the text
+   * (no parse): for skipping stream events that say nothing. The name is matched with its quotes,
+   * at any depth; a false positive only costs a parse.
+   */
+  static boolean hasNonNullMember(String json, String name) {
+    String quoted = "\"" + name + "\"";
+    for (int at = json.indexOf(quoted); at >= 0; at = json.indexOf(quoted, at + 1)) {
+      int i = at + quoted.length();
+      while (i < json.length() && Character.isWhitespace(json.charAt(i))) i++;
+      if (i >= json.length() || json.charAt(i) != ':') continue;
+      i++;
+      while (i < json.length() && Character.isWhitespace(json.charAt(i))) i++;
+      if (!json.startsWith("null", i)) return true;
+    }
+    return false;
+  }
 }

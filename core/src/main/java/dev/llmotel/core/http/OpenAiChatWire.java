@@ -146,9 +146,21 @@ final class OpenAiChatWire implements WireFormat {
     private final Map<Long, StringBuilder> text = new TreeMap<>();
     private final Map<Long, String> finish = new TreeMap<>();
     private boolean done;
+    private boolean first = true;
 
     Chunks(LlmCall call) {
       this.call = call;
+    }
+
+    /** The first chunk (id, model), and any with a finish reason, tool calls or usage; every chunk when capturing. */
+    @Override
+    public boolean wants(String event, String rawData) {
+      if (first || capture) {
+        first = false;
+        return true;
+      }
+      return rawData.contains("\"tool_calls\"") || JsonMaps.hasNonNullMember(rawData, "finish_reason")
+          || JsonMaps.hasNonNullMember(rawData, "usage");
     }
 
     @Override

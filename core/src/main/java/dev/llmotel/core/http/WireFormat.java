@@ -32,7 +32,18 @@ public interface WireFormat {
 
   /** What one streamed response's events add up to. */
   interface StreamEvents {
-    /** One server-sent event: its event name (or null) and its data parsed as JSON (null if not JSON). */
+    /**
+     * Whether this event's data says anything the call records; events that do not are not parsed
+     * (most of a stream is content deltas, which say nothing unless content is captured).
+     */
+    default boolean wants(String event, String rawData) {
+      return true;
+    }
+
+    /**
+     * One server-sent event: its event name (or null) and its data parsed as JSON (null if not JSON,
+     * or not parsed because {@link #wants} said so).
+     */
     void onEvent(String event, Map<?, ?> data, String rawData);
 
     /** Whether the provider signalled the end of the stream. */

@@ -72,6 +72,47 @@ class RawHttpWireTest {
   }
 
   @Test
+  void streamEventsThatSayNothingAreNotParsedAndTheCallComesOutTheSame() {
+    String[] chunks = {
+        "{\"id\":\"c1\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"},\"finish_reason\":null}],\"usage\":null}",
+        "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}],\"usage\":null}",
+        "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\"}]}}],\"usage\":null}",
+        "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\" : \"tool_calls\"}],\"usage\":null}",
+        "{\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2}}", "[DONE]"};
+    LlmCall all = new LlmCall("openai", "chat");
+    LlmCall skipping = new LlmCall("openai", "chat");
+    WireFormat.StreamEvents everyEvent = OpenAiChatWire.INSTANCE.stream(all);
+    WireFormat.StreamEvents wanted = OpenAiChatWire.INSTANCE.stream(skipping);
+    List<Integer> parsed = new ArrayList<>();
+    for (int i = 0; i < chunks.length; i++) {
+      everyEvent.onEvent(null, JsonMaps.parseObject(chunks[i]), chunks[i]);
+      boolean wants = wanted.wants(null, chunks[i]);
+      if (wants) parsed.add(i);
+      wanted.onEvent(null, wants ? JsonMaps.parseObject(chunks[i]) : null, chunks[i]);
+    }
+    everyEvent.finish();
+    wanted.finish();
+    assertEquals(Arrays.asList(0, 2, 3, 4), parsed, "a content delta with null finish reason and usage is skipped");
+    assertTrue(wanted.finished());
+    assertEquals(all.responseId(), skipping.responseId());
+    assertEquals(all.responseModel(), skipping.responseModel());
+    assertEquals(Arrays.asList("tool_calls"), skipping.finishReasons());
+    assertEquals(all.finishReasons(), skipping.finishReasons());
+    assertEquals(9L, skipping.inputTokens());
+    assertEquals(all.outputTokens(), skipping.outputTokens());
+    assertEquals(all.toolCallIds(), skipping.toolCallIds());
+  }
+
+  @Test
+  void aNonNullMemberIsFoundWithoutParsing() {
+    assertTrue(JsonMaps.hasNonNullMember("{\"a\":{\"usage\" :\t{\"x\":1}}}", "usage"));
+    assertTrue(JsonMaps.hasNonNullMember("{\"usage\":null,\"b\":{\"usage\":3}}", "usage"), "any occurrence");
+    assertEquals(false, JsonMaps.hasNonNullMember("{\"usage\": null}", "usage"));
+    assertEquals(false, JsonMaps.hasNonNullMember("{\"text\":\"usage\"}", "usage"), "a value is no member");
+    assertEquals(false, JsonMaps.hasNonNullMember("{\"usage\"", "usage"), "cut off");
+  }
+
+  @Test
   void anthropicAndGeminiBodiesMapLikeTheirSdks() {
     LlmCall anthropic = new LlmCall("anthropic", "chat");
     AnthropicMessagesWire.INSTANCE.response(anthropic, JsonMaps.parseObject("{\"id\":\"msg_1\",\"model\":\"m\","
