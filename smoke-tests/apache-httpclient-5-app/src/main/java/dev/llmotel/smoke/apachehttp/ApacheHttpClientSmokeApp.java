@@ -115,6 +115,8 @@ public final class ApacheHttpClientSmokeApp {
         }
         return outcomes.toString();
       }
+      case "sdk-chat":
+        return SdkScenario.chat(root, scenario);
       case "gov-big-prompt":
         return read(post(scenario, chat, RawBodies.chat(RawBodies.huge(), false)));
       default:
