@@ -12,6 +12,11 @@ public final class RawBodies {
         + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
   }
 
+  public static String chatWithSystem(String system, String text) {
+    return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"" + system
+        + "\"},{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+  }
+
   public static final String EMBEDDINGS = "{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}";
   public static final String ANTHROPIC = "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":256,"
       + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";

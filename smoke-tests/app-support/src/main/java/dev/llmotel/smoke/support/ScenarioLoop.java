@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
  */
 public final class ScenarioLoop {
   static final String FAULT_SWITCH = "llm-otel.internal.test.fail-hooks";
+  static final String PROMETHEUS_DUMP = "smoke.prometheus.dump";
 
   /** One scenario of the app: returns the detail printed after "ok". */
   public interface Scenarios {
@@ -26,9 +27,15 @@ public final class ScenarioLoop {
 
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
 
-  /** Runs the scenarios the arguments name, then exits the JVM (the agent flushes on exit). */
+  /**
+   * Runs the scenarios the arguments name, then exits the JVM (the agent flushes on exit). With
+   * {@value #PROMETHEUS_DUMP} set, the agent's Prometheus endpoint is scraped first and written to
+   * that file: the metrics as a Prometheus server would read them, for the dashboard and alert checks.
+   */
   public static void runAll(String[] args, Scenarios scenarios) {
     new ScenarioLoop().loop(args, scenarios);
+    String dump = System.getProperty(PROMETHEUS_DUMP);
+    if (dump != null) scrapeTo(dump);
     System.out.println("DONE");
     System.out.flush();
     System.exit(0);
@@ -64,6 +71,21 @@ public final class ScenarioLoop {
       System.out.println("RESULT " + label + " error " + failure.getClass().getName() + " " + failure.getMessage());
     } finally {
       span.end();
+    }
+  }
+
+  private static void scrapeTo(String file) {
+    try {
+      java.net.URL url = new java.net.URL("http://localhost:" + System.getProperty("otel.exporter.prometheus.port")
+          + "/metrics");
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
+      c.setRequestProperty("Accept", "text/plain; version=0.0.4");
+      try (java.io.InputStream in = c.getInputStream()) {
+        java.nio.file.Files.copy(in, java.nio.file.Paths.get(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      System.out.println("SCRAPED " + file);
+    } catch (Exception e) {
+      System.out.println("SCRAPE FAILED " + e);
     }
   }
 

@@ -66,6 +66,8 @@ public final class JavaHttpClientSmokeApp {
       case "chat":
       case "large-response":
         return read(post(scenario, chat, RawBodies.chat("Say hello", false)));
+      case "chat-system":
+        return read(post(scenario, chat, RawBodies.chatWithSystem("You are a support assistant for ACME.", "Say hello")));
       case "chat-async": {
         HttpResponse<byte[]> response = client.sendAsync(post(scenario, chat, RawBodies.chat("Say hello", false)),
             HttpResponse.BodyHandlers.ofByteArray()).join();
