@@ -5,7 +5,7 @@ package dev.llmotel.core;
  * network traffic) and the exit advice makes it fail with this exception, the library's own for
  * that condition.
  */
-public final class CallRefusal {
+public final class CallRefusal extends SkippedCall {
   private final Throwable exception;
 
   public CallRefusal(RuntimeException exception) {

@@ -70,6 +70,7 @@ public final class LlmCall {
   private String rateLimitRemainingRequests;
   private String rateLimitRemainingTokens;
   private boolean responseTruncated;
+  private List<String> faultsInjected; // allocated with the first: faults are drills, rare
   private BeforeSpanStart beforeSpanStart;
   private List<String> toolCallIds; // allocated with the first id: most calls ask for no tool
 
@@ -313,6 +314,16 @@ public final class LlmCall {
   /** The response body was larger than the copy kept of it: what was read from it may be partial. */
   public synchronized boolean responseTruncated() { return responseTruncated; }
   public synchronized void responseTruncated(boolean v) { this.responseTruncated = v; }
+
+  /** Fault injection put a fault of this kind into the call (once per kind). */
+  public synchronized void faultInjected(String kind) {
+    if (faultsInjected == null) faultsInjected = new ArrayList<>(2);
+    if (!faultsInjected.contains(kind)) faultsInjected.add(kind);
+  }
+
+  public synchronized List<String> faultsInjected() {
+    return faultsInjected == null ? null : new ArrayList<>(faultsInjected);
+  }
 
   /** Runs after governance has hashed the request, just before the span starts (for links that need the hash). */
   public interface BeforeSpanStart {

@@ -34,7 +34,7 @@ final class LlmMetrics implements OperationListener {
   // Attributes the metrics carry: bounded by construction (no ids, no content).
   private static final List<AttributeKey<?>> METRIC_KEYS = Arrays.<AttributeKey<?>>asList(
       OPERATION_NAME, PROVIDER_NAME, REQUEST_MODEL, RESPONSE_MODEL, SERVER_ADDRESS, SERVER_PORT,
-      ERROR_TYPE, LlmOtelAttributes.WORKFLOW);
+      ERROR_TYPE, LlmOtelAttributes.WORKFLOW, LlmOtelAttributes.FAULT_INJECTED);
 
   private final DoubleHistogram duration;
   private final LongHistogram tokenUsage;

@@ -32,6 +32,9 @@ public final class LlmOtelAttributes {
   public static final AttributeKey<String> RATELIMIT_REMAINING_TOKENS = stringKey("llm_otel.ratelimit.remaining_tokens");
   /** The response body was larger than the copy kept of it (plain HTTP clients): its fields may be partial. */
   public static final AttributeKey<Boolean> RESPONSE_TRUNCATED = AttributeKey.booleanKey("llm_otel.response.truncated");
+  /** The kinds of the faults llm-otel's fault injection put into this call (a drill, not an incident). */
+  public static final AttributeKey<java.util.List<String>> FAULT_INJECTED =
+      AttributeKey.stringArrayKey("llm_otel.fault.injected");
 
   /** Short stable hash of the prompt's template part (system instructions, tool definitions). */
   public static final AttributeKey<String> PROMPT_FINGERPRINT = stringKey("llm_otel.prompt.fingerprint");

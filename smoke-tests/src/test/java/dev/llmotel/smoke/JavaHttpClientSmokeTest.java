@@ -2,6 +2,7 @@ package dev.llmotel.smoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.List;
@@ -13,7 +14,18 @@ class JavaHttpClientSmokeTest extends AbstractRawHttpSmokeTest {
   @Override String mainClass() { return "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp"; }
   @Override String scope() { return "dev.llmotel.java-http-client"; }
   @Override String asyncScenario() { return "chat-async"; }
-  @Override List<String> extraScenarios() { return List.of("body-read-once"); }
+  @Override List<String> extraScenarios() { return List.of("body-read-once", "responses", "responses-stream"); }
+
+  @Test
+  void theResponsesApiIsRecognisedWholeAndStreamed() {
+    for (String scenario : List.of("responses", "responses-stream")) {
+      ReceivedSpan span = onlyCall(scenario, "chat gpt-4o-mini");
+      assertEquals("completed", span.attr("gen_ai.response.finish_reasons"), scenario);
+      assertEquals(usageTheAppRead(scenario)[0], span.longAttr("gen_ai.usage.input_tokens"), scenario);
+      assertEquals(usageTheAppRead(scenario)[1], span.longAttr("gen_ai.usage.output_tokens"), scenario);
+      assertTrue(span.attr("gen_ai.response.id").startsWith("resp_"), span.attr("gen_ai.response.id"));
+    }
+  }
 
   @Test
   void aRequestBodyTheClientReadsOnceIsSentAsIsAndTheCallStillTraced() {

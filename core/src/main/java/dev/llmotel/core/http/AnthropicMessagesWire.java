@@ -98,6 +98,22 @@ final class AnthropicMessagesWire implements WireFormat {
   }
 
   @Override
+  public String errorBody(int status, String message) {
+    String type = status == 429 ? "rate_limit_error" : status == 529 || status == 503 ? "overloaded_error"
+        : status >= 500 ? "api_error" : "invalid_request_error";
+    return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":"
+        + dev.llmotel.core.Json.write(message) + "}}";
+  }
+
+  @Override
+  public String toolCallBody(String model, String tool) {
+    return "{\"id\":\"msg_llm_otel_fault\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
+        + dev.llmotel.core.Json.write(model == null ? "unknown" : model) + ",\"content\":[{\"type\":\"tool_use\","
+        + "\"id\":\"toolu_llm_otel_fault\",\"name\":" + dev.llmotel.core.Json.write(tool) + ",\"input\":{}}],"
+        + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":0,\"output_tokens\":0}}";
+  }
+
+  @Override
   public StreamEvents stream(LlmCall call) {
     return new Events(call);
   }

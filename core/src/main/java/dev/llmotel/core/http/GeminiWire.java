@@ -117,6 +117,14 @@ final class GeminiWire implements WireFormat {
   }
 
   @Override
+  public String errorBody(int status, String message) {
+    String state = status == 429 ? "RESOURCE_EXHAUSTED" : status == 503 ? "UNAVAILABLE" : status >= 500 ? "INTERNAL"
+        : "INVALID_ARGUMENT";
+    return "{\"error\":{\"code\":" + status + ",\"message\":" + dev.llmotel.core.Json.write(message)
+        + ",\"status\":\"" + state + "\"}}";
+  }
+
+  @Override
   public StreamEvents stream(LlmCall call) {
     return new Chunks(call);
   }

@@ -7,6 +7,9 @@ import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.faults.FaultKind;
+import dev.llmotel.core.faults.Faults;
+import dev.llmotel.core.faults.InjectedFault;
 import dev.llmotel.semconv.LlmOtelAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -43,6 +46,7 @@ public final class HttpLlmExchange {
   private Scope scope;
   private volatile int status;
   private volatile long contentLength = -1;
+  private HttpFault fault;
   private final AtomicBoolean ended = new AtomicBoolean();
 
   private HttpLlmExchange(LlmInstrumenter instrumenter, LlmEndpoint endpoint, LlmCall call, Context parent,
@@ -68,12 +72,18 @@ public final class HttpLlmExchange {
       if (endpoint == null) return null;
       Context parent = Context.current();
       LlmCall outer = LlmInstrumenter.currentCall(parent);
-      if (outer != null) return new HttpLlmExchange(instrumenter, endpoint, outer, parent, parent, false);
+      if (outer != null) {
+        HttpLlmExchange inner = new HttpLlmExchange(instrumenter, endpoint, outer, parent, parent, false);
+        inner.decideFault(outer.provider(), outer.requestModel(), outer.workflow(), outer.streaming());
+        return inner;
+      }
       // An SDK's or framework's span from another class loader's copy (the JDK's HttpClient has its
       // own copy of llm-otel in the platform class loader): not ours to duplicate; its call object is
       // out of reach, so what only this layer sees goes onto the span current at the request.
       if (LlmInstrumenter.hasCallFromAnyClassLoader(parent)) {
-        return new HttpLlmExchange(instrumenter, endpoint, null, parent, parent, false);
+        HttpLlmExchange foreign = new HttpLlmExchange(instrumenter, endpoint, null, parent, parent, false);
+        foreign.decideFault(endpoint.provider, null, null, endpoint.format.streamRequested(Collections.emptyMap(), path));
+        return foreign;
       }
       LlmCall call = new LlmCall(endpoint.provider, endpoint.format.operation());
       call.server(url);
@@ -90,7 +100,10 @@ public final class HttpLlmExchange {
       Context context = instrumenter.start(parent, call);
       if (context == null) return null;
       HttpLlmExchange exchange = new HttpLlmExchange(instrumenter, endpoint, call, parent, context, true);
-      if (call.refusal() == null) exchange.scope = context.makeCurrent();
+      if (call.refusal() == null) {
+        exchange.scope = context.makeCurrent();
+        exchange.decideFault(call.provider(), call.requestModel(), call.workflow(), call.streaming());
+      }
       return exchange;
     } catch (Throwable t) {
       SafeHooks.failed("http call start", t);
@@ -104,6 +117,37 @@ public final class HttpLlmExchange {
    */
   public interface RequestBytes {
     byte[] read() throws Exception;
+  }
+
+  private void decideFault(String provider, String model, String workflow, boolean streaming) {
+    try {
+      Faults faults = Faults.get();
+      if (!faults.enabled()) return;
+      InjectedFault injected = faults.decide(provider, model, workflow, endpoint.format.operation(), streaming,
+          endpoint.format.toolCallBody(model, "t") != null);
+      if (injected == null) return;
+      fault = new HttpFault(injected, endpoint.format, model);
+      if (injected.latencyMillis > 0) markFault(FaultKind.LATENCY);
+      if (injected.kind != null) markFault(injected.kind);
+    } catch (Throwable t) {
+      SafeHooks.failed("fault injection", t);
+    }
+  }
+
+  private void markFault(FaultKind kind) {
+    if (call != null) {
+      call.faultInjected(kind.wireName());
+    } else {
+      Span.fromContext(parent).setAttribute(LlmOtelAttributes.FAULT_INJECTED, Collections.singletonList(kind.wireName()));
+    }
+  }
+
+  /**
+   * The fault to put into this request (fault injection, off by default), or null: the client
+   * module applies it the way its own real fault of that kind would look.
+   */
+  public HttpFault fault() {
+    return fault;
   }
 
   /** The policy refusal of this call, or null; the client module fails the call with it. */

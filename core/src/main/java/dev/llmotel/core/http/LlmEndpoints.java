@@ -59,7 +59,7 @@ public final class LlmEndpoints {
         if (eq < 0 || slash < 0 || slash > eq || colon < 0) throw new IllegalArgumentException("expected host/path=provider:format");
         WireFormat format = format(e.substring(colon + 1).trim());
         if (format == null) throw new IllegalArgumentException("unknown format " + e.substring(colon + 1).trim()
-            + " (openai-chat, openai-completions, openai-embeddings, anthropic-messages, gemini)");
+            + " (openai-chat, openai-completions, openai-embeddings, openai-responses, anthropic-messages, gemini)");
         String hostPort = e.substring(0, slash).toLowerCase(Locale.ROOT);
         out.add(new Custom(hostPort, Pattern.compile(e.substring(slash, eq)), e.substring(eq + 1, colon).trim(), format));
       } catch (RuntimeException ex) {
@@ -76,6 +76,8 @@ public final class LlmEndpoints {
         return OpenAiChatWire.INSTANCE;
       case "openai-embeddings":
         return OpenAiEmbeddingsWire.INSTANCE;
+      case "openai-responses":
+        return OpenAiResponsesWire.INSTANCE;
       case "anthropic-messages":
         return AnthropicMessagesWire.INSTANCE;
       case "gemini":
@@ -103,6 +105,8 @@ public final class LlmEndpoints {
     WireFormat format = null;
     if (path.endsWith("/chat/completions") || path.endsWith("/completions")) format = OpenAiChatWire.INSTANCE;
     else if (path.endsWith("/embeddings")) format = OpenAiEmbeddingsWire.INSTANCE;
+    // "/responses" alone is too common a path; the API's own prefixes only.
+    else if (path.endsWith("/v1/responses") || path.endsWith("/openai/responses")) format = OpenAiResponsesWire.INSTANCE;
     if (format == null) return null;
     Matcher azure = AZURE_DEPLOYMENT.matcher(path);
     return new LlmEndpoint(openAiProvider(h), format, azure.matches() ? azure.group(1) : null);

@@ -135,6 +135,16 @@ final class OpenAiChatWire implements WireFormat {
   }
 
   @Override
+  public String toolCallBody(String model, String tool) {
+    return "{\"id\":\"chatcmpl-llm-otel-fault\",\"object\":\"chat.completion\",\"created\":"
+        + System.currentTimeMillis() / 1000 + ",\"model\":" + dev.llmotel.core.Json.write(model == null ? "unknown" : model)
+        + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{"
+        + "\"id\":\"call_llm_otel_fault\",\"type\":\"function\",\"function\":{\"name\":"
+        + dev.llmotel.core.Json.write(tool) + ",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}],"
+        + "\"usage\":{\"prompt_tokens\":0,\"completion_tokens\":0,\"total_tokens\":0}}";
+  }
+
+  @Override
   public StreamEvents stream(LlmCall call) {
     return new Chunks(call);
   }

@@ -30,6 +30,21 @@ public interface WireFormat {
   /** A new accumulator for one streamed response. */
   StreamEvents stream(LlmCall call);
 
+  /** The provider's error body for this status (fault injection): OpenAI's shape unless overridden. */
+  default String errorBody(int status, String message) {
+    String type = status == 429 ? "rate_limit_exceeded" : status >= 500 ? "server_error" : "invalid_request_error";
+    return "{\"error\":{\"message\":" + dev.llmotel.core.Json.write(message) + ",\"type\":\"" + type
+        + "\",\"param\":null,\"code\":\"" + type + "\"}}";
+  }
+
+  /**
+   * A whole answer whose only content is a call of this tool (fault injection), or null where the
+   * format has no tool calls.
+   */
+  default String toolCallBody(String model, String tool) {
+    return null;
+  }
+
   /** What one streamed response's events add up to. */
   interface StreamEvents {
     /**

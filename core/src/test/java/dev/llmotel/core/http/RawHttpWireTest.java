@@ -32,6 +32,8 @@ class RawHttpWireTest {
         "/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.0-flash:generateContent").provider);
     assertEquals("corp-llm", endpoints.match("llm.corp", 8443, "/api/generate").provider, "a configured endpoint");
     assertNull(endpoints.match("api.openai.com", 443, "/v1/files"));
+    assertEquals("openai-responses", endpoints.match("api.openai.com", 443, "/v1/responses").format.name());
+    assertNull(endpoints.match("shop.example", 443, "/api/survey/responses"), "a path that merely ends in responses");
     assertNull(new LlmEndpoints(false, new ArrayList<>()).match("api.openai.com", 443, "/v1/chat/completions"),
         "the switch turns the layer off");
   }
@@ -101,6 +103,65 @@ class RawHttpWireTest {
     assertEquals(9L, skipping.inputTokens());
     assertEquals(all.outputTokens(), skipping.outputTokens());
     assertEquals(all.toolCallIds(), skipping.toolCallIds());
+  }
+
+  @Test
+  void anInjectedCutLetsThroughExactlyTheBytesBeforeIt() {
+    HttpFault.BodyCut events = new HttpFault.BodyCut(-1, 2);
+    byte[] stream = "data: a\r\n\r\ndata: b\n\ndata: c\n\n".getBytes(StandardCharsets.UTF_8);
+    int first = events.allow(stream, 0, 5);
+    int rest = events.allow(stream, 5, stream.length - 5);
+    assertEquals("data: a\r\n\r\ndata: b\n\n", new String(stream, 0, first + rest, StandardCharsets.UTF_8));
+    assertTrue(events.reached());
+    assertEquals(0, events.allow(stream, 0, 3));
+    assertTrue(events.failure() instanceof java.io.EOFException);
+    HttpFault.BodyCut bytes = new HttpFault.BodyCut(10, -1);
+    assertEquals(6, bytes.allow(stream, 0, 6));
+    assertEquals(4, bytes.allow(stream, 6, 20));
+    assertTrue(bytes.reached());
+  }
+
+  @Test
+  void injectedResponsesSpeakEachProvidersErrorFormat() {
+    assertEquals("rate_limit_exceeded", JsonMaps.map(JsonMaps.parseObject(
+        OpenAiChatWire.INSTANCE.errorBody(429, "slow down")).get("error")).get("type"));
+    assertEquals("rate_limit_error", JsonMaps.map(JsonMaps.parseObject(
+        AnthropicMessagesWire.INSTANCE.errorBody(429, "slow down")).get("error")).get("type"));
+    assertEquals("UNAVAILABLE", JsonMaps.map(JsonMaps.parseObject(
+        GeminiWire.INSTANCE.errorBody(503, "down")).get("error")).get("status"));
+    LlmCall call = new LlmCall("openai", "chat");
+    OpenAiChatWire.INSTANCE.response(call, JsonMaps.parseObject(OpenAiChatWire.INSTANCE.toolCallBody("gpt-4o", "nope")));
+    assertEquals(Arrays.asList("tool_calls"), call.finishReasons());
+    LlmCall anthropic = new LlmCall("anthropic", "chat");
+    AnthropicMessagesWire.INSTANCE.response(anthropic,
+        JsonMaps.parseObject(AnthropicMessagesWire.INSTANCE.toolCallBody("claude", "nope")));
+    assertEquals(Arrays.asList("tool_use"), anthropic.finishReasons());
+  }
+
+  @Test
+  void aResponsesApiStreamEndsAtItsCompletedEventWithTheUsage() {
+    LlmCall call = new LlmCall("openai", "chat");
+    OpenAiResponsesWire.INSTANCE.request(call, JsonMaps.parseObject(
+        "{\"model\":\"gpt-4o-mini\",\"instructions\":\"Be brief\",\"input\":\"Hi\",\"stream\":true}"), null);
+    assertEquals("gpt-4o-mini", call.requestModel());
+    WireFormat.StreamEvents events = OpenAiResponsesWire.INSTANCE.stream(call);
+    String[][] stream = {
+        {"response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"model\":\"gpt-4o-mini-2024-07-18\"}}"},
+        {"response.output_text.delta", "{\"type\":\"response.output_text.delta\",\"delta\":\"Hello\"}"},
+        {"response.completed", "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\","
+            + "\"output\":[{\"type\":\"function_call\",\"call_id\":\"call_9\"}],\"usage\":{\"input_tokens\":12,"
+            + "\"input_tokens_details\":{\"cached_tokens\":4},\"output_tokens\":5,\"output_tokens_details\":{\"reasoning_tokens\":2}}}}"}};
+    for (String[] e : stream) events.onEvent(e[0], events.wants(e[0], e[1]) ? JsonMaps.parseObject(e[1]) : null, e[1]);
+    assertEquals(false, events.wants("response.output_text.delta", stream[1][1]));
+    assertTrue(events.finished());
+    assertEquals("resp_1", call.responseId());
+    assertEquals("gpt-4o-mini-2024-07-18", call.responseModel());
+    assertEquals(Arrays.asList("completed"), call.finishReasons());
+    assertEquals(12L, call.inputTokens());
+    assertEquals(5L, call.outputTokens());
+    assertEquals(4L, call.cacheReadInputTokens());
+    assertEquals(2L, call.reasoningOutputTokens());
+    assertEquals(Arrays.asList("call_9"), call.toolCallIds());
   }
 
   @Test

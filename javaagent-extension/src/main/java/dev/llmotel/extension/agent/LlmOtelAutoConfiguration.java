@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.llmotel.core.ConfigProblems;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.Redactor;
+import dev.llmotel.core.faults.Faults;
 import dev.llmotel.core.governance.Governance;
 import dev.llmotel.core.http.LlmEndpoints;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
@@ -63,6 +64,7 @@ public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomiz
       Redactor.get();
       Governance.get();
       LlmEndpoints.get();
+      Faults.get();
     } catch (Throwable t) {
       Logger.getLogger(LlmOtelAutoConfiguration.class.getName())
           .log(Level.WARNING, "llm-otel: configuration check failed; defaults apply", t);

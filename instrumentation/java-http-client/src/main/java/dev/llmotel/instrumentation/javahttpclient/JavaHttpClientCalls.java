@@ -3,6 +3,7 @@ package dev.llmotel.instrumentation.javahttpclient;
 import dev.llmotel.core.CallRefusal;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
 import dev.llmotel.core.http.TappedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -86,14 +87,22 @@ public final class JavaHttpClientCalls {
 
   /**
    * Before send/sendAsync: the state for the exit advice. A refused call is a {@link CallRefusal}
-   * (the method is skipped; it fails with the client's own I/O exception, naming the policy).
+   * (the method is skipped; it fails with the client's own I/O exception, naming the policy); a call
+   * fault injection answers is a {@link JavaHttpClientFaults.FaultedSend} (skipped as well).
    */
-  public static Object startOrRefuse(Object request) {
+  public static Object startOrRefuse(Object request, boolean async) {
     Object state = start(request);
     if (!(state instanceof HttpLlmExchange)) return state;
     HttpLlmExchange exchange = (HttpLlmExchange) state;
     PolicyDecision refusal = exchange.refusal();
-    if (refusal == null) return exchange;
+    if (refusal == null) {
+      try {
+        return JavaHttpClientFaults.apply(exchange, (HttpRequest) request, async);
+      } catch (Throwable t) {
+        SafeHooks.failed("java http client fault injection", t);
+        return exchange;
+      }
+    }
     IOException refused = new IOException(refusal.exceptionMessage());
     exchange.refused(refused);
     return new CallRefusal(refused);
@@ -102,8 +111,35 @@ public final class JavaHttpClientCalls {
   /** The app's body handler, seen from the side. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Object wrapHandler(Object state, Object handler) {
-    if (!(state instanceof HttpLlmExchange) || !(handler instanceof HttpResponse.BodyHandler)) return handler;
+    if (!(handler instanceof HttpResponse.BodyHandler)) return handler;
+    if (state instanceof JavaHttpClientFaults.FaultedSend) {
+      JavaHttpClientFaults.FaultedSend f = (JavaHttpClientFaults.FaultedSend) state;
+      f.handler = new TappedBodyHandler(f.exchange, (HttpResponse.BodyHandler) handler);
+      return f.handler;
+    }
+    if (!(state instanceof HttpLlmExchange)) return handler;
     return new TappedBodyHandler((HttpLlmExchange) state, (HttpResponse.BodyHandler) handler);
+  }
+
+  /** After a send fault injection answered: its response, or (through {@link #thrown}) its exception. */
+  public static Object faultedResponse(Object state, Object response) {
+    if (!(state instanceof JavaHttpClientFaults.FaultedSend)) return response;
+    JavaHttpClientFaults.FaultedSend f = (JavaHttpClientFaults.FaultedSend) state;
+    try {
+      return JavaHttpClientFaults.sendOutcome(f);
+    } catch (IOException e) {
+      f.failure = e;
+      return null;
+    }
+  }
+
+  /** What the exit of send throws: a refusal's or a fault's exception, else what the client threw. */
+  public static Throwable thrown(Object state, Throwable error) {
+    if (state instanceof JavaHttpClientFaults.FaultedSend) {
+      IOException failure = ((JavaHttpClientFaults.FaultedSend) state).failure;
+      return failure != null ? failure : error;
+    }
+    return CallRefusal.thrown(state, error);
   }
 
   /** After send: the scope closes; a send that threw ends the span with what it threw. */
@@ -117,6 +153,9 @@ public final class JavaHttpClientCalls {
   /** After sendAsync: the scope closes; a future that fails before a response ends the span with its error. */
   public static Object endSendAsync(Object state, Object future, Throwable error) {
     if (state instanceof CallRefusal) return CallRefusal.failedFutureOr(state, future);
+    if (state instanceof JavaHttpClientFaults.FaultedSend) {
+      return JavaHttpClientFaults.sendAsyncOutcome((JavaHttpClientFaults.FaultedSend) state);
+    }
     if (!(state instanceof HttpLlmExchange)) return future;
     HttpLlmExchange exchange = (HttpLlmExchange) state;
     try {
@@ -155,7 +194,10 @@ public final class JavaHttpClientCalls {
       } catch (Throwable t) {
         SafeHooks.failed("java http client response", t);
       }
-      return tap == null ? subscriber : new TappedBodySubscriber<>(subscriber, tap);
+      HttpResponse.BodySubscriber<T> observed = tap == null ? subscriber : new TappedBodySubscriber<>(subscriber, tap);
+      HttpFault fault = exchange.fault();
+      HttpFault.BodyCut cut = fault == null ? null : fault.cut();
+      return cut == null ? observed : new JavaHttpClientFaults.CutBodySubscriber<>(observed, cut);
     }
   }
 

@@ -2,11 +2,17 @@ package dev.llmotel.instrumentation.okhttp;
 
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.faults.InjectedFault;
+import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.List;
+import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -43,19 +49,41 @@ public final class LlmInterceptor implements Interceptor {
       exchange.refused(refused);
       throw refused;
     }
+    HttpFault fault = exchange.fault();
     Response response;
     try {
-      response = chain.proceed(request);
+      response = fault == null ? chain.proceed(request) : proceedWithFault(chain, request, fault);
     } catch (IOException | RuntimeException | Error e) {
       exchange.failed(e);
       exchange.closeScope();
       throw e;
     }
     try {
-      return observe(exchange, response);
+      return observe(exchange, response, fault == null ? null : fault.cut());
     } finally {
       exchange.closeScope();
     }
+  }
+
+  /**
+   * An injected fault as OkHttp itself would show it: a delay, the exceptions its connect and read
+   * paths throw, a response the server did not send, or (through {@link #observe}) a body that ends
+   * early. The chain below is never called for a fault that replaces the exchange.
+   */
+  private static Response proceedWithFault(Chain chain, Request request, HttpFault fault) throws IOException {
+    InjectedFault.sleep(fault.latencyMillis());
+    if (fault.failsToConnect()) throw fault.connectException(request.url().host(), request.url().port());
+    if (fault.timesOut()) {
+      InjectedFault.sleep(fault.timeoutMillis());
+      throw new SocketTimeoutException("timeout (" + "injected by llm-otel fault injection)");
+    }
+    HttpFault.Response made = fault.response();
+    if (made == null) return chain.proceed(request);
+    Response.Builder b = new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(made.status)
+        .message(made.reason).sentRequestAtMillis(System.currentTimeMillis())
+        .receivedResponseAtMillis(System.currentTimeMillis());
+    for (Map.Entry<String, String> h : made.headers.entrySet()) b.header(h.getKey(), h.getValue());
+    return b.body(ResponseBody.create(MediaType.parse(made.headers.get("content-type")), made.body)).build();
   }
 
   private static HttpLlmExchange start(Request request) {
@@ -89,12 +117,13 @@ public final class LlmInterceptor implements Interceptor {
     }
   }
 
-  private static Response observe(HttpLlmExchange exchange, Response response) {
+  private static Response observe(HttpLlmExchange exchange, Response response, HttpFault.BodyCut cut) {
     try {
       exchange.onResponse(response.code(), response::header);
       ResponseBody body = response.body();
+      if (cut != null && body != null) body = new CutResponseBody(body, cut);
       HttpLlmExchange.ResponseTap tap = exchange.tap(response.header("content-type"));
-      if (tap == null) return response;
+      if (tap == null) return cut == null ? response : response.newBuilder().body(body).build();
       if (body == null) {
         tap.closed();
         return response;

@@ -17,6 +17,10 @@ public final class RawBodies {
         + "\"},{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
   }
 
+  public static final String RESPONSES = "{\"model\":\"gpt-4o-mini\",\"input\":\"Say hello\"}";
+  public static final String RESPONSES_STREAM = "{\"model\":\"gpt-4o-mini\",\"input\":\"Tell me a short story\","
+      + "\"stream\":true}";
+
   public static final String EMBEDDINGS = "{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}";
   public static final String ANTHROPIC = "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":256,"
       + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";

@@ -66,6 +66,10 @@ public final class JavaHttpClientSmokeApp {
       case "chat":
       case "large-response":
         return read(post(scenario, chat, RawBodies.chat("Say hello", false)));
+      case "responses":
+        return read(post(scenario, root + "/v1/responses", RawBodies.RESPONSES));
+      case "responses-stream":
+        return readStream(post(scenario, root + "/v1/responses", RawBodies.RESPONSES_STREAM));
       case "chat-system":
         return read(post(scenario, chat, RawBodies.chatWithSystem("You are a support assistant for ACME.", "Say hello")));
       case "chat-async": {

@@ -4,7 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
-import dev.llmotel.core.CallRefusal;
+import dev.llmotel.core.SkippedCall;
 import dev.llmotel.instrumentation.javahttpclient.JavaHttpClientCalls;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
@@ -31,26 +31,29 @@ public class HttpClientFacadeInstrumentation implements TypeInstrumentation {
   }
 
   public static class SendAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRefusal.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = SkippedCall.class)
     public static Object onEnter(@Advice.Argument(0) Object request,
         @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object handler) {
-      Object state = JavaHttpClientCalls.startOrRefuse(request);
+      Object state = JavaHttpClientCalls.startOrRefuse(request, false);
       handler = JavaHttpClientCalls.wrapHandler(state, handler);
       return state;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Object state, @Advice.Thrown(readOnly = false) Throwable error) {
+    public static void onExit(@Advice.Enter Object state,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
+        @Advice.Thrown(readOnly = false) Throwable error) {
       JavaHttpClientCalls.endSend(state, error);
-      error = CallRefusal.thrown(state, error);
+      response = JavaHttpClientCalls.faultedResponse(state, response);
+      error = JavaHttpClientCalls.thrown(state, error);
     }
   }
 
   public static class SendAsyncAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRefusal.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = SkippedCall.class)
     public static Object onEnter(@Advice.Argument(0) Object request,
         @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object handler) {
-      Object state = JavaHttpClientCalls.startOrRefuse(request);
+      Object state = JavaHttpClientCalls.startOrRefuse(request, true);
       handler = JavaHttpClientCalls.wrapHandler(state, handler);
       return state;
     }

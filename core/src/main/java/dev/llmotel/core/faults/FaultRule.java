@@ -1,0 +1,97 @@
+package dev.llmotel.core.faults;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * One entry of the fault file: which calls (provider, model, workflow, operation; each optional,
+ * the model and workflow as regexes), how often (a probability, drawn from the seed, and at most
+ * {@code times} injections), and the fault's own parameters.
+ */
+final class FaultRule {
+  final int index;
+  final FaultKind kind;
+  final double probability;
+  final long times;
+  final String provider;
+  final Pattern model;
+  final Pattern workflow;
+  final String operation;
+  final String retryAfter;
+  final long millis;
+  final int afterChunks;
+  final int afterBytes;
+  final String tool;
+  private final AtomicLong matched = new AtomicLong();
+  private final AtomicLong injected = new AtomicLong();
+
+  FaultRule(int index, Map<?, ?> m) {
+    this.index = index;
+    Object fault = m.get("fault");
+    if (fault == null) throw new IllegalArgumentException("entry " + index + " has no \"fault\"");
+    try {
+      kind = FaultKind.parse(fault.toString());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("entry " + index + ": unknown fault \"" + fault + "\"");
+    }
+    probability = number(m, "probability", 1.0);
+    if (probability < 0 || probability > 1) throw new IllegalArgumentException("entry " + index + ": probability not in 0..1");
+    times = (long) number(m, "times", Long.MAX_VALUE);
+    provider = text(m, "provider");
+    model = pattern(m, "model");
+    workflow = pattern(m, "workflow");
+    operation = text(m, "operation");
+    retryAfter = text(m, "retry_after");
+    long defaultMillis = kind == FaultKind.TIMEOUT ? 1000 : kind == FaultKind.LATENCY ? 500 : 0;
+    millis = (long) number(m, "ms", defaultMillis);
+    afterChunks = (int) number(m, "after_chunks", 3);
+    afterBytes = (int) number(m, "after_bytes", 32);
+    String t = text(m, "tool");
+    tool = t == null ? "llm_otel_fault_unknown_tool" : t;
+  }
+
+  boolean matches(String provider, String model, String workflow, String operation) {
+    return (this.provider == null || this.provider.equals(provider))
+        && (this.operation == null || this.operation.equals(operation))
+        && (this.model == null || (model != null && this.model.matcher(model).matches()))
+        && (this.workflow == null || (workflow != null && this.workflow.matcher(workflow).matches()));
+  }
+
+  /**
+   * Whether this matching call gets the fault: the n-th matching call's draw is a function of the
+   * seed, the rule and n only, so a run that makes the same calls in the same order injects the
+   * same faults.
+   */
+  boolean fires(long seed) {
+    long n = matched.getAndIncrement();
+    if (injected.get() >= times) return false;
+    if (probability < 1.0 && unitDraw(seed, index, n) >= probability) return false;
+    return injected.incrementAndGet() <= times;
+  }
+
+  static double unitDraw(long seed, int rule, long n) {
+    long z = seed * 0x9E3779B97F4A7C15L + rule * 0xBF58476D1CE4E5B9L + n * 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z = z ^ (z >>> 31);
+    return (z >>> 11) * 0x1.0p-53;
+  }
+
+  private static double number(Map<?, ?> m, String key, double fallback) {
+    Object v = m.get(key);
+    if (v == null) return fallback;
+    if (v instanceof Number) return ((Number) v).doubleValue();
+    throw new IllegalArgumentException("\"" + key + "\" is not a number");
+  }
+
+  private static String text(Map<?, ?> m, String key) {
+    Object v = m.get(key);
+    return v == null ? null : v.toString();
+  }
+
+  private static Pattern pattern(Map<?, ?> m, String key) {
+    String v = text(m, key);
+    return v == null ? null : Pattern.compile(v);
+  }
+}

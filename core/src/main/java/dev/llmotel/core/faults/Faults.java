@@ -1,0 +1,163 @@
+package dev.llmotel.core.faults;
+
+import dev.llmotel.core.ConfigProblems;
+import dev.llmotel.core.Json;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.governance.GovernanceFiles;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Fault injection for chaos drills: off unless a fault file is configured AND the enabling key names
+ * the environment the service says it runs in ({@code deployment.environment.name} of its
+ * resource), which must not be a production one. Then each LLM request that matches a rule of the
+ * file gets that rule's fault, with the rule's probability drawn from the file's seed.
+ */
+public final class Faults {
+  public static final String FILE = "otel.instrumentation.llm-otel.faults.file";
+  public static final String ENABLED_IN = "otel.instrumentation.llm-otel.faults.enabled-in";
+  static final List<String> PRODUCTION_NAMES = java.util.Arrays.asList("prod", "production", "prd", "live");
+  private static final Logger logger = Logger.getLogger(Faults.class.getName());
+  private static volatile Faults instance;
+
+  private final List<FaultRule> rules;
+  private final long seed;
+
+  Faults(List<FaultRule> rules, long seed) {
+    this.rules = rules;
+    this.seed = seed;
+  }
+
+  public static Faults get() {
+    Faults f = instance;
+    if (f == null) {
+      synchronized (Faults.class) {
+        if (instance == null) instance = load();
+        f = instance;
+      }
+    }
+    return f;
+  }
+
+  /** Whether any fault can be injected in this process. */
+  public boolean enabled() {
+    return !rules.isEmpty();
+  }
+
+  private static Faults load() {
+    String file = LlmOtelConfig.raw(FILE);
+    if (file == null || file.isEmpty()) return new Faults(Collections.<FaultRule>emptyList(), 0);
+    String environment = deploymentEnvironment();
+    String enabledIn = LlmOtelConfig.raw(ENABLED_IN);
+    String refusal = refusal(enabledIn, environment);
+    if (refusal != null) {
+      ConfigProblems.report(logger, "llm-otel: fault injection REFUSED ({0}); no fault will be injected", refusal);
+      return new Faults(Collections.<FaultRule>emptyList(), 0);
+    }
+    try {
+      Faults faults = parse(GovernanceFiles.read(file));
+      ConfigProblems.report(logger, "llm-otel: FAULT INJECTION IS ON in environment \"{0}\": {1} rule(s) from {2}, "
+          + "seed {3}; injected calls carry llm_otel.fault.injected", environment, faults.rules.size(), file,
+          String.valueOf(faults.seed));
+      return faults;
+    } catch (Exception e) {
+      ConfigProblems.report(logger, "llm-otel: {0}: {1} is not a usable fault file ({2}); no fault will be injected",
+          FILE, file, e.getMessage());
+      return new Faults(Collections.<FaultRule>emptyList(), 0);
+    }
+  }
+
+  /** Why the configured faults may not run here, or null when they may. */
+  static String refusal(String enabledIn, String environment) {
+    if (enabledIn == null || enabledIn.isEmpty()) {
+      return ENABLED_IN + " is not set: it must name this service's deployment.environment.name";
+    }
+    if (environment == null) {
+      return "the service has no deployment.environment.name in otel.resource.attributes to compare "
+          + ENABLED_IN + "=" + enabledIn + " with";
+    }
+    if (!enabledIn.equals(environment)) {
+      return ENABLED_IN + "=" + enabledIn + " but the service runs in \"" + environment + "\"";
+    }
+    if (PRODUCTION_NAMES.contains(environment.toLowerCase(Locale.ROOT))) {
+      return "\"" + environment + "\" is a production environment";
+    }
+    return null;
+  }
+
+  /** deployment.environment.name (or the older deployment.environment) of the service's resource. */
+  static String deploymentEnvironment() {
+    String attributes = LlmOtelConfig.raw("otel.resource.attributes");
+    if (attributes == null) return null;
+    String older = null;
+    for (String pair : attributes.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq < 0) continue;
+      String key = pair.substring(0, eq).trim();
+      String value = pair.substring(eq + 1).trim();
+      if (key.equals("deployment.environment.name")) return value;
+      if (key.equals("deployment.environment")) older = value;
+    }
+    return older;
+  }
+
+  static Faults parse(String json) {
+    Object root = Json.parse(json);
+    if (!(root instanceof Map)) throw new IllegalArgumentException("not a JSON object");
+    Map<?, ?> m = (Map<?, ?>) root;
+    Object seed = m.get("seed");
+    Object entries = m.get("faults");
+    if (!(entries instanceof List) || ((List<?>) entries).isEmpty()) {
+      throw new IllegalArgumentException("no \"faults\" list");
+    }
+    List<FaultRule> rules = new ArrayList<>();
+    for (Object e : (List<?>) entries) {
+      if (!(e instanceof Map)) throw new IllegalArgumentException("entry " + rules.size() + " is not an object");
+      rules.add(new FaultRule(rules.size(), (Map<?, ?>) e));
+    }
+    return new Faults(rules, seed instanceof Number ? ((Number) seed).longValue() : 0L);
+  }
+
+  /**
+   * The faults for one request: every matching LATENCY rule that fires adds its delay; the first
+   * other matching rule that fires (in file order) decides the outcome. Null when nothing fires.
+   * Kinds that do not apply to the request are skipped: a stream cut only for streams, a truncated
+   * or malformed body and a tool call only for non-streamed ones, a tool call only where the
+   * format has one.
+   */
+  public InjectedFault decide(String provider, String model, String workflow, String operation, boolean streaming,
+      boolean toolCallPossible) {
+    if (rules.isEmpty()) return null;
+    long latency = 0;
+    FaultRule outcome = null;
+    for (FaultRule rule : rules) {
+      if (rule.kind != FaultKind.LATENCY && outcome != null) continue;
+      if (!applies(rule.kind, streaming, toolCallPossible)) continue;
+      if (!rule.matches(provider, model, workflow, operation) || !rule.fires(seed)) continue;
+      if (rule.kind == FaultKind.LATENCY) {
+        latency += rule.millis;
+      } else {
+        outcome = rule;
+      }
+    }
+    return latency == 0 && outcome == null ? null : new InjectedFault(latency, outcome);
+  }
+
+  private static boolean applies(FaultKind kind, boolean streaming, boolean toolCallPossible) {
+    switch (kind) {
+      case STREAM_CUT:
+        return streaming;
+      case TRUNCATED_RESPONSE:
+      case MALFORMED_RESPONSE:
+        return !streaming;
+      case UNKNOWN_TOOL_CALL:
+        return !streaming && toolCallPossible;
+      default:
+        return true;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.llmotel.core.http;
+
+import dev.llmotel.core.faults.FaultKind;
+import dev.llmotel.core.faults.InjectedFault;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An injected fault as a plain HTTP client module applies it, so that the library above (an SDK, a
+ * framework, the app) meets exactly what a real fault of that kind gives it: a response the server
+ * did not send (status, headers and the provider's own error body), the client's exception for a
+ * connection that fails or a read that times out, or the real body ending early with an I/O error.
+ */
+public final class HttpFault {
+  static final String MARK = "injected by llm-otel fault injection";
+  private final InjectedFault fault;
+  private final WireFormat format;
+  private final String model;
+
+  HttpFault(InjectedFault fault, WireFormat format, String model) {
+    this.fault = fault;
+    this.format = format;
+    this.model = model;
+  }
+
+  /** Milliseconds to wait before sending (LATENCY); 0 for none. */
+  public long latencyMillis() {
+    return fault.latencyMillis;
+  }
+
+  /** The request is never sent: the client fails to connect (its connect exception). */
+  public boolean failsToConnect() {
+    return fault.kind == FaultKind.CONNECTION_FAILURE;
+  }
+
+  /** The request gets no answer: after {@link #timeoutMillis} the client throws its timeout exception. */
+  public boolean timesOut() {
+    return fault.kind == FaultKind.TIMEOUT;
+  }
+
+  public long timeoutMillis() {
+    return fault.timeoutMillis();
+  }
+
+  /** What a client throws when it cannot connect (OkHttp and the JDK's client alike). */
+  public IOException connectException(String host, int port) {
+    return new ConnectException("Failed to connect to " + host + ":" + port + " (" + MARK + ")");
+  }
+
+  /** The response the client returns instead of sending the request, or null when the real one is read. */
+  public Response response() {
+    FaultKind kind = fault.kind;
+    if (kind == null || kind.status == 0) return null;
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    String body;
+    String reason;
+    if (kind == FaultKind.MALFORMED_RESPONSE) {
+      reason = "OK";
+      body = "{\"id\":\"llm-otel-fault\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":";
+    } else if (kind == FaultKind.UNKNOWN_TOOL_CALL) {
+      reason = "OK";
+      body = format.toolCallBody(model, fault.tool());
+    } else {
+      reason = kind.status == 429 ? "Too Many Requests" : kind.status == 503 ? "Service Unavailable"
+          : "Internal Server Error";
+      if (fault.retryAfter() != null) headers.put("retry-after", fault.retryAfter());
+      body = format.errorBody(kind.status, (kind.status == 429 ? "Rate limit reached" : "The server had an error")
+          + " (" + MARK + ")");
+    }
+    return new Response(kind.status, reason, headers, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Where the real body ends early (TRUNCATED_RESPONSE, STREAM_CUT), or null. */
+  public BodyCut cut() {
+    if (fault.kind == FaultKind.TRUNCATED_RESPONSE) return new BodyCut(fault.afterBytes(), -1);
+    if (fault.kind == FaultKind.STREAM_CUT) return new BodyCut(-1, fault.afterChunks());
+    return null;
+  }
+
+  /** A response made up by fault injection. */
+  public static final class Response {
+    public final int status;
+    public final String reason;
+    public final Map<String, String> headers;
+    public final byte[] body;
+
+    Response(int status, String reason, Map<String, String> headers, byte[] body) {
+      this.status = status;
+      this.reason = reason;
+      this.headers = headers;
+      this.body = body;
+    }
+  }
+
+  /**
+   * The point where a body ends early: after a number of bytes, or after a number of server-sent
+   * events (an empty line ends each). Feed it each read; it says how many of the bytes may pass.
+   */
+  public static final class BodyCut {
+    private long bytesLeft;
+    private int eventsLeft;
+    private int newlines; // consecutive line ends seen, ignoring '\r'
+    private boolean reached;
+
+    BodyCut(long bytes, int events) {
+      this.bytesLeft = bytes;
+      this.eventsLeft = events;
+    }
+
+    /** How many of these bytes the app may still get (less than len once the cut is inside them). */
+    public synchronized int allow(byte[] b, int off, int len) {
+      if (reached) return 0;
+      if (bytesLeft >= 0) {
+        int n = (int) Math.min(len, bytesLeft);
+        bytesLeft -= n;
+        if (bytesLeft == 0) reached = true;
+        return n;
+      }
+      for (int i = 0; i < len; i++) {
+        byte c = b[off + i];
+        if (c == '\r') continue;
+        newlines = c == '\n' ? newlines + 1 : 0;
+        if (newlines == 2 && --eventsLeft <= 0) {
+          reached = true;
+          return i + 1;
+        }
+      }
+      return len;
+    }
+
+    /** Whether the body has reached its cut: the next read fails with {@link #failure()}. */
+    public synchronized boolean reached() {
+      return reached;
+    }
+
+    /** What the client throws when a connection drops in the middle of a body. */
+    public IOException failure() {
+      return new EOFException("unexpected end of stream (" + MARK + ")");
+    }
+  }
+}

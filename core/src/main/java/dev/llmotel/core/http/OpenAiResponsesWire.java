@@ -1,0 +1,119 @@
+package dev.llmotel.core.http;
+
+import static dev.llmotel.core.http.JsonMaps.doubleValue;
+import static dev.llmotel.core.http.JsonMaps.list;
+import static dev.llmotel.core.http.JsonMaps.longValue;
+import static dev.llmotel.core.http.JsonMaps.map;
+import static dev.llmotel.core.http.JsonMaps.string;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
+import dev.llmotel.semconv.GenAiValues;
+import java.util.Map;
+
+/**
+ * OpenAI's Responses API ({@code /responses}): a response object with {@code status}, output
+ * items and usage ({@code input_tokens}, {@code output_tokens} and their details); streamed as
+ * typed events, the last of which ({@code response.completed}, {@code .incomplete} or
+ * {@code .failed}) carries the whole response.
+ */
+final class OpenAiResponsesWire implements WireFormat {
+  static final OpenAiResponsesWire INSTANCE = new OpenAiResponsesWire();
+
+  @Override
+  public String name() {
+    return "openai-responses";
+  }
+
+  @Override
+  public String operation() {
+    return GenAiValues.OPERATION_CHAT;
+  }
+
+  @Override
+  public void request(LlmCall call, Map<?, ?> body, String pathModel) {
+    String model = string(body.get("model"));
+    call.requestModel(model != null ? model : pathModel);
+    call.maxTokens(longValue(body.get("max_output_tokens")));
+    call.temperature(doubleValue(body.get("temperature")));
+    call.topP(doubleValue(body.get("top_p")));
+    String instructions = string(body.get("instructions"));
+    if (instructions != null) call.systemInstructions().add(LlmMessage.Part.text(instructions));
+    Object input = body.get("input");
+    if (input instanceof String) {
+      call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text((String) input)));
+      return;
+    }
+    for (Object item : list(input)) {
+      Map<?, ?> m = map(item);
+      String role = string(m.get("role"));
+      if (role == null) continue; // tool outputs and other items: not messages
+      String text = OpenAiChatWire.contentText(m.get("content"));
+      if ("system".equals(role) || "developer".equals(role)) {
+        if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+      } else if (text != null) {
+        call.inputMessages().add(new LlmMessage(role).add(LlmMessage.Part.text(text)));
+      }
+    }
+  }
+
+  @Override
+  public boolean streamRequested(Map<?, ?> body, String path) {
+    return Boolean.TRUE.equals(body.get("stream"));
+  }
+
+  @Override
+  public void response(LlmCall call, Map<?, ?> body) {
+    call.responseId(string(body.get("id")));
+    call.responseModel(string(body.get("model")));
+    call.addFinishReason(string(body.get("status")));
+    for (Object item : list(body.get("output"))) {
+      Map<?, ?> m = map(item);
+      if ("function_call".equals(string(m.get("type")))) call.addToolCallId(string(m.get("call_id")));
+    }
+    Map<?, ?> usage = map(body.get("usage"));
+    Long input = longValue(usage.get("input_tokens"));
+    if (input == null) return;
+    call.usage(input, longValue(usage.get("output_tokens")));
+    Long cached = longValue(map(usage.get("input_tokens_details")).get("cached_tokens"));
+    if (cached != null) call.cacheUsage(cached, null);
+    call.reasoningOutputTokens(longValue(map(usage.get("output_tokens_details")).get("reasoning_tokens")));
+  }
+
+  @Override
+  public StreamEvents stream(LlmCall call) {
+    return new StreamEvents() {
+      private boolean done;
+
+      @Override
+      public boolean wants(String event, String rawData) {
+        // Only the events that carry the response object; deltas say nothing we record.
+        return event == null || event.startsWith("response.created") || event.equals("response.completed")
+            || event.equals("response.incomplete") || event.equals("response.failed");
+      }
+
+      @Override
+      public void onEvent(String event, Map<?, ?> data, String rawData) {
+        if (data == null) return;
+        String type = string(data.get("type"));
+        Map<?, ?> response = map(data.get("response"));
+        if ("response.created".equals(type)) {
+          call.responseId(string(response.get("id")));
+          call.responseModel(string(response.get("model")));
+        } else if ("response.completed".equals(type) || "response.incomplete".equals(type)
+            || "response.failed".equals(type)) {
+          response(call, response);
+          done = true;
+        }
+      }
+
+      @Override
+      public boolean finished() {
+        return done;
+      }
+
+      @Override
+      public void finish() {}
+    };
+  }
+}

@@ -1,0 +1,230 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Fault injection under the real agent, for the OpenAI SDK, the Anthropic SDK and a plain JDK
+ * HttpClient app. Each app runs its scenarios twice: once against a fake server scripted to fail
+ * (a 429 then success, 503s, a stream cut after two events, a broken body, a dropped connection),
+ * once against a healthy server with the same faults injected by llm-otel. The app must see the
+ * same outcome both times (the same exception class, the same retries), the injected run's spans
+ * carry {@code llm_otel.fault.injected}, and the server never sees a request a fault replaced.
+ * A second seeded run injects exactly the same faults; without the enabling key nothing is injected.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FaultInjectionSmokeTest {
+  static final String ENVIRONMENT = "staging";
+  /** The scenario whose fault is drawn with a probability. */
+  static final String SEEDED = "retried-429";
+
+  /** One library's app, its scenarios with their real faults, and the same faults as injection rules. */
+  static final class Drill {
+    final String name;
+    final String appModule;
+    final String mainClass;
+    final Map<String, Behaviour[]> realFaults = new LinkedHashMap<>();
+    final Map<String, String> injectedKinds = new LinkedHashMap<>();
+    final List<String> rules = new ArrayList<>();
+    final List<String> scenarios = new ArrayList<>();
+    SmokeRun real;
+    SmokeRun injected;
+
+    Drill(String name, String appModule, String mainClass) {
+      this.name = name;
+      this.appModule = appModule;
+      this.mainClass = mainClass;
+    }
+
+    /** A scenario that meets a fault: scripted on the server in the real run, a rule in the injected one. */
+    Drill fault(String scenario, String kind, String ruleParams, Behaviour... real) {
+      scenarios.add(scenario);
+      if (real.length > 0) realFaults.put(scenario, real);
+      injectedKinds.put(scenario, kind);
+      rules.add("{\"fault\": \"" + kind + "\", \"workflow\": \"scenario " + scenario + "\"" + ruleParams + "}");
+      return this;
+    }
+
+    String faultFile() {
+      // Seed 6: the seeded rule's first draw injects, its second does not (see aSeededRun...).
+      return "{\"seed\": 6, \"faults\": [\n  " + String.join(",\n  ", rules) + "]}";
+    }
+  }
+
+  final Drill openAi = new Drill("openai", "openai-app-newest", "dev.llmotel.smoke.openai.OpenAiSmokeApp")
+      .fault("sync", "http_429", ", \"retry_after\": \"0\", \"times\": 1", Behaviour.error(429, "0"), Behaviour.ok())
+      // 503s without retry-after: OkHttp itself silently repeats a 503 with "retry-after: 0" below the
+      // application interceptors, where an injected response never goes (see the README).
+      .fault("fail-503", "http_503", "", Behaviour.error(503), Behaviour.error(503), Behaviour.error(503))
+      .fault("stream", "stream_cut", ", \"after_chunks\": 2", Behaviour.streamCut(2))
+      .fault("async", "malformed_response", "", Behaviour.malformed())
+      .fault("responses", "connection_failure", ", \"times\": 1", Behaviour.resetConnection(), Behaviour.ok());
+  final Drill anthropic = new Drill("anthropic", "anthropic-app-newest", "dev.llmotel.smoke.anthropic.AnthropicSmokeApp")
+      .fault("chat", "http_429", ", \"retry_after\": \"0\", \"times\": 1", Behaviour.error(429, "0"), Behaviour.ok())
+      .fault("chat-async", "http_503", "", Behaviour.error(503), Behaviour.error(503), Behaviour.error(503))
+      .fault("chat-stream", "stream_cut", ", \"after_chunks\": 2", Behaviour.streamCut(2))
+      .fault("tool-use", "malformed_response", "", Behaviour.malformed());
+  final Drill javaHttp = new Drill("java-http-client", "java-http-client-app",
+      "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp")
+      .fault("chat", "http_429", ", \"retry_after\": \"0\"", Behaviour.error(429, "0"))
+      .fault("anthropic", "http_503", "", Behaviour.error(503))
+      .fault("chat-stream", "stream_cut", ", \"after_chunks\": 2", Behaviour.streamCut(2))
+      .fault("gemini", "malformed_response", "", Behaviour.malformed())
+      // No real counterpart scripted: what the JDK's client throws is asserted by class.
+      .fault("chat-async", "connection_failure", "")
+      .fault("embeddings", "timeout", ", \"ms\": 50")
+      .fault("custom-endpoint", "unknown_tool_call", ", \"tool\": \"launch_rockets\"")
+      .fault("chat-system", "latency", ", \"ms\": 400")
+      // Seeded: half of the app's own attempts get a 500; a second run must draw the same ones.
+      .fault(SEEDED, "http_500", ", \"probability\": 0.5");
+  SmokeRun repeat;
+  SmokeRun refused;
+
+  @BeforeAll
+  void runDrills() throws Exception {
+    String faultFile = GovernanceFiles.write("faults-drill.json", javaHttp.faultFile()).toString();
+    for (Drill d : List.of(openAi, anthropic, javaHttp)) {
+      d.real = new SmokeRun();
+      d.realFaults.forEach(d.real.llm::script);
+      d.real.launchApp("faults-" + d.name + "-real", d.appModule, d.mainClass, System.getProperty("java.home"),
+          Map.of(), d.scenarios);
+      d.injected = new SmokeRun();
+      d.injected.launchApp("faults-" + d.name + "-injected", d.appModule, d.mainClass, System.getProperty("java.home"),
+          injectionProperties(GovernanceFiles.write("faults-" + d.name + ".json", d.faultFile()).toString(), ENVIRONMENT),
+          d.scenarios);
+    }
+    repeat = new SmokeRun();
+    repeat.launchApp("faults-java-http-client-repeat", javaHttp.appModule, javaHttp.mainClass,
+        System.getProperty("java.home"), injectionProperties(faultFile, ENVIRONMENT), javaHttp.scenarios);
+    refused = new SmokeRun();
+    Map<String, String> noKey = new HashMap<>(injectionProperties(faultFile, ENVIRONMENT));
+    noKey.remove("otel.instrumentation.llm-otel.faults.enabled-in");
+    refused.launchApp("faults-refused", javaHttp.appModule, javaHttp.mainClass, System.getProperty("java.home"),
+        noKey, List.of("chat"));
+  }
+
+  static Map<String, String> injectionProperties(String file, String enabledIn) {
+    Map<String, String> p = new HashMap<>();
+    p.put("otel.resource.attributes", "deployment.environment.name=" + ENVIRONMENT);
+    p.put("otel.instrumentation.llm-otel.faults.file", file);
+    p.put("otel.instrumentation.llm-otel.faults.enabled-in", enabledIn);
+    return p;
+  }
+
+  @AfterAll
+  void stop() {
+    for (Drill d : List.of(openAi, anthropic, javaHttp)) {
+      if (d.real != null) d.real.close();
+      if (d.injected != null) d.injected.close();
+    }
+    if (repeat != null) repeat.close();
+    if (refused != null) refused.close();
+  }
+
+  /** What the app saw, without what differs between two healthy runs: ids, body hashes, answer text. */
+  static String outcome(String result) {
+    if (result == null) return null;
+    String[] words = result.split(" ");
+    if (words[0].equals("error")) return "error " + words[1];
+    for (String w : words) if (w.startsWith("status=")) return "ok " + w;
+    return result.replaceAll("[-_]fake[-_][0-9]+", "_fake_N");
+  }
+
+  void assertInjectedFaultsLookReal(Drill d) {
+    assertTrue(d.injected.app.output.contains("FAULT INJECTION IS ON in environment \"" + ENVIRONMENT + "\""),
+        d.injected.tail());
+    assertEquals(0, d.injected.app.exitCode, d.injected.tail());
+    for (String scenario : d.realFaults.keySet()) {
+      assertEquals(outcome(d.real.result(scenario)), outcome(d.injected.result(scenario)),
+          d.name + " " + scenario + ": the injected fault looks like the real one (real: " + d.real.result(scenario)
+              + ", injected: " + d.injected.result(scenario) + ")");
+    }
+    for (Map.Entry<String, String> e : d.injectedKinds.entrySet()) {
+      if (e.getKey().equals(SEEDED)) continue; // drawn: see aSeededRunInjectsExactlyTheSameFaults
+      List<ReceivedSpan> spans = d.injected.llmSpans(e.getKey());
+      assertFalse(spans.isEmpty(), e.getKey());
+      assertTrue(String.valueOf(spans.get(0).attributes().get("llm_otel.fault.injected")).contains(e.getValue()),
+          d.name + " " + e.getKey() + ": " + spans.get(0).attributes());
+    }
+  }
+
+  @Test
+  void openAiSdkMeetsInjectedFaultsAsItMeetsRealOnes() {
+    assertInjectedFaultsLookReal(openAi);
+    // The SDK retried the injected 429 itself, and only the retry reached the server.
+    ReceivedSpan sync = openAi.injected.onlyLlmSpan("sync");
+    assertEquals(1L, sync.longAttr("llm_otel.retry.count"));
+    assertEquals(429L, sync.events("llm_otel.attempt.failed").get(0).attributes().get("http.response.status_code"));
+    assertEquals(1, openAi.injected.llm.requests("sync").size());
+    assertEquals(0, openAi.injected.llm.requests("fail-503").size(), "every attempt was answered by the fault");
+    assertEquals(3, openAi.injected.onlyLlmSpan("fail-503").events("llm_otel.attempt.failed").size(),
+        "the SDK's two retries, as against the real 503s");
+  }
+
+  @Test
+  void anthropicSdkMeetsInjectedFaultsAsItMeetsRealOnes() {
+    assertInjectedFaultsLookReal(anthropic);
+    assertEquals(1L, anthropic.injected.onlyLlmSpan("chat").longAttr("llm_otel.retry.count"));
+    assertEquals(1, anthropic.injected.llm.requests("chat").size());
+    assertEquals(0, anthropic.injected.llm.requests("chat-async").size(), "every attempt was answered by the fault");
+  }
+
+  @Test
+  void aPlainJdkHttpClientMeetsInjectedFaultsAsItMeetsRealOnes() {
+    assertInjectedFaultsLookReal(javaHttp);
+    Drill d = javaHttp;
+    assertEquals(0, d.injected.llm.requests("chat").size(), "the injected 429 replaced the request");
+    assertEquals("429", d.injected.onlyLlmSpan("chat").attr("error.type"));
+    assertTrue(d.injected.result("chat-async").startsWith("error java.net.ConnectException"), d.injected.result("chat-async"));
+    assertTrue(d.injected.result("embeddings").startsWith("error java.net.http.HttpTimeoutException"),
+        d.injected.result("embeddings"));
+    assertEquals("java.net.http.HttpTimeoutException", d.injected.onlyLlmSpan("embeddings").attr("error.type"));
+    ReceivedSpan tool = d.injected.onlyLlmSpan("custom-endpoint");
+    assertEquals("tool_calls", tool.attr("gen_ai.response.finish_reasons"));
+    assertTrue(d.injected.result("custom-endpoint").startsWith("ok status=200"), d.injected.result("custom-endpoint"));
+    ReceivedSpan slow = d.injected.onlyLlmSpan("chat-system");
+    assertTrue(slow.endEpochNanos() - slow.startEpochNanos() >= 400_000_000L, "the injected latency is in the call");
+    assertTrue(d.injected.result("chat-system").startsWith("ok status=200"), d.injected.result("chat-system"));
+    ReceivedSpan cut = d.injected.onlyLlmSpan("chat-stream");
+    assertEquals("ERROR", cut.statusCode(), cut.attributes().toString());
+  }
+
+  @Test
+  void aSeededRunInjectsExactlyTheSameFaults() {
+    for (String scenario : javaHttp.scenarios) {
+      assertEquals(outcome(javaHttp.injected.result(scenario)), outcome(repeat.result(scenario)), scenario);
+      assertEquals(faults(javaHttp.injected, scenario), faults(repeat, scenario), scenario);
+    }
+    // The app's own retry loop: each attempt its own span, each drawn; the seed makes the sequence.
+    assertEquals(javaHttp.injected.result(SEEDED), repeat.result(SEEDED));
+    assertEquals("ok 500,200", repeat.result(SEEDED), "seed 6 draws a 500, then none");
+    assertTrue(faults(repeat, SEEDED).toString().contains("http_500"), faults(repeat, SEEDED) + " " + repeat.result(SEEDED));
+  }
+
+  private static List<String> faults(SmokeRun run, String scenario) {
+    List<String> out = new ArrayList<>();
+    for (ReceivedSpan s : run.llmSpans(scenario)) out.add(String.valueOf(s.attributes().get("llm_otel.fault.injected")));
+    return out;
+  }
+
+  @Test
+  void withoutTheEnablingKeyNothingIsInjected() {
+    assertTrue(refused.app.output.contains("fault injection REFUSED"), refused.tail());
+    assertTrue(refused.result("chat").startsWith("ok status=200"), refused.result("chat"));
+    assertEquals(1, refused.llm.requests("chat").size());
+    assertFalse(refused.onlyLlmSpan("chat").hasAttr("llm_otel.fault.injected"));
+  }
+}
