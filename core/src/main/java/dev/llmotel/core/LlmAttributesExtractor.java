@@ -122,6 +122,7 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     putIfNotNull(attributes, LlmOtelAttributes.RATELIMIT_REMAINING_REQUESTS, call.rateLimitRemainingRequests());
     putIfNotNull(attributes, LlmOtelAttributes.RATELIMIT_REMAINING_TOKENS, call.rateLimitRemainingTokens());
     if (call.responseTruncated()) attributes.put(LlmOtelAttributes.RESPONSE_TRUNCATED, true);
+    if (call.replayed()) attributes.put(LlmOtelAttributes.REPLAYED, true);
     List<String> faults = call.faultsInjected();
     if (faults != null) attributes.put(LlmOtelAttributes.FAULT_INJECTED, faults);
     if (error != null) {

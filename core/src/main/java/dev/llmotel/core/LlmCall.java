@@ -315,6 +315,13 @@ public final class LlmCall {
   public synchronized boolean responseTruncated() { return responseTruncated; }
   public synchronized void responseTruncated(boolean v) { this.responseTruncated = v; }
 
+  private boolean replayed;
+
+  /** Replay mode answered (part of) this call from a recording. */
+  public synchronized void replayed(boolean v) { this.replayed = v; }
+
+  public synchronized boolean replayed() { return replayed; }
+
   /** Fault injection put a fault of this kind into the call (once per kind). */
   public synchronized void faultInjected(String kind) {
     if (faultsInjected == null) faultsInjected = new ArrayList<>(2);

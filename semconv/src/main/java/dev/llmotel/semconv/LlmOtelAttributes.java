@@ -33,6 +33,8 @@ public final class LlmOtelAttributes {
   /** The response body was larger than the copy kept of it (plain HTTP clients): its fields may be partial. */
   public static final AttributeKey<Boolean> RESPONSE_TRUNCATED = AttributeKey.booleanKey("llm_otel.response.truncated");
   /** The kinds of the faults llm-otel's fault injection put into this call (a drill, not an incident). */
+  /** The response was played back from a recording (replay mode), not received from the provider. */
+  public static final AttributeKey<Boolean> REPLAYED = AttributeKey.booleanKey("llm_otel.replayed");
   public static final AttributeKey<java.util.List<String>> FAULT_INJECTED =
       AttributeKey.stringArrayKey("llm_otel.fault.injected");
 

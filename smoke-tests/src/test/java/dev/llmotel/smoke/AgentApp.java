@@ -94,7 +94,8 @@ final class AgentApp {
     return execute(name, command, timeoutSeconds);
   }
 
-  private static AgentApp execute(String name, List<String> command, int timeoutSeconds)
+  /** Runs any command to its end, its output in smoke-output/NAME.log; for tools the tests run (scripts, CLIs). */
+  static AgentApp execute(String name, List<String> command, int timeoutSeconds)
       throws IOException, InterruptedException {
     Path outDir = Paths.get(required("smoke.outputDir"));
     Files.createDirectories(outDir);

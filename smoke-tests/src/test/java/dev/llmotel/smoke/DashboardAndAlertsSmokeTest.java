@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.testkit.fakellm.Behaviour;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -120,15 +117,10 @@ class DashboardAndAlertsSmokeTest {
 
   @Test
   void theExamplesCheckerPasses() throws Exception {
-    Process check = new ProcessBuilder("bash", observability.resolve("check.sh").toString())
-        .redirectErrorStream(true).start();
-    StringBuilder out = new StringBuilder();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(check.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
-    }
-    assertTrue(check.waitFor(5, TimeUnit.MINUTES));
-    System.out.println(out);
-    assertEquals(0, check.exitValue(), out.toString());
-    assertTrue(out.toString().contains("promtool"), out.toString());
+    AgentApp check = AgentApp.execute("observability-check", List.of("bash", observability.resolve("check.sh").toString()),
+        300);
+    System.out.println(check.output);
+    assertEquals(0, check.exitCode, check.output);
+    assertTrue(check.output.contains("promtool"), check.output);
   }
 }

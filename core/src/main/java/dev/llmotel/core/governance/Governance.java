@@ -136,6 +136,11 @@ public final class Governance {
     policies.afterCall(call, System.currentTimeMillis(), durationNanos);
   }
 
+  /** What this call's usage costs by the price table, or null (no usage, or no price for its model). */
+  public Double costOf(LlmCall call) {
+    return cost(call);
+  }
+
   private Double cost(LlmCall call) {
     Long input = call.inputTokens();
     Long output = call.outputTokens();

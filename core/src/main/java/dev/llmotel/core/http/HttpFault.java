@@ -17,42 +17,72 @@ import java.util.Map;
  */
 public final class HttpFault {
   static final String MARK = "injected by llm-otel fault injection";
-  private final InjectedFault fault;
-  private final WireFormat format;
-  private final String model;
+  private final long latencyMillis;
+  private final boolean failsToConnect;
+  private final long timeoutMillis; // -1: no timeout
+  private final Response response;
+  private final long cutAfterBytes;
+  private final int cutAfterChunks;
+  private final String connectMessage;
 
-  HttpFault(InjectedFault fault, WireFormat format, String model) {
-    this.fault = fault;
-    this.format = format;
-    this.model = model;
+  private HttpFault(long latencyMillis, boolean failsToConnect, long timeoutMillis, Response response,
+      long cutAfterBytes, int cutAfterChunks, String connectMessage) {
+    this.latencyMillis = latencyMillis;
+    this.failsToConnect = failsToConnect;
+    this.timeoutMillis = timeoutMillis;
+    this.response = response;
+    this.cutAfterBytes = cutAfterBytes;
+    this.cutAfterChunks = cutAfterChunks;
+    this.connectMessage = connectMessage;
+  }
+
+  /** An injected fault, in the request's wire format. */
+  static HttpFault injected(InjectedFault fault, WireFormat format, String model) {
+    FaultKind kind = fault.kind;
+    return new HttpFault(fault.latencyMillis, kind == FaultKind.CONNECTION_FAILURE,
+        kind == FaultKind.TIMEOUT ? fault.timeoutMillis() : -1, made(fault, format, model),
+        kind == FaultKind.TRUNCATED_RESPONSE ? fault.afterBytes() : -1,
+        kind == FaultKind.STREAM_CUT ? fault.afterChunks() : -1, MARK);
+  }
+
+  /**
+   * A recorded interaction played back (replay mode): its response, and where its body broke if
+   * it did; a recorded failure before any response is a connection that fails.
+   */
+  static HttpFault replayed(Response recorded, long brokenAfterBytes, String why) {
+    return new HttpFault(0, recorded == null, -1, recorded, brokenAfterBytes, -1, why);
   }
 
   /** Milliseconds to wait before sending (LATENCY); 0 for none. */
   public long latencyMillis() {
-    return fault.latencyMillis;
+    return latencyMillis;
   }
 
   /** The request is never sent: the client fails to connect (its connect exception). */
   public boolean failsToConnect() {
-    return fault.kind == FaultKind.CONNECTION_FAILURE;
+    return failsToConnect;
   }
 
   /** The request gets no answer: after {@link #timeoutMillis} the client throws its timeout exception. */
   public boolean timesOut() {
-    return fault.kind == FaultKind.TIMEOUT;
+    return timeoutMillis >= 0;
   }
 
   public long timeoutMillis() {
-    return fault.timeoutMillis();
+    return Math.max(0, timeoutMillis);
   }
 
   /** What a client throws when it cannot connect (OkHttp and the JDK's client alike). */
   public IOException connectException(String host, int port) {
-    return new ConnectException("Failed to connect to " + host + ":" + port + " (" + MARK + ")");
+    return new ConnectException("Failed to connect to " + host + ":" + port + " (" + connectMessage + ")");
   }
 
   /** The response the client returns instead of sending the request, or null when the real one is read. */
   public Response response() {
+    return response;
+  }
+
+  private static Response made(InjectedFault fault, WireFormat format, String model) {
     FaultKind kind = fault.kind;
     if (kind == null || kind.status == 0) return null;
     Map<String, String> headers = new LinkedHashMap<>();
@@ -75,21 +105,21 @@ public final class HttpFault {
     return new Response(kind.status, reason, headers, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Where the real body ends early (TRUNCATED_RESPONSE, STREAM_CUT), or null. */
+  /** Where the body ends early (a truncated body, a cut stream, a recorded broken body), or null. */
   public BodyCut cut() {
-    if (fault.kind == FaultKind.TRUNCATED_RESPONSE) return new BodyCut(fault.afterBytes(), -1);
-    if (fault.kind == FaultKind.STREAM_CUT) return new BodyCut(-1, fault.afterChunks());
+    if (cutAfterBytes >= 0) return new BodyCut(cutAfterBytes, -1);
+    if (cutAfterChunks >= 0) return new BodyCut(-1, cutAfterChunks);
     return null;
   }
 
-  /** A response made up by fault injection. */
+  /** A response made up by fault injection, or played back from a recording. */
   public static final class Response {
     public final int status;
     public final String reason;
     public final Map<String, String> headers;
     public final byte[] body;
 
-    Response(int status, String reason, Map<String, String> headers, byte[] body) {
+    public Response(int status, String reason, Map<String, String> headers, byte[] body) {
       this.status = status;
       this.reason = reason;
       this.headers = headers;

@@ -47,6 +47,7 @@ public final class HttpLlmExchange {
   private volatile int status;
   private volatile long contentLength = -1;
   private HttpFault fault;
+  private InteractionRecord record;
   private final AtomicBoolean ended = new AtomicBoolean();
 
   private HttpLlmExchange(LlmInstrumenter instrumenter, LlmEndpoint endpoint, LlmCall call, Context parent,
@@ -74,7 +75,8 @@ public final class HttpLlmExchange {
       LlmCall outer = LlmInstrumenter.currentCall(parent);
       if (outer != null) {
         HttpLlmExchange inner = new HttpLlmExchange(instrumenter, endpoint, outer, parent, parent, false);
-        inner.decideFault(outer.provider(), outer.requestModel(), outer.workflow(), outer.streaming());
+        inner.beforeSend(outer.provider(), outer.requestModel(), outer.workflow(), outer.streaming(), path,
+            Recordings.get().active() ? read(requestBody) : null);
         return inner;
       }
       // An SDK's or framework's span from another class loader's copy (the JDK's HttpClient has its
@@ -82,7 +84,12 @@ public final class HttpLlmExchange {
       // out of reach, so what only this layer sees goes onto the span current at the request.
       if (LlmInstrumenter.hasCallFromAnyClassLoader(parent)) {
         HttpLlmExchange foreign = new HttpLlmExchange(instrumenter, endpoint, null, parent, parent, false);
-        foreign.decideFault(endpoint.provider, null, null, endpoint.format.streamRequested(Collections.emptyMap(), path));
+        byte[] bytes = Recordings.get().active() ? read(requestBody) : null;
+        Map<?, ?> body = bytes == null ? null : JsonMaps.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        if (body == null) body = Collections.emptyMap();
+        String model = JsonMaps.string(body.get("model"));
+        foreign.beforeSend(endpoint.provider, model != null ? model : endpoint.pathModel, null,
+            endpoint.format.streamRequested(body, path), path, bytes);
         return foreign;
       }
       LlmCall call = new LlmCall(endpoint.provider, endpoint.format.operation());
@@ -102,12 +109,63 @@ public final class HttpLlmExchange {
       HttpLlmExchange exchange = new HttpLlmExchange(instrumenter, endpoint, call, parent, context, true);
       if (call.refusal() == null) {
         exchange.scope = context.makeCurrent();
-        exchange.decideFault(call.provider(), call.requestModel(), call.workflow(), call.streaming());
+        exchange.beforeSend(call.provider(), call.requestModel(), call.workflow(), call.streaming(), path, bytes);
       }
       return exchange;
     } catch (Throwable t) {
       SafeHooks.failed("http call start", t);
       return null;
+    }
+  }
+
+  private static byte[] read(RequestBytes requestBody) {
+    try {
+      return requestBody == null ? null : requestBody.read();
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  /**
+   * Before the request goes out: replay answers it from a recording (or fails it, for a request
+   * without one); else fault injection may put a fault into it; record mode starts its record.
+   */
+  private void beforeSend(String provider, String model, String workflow, boolean streaming, String path,
+      byte[] requestBytes) {
+    try {
+      Recordings recordings = Recordings.get();
+      if (recordings.active()) {
+        String request = requestBytes == null ? null : new String(requestBytes, StandardCharsets.UTF_8);
+        String key = Recordings.requestKey(request);
+        if (recordings.replaying()) {
+          Map<?, ?> recorded = recordings.find(key, provider, endpoint.format.operation(), model);
+          if (recorded != null) {
+            fault = InteractionRecord.replay(recorded);
+          } else if (!recordings.missGoesToNetwork()) {
+            fault = HttpFault.replayed(null, -1, "no recorded interaction for this request (llm-otel replay)");
+          }
+          if (fault != null) {
+            markReplayed();
+            return;
+          }
+        }
+        if (recordings.recording()) {
+          record = new InteractionRecord(endpoint.format, provider, model, path, key, request,
+              Span.fromContext(context).getSpanContext());
+        }
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("record and replay", t);
+    }
+    decideFault(provider, model, workflow, streaming);
+    if (record != null && call != null) record.faults(call.faultsInjected());
+  }
+
+  private void markReplayed() {
+    if (call != null) {
+      call.replayed(true);
+    } else {
+      Span.fromContext(parent).setAttribute(LlmOtelAttributes.REPLAYED, true);
     }
   }
 
@@ -126,7 +184,7 @@ public final class HttpLlmExchange {
       InjectedFault injected = faults.decide(provider, model, workflow, endpoint.format.operation(), streaming,
           endpoint.format.toolCallBody(model, "t") != null);
       if (injected == null) return;
-      fault = new HttpFault(injected, endpoint.format, model);
+      fault = HttpFault.injected(injected, endpoint.format, model);
       if (injected.latencyMillis > 0) markFault(FaultKind.LATENCY);
       if (injected.kind != null) markFault(injected.kind);
     } catch (Throwable t) {
@@ -181,6 +239,7 @@ public final class HttpLlmExchange {
     try {
       this.status = status;
       contentLength = parseLength(headers.apply("content-length"));
+      if (record != null) record.response(status, headers.apply("content-type"), headers.apply("retry-after"));
       String requests = first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining");
       String tokens = first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining");
       if (call == null) {
@@ -217,6 +276,7 @@ public final class HttpLlmExchange {
 
   /** The request failed before a response (connection refused, timeout): the span ends with that error. */
   public void failed(Throwable error) {
+    if (record != null) record.finish(error, false);
     end(error);
   }
 
@@ -225,10 +285,56 @@ public final class HttpLlmExchange {
    * read from it (an outer span owns the call).
    */
   public ResponseTap tap(String contentType) {
-    if (!owns) return null;
-    boolean sse = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream");
-    WireFormat.StreamEvents events = sse ? endpoint.format.stream(call) : null;
-    return events != null ? new StreamTap(events) : new JsonTap();
+    ResponseTap tap = null;
+    if (owns) {
+      boolean sse = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream");
+      WireFormat.StreamEvents events = sse ? endpoint.format.stream(call) : null;
+      tap = events != null ? new StreamTap(events) : new JsonTap();
+    }
+    return record == null ? tap : new RecordingTap(tap, record);
+  }
+
+  /** Record mode: the span's tap (if this layer owns the span), and the record, see the same bytes. */
+  final class RecordingTap extends ResponseTap {
+    private final ResponseTap inner;
+    private final InteractionRecord record;
+
+    RecordingTap(ResponseTap inner, InteractionRecord record) {
+      this.inner = inner;
+      this.record = record;
+    }
+
+    @Override
+    public void bytes(byte[] b, int off, int len) {
+      if (inner != null) inner.bytes(b, off, len);
+      try {
+        record.bytes(b, off, len);
+      } catch (Throwable t) {
+        SafeHooks.failed("recording a response", t);
+      }
+    }
+
+    @Override
+    public void end() {
+      if (inner != null) inner.end();
+      record.finish(null, false);
+    }
+
+    @Override
+    public void error(Throwable t) {
+      if (inner != null) inner.error(t);
+      record.finish(t, false);
+    }
+
+    @Override
+    public void closed() {
+      if (inner != null) inner.closed();
+      // Closed before its end only when the body's length says so: SDKs close a body they read whole.
+      record.finish(null, contentLength >= 0 && record.bytesRead() < contentLength);
+    }
+
+    @Override
+    void finish(boolean readToEnd) {}
   }
 
   private void end(Throwable error) {

@@ -7,6 +7,7 @@ import dev.llmotel.core.Redactor;
 import dev.llmotel.core.faults.Faults;
 import dev.llmotel.core.governance.Governance;
 import dev.llmotel.core.http.LlmEndpoints;
+import dev.llmotel.core.http.Recordings;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import java.util.Collections;
@@ -65,6 +66,7 @@ public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomiz
       Governance.get();
       LlmEndpoints.get();
       Faults.get();
+      Recordings.get();
     } catch (Throwable t) {
       Logger.getLogger(LlmOtelAutoConfiguration.class.getName())
           .log(Level.WARNING, "llm-otel: configuration check failed; defaults apply", t);

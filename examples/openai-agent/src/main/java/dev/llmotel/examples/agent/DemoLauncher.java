@@ -24,7 +24,8 @@ import java.util.List;
  * nothing but the agent flags a team would add. The traces go to a local OTLP receiver that prints
  * each trace as a tree; to OTEL_EXPORTER_OTLP_ENDPOINT when that names a collector, Jaeger or Tempo;
  * or, with {@code --zipkin}, to a Zipkin server started from its Maven Central jar (a real trace UI
- * with no Docker), which runs until Enter is pressed or standard input closes.
+ * with no Docker), which runs until Enter is pressed or standard input closes. LLM_OTEL_DEMO_JAVA_OPTS
+ * adds JVM flags to the service (record mode, say).
  */
 public final class DemoLauncher {
   static final String SERVICE = "weather-assistant";
@@ -61,6 +62,10 @@ public final class DemoLauncher {
       command.add("-Dotel.logs.exporter=none");
       command.add("-Dotel.javaagent.logging=simple");
       if (console != null) command.add("-Dotel.exporter.otlp.endpoint=" + console.endpoint());
+      // More flags for the service, e.g. record mode (README, "Record and replay").
+      for (String option : envOr("LLM_OTEL_DEMO_JAVA_OPTS", "").trim().split("\\s+")) {
+        if (!option.isEmpty()) command.add(option);
+      }
       command.add("-cp");
       command.add(classpath);
       command.add(WeatherAssistant.class.getName());

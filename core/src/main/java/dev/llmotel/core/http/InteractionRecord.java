@@ -1,0 +1,170 @@
+package dev.llmotel.core.http;
+
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.Redactor;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.governance.Governance;
+import io.opentelemetry.api.trace.SpanContext;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One LLM interaction as record mode writes it: the request, the response as the app read it (a
+ * JSON body, or a stream's chunks with the milliseconds at which the app got each), or the error,
+ * plus what a reader of the file wants without re-parsing: usage, cost, injected faults. Text is
+ * redacted and capped; no header but the content type and retry-after is kept (no credentials).
+ */
+final class InteractionRecord {
+  private final Map<String, Object> record = new LinkedHashMap<>();
+  private final long startNanos = System.nanoTime();
+  private final WireFormat format;
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
+  private List<Map<String, Object>> chunks;
+  private long bytesRead;
+  private boolean truncated;
+  private boolean written;
+
+  InteractionRecord(WireFormat format, String provider, String model, String path, String key, String request,
+      SpanContext span) {
+    this.format = format;
+    record.put("v", 1L);
+    record.put("start_ms", System.currentTimeMillis());
+    if (span.isValid()) {
+      record.put("trace_id", span.getTraceId());
+      record.put("span_id", span.getSpanId());
+    }
+    record.put("provider", provider);
+    record.put("operation", format.operation());
+    record.put("format", format.name());
+    record.put("model", model);
+    record.put("path", path);
+    record.put("request_key", key);
+    record.put("request", capped(request));
+  }
+
+  synchronized void response(int status, String contentType, String retryAfter) {
+    record.put("status", (long) status);
+    if (contentType != null) record.put("content_type", contentType);
+    if (retryAfter != null) record.put("retry_after", retryAfter);
+    if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream")) {
+      chunks = new ArrayList<>();
+    }
+  }
+
+  synchronized void faults(List<String> kinds) {
+    if (kinds != null && !kinds.isEmpty()) record.put("faults", new ArrayList<Object>(kinds));
+  }
+
+  synchronized void bytes(byte[] b, int off, int len) {
+    bytesRead += len;
+    int room = Recordings.MAX_TEXT - body.size();
+    if (room < len) truncated = true;
+    if (room <= 0) return;
+    int n = Math.min(room, len);
+    if (chunks != null) {
+      Map<String, Object> chunk = new LinkedHashMap<>();
+      chunk.put("ms", (System.nanoTime() - startNanos) / 1_000_000L);
+      chunk.put("text", new String(b, off, n, StandardCharsets.UTF_8));
+      chunks.add(chunk);
+    }
+    body.write(b, off, n);
+  }
+
+  synchronized long bytesRead() {
+    return bytesRead;
+  }
+
+  /** The interaction ended: read to the end (error null), failed, or closed early by the app. */
+  synchronized void finish(Throwable error, boolean closedEarly) {
+    if (written) return;
+    written = true;
+    try {
+      record.put("duration_ms", (System.nanoTime() - startNanos) / 1_000_000L);
+      String text = new String(body.toByteArray(), StandardCharsets.UTF_8);
+      if (chunks != null) {
+        for (Map<String, Object> c : chunks) c.put("text", Redactor.get().redact((String) c.get("text")));
+        record.put("chunks", chunks);
+      } else if (record.containsKey("status")) {
+        record.put("body", Redactor.get().redact(text));
+      }
+      if (truncated) record.put("truncated", true);
+      if (error != null) {
+        record.put("error", error.getClass().getName() + ": " + Redactor.get().redact(String.valueOf(error.getMessage())));
+        record.put("error_after_bytes", bytesRead);
+      }
+      if (closedEarly) record.put("closed_early", true);
+      usage(text);
+      Recordings.get().write(record);
+    } catch (Throwable t) {
+      SafeHooks.failed("recording an LLM interaction", t);
+    }
+  }
+
+  /** Usage and cost, read from the body the app got as the span's own mapping would read it. */
+  private void usage(String text) {
+    if (!record.containsKey("status") || text.isEmpty()) return;
+    LlmCall scratch = new LlmCall((String) record.get("provider"), format.operation());
+    scratch.requestModel((String) record.get("model"));
+    if (chunks != null) {
+      WireFormat.StreamEvents events = format.stream(scratch);
+      if (events == null) return;
+      SseParser parser = new SseParser(new SseParser.Listener() {
+        @Override
+        public void onEvent(String event, String data) {
+          events.onEvent(event, JsonMaps.parseObject(data), data);
+        }
+
+        @Override
+        public void onOversizedEvent() {}
+      }, Recordings.MAX_TEXT);
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      parser.feed(bytes, 0, bytes.length);
+      parser.end();
+      events.finish();
+    } else {
+      Map<?, ?> parsed = JsonMaps.parseObject(text);
+      if (parsed == null) return;
+      format.response(scratch, parsed);
+    }
+    if (scratch.inputTokens() == null && scratch.outputTokens() == null) return;
+    Map<String, Object> usage = new LinkedHashMap<>();
+    usage.put("input_tokens", scratch.inputTokens());
+    usage.put("output_tokens", scratch.outputTokens());
+    record.put("usage", usage);
+    if (scratch.responseModel() != null) record.put("response_model", scratch.responseModel());
+    Double cost = Governance.get().costOf(scratch);
+    if (cost != null) record.put("cost_usd", cost);
+  }
+
+  private static String capped(String text) {
+    if (text == null) return null;
+    String redacted = Redactor.get().redact(text);
+    return redacted.length() <= Recordings.MAX_TEXT ? redacted : redacted.substring(0, Recordings.MAX_TEXT);
+  }
+
+  /** The response a recording plays back, or null when the recorded call never got one. */
+  static HttpFault replay(Map<?, ?> r) {
+    Object status = r.get("status");
+    if (!(status instanceof Number)) {
+      return HttpFault.replayed(null, -1, "the recorded call failed to connect (llm-otel replay)");
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (r.get("content_type") != null) headers.put("content-type", String.valueOf(r.get("content_type")));
+    if (r.get("retry_after") != null) headers.put("retry-after", String.valueOf(r.get("retry_after")));
+    StringBuilder text = new StringBuilder();
+    if (r.get("chunks") instanceof List) {
+      for (Object c : (List<?>) r.get("chunks")) text.append(JsonMaps.string(JsonMaps.map(c).get("text")));
+    } else if (r.get("body") != null) {
+      text.append(r.get("body"));
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    int code = ((Number) status).intValue();
+    long brokenAfter = r.get("error") != null ? bytes.length : -1;
+    return HttpFault.replayed(new HttpFault.Response(code, code < 400 ? "OK" : "Error", headers, bytes), brokenAfter,
+        "replayed by llm-otel");
+  }
+}
