@@ -89,7 +89,8 @@ class FaultInjectionSmokeTest {
       .fault("custom-endpoint", "unknown_tool_call", ", \"tool\": \"launch_rockets\"")
       .fault("chat-system", "latency", ", \"ms\": 400")
       // Seeded: half of the app's own attempts get a 500; a second run must draw the same ones.
-      .fault(SEEDED, "http_500", ", \"probability\": 0.5");
+      .fault(SEEDED, "http_500", ", \"probability\": 0.5")
+      .fault("large-response", "truncated_response", ", \"after_bytes\": 10");
   SmokeRun repeat;
   SmokeRun refused;
 
@@ -198,6 +199,9 @@ class FaultInjectionSmokeTest {
     ReceivedSpan slow = d.injected.onlyLlmSpan("chat-system");
     assertTrue(slow.endEpochNanos() - slow.startEpochNanos() >= 400_000_000L, "the injected latency is in the call");
     assertTrue(d.injected.result("chat-system").startsWith("ok status=200"), d.injected.result("chat-system"));
+    // The JSON body ends after 10 bytes with the I/O error of a dropped connection: send throws it.
+    assertTrue(d.injected.result("large-response").startsWith("error java.io."), d.injected.result("large-response"));
+    assertEquals("ERROR", d.injected.onlyLlmSpan("large-response").statusCode());
     ReceivedSpan cut = d.injected.onlyLlmSpan("chat-stream");
     assertEquals("ERROR", cut.statusCode(), cut.attributes().toString());
   }

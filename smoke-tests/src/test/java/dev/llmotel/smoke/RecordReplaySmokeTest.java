@@ -20,8 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Record and replay under the real agent, for the OpenAI SDK (an agent's tool round trip, a stream,
- * embeddings, the Responses API, a prompt full of secrets) and a plain JDK HttpClient app (OpenAI,
- * Anthropic and Gemini formats, JSON and streams). Each app runs once against the fake server in
+ * embeddings, the Responses API, a prompt full of secrets), the Anthropic SDK (tool use, a stream, an
+ * async call) and a plain JDK HttpClient app (OpenAI, Anthropic and Gemini formats, JSON and streams). Each app runs once against the fake server in
  * record mode, then once in replay mode from that file: no request reaches the server, the app gets
  * the same answers, the traces have the same shape, and the file holds no secret. The transcript
  * tool prints the file.
@@ -30,19 +30,24 @@ import org.junit.jupiter.api.TestInstance;
 class RecordReplaySmokeTest {
   static final List<String> OPENAI = List.of("tools", "sync", "stream", "embeddings", "responses", "secret-headers");
   static final List<String> JAVA_HTTP = List.of("chat", "chat-stream", "anthropic", "gemini-stream", "embeddings");
+  static final List<String> ANTHROPIC = List.of("tool-use", "chat-stream", "chat-async");
   final Path dir = Paths.get(System.getProperty("smoke.outputDir"));
   final Path openAiFile = dir.resolve("recording-openai.jsonl");
   final Path javaHttpFile = dir.resolve("recording-java-http.jsonl");
+  final Path anthropicFile = dir.resolve("recording-anthropic.jsonl");
   SmokeRun openAiRecord;
   SmokeRun openAiReplay;
   SmokeRun javaHttpRecord;
   SmokeRun javaHttpReplay;
+  SmokeRun anthropicRecord;
+  SmokeRun anthropicReplay;
 
   @BeforeAll
   void recordThenReplay() throws Exception {
     Files.createDirectories(dir);
     Files.deleteIfExists(openAiFile);
     Files.deleteIfExists(javaHttpFile);
+    Files.deleteIfExists(anthropicFile);
     openAiRecord = new SmokeRun().launch("record-openai", "newest", System.getProperty("java.home"),
         Map.of("otel.instrumentation.llm-otel.record.file", openAiFile.toString()), OPENAI);
     List<String> replayed = new ArrayList<>(OPENAI);
@@ -55,11 +60,18 @@ class RecordReplaySmokeTest {
     javaHttpReplay = new SmokeRun().launchApp("replay-java-http", "java-http-client-app",
         "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp", System.getProperty("java.home"),
         Map.of("otel.instrumentation.llm-otel.replay.file", javaHttpFile.toString()), JAVA_HTTP);
+    anthropicRecord = new SmokeRun().launchApp("record-anthropic", "anthropic-app-newest",
+        "dev.llmotel.smoke.anthropic.AnthropicSmokeApp", System.getProperty("java.home"),
+        Map.of("otel.instrumentation.llm-otel.record.file", anthropicFile.toString()), ANTHROPIC);
+    anthropicReplay = new SmokeRun().launchApp("replay-anthropic", "anthropic-app-newest",
+        "dev.llmotel.smoke.anthropic.AnthropicSmokeApp", System.getProperty("java.home"),
+        Map.of("otel.instrumentation.llm-otel.replay.file", anthropicFile.toString()), ANTHROPIC);
   }
 
   @AfterAll
   void stop() {
-    for (SmokeRun r : new SmokeRun[] {openAiRecord, openAiReplay, javaHttpRecord, javaHttpReplay}) {
+    for (SmokeRun r : new SmokeRun[] {openAiRecord, openAiReplay, javaHttpRecord, javaHttpReplay, anthropicRecord,
+        anthropicReplay}) {
       if (r != null) r.close();
     }
   }
@@ -93,6 +105,22 @@ class RecordReplaySmokeTest {
     // app's future.get() wraps it).
     assertEquals("error java.util.concurrent.ExecutionException", openAiReplay.result("async"));
     assertEquals("com.openai.errors.OpenAIIoException", openAiReplay.onlyLlmSpan("async").attr("error.type"));
+  }
+
+  @Test
+  void theAnthropicSdkReplaysItsToolUseStreamAndAsyncCallsOffline() {
+    assertEquals(0, anthropicReplay.llm.requests().size());
+    for (String scenario : ANTHROPIC) {
+      assertEquals(anthropicRecord.result(scenario), anthropicReplay.result(scenario), scenario);
+      assertEquals(shape(anthropicRecord, scenario), shape(anthropicReplay, scenario), scenario);
+      List<ReceivedSpan> recorded = anthropicRecord.llmSpans(scenario);
+      List<ReceivedSpan> replayed = anthropicReplay.llmSpans(scenario);
+      for (int i = 0; i < replayed.size(); i++) {
+        assertEquals(Boolean.TRUE, replayed.get(i).attributes().get("llm_otel.replayed"), scenario);
+        assertEquals(recorded.get(i).longAttr("gen_ai.usage.output_tokens"),
+            replayed.get(i).longAttr("gen_ai.usage.output_tokens"), scenario + " call " + i);
+      }
+    }
   }
 
   @Test
