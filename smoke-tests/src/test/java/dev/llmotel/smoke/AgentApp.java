@@ -83,6 +83,9 @@ final class AgentApp {
     command.add("-Dotel.metric.export.interval=1000");
     command.add("-Dotel.bsp.schedule.delay=200");
     command.add("-Xshare:auto");
+    // Short-lived apps on 2 cores: the C1 compiler alone starts the agent faster and leaves the other
+    // core to the test. A test whose app runs long and hot (the load test) passes -XX:TieredStopAtLevel=4.
+    command.add("-XX:TieredStopAtLevel=1");
     for (Map.Entry<String, String> e : extraProperties.entrySet()) {
       // A key that starts with "-" is a JVM option (e.g. -Xmx256m), passed as it is.
       command.add(e.getKey().startsWith("-") ? e.getKey() : "-D" + e.getKey() + "=" + e.getValue());

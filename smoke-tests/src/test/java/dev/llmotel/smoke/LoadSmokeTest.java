@@ -57,6 +57,7 @@ class LoadSmokeTest {
 
       Map<String, String> props = new HashMap<>();
       props.put("-Xmx1g", "");
+      props.put("-XX:TieredStopAtLevel=4", ""); // a long, hot run: the full JIT, not the smoke apps' C1 alone
       // Sized so that no span is dropped: the test proves that drops would be counted, and that none occur.
       props.put("otel.bsp.max.queue.size", "200000");
       props.put("otel.bsp.max.export.batch.size", "4096");
