@@ -45,11 +45,7 @@ public final class InjectedFault {
     return rule.tool;
   }
 
-  /** Sleeps the latency, if any, on the calling thread (a blocking call's own thread). */
-  public void sleepLatency() {
-    sleep(latencyMillis);
-  }
-
+  /** Waits on the calling thread (a blocking call's own): an injected delay or timeout. */
   public static void sleep(long millis) {
     if (millis <= 0) return;
     try {
