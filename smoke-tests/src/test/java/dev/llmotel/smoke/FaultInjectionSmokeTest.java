@@ -91,13 +91,28 @@ class FaultInjectionSmokeTest {
       // Seeded: half of the app's own attempts get a 500; a second run must draw the same ones.
       .fault(SEEDED, "http_500", ", \"probability\": 0.5")
       .fault("large-response", "truncated_response", ", \"after_bytes\": 10");
+  final Drill apacheHttp = new Drill("apache-httpclient-5", "apache-httpclient-5-app-newest",
+      "dev.llmotel.smoke.apachehttp.ApacheHttpClientSmokeApp")
+      .fault("chat", "http_429", ", \"retry_after\": \"0\"", Behaviour.error(429, "0"))
+      // The client's own retry of a 429 (its default strategy): the second attempt is drawn anew.
+      .fault("chat-client-retry", "http_429", ", \"retry_after\": \"0\", \"times\": 1", Behaviour.error(429, "0"),
+          Behaviour.ok())
+      .fault("anthropic", "http_503", "", Behaviour.error(503))
+      .fault("chat-stream", "stream_cut", ", \"after_chunks\": 2", Behaviour.streamCut(2))
+      .fault("gemini", "malformed_response", "", Behaviour.malformed())
+      // Spring AI's RestClient over the same client: the fault goes in below the framework's span.
+      .fault("sdk-chat", "malformed_response", "", Behaviour.malformed())
+      .fault("chat-handler", "connection_failure", "")
+      .fault("embeddings", "timeout", ", \"ms\": 50")
+      .fault("custom-endpoint", "unknown_tool_call", ", \"tool\": \"launch_rockets\"")
+      .fault("large-response", "truncated_response", ", \"after_bytes\": 10");
   SmokeRun repeat;
   SmokeRun refused;
 
   @BeforeAll
   void runDrills() throws Exception {
     String faultFile = GovernanceFiles.write("faults-drill.json", javaHttp.faultFile()).toString();
-    for (Drill d : List.of(openAi, anthropic, javaHttp)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp)) {
       d.real = new SmokeRun();
       d.realFaults.forEach(d.real.llm::script);
       d.real.launchApp("faults-" + d.name + "-real", d.appModule, d.mainClass, System.getProperty("java.home"),
@@ -127,7 +142,7 @@ class FaultInjectionSmokeTest {
 
   @AfterAll
   void stop() {
-    for (Drill d : List.of(openAi, anthropic, javaHttp)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp)) {
       if (d.real != null) d.real.close();
       if (d.injected != null) d.injected.close();
     }
@@ -204,6 +219,31 @@ class FaultInjectionSmokeTest {
     assertEquals("ERROR", d.injected.onlyLlmSpan("large-response").statusCode());
     ReceivedSpan cut = d.injected.onlyLlmSpan("chat-stream");
     assertEquals("ERROR", cut.statusCode(), cut.attributes().toString());
+  }
+
+  @Test
+  void apacheHttpClient5MeetsInjectedFaultsAsItMeetsRealOnes() {
+    Drill d = apacheHttp;
+    assertInjectedFaultsLookReal(d);
+    assertEquals(0, d.injected.llm.requests("chat").size(), "the injected 429 replaced the request");
+    assertEquals("429", d.injected.onlyLlmSpan("chat").attr("error.type"));
+    // The client retried the injected 429 itself, inside one execute: only its retry reached the server.
+    assertTrue(d.injected.result("chat-client-retry").startsWith("ok status=200"), d.injected.result("chat-client-retry"));
+    assertEquals(1, d.injected.llm.requests("chat-client-retry").size());
+    assertEquals(2, d.real.llm.requests("chat-client-retry").size());
+    assertTrue(d.injected.result("chat-handler").startsWith("error org.apache.hc.client5.http.HttpHostConnectException"),
+        d.injected.result("chat-handler"));
+    assertTrue(d.injected.result("embeddings").startsWith("error java.net.SocketTimeoutException"),
+        d.injected.result("embeddings"));
+    assertEquals("java.net.SocketTimeoutException", d.injected.onlyLlmSpan("embeddings").attr("error.type"));
+    ReceivedSpan tool = d.injected.onlyLlmSpan("custom-endpoint");
+    assertEquals("tool_calls", tool.attr("gen_ai.response.finish_reasons"));
+    assertTrue(d.injected.result("large-response").startsWith("error org.apache.hc.core5.http.ConnectionClosedException"),
+        d.injected.result("large-response"));
+    assertEquals("ERROR", d.injected.onlyLlmSpan("large-response").statusCode());
+    assertEquals("ERROR", d.injected.onlyLlmSpan("chat-stream").statusCode());
+    assertEquals(0, d.injected.llm.requests("sdk-chat").size(), "the malformed answer replaced the framework's request");
+    assertEquals(1, d.injected.llmSpans("sdk-chat").size(), "one span, Spring AI's, marked by the HTTP layer's fault");
   }
 
   @Test

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Record and replay under the real agent, for the OpenAI SDK (an agent's tool round trip, a stream,
  * embeddings, the Responses API, a prompt full of secrets), the Anthropic SDK (tool use, a stream, an
- * async call) and a plain JDK HttpClient app (OpenAI, Anthropic and Gemini formats, JSON and streams). Each app runs once against the fake server in
+ * async call), a plain JDK HttpClient app (OpenAI, Anthropic and Gemini formats, JSON and streams) and
+ * an Apache HttpClient 5 app (the same, and Spring AI over that client). Each app runs once against the fake server in
  * record mode, then once in replay mode from that file: no request reaches the server, the app gets
  * the same answers, the traces have the same shape, and the file holds no secret. The transcript
  * tool prints the file.
@@ -31,16 +32,21 @@ class RecordReplaySmokeTest {
   static final List<String> OPENAI = List.of("tools", "sync", "stream", "embeddings", "responses", "secret-headers");
   static final List<String> JAVA_HTTP = List.of("chat", "chat-stream", "anthropic", "gemini-stream", "embeddings");
   static final List<String> ANTHROPIC = List.of("tool-use", "chat-stream", "chat-async");
+  static final List<String> APACHE_HTTP = List.of("chat", "chat-handler", "chat-stream", "anthropic", "gemini-stream",
+      "sdk-chat");
   final Path dir = Paths.get(System.getProperty("smoke.outputDir"));
   final Path openAiFile = dir.resolve("recording-openai.jsonl");
   final Path javaHttpFile = dir.resolve("recording-java-http.jsonl");
   final Path anthropicFile = dir.resolve("recording-anthropic.jsonl");
+  final Path apacheHttpFile = dir.resolve("recording-apache-http.jsonl");
   SmokeRun openAiRecord;
   SmokeRun openAiReplay;
   SmokeRun javaHttpRecord;
   SmokeRun javaHttpReplay;
   SmokeRun anthropicRecord;
   SmokeRun anthropicReplay;
+  SmokeRun apacheHttpRecord;
+  SmokeRun apacheHttpReplay;
 
   @BeforeAll
   void recordThenReplay() throws Exception {
@@ -48,6 +54,7 @@ class RecordReplaySmokeTest {
     Files.deleteIfExists(openAiFile);
     Files.deleteIfExists(javaHttpFile);
     Files.deleteIfExists(anthropicFile);
+    Files.deleteIfExists(apacheHttpFile);
     openAiRecord = new SmokeRun().launch("record-openai", "newest", System.getProperty("java.home"),
         Map.of("otel.instrumentation.llm-otel.record.file", openAiFile.toString()), OPENAI);
     List<String> replayed = new ArrayList<>(OPENAI);
@@ -66,12 +73,18 @@ class RecordReplaySmokeTest {
     anthropicReplay = new SmokeRun().launchApp("replay-anthropic", "anthropic-app-newest",
         "dev.llmotel.smoke.anthropic.AnthropicSmokeApp", System.getProperty("java.home"),
         Map.of("otel.instrumentation.llm-otel.replay.file", anthropicFile.toString()), ANTHROPIC);
+    apacheHttpRecord = new SmokeRun().launchApp("record-apache-http", "apache-httpclient-5-app-newest",
+        "dev.llmotel.smoke.apachehttp.ApacheHttpClientSmokeApp", System.getProperty("java.home"),
+        Map.of("otel.instrumentation.llm-otel.record.file", apacheHttpFile.toString()), APACHE_HTTP);
+    apacheHttpReplay = new SmokeRun().launchApp("replay-apache-http", "apache-httpclient-5-app-newest",
+        "dev.llmotel.smoke.apachehttp.ApacheHttpClientSmokeApp", System.getProperty("java.home"),
+        Map.of("otel.instrumentation.llm-otel.replay.file", apacheHttpFile.toString()), APACHE_HTTP);
   }
 
   @AfterAll
   void stop() {
     for (SmokeRun r : new SmokeRun[] {openAiRecord, openAiReplay, javaHttpRecord, javaHttpReplay, anthropicRecord,
-        anthropicReplay}) {
+        anthropicReplay, apacheHttpRecord, apacheHttpReplay}) {
       if (r != null) r.close();
     }
   }
@@ -81,7 +94,8 @@ class RecordReplaySmokeTest {
     ReceivedSpan root = run.scenario(scenario);
     List<ReceivedSpan> spans = run.receiver.trace(root.traceId());
     return spans.stream()
-        .filter(s -> !s.scopeName().startsWith("io.opentelemetry.okhttp") && !s.scopeName().startsWith("io.opentelemetry.java-http"))
+        .filter(s -> !s.scopeName().startsWith("io.opentelemetry.okhttp") && !s.scopeName().startsWith("io.opentelemetry.java-http")
+            && !s.scopeName().startsWith("io.opentelemetry.apache-httpclient"))
         .sorted((a, b) -> Long.compare(a.startEpochNanos(), b.startEpochNanos()))
         .map(s -> s.name() + " " + s.kind() + " under " + spans.stream().filter(p -> p.spanId().equals(s.parentSpanId()))
             .map(ReceivedSpan::name).findFirst().orElse("-"))
@@ -133,6 +147,19 @@ class RecordReplaySmokeTest {
       ReceivedSpan span = javaHttpReplay.onlyLlmSpan(scenario);
       assertEquals(javaHttpRecord.onlyLlmSpan(scenario).longAttr("gen_ai.usage.input_tokens"),
           span.longAttr("gen_ai.usage.input_tokens"), scenario);
+    }
+  }
+
+  @Test
+  void anApacheHttpClient5AppAndSpringAiOverItReplayTheSameAnswers() {
+    assertEquals(0, apacheHttpReplay.llm.requests().size());
+    for (String scenario : APACHE_HTTP) {
+      assertEquals(apacheHttpRecord.result(scenario), apacheHttpReplay.result(scenario), scenario);
+      assertEquals(shape(apacheHttpRecord, scenario), shape(apacheHttpReplay, scenario), scenario);
+      ReceivedSpan span = apacheHttpReplay.onlyLlmSpan(scenario);
+      assertEquals(Boolean.TRUE, span.attributes().get("llm_otel.replayed"), scenario + ": " + span.attributes());
+      assertEquals(apacheHttpRecord.onlyLlmSpan(scenario).longAttr("gen_ai.usage.output_tokens"),
+          span.longAttr("gen_ai.usage.output_tokens"), scenario);
     }
   }
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * connection that fails or a read that times out, or the real body ending early with an I/O error.
  */
 public final class HttpFault {
-  static final String MARK = "injected by llm-otel fault injection";
+  public static final String MARK = "injected by llm-otel fault injection";
   private final long latencyMillis;
   private final boolean failsToConnect;
   private final long timeoutMillis; // -1: no timeout

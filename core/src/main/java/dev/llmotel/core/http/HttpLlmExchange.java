@@ -47,6 +47,12 @@ public final class HttpLlmExchange {
   private volatile int status;
   private volatile long contentLength = -1;
   private HttpFault fault;
+  private boolean replayed;
+  private int attempts;
+  private String faultProvider;
+  private String faultModel;
+  private String faultWorkflow;
+  private boolean faultStreaming;
   private InteractionRecord record;
   private final AtomicBoolean ended = new AtomicBoolean();
 
@@ -145,6 +151,7 @@ public final class HttpLlmExchange {
             fault = HttpFault.replayed(null, -1, "no recorded interaction for this request (llm-otel replay)");
           }
           if (fault != null) {
+            replayed = true;
             markReplayed();
             return;
           }
@@ -157,6 +164,10 @@ public final class HttpLlmExchange {
     } catch (Throwable t) {
       SafeHooks.failed("record and replay", t);
     }
+    faultProvider = provider;
+    faultModel = model;
+    faultWorkflow = workflow;
+    faultStreaming = streaming;
     decideFault(provider, model, workflow, streaming);
     if (record != null && call != null) record.faults(call.faultsInjected());
   }
@@ -205,6 +216,20 @@ public final class HttpLlmExchange {
    * module applies it the way its own real fault of that kind would look.
    */
   public HttpFault fault() {
+    return fault;
+  }
+
+  /**
+   * The fault for one attempt at this request, for a client that repeats a request itself below
+   * the point where the exchange starts (Apache HttpClient's own retry of a 429 or 503): the first
+   * attempt gets {@link #fault()}, each later one is drawn anew as a request of its own would be,
+   * so a rule limited to one time fails the first attempt and lets the client's retry through. A
+   * replayed answer stays the same for every attempt.
+   */
+  public HttpFault attemptFault() {
+    if (attempts++ == 0 || replayed) return fault;
+    fault = null;
+    decideFault(faultProvider, faultModel, faultWorkflow, faultStreaming);
     return fault;
   }
 

@@ -3,6 +3,10 @@ package dev.llmotel.instrumentation.apachehttpclient5;
 import dev.llmotel.core.CallRefusal;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.SkippedCall;
+import dev.llmotel.core.faults.InjectedFault;
+import dev.llmotel.core.http.CutInputStream;
+import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
 import dev.llmotel.core.http.TappedInputStream;
 import io.opentelemetry.instrumentation.api.internal.cache.Cache;
@@ -10,13 +14,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.util.Map;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 
 /**
  * What the advice on Apache HttpClient 5's classic client calls: a request to a known LLM endpoint
@@ -61,6 +73,72 @@ public final class ApacheHttpClientCalls {
   public static void attach(Object response) {
     HttpLlmExchange exchange = ACTIVE.get();
     if (exchange != null && response instanceof ClassicHttpResponse) observe(exchange, (ClassicHttpResponse) response);
+  }
+
+  /**
+   * Before one attempt reaches the connection (the client's connect step, below its own retries):
+   * the injected fault's latency is slept, and a fault that replaces the attempt skips it; null
+   * lets the attempt go to the network.
+   */
+  public static Object beforeAttempt(Object execScope) {
+    HttpLlmExchange exchange = ACTIVE.get();
+    if (exchange == null) return null;
+    try {
+      Object target = execScope instanceof ExecChain.Scope ? ((ExecChain.Scope) execScope).route.getTargetHost()
+          : "the server";
+      HttpFault fault = exchange.attemptFault();
+      if (fault == null) return null;
+      InjectedFault.sleep(fault.latencyMillis());
+      if (fault.failsToConnect()) {
+        return new FaultedAttempt(null, new HttpHostConnectException("Connect to " + target
+            + " failed: Connection refused (" + HttpFault.MARK + ")"));
+      }
+      if (fault.timesOut()) {
+        InjectedFault.sleep(fault.timeoutMillis());
+        return new FaultedAttempt(null, new SocketTimeoutException("Read timed out (" + HttpFault.MARK + ")"));
+      }
+      HttpFault.Response made = fault.response();
+      return made == null ? null : new FaultedAttempt(response(made), null);
+    } catch (Throwable t) {
+      SafeHooks.failed("apache httpclient fault injection", t);
+      return null;
+    }
+  }
+
+  /** What a skipped attempt returns: the response fault injection (or replay) made, else the method's own. */
+  public static Object attemptResponse(Object state, Object response) {
+    return state instanceof FaultedAttempt ? ((FaultedAttempt) state).response : response;
+  }
+
+  /** What a skipped attempt throws: the client's own exception for the fault, else the method's own. */
+  public static Throwable attemptFailure(Object state, Throwable error) {
+    return state instanceof FaultedAttempt ? ((FaultedAttempt) state).failure : error;
+  }
+
+  /** An attempt that fault injection or replay answers in the client's place. */
+  public static final class FaultedAttempt extends SkippedCall {
+    final ClassicHttpResponse response;
+    final IOException failure;
+
+    FaultedAttempt(ClassicHttpResponse response, IOException failure) {
+      this.response = response;
+      this.failure = failure;
+    }
+  }
+
+  private static ClassicHttpResponse response(HttpFault.Response made) {
+    BasicClassicHttpResponse response = new BasicClassicHttpResponse(made.status, made.reason);
+    for (Map.Entry<String, String> h : made.headers.entrySet()) response.addHeader(h.getKey(), h.getValue());
+    String type = made.headers.get("content-type");
+    response.setEntity(new ByteArrayEntity(made.body, type == null ? null : ContentType.parse(type)));
+    return response;
+  }
+
+  /** What the classic client throws when a connection drops in the middle of a body of that framing. */
+  static IOException prematureEnd(long contentLength) {
+    return new ConnectionClosedException((contentLength >= 0
+        ? "Premature end of Content-Length delimited message body (expected: " + contentLength + ")"
+        : "Premature end of chunk coded message body: closing chunk expected") + " (" + HttpFault.MARK + ")");
   }
 
   /** The exchange, a refusal, or null when the request is not an LLM call. */
@@ -111,13 +189,15 @@ public final class ApacheHttpClientCalls {
       });
       HttpEntity entity = r.getEntity();
       HttpLlmExchange.ResponseTap tap = exchange.tap(entity == null ? null : entity.getContentType());
-      if (tap == null) return;
+      HttpFault fault = exchange.fault();
+      HttpFault.BodyCut cut = fault == null ? null : fault.cut();
       if (entity == null) {
-        tap.closed();
+        if (tap != null) tap.closed();
         return;
       }
-      r.setEntity(new TappedEntity(entity, tap));
-      OPEN.put(r, tap);
+      if (tap == null && cut == null) return;
+      r.setEntity(new TappedEntity(entity, tap, cut));
+      if (tap != null) OPEN.put(r, tap);
     } catch (Throwable t) {
       SafeHooks.failed("apache httpclient response", t);
     }
@@ -136,21 +216,28 @@ public final class ApacheHttpClientCalls {
     }
   }
 
-  /** The response's entity, whose content the app reads through the tap. */
+  /**
+   * The response's entity, whose content the app reads through the tap (null when an outer span
+   * owns the call), ending early at an injected cut if there is one.
+   */
   static final class TappedEntity extends HttpEntityWrapper {
     private final HttpLlmExchange.ResponseTap tap;
+    private final HttpFault.BodyCut cut;
     private InputStream content;
 
-    TappedEntity(HttpEntity wrapped, HttpLlmExchange.ResponseTap tap) {
+    TappedEntity(HttpEntity wrapped, HttpLlmExchange.ResponseTap tap, HttpFault.BodyCut cut) {
       super(wrapped);
       this.tap = tap;
+      this.cut = cut;
     }
 
     @Override
     public synchronized InputStream getContent() throws IOException {
       if (content == null || super.isRepeatable()) {
         InputStream in = super.getContent();
-        content = in == null ? null : new TappedInputStream(in, tap);
+        long length = super.getContentLength();
+        if (in != null && cut != null) in = new CutInputStream(in, cut, () -> prematureEnd(length));
+        content = in == null || tap == null ? in : new TappedInputStream(in, tap);
       }
       return content;
     }
@@ -172,7 +259,7 @@ public final class ApacheHttpClientCalls {
       try {
         super.close();
       } finally {
-        tap.closed();
+        if (tap != null) tap.closed();
       }
     }
   }

@@ -24,6 +24,8 @@ public final class ApacheHttpClientSmokeApp {
 
   // The app retries itself (the retried-429 scenario); the client's own retry of 429s is off.
   private final CloseableHttpClient client = HttpClients.custom().disableAutomaticRetries().build();
+  // The client's default retry strategy: one more attempt after a 429 or 503, inside one execute.
+  private final CloseableHttpClient retryingClient = HttpClients.createDefault();
   private final String root;
   private final String localhostRoot;
 
@@ -70,6 +72,10 @@ public final class ApacheHttpClientSmokeApp {
                 throw new IllegalStateException(e);
               }
             });
+      case "chat-client-retry":
+        try (CloseableHttpResponse response = retryingClient.execute(post(scenario, chat, RawBodies.chat("Say hello", false)))) {
+          return RawBodies.describe(response.getCode(), EntityUtils.toByteArray(response.getEntity()));
+        }
       case "chat-stream":
         return read(post(scenario, chat, RawBodies.chat("Tell me a short story", true)));
       case "chat-stream-abandoned": {

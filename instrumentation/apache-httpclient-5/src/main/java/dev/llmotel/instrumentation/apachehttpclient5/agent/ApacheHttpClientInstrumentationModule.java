@@ -36,6 +36,7 @@ public class ApacheHttpClientInstrumentationModule extends LlmInstrumentationMod
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return Arrays.asList(new ClassicClientInstrumentation(), new CloseableResponseInstrumentation());
+    return Arrays.asList(new ClassicClientInstrumentation(), new ConnectStepInstrumentation(),
+        new CloseableResponseInstrumentation());
   }
 }
