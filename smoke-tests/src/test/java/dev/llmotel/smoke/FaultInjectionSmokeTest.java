@@ -106,13 +106,25 @@ class FaultInjectionSmokeTest {
       .fault("embeddings", "timeout", ", \"ms\": 50")
       .fault("custom-endpoint", "unknown_tool_call", ", \"tool\": \"launch_rockets\"")
       .fault("large-response", "truncated_response", ", \"after_bytes\": 10");
+  final Drill bedrock = new Drill("bedrock", "bedrock-app-newest", "dev.llmotel.smoke.bedrock.BedrockSmokeApp")
+      // The AWS SDK turns the injected 429 into its ThrottlingException and retries it by its own policy.
+      .fault("converse", "http_429", ", \"retry_after\": \"0\", \"times\": 1", Behaviour.error(429, "0"), Behaviour.ok())
+      .fault("converse-async", "http_503", "", Behaviour.error(503), Behaviour.error(503), Behaviour.error(503),
+          Behaviour.error(503), Behaviour.error(503))
+      .fault("converse-stream", "stream_cut", ", \"after_chunks\": 2", Behaviour.streamCut(2))
+      .fault("invoke", "malformed_response", "", Behaviour.malformed())
+      .fault("converse-retried", "connection_failure", ", \"times\": 1", Behaviour.resetConnection(), Behaviour.ok())
+      .fault("invoke-embed", "timeout", ", \"ms\": 50, \"times\": 1")
+      .fault("tool-use", "unknown_tool_call", ", \"tool\": \"launch_rockets\", \"times\": 1")
+      .fault("cached", "latency", ", \"ms\": 300")
+      .fault("invoke-stream", "stream_cut", ", \"after_chunks\": 3", Behaviour.streamCut(3));
   SmokeRun repeat;
   SmokeRun refused;
 
   @BeforeAll
   void runDrills() throws Exception {
     String faultFile = GovernanceFiles.write("faults-drill.json", javaHttp.faultFile()).toString();
-    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock)) {
       d.real = new SmokeRun();
       d.realFaults.forEach(d.real.llm::script);
       d.real.launchApp("faults-" + d.name + "-real", d.appModule, d.mainClass, System.getProperty("java.home"),
@@ -142,7 +154,7 @@ class FaultInjectionSmokeTest {
 
   @AfterAll
   void stop() {
-    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock)) {
       if (d.real != null) d.real.close();
       if (d.injected != null) d.injected.close();
     }
@@ -244,6 +256,37 @@ class FaultInjectionSmokeTest {
     assertEquals("ERROR", d.injected.onlyLlmSpan("chat-stream").statusCode());
     assertEquals(0, d.injected.llm.requests("sdk-chat").size(), "the malformed answer replaced the framework's request");
     assertEquals(1, d.injected.llmSpans("sdk-chat").size(), "one span, Spring AI's, marked by the HTTP layer's fault");
+  }
+
+  @Test
+  void theAwsSdkMeetsInjectedFaultsInBedrockCallsAsItMeetsRealOnes() {
+    Drill d = bedrock;
+    assertInjectedFaultsLookReal(d);
+    // Throttled, then retried by the SDK: the retry reached the server, the app got its answer.
+    ReceivedSpan converse = d.injected.onlyLlmSpan("converse");
+    assertEquals(1L, converse.longAttr("llm_otel.retry.count"), converse.attributes().toString());
+    assertEquals(1, d.injected.llm.requests("converse").size());
+    assertEquals(0, d.injected.llm.requests("converse-async").size(), "every attempt was answered by the fault");
+    assertEquals(d.real.llm.requests("converse-async").size(),
+        d.injected.onlyLlmSpan("converse-async").longAttr("llm_otel.retry.count") + 1, "as many attempts as against real 503s");
+    assertTrue(d.injected.result("converse-async").startsWith(
+        "error software.amazon.awssdk.services.bedrockruntime.model.ServiceUnavailableException"), d.injected.result("converse-async"));
+    assertEquals("ok embedding", d.injected.result("invoke-embed"), "the SDK retried the timed-out attempt");
+    assertEquals(1L, d.injected.onlyLlmSpan("invoke-embed").longAttr("llm_otel.retry.count"));
+    assertTrue(d.injected.result("tool-use").startsWith("ok tool=tooluse_llm_otel_fault"), d.injected.result("tool-use"));
+    assertEquals("tool_use", d.injected.llmSpans("tool-use").get(0).attr("gen_ai.response.finish_reasons"));
+    for (ReceivedSpan cached : d.injected.llmSpans("cached")) {
+      assertTrue(cached.endEpochNanos() - cached.startEpochNanos() >= 300_000_000L, "the injected latency is in the call");
+    }
+    // A stream cut counts event-stream messages; the SDK's Netty client ends a dropped stream as if it
+    // had ended, and so does the cut: the spans say the same of both.
+    for (String stream : List.of("converse-stream", "invoke-stream")) {
+      ReceivedSpan real = d.real.onlyLlmSpan(stream);
+      ReceivedSpan injected = d.injected.onlyLlmSpan(stream);
+      assertEquals(real.statusCode(), injected.statusCode(), stream);
+      assertEquals(real.attr("llm_otel.stream.end"), injected.attr("llm_otel.stream.end"), stream);
+      assertEquals(real.longAttr("llm_otel.stream.chunks"), injected.longAttr("llm_otel.stream.chunks"), stream);
+    }
   }
 
   @Test

@@ -99,6 +99,7 @@ public final class HttpFault {
       reason = kind.status == 429 ? "Too Many Requests" : kind.status == 503 ? "Service Unavailable"
           : "Internal Server Error";
       if (fault.retryAfter() != null) headers.put("retry-after", fault.retryAfter());
+      format.errorHeaders(kind.status, headers);
       body = format.errorBody(kind.status, (kind.status == 429 ? "Rate limit reached" : "The server had an error")
           + " (" + MARK + ")");
     }
@@ -107,8 +108,16 @@ public final class HttpFault {
 
   /** Where the body ends early (a truncated body, a cut stream, a recorded broken body), or null. */
   public BodyCut cut() {
-    if (cutAfterBytes >= 0) return new BodyCut(cutAfterBytes, -1);
-    if (cutAfterChunks >= 0) return new BodyCut(-1, cutAfterChunks);
+    return cut(null);
+  }
+
+  /**
+   * The cut for a body of this content type: a stream cut counts AWS event-stream messages in an
+   * {@code application/vnd.amazon.eventstream} body, server-sent events in any other.
+   */
+  public BodyCut cut(String contentType) {
+    if (cutAfterBytes >= 0) return new BodyCut(cutAfterBytes, -1, false);
+    if (cutAfterChunks >= 0) return new BodyCut(-1, cutAfterChunks, EventStreamFrames.isEventStream(contentType));
     return null;
   }
 
@@ -128,18 +137,23 @@ public final class HttpFault {
   }
 
   /**
-   * The point where a body ends early: after a number of bytes, or after a number of server-sent
-   * events (an empty line ends each). Feed it each read; it says how many of the bytes may pass.
+   * The point where a body ends early: after a number of bytes, or after a number of events:
+   * server-sent events (an empty line ends each) or AWS event-stream messages (each starts with its
+   * total length). Feed it each read; it says how many of the bytes may pass.
    */
   public static final class BodyCut {
     private long bytesLeft;
     private int eventsLeft;
+    private final boolean framed;
     private int newlines; // consecutive line ends seen, ignoring '\r'
+    private int preludeRead; // bytes of the current message's 4-byte total length read
+    private long frameLeft; // bytes of the current message after its length
     private boolean reached;
 
-    BodyCut(long bytes, int events) {
+    BodyCut(long bytes, int events, boolean framed) {
       this.bytesLeft = bytes;
       this.eventsLeft = events;
+      this.framed = framed;
     }
 
     /** How many of these bytes the app may still get (less than len once the cut is inside them). */
@@ -151,6 +165,7 @@ public final class HttpFault {
         if (bytesLeft == 0) reached = true;
         return n;
       }
+      if (framed) return allowFrames(b, off, len);
       for (int i = 0; i < len; i++) {
         byte c = b[off + i];
         if (c == '\r') continue;
@@ -158,6 +173,26 @@ public final class HttpFault {
         if (newlines == 2 && --eventsLeft <= 0) {
           reached = true;
           return i + 1;
+        }
+      }
+      return len;
+    }
+
+    private int allowFrames(byte[] b, int off, int len) {
+      for (int i = 0; i < len; i++) {
+        if (preludeRead < 4) {
+          frameLeft = (frameLeft << 8) | (b[off + i] & 0xff);
+          if (++preludeRead == 4) frameLeft -= 4;
+        } else {
+          frameLeft--;
+        }
+        if (preludeRead == 4 && frameLeft <= 0) {
+          preludeRead = 0;
+          frameLeft = 0;
+          if (--eventsLeft <= 0) {
+            reached = true;
+            return i + 1;
+          }
         }
       }
       return len;

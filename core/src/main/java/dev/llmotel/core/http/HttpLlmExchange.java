@@ -124,6 +124,35 @@ public final class HttpLlmExchange {
     }
   }
 
+  /**
+   * One HTTP attempt of an SDK whose own module maps its calls (the AWS SDK's HTTP layer under the
+   * Bedrock module's span): no span and no mapping here, only what the HTTP layer alone can do,
+   * fault injection and record/replay. Null outside an LLM call, or when neither is on.
+   */
+  public static HttpLlmExchange underSdkCall(WireFormat format, String path, String pathModel,
+      RequestBytes requestBody) {
+    try {
+      if (!Faults.get().enabled() && !Recordings.get().active()) return null;
+      Context parent = Context.current();
+      LlmCall outer = LlmInstrumenter.currentCall(parent);
+      if (outer == null) return null;
+      LlmEndpoint endpoint = new LlmEndpoint(outer.provider(), format, pathModel);
+      HttpLlmExchange inner = new HttpLlmExchange(null, endpoint, outer, parent, parent, false);
+      String model = outer.requestModel() != null ? outer.requestModel() : pathModel;
+      inner.beforeSend(outer.provider(), model, outer.workflow(), outer.streaming(), path,
+          Recordings.get().active() ? read(requestBody) : null);
+      return inner;
+    } catch (Throwable t) {
+      SafeHooks.failed("sdk http attempt", t);
+      return null;
+    }
+  }
+
+  /** Whether {@link #underSdkCall} has anything to do: fault injection or record/replay is on. */
+  public static boolean sdkAttemptsObserved() {
+    return Faults.get().enabled() || Recordings.get().active();
+  }
+
   private static byte[] read(RequestBytes requestBody) {
     try {
       return requestBody == null ? null : requestBody.read();
@@ -264,7 +293,7 @@ public final class HttpLlmExchange {
     try {
       this.status = status;
       contentLength = parseLength(headers.apply("content-length"));
-      if (record != null) record.response(status, headers.apply("content-type"), headers.apply("retry-after"));
+      if (record != null) record.response(status, headers);
       String requests = first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining");
       String tokens = first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining");
       if (call == null) {

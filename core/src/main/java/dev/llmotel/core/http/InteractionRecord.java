@@ -1,5 +1,6 @@
 package dev.llmotel.core.http;
 
+import dev.llmotel.core.Json;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.Redactor;
 import dev.llmotel.core.SafeHooks;
@@ -8,6 +9,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ final class InteractionRecord {
   private final WireFormat format;
   private final ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
   private List<Map<String, Object>> chunks;
+  private EventStreamFrames.Decoder frames; // an AWS event stream: one chunk per message
   private long bytesRead;
   private boolean truncated;
   private boolean written;
@@ -46,12 +49,49 @@ final class InteractionRecord {
     record.put("request", capped(request));
   }
 
-  synchronized void response(int status, String contentType, String retryAfter) {
+  /**
+   * Response headers a replay needs besides the content type and retry-after, none of them a
+   * credential: the AWS SDK builds its exception from the error type, and reads InvokeModel's usage
+   * from the token-count headers.
+   */
+  private static final String[] KEPT_HEADERS = {"x-amzn-ErrorType", "X-Amzn-Bedrock-Input-Token-Count",
+      "X-Amzn-Bedrock-Output-Token-Count", "X-Amzn-Bedrock-Invocation-Latency"};
+
+  synchronized void response(int status, java.util.function.Function<String, String> responseHeaders) {
+    String contentType = responseHeaders.apply("content-type");
+    String retryAfter = responseHeaders.apply("retry-after");
+    Map<String, Object> kept = new LinkedHashMap<>();
+    for (String name : KEPT_HEADERS) {
+      String value = responseHeaders.apply(name);
+      if (value != null) kept.put(name, value);
+    }
+    if (!kept.isEmpty()) record.put("headers", kept);
     record.put("status", (long) status);
     if (contentType != null) record.put("content_type", contentType);
     if (retryAfter != null) record.put("retry_after", retryAfter);
     if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream")) {
       chunks = new ArrayList<>();
+    } else if (EventStreamFrames.isEventStream(contentType)) {
+      chunks = new ArrayList<>();
+      frames = new EventStreamFrames.Decoder(frame -> {
+        Map<String, Object> chunk = new LinkedHashMap<>();
+        chunk.put("ms", (System.nanoTime() - startNanos) / 1_000_000L);
+        chunk.put("headers", new LinkedHashMap<String, Object>(frame.headers));
+        String text = new String(frame.payload, StandardCharsets.UTF_8);
+        Map<?, ?> json = JsonMaps.parseObject(text);
+        String inner = json == null ? null : JsonMaps.string(json.get("bytes"));
+        if (inner != null) {
+          // InvokeModelWithResponseStream wraps the model's own event in base64: kept as text, so
+          // it is redacted and readable; replay wraps it again.
+          Map<Object, Object> rest = new LinkedHashMap<>(json);
+          rest.remove("bytes");
+          chunk.put("text", Json.write(rest));
+          chunk.put("bytes_text", new String(Base64.getDecoder().decode(inner), StandardCharsets.UTF_8));
+        } else {
+          chunk.put("text", text);
+        }
+        chunks.add(chunk);
+      });
     }
   }
 
@@ -65,13 +105,20 @@ final class InteractionRecord {
     if (room < len) truncated = true;
     if (room <= 0) return;
     int n = Math.min(room, len);
-    if (chunks != null) {
+    if (frames != null) {
+      frames.feed(b, off, n);
+    } else if (chunks != null) {
       Map<String, Object> chunk = new LinkedHashMap<>();
       chunk.put("ms", (System.nanoTime() - startNanos) / 1_000_000L);
       chunk.put("text", new String(b, off, n, StandardCharsets.UTF_8));
       chunks.add(chunk);
     }
     body.write(b, off, n);
+  }
+
+  /** The record as it is written to the file (after {@link #finish}). */
+  synchronized Map<String, Object> fields() {
+    return record;
   }
 
   synchronized long bytesRead() {
@@ -86,7 +133,10 @@ final class InteractionRecord {
       record.put("duration_ms", (System.nanoTime() - startNanos) / 1_000_000L);
       String text = new String(body.toByteArray(), StandardCharsets.UTF_8);
       if (chunks != null) {
-        for (Map<String, Object> c : chunks) c.put("text", Redactor.get().redact((String) c.get("text")));
+        for (Map<String, Object> c : chunks) {
+          c.put("text", Redactor.get().redact((String) c.get("text")));
+          if (c.containsKey("bytes_text")) c.put("bytes_text", Redactor.get().redact((String) c.get("bytes_text")));
+        }
         record.put("chunks", chunks);
       } else if (record.containsKey("status")) {
         record.put("body", Redactor.get().redact(text));
@@ -112,18 +162,27 @@ final class InteractionRecord {
     if (chunks != null) {
       WireFormat.StreamEvents events = format.stream(scratch);
       if (events == null) return;
-      SseParser parser = new SseParser(new SseParser.Listener() {
-        @Override
-        public void onEvent(String event, String data) {
+      if (frames != null) {
+        for (Map<String, Object> c : chunks) {
+          Object headers = c.get("headers");
+          String event = headers instanceof Map ? (String) ((Map<?, ?>) headers).get(":event-type") : null;
+          String data = (String) c.get("text");
           events.onEvent(event, JsonMaps.parseObject(data), data);
         }
+      } else {
+        SseParser parser = new SseParser(new SseParser.Listener() {
+          @Override
+          public void onEvent(String event, String data) {
+            events.onEvent(event, JsonMaps.parseObject(data), data);
+          }
 
-        @Override
-        public void onOversizedEvent() {}
-      }, Recordings.MAX_TEXT);
-      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      parser.feed(bytes, 0, bytes.length);
-      parser.end();
+          @Override
+          public void onOversizedEvent() {}
+        }, Recordings.MAX_TEXT);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        parser.feed(bytes, 0, bytes.length);
+        parser.end();
+      }
       events.finish();
     } else {
       Map<?, ?> parsed = JsonMaps.parseObject(text);
@@ -138,6 +197,14 @@ final class InteractionRecord {
     if (scratch.responseModel() != null) record.put("response_model", scratch.responseModel());
     Double cost = Governance.get().costOf(scratch);
     if (cost != null) record.put("cost_usd", cost);
+  }
+
+  private static Map<String, String> stringHeaders(Map<?, ?> headers) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (headers != null) {
+      for (Map.Entry<?, ?> e : headers.entrySet()) out.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+    }
+    return out;
   }
 
   private static String capped(String text) {
@@ -155,13 +222,30 @@ final class InteractionRecord {
     Map<String, String> headers = new LinkedHashMap<>();
     if (r.get("content_type") != null) headers.put("content-type", String.valueOf(r.get("content_type")));
     if (r.get("retry_after") != null) headers.put("retry-after", String.valueOf(r.get("retry_after")));
-    StringBuilder text = new StringBuilder();
+    if (r.get("headers") instanceof Map) headers.putAll(stringHeaders((Map<?, ?>) r.get("headers")));
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    boolean framed = EventStreamFrames.isEventStream(headers.get("content-type"));
     if (r.get("chunks") instanceof List) {
-      for (Object c : (List<?>) r.get("chunks")) text.append(JsonMaps.string(JsonMaps.map(c).get("text")));
+      for (Object c : (List<?>) r.get("chunks")) {
+        Map<?, ?> chunk = JsonMaps.map(c);
+        String recorded = String.valueOf(JsonMaps.string(chunk.get("text")));
+        if (chunk.get("bytes_text") != null) {
+          Map<?, ?> parsed = JsonMaps.parseObject(recorded);
+          Map<Object, Object> payload = new LinkedHashMap<>();
+          payload.put("bytes", Base64.getEncoder().encodeToString(
+              String.valueOf(chunk.get("bytes_text")).getBytes(StandardCharsets.UTF_8)));
+          if (parsed != null) payload.putAll(parsed);
+          recorded = Json.write(payload);
+        }
+        byte[] text = recorded.getBytes(StandardCharsets.UTF_8);
+        if (framed) text = EventStreamFrames.encode(stringHeaders(JsonMaps.map(chunk.get("headers"))), text);
+        body.write(text, 0, text.length);
+      }
     } else if (r.get("body") != null) {
-      text.append(r.get("body"));
+      byte[] text = String.valueOf(r.get("body")).getBytes(StandardCharsets.UTF_8);
+      body.write(text, 0, text.length);
     }
-    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = body.toByteArray();
     int code = ((Number) status).intValue();
     long brokenAfter = r.get("error") != null ? bytes.length : -1;
     return HttpFault.replayed(new HttpFault.Response(code, code < 400 ? "OK" : "Error", headers, bytes), brokenAfter,

@@ -37,6 +37,9 @@ public interface WireFormat {
         + "\",\"param\":null,\"code\":\"" + type + "\"}}";
   }
 
+  /** Headers the provider sends with an error of this status besides its body (fault injection). */
+  default void errorHeaders(int status, Map<String, String> headers) {}
+
   /**
    * A whole answer whose only content is a call of this tool (fault injection), or null where the
    * format has no tool calls.

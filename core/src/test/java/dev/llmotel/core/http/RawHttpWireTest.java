@@ -107,7 +107,7 @@ class RawHttpWireTest {
 
   @Test
   void anInjectedCutLetsThroughExactlyTheBytesBeforeIt() {
-    HttpFault.BodyCut events = new HttpFault.BodyCut(-1, 2);
+    HttpFault.BodyCut events = new HttpFault.BodyCut(-1, 2, false);
     byte[] stream = "data: a\r\n\r\ndata: b\n\ndata: c\n\n".getBytes(StandardCharsets.UTF_8);
     int first = events.allow(stream, 0, 5);
     int rest = events.allow(stream, 5, stream.length - 5);
@@ -115,10 +115,51 @@ class RawHttpWireTest {
     assertTrue(events.reached());
     assertEquals(0, events.allow(stream, 0, 3));
     assertTrue(events.failure() instanceof java.io.EOFException);
-    HttpFault.BodyCut bytes = new HttpFault.BodyCut(10, -1);
+    HttpFault.BodyCut bytes = new HttpFault.BodyCut(10, -1, false);
     assertEquals(6, bytes.allow(stream, 0, 6));
     assertEquals(4, bytes.allow(stream, 6, 20));
     assertTrue(bytes.reached());
+  }
+
+  @Test
+  void aStreamCutInAnAwsEventStreamCountsWholeMessages() {
+    byte[] first = EventStreamFrames.encode(java.util.Collections.singletonMap(":event-type", "messageStart"),
+        "{\"role\":\"assistant\"}".getBytes(StandardCharsets.UTF_8));
+    byte[] second = EventStreamFrames.encode(java.util.Collections.singletonMap(":event-type", "contentBlockDelta"),
+        "{\"delta\":{\"text\":\"Hi\"}}".getBytes(StandardCharsets.UTF_8));
+    byte[] stream = new byte[first.length + 2 * second.length];
+    System.arraycopy(first, 0, stream, 0, first.length);
+    System.arraycopy(second, 0, stream, first.length, second.length);
+    System.arraycopy(second, 0, stream, first.length + second.length, second.length);
+    HttpFault.BodyCut cut = new HttpFault.BodyCut(-1, 2, true);
+    // Fed in odd splits: the cut falls exactly after the second message.
+    int passed = 0;
+    for (int off = 0; off < stream.length && !cut.reached(); off += 7) {
+      passed += cut.allow(stream, off, Math.min(7, stream.length - off));
+    }
+    assertEquals(first.length + second.length, passed);
+    java.util.List<EventStreamFrames.Frame> frames = new java.util.ArrayList<>();
+    EventStreamFrames.Decoder decoder = new EventStreamFrames.Decoder(frames::add);
+    for (int off = 0; off < stream.length; off += 5) decoder.feed(stream, off, Math.min(5, stream.length - off));
+    assertEquals(3, frames.size());
+    assertEquals("contentBlockDelta", frames.get(2).headers.get(":event-type"));
+    assertEquals("{\"delta\":{\"text\":\"Hi\"}}", new String(frames.get(2).payload, StandardCharsets.UTF_8));
+    assertTrue(Arrays.equals(second, EventStreamFrames.encode(frames.get(1).headers, frames.get(1).payload)),
+        "re-encoded with the same checksums");
+  }
+
+  @Test
+  void bedrockFaultsCarryTheErrorTypeTheAwsSdkReads() {
+    BedrockWire converse = BedrockWire.forPath("/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse", "chat");
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    converse.errorHeaders(429, headers);
+    assertEquals("ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/", headers.get("x-amzn-ErrorType"));
+    assertEquals("slow down", JsonMaps.parseObject(converse.errorBody(429, "slow down")).get("message"));
+    LlmCall call = new LlmCall("aws.bedrock", "chat");
+    converse.response(call, JsonMaps.parseObject(converse.toolCallBody("m", "launch_rockets")));
+    assertEquals(Arrays.asList("tool_use"), call.finishReasons());
+    assertEquals(null, BedrockWire.forPath("/model/amazon.titan-embed-text-v2%3A0/invoke", "embeddings")
+        .toolCallBody("amazon.titan-embed-text-v2:0", "t"));
   }
 
   @Test

@@ -68,4 +68,50 @@ class RecordingsTest {
     assertTrue(InteractionRecord.replay((Map<?, ?>) Json.parse("{\"error\":\"java.net.ConnectException: refused\"}"))
         .failsToConnect());
   }
+
+  @Test
+  void anAwsEventStreamIsRecordedAsReadableRedactedMessagesAndPlayedBackAsValidFrames() {
+    BedrockWire format = BedrockWire.forPath("/model/m/converse-stream", "chat");
+    InteractionRecord record = new InteractionRecord(format, "aws.bedrock", "m", "/model/m/converse-stream", "k", "{}",
+        io.opentelemetry.api.trace.SpanContext.getInvalid());
+    Map<String, String> responseHeaders = new java.util.HashMap<>();
+    responseHeaders.put("content-type", "application/vnd.amazon.eventstream");
+    responseHeaders.put("authorization", "AWS4-HMAC-SHA256 Credential=AKIA...");
+    responseHeaders.put("X-Amzn-Bedrock-Input-Token-Count", "7");
+    record.response(200, responseHeaders::get);
+    Map<String, String> delta = new LinkedHashMap<>();
+    delta.put(":event-type", "contentBlockDelta");
+    delta.put(":message-type", "event");
+    Map<String, String> chunk = new LinkedHashMap<>(delta);
+    chunk.put(":event-type", "chunk");
+    Map<String, String> metadata = new LinkedHashMap<>(delta);
+    metadata.put(":event-type", "metadata");
+    byte[][] frames = {
+        EventStreamFrames.encode(delta, "{\"delta\":{\"text\":\"Hello\"}}".getBytes(StandardCharsets.UTF_8)),
+        EventStreamFrames.encode(chunk, ("{\"bytes\":\"" + java.util.Base64.getEncoder().encodeToString(
+            "{\"type\":\"content_block_delta\",\"text\":\"mail jane.doe@example.com\"}".getBytes(StandardCharsets.UTF_8))
+            + "\"}").getBytes(StandardCharsets.UTF_8)),
+        EventStreamFrames.encode(metadata, "{\"usage\":{\"inputTokens\":7,\"outputTokens\":3}}".getBytes(StandardCharsets.UTF_8))};
+    for (byte[] f : frames) {
+      record.bytes(f, 0, 10); // split mid-message, as reads arrive
+      record.bytes(f, 10, f.length - 10);
+    }
+    record.finish(null, false);
+    String line = Json.write(record.fields());
+    assertTrue(!line.contains("jane.doe@example.com"), line);
+    assertTrue(line.contains("\"bytes_text\":\"{\\\"type\\\":\\\"content_block_delta\\\""), "the wrapped event, readable: " + line);
+    assertTrue(line.contains("\"usage\":{\"input_tokens\":7,\"output_tokens\":3}"), line);
+    assertTrue(!line.contains("AKIA"), "no header outside the kept ones: " + line);
+    HttpFault played = InteractionRecord.replay((Map<?, ?>) Json.parse(line));
+    assertEquals("7", played.response().headers.get("X-Amzn-Bedrock-Input-Token-Count"));
+    List<EventStreamFrames.Frame> replayed = new ArrayList<>();
+    new EventStreamFrames.Decoder(replayed::add).feed(played.response().body, 0, played.response().body.length);
+    assertEquals(3, replayed.size());
+    assertTrue(Arrays.equals(frames[0], EventStreamFrames.encode(replayed.get(0).headers, replayed.get(0).payload)));
+    assertEquals("chunk", replayed.get(1).headers.get(":event-type"));
+    Map<?, ?> wrapped = (Map<?, ?>) Json.parse(new String(replayed.get(1).payload, StandardCharsets.UTF_8));
+    String inner = new String(java.util.Base64.getDecoder().decode((String) wrapped.get("bytes")), StandardCharsets.UTF_8);
+    assertTrue(inner.startsWith("{\"type\":\"content_block_delta\""), inner);
+    assertTrue(!inner.contains("jane.doe"), inner);
+  }
 }

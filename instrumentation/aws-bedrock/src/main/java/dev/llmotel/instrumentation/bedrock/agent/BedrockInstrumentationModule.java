@@ -29,6 +29,7 @@ public class BedrockInstrumentationModule extends LlmInstrumentationModule {
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return Arrays.asList(new BedrockClientInstrumentation(), new BedrockAsyncClientInstrumentation());
+    return Arrays.asList(new BedrockClientInstrumentation(), new BedrockAsyncClientInstrumentation(),
+        new AwsHttpClientInstrumentation());
   }
 }
