@@ -118,13 +118,27 @@ class FaultInjectionSmokeTest {
       .fault("tool-use", "unknown_tool_call", ", \"tool\": \"launch_rockets\", \"times\": 1")
       .fault("cached", "latency", ", \"ms\": 300")
       .fault("invoke-stream", "stream_cut", ", \"after_chunks\": 3", Behaviour.streamCut(3));
+  // Google GenAI 2.x sends with OkHttp: the faults go in below its retry interceptor, per attempt.
+  final Drill google = new Drill("google-genai", "google-genai-app-newest",
+      "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp")
+      .fault("chat-retried", "http_429", ", \"retry_after\": \"0\", \"times\": 1", Behaviour.error(429, "0"),
+          Behaviour.ok())
+      .fault("chat", "http_503", "", Behaviour.error(503), Behaviour.error(503), Behaviour.error(503),
+          Behaviour.error(503), Behaviour.error(503))
+      .fault("vertex-chat", "http_500", "", Behaviour.error(500), Behaviour.error(500), Behaviour.error(500),
+          Behaviour.error(500), Behaviour.error(500))
+      .fault("chat-stream", "stream_cut", ", \"after_chunks\": 2", Behaviour.streamCut(2))
+      .fault("chat-async", "malformed_response", "", Behaviour.malformed())
+      .fault("tool-use", "unknown_tool_call", ", \"tool\": \"launch_rockets\", \"times\": 1")
+      .fault("chat-params", "latency", ", \"ms\": 300")
+      .fault("thinking", "timeout", ", \"ms\": 50");
   SmokeRun repeat;
   SmokeRun refused;
 
   @BeforeAll
   void runDrills() throws Exception {
     String faultFile = GovernanceFiles.write("faults-drill.json", javaHttp.faultFile()).toString();
-    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google)) {
       d.real = new SmokeRun();
       d.realFaults.forEach(d.real.llm::script);
       d.real.launchApp("faults-" + d.name + "-real", d.appModule, d.mainClass, System.getProperty("java.home"),
@@ -154,7 +168,7 @@ class FaultInjectionSmokeTest {
 
   @AfterAll
   void stop() {
-    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google)) {
       if (d.real != null) d.real.close();
       if (d.injected != null) d.injected.close();
     }
@@ -287,6 +301,22 @@ class FaultInjectionSmokeTest {
       assertEquals(real.attr("llm_otel.stream.end"), injected.attr("llm_otel.stream.end"), stream);
       assertEquals(real.longAttr("llm_otel.stream.chunks"), injected.longAttr("llm_otel.stream.chunks"), stream);
     }
+  }
+
+  @Test
+  void googleGenAiMeetsInjectedFaultsAsItMeetsRealOnes() {
+    Drill d = google;
+    assertInjectedFaultsLookReal(d);
+    assertEquals(1L, d.injected.onlyLlmSpan("chat-retried").longAttr("llm_otel.retry.count"));
+    assertEquals(1, d.injected.llm.requests("chat-retried").size(), "only the SDK's retry reached the server");
+    assertEquals(0, d.injected.llm.requests("chat").size(), "every attempt was answered by the fault");
+    assertEquals(d.real.onlyLlmSpan("chat").longAttr("llm_otel.retry.count"),
+        d.injected.onlyLlmSpan("chat").longAttr("llm_otel.retry.count"), "as many retries as against real 503s");
+    assertTrue(d.injected.result("tool-use").startsWith("ok tool=launch_rockets"), d.injected.result("tool-use"));
+    ReceivedSpan slow = d.injected.onlyLlmSpan("chat-params");
+    assertTrue(slow.endEpochNanos() - slow.startEpochNanos() >= 300_000_000L, "the injected latency is in the call");
+    assertTrue(d.injected.result("thinking").startsWith("error "), d.injected.result("thinking"));
+    assertEquals("ERROR", d.injected.onlyLlmSpan("thinking").statusCode());
   }
 
   @Test

@@ -125,6 +125,14 @@ final class GeminiWire implements WireFormat {
   }
 
   @Override
+  public String toolCallBody(String model, String tool) {
+    return "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":"
+        + dev.llmotel.core.Json.write(tool) + ",\"args\":{}}}]},\"finishReason\":\"STOP\",\"index\":0}],"
+        + "\"usageMetadata\":{\"promptTokenCount\":0,\"candidatesTokenCount\":0,\"totalTokenCount\":0},"
+        + "\"modelVersion\":" + dev.llmotel.core.Json.write(model == null ? "unknown" : model) + "}";
+  }
+
+  @Override
   public StreamEvents stream(LlmCall call) {
     return new Chunks(call);
   }

@@ -22,16 +22,26 @@ import okio.Buffer;
 /**
  * The first application interceptor of every OkHttpClient: a request to a known LLM endpoint gets
  * its LLM span (or enriches the SDK's or framework's span it runs under); its response body is
- * handed back wrapped, so the bytes are observed as the app reads them.
+ * handed back wrapped, so the bytes are observed as the app reads them. Injected faults go in at
+ * the last application interceptor ({@link AttemptFaults}), below the app's and SDKs' own
+ * interceptors, so a retry interceptor (Google GenAI's) meets them on each attempt it makes.
  */
 public final class LlmInterceptor implements Interceptor {
   static final LlmInterceptor INSTANCE = new LlmInterceptor();
+  /** The exchange whose request is on its way down this thread's interceptor chain. */
+  private static final ThreadLocal<HttpLlmExchange> ACTIVE = new ThreadLocal<>();
+  private static final ThreadLocal<Request> ACTIVE_REQUEST = new ThreadLocal<>();
 
-  /** Adds the interceptor in front of a builder's application interceptors, once. */
+  /** Adds the interceptor in front of a builder's application interceptors, and the fault one last. */
   public static void addTo(List<Interceptor> interceptors) {
     try {
-      for (Interceptor i : interceptors) if (i instanceof LlmInterceptor) return;
-      interceptors.add(0, INSTANCE);
+      boolean first = !interceptors.isEmpty() && interceptors.get(0) instanceof LlmInterceptor;
+      for (java.util.Iterator<Interceptor> it = interceptors.iterator(); it.hasNext(); ) {
+        Interceptor i = it.next();
+        if (i instanceof AttemptFaults || (!first && i instanceof LlmInterceptor)) it.remove();
+      }
+      if (!first) interceptors.add(0, INSTANCE);
+      interceptors.add(AttemptFaults.INSTANCE); // a copied builder may have had interceptors added after it
     } catch (Throwable t) {
       SafeHooks.failed("okhttp interceptor", t);
     }
@@ -49,26 +59,63 @@ public final class LlmInterceptor implements Interceptor {
       exchange.refused(refused);
       throw refused;
     }
-    HttpFault fault = exchange.fault();
+    HttpLlmExchange outerExchange = ACTIVE.get();
+    Request outerRequest = ACTIVE_REQUEST.get();
+    ACTIVE.set(exchange);
+    ACTIVE_REQUEST.set(request);
     Response response;
     try {
-      response = fault == null ? chain.proceed(request) : proceedWithFault(chain, request, fault);
+      response = chain.proceed(request);
     } catch (IOException | RuntimeException | Error e) {
       exchange.failed(e);
       exchange.closeScope();
       throw e;
+    } finally {
+      ACTIVE.set(outerExchange);
+      ACTIVE_REQUEST.set(outerRequest);
     }
     try {
-      return observe(exchange, response, fault == null ? null : fault.cut());
+      return observe(exchange, response);
     } finally {
       exchange.closeScope();
     }
   }
 
   /**
+   * The last application interceptor: each attempt the interceptors above send down gets its
+   * injected fault (drawn anew per attempt) or its replayed answer here.
+   */
+  public static final class AttemptFaults implements Interceptor {
+    static final AttemptFaults INSTANCE = new AttemptFaults();
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Request request = chain.request();
+      HttpLlmExchange exchange = ACTIVE.get();
+      Request started = ACTIVE_REQUEST.get();
+      // Another request sent from inside the chain (an interceptor fetching a token) is not the call's.
+      if (exchange == null || started == null || !started.url().host().equals(request.url().host())
+          || !started.url().encodedPath().equals(request.url().encodedPath())) {
+        return chain.proceed(request);
+      }
+      HttpFault fault;
+      try {
+        fault = exchange.attemptFault();
+      } catch (Throwable t) {
+        SafeHooks.failed("okhttp fault injection", t);
+        fault = null;
+      }
+      if (fault == null) return chain.proceed(request);
+      Response response = proceedWithFault(chain, request, fault);
+      HttpFault.BodyCut cut = fault.cut();
+      if (cut == null || response.body() == null) return response;
+      return response.newBuilder().body(new CutResponseBody(response.body(), cut)).build();
+    }
+  }
+
+  /**
    * An injected fault as OkHttp itself would show it: a delay, the exceptions its connect and read
-   * paths throw, a response the server did not send, or (through {@link #observe}) a body that ends
-   * early. The chain below is never called for a fault that replaces the exchange.
+   * paths throw, a response the server did not send, or (by the caller) a body that ends early. The chain below is never called for a fault that replaces the exchange.
    */
   private static Response proceedWithFault(Chain chain, Request request, HttpFault fault) throws IOException {
     InjectedFault.sleep(fault.latencyMillis());
@@ -117,13 +164,12 @@ public final class LlmInterceptor implements Interceptor {
     }
   }
 
-  private static Response observe(HttpLlmExchange exchange, Response response, HttpFault.BodyCut cut) {
+  private static Response observe(HttpLlmExchange exchange, Response response) {
     try {
       exchange.onResponse(response.code(), response::header);
       ResponseBody body = response.body();
-      if (cut != null && body != null) body = new CutResponseBody(body, cut);
       HttpLlmExchange.ResponseTap tap = exchange.tap(response.header("content-type"));
-      if (tap == null) return cut == null ? response : response.newBuilder().body(body).build();
+      if (tap == null) return response;
       if (body == null) {
         tap.closed();
         return response;

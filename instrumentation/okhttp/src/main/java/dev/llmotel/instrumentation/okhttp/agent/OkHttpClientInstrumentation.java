@@ -12,7 +12,10 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 import okhttp3.OkHttpClient;
 
-/** OkHttpClient(Builder): the builder's interceptors get llm-otel's first, before the client copies them. */
+/**
+ * OkHttpClient(Builder): the builder's interceptors get llm-otel's first and its fault one last,
+ * before the client copies them.
+ */
 public class OkHttpClientInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
