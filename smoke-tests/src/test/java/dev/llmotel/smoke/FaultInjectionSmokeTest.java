@@ -132,13 +132,24 @@ class FaultInjectionSmokeTest {
       .fault("tool-use", "unknown_tool_call", ", \"tool\": \"launch_rockets\", \"times\": 1")
       .fault("chat-params", "latency", ", \"ms\": 300")
       .fault("thinking", "timeout", ", \"ms\": 50");
+  // Google GenAI 1.x sends with Apache HttpClient 4 (and does not retry).
+  final Drill googleOldest = new Drill("google-genai-1", "google-genai-app-oldest",
+      "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp")
+      .fault("chat", "http_429", ", \"retry_after\": \"0\"", Behaviour.error(429, "0"))
+      .fault("vertex-chat", "http_500", "", Behaviour.error(500))
+      .fault("chat-stream", "stream_cut", ", \"after_chunks\": 2", Behaviour.streamCut(2))
+      .fault("chat-async", "malformed_response", "", Behaviour.malformed())
+      .fault("tool-use", "unknown_tool_call", ", \"tool\": \"launch_rockets\", \"times\": 1")
+      .fault("chat-params", "latency", ", \"ms\": 300")
+      .fault("thinking", "connection_failure", "")
+      .fault("cached", "timeout", ", \"ms\": 50");
   SmokeRun repeat;
   SmokeRun refused;
 
   @BeforeAll
   void runDrills() throws Exception {
     String faultFile = GovernanceFiles.write("faults-drill.json", javaHttp.faultFile()).toString();
-    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google, googleOldest)) {
       d.real = new SmokeRun();
       d.realFaults.forEach(d.real.llm::script);
       d.real.launchApp("faults-" + d.name + "-real", d.appModule, d.mainClass, System.getProperty("java.home"),
@@ -168,7 +179,7 @@ class FaultInjectionSmokeTest {
 
   @AfterAll
   void stop() {
-    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google, googleOldest)) {
       if (d.real != null) d.real.close();
       if (d.injected != null) d.injected.close();
     }
@@ -317,6 +328,21 @@ class FaultInjectionSmokeTest {
     assertTrue(slow.endEpochNanos() - slow.startEpochNanos() >= 300_000_000L, "the injected latency is in the call");
     assertTrue(d.injected.result("thinking").startsWith("error "), d.injected.result("thinking"));
     assertEquals("ERROR", d.injected.onlyLlmSpan("thinking").statusCode());
+  }
+
+  @Test
+  void googleGenAi1xOverApacheHttpClient4MeetsInjectedFaultsAsItMeetsRealOnes() {
+    Drill d = googleOldest;
+    assertInjectedFaultsLookReal(d);
+    assertEquals(0, d.injected.llm.requests("chat").size(), "the injected 429 replaced the request");
+    assertTrue(d.injected.result("tool-use").startsWith("ok tool=launch_rockets"), d.injected.result("tool-use"));
+    ReceivedSpan slow = d.injected.onlyLlmSpan("chat-params");
+    assertTrue(slow.endEpochNanos() - slow.startEpochNanos() >= 300_000_000L, "the injected latency is in the call");
+    for (String failed : List.of("thinking", "cached")) {
+      assertTrue(d.injected.result(failed).startsWith("error "), d.injected.result(failed));
+      assertEquals("ERROR", d.injected.onlyLlmSpan(failed).statusCode(), failed);
+      assertEquals(0, d.injected.llm.requests(failed).size(), failed);
+    }
   }
 
   @Test

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestInstance;
  * embeddings, the Responses API, a prompt full of secrets), the Anthropic SDK (tool use, a stream, an
  * async call), a plain JDK HttpClient app (OpenAI, Anthropic and Gemini formats, JSON and streams) and
  * an Apache HttpClient 5 app (the same, and Spring AI over that client) and the AWS SDK's Bedrock client
- * (sync and async, Converse and InvokeModel, JSON and event streams). Each app runs once against the fake server in
+ * (sync and async, Converse and InvokeModel, JSON and event streams), and Google GenAI 1.x (over Apache
+ * HttpClient 4). Each app runs once against the fake server in
  * record mode, then once in replay mode from that file: no request reaches the server, the app gets
  * the same answers, the traces have the same shape, and the file holds no secret. The transcript
  * tool prints the file.
@@ -43,6 +44,10 @@ class RecordReplaySmokeTest {
   static final List<String> BEDROCK = List.of("converse", "converse-async", "converse-stream", "tool-use", "invoke",
       "invoke-embed", "invoke-stream");
   final Path bedrockFile = dir.resolve("recording-bedrock.jsonl");
+  static final List<String> GOOGLE = List.of("chat", "chat-async", "chat-stream", "tool-use", "vertex-chat");
+  final Path googleFile = dir.resolve("recording-google-genai-1.jsonl");
+  SmokeRun googleRecord;
+  SmokeRun googleReplay;
   SmokeRun bedrockRecord;
   SmokeRun bedrockReplay;
   SmokeRun openAiRecord;
@@ -62,6 +67,7 @@ class RecordReplaySmokeTest {
     Files.deleteIfExists(anthropicFile);
     Files.deleteIfExists(apacheHttpFile);
     Files.deleteIfExists(bedrockFile);
+    Files.deleteIfExists(googleFile);
     openAiRecord = new SmokeRun().launch("record-openai", "newest", System.getProperty("java.home"),
         Map.of("otel.instrumentation.llm-otel.record.file", openAiFile.toString()), OPENAI);
     List<String> replayed = new ArrayList<>(OPENAI);
@@ -92,12 +98,18 @@ class RecordReplaySmokeTest {
     bedrockReplay = new SmokeRun().launchApp("replay-bedrock", "bedrock-app-newest",
         "dev.llmotel.smoke.bedrock.BedrockSmokeApp", System.getProperty("java.home"),
         Map.of("otel.instrumentation.llm-otel.replay.file", bedrockFile.toString()), BEDROCK);
+    googleRecord = new SmokeRun().launchApp("record-google-genai-1", "google-genai-app-oldest",
+        "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp", System.getProperty("java.home"),
+        Map.of("otel.instrumentation.llm-otel.record.file", googleFile.toString()), GOOGLE);
+    googleReplay = new SmokeRun().launchApp("replay-google-genai-1", "google-genai-app-oldest",
+        "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp", System.getProperty("java.home"),
+        Map.of("otel.instrumentation.llm-otel.replay.file", googleFile.toString()), GOOGLE);
   }
 
   @AfterAll
   void stop() {
     for (SmokeRun r : new SmokeRun[] {openAiRecord, openAiReplay, javaHttpRecord, javaHttpReplay, anthropicRecord,
-        anthropicReplay, apacheHttpRecord, apacheHttpReplay, bedrockRecord, bedrockReplay}) {
+        anthropicReplay, apacheHttpRecord, apacheHttpReplay, bedrockRecord, bedrockReplay, googleRecord, googleReplay}) {
       if (r != null) r.close();
     }
   }
@@ -185,6 +197,11 @@ class RecordReplaySmokeTest {
     assertTrue(converseStream.contains("\":event-type\":\"contentBlockDelta\""), converseStream);
     assertTrue(converseStream.contains("\"usage\":{\"input_tokens\":"), converseStream);
     assertFalse(Files.readString(bedrockFile).contains("AKIASMOKETEST"), "no AWS credential (the signed auth header) in the file");
+  }
+
+  @Test
+  void googleGenAi1xReplaysOfflineThroughApacheHttpClient4() {
+    assertReplayedAsRecorded(googleRecord, googleReplay, GOOGLE);
   }
 
   @Test

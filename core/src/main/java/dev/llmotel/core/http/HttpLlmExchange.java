@@ -148,6 +148,24 @@ public final class HttpLlmExchange {
     }
   }
 
+  /**
+   * One HTTP attempt of a request to a known LLM endpoint, made by a client this extension does not
+   * make spans for (Apache HttpClient 4 under Google GenAI 1.x) inside an SDK's LLM call: fault
+   * injection and record/replay only. Null when it is no such request, outside an LLM call, or when
+   * neither is on.
+   */
+  public static HttpLlmExchange underCall(String host, int port, String path, RequestBytes requestBody) {
+    try {
+      if (!sdkAttemptsObserved()) return null;
+      LlmEndpoint endpoint = LlmEndpoints.get().match(host, port, path);
+      if (endpoint == null) return null;
+      return underSdkCall(endpoint.format, path, endpoint.pathModel, requestBody);
+    } catch (Throwable t) {
+      SafeHooks.failed("http attempt", t);
+      return null;
+    }
+  }
+
   /** Whether {@link #underSdkCall} has anything to do: fault injection or record/replay is on. */
   public static boolean sdkAttemptsObserved() {
     return Faults.get().enabled() || Recordings.get().active();
