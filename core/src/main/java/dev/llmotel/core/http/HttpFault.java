@@ -77,6 +77,16 @@ public final class HttpFault {
     return new ConnectException("Failed to connect to " + host + ":" + port + " (" + connectMessage + ")");
   }
 
+  /**
+   * The message Apache HttpClient (4 and 5) gives when a connection drops in the middle of a body
+   * of that framing (a content length, else chunked), marked as injected.
+   */
+  public static String prematureEndMessage(long contentLength) {
+    return (contentLength >= 0
+        ? "Premature end of Content-Length delimited message body (expected: " + contentLength + ")"
+        : "Premature end of chunk coded message body: closing chunk expected") + " (" + MARK + ")";
+  }
+
   /** The response the client returns instead of sending the request, or null when the real one is read. */
   public Response response() {
     return response;

@@ -136,9 +136,7 @@ public final class ApacheHttpClientCalls {
 
   /** What the classic client throws when a connection drops in the middle of a body of that framing. */
   static IOException prematureEnd(long contentLength) {
-    return new ConnectionClosedException((contentLength >= 0
-        ? "Premature end of Content-Length delimited message body (expected: " + contentLength + ")"
-        : "Premature end of chunk coded message body: closing chunk expected") + " (" + HttpFault.MARK + ")");
+    return new ConnectionClosedException(HttpFault.prematureEndMessage(contentLength));
   }
 
   /** The exchange, a refusal, or null when the request is not an LLM call. */

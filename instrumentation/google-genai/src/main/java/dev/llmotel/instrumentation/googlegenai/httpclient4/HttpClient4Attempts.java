@@ -200,9 +200,7 @@ public final class HttpClient4Attempts {
 
   /** What HttpClient 4 throws when a connection drops in the middle of a body of that framing. */
   static IOException prematureEnd(long contentLength) {
-    return new ConnectionClosedException((contentLength >= 0
-        ? "Premature end of Content-Length delimited message body (expected: " + contentLength + ")"
-        : "Premature end of chunk coded message body: closing chunk expected") + " (" + HttpFault.MARK + ")");
+    return new ConnectionClosedException(HttpFault.prematureEndMessage(contentLength));
   }
 
   private HttpClient4Attempts() {}
