@@ -8,6 +8,7 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * An injected fault as a plain HTTP client module applies it, so that the library above (an SDK, a
@@ -70,6 +71,24 @@ public final class HttpFault {
 
   public long timeoutMillis() {
     return Math.max(0, timeoutMillis);
+  }
+
+  /**
+   * For a blocking client, before the attempt: waits the injected latency (and a timeout's time),
+   * then gives the client's own exception for a fault that fails the attempt before any response.
+   * Null when the attempt gets a response (made, replayed or the real one).
+   */
+  public IOException failureAfterWaiting(Supplier<IOException> connectFailed, Supplier<IOException> readTimedOut) {
+    InjectedFault.sleep(latencyMillis);
+    if (timesOut()) InjectedFault.sleep(timeoutMillis());
+    return failure(connectFailed, readTimedOut);
+  }
+
+  /** The client's own exception for a fault that fails the attempt before any response (no waiting), or null. */
+  public IOException failure(Supplier<IOException> connectFailed, Supplier<IOException> readTimedOut) {
+    if (failsToConnect) return connectFailed.get();
+    if (timesOut()) return readTimedOut.get();
+    return null;
   }
 
   /** What a client throws when it cannot connect (OkHttp and the JDK's client alike). */

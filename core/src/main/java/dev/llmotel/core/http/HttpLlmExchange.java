@@ -15,11 +15,14 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One LLM call made with a plain HTTP client, whichever client: the client modules hand over the
@@ -344,6 +347,40 @@ public final class HttpLlmExchange {
       if (v != null) return v;
     }
     return null;
+  }
+
+  /**
+   * The response of one attempt arrived: its status and headers are handed over, and what reads its
+   * body comes back, this exchange's tap and the attempt's injected cut (for a client module that
+   * reads bodies as an InputStream).
+   */
+  public AttemptBody attemptBody(int status, Function<String, String> headers, HttpFault fault) {
+    onResponse(status, headers);
+    String contentType = headers.apply("content-type");
+    return new AttemptBody(tap(contentType), fault == null ? null : fault.cut(contentType));
+  }
+
+  /** What reads one attempt's body: the tap (null when nothing records or maps it) and the cut (null when none). */
+  public static final class AttemptBody {
+    public final ResponseTap tap;
+    public final HttpFault.BodyCut cut;
+
+    AttemptBody(ResponseTap tap, HttpFault.BodyCut cut) {
+      this.tap = tap;
+      this.cut = cut;
+    }
+
+    /** Whether the body must be read through {@link #wrap}; else it is left as it is. */
+    public boolean observed() {
+      return tap != null || cut != null;
+    }
+
+    /** The body as the app reads it: up to the cut (then the client's own I/O error), through the tap. */
+    public InputStream wrap(InputStream in, Supplier<IOException> connectionDropped) {
+      if (in == null) return null;
+      InputStream read = cut == null ? in : new CutInputStream(in, cut, connectionDropped);
+      return tap == null ? read : new TappedInputStream(read, tap);
+    }
   }
 
   /** The request failed before a response (connection refused, timeout): the span ends with that error. */

@@ -4,11 +4,8 @@ import dev.llmotel.core.CallRefusal;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.SkippedCall;
-import dev.llmotel.core.faults.InjectedFault;
-import dev.llmotel.core.http.CutInputStream;
 import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
-import dev.llmotel.core.http.TappedInputStream;
 import io.opentelemetry.instrumentation.api.internal.cache.Cache;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -88,15 +85,10 @@ public final class ApacheHttpClientCalls {
           : "the server";
       HttpFault fault = exchange.attemptFault();
       if (fault == null) return null;
-      InjectedFault.sleep(fault.latencyMillis());
-      if (fault.failsToConnect()) {
-        return new FaultedAttempt(null, new HttpHostConnectException("Connect to " + target
-            + " failed: Connection refused (" + HttpFault.MARK + ")"));
-      }
-      if (fault.timesOut()) {
-        InjectedFault.sleep(fault.timeoutMillis());
-        return new FaultedAttempt(null, new SocketTimeoutException("Read timed out (" + HttpFault.MARK + ")"));
-      }
+      IOException failure = fault.failureAfterWaiting(() -> new HttpHostConnectException("Connect to " + target
+          + " failed: Connection refused (" + HttpFault.MARK + ")"),
+          () -> new SocketTimeoutException("Read timed out (" + HttpFault.MARK + ")"));
+      if (failure != null) return new FaultedAttempt(null, failure);
       HttpFault.Response made = fault.response();
       return made == null ? null : new FaultedAttempt(response(made), null);
     } catch (Throwable t) {
@@ -181,21 +173,19 @@ public final class ApacheHttpClientCalls {
 
   private static void observe(HttpLlmExchange exchange, ClassicHttpResponse r) {
     try {
-      exchange.onResponse(r.getCode(), name -> {
+      HttpEntity entity = r.getEntity();
+      HttpLlmExchange.AttemptBody body = exchange.attemptBody(r.getCode(), name -> {
+        if (entity != null && "content-type".equalsIgnoreCase(name)) return entity.getContentType();
         Header h = r.getFirstHeader(name);
         return h == null ? null : h.getValue();
-      });
-      HttpEntity entity = r.getEntity();
-      HttpLlmExchange.ResponseTap tap = exchange.tap(entity == null ? null : entity.getContentType());
-      HttpFault fault = exchange.fault();
-      HttpFault.BodyCut cut = fault == null ? null : fault.cut();
+      }, exchange.fault());
       if (entity == null) {
-        if (tap != null) tap.closed();
+        if (body.tap != null) body.tap.closed();
         return;
       }
-      if (tap == null && cut == null) return;
-      r.setEntity(new TappedEntity(entity, tap, cut));
-      if (tap != null) OPEN.put(r, tap);
+      if (!body.observed()) return;
+      r.setEntity(new TappedEntity(entity, body));
+      if (body.tap != null) OPEN.put(r, body.tap);
     } catch (Throwable t) {
       SafeHooks.failed("apache httpclient response", t);
     }
@@ -219,23 +209,19 @@ public final class ApacheHttpClientCalls {
    * owns the call), ending early at an injected cut if there is one.
    */
   static final class TappedEntity extends HttpEntityWrapper {
-    private final HttpLlmExchange.ResponseTap tap;
-    private final HttpFault.BodyCut cut;
+    private final HttpLlmExchange.AttemptBody body;
     private InputStream content;
 
-    TappedEntity(HttpEntity wrapped, HttpLlmExchange.ResponseTap tap, HttpFault.BodyCut cut) {
+    TappedEntity(HttpEntity wrapped, HttpLlmExchange.AttemptBody body) {
       super(wrapped);
-      this.tap = tap;
-      this.cut = cut;
+      this.body = body;
     }
 
     @Override
     public synchronized InputStream getContent() throws IOException {
       if (content == null || super.isRepeatable()) {
-        InputStream in = super.getContent();
         long length = super.getContentLength();
-        if (in != null && cut != null) in = new CutInputStream(in, cut, () -> prematureEnd(length));
-        content = in == null || tap == null ? in : new TappedInputStream(in, tap);
+        content = body.wrap(super.getContent(), () -> prematureEnd(length));
       }
       return content;
     }
@@ -257,7 +243,7 @@ public final class ApacheHttpClientCalls {
       try {
         super.close();
       } finally {
-        if (tap != null) tap.closed();
+        if (body.tap != null) body.tap.closed();
       }
     }
   }

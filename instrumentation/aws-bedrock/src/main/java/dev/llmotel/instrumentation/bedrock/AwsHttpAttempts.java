@@ -3,12 +3,9 @@ package dev.llmotel.instrumentation.bedrock;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.SkippedCall;
-import dev.llmotel.core.faults.InjectedFault;
 import dev.llmotel.core.http.BedrockWire;
-import dev.llmotel.core.http.CutInputStream;
 import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
-import dev.llmotel.core.http.TappedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -138,8 +135,7 @@ public final class AwsHttpAttempts {
       HttpExecuteResponse response;
       try {
         if (fault != null) {
-          InjectedFault.sleep(fault.latencyMillis());
-          IOException failure = failure(fault, request, true);
+          IOException failure = fault.failureAfterWaiting(() -> connectFailed(request), AwsHttpAttempts::readTimedOut);
           if (failure != null) throw failure;
         }
         HttpFault.Response made = fault == null ? null : fault.response();
@@ -150,18 +146,14 @@ public final class AwsHttpAttempts {
       }
       try {
         SdkHttpResponse headers = response.httpResponse();
-        exchange.onResponse(headers.statusCode(), name -> headers.firstMatchingHeader(name).orElse(null));
-        String contentType = headers.firstMatchingHeader("content-type").orElse(null);
-        HttpLlmExchange.ResponseTap tap = exchange.tap(contentType);
-        HttpFault.BodyCut cut = fault == null ? null : fault.cut(contentType);
-        if (!response.responseBody().isPresent() || (tap == null && cut == null)) {
-          if (tap != null) tap.closed();
+        HttpLlmExchange.AttemptBody observed = observe(exchange, headers, fault);
+        if (!response.responseBody().isPresent() || !observed.observed()) {
+          if (observed.tap != null) observed.tap.closed();
           return response;
         }
         AbortableInputStream body = response.responseBody().get();
-        InputStream in = cut == null ? body : new CutInputStream(body, cut, AwsHttpAttempts::connectionDropped);
-        if (tap != null) in = new TappedInputStream(in, tap);
-        return HttpExecuteResponse.builder().response(headers).responseBody(AbortableInputStream.create(in, body))
+        return HttpExecuteResponse.builder().response(headers)
+            .responseBody(AbortableInputStream.create(observed.wrap(body, AwsHttpAttempts::connectionDropped), body))
             .build();
       } catch (Throwable t) {
         SafeHooks.failed("aws http response", t);
@@ -175,20 +167,19 @@ public final class AwsHttpAttempts {
     }
   }
 
-  /**
-   * The client's exception for a fault that fails the attempt before any response, or null; a
-   * timeout first waits its time when {@code wait} (a blocking call), an async one waited on the timer.
-   */
-  private static IOException failure(HttpFault fault, SdkHttpRequest request, boolean wait) {
-    if (fault.failsToConnect()) {
-      return new ConnectException("Connect to " + request.host() + ":" + request.port() + " failed: Connection refused ("
-          + HttpFault.MARK + ")");
-    }
-    if (fault.timesOut()) {
-      if (wait) InjectedFault.sleep(fault.timeoutMillis());
-      return new SocketTimeoutException("Read timed out (" + HttpFault.MARK + ")");
-    }
-    return null;
+  /** The attempt's status and headers handed to the exchange; what reads its body (record, cut). */
+  private static HttpLlmExchange.AttemptBody observe(HttpLlmExchange exchange, SdkHttpResponse headers, HttpFault fault) {
+    return exchange.attemptBody(headers.statusCode(), name -> headers.firstMatchingHeader(name).orElse(null), fault);
+  }
+
+  /** The HTTP client's exception when it cannot connect. */
+  private static IOException connectFailed(SdkHttpRequest request) {
+    return new ConnectException("Connect to " + request.host() + ":" + request.port() + " failed: Connection refused ("
+        + HttpFault.MARK + ")");
+  }
+
+  private static IOException readTimedOut() {
+    return new SocketTimeoutException("Read timed out (" + HttpFault.MARK + ")");
   }
 
   private static IOException connectionDropped() {
@@ -302,7 +293,8 @@ public final class AwsHttpAttempts {
       long delay = fault.latencyMillis() + (fault.timesOut() ? fault.timeoutMillis() : 0);
       timer().schedule(() -> {
         try {
-          IOException failure = failure(fault, request, false);
+          // The delay (latency and a timeout's time) was waited on the timer, not on a caller's thread.
+          IOException failure = fault.failure(() -> connectFailed(request), AwsHttpAttempts::readTimedOut);
           if (failure != null) {
             handler.onError(failure);
             done.completeExceptionally(failure);
@@ -379,8 +371,7 @@ public final class AwsHttpAttempts {
     private final SdkAsyncHttpResponseHandler delegate;
     private final HttpLlmExchange exchange;
     private final HttpFault fault;
-    private HttpLlmExchange.ResponseTap tap;
-    private HttpFault.BodyCut cut;
+    private HttpLlmExchange.AttemptBody body;
 
     ObservedHandler(SdkAsyncHttpResponseHandler delegate, HttpLlmExchange exchange, HttpFault fault) {
       this.delegate = delegate;
@@ -391,10 +382,7 @@ public final class AwsHttpAttempts {
     @Override
     public void onHeaders(SdkHttpResponse headers) {
       try {
-        exchange.onResponse(headers.statusCode(), name -> headers.firstMatchingHeader(name).orElse(null));
-        String contentType = headers.firstMatchingHeader("content-type").orElse(null);
-        tap = exchange.tap(contentType);
-        cut = fault == null ? null : fault.cut(contentType);
+        body = observe(exchange, headers, fault);
       } catch (Throwable t) {
         SafeHooks.failed("aws async response headers", t);
       }
@@ -403,7 +391,7 @@ public final class AwsHttpAttempts {
 
     @Override
     public void onStream(Publisher<ByteBuffer> stream) {
-      delegate.onStream(tap == null && cut == null ? stream : new ObservedStream(stream, tap, cut));
+      delegate.onStream(body == null || !body.observed() ? stream : new ObservedStream(stream, body.tap, body.cut));
     }
 
     @Override

@@ -95,8 +95,9 @@ final class JavaHttpClientFaults {
 
   private static Object made(FaultedSend f) throws IOException {
     URI uri = f.request.uri();
-    if (f.fault.failsToConnect()) throw f.fault.connectException(uri.getHost(), uri.getPort());
-    if (f.fault.timesOut()) throw new HttpTimeoutException("request timed out (injected by llm-otel fault injection)");
+    IOException failure = f.fault.failure(() -> f.fault.connectException(uri.getHost(), uri.getPort()),
+        () -> new HttpTimeoutException("request timed out (" + HttpFault.MARK + ")"));
+    if (failure != null) throw failure;
     return synthesize(f.request, f.handler, f.fault.response());
   }
 

@@ -2,7 +2,6 @@ package dev.llmotel.instrumentation.okhttp;
 
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
-import dev.llmotel.core.faults.InjectedFault;
 import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
 import java.io.IOException;
@@ -29,8 +28,7 @@ import okio.Buffer;
 public final class LlmInterceptor implements Interceptor {
   static final LlmInterceptor INSTANCE = new LlmInterceptor();
   /** The exchange whose request is on its way down this thread's interceptor chain. */
-  private static final ThreadLocal<HttpLlmExchange> ACTIVE = new ThreadLocal<>();
-  private static final ThreadLocal<Request> ACTIVE_REQUEST = new ThreadLocal<>();
+  private static final ThreadLocal<InFlight> ACTIVE = new ThreadLocal<>();
 
   /** Adds the interceptor in front of a builder's application interceptors, and the fault one last. */
   public static void addTo(List<Interceptor> interceptors) {
@@ -59,10 +57,8 @@ public final class LlmInterceptor implements Interceptor {
       exchange.refused(refused);
       throw refused;
     }
-    HttpLlmExchange outerExchange = ACTIVE.get();
-    Request outerRequest = ACTIVE_REQUEST.get();
-    ACTIVE.set(exchange);
-    ACTIVE_REQUEST.set(request);
+    InFlight outer = ACTIVE.get();
+    ACTIVE.set(new InFlight(exchange, request.url()));
     Response response;
     try {
       response = chain.proceed(request);
@@ -71,13 +67,23 @@ public final class LlmInterceptor implements Interceptor {
       exchange.closeScope();
       throw e;
     } finally {
-      ACTIVE.set(outerExchange);
-      ACTIVE_REQUEST.set(outerRequest);
+      ACTIVE.set(outer);
     }
     try {
       return observe(exchange, response);
     } finally {
       exchange.closeScope();
+    }
+  }
+
+  /** An exchange and the URL its request was sent to, on its way down the chain. */
+  private static final class InFlight {
+    final HttpLlmExchange exchange;
+    final HttpUrl url;
+
+    InFlight(HttpLlmExchange exchange, HttpUrl url) {
+      this.exchange = exchange;
+      this.url = url;
     }
   }
 
@@ -91,16 +97,15 @@ public final class LlmInterceptor implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
       Request request = chain.request();
-      HttpLlmExchange exchange = ACTIVE.get();
-      Request started = ACTIVE_REQUEST.get();
+      InFlight call = ACTIVE.get();
       // Another request sent from inside the chain (an interceptor fetching a token) is not the call's.
-      if (exchange == null || started == null || !started.url().host().equals(request.url().host())
-          || !started.url().encodedPath().equals(request.url().encodedPath())) {
+      if (call == null || !call.url.host().equals(request.url().host())
+          || !call.url.encodedPath().equals(request.url().encodedPath())) {
         return chain.proceed(request);
       }
       HttpFault fault;
       try {
-        fault = exchange.attemptFault();
+        fault = call.exchange.attemptFault();
       } catch (Throwable t) {
         SafeHooks.failed("okhttp fault injection", t);
         fault = null;
@@ -118,12 +123,10 @@ public final class LlmInterceptor implements Interceptor {
    * paths throw, a response the server did not send, or (by the caller) a body that ends early. The chain below is never called for a fault that replaces the exchange.
    */
   private static Response proceedWithFault(Chain chain, Request request, HttpFault fault) throws IOException {
-    InjectedFault.sleep(fault.latencyMillis());
-    if (fault.failsToConnect()) throw fault.connectException(request.url().host(), request.url().port());
-    if (fault.timesOut()) {
-      InjectedFault.sleep(fault.timeoutMillis());
-      throw new SocketTimeoutException("timeout (" + "injected by llm-otel fault injection)");
-    }
+    IOException failure = fault.failureAfterWaiting(
+        () -> fault.connectException(request.url().host(), request.url().port()),
+        () -> new SocketTimeoutException("timeout (" + HttpFault.MARK + ")"));
+    if (failure != null) throw failure;
     HttpFault.Response made = fault.response();
     if (made == null) return chain.proceed(request);
     Response.Builder b = new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(made.status)

@@ -2,11 +2,8 @@ package dev.llmotel.instrumentation.googlegenai.httpclient4;
 
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.SkippedCall;
-import dev.llmotel.core.faults.InjectedFault;
-import dev.llmotel.core.http.CutInputStream;
 import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
-import dev.llmotel.core.http.TappedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,15 +76,10 @@ public final class HttpClient4Attempts {
       HttpFault fault = exchange.attemptFault();
       Attempt attempt = new Attempt(exchange, fault);
       if (fault == null) return attempt;
-      InjectedFault.sleep(fault.latencyMillis());
-      if (fault.failsToConnect()) {
-        return new Answered(attempt, null, new HttpHostConnectException(
-            new ConnectException("Connection refused (" + HttpFault.MARK + ")"), target));
-      }
-      if (fault.timesOut()) {
-        InjectedFault.sleep(fault.timeoutMillis());
-        return new Answered(attempt, null, new SocketTimeoutException("Read timed out (" + HttpFault.MARK + ")"));
-      }
+      IOException failure = fault.failureAfterWaiting(() -> new HttpHostConnectException(
+          new ConnectException("Connection refused (" + HttpFault.MARK + ")"), target),
+          () -> new SocketTimeoutException("Read timed out (" + HttpFault.MARK + ")"));
+      if (failure != null) return new Answered(attempt, null, failure);
       HttpFault.Response made = fault.response();
       return made == null ? attempt : new Answered(attempt, new MadeResponse(made), null);
     } catch (Throwable t) {
@@ -99,22 +91,19 @@ public final class HttpClient4Attempts {
   /** What the main step returns: the answered response, or the network's, observed. */
   public static Object response(Object state, Object response) {
     if (state instanceof Answered) response = ((Answered) state).response;
-    Attempt attempt = state instanceof Answered ? ((Answered) state).attempt : state instanceof Attempt ? (Attempt) state : null;
+    Attempt attempt = attemptOf(state);
     if (attempt == null || !(response instanceof HttpResponse)) return response;
     try {
       HttpResponse r = (HttpResponse) response;
-      attempt.exchange.onResponse(r.getStatusLine().getStatusCode(), name -> {
-        Header h = r.getFirstHeader(name);
-        return h == null ? null : h.getValue();
-      });
       HttpEntity entity = r.getEntity();
-      String contentType = entity == null || entity.getContentType() == null ? null : entity.getContentType().getValue();
-      HttpLlmExchange.ResponseTap tap = attempt.exchange.tap(contentType);
-      HttpFault.BodyCut cut = attempt.fault == null ? null : attempt.fault.cut(contentType);
+      HttpLlmExchange.AttemptBody body = attempt.exchange.attemptBody(r.getStatusLine().getStatusCode(), name -> {
+        Header h = "content-type".equalsIgnoreCase(name) && entity != null ? entity.getContentType() : r.getFirstHeader(name);
+        return h == null ? null : h.getValue();
+      }, attempt.fault);
       if (entity == null) {
-        if (tap != null) tap.closed();
-      } else if (tap != null || cut != null) {
-        r.setEntity(new ObservedEntity(entity, tap, cut));
+        if (body.tap != null) body.tap.closed();
+      } else if (body.observed()) {
+        r.setEntity(new ObservedEntity(entity, body));
       }
     } catch (Throwable t) {
       SafeHooks.failed("httpclient 4 response", t);
@@ -125,7 +114,7 @@ public final class HttpClient4Attempts {
   /** What the main step throws: an answered attempt's exception, else its own (recorded). */
   public static Throwable failure(Object state, Throwable error) {
     Throwable thrown = state instanceof Answered && ((Answered) state).failure != null ? ((Answered) state).failure : error;
-    Attempt attempt = state instanceof Answered ? ((Answered) state).attempt : state instanceof Attempt ? (Attempt) state : null;
+    Attempt attempt = attemptOf(state);
     if (attempt != null && thrown != null) {
       try {
         attempt.exchange.failed(thrown);
@@ -134,6 +123,11 @@ public final class HttpClient4Attempts {
       }
     }
     return thrown;
+  }
+
+  private static Attempt attemptOf(Object state) {
+    if (state instanceof Answered) return ((Answered) state).attempt;
+    return state instanceof Attempt ? (Attempt) state : null;
   }
 
   private static byte[] body(HttpRequestWrapper request) throws IOException {
@@ -161,23 +155,19 @@ public final class HttpClient4Attempts {
 
   /** The response's entity read through the record's tap, ending early at an injected cut. */
   static final class ObservedEntity extends HttpEntityWrapper {
-    private final HttpLlmExchange.ResponseTap tap;
-    private final HttpFault.BodyCut cut;
+    private final HttpLlmExchange.AttemptBody body;
     private InputStream content;
 
-    ObservedEntity(HttpEntity wrapped, HttpLlmExchange.ResponseTap tap, HttpFault.BodyCut cut) {
+    ObservedEntity(HttpEntity wrapped, HttpLlmExchange.AttemptBody body) {
       super(wrapped);
-      this.tap = tap;
-      this.cut = cut;
+      this.body = body;
     }
 
     @Override
     public synchronized InputStream getContent() throws IOException {
       if (content == null || wrappedEntity.isRepeatable()) {
-        InputStream in = wrappedEntity.getContent();
         long length = wrappedEntity.getContentLength();
-        if (in != null && cut != null) in = new CutInputStream(in, cut, () -> prematureEnd(length));
-        content = in == null || tap == null ? in : new TappedInputStream(in, tap);
+        content = body.wrap(wrappedEntity.getContent(), () -> prematureEnd(length));
       }
       return content;
     }
