@@ -44,15 +44,18 @@ class RecordingsTest {
   @Test
   void theFileRotatesOnceItsCapIsReached(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("r.jsonl");
-    Recordings r = new Recordings(file, 200, new ArrayList<>(), false);
+    Recordings r = new Recordings(file, 200, 1000, 1 << 20, io.opentelemetry.api.OpenTelemetry.noop().getMeter("t"),
+        new ArrayList<>(), false);
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("text", "0123456789012345678901234567890123456789012345678901234567890123456789");
     for (int i = 0; i < 5; i++) r.write(line);
+    assertTrue(r.awaitWritten(10_000), "the writer thread wrote them");
     assertTrue(Files.size(file) <= 200, "the current file stays under the cap");
     assertTrue(Files.exists(dir.resolve("r.jsonl.1")), "the older lines were rotated");
     // Five lines of about 90 bytes under a 200-byte cap: rotated before the 3rd and the 5th; one older file kept.
     assertEquals(1, Files.readAllLines(file).size());
     assertEquals(2, Files.readAllLines(dir.resolve("r.jsonl.1")).size());
+    r.drainAndClose(5_000);
   }
 
   @Test
