@@ -36,7 +36,7 @@ abstract class AbstractGoogleGenAiSmokeTest {
   /** gemini-2.5-flash in the bundled price table, USD per million tokens. */
   static final double INPUT = 0.30;
   static final double OUTPUT = 2.50;
-  static final double CACHE_READ = 0.075;
+  static final double CACHE_READ = 0.03;
 
   SmokeRun run;
 

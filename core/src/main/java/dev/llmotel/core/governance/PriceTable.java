@@ -146,9 +146,7 @@ public final class PriceTable {
     t.put("gcp.gemini", "gemini-3.1-pro", 2.00, 12.00, 0.20);
     t.put("gcp.gemini", "gemini-3.1-flash-lite", 0.25, 1.50, 0.025);
     t.put("gcp.gemini", "gemini-2.5-pro", 1.25, 10.00, 0.125);
-    // Google now publishes $0.03 for 2.5 Flash cache reads; 0.075 is kept until the Google GenAI smoke tests
-    // that pin it are updated.
-    t.put("gcp.gemini", "gemini-2.5-flash", 0.30, 2.50, 0.075);
+    t.put("gcp.gemini", "gemini-2.5-flash", 0.30, 2.50, 0.03);
     t.put("gcp.gemini", "gemini-2.5-flash-lite", 0.10, 0.40, 0.01);
     // Shut down 2026-06-01; kept so recorded traffic still prices.
     t.put("gcp.gemini", "gemini-2.0-flash", 0.10, 0.40, 0.025);

@@ -81,7 +81,7 @@ class PriceTableTest {
     assertSame(prices.find("gcp.gemini", "gemini-2.0-flash"), prices.find("gcp.gemini", "gemini-2.0-flash-001"));
     assertSame(prices.find("gcp.gemini", "gemini-3.8-flash"), prices.find("gcp.vertex_ai", "gemini-3.8-flash"));
     // The price the Google GenAI smoke tests rely on.
-    assertPrice(prices.find("gcp.gemini", "gemini-2.5-flash"), 0.30, 2.50, 0.075, 0.30);
+    assertPrice(prices.find("gcp.gemini", "gemini-2.5-flash"), 0.30, 2.50, 0.03, 0.30);
   }
 
   @Test
