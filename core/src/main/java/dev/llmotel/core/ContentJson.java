@@ -133,11 +133,39 @@ public final class ContentJson {
     } else if (LlmMessage.Part.TOOL_CALL_RESPONSE.equals(p.type)) {
       out.append(",\"response\":");
       text(p.content);
+    } else if (p.isMedia()) {
+      media(p);
     } else {
       out.append(",\"content\":");
       text(p.content);
     }
     out.append('}');
+  }
+
+  /**
+   * Media as the GenAI conventions' parts, never with content bytes (none are kept, and no base64
+   * is ever written): a blob ({@code type: "blob"}) with its modality and {@code mime_type}; a file
+   * with its {@code file_id}; a URI with its {@code uri}, redacted and budgeted like text (a signed
+   * URL's query can carry a credential). A {@code data:} URI never gets here (it is a blob).
+   */
+  private void media(LlmMessage.Part p) {
+    out.append(",\"modality\":");
+    plain(p.modality);
+    if (p.mimeType != null) {
+      out.append(",\"mime_type\":");
+      plain(p.mimeType);
+    }
+    if (LlmMessage.Part.FILE.equals(p.type)) {
+      out.append(",\"file_id\":");
+      plain(p.content);
+    } else if (LlmMessage.Part.URI.equals(p.type)) {
+      out.append(",\"uri\":");
+      if (p.content != null && p.content.regionMatches(true, 0, "data:", 0, 5)) {
+        plain("data:"); // never the payload
+      } else {
+        text(p.content);
+      }
+    }
   }
 
   /** Writes identifiers and enum-like values: not user text, so neither redacted nor budgeted. */

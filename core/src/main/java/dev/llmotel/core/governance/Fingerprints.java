@@ -12,12 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Hashes that identify a prompt without holding its text. The fingerprint covers the template part
  * (system instructions and tool definitions) normalised so that what varies per request (numbers,
- * dates, ids, whitespace) does not change it; the request hash covers the whole request.
+ * dates, ids, whitespace) does not change it; the request hash covers the whole request, media parts
+ * by what identifies them (type, modality, MIME type, content hash, size, URI or file id).
+ *
+ * <p>Nothing here keeps request text: both hashes stream the text into a digest through a small
+ * reused buffer (no copy of the prompt is made), and the one cache is keyed by a hash. Memory does
+ * not grow with prompt size however many distinct prompts a process sends.
  */
 public final class Fingerprints {
-  private static final int MAX_CACHED_TEMPLATES = 1024;
-  private static final Map<String, String> fingerprintByTemplate = new ConcurrentHashMap<>();
-  private static final Map<String, String> fingerprintBySystemText = new ConcurrentHashMap<>();
   private static final ThreadLocal<MessageDigest> SHA256 = new ThreadLocal<MessageDigest>() {
     @Override
     protected MessageDigest initialValue() {
@@ -32,23 +34,55 @@ public final class Fingerprints {
   /**
    * The template text with what varies per request replaced: numbers by {@code <n>}, dates and
    * times by {@code <date>}, words that mix digits with letters, '_' or '-' (ids, UUIDs, hashes) by
-   * {@code <id>}; whitespace runs collapse to one space. One pass, no regex: it runs on every call
-   * whose template text is new.
+   * {@code <id>}; whitespace runs collapse to one space. One pass, no regex.
    */
   static String normalize(String text) {
-    StringBuilder out = new StringBuilder(text.length());
+    final StringBuilder out = new StringBuilder(text.length());
+    normalize(text, new Sink() {
+      @Override
+      public void append(CharSequence s, int start, int end) {
+        out.append(s, start, end);
+      }
+    });
+    return out.toString();
+  }
+
+  /** Where normalised text goes: a builder (tests) or straight into a digest (every call). */
+  interface Sink {
+    void append(CharSequence s, int start, int end);
+  }
+
+  private static final String N = "<n>";
+  private static final String DATE = "<date>";
+  private static final String ID = "<id>";
+  private static final String SPACE = " ";
+
+  /**
+   * Streams the normalised text into {@code out}. A whitespace run becomes one space only when
+   * something follows it and something came before it (no leading or trailing space).
+   */
+  static void normalize(CharSequence text, Sink out) {
     int n = text.length();
     int i = 0;
+    boolean wrote = false;
+    boolean pendingSpace = false;
     while (i < n) {
       char c = text.charAt(i);
       if (Character.isWhitespace(c)) {
         while (i < n && Character.isWhitespace(text.charAt(i))) i++;
-        if (out.length() > 0) out.append(' ');
+        if (wrote) pendingSpace = true;
         continue;
       }
+      if (pendingSpace) {
+        out.append(SPACE, 0, 1);
+        pendingSpace = false;
+      }
+      wrote = true;
       if (!isWordChar(c)) {
-        out.append(c);
-        i++;
+        // a surrogate pair goes out whole, so the digest encodes it as one code point
+        int len = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)) ? 2 : 1;
+        out.append(text, i, i + len);
+        i += len;
         continue;
       }
       int start = i;
@@ -62,24 +96,20 @@ public final class Fingerprints {
       if (!digit) {
         out.append(text, start, i);
       } else if (isDateAt(text, start)) {
-        out.append("<date>");
+        out.append(DATE, 0, DATE.length());
         i = start + 10;
         while (i < n && "0123456789:.TZ+-".indexOf(text.charAt(i)) >= 0) i++;
       } else if (!other) {
-        out.append("<n>");
+        out.append(N, 0, N.length());
         // a decimal or grouped number: 12.50, 1,000
         while (i + 1 < n && (text.charAt(i) == '.' || text.charAt(i) == ',') && isDigit(text.charAt(i + 1))) {
           i++;
           while (i < n && isDigit(text.charAt(i))) i++;
         }
       } else {
-        out.append("<id>");
+        out.append(ID, 0, ID.length());
       }
     }
-    int end = out.length();
-    while (end > 0 && out.charAt(end - 1) == ' ') end--;
-    out.setLength(end);
-    return out.toString();
   }
 
   private static boolean isWordChar(char c) {
@@ -91,7 +121,7 @@ public final class Fingerprints {
   }
 
   /** yyyy-mm-dd at this position. */
-  private static boolean isDateAt(String s, int i) {
+  private static boolean isDateAt(CharSequence s, int i) {
     if (i + 10 > s.length()) return false;
     for (int k = 0; k < 10; k++) {
       char c = s.charAt(i + k);
@@ -101,62 +131,97 @@ public final class Fingerprints {
   }
 
   /**
-   * The fingerprint of the call's template. Apps mostly send the same template again, so the result
-   * is cached by the raw template text (bounded); only a new text pays for normalisation.
+   * The fingerprint of the call's template: the first 64 bits (hex) of the SHA-256 of
+   * {@code system:<normalised text>\n} per system part and
+   * {@code tool:<type>:<name>:<normalised description>:<parameters>\n} per tool, the normalised
+   * text streamed into the digest as it is produced.
+   *
+   * <p>Apps mostly send the same template again, so results are cached, keyed by 128 bits of the
+   * SHA-256 of the raw template (each piece prefixed by its length), never by its text: a hit costs
+   * one streamed digest of the raw text instead of normalising it too. Bounded: the cache starts
+   * afresh when full.
    */
   public static String promptFingerprint(LlmCall call) {
-    // The common template, one system text and no tools, is its own cache key: nothing to build.
-    if (call.toolDefinitions().isEmpty() && call.systemInstructions().size() == 1
-        && call.systemInstructions().get(0).content != null) {
-      String system = call.systemInstructions().get(0).content;
-      String cached = fingerprintBySystemText.get(system);
-      if (cached != null) return cached;
-      String fingerprint = shortHash(normalizedTemplate(call));
-      if (fingerprintBySystemText.size() < MAX_CACHED_TEMPLATES) fingerprintBySystemText.put(system, fingerprint);
-      return fingerprint;
-    }
-    StringBuilder raw = new StringBuilder();
+    Digest d = DIGEST.get();
     for (LlmMessage.Part part : call.systemInstructions()) {
-      if (part.content != null) raw.append("system:").append(part.content).append('\n');
+      if (part.content != null) d.add("system:").addSized(part.content);
     }
     for (ToolDefinition tool : call.toolDefinitions()) {
-      raw.append("tool:").append(tool.type).append(':').append(tool.name).append(':')
-          .append(tool.description).append(':').append(tool.parametersJson).append('\n');
+      d.add("tool:").addSized(tool.type).addSized(tool.name).addSized(tool.description).addSized(tool.parametersJson);
     }
-    String key = raw.toString();
+    TemplateKey key = d.finishKey();
     String cached = fingerprintByTemplate.get(key);
     if (cached != null) return cached;
-    String fingerprint = shortHash(normalizedTemplate(call));
-    if (fingerprintByTemplate.size() < MAX_CACHED_TEMPLATES) fingerprintByTemplate.put(key, fingerprint);
+    for (LlmMessage.Part part : call.systemInstructions()) {
+      if (part.content == null) continue;
+      d.add("system:");
+      normalize(part.content, d);
+      d.add('\n');
+    }
+    for (ToolDefinition tool : call.toolDefinitions()) {
+      d.add("tool:").add(tool.type).add(':').add(tool.name).add(':');
+      if (tool.description != null) normalize(tool.description, d);
+      d.add(':').add(tool.parametersJson == null ? "" : tool.parametersJson).add('\n');
+    }
+    String fingerprint = d.finishHex();
+    if (fingerprintByTemplate.size() >= MAX_CACHED_TEMPLATES) fingerprintByTemplate.clear();
+    fingerprintByTemplate.put(key, fingerprint);
     return fingerprint;
   }
 
-  private static String normalizedTemplate(LlmCall call) {
-    StringBuilder template = new StringBuilder();
-    for (LlmMessage.Part part : call.systemInstructions()) {
-      if (part.content != null) template.append("system:").append(normalize(part.content)).append('\n');
+  private static final int MAX_CACHED_TEMPLATES = 1024;
+  /** Fingerprints by a 128-bit hash of the raw template: about 100 bytes an entry whatever the prompt's size. */
+  private static final Map<TemplateKey, String> fingerprintByTemplate = new ConcurrentHashMap<>();
+
+  /** 128 bits of a SHA-256. */
+  static final class TemplateKey {
+    final long high;
+    final long low;
+
+    TemplateKey(long high, long low) {
+      this.high = high;
+      this.low = low;
     }
-    for (ToolDefinition tool : call.toolDefinitions()) {
-      template.append("tool:").append(tool.type).append(':').append(tool.name).append(':')
-          .append(tool.description == null ? "" : normalize(tool.description)).append(':')
-          .append(tool.parametersJson == null ? "" : tool.parametersJson).append('\n');
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TemplateKey && ((TemplateKey) o).high == high && ((TemplateKey) o).low == low;
     }
-    return template.toString();
+
+    @Override
+    public int hashCode() {
+      return (int) (low ^ (low >>> 32));
+    }
   }
 
-  /** Hashes the request as it is, streaming its parts into the digest: no copy of the prompt is made. */
+  static int cachedTemplates() {
+    return fingerprintByTemplate.size();
+  }
+
+  /**
+   * Hashes the request as it is, streaming its parts into the digest: no copy of the prompt is made.
+   * A media part adds its modality, MIME type, content hash, size and pixel size to what a text part
+   * hashes (its type and content, which is the URI or file id), so two requests that differ only in
+   * an image or a document hash differently.
+   */
   public static String requestHash(LlmCall call) {
     Digest d = DIGEST.get();
     d.add(call.provider()).add('|').add(call.operation()).add('|').add(call.requestModel())
         .add('|').add(call.temperature()).add('|').add(call.topP()).add('|')
         .add(call.maxTokens()).add('|').add(call.seed()).add('|').add(call.stopSequences())
         .add('\n');
-    for (LlmMessage.Part part : call.systemInstructions()) d.add("system:").add(part.content).add('\n');
+    for (LlmMessage.Part part : call.systemInstructions()) {
+      d.add("system:").add(part.content);
+      if (part.isMedia()) addMedia(d, part);
+      d.add('\n');
+    }
     for (LlmMessage m : call.inputMessages()) {
       d.add(m.role()).add(':');
       for (LlmMessage.Part p : m.parts()) {
         d.add(p.type).add('/').add(p.id).add('/').add(p.name).add('/')
-            .add(p.arguments).add('/').add(p.content).add(';');
+            .add(p.arguments).add('/').add(p.content);
+        if (p.isMedia()) addMedia(d, p);
+        d.add(';');
       }
       d.add('\n');
     }
@@ -164,6 +229,12 @@ public final class Fingerprints {
       d.add("tool:").add(tool.name).add(':').add(tool.parametersJson).add('\n');
     }
     return d.finishHex();
+  }
+
+  private static void addMedia(Digest d, LlmMessage.Part p) {
+    d.add("/media:").add(p.type).add('/').add(p.modality).add('/').add(p.mimeType).add('/')
+        .add(p.contentHash).add('/').add(Long.toString(p.sizeBytes)).add('/')
+        .add(Integer.toString(p.width)).add('x').add(Integer.toString(p.height));
   }
 
   private static final ThreadLocal<Digest> DIGEST = new ThreadLocal<Digest>() {
@@ -174,7 +245,7 @@ public final class Fingerprints {
   };
 
   /** SHA-256 fed with text as UTF-8 through a reused buffer, as String.getBytes(UTF_8) would encode it. */
-  private static final class Digest {
+  static final class Digest implements Sink {
     private final MessageDigest md;
     private final byte[] buffer = new byte[4096];
     private int n;
@@ -189,9 +260,15 @@ public final class Fingerprints {
 
     Digest add(String s) {
       if (s == null) return add("null");
-      for (int i = 0; i < s.length(); i++) {
+      append(s, 0, s.length());
+      return this;
+    }
+
+    @Override
+    public void append(CharSequence s, int start, int end) {
+      for (int i = start; i < end; i++) {
         char c = s.charAt(i);
-        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
           int cp = Character.toCodePoint(c, s.charAt(++i));
           put(0xf0 | (cp >> 18));
           put(0x80 | ((cp >> 12) & 0x3f));
@@ -203,7 +280,6 @@ public final class Fingerprints {
           add(c);
         }
       }
-      return this;
     }
 
     Digest add(char c) {
@@ -230,10 +306,53 @@ public final class Fingerprints {
       n = 0;
     }
 
+    /** A string's length, then the string (or -1 for null): pieces that cannot run into each other. */
+    Digest addSized(String s) {
+      if (s == null) return add("-1:");
+      add(Integer.toString(s.length())).add(':');
+      append(s, 0, s.length());
+      return this;
+    }
+
+    /** The first 128 bits of the digest; the digest is reset for the next use. */
+    TemplateKey finishKey() {
+      flush();
+      byte[] b = md.digest();
+      long high = 0;
+      long low = 0;
+      for (int k = 0; k < 8; k++) {
+        high = (high << 8) | (b[k] & 0xff);
+        low = (low << 8) | (b[8 + k] & 0xff);
+      }
+      return new TemplateKey(high, low);
+    }
+
+    /** The first 64 bits of the digest as 16 hex digits; the digest is reset for the next use. */
     String finishHex() {
       flush();
       return hex(md.digest());
     }
+  }
+
+  /**
+   * Inline media given as bytes (SDKs that decode base64 for the app: Gemini's {@code Blob},
+   * Bedrock's {@code SdkBytes}, LangChain4j's images): a blob part identified by the hex SHA-256 of
+   * the bytes and their count. The bytes are read once and not kept. The modality, when null,
+   * follows from the MIME type, else is {@code document}.
+   */
+  public static LlmMessage.Part inlineBytes(String modality, String mimeType, byte[] bytes) {
+    String m = modality != null ? modality : dev.llmotel.core.MediaParts.modalityOf(mimeType);
+    if (m == null) m = LlmMessage.Part.MODALITY_DOCUMENT;
+    if (bytes == null) return LlmMessage.Part.blob(m, mimeType, null, -1);
+    MessageDigest md = SHA256.get();
+    md.reset();
+    byte[] digest = md.digest(bytes);
+    char[] hex = new char[64];
+    for (int k = 0; k < 32; k++) {
+      hex[2 * k] = Character.forDigit((digest[k] >> 4) & 0xf, 16);
+      hex[2 * k + 1] = Character.forDigit(digest[k] & 0xf, 16);
+    }
+    return LlmMessage.Part.blob(m, mimeType, new String(hex), bytes.length);
   }
 
   static String shortHash(String text) {
@@ -249,19 +368,32 @@ public final class Fingerprints {
     return new String(hex);
   }
 
-  /** An estimate of input tokens for models without a tokenizer: about four characters a token, plus per-message overhead. */
+  /**
+   * An estimate of input tokens for models without a tokenizer (and for OpenAI models until the
+   * tokenizer's vocabulary is loaded): text at about four characters a token
+   * ({@link Tokenizers#estimateTextTokens}), four tokens of overhead per message, and each media
+   * part by {@link MediaTokens}.
+   */
   public static long estimateInputTokens(LlmCall call) {
     long messages = call.inputMessages().size() + (call.systemInstructions().isEmpty() ? 0 : 1);
-    return (inputCharacters(call) + 3) / 4 + 4 * messages;
+    return Tokenizers.estimateTextTokens(inputCharacters(call)) + 4 * messages + MediaTokens.of(call);
   }
 
-  /** Characters of all text a request sends: instructions, messages, tool calls and definitions. */
+  /**
+   * Characters of all text a request sends: instructions, messages, tool calls and definitions.
+   * Media parts count no characters (their URI or file id is not what the model reads): their
+   * tokens are {@link MediaTokens#of}, which every estimate adds.
+   */
   static long inputCharacters(LlmCall call) {
     long chars = 0;
-    for (LlmMessage.Part part : call.systemInstructions()) chars += length(part.content);
+    for (LlmMessage.Part part : call.systemInstructions()) {
+      if (!part.isMedia()) chars += length(part.content);
+    }
     for (LlmMessage m : call.inputMessages()) {
       chars += length(m.role());
-      for (LlmMessage.Part p : m.parts()) chars += length(p.content) + length(p.arguments) + length(p.name);
+      for (LlmMessage.Part p : m.parts()) {
+        if (!p.isMedia()) chars += length(p.content) + length(p.arguments) + length(p.name);
+      }
     }
     for (ToolDefinition tool : call.toolDefinitions()) {
       chars += length(tool.name) + length(tool.description) + length(tool.parametersJson);

@@ -1,6 +1,8 @@
 package dev.llmotel.core.governance;
 
 import dev.llmotel.core.Json;
+import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.regex.Pattern;
  *   {"fingerprint": "3f9a0c1d2e4b5a69", "name": "support-triage", "version": "7"},
  *   {"system_pattern": "You are a weather assistant", "name": "weather", "version": "2"}]}</pre>
  * A fingerprint entry matches exactly; a pattern entry matches its regex against the system
- * instructions. The first matching entry wins.
+ * instructions. The first matching entry wins. Nothing of the matched text is kept: the registry
+ * holds only what the file declared.
  */
 final class PromptRegistry {
   static final PromptRegistry EMPTY = new PromptRegistry(Collections.<Entry>emptyList());
@@ -56,8 +59,18 @@ final class PromptRegistry {
     return version.toString();
   }
 
+  /**
+   * {name, version} of the first entry that matches, or null. Patterns run over the call's system
+   * instructions as one text (each part's text followed by a newline) read in place: no copy of
+   * the instructions is made, and none is kept.
+   */
+  String[] find(String fingerprint, LlmCall call) {
+    if (entries.isEmpty()) return null;
+    return lookup(fingerprint, call.systemInstructions().isEmpty() ? null : new SystemText(call.systemInstructions()));
+  }
+
   /** {name, version} of the first entry that matches, or null. */
-  String[] lookup(String fingerprint, String systemText) {
+  String[] lookup(String fingerprint, CharSequence systemText) {
     for (Entry e : entries) {
       if (e.fingerprint != null && e.fingerprint.equals(fingerprint)) return new String[] {e.name, e.version};
       if (e.pattern != null && systemText != null && e.pattern.matcher(systemText).find()) {
@@ -65,6 +78,67 @@ final class PromptRegistry {
       }
     }
     return null;
+  }
+
+  /**
+   * The text parts of the system instructions, each followed by '\n', as one read-only character
+   * sequence over the parts' own strings (what Pattern needs to run over them without a copy).
+   */
+  static final class SystemText implements CharSequence {
+    private final String[] texts;
+    private final int[] starts;
+    private final int length;
+    private int segment;
+
+    SystemText(List<LlmMessage.Part> parts) {
+      int count = 0;
+      for (LlmMessage.Part p : parts) {
+        if (p.content != null && !p.isMedia()) count++;
+      }
+      texts = new String[count];
+      starts = new int[count];
+      int at = 0;
+      int k = 0;
+      for (LlmMessage.Part p : parts) {
+        if (p.content == null || p.isMedia()) continue;
+        texts[k] = p.content;
+        starts[k] = at;
+        at += p.content.length() + 1;
+        k++;
+      }
+      length = at;
+    }
+
+    @Override
+    public int length() {
+      return length;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (index < 0 || index >= length) throw new IndexOutOfBoundsException(String.valueOf(index));
+      int s = segment;
+      if (index < starts[s] || index >= starts[s] + texts[s].length() + 1) {
+        s = 0;
+        while (s + 1 < starts.length && starts[s + 1] <= index) s++;
+        segment = s;
+      }
+      int offset = index - starts[s];
+      return offset == texts[s].length() ? '\n' : texts[s].charAt(offset);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      if (start < 0 || end > length || start > end) throw new IndexOutOfBoundsException(start + ".." + end);
+      StringBuilder sb = new StringBuilder(end - start);
+      for (int i = start; i < end; i++) sb.append(charAt(i));
+      return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+      return subSequence(0, length).toString();
+    }
   }
 
   private static final class Entry {

@@ -8,6 +8,7 @@ import dev.llmotel.core.Accessors;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
@@ -88,11 +89,84 @@ final class MessageMapper {
         JsonNode result = block.path("content");
         String text = result.isTextual() ? result.asText() : textOf(result);
         out.add(LlmMessage.Part.toolCallResponse(block.path("tool_use_id").asText(null), text));
+        // A tool may answer with images or documents too: they are sent, so they count.
+        if (result.isArray()) {
+          for (JsonNode inner : result) {
+            String innerType = inner.path("type").asText();
+            if ("image".equals(innerType) || "document".equals(innerType)) addBlock(out, inner);
+          }
+        }
+        break;
+      }
+      case "image":
+        out.add(media(LlmMessage.Part.MODALITY_IMAGE, block.path("source")));
+        break;
+      case "document": {
+        JsonNode source = block.path("source");
+        if ("content".equals(source.path("type").asText())) {
+          // A document given as content blocks (text, images): each block counts as such.
+          JsonNode blocks = source.path("content");
+          if (blocks.isTextual()) {
+            out.add(LlmMessage.Part.text(blocks.asText()));
+          } else {
+            for (JsonNode inner : blocks) addBlock(out, inner);
+          }
+        } else {
+          out.add(media(LlmMessage.Part.MODALITY_DOCUMENT, source));
+        }
         break;
       }
       default:
-        break; // images, documents, thinking: not text to capture
+        break; // thinking and other blocks: not part of the prompt to capture
     }
+  }
+
+  /**
+   * An image or document block's {@code source}: {@code base64} data (a blob of its
+   * {@code media_type}, hashed as sent, never kept), a {@code url}, an uploaded {@code file}
+   * ({@code file_id}), or a document's plain {@code text} (a blob hashed and sized as its UTF-8
+   * text); null for any other source.
+   */
+  static LlmMessage.Part media(String modality, JsonNode source) {
+    String kind = source.path("type").asText();
+    String mimeType = AnthropicJson.textOrNull(source.get("media_type"));
+    switch (kind) {
+      case "base64":
+        return MediaParts.inline(modality, mimeType, AnthropicJson.textOrNull(source.get("data")));
+      case "url":
+        return MediaParts.fromUrl(modality, mimeType, AnthropicJson.textOrNull(source.get("url")));
+      case "file": {
+        String fileId = AnthropicJson.textOrNull(source.get("file_id"));
+        return fileId == null ? null : LlmMessage.Part.file(modality, mimeType, fileId);
+      }
+      case "text": {
+        String text = AnthropicJson.textOrNull(source.get("data"));
+        if (text == null) return null;
+        return LlmMessage.Part.blob(modality, mimeType != null ? mimeType : "text/plain", MediaParts.sha256Hex(text),
+            utf8Length(text));
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** The UTF-8 size of a text, without encoding it. */
+  static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   private static String textOf(JsonNode blocks) {

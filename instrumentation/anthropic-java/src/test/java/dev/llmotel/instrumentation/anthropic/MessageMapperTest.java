@@ -86,4 +86,66 @@ class MessageMapperTest {
     new MessageStreamAccumulator(call).finish();
     assertNull(call.inputTokens());
   }
+
+  @Test
+  void imagesAndDocumentsAreMappedByWhatIdentifiesThemNeverTheirBytes() throws Exception {
+    // Through the SDK's own params type: what the SDK keeps of each block is what is mapped.
+    com.anthropic.models.messages.MessageCreateParams.Body body = parse("{\"model\":\"claude-sonnet-4\","
+        + "\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":["
+        + "{\"type\":\"text\",\"text\":\"Total on this page?\"},"
+        + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}},"
+        + "{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/p2.png\"}},"
+        + "{\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"JVBERi0xLjQK\"}},"
+        + "{\"type\":\"document\",\"source\":{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"Grün\"}},"
+        + "{\"type\":\"document\",\"source\":{\"type\":\"content\",\"content\":[{\"type\":\"text\",\"text\":\"chunk\"}]}}"
+        + "]}]}", com.anthropic.models.messages.MessageCreateParams.Body.class);
+    LlmCall call = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
+    MessageMapper.mapConversation(call, AnthropicJson.tree(body));
+    List<LlmMessage.Part> parts = call.inputMessages().get(0).parts();
+    assertEquals(6, parts.size());
+    LlmMessage.Part image = parts.get(1);
+    assertEquals(LlmMessage.Part.BLOB, image.type);
+    assertEquals("image", image.modality);
+    assertEquals("image/png", image.mimeType);
+    assertEquals(dev.llmotel.core.MediaParts.sha256Hex("iVBORw0KGgo="), image.contentHash);
+    assertEquals(8L, image.sizeBytes);
+    assertNull(image.content);
+    assertEquals(LlmMessage.Part.URI, parts.get(2).type);
+    assertEquals("https://example.com/p2.png", parts.get(2).content);
+    assertEquals("document", parts.get(3).modality);
+    assertEquals("application/pdf", parts.get(3).mimeType);
+    assertEquals(5L, parts.get(4).sizeBytes, "a text document: its UTF-8 size");
+    assertEquals("text/plain", parts.get(4).mimeType);
+    assertEquals("chunk", parts.get(5).content);
+    // Governance: a different page is a different request, and images count as tokens.
+    LlmCall other = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
+    MessageMapper.mapConversation(other, ObjectMappers.jsonMapper().readTree("{\"messages\":[{\"role\":\"user\","
+        + "\"content\":[{\"type\":\"text\",\"text\":\"Total on this page?\"},"
+        + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"AAAAAAAAAAA=\"}}]}]}"));
+    LlmCall same = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
+    MessageMapper.mapConversation(same, ObjectMappers.jsonMapper().readTree("{\"messages\":[{\"role\":\"user\","
+        + "\"content\":[{\"type\":\"text\",\"text\":\"Total on this page?\"},"
+        + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}]}]}"));
+    org.junit.jupiter.api.Assertions.assertNotEquals(dev.llmotel.core.governance.Fingerprints.requestHash(other),
+        dev.llmotel.core.governance.Fingerprints.requestHash(same));
+    LlmCall textOnly = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
+    MessageMapper.mapConversation(textOnly, ObjectMappers.jsonMapper().readTree("{\"messages\":[{\"role\":\"user\","
+        + "\"content\":[{\"type\":\"text\",\"text\":\"Total on this page?\"}]}]}"));
+    assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(textOnly) + 1399,
+        dev.llmotel.core.governance.Fingerprints.estimateInputTokens(same), "an image of unknown size, Anthropic's rule");
+  }
+
+  @Test
+  void imagesInAToolResultCountToo() throws Exception {
+    LlmCall call = new LlmCall("anthropic", "chat");
+    MessageMapper.mapConversation(call, ObjectMappers.jsonMapper().readTree("{\"messages\":[{\"role\":\"user\","
+        + "\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":["
+        + "{\"type\":\"text\",\"text\":\"screenshot\"},"
+        + "{\"type\":\"image\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011\"}}]}]}]}"));
+    List<LlmMessage.Part> parts = call.inputMessages().get(0).parts();
+    assertEquals("screenshot", parts.get(0).content);
+    assertEquals(LlmMessage.Part.FILE, parts.get(1).type);
+    assertEquals("file_011", parts.get(1).content);
+    assertEquals("image", parts.get(1).modality);
+  }
 }

@@ -3,14 +3,24 @@ package dev.llmotel.instrumentation.bedrock;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.governance.Fingerprints;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import software.amazon.awssdk.services.bedrockruntime.model.AudioBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.AudioSource;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentSource;
+import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
 import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
@@ -18,6 +28,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 import software.amazon.awssdk.services.bedrockruntime.model.Tool;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.VideoBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.VideoSource;
 
 /**
  * Maps Converse and ConverseStream requests and responses of the AWS SDK's Bedrock Runtime client
@@ -78,6 +90,144 @@ final class ConverseMapper {
         else if (c.json() != null) text.append(c.json().toString());
       }
       out.add(LlmMessage.Part.toolCallResponse(block.toolResult().toolUseId(), text.toString()));
+      // A tool may answer with images, documents or video: they are sent, so they count.
+      for (ToolResultContentBlock c : block.toolResult().content()) {
+        if (c.text() == null && c.json() == null) out.add(toolResultMedia(c));
+      }
+    } else {
+      out.add(media(block));
+    }
+  }
+
+  /**
+   * An image, document, video or audio block, by what identifies it: inline bytes by their SHA-256
+   * and size (the bytes are read in place, never copied or kept), an S3 object by its URI, a
+   * document's text by its hash and length. Null for any other block. Each kind is read on its own:
+   * releases older than the ones we test lack some (video and audio came later), and a missing
+   * accessor loses only that kind.
+   */
+  static LlmMessage.Part media(ContentBlock block) {
+    try {
+      if (block.image() != null) return image(block.image());
+    } catch (LinkageError e) {
+      // an SDK release without image blocks
+    }
+    try {
+      if (block.document() != null) return document(block.document());
+    } catch (LinkageError e) {
+      // an SDK release without document blocks
+    }
+    try {
+      if (block.video() != null) return video(block.video());
+    } catch (LinkageError e) {
+      // an SDK release without video blocks
+    }
+    try {
+      if (block.audio() != null) return audio(block.audio());
+    } catch (LinkageError e) {
+      // an SDK release without audio blocks
+    }
+    return null;
+  }
+
+  private static LlmMessage.Part toolResultMedia(ToolResultContentBlock c) {
+    try {
+      if (c.image() != null) return image(c.image());
+      if (c.document() != null) return document(c.document());
+      if (c.video() != null) return video(c.video());
+    } catch (LinkageError e) {
+      // an SDK release without media in tool results
+    }
+    return null;
+  }
+
+  private static LlmMessage.Part image(ImageBlock image) {
+    String format = image.formatAsString();
+    String mimeType = format == null ? null : "image/" + format.toLowerCase(Locale.ROOT);
+    ImageSource source = image.source();
+    if (source == null) return LlmMessage.Part.blob(LlmMessage.Part.MODALITY_IMAGE, mimeType, null, -1);
+    if (source.bytes() != null) {
+      return Fingerprints.inlineBytes(LlmMessage.Part.MODALITY_IMAGE, mimeType, source.bytes().asByteArrayUnsafe());
+    }
+    return s3(LlmMessage.Part.MODALITY_IMAGE, mimeType, s3Uri(source));
+  }
+
+  private static String s3Uri(ImageSource source) {
+    try {
+      return source.s3Location() == null ? null : source.s3Location().uri();
+    } catch (LinkageError e) {
+      return null; // an SDK release without S3 image sources
+    }
+  }
+
+  private static LlmMessage.Part document(DocumentBlock document) {
+    String mimeType = documentMimeType(document.formatAsString());
+    DocumentSource source = document.source();
+    String modality = LlmMessage.Part.MODALITY_DOCUMENT;
+    if (source == null) return LlmMessage.Part.blob(modality, mimeType, null, -1);
+    if (source.bytes() != null) return Fingerprints.inlineBytes(modality, mimeType, source.bytes().asByteArrayUnsafe());
+    try {
+      if (source.s3Location() != null) return s3(modality, mimeType, source.s3Location().uri());
+      if (source.text() != null) {
+        // A document given as text: hashed as its text, sized by its characters.
+        return LlmMessage.Part.blob(modality, mimeType != null ? mimeType : "text/plain",
+            MediaParts.sha256Hex(source.text()), source.text().length());
+      }
+      if (source.hasContent()) {
+        long chars = 0;
+        StringBuilder all = new StringBuilder();
+        for (DocumentContentBlock b : source.content()) {
+          if (b.text() != null) {
+            all.append(b.text()).append('\n');
+            chars += b.text().length();
+          }
+        }
+        return LlmMessage.Part.blob(modality, "text/plain", MediaParts.sha256Hex(all.toString()), chars);
+      }
+    } catch (LinkageError e) {
+      // an SDK release without these document sources
+    }
+    return LlmMessage.Part.blob(modality, mimeType, null, -1);
+  }
+
+  private static LlmMessage.Part video(VideoBlock video) {
+    String format = video.formatAsString();
+    String mimeType = format == null ? null : "three_gp".equals(format) ? "video/3gpp" : "video/" + format;
+    VideoSource source = video.source();
+    String modality = LlmMessage.Part.MODALITY_VIDEO;
+    if (source == null) return LlmMessage.Part.blob(modality, mimeType, null, -1);
+    if (source.bytes() != null) return Fingerprints.inlineBytes(modality, mimeType, source.bytes().asByteArrayUnsafe());
+    return s3(modality, mimeType, source.s3Location() == null ? null : source.s3Location().uri());
+  }
+
+  private static LlmMessage.Part audio(AudioBlock audio) {
+    String format = audio.formatAsString();
+    String mimeType = format == null ? null : "mp3".equals(format) ? "audio/mpeg" : "audio/" + format;
+    AudioSource source = audio.source();
+    String modality = LlmMessage.Part.MODALITY_AUDIO;
+    if (source == null) return LlmMessage.Part.blob(modality, mimeType, null, -1);
+    if (source.bytes() != null) return Fingerprints.inlineBytes(modality, mimeType, source.bytes().asByteArrayUnsafe());
+    return s3(modality, mimeType, source.s3Location() == null ? null : source.s3Location().uri());
+  }
+
+  private static LlmMessage.Part s3(String modality, String mimeType, String uri) {
+    return uri == null ? LlmMessage.Part.blob(modality, mimeType, null, -1) : LlmMessage.Part.uri(modality, mimeType, uri);
+  }
+
+  /** The MIME type of Converse's document formats. */
+  static String documentMimeType(String format) {
+    if (format == null) return null;
+    switch (format.toLowerCase(Locale.ROOT)) {
+      case "pdf": return "application/pdf";
+      case "csv": return "text/csv";
+      case "doc": return "application/msword";
+      case "docx": return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+      case "xls": return "application/vnd.ms-excel";
+      case "xlsx": return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+      case "html": return "text/html";
+      case "txt": return "text/plain";
+      case "md": return "text/markdown";
+      default: return null;
     }
   }
 

@@ -4,6 +4,7 @@ import dev.llmotel.core.Json;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
@@ -68,8 +69,13 @@ final class InvokeModelMapper {
         if (content instanceof String) out.add(LlmMessage.Part.text((String) content));
         if (content instanceof List) {
           for (Object block : (List<?>) content) {
-            String text = block instanceof Map ? string(((Map<?, ?>) block).get("text")) : null;
-            if (text != null) out.add(LlmMessage.Part.text(text));
+            if (!(block instanceof Map)) continue;
+            String text = string(((Map<?, ?>) block).get("text"));
+            if (text != null) {
+              out.add(LlmMessage.Part.text(text));
+            } else {
+              out.add(media((Map<?, ?>) block));
+            }
           }
         }
         call.inputMessages().add(out);
@@ -79,6 +85,51 @@ final class InvokeModelMapper {
     String prompt = string(json.get("inputText"));
     if (prompt == null) prompt = string(json.get("prompt"));
     if (prompt != null) call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(prompt)));
+  }
+
+  /**
+   * A media block of a messages-style body, by what identifies it (base64 data hashed as sent, never
+   * kept): Anthropic's ({@code type} image or document, with a {@code source} of type base64, url,
+   * file or text) or Amazon Nova's ({@code image}, {@code video}, {@code document} or {@code audio}
+   * with a {@code format} and a {@code source} of base64 {@code bytes} or an {@code s3Location}).
+   * Null for any other block.
+   */
+  static LlmMessage.Part media(Map<?, ?> block) {
+    String type = string(block.get("type"));
+    if ("image".equals(type) || "document".equals(type)) {
+      String modality = "image".equals(type) ? LlmMessage.Part.MODALITY_IMAGE : LlmMessage.Part.MODALITY_DOCUMENT;
+      Map<?, ?> source = block.get("source") instanceof Map ? (Map<?, ?>) block.get("source") : null;
+      if (source == null) return null;
+      String kind = string(source.get("type"));
+      String mimeType = string(source.get("media_type"));
+      if ("base64".equals(kind)) return MediaParts.inline(modality, mimeType, string(source.get("data")));
+      if ("url".equals(kind)) return MediaParts.fromUrl(modality, mimeType, string(source.get("url")));
+      if ("file".equals(kind) && string(source.get("file_id")) != null) {
+        return LlmMessage.Part.file(modality, mimeType, string(source.get("file_id")));
+      }
+      if ("text".equals(kind) && string(source.get("data")) != null) {
+        String text = string(source.get("data"));
+        return LlmMessage.Part.blob(modality, mimeType != null ? mimeType : "text/plain", MediaParts.sha256Hex(text),
+            text.length());
+      }
+      return null;
+    }
+    String[][] kinds = {{"image", LlmMessage.Part.MODALITY_IMAGE}, {"video", LlmMessage.Part.MODALITY_VIDEO},
+        {"document", LlmMessage.Part.MODALITY_DOCUMENT}, {"audio", LlmMessage.Part.MODALITY_AUDIO}};
+    for (String[] kind : kinds) {
+      if (!(block.get(kind[0]) instanceof Map)) continue;
+      Map<?, ?> media = (Map<?, ?>) block.get(kind[0]);
+      String format = string(media.get("format"));
+      String mimeType = kind[1].equals(LlmMessage.Part.MODALITY_DOCUMENT) ? ConverseMapper.documentMimeType(format)
+          : format == null ? null : kind[0] + "/" + ("mp3".equals(format) ? "mpeg" : format);
+      Map<?, ?> source = media.get("source") instanceof Map ? (Map<?, ?>) media.get("source") : null;
+      if (source == null) return LlmMessage.Part.blob(kind[1], mimeType, null, -1);
+      if (string(source.get("bytes")) != null) return MediaParts.inline(kind[1], mimeType, string(source.get("bytes")));
+      Map<?, ?> s3 = source.get("s3Location") instanceof Map ? (Map<?, ?>) source.get("s3Location") : null;
+      String uri = s3 == null ? null : string(s3.get("uri"));
+      return uri == null ? LlmMessage.Part.blob(kind[1], mimeType, null, -1) : LlmMessage.Part.uri(kind[1], mimeType, uri);
+    }
+    return null;
   }
 
   static void response(LlmCall call, Object result) {

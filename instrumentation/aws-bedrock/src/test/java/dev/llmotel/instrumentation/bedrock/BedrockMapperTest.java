@@ -134,4 +134,93 @@ class BedrockMapperTest {
     assertEquals(8L, call.outputTokens());
     assertEquals(Arrays.asList("end_turn"), call.finishReasons());
   }
+
+  private static LlmCall converse(ContentBlock media) {
+    return ConverseMapper.request("http://127.0.0.1:1", "us.anthropic.claude-3-haiku-20240307-v1:0",
+        Collections.singletonList(Message.builder().role(ConversationRole.USER)
+            .content(ContentBlock.fromText("Total on this page?"), media).build()),
+        Collections.<SystemContentBlock>emptyList(), null, Collections.emptyList(), false);
+  }
+
+  @Test
+  void converseImagesDocumentsAndVideoAreMappedByTheirHashNeverTheirBytes() throws Exception {
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
+    LlmCall call = converse(ContentBlock.fromImage(software.amazon.awssdk.services.bedrockruntime.model.ImageBlock
+        .builder().format("png").source(software.amazon.awssdk.services.bedrockruntime.model.ImageSource
+            .fromBytes(SdkBytes.fromByteArray(png))).build()));
+    LlmMessage.Part image = call.inputMessages().get(0).parts().get(1);
+    assertEquals(LlmMessage.Part.BLOB, image.type);
+    assertEquals("image", image.modality);
+    assertEquals("image/png", image.mimeType);
+    assertEquals(7L, image.sizeBytes);
+    StringBuilder hex = new StringBuilder();
+    for (byte b : java.security.MessageDigest.getInstance("SHA-256").digest(png)) hex.append(String.format("%02x", b));
+    assertEquals(hex.toString(), image.contentHash);
+    assertNull(image.content);
+
+    LlmMessage.Part pdf = converse(ContentBlock.fromDocument(software.amazon.awssdk.services.bedrockruntime.model
+        .DocumentBlock.builder().format("pdf").name("invoice").source(software.amazon.awssdk.services.bedrockruntime
+            .model.DocumentSource.fromBytes(SdkBytes.fromUtf8String("%PDF-1.4"))).build()))
+        .inputMessages().get(0).parts().get(1);
+    assertEquals("document", pdf.modality);
+    assertEquals("application/pdf", pdf.mimeType);
+    assertEquals(8L, pdf.sizeBytes);
+
+    LlmMessage.Part video = converse(ContentBlock.fromVideo(software.amazon.awssdk.services.bedrockruntime.model
+        .VideoBlock.builder().format("mp4").source(software.amazon.awssdk.services.bedrockruntime.model.VideoSource
+            .fromS3Location(software.amazon.awssdk.services.bedrockruntime.model.S3Location.builder()
+                .uri("s3://bucket/clip.mp4").build())).build())).inputMessages().get(0).parts().get(1);
+    assertEquals(LlmMessage.Part.URI, video.type);
+    assertEquals("video", video.modality);
+    assertEquals("video/mp4", video.mimeType);
+    assertEquals("s3://bucket/clip.mp4", video.content);
+
+    // Governance: another page is another request; the image counts by Anthropic's rule (a Claude model).
+    LlmCall otherPage = converse(ContentBlock.fromImage(software.amazon.awssdk.services.bedrockruntime.model.ImageBlock
+        .builder().format("png").source(software.amazon.awssdk.services.bedrockruntime.model.ImageSource
+            .fromBytes(SdkBytes.fromByteArray(new byte[] {9, 9, 9}))).build()));
+    assertFalse(dev.llmotel.core.governance.Fingerprints.requestHash(call)
+        .equals(dev.llmotel.core.governance.Fingerprints.requestHash(otherPage)));
+    LlmCall textOnly = converse(ContentBlock.fromText(""));
+    assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(textOnly) + 1399,
+        dev.llmotel.core.governance.Fingerprints.estimateInputTokens(call));
+  }
+
+  @Test
+  void imagesInAToolResultCountToo() {
+    LlmCall call = converse(ContentBlock.fromToolResult(ToolResultBlock.builder().toolUseId("t1").content(
+        ToolResultContentBlock.fromText("screenshot"),
+        ToolResultContentBlock.fromImage(software.amazon.awssdk.services.bedrockruntime.model.ImageBlock.builder()
+            .format("jpeg").source(software.amazon.awssdk.services.bedrockruntime.model.ImageSource
+                .fromBytes(SdkBytes.fromByteArray(new byte[] {1}))).build())).build()));
+    LlmMessage.Part image = call.inputMessages().get(0).parts().get(2);
+    assertEquals("image/jpeg", image.mimeType);
+    assertEquals(1L, image.sizeBytes);
+  }
+
+  @Test
+  void invokeModelBodiesGiveTheirMediaBlocksOfEitherFamily() {
+    LlmCall claude = InvokeModelMapper.request(null, "anthropic.claude-3-haiku-20240307-v1:0", SdkBytes.fromUtf8String(
+        "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":["
+            + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}},"
+            + "{\"type\":\"text\",\"text\":\"Total?\"}]}]}"), false);
+    LlmMessage.Part image = claude.inputMessages().get(0).parts().get(0);
+    assertEquals("image", image.modality);
+    assertEquals("image/png", image.mimeType);
+    assertEquals(8L, image.sizeBytes);
+    assertEquals("Total?", claude.inputMessages().get(0).parts().get(1).content);
+    LlmCall nova = InvokeModelMapper.request(null, "amazon.nova-pro-v1:0", SdkBytes.fromUtf8String(
+        "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Describe\"},"
+            + "{\"image\":{\"format\":\"jpeg\",\"source\":{\"bytes\":\"/9j/4AAQ\"}}},"
+            + "{\"video\":{\"format\":\"mp4\",\"source\":{\"s3Location\":{\"uri\":\"s3://b/v.mp4\"}}}},"
+            + "{\"document\":{\"format\":\"pdf\",\"name\":\"d\",\"source\":{\"bytes\":\"JVBERi0xLjQK\"}}}]}]}"), false);
+    java.util.List<LlmMessage.Part> parts = nova.inputMessages().get(0).parts();
+    assertEquals(4, parts.size());
+    assertEquals("image/jpeg", parts.get(1).mimeType);
+    assertEquals(6L, parts.get(1).sizeBytes);
+    assertEquals(LlmMessage.Part.URI, parts.get(2).type);
+    assertEquals("video", parts.get(2).modality);
+    assertEquals("s3://b/v.mp4", parts.get(2).content);
+    assertEquals("application/pdf", parts.get(3).mimeType);
+  }
 }

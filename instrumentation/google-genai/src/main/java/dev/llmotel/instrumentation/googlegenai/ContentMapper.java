@@ -1,7 +1,9 @@
 package dev.llmotel.instrumentation.googlegenai;
 
+import com.google.genai.types.Blob;
 import com.google.genai.types.Candidate;
 import com.google.genai.types.Content;
+import com.google.genai.types.FileData;
 import com.google.genai.types.FunctionCall;
 import com.google.genai.types.FunctionDeclaration;
 import com.google.genai.types.FunctionResponse;
@@ -13,9 +15,11 @@ import com.google.genai.types.Tool;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.governance.Fingerprints;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,9 +99,30 @@ final class ContentMapper {
       } else if (part.functionResponse().isPresent()) {
         FunctionResponse r = part.functionResponse().get();
         out.add(LlmMessage.Part.toolCallResponse(r.id().orElse(null), GeminiJson.write(r.response().orElse(null))));
+      } else if (part.inlineData().isPresent()) {
+        out.add(inlineData(part.inlineData().get()));
+      } else if (part.fileData().isPresent()) {
+        out.add(fileData(part.fileData().get()));
       }
     }
     return out;
+  }
+
+  /** Inline media (the SDK holds the decoded bytes): hashed (SHA-256) and sized, never kept. */
+  static LlmMessage.Part inlineData(Blob blob) {
+    String mimeType = blob.mimeType().orElse(null);
+    return Fingerprints.inlineBytes(null, mimeType, blob.data().orElse(null));
+  }
+
+  /**
+   * Media by reference: a Files API URI, a Cloud Storage {@code gs://} URI or a web URL (a YouTube
+   * video, say), as a URI part; the modality from its MIME type (a document when none is given).
+   */
+  static LlmMessage.Part fileData(FileData file) {
+    String mimeType = file.mimeType().orElse(null);
+    String modality = MediaParts.modalityOf(mimeType);
+    return MediaParts.fromUrl(modality != null ? modality : LlmMessage.Part.MODALITY_DOCUMENT, mimeType,
+        file.fileUri().orElse(null));
   }
 
   /** A whole (non-streamed) response. Each part on its own: an odd field loses only that field. */

@@ -103,4 +103,40 @@ class ContentMapperTest {
     assertEquals(9L, call.inputTokens());
     assertEquals(2L, call.outputTokens(), "the last chunk's numbers, not a sum");
   }
+
+  private static LlmCall ask(Part media) {
+    return ContentMapper.request("gcp.gemini", "https://generativelanguage.googleapis.com/", "gemini-2.5-flash",
+        Collections.singletonList(Content.builder().role("user")
+            .parts(Arrays.asList(Part.fromText("Total on this page?"), media)).build()), null, false);
+  }
+
+  @Test
+  void inlineBytesAndFilesAreMappedByWhatIdentifiesThemNeverTheirBytes() throws Exception {
+    byte[] page = "%PDF-1.4 page one".getBytes("UTF-8");
+    LlmCall call = ask(Part.fromBytes(page, "application/pdf"));
+    LlmMessage.Part blob = call.inputMessages().get(0).parts().get(1);
+    assertEquals(LlmMessage.Part.BLOB, blob.type);
+    assertEquals("document", blob.modality);
+    assertEquals("application/pdf", blob.mimeType);
+    assertEquals(page.length, blob.sizeBytes);
+    StringBuilder hex = new StringBuilder();
+    for (byte b : java.security.MessageDigest.getInstance("SHA-256").digest(page)) hex.append(String.format("%02x", b));
+    assertEquals(hex.toString(), blob.contentHash);
+    assertNull(blob.content);
+    LlmMessage.Part image = ask(Part.fromBytes(new byte[] {1, 2, 3}, "image/png")).inputMessages().get(0).parts().get(1);
+    assertEquals("image", image.modality);
+    LlmMessage.Part file = ask(Part.fromUri("gs://bucket/talk.mp4", "video/mp4")).inputMessages().get(0).parts().get(1);
+    assertEquals(LlmMessage.Part.URI, file.type);
+    assertEquals("video", file.modality);
+    assertEquals("gs://bucket/talk.mp4", file.content);
+    // Governance: another page is another request; an image counts by Gemini's rule.
+    String h1 = dev.llmotel.core.governance.Fingerprints.requestHash(call);
+    String h2 = dev.llmotel.core.governance.Fingerprints.requestHash(ask(Part.fromBytes("%PDF-1.4 page two".getBytes("UTF-8"),
+        "application/pdf")));
+    assertTrue(!h1.equals(h2));
+    LlmCall withImage = ask(Part.fromBytes(new byte[] {1, 2, 3}, "image/png"));
+    LlmCall textOnly = ask(Part.fromText(""));
+    assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(textOnly) + 1032,
+        dev.llmotel.core.governance.Fingerprints.estimateInputTokens(withImage), "unknown size: 1024x1024, 4 tiles of 258");
+  }
 }

@@ -2,13 +2,21 @@ package dev.llmotel.instrumentation.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.audio.Audio;
+import dev.langchain4j.data.image.Image;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.AudioContent;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.PdfFileContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.data.message.VideoContent;
+import dev.langchain4j.data.pdf.PdfFile;
+import dev.langchain4j.data.video.Video;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
@@ -18,9 +26,11 @@ import dev.langchain4j.model.output.TokenUsage;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
 import dev.llmotel.semconv.GenAiValues;
+import java.net.URI;
 
 /**
  * Maps LangChain4j's ChatRequest and ChatResponse onto the shared call model. Uses only accessors
@@ -65,7 +75,11 @@ final class ChatMapper {
     } else if (message instanceof UserMessage) {
       LlmMessage out = new LlmMessage("user");
       for (Content content : ((UserMessage) message).contents()) {
-        if (content instanceof TextContent) out.add(LlmMessage.Part.text(((TextContent) content).text()));
+        if (content instanceof TextContent) {
+          out.add(LlmMessage.Part.text(((TextContent) content).text()));
+        } else {
+          out.add(media(content));
+        }
       }
       call.inputMessages().add(out);
     } else if (message instanceof AiMessage) {
@@ -74,6 +88,38 @@ final class ChatMapper {
       ToolExecutionResultMessage result = (ToolExecutionResultMessage) message;
       call.inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(result.id(), result.text())));
     }
+  }
+
+  /**
+   * An image, audio, video or PDF content of a user message, by what identifies it: base64 data by
+   * its hash and decoded size (never kept), a {@code data:} URL likewise, any other URL as such.
+   * Null for any other content.
+   */
+  static LlmMessage.Part media(Content content) {
+    if (content instanceof ImageContent) {
+      Image image = ((ImageContent) content).image();
+      return image == null ? null : media(LlmMessage.Part.MODALITY_IMAGE, image.mimeType(), image.base64Data(), image.url());
+    }
+    if (content instanceof AudioContent) {
+      Audio audio = ((AudioContent) content).audio();
+      return audio == null ? null : media(LlmMessage.Part.MODALITY_AUDIO, audio.mimeType(), audio.base64Data(), audio.url());
+    }
+    if (content instanceof VideoContent) {
+      Video video = ((VideoContent) content).video();
+      return video == null ? null : media(LlmMessage.Part.MODALITY_VIDEO, video.mimeType(), video.base64Data(), video.url());
+    }
+    if (content instanceof PdfFileContent) {
+      PdfFile pdf = ((PdfFileContent) content).pdfFile();
+      return pdf == null ? null : media(LlmMessage.Part.MODALITY_DOCUMENT,
+          pdf.mimeType() != null ? pdf.mimeType() : "application/pdf", pdf.base64Data(), pdf.url());
+    }
+    return null;
+  }
+
+  private static LlmMessage.Part media(String modality, String mimeType, String base64, URI url) {
+    if (base64 != null) return MediaParts.inline(modality, mimeType, base64);
+    if (url != null) return MediaParts.fromUrl(modality, mimeType, url.toString());
+    return LlmMessage.Part.blob(modality, mimeType, null, -1);
   }
 
   private static LlmMessage assistant(AiMessage ai, String finishReason) {

@@ -82,4 +82,44 @@ class ChatMapperTest {
     assertEquals("anthropic", LangChain4jProviders.fromClassName("AnthropicChatModel"));
     assertEquals("langchain4j", LangChain4jProviders.fromClassName("MyOwnModel"));
   }
+
+  private static LlmCall ask(dev.langchain4j.data.message.Content media) {
+    ChatRequest request = ChatRequest.builder().modelName("gpt-4o-mini")
+        .messages(UserMessage.from(dev.langchain4j.data.message.TextContent.from("Total on this page?"), media)).build();
+    return ChatMapper.request(new OpenAiTestModel(), request);
+  }
+
+  @Test
+  void imagesAudioAndPdfsAreMappedByWhatIdentifiesThemNeverTheirBytes() {
+    LlmCall call = ask(dev.langchain4j.data.message.ImageContent.from("iVBORw0KGgo=", "image/png"));
+    dev.llmotel.core.LlmMessage.Part image = call.inputMessages().get(0).parts().get(1);
+    assertEquals(dev.llmotel.core.LlmMessage.Part.BLOB, image.type);
+    assertEquals("image", image.modality);
+    assertEquals("image/png", image.mimeType);
+    assertEquals(dev.llmotel.core.MediaParts.sha256Hex("iVBORw0KGgo="), image.contentHash);
+    assertEquals(8L, image.sizeBytes);
+    assertNull(image.content);
+    dev.llmotel.core.LlmMessage.Part url = ask(dev.langchain4j.data.message.ImageContent.from(
+        "https://example.com/p2.png")).inputMessages().get(0).parts().get(1);
+    assertEquals(dev.llmotel.core.LlmMessage.Part.URI, url.type);
+    assertEquals("https://example.com/p2.png", url.content);
+    dev.llmotel.core.LlmMessage.Part pdf = ask(dev.langchain4j.data.message.PdfFileContent.from(
+        dev.langchain4j.data.pdf.PdfFile.builder().base64Data("JVBERi0xLjQK").build())).inputMessages().get(0).parts().get(1);
+    assertEquals("document", pdf.modality);
+    assertEquals("application/pdf", pdf.mimeType);
+    assertEquals(9L, pdf.sizeBytes);
+    dev.llmotel.core.LlmMessage.Part audio = ask(dev.langchain4j.data.message.AudioContent.from(
+        dev.langchain4j.data.audio.Audio.builder().base64Data("UklGRiQAAABXQVZF").mimeType("audio/wav").build()))
+        .inputMessages().get(0).parts().get(1);
+    assertEquals("audio", audio.modality);
+    assertEquals(12L, audio.sizeBytes);
+    // Governance: another page is another request; the image counts (OpenAI's rule, size unknown: 765).
+    LlmCall other = ask(dev.langchain4j.data.message.ImageContent.from("AAAAAAAAAAA=", "image/png"));
+    org.junit.jupiter.api.Assertions.assertNotEquals(dev.llmotel.core.governance.Fingerprints.requestHash(call),
+        dev.llmotel.core.governance.Fingerprints.requestHash(other));
+    LlmCall textOnly = ChatMapper.request(new OpenAiTestModel(), ChatRequest.builder().modelName("gpt-4o-mini")
+        .messages(UserMessage.from(dev.langchain4j.data.message.TextContent.from("Total on this page?"))).build());
+    assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(textOnly) + 765,
+        dev.llmotel.core.governance.Fingerprints.estimateInputTokens(call));
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.core.JsonMissing;
 import com.openai.core.ObjectMappers;
 import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ToolDefinition;
 
 /**
@@ -46,10 +47,87 @@ final class OpenAiJson {
       m.add(LlmMessage.Part.toolCallResponse(text(msg, "tool_call_id"), contentText(msg.get("content"))));
       return m;
     }
-    String content = contentText(msg.get("content"));
-    if (content != null) m.add(LlmMessage.Part.text(content));
+    addContent(m, msg.get("content"));
     addToolCalls(m, msg.get("tool_calls"));
     return m;
+  }
+
+  /**
+   * A message's content as parts, in order: a string is one text part; in an array of parts, adjacent
+   * text parts are joined into one (as {@link #contentText} joins them) and media parts
+   * ({@link #mediaPart}) keep their place.
+   */
+  static void addContent(LlmMessage m, JsonNode content) {
+    if (content == null || content.isNull() || content.isMissingNode()) return;
+    if (!content.isArray()) {
+      m.add(LlmMessage.Part.text(content.isTextual() ? content.asText() : content.toString()));
+      return;
+    }
+    StringBuilder sb = null;
+    for (JsonNode part : content) {
+      String t = text(part, "text");
+      if (t != null) {
+        if (sb == null) sb = new StringBuilder();
+        sb.append(t);
+        continue;
+      }
+      LlmMessage.Part media = mediaPart(part);
+      if (media == null) continue;
+      if (sb != null) m.add(LlmMessage.Part.text(sb.toString()));
+      sb = null;
+      m.add(media);
+    }
+    if (sb != null) m.add(LlmMessage.Part.text(sb.toString()));
+  }
+
+  /**
+   * A media part of a chat-completions or Responses message, or null for any other part: an image
+   * ({@code image_url}: an object with {@code url} in chat completions, a string in Responses'
+   * {@code input_image}, which may name an uploaded {@code file_id} instead), audio
+   * ({@code input_audio}: base64 {@code data} and its {@code format}), a file ({@code file} in chat
+   * completions, {@code input_file} in Responses: inline {@code file_data}, an uploaded
+   * {@code file_id}, or a {@code file_url}). A {@code data:} URL is inline data: hashed, never kept.
+   */
+  static LlmMessage.Part mediaPart(JsonNode part) {
+    String type = text(part, "type");
+    if (type == null) return null;
+    switch (type) {
+      case "image_url":
+      case "input_image": {
+        JsonNode image = part.get("image_url");
+        String url = image != null && image.isObject() ? text(image, "url") : text(part, "image_url");
+        if (url != null) return MediaParts.fromUrl(LlmMessage.Part.MODALITY_IMAGE, null, url);
+        String fileId = text(part, "file_id");
+        return fileId == null ? null : LlmMessage.Part.file(LlmMessage.Part.MODALITY_IMAGE, null, fileId);
+      }
+      case "input_audio": {
+        JsonNode audio = part.get("input_audio");
+        String data = text(audio, "data");
+        if (data == null) return null;
+        return MediaParts.inline(LlmMessage.Part.MODALITY_AUDIO, audioMimeType(text(audio, "format")), data);
+      }
+      case "file":
+      case "input_file": {
+        JsonNode file = "file".equals(type) ? part.get("file") : part;
+        String data = text(file, "file_data");
+        if (data != null) {
+          return MediaParts.isDataUri(data) ? MediaParts.fromDataUri(LlmMessage.Part.MODALITY_DOCUMENT, data)
+              : MediaParts.inline(LlmMessage.Part.MODALITY_DOCUMENT, null, data);
+        }
+        String fileId = text(file, "file_id");
+        if (fileId != null) return LlmMessage.Part.file(LlmMessage.Part.MODALITY_DOCUMENT, null, fileId);
+        String url = text(file, "file_url");
+        return url == null ? null : MediaParts.fromUrl(LlmMessage.Part.MODALITY_DOCUMENT, null, url);
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** The MIME type of OpenAI's audio {@code format} names ({@code wav}, {@code mp3}). */
+  static String audioMimeType(String format) {
+    if (format == null || format.isEmpty()) return null;
+    return "mp3".equals(format) ? "audio/mpeg" : "audio/" + format;
   }
 
   static void addToolCalls(LlmMessage m, JsonNode toolCalls) {

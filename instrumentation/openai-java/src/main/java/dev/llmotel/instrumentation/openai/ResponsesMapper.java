@@ -57,12 +57,12 @@ final class ResponsesMapper {
             OpenAiJson.text(item, "call_id"), OpenAiJson.text(item, "output"))));
       } else {
         String role = OpenAiJson.text(item, "role");
-        String text = OpenAiJson.contentText(item.get("content"));
         if ("system".equals(role) || "developer".equals(role)) {
+          String text = OpenAiJson.contentText(item.get("content"));
           if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
         } else {
           LlmMessage m = new LlmMessage(role == null ? "user" : role);
-          if (text != null) m.add(LlmMessage.Part.text(text));
+          OpenAiJson.addContent(m, item.get("content")); // text and media (input_image, input_file, input_audio)
           call.inputMessages().add(m);
         }
       }

@@ -108,4 +108,82 @@ class ChatCompletionMapperTest {
         "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":\"b\"}]}"));
     assertEquals("ab", user.parts().get(0).content);
   }
+
+  private static final String PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+  private static LlmCall chatWithParts(String partsJson) throws Exception {
+    ChatCompletionCreateParams.Body body = parse("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+        + "\"content\":[{\"type\":\"text\",\"text\":\"What is on this page?\"}," + partsJson + "]}]}",
+        ChatCompletionCreateParams.Body.class);
+    return ChatCompletionMapper.request(ChatCompletionCreateParams.builder().body(body).build(), OPTIONS, false);
+  }
+
+  @Test
+  void mediaPartsAreMappedByWhatIdentifiesThemNeverTheirBytes() throws Exception {
+    LlmCall call = chatWithParts("{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,"
+        + PNG_BASE64 + "\",\"detail\":\"high\"}},"
+        + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/page2.png\"}},"
+        + "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"UklGRiQAAABXQVZF\",\"format\":\"wav\"}},"
+        + "{\"type\":\"file\",\"file\":{\"filename\":\"a.pdf\",\"file_data\":\"data:application/pdf;base64,JVBERi0xLjQK\"}},"
+        + "{\"type\":\"file\",\"file\":{\"file_id\":\"file-abc123\"}}");
+    java.util.List<LlmMessage.Part> parts = call.inputMessages().get(0).parts();
+    assertEquals(6, parts.size());
+    assertEquals("What is on this page?", parts.get(0).content);
+    LlmMessage.Part image = parts.get(1);
+    assertEquals(LlmMessage.Part.BLOB, image.type);
+    assertEquals("image", image.modality);
+    assertEquals("image/png", image.mimeType);
+    assertEquals(dev.llmotel.core.MediaParts.sha256Hex(PNG_BASE64), image.contentHash);
+    assertEquals(dev.llmotel.core.MediaParts.decodedSize(PNG_BASE64), image.sizeBytes);
+    assertNull(image.content, "no bytes, no base64");
+    assertEquals(LlmMessage.Part.URI, parts.get(2).type);
+    assertEquals("https://example.com/page2.png", parts.get(2).content);
+    assertEquals("audio", parts.get(3).modality);
+    assertEquals("audio/wav", parts.get(3).mimeType);
+    assertEquals(12L, parts.get(3).sizeBytes);
+    assertEquals("document", parts.get(4).modality);
+    assertEquals("application/pdf", parts.get(4).mimeType);
+    assertEquals(LlmMessage.Part.FILE, parts.get(5).type);
+    assertEquals("file-abc123", parts.get(5).content);
+  }
+
+  @Test
+  void theSameQuestionOfDifferentPagesIsADifferentRequest() throws Exception {
+    String page1 = dev.llmotel.core.governance.Fingerprints.requestHash(chatWithParts(
+        "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AAAA\"}}"));
+    String page2 = dev.llmotel.core.governance.Fingerprints.requestHash(chatWithParts(
+        "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,BBBB\"}}"));
+    assertTrue(!page1.equals(page2));
+    assertEquals(page1, dev.llmotel.core.governance.Fingerprints.requestHash(chatWithParts(
+        "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AAAA\"}}")));
+    LlmCall withImage = chatWithParts("{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/p.png\"}}");
+    LlmCall without = chatWithParts("{\"type\":\"text\",\"text\":\"\"}");
+    assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(without) + 765,
+        dev.llmotel.core.governance.Fingerprints.estimateInputTokens(withImage), "an image of unknown size: 765 tokens");
+  }
+
+  @Test
+  void responsesInputImagesAndFilesAreMapped() throws Exception {
+    com.openai.models.responses.ResponseCreateParams.Body body = parse("{\"model\":\"gpt-4o-mini\",\"input\":[{"
+        + "\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Summarise\"},"
+        + "{\"type\":\"input_image\",\"image_url\":\"data:image/jpeg;base64,/9j/4AAQ\",\"detail\":\"auto\"},"
+        + "{\"type\":\"input_image\",\"file_id\":\"file-img\",\"detail\":\"low\"},"
+        + "{\"type\":\"input_file\",\"file_id\":\"file-pdf\"},"
+        + "{\"type\":\"input_file\",\"file_url\":\"https://example.com/r.pdf\"}]}]}",
+        com.openai.models.responses.ResponseCreateParams.Body.class);
+    LlmCall call = ResponsesMapper.request(com.openai.models.responses.ResponseCreateParams.builder().body(body).build(),
+        OPTIONS, false);
+    java.util.List<LlmMessage.Part> parts = call.inputMessages().get(0).parts();
+    assertEquals(5, parts.size());
+    assertEquals("Summarise", parts.get(0).content);
+    assertEquals(LlmMessage.Part.BLOB, parts.get(1).type);
+    assertEquals("image/jpeg", parts.get(1).mimeType);
+    assertEquals(LlmMessage.Part.FILE, parts.get(2).type);
+    assertEquals("image", parts.get(2).modality);
+    assertEquals("file-img", parts.get(2).content);
+    assertEquals("file-pdf", parts.get(3).content);
+    assertEquals("document", parts.get(3).modality);
+    assertEquals(LlmMessage.Part.URI, parts.get(4).type);
+    assertEquals("https://example.com/r.pdf", parts.get(4).content);
+  }
 }

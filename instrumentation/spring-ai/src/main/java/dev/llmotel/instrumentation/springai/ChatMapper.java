@@ -2,7 +2,9 @@ package dev.llmotel.instrumentation.springai;
 
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.governance.Fingerprints;
 import dev.llmotel.semconv.GenAiValues;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -18,6 +20,9 @@ import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.content.Media;
+import org.springframework.ai.content.MediaContent;
+import org.springframework.util.MimeType;
 
 /**
  * Maps Spring AI's Prompt and ChatResponse, the provider-neutral types every chat model module
@@ -52,7 +57,14 @@ final class ChatMapper {
     if (type == MessageType.SYSTEM) {
       call.systemInstructions().add(LlmMessage.Part.text(message.getText()));
     } else if (type == MessageType.USER) {
-      call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(message.getText())));
+      LlmMessage out = new LlmMessage("user").add(LlmMessage.Part.text(message.getText()));
+      if (message instanceof MediaContent) {
+        List<Media> media = ((MediaContent) message).getMedia();
+        if (media != null) {
+          for (Media m : media) out.add(media(m));
+        }
+      }
+      call.inputMessages().add(out);
     } else if (message instanceof AssistantMessage) {
       call.inputMessages().add(assistant((AssistantMessage) message, null));
     } else if (message instanceof ToolResponseMessage) {
@@ -62,6 +74,23 @@ final class ChatMapper {
       }
       call.inputMessages().add(out);
     }
+  }
+
+  /**
+   * A user message's media, by what identifies it: bytes by their SHA-256 and size (read in place,
+   * never kept), a {@code data:} URL likewise, any other URL as such; the modality from the MIME type
+   * (a document when it is neither image, audio nor video).
+   */
+  static LlmMessage.Part media(Media media) {
+    if (media == null) return null;
+    MimeType mime = media.getMimeType();
+    String mimeType = mime == null ? null : mime.getType() + "/" + mime.getSubtype();
+    String modality = MediaParts.modalityOf(mimeType);
+    if (modality == null) modality = LlmMessage.Part.MODALITY_DOCUMENT;
+    Object data = media.getData();
+    if (data instanceof byte[]) return Fingerprints.inlineBytes(modality, mimeType, (byte[]) data);
+    if (data instanceof String) return MediaParts.fromUrl(modality, mimeType, (String) data);
+    return LlmMessage.Part.blob(modality, mimeType, null, -1);
   }
 
   private static LlmMessage assistant(AssistantMessage message, String finishReason) {

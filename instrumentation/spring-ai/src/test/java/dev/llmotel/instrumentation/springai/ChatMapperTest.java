@@ -97,4 +97,41 @@ class ChatMapperTest {
     assertEquals(false, AgentNames.isApplicationClass("reactor.core.publisher.Flux"));
     assertEquals(true, AgentNames.isApplicationClass("com.acme.WeatherAgent"));
   }
+
+  private static LlmCall ask(org.springframework.ai.content.Media media) {
+    return ChatMapper.request(context(new Prompt(List.of(UserMessage.builder().text("Total on this page?")
+        .media(media).build()), ChatOptions.builder().model("gpt-4o-mini").build()), "openai"));
+  }
+
+  @Test
+  void userMediaIsMappedByWhatIdentifiesItNeverItsBytes() throws Exception {
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1};
+    LlmCall call = ask(org.springframework.ai.content.Media.builder()
+        .mimeType(org.springframework.util.MimeTypeUtils.IMAGE_PNG).data(png).build());
+    LlmMessage.Part image = call.inputMessages().get(0).parts().get(1);
+    assertEquals(LlmMessage.Part.BLOB, image.type);
+    assertEquals("image", image.modality);
+    assertEquals("image/png", image.mimeType);
+    assertEquals(5L, image.sizeBytes);
+    assertEquals(64, image.contentHash.length());
+    assertNull(image.content);
+    LlmMessage.Part url = ask(org.springframework.ai.content.Media.builder()
+        .mimeType(org.springframework.util.MimeTypeUtils.IMAGE_JPEG).data(java.net.URI.create("https://example.com/p.jpg"))
+        .build()).inputMessages().get(0).parts().get(1);
+    assertEquals(LlmMessage.Part.URI, url.type);
+    assertEquals("https://example.com/p.jpg", url.content);
+    LlmMessage.Part pdf = ask(org.springframework.ai.content.Media.builder()
+        .mimeType(org.springframework.util.MimeType.valueOf("application/pdf")).data(new byte[] {1, 2}).build())
+        .inputMessages().get(0).parts().get(1);
+    assertEquals("document", pdf.modality);
+    // Governance: another image is another request; an image counts (OpenAI's rule, size unknown: 765).
+    LlmCall other = ask(org.springframework.ai.content.Media.builder()
+        .mimeType(org.springframework.util.MimeTypeUtils.IMAGE_PNG).data(new byte[] {7}).build());
+    org.junit.jupiter.api.Assertions.assertNotEquals(dev.llmotel.core.governance.Fingerprints.requestHash(call),
+        dev.llmotel.core.governance.Fingerprints.requestHash(other));
+    LlmCall textOnly = ChatMapper.request(context(new Prompt(List.of(new UserMessage("Total on this page?")),
+        ChatOptions.builder().model("gpt-4o-mini").build()), "openai"));
+    assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(textOnly) + 765,
+        dev.llmotel.core.governance.Fingerprints.estimateInputTokens(call));
+  }
 }
