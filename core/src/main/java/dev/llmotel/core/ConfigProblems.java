@@ -17,6 +17,12 @@ public final class ConfigProblems {
     logger.log(level, pattern, args);
   }
 
+  /** A fact about the configuration worth one line at startup (INFO there, FINE from later copies). */
+  public static void info(Logger logger, String pattern, Object... args) {
+    Level level = Boolean.getBoolean(STARTUP_CHECK_DONE) ? Level.FINE : Level.INFO;
+    logger.log(level, pattern, args);
+  }
+
   /** Called by the extension after it checked the configuration at agent startup. */
   public static void markStartupCheckDone() {
     System.setProperty(STARTUP_CHECK_DONE, "true");

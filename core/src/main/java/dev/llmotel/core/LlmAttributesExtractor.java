@@ -99,6 +99,7 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     putIfNotNull(attributes, USAGE_CACHE_READ_INPUT_TOKENS, call.cacheReadInputTokens());
     putIfNotNull(attributes, USAGE_CACHE_CREATION_INPUT_TOKENS, call.cacheCreationInputTokens());
     putIfNotNull(attributes, USAGE_REASONING_OUTPUT_TOKENS, call.reasoningOutputTokens());
+    if (call.usageEstimated()) attributes.put(LlmOtelAttributes.USAGE_ESTIMATED, true);
     putIfNotNull(attributes, EMBEDDINGS_DIMENSION_COUNT, call.embeddingDimensions());
     putIfNotNull(attributes, RESPONSE_TIME_TO_FIRST_CHUNK, call.timeToFirstChunkSeconds());
     attributes.put(LlmOtelAttributes.RETRY_COUNT, call.retryCount());

@@ -140,7 +140,10 @@ public final class LlmCall {
   public long estimatedInputTokens() { return estimatedInputTokens; }
   public void estimatedInputTokens(long v) { this.estimatedInputTokens = v; }
   public synchronized List<PolicyDecision> policyDecisions() { return new ArrayList<>(policyDecisions); }
-  public synchronized void addPolicyDecision(PolicyDecision d) { policyDecisions.add(d); }
+  public synchronized void addPolicyDecision(PolicyDecision d) {
+    if (policiesMonitorOnly && d.refused()) d = new PolicyDecision(d.policy, false, d.kind, d.message);
+    policyDecisions.add(d);
+  }
 
   /** The first decision that refuses the call, or null when every policy let it through. */
   public synchronized PolicyDecision refusal() {
@@ -382,6 +385,64 @@ public final class LlmCall {
   public synchronized LlmCall streamEnd(String v) { this.streamEnd = v; return this; }
 
   /** One HTTP attempt of the call. */
+  // Governance's bookkeeping of the call, apart from its record above.
+  private double estimatedCostUsd;
+  private Object policyReservation;
+  private boolean usageEstimated;
+  private long outputCharacters;
+  private volatile boolean ended;
+  private io.opentelemetry.context.Context parentContext;
+
+  /** What the cost policy reserved for this call before it was sent, in USD. */
+  public synchronized double estimatedCostUsd() { return estimatedCostUsd; }
+  public synchronized void estimatedCostUsd(double v) { this.estimatedCostUsd = v; }
+
+  /** The policy store's reservation, settled once when the call ends. */
+  public synchronized void policyReservation(Object v) { this.policyReservation = v; }
+
+  public synchronized Object takePolicyReservation() {
+    Object r = policyReservation;
+    policyReservation = null;
+    return r;
+  }
+
+  /** Whether the usage on this call was estimated by llm-otel rather than reported by the provider. */
+  public synchronized boolean usageEstimated() { return usageEstimated; }
+
+  /** Usage llm-otel estimated (a stream that reported none, or was closed before it did). */
+  public synchronized void estimatedUsage(Long input, Long output) {
+    if (inputTokens == null && input != null) inputTokens = input;
+    if (outputTokens == null && output != null) outputTokens = output;
+    usageEstimated = true;
+  }
+
+  /**
+   * Characters of answer text received, counted whether or not content is captured: what a stream
+   * that reports no usage is estimated from.
+   */
+  public synchronized void addOutputCharacters(long n) { outputCharacters += n; }
+  public synchronized long outputCharacters() { return outputCharacters; }
+
+  /** The context the call started in (its span's parent). */
+  public synchronized io.opentelemetry.context.Context parentContext() { return parentContext; }
+  public synchronized void parentContext(io.opentelemetry.context.Context v) { this.parentContext = v; }
+
+  /**
+   * Whether the call's span has ended. A context can outlive its call: a library that runs the
+   * app's completion callback inside the finished call's context hands it on to whatever the
+   * callback does, and a call made there is a new call, not a part of the finished one.
+   */
+  public boolean ended() { return ended; }
+  public void markEnded() { ended = true; }
+
+  /** What a context shows of its call: how another class loader's copy tells an open call from an ended one. */
+  static final String OPEN = "llm-otel call open";
+
+  @Override
+  public String toString() {
+    return ended ? "llm-otel call ended" : OPEN;
+  }
+
   public static final class Attempt {
     public final int number;
     public final long epochNanosApprox;
@@ -411,4 +472,23 @@ public final class LlmCall {
       return statusCode != null ? String.valueOf(statusCode) : "_OTHER";
     }
   }
+
+  // --- monitor-only calls: set by HttpLlmExchange (plain HTTP) for a request whose body it could not read ---
+  private boolean policiesMonitorOnly;
+
+  /**
+   * No policy may refuse this call, because the layer that made it could not see the request whole
+   * (a plain HTTP body that can be sent only once): policies still decide and count the call, but
+   * every refusing decision, recorded before or after, is a monitor-only one ({@code would_refuse}),
+   * so {@link #refusal()} is null.
+   */
+  public synchronized void policiesMonitorOnly() {
+    policiesMonitorOnly = true;
+    for (int i = 0; i < policyDecisions.size(); i++) {
+      PolicyDecision d = policyDecisions.get(i);
+      if (d.refused()) policyDecisions.set(i, new PolicyDecision(d.policy, false, d.kind, d.message));
+    }
+  }
+
+  public synchronized boolean isPoliciesMonitorOnly() { return policiesMonitorOnly; }
 }

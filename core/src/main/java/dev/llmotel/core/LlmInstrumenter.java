@@ -64,9 +64,19 @@ public final class LlmInstrumenter {
    */
   public Context start(Context parentContext, LlmCall call) {
     SafeHooks.checkpoint("start");
-    if (parentContext.get(CALL) != null || !instrumenter.shouldStart(parentContext, call)) {
+    LlmCall outer = parentContext.get(CALL);
+    if (outer != null) {
+      if (!outer.ended()) return null;
+      // A completion callback runs in the context of the call that just finished (async streams of
+      // the OpenAI and Anthropic SDKs, a future's callback): a call made there is a call of its own,
+      // made where the finished one was made, not a part of it.
+      Context before = outer.parentContext();
+      parentContext = before != null ? before : parentContext.with(CALL, null);
+    }
+    if (!instrumenter.shouldStart(parentContext, call)) {
       return null;
     }
+    call.parentContext(parentContext);
     try {
       SafeHooks.checkpoint("governance");
       Governance.get().beforeCall(parentContext, call);
@@ -159,6 +169,8 @@ public final class LlmInstrumenter {
       SafeHooks.failed("span end", t);
       Span span = Span.fromContext(context);
       if (span.isRecording()) span.end(); // the record without what failed, rather than no record
+    } finally {
+      call.markEnded();
     }
   }
 
@@ -174,7 +186,6 @@ public final class LlmInstrumenter {
     }
   }
 
-  /** The LLM call in progress in this context, if an LLM-level span owns it. */
   /**
    * Whether an LLM span of llm-otel owns the context, also one made by a copy of these classes in
    * another class loader (the JDK's HttpClient has its own copy, in the platform class loader): keys
@@ -182,11 +193,15 @@ public final class LlmInstrumenter {
    * text. Only for layers that may run under another copy's span (the plain HTTP clients).
    */
   public static boolean hasCallFromAnyClassLoader(Context context) {
-    return context.get(CALL) != null || context.toString().contains(CALL_KEY_NAME + "=");
+    LlmCall own = context.get(CALL);
+    if (own != null) return !own.ended();
+    return context.toString().contains(CALL_KEY_NAME + "=" + LlmCall.OPEN);
   }
 
+  /** The LLM call in progress in this context, if an LLM-level span owns it and has not ended. */
   public static LlmCall currentCall(Context context) {
-    return context == null ? null : context.get(CALL);
+    LlmCall call = context == null ? null : context.get(CALL);
+    return call == null || call.ended() ? null : call;
   }
 
   private static Attributes attemptAttributes(LlmCall.Attempt attempt) {

@@ -37,6 +37,12 @@ public final class LlmOtelAttributes {
   public static final AttributeKey<Boolean> REPLAYED = AttributeKey.booleanKey("llm_otel.replayed");
   public static final AttributeKey<java.util.List<String>> FAULT_INJECTED =
       AttributeKey.stringArrayKey("llm_otel.fault.injected");
+  /**
+   * The call's token usage was estimated by llm-otel, not reported by the provider (a stream that
+   * reported none, or was closed before its usage arrived): input as counted before sending, output
+   * from the characters of answer text received.
+   */
+  public static final AttributeKey<Boolean> USAGE_ESTIMATED = AttributeKey.booleanKey("llm_otel.usage.estimated");
 
   /** Short stable hash of the prompt's template part (system instructions, tool definitions). */
   public static final AttributeKey<String> PROMPT_FINGERPRINT = stringKey("llm_otel.prompt.fingerprint");

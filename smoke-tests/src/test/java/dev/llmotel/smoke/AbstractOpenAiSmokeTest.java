@@ -170,7 +170,15 @@ abstract class AbstractOpenAiSmokeTest {
     assertEquals("closed_early", span.attr("llm_otel.stream.end"));
     assertEquals(2L, span.longAttr("llm_otel.stream.chunks"));
     assertEquals("UNSET", span.statusCode());
-    assertTrue(app.results.get("stream-early-close").startsWith("ok chunks=2"));
+    String appRead = app.results.get("stream-early-close");
+    assertTrue(appRead.startsWith("ok chunks=2"));
+    // Closed before its usage chunk: the spend is estimated, and the span says so; the output from
+    // the text the app read, ceil(characters / 4).
+    assertEquals(Boolean.TRUE, span.attributes().get("llm_otel.usage.estimated"), span.attributes().toString());
+    assertTrue(span.longAttr("gen_ai.usage.input_tokens") > 0, span.attributes().toString());
+    String text = appRead.substring(appRead.indexOf("text=") + "text=".length());
+    assertTrue(text.length() > 0, appRead);
+    assertEquals((text.length() + 3) / 4, span.longAttr("gen_ai.usage.output_tokens"), appRead);
   }
 
   @Test

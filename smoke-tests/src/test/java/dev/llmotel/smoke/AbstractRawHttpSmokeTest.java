@@ -160,11 +160,31 @@ abstract class AbstractRawHttpSmokeTest {
     assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
   }
 
+  /**
+   * Closed before its usage event, the stream was still billed: its usage is estimated (input as
+   * counted before sending, output from the characters of the chunks read, capture off) and the span
+   * says so. The fake server sends a role chunk, then one word of the answer per chunk (the words of
+   * "Fake answer to: Tell me a short story", repeated): the characters of the chunks this layer saw
+   * ({@code llm_otel.stream.chunks}, more than the app's three lines where the client reads ahead)
+   * are known exactly.
+   */
   @Test
   void anAbandonedStreamEndsWhenClosedAndSaysSo() {
     ReceivedSpan span = onlyCall("chat-stream-abandoned", "chat gpt-4o-mini");
     assertEquals("closed_early", span.attr("llm_otel.stream.end"));
-    assertNull(span.attr("gen_ai.usage.output_tokens"));
+    assertEquals(Boolean.TRUE, span.attributes().get("llm_otel.usage.estimated"), span.attributes().toString());
+    Long input = span.longAttr("gen_ai.usage.input_tokens");
+    assertTrue(input != null && input > 0, "input counted from the request: " + span.attributes());
+    long chunks = span.longAttr("llm_otel.stream.chunks");
+    assertTrue(chunks >= 2 && chunks < 5000, "the role chunk and the first word at least, not the whole stream: " + chunks);
+    String[] words = "Fake answer to: Tell me a short story".split(" ");
+    long characters = 0;
+    for (int i = 0; i < chunks - 1; i++) characters += (i == 0 ? 0 : 1) + words[i % words.length].length();
+    long output = span.longAttr("gen_ai.usage.output_tokens");
+    assertTrue(output > 0, "output is never silently zero");
+    assertEquals((characters + 3) / 4, output, "ceil(characters / 4) of the " + chunks + " chunks read");
+    assertEquals((input * 0.15 + output * 0.60) / 1e6, span.doubleAttr("llm_otel.cost.usd"), 1e-12,
+        "the estimate is priced");
   }
 
   @Test

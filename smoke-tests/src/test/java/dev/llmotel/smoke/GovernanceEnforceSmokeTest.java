@@ -117,12 +117,17 @@ class GovernanceEnforceSmokeTest {
     ReceivedSpan span = run.onlyLlmSpan("gov-big-prompt");
     assertRefused(span, "input_tokens", "com.openai.errors.BadRequestException");
     assertEquals(0, run.llm.requests("gov-big-prompt").size(), "nothing reached the provider");
-    // Counted with OpenAI's own tokenizer (o200k for gpt-4o-mini), loaded inside the application.
+    // Counted with OpenAI's own tokenizer (o200k for gpt-4o-mini), whose vocabulary loads in the background
+    // (never on the app's thread) from the first call under the policy; until it is ready, the documented
+    // estimate decides: four characters a token ("user" and the prompt) plus four per message.
     Encoding o200k = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     StringBuilder prompt = new StringBuilder();
     for (int i = 0; i < 20_000; i++) prompt.append("lorem ");
-    long expected = 3 + 3 + o200k.countTokensOrdinary("user") + o200k.countTokensOrdinary(prompt.toString());
-    assertEquals(expected + " input tokens, more than the limit of 5000", span.attr("llm_otel.policy.message"));
+    long counted = 3 + 3 + o200k.countTokensOrdinary("user") + o200k.countTokensOrdinary(prompt.toString());
+    long estimated = ("user".length() + prompt.length() + 3) / 4 + 4;
+    String message = span.attr("llm_otel.policy.message");
+    assertTrue(message.equals(counted + " input tokens, more than the limit of 5000")
+        || message.equals(estimated + " input tokens, more than the limit of 5000"), message);
   }
 
   @Test
@@ -150,7 +155,7 @@ class GovernanceEnforceSmokeTest {
     List<ReceivedSpan> spans = run.llmSpans("gov-budget");
     assertTrue(spans.get(0).doubleAttr("llm_otel.cost.usd") > 1.0);
     assertRefused(spans.get(1), "cost", "com.openai.errors.RateLimitException");
-    assertTrue(spans.get(1).attr("llm_otel.policy.message").contains("workflow budgeted budget of 1.0000 USD per minute"));
+    assertTrue(spans.get(1).attr("llm_otel.policy.message").contains("workflow budgeted budget of 2.0000 USD per minute"));
     assertEquals(1, run.llm.requests("gov-budget").size());
     assertEquals("error com.openai.errors.RateLimitException", run.result("gov-async-refused"));
     assertRefused(run.onlyLlmSpan("gov-async-refused"), "cost", "com.openai.errors.RateLimitException");

@@ -216,8 +216,16 @@ class SafetySmokeTest {
   void streamsThatBreakOrCarryNoUsageEndCleanly() {
     ReceivedSpan cut = traced.onlyLlmSpan("fault-stream-cut");
     assertEquals("error", cut.attr("llm_otel.stream.end"));
+    // The provider sent no usage (no include_usage): the spend is estimated, never silently zero, and
+    // the span says so: output from the characters of the text the app read, ceil(chars / 4).
     ReceivedSpan noUsage = traced.onlyLlmSpan("fault-stream-no-usage");
-    assertNull(noUsage.longAttr("gen_ai.usage.input_tokens"), "the provider sent no usage: none is made up");
+    assertEquals(Boolean.TRUE, noUsage.attributes().get("llm_otel.usage.estimated"), noUsage.attributes().toString());
+    Long estimatedInput = noUsage.longAttr("gen_ai.usage.input_tokens");
+    assertTrue(estimatedInput != null && estimatedInput > 0, "input counted from the request: " + noUsage.attributes());
+    String appRead = traced.result("fault-stream-no-usage");
+    String text = appRead.substring(appRead.indexOf("text=") + "text=".length());
+    assertTrue(text.length() > 0, appRead);
+    assertEquals((text.length() + 3) / 4, noUsage.longAttr("gen_ai.usage.output_tokens"), appRead);
     assertEquals("stop", noUsage.attr("gen_ai.response.finish_reasons"));
     ReceivedSpan utf8 = traced.onlyLlmSpan("fault-stream-invalid-utf8");
     assertEquals("stop", utf8.attr("gen_ai.response.finish_reasons"));

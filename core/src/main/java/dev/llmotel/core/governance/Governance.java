@@ -2,9 +2,9 @@ package dev.llmotel.core.governance;
 
 import dev.llmotel.core.ConfigProblems;
 import dev.llmotel.core.LlmCall;
-import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
 import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.BaggageEntry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -33,12 +33,21 @@ public final class Governance {
   private final PolicyEngine policies;
   private final Set<String> seenFingerprints = ConcurrentHashMap.newKeySet();
   private final Set<String> unpricedModels = ConcurrentHashMap.newKeySet();
+  private final PolicyFileWatcher watcher;
 
+  /** With a store of its own (tests, benchmarks): nothing shared with other instances. */
   Governance(PromptRegistry registry, PriceTable prices, PolicySettings settings, int maxWorkflows) {
+    this(registry, prices, settings, maxWorkflows, new LocalPolicyStore(10_000, 3_600_000L));
+  }
+
+  Governance(PromptRegistry registry, PriceTable prices, PolicySettings settings, int maxWorkflows,
+      PolicyStore store) {
     this.registry = registry;
     this.prices = prices;
-    this.workflows = new Workflows(settings.workflowRules, maxWorkflows);
-    this.policies = new PolicyEngine(settings);
+    this.workflows = new Workflows(maxWorkflows);
+    this.policies = new PolicyEngine(settings, store, this::estimateCost);
+    String file = PolicySettings.policyFile();
+    this.watcher = file == null ? null : new PolicyFileWatcher(file, policies);
   }
 
   /** Loaded once from configuration; any file problem is one log line and a safe fallback. */
@@ -77,33 +86,43 @@ public final class Governance {
             new Object[] {pricesFile, e.getMessage(), PriceTable.BUNDLED_DATE});
       }
     }
+    ConfigProblems.info(logger, "llm-otel: prices as published on {0} ({1}); a price file ({2}prices) "
+        + "overrides them", new Object[] {prices.taken(), pricesFile == null || pricesFile.isEmpty()
+            ? "bundled" : "bundled, with " + pricesFile + " on top", PREFIX});
     int maxWorkflows = LlmOtelConfig.readInt(PREFIX + "workflow.max-values", 100, 1, 10_000);
-    return new Governance(registry, prices, PolicySettings.load(), maxWorkflows);
+    PolicySettings settings = PolicySettings.load();
+    if (settings.inputTokensMode != PolicySettings.Mode.OFF) Tokenizers.prepare();
+    return new Governance(registry, prices, settings, maxWorkflows, PolicyStores.get());
   }
 
   /** At call start, before the span starts and before anything leaves the process. */
   public void beforeCall(Context parent, LlmCall call) {
+    if (watcher != null) watcher.start();
     String fingerprint = Fingerprints.promptFingerprint(call);
     call.promptFingerprint(fingerprint);
     call.requestHash(Fingerprints.requestHash(call));
-    resolvePromptVersion(parent, call, fingerprint);
+    PolicySettings settings = policies.settings();
+    resolvePromptVersion(parent, call, fingerprint, settings);
     if (seenFingerprints.size() < MAX_REMEMBERED && seenFingerprints.add(fingerprint)) {
       call.newPromptVersion(true);
     }
-    call.workflow(workflows.resolve(parent));
+    call.workflow(workflows.resolve(parent, settings));
     SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
     if (parentSpan.isValid()) call.traceId(parentSpan.getTraceId());
     policies.beforeCall(call, System.currentTimeMillis());
   }
 
-  private void resolvePromptVersion(Context parent, LlmCall call, String fingerprint) {
+  private void resolvePromptVersion(Context parent, LlmCall call, String fingerprint, PolicySettings settings) {
     Baggage baggage = Baggage.fromContext(parent);
-    String version = baggage.getEntryValue(BAGGAGE_PROMPT_VERSION);
-    if (version != null && !version.isEmpty()) {
-      call.promptVersion(baggage.getEntryValue(BAGGAGE_PROMPT_NAME), version);
+    BaggageEntry version = baggage.getEntry(BAGGAGE_PROMPT_VERSION);
+    // A prompt version is a label, but one that reaches metrics: a remote caller's is data, not taken.
+    if (version != null && !version.getValue().isEmpty()
+        && (!RemoteBaggage.isRemote(version) || settings.trustRemoteBaggage)) {
+      String name = baggage.getEntryValue(BAGGAGE_PROMPT_NAME);
+      call.promptVersion(name == null ? null : cut(name), cut(version.getValue()));
       return;
     }
-    String[] declared = registry.lookup(fingerprint, systemText(call));
+    String[] declared = registry.find(fingerprint, call);
     if (declared != null) {
       call.promptVersion(declared[0], declared[1]);
     } else {
@@ -111,13 +130,8 @@ public final class Governance {
     }
   }
 
-  private static String systemText(LlmCall call) {
-    if (call.systemInstructions().isEmpty()) return null;
-    StringBuilder sb = new StringBuilder();
-    for (LlmMessage.Part p : call.systemInstructions()) {
-      if (p.content != null) sb.append(p.content).append('\n');
-    }
-    return sb.toString();
+  private static String cut(String value) {
+    return value.length() > Workflows.MAX_LENGTH ? value.substring(0, Workflows.MAX_LENGTH) : value;
   }
 
   /** The request timeout a library should apply to a call, in milliseconds, or 0 for none. */
@@ -130,15 +144,54 @@ public final class Governance {
     return policies.enforcedFirstChunkMillis();
   }
 
-  /** At call end, before the span ends: cost, spend accounting, monitored timeouts. */
+  /**
+   * At call end, before the span ends: usage llm-otel must estimate (a stream that reported none),
+   * cost, the settlement of the call's reservation, monitored timeouts.
+   */
   public void afterCall(LlmCall call, long durationNanos) {
+    estimateMissingUsage(call);
     call.costUsd(cost(call));
     policies.afterCall(call, System.currentTimeMillis(), durationNanos);
+  }
+
+  /**
+   * A stream that delivered chunks but no usage (an OpenAI stream without include_usage, any stream
+   * closed before its usage event) was still billed: its input is counted as at admission (the
+   * input-token policy's count, else the estimate) and its output from the characters received, and the
+   * call says so (llm_otel.usage.estimated). A call that failed before any chunk spent nothing.
+   */
+  private static void estimateMissingUsage(LlmCall call) {
+    if (!call.streaming() || call.chunkCount() == 0) return;
+    if (call.inputTokens() != null && call.outputTokens() != null) return;
+    // The input-token policy's count when it made one, else the character estimate: loading a tokenizer
+    // vocabulary (tens of MB) for this alone is not worth it.
+    Long input = call.inputTokens() != null ? null
+        : call.estimatedInputTokens() > 0 ? call.estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
+    Long output = call.outputTokens() == null ? Tokenizers.estimateTextTokens(call.outputCharacters()) : null;
+    call.estimatedUsage(input, output);
+    GovernanceMetrics.get().usageEstimated(call.provider(), call.requestModel());
   }
 
   /** What this call's usage costs by the price table, or null (no usage, or no price for its model). */
   public Double costOf(LlmCall call) {
     return cost(call);
+  }
+
+  /**
+   * The cost a call may reach, before it is sent, for its budget reservation: its input tokens at
+   * the input price, plus its maximum output tokens (the request's own limit, else the configured
+   * estimate) at the output price. Input is the character estimate (media by the providers' rules),
+   * not the tokenizer: a tokenizer pass costs tens of microseconds a call, and the reservation is
+   * settled to the real usage anyway; the input-token policy, whose limit is exact, tokenizes.
+   */
+  private double estimateCost(LlmCall call) {
+    PriceTable.Price price = prices.find(call.provider(), call.requestModel());
+    if (price == null) return PolicyEngine.UNPRICED;
+    long input = call.estimatedInputTokens() > 0 ? call.estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
+    Long max = call.maxTokens();
+    long output = max != null && max > 0 ? max : policies.settings().estimatedOutputTokens;
+    if ("embeddings".equals(call.operation())) output = 0;
+    return price.cost(input, output, 0, 0);
   }
 
   private Double cost(LlmCall call) {
@@ -149,14 +202,22 @@ public final class Governance {
     if (price == null) price = prices.find(call.provider(), call.requestModel());
     if (price == null) {
       String model = call.responseModel() != null ? call.responseModel() : call.requestModel();
+      GovernanceMetrics.get().unpriced(call.provider(), model);
       if (unpricedModels.size() < MAX_REMEMBERED && unpricedModels.add(call.provider() + "/" + model)) {
-        logger.log(Level.WARNING, "llm-otel: no price for {0} model {1}; its calls get no cost (tokens are "
-            + "still counted). Add it to a price file ({2}prices).", new Object[] {call.provider(), model, PREFIX});
+        logger.log(Level.WARNING, "llm-otel: no price for {0} model {1}; its calls get no cost and add nothing "
+            + "to budgets (tokens are still counted; llm_otel.cost.unpriced counts them). Add it to a price file "
+            + "({2}prices), or set {2}cost.unpriced=refuse to refuse such calls while the cost policy enforces.",
+            new Object[] {call.provider(), model, PREFIX});
       }
       return null;
     }
     return price.cost(orZero(input), orZero(output), orZero(call.cacheReadInputTokens()),
         orZero(call.cacheCreationInputTokens()));
+  }
+
+  /** What a budget holds now, reservations included, USD {minute, hour, day}: for tests and operators. */
+  double[] spent(String budgetKey) {
+    return policies.spent(budgetKey, System.currentTimeMillis());
   }
 
   private static long orZero(Long v) {

@@ -14,5 +14,14 @@ public final class GovernanceFiles {
     return new String(Files.readAllBytes(Paths.get(path)), StandardCharsets.UTF_8);
   }
 
+  /** The file's text, or null when it cannot be read (the caller reports that as the file being invalid). */
+  static String readOrNull(String path) {
+    try {
+      return read(path);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private GovernanceFiles() {}
 }

@@ -3,182 +3,228 @@ package dev.llmotel.core.governance;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.PolicyDecision.Kind;
+import dev.llmotel.core.governance.Admission.Failure;
 import dev.llmotel.core.governance.PolicySettings.Mode;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Decides, before a request leaves the process, whether policies let it go, and accounts what each
- * call spent when it ends. State is per JVM: N replicas each enforce their own caps.
+ * Decides, before a request leaves the process, whether the policies let it go, and settles what
+ * each call spent when it ends. The counting state is the JVM's {@link PolicyStore}: one admission
+ * there decides every limit and takes the call's share of each in the same step. The settings can
+ * be replaced while running ({@link #settings(PolicySettings)}): each call is decided under one
+ * version of them.
  */
 final class PolicyEngine {
+  private static final Logger logger = Logger.getLogger(PolicyEngine.class.getName());
   static final String TIMEOUT = "timeout";
   static final String INPUT_TOKENS = "input_tokens";
   static final String COST = "cost";
   static final String RATE_LIMIT = "rate_limit";
   static final String LOOP_GUARD = "loop_guard";
 
-  private static final int MAX_TRACKED_TRACES = 10_000;
+  /** What the estimator returns for a model with no price. */
+  static final double UNPRICED = -1;
 
-  private final PolicySettings settings;
-  private final Windows process = new Windows();
-  private final Map<String, Windows> byWorkflow = new ConcurrentHashMap<>();
-  private final Map<String, RollingSum> callsByModel = new ConcurrentHashMap<>();
-  private final Map<String, TraceState> traces = new LinkedHashMap<String, TraceState>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, TraceState> eldest) {
-      return size() > MAX_TRACKED_TRACES;
-    }
-  };
+  private volatile PolicySettings settings;
+  private final PolicyStore store;
+  /** The call's estimated cost in USD before it is sent, or {@link #UNPRICED}. */
+  private final ToDoubleFunction<LlmCall> costEstimate;
+  private volatile boolean storeFailureLogged;
 
   PolicyEngine(PolicySettings settings) {
-    this.settings = settings;
+    this(settings, new LocalPolicyStore(10_000, 3_600_000L), c -> 0);
   }
 
-  /** Evaluates every enabled policy; records each decision other than allow on the call. */
+  PolicyEngine(PolicySettings settings, PolicyStore store, ToDoubleFunction<LlmCall> costEstimate) {
+    this.settings = settings;
+    this.store = store;
+    this.costEstimate = costEstimate;
+  }
+
+  PolicySettings settings() {
+    return settings;
+  }
+
+  void settings(PolicySettings next) {
+    this.settings = next;
+  }
+
+  /**
+   * Evaluates every enabled policy; records each decision other than allow on the call. The
+   * input-token limit is the request's own property and is decided here; the rest (rate limits,
+   * budgets, the loop guard) in one admission of the store.
+   */
   void beforeCall(LlmCall call, long nowMillis) {
-    TraceState trace = call.traceId() == null ? null : trace(call.traceId());
-    if (settings.loopGuardMode != Mode.OFF && trace != null && call.requestHash() != null) {
-      int seen = trace.repeat(call.requestHash());
-      if (seen > settings.maxRepeats) {
-        decide(call, LOOP_GUARD, settings.loopGuardMode, Kind.INVALID_REQUEST, "the same request was sent "
-            + seen + " times in this trace (max_repeats " + settings.maxRepeats + ")");
-      }
-    }
-    if (settings.inputTokensMode != Mode.OFF) {
-      Long max = settings.maxInputTokensByModel.get(call.requestModel());
-      long limit = max != null ? max : settings.maxInputTokens;
+    PolicySettings s = settings;
+    // A call whose request could not be seen whole (a one-shot plain-HTTP body) is counted against
+    // every limit but never refused: the store takes its share as for a monitored policy.
+    boolean mayRefuse = !call.isPoliciesMonitorOnly();
+    if (s.inputTokensMode != Mode.OFF) {
+      Long max = s.maxInputTokensByModel.get(call.requestModel());
+      long limit = max != null ? max : s.maxInputTokens;
       if (limit > 0 && Tokenizers.mayExceed(call, limit)) {
-        call.estimatedInputTokens(Tokenizers.countInputTokens(call));
+        // Never waits for the tokenizer: until its vocabulary has loaded (in the background) the estimate decides.
+        call.estimatedInputTokens(Tokenizers.inputTokensNow(call));
         if (call.estimatedInputTokens() > limit) {
-          decide(call, INPUT_TOKENS, settings.inputTokensMode, Kind.INVALID_REQUEST, call.estimatedInputTokens()
+          decide(call, INPUT_TOKENS, s.inputTokensMode, Kind.INVALID_REQUEST, call.estimatedInputTokens()
               + " input tokens, more than the limit of " + limit);
         }
       }
     }
-    if (settings.rateLimitMode != Mode.OFF) {
-      Long perModel = settings.callsPerMinuteByModel.get(call.requestModel());
-      long limit = perModel != null ? perModel : settings.callsPerMinute;
-      if (limit > 0) {
-        RollingSum calls = callsByModel.computeIfAbsent(call.provider() + "/" + call.requestModel(),
-            k -> RollingSum.minute());
-        if (calls.sum(nowMillis) >= limit) {
-          decide(call, RATE_LIMIT, settings.rateLimitMode, Kind.RATE_LIMITED, limit + " calls per minute to "
-              + call.provider() + " " + call.requestModel() + " reached");
+    // A call another policy already refuses takes nothing from the store.
+    if (call.refusal() != null) return;
+    double estimate = 0;
+    if (s.costMode != Mode.OFF) {
+      estimate = costEstimate.applyAsDouble(call);
+      if (estimate == UNPRICED) {
+        estimate = 0;
+        if (s.unpricedRefused && s.costMode == Mode.ENFORCE) {
+          decide(call, COST, Mode.ENFORCE, Kind.RATE_LIMITED, "no price is known for " + call.provider() + " "
+              + call.requestModel() + " (cost.unpriced is refuse)");
+          if (mayRefuse) return;
         }
       }
+      call.estimatedCostUsd(estimate);
     }
-    if (settings.costMode != Mode.OFF) {
-      String reached = process.reached(settings.processCaps, nowMillis, "process");
-      PolicySettings.Caps caps = call.workflow() == null ? null : settings.workflowCaps.get(call.workflow());
-      if (reached == null && caps != null) {
-        reached = windows(call.workflow()).reached(caps, nowMillis, "workflow " + call.workflow());
+    AdmissionRequest request = admissionRequest(s, call, nowMillis, estimate, mayRefuse);
+    if (request.isEmpty()) return;
+    Admission admission;
+    try {
+      admission = store.admit(request);
+    } catch (RuntimeException e) {
+      // A store that cannot answer never refuses a call on its own account.
+      if (!storeFailureLogged) {
+        storeFailureLogged = true;
+        logger.log(Level.WARNING, "llm-otel: the policy store failed; calls pass unlimited while it does", e);
       }
-      if (reached == null && settings.perTraceUsd > 0 && trace != null && trace.spentUsd >= settings.perTraceUsd) {
-        reached = String.format(Locale.ROOT, "budget of %.4f USD per trace reached (spent %.4f USD)",
-            settings.perTraceUsd, trace.spentUsd);
-      }
-      if (reached != null) decide(call, COST, settings.costMode, Kind.RATE_LIMITED, reached);
+      return;
     }
-    if (call.refusal() == null && settings.rateLimitMode != Mode.OFF) {
-      RollingSum calls = callsByModel.get(call.provider() + "/" + call.requestModel());
-      if (calls != null) calls.add(nowMillis, 1);
+    call.policyReservation(admission.reservation);
+    if (admission.traceStatesEvicted > 0) GovernanceMetrics.get().traceStatesEvicted(admission.traceStatesEvicted);
+    for (Failure f : admission.failures) {
+      call.addPolicyDecision(new PolicyDecision(policyOf(f), f.enforced, kindOf(f), message(s, call, f)));
+    }
+  }
+
+  private static AdmissionRequest admissionRequest(PolicySettings s, LlmCall call, long now, double estimate,
+      boolean mayRefuse) {
+    AdmissionRequest r = new AdmissionRequest(now, estimate);
+    if (s.rateLimitMode != Mode.OFF) {
+      Long perModel = s.callsPerMinuteByModel.get(call.requestModel());
+      long limit = perModel != null ? perModel : s.callsPerMinute;
+      if (limit > 0) r.rate("rate/" + call.provider() + "/" + call.requestModel(), limit, mayRefuse && s.rateLimitMode == Mode.ENFORCE);
+    }
+    boolean costEnforced = mayRefuse && s.costMode == Mode.ENFORCE;
+    if (s.costMode != Mode.OFF) {
+      if (s.processCaps.any()) {
+        r.budget("cost/process", "process", s.processCaps.perMinute, s.processCaps.perHour, s.processCaps.perDay,
+            costEnforced);
+      }
+      PolicySettings.Caps caps = call.workflow() == null ? null : s.workflowCaps.get(call.workflow());
+      if (caps != null && caps.any()) {
+        r.budget("cost/workflow/" + call.workflow(), "workflow " + call.workflow(), caps.perMinute, caps.perHour,
+            caps.perDay, costEnforced);
+      }
+    }
+    boolean traceBudget = s.costMode != Mode.OFF && s.perTraceUsd > 0;
+    boolean loopGuard = s.loopGuardMode != Mode.OFF && call.requestHash() != null;
+    if (call.traceId() != null && (traceBudget || loopGuard)) {
+      r.trace(call.traceId(), traceBudget ? s.perTraceUsd : 0, costEnforced,
+          loopGuard ? hash64(call.requestHash()) : null, s.maxRepeats, mayRefuse && s.loopGuardMode == Mode.ENFORCE);
+    }
+    return r;
+  }
+
+  /** The first 64 bits of a hex request hash (any other text: its string hash, which still tells repeats apart). */
+  static long hash64(String hex) {
+    try {
+      return Long.parseUnsignedLong(hex.length() > 16 ? hex.substring(0, 16) : hex, 16);
+    } catch (NumberFormatException e) {
+      return hex.hashCode();
+    }
+  }
+
+  private static String policyOf(Failure f) {
+    switch (f.check) {
+      case RATE_LIMIT: return RATE_LIMIT;
+      case LOOP_GUARD: return LOOP_GUARD;
+      default: return COST;
+    }
+  }
+
+  private static Kind kindOf(Failure f) {
+    return f.check == Admission.Check.LOOP_GUARD ? Kind.INVALID_REQUEST : Kind.RATE_LIMITED;
+  }
+
+  private static String message(PolicySettings s, LlmCall call, Failure f) {
+    switch (f.check) {
+      case RATE_LIMIT:
+        return (long) f.limit + " calls per minute to " + call.provider() + " " + call.requestModel() + " reached";
+      case LOOP_GUARD:
+        return "the same request was sent " + (long) f.value + " times in this trace (max_repeats "
+            + (long) f.limit + ")";
+      case TRACE_BUDGET:
+        return String.format(Locale.ROOT, "budget of %.4f USD per trace reached (spent %.4f USD, this call "
+            + "estimated at %.4f USD)", f.limit, f.value, call.estimatedCostUsd());
+      default:
+        return String.format(Locale.ROOT, "%s budget of %.4f USD per %s reached (spent %.4f USD, this call "
+            + "estimated at %.4f USD)", f.scope, f.limit, f.window, f.value, call.estimatedCostUsd());
     }
   }
 
   /** The ceiling a library should apply as its own request timeout, or 0 for none. */
   long enforcedTimeoutMillis() {
-    return settings.timeoutMode == Mode.ENFORCE ? settings.timeoutMillis : 0;
+    PolicySettings s = settings;
+    return s.timeoutMode == Mode.ENFORCE ? s.timeoutMillis : 0;
   }
 
   /** The ceiling on a stream's wait for data (its first chunk included), or 0 for none. */
   long enforcedFirstChunkMillis() {
-    return settings.timeoutMode == Mode.ENFORCE ? settings.firstChunkMillis : 0;
+    PolicySettings s = settings;
+    return s.timeoutMode == Mode.ENFORCE ? s.firstChunkMillis : 0;
   }
 
-  /** At the end of a call: its spend counts, and a monitored timeout says what it would have done. */
+  /**
+   * At the end of a call, whatever its outcome: its reservation is settled to what it really cost
+   * (0 for a call that failed before the provider counted anything), and a monitored timeout says
+   * what it would have done.
+   */
   void afterCall(LlmCall call, long nowMillis, long durationNanos) {
-    Double cost = call.costUsd();
-    if (cost != null && cost > 0) {
-      process.add(nowMillis, cost);
-      if (call.workflow() != null && settings.workflowCaps.containsKey(call.workflow())) {
-        windows(call.workflow()).add(nowMillis, cost);
-      }
-      if (call.traceId() != null && settings.perTraceUsd > 0) {
-        TraceState t = trace(call.traceId());
-        synchronized (t) {
-          t.spentUsd += cost;
+    Object reservation = call.takePolicyReservation();
+    if (reservation != null) {
+      Double cost = call.costUsd();
+      try {
+        store.settle(reservation, cost == null ? 0 : cost, nowMillis);
+      } catch (RuntimeException e) {
+        if (!storeFailureLogged) {
+          storeFailureLogged = true;
+          logger.log(Level.WARNING, "llm-otel: the policy store failed to settle a call's spend", e);
         }
       }
     }
+    PolicySettings s = settings;
     Double ttfc = call.timeToFirstChunkSeconds();
-    if (settings.timeoutMode == Mode.MONITOR && settings.firstChunkMillis > 0 && ttfc != null
-        && ttfc * 1000 > settings.firstChunkMillis) {
+    if (s.timeoutMode == Mode.MONITOR && s.firstChunkMillis > 0 && ttfc != null
+        && ttfc * 1000 > s.firstChunkMillis) {
       decide(call, TIMEOUT, Mode.MONITOR, Kind.TIMEOUT, String.format(Locale.ROOT,
           "first chunk after %.0f ms, more than the first-chunk timeout of %d ms", ttfc * 1000,
-          settings.firstChunkMillis));
-    } else if (settings.timeoutMode == Mode.MONITOR && settings.timeoutMillis > 0
-        && durationNanos > settings.timeoutMillis * 1_000_000L) {
+          s.firstChunkMillis));
+    } else if (s.timeoutMode == Mode.MONITOR && s.timeoutMillis > 0
+        && durationNanos > s.timeoutMillis * 1_000_000L) {
       decide(call, TIMEOUT, Mode.MONITOR, Kind.TIMEOUT, "took " + durationNanos / 1_000_000L
-          + " ms, more than the timeout of " + settings.timeoutMillis + " ms");
+          + " ms, more than the timeout of " + s.timeoutMillis + " ms");
     }
+  }
+
+  /** What a budget holds now (for tests and the runbook's read-out), reservations included. */
+  double[] spent(String budgetKey, long nowMillis) {
+    return store.spent(budgetKey, nowMillis);
   }
 
   private static void decide(LlmCall call, String policy, Mode mode, Kind kind, String message) {
     call.addPolicyDecision(new PolicyDecision(policy, mode == Mode.ENFORCE, kind, message));
-  }
-
-  private Windows windows(String workflow) {
-    return byWorkflow.computeIfAbsent(workflow, w -> new Windows());
-  }
-
-  private TraceState trace(String traceId) {
-    synchronized (traces) {
-      TraceState t = traces.get(traceId);
-      if (t == null) {
-        t = new TraceState();
-        traces.put(traceId, t);
-      }
-      return t;
-    }
-  }
-
-  /** Spend in the three rolling windows of one scope (the process or a workflow). */
-  private static final class Windows {
-    final RollingSum minute = RollingSum.minute();
-    final RollingSum hour = RollingSum.hour();
-    final RollingSum day = RollingSum.day();
-
-    void add(long now, double usd) {
-      minute.add(now, usd);
-      hour.add(now, usd);
-      day.add(now, usd);
-    }
-
-    String reached(PolicySettings.Caps caps, long now, String scope) {
-      if (caps.perMinute > 0 && minute.sum(now) >= caps.perMinute) return budget(scope, "minute", caps.perMinute, minute.sum(now));
-      if (caps.perHour > 0 && hour.sum(now) >= caps.perHour) return budget(scope, "hour", caps.perHour, hour.sum(now));
-      if (caps.perDay > 0 && day.sum(now) >= caps.perDay) return budget(scope, "day", caps.perDay, day.sum(now));
-      return null;
-    }
-
-    private static String budget(String scope, String window, double cap, double spent) {
-      return String.format(Locale.ROOT, "%s budget of %.4f USD per %s reached (spent %.4f USD)",
-          scope, cap, window, spent);
-    }
-  }
-
-  private static final class TraceState {
-    final Map<String, Integer> repeats = new LinkedHashMap<>();
-    double spentUsd;
-
-    synchronized int repeat(String hash) {
-      Integer n = repeats.get(hash);
-      int next = n == null ? 1 : n + 1;
-      if (repeats.size() < 1000 || n != null) repeats.put(hash, next);
-      return next;
-    }
   }
 }

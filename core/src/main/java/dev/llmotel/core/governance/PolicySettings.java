@@ -6,16 +6,20 @@ import dev.llmotel.core.LlmOtelConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
  * Policy configuration: simple caps from system properties or environment variables, per-workflow
- * and per-model rules from a JSON policy file. A property beats the file for the same setting. An
- * invalid value or section is reported in one log line and that policy stays off.
+ * and per-model rules from a JSON policy file. A property beats the file for the same setting. At
+ * startup an invalid value or section is reported in one log line and that policy stays off; a
+ * changed policy file is taken only when all of it is valid ({@link #reload}), else the settings in
+ * force stay.
  */
 final class PolicySettings {
   private static final Logger logger = Logger.getLogger(PolicySettings.class.getName());
@@ -39,6 +43,21 @@ final class PolicySettings {
   Mode loopGuardMode = Mode.OFF;
   long maxRepeats = 3;
   List<Workflows.Rule> workflowRules = Collections.emptyList();
+  /**
+   * Workflows the operator named (cost.workflows keys, workflow_rules targets, the "workflows"
+   * list): always resolved, never displaced by the cardinality cap, and the only values a remote
+   * caller's baggage may select.
+   */
+  final Set<String> declaredWorkflows = new HashSet<>();
+  /** Whether workflow and prompt-version baggage from remote callers is taken as it is (default: no). */
+  boolean trustRemoteBaggage;
+  /** Whether the cost policy in enforce mode refuses calls to models without a price. */
+  boolean unpricedRefused;
+  /** Output tokens a cost reservation assumes for a request that sets no maximum. */
+  long estimatedOutputTokens = 1024;
+  /** The problems found while reading; at startup each is logged, on a reload any one rejects the file. */
+  final List<String> problems = new ArrayList<>();
+  private boolean collectOnly;
 
   /** Spend limits per rolling window, in USD; 0 means no limit. */
   static final class Caps {
@@ -53,21 +72,49 @@ final class PolicySettings {
 
   static PolicySettings load() {
     PolicySettings s = new PolicySettings();
-    String file = LlmOtelConfig.raw(PREFIX + "policy-file");
-    if (file != null && !file.isEmpty()) s.applyFile(file);
+    String file = policyFile();
+    if (file != null) s.applyFile(file, GovernanceFiles.readOrNull(file));
     s.applyProperties();
     return s;
   }
 
-  private void applyFile(String path) {
+  /** The configured policy file's path, or null. */
+  static String policyFile() {
+    String file = LlmOtelConfig.raw(PREFIX + "policy-file");
+    return file == null || file.isEmpty() ? null : file;
+  }
+
+  /**
+   * The settings of a changed policy file (its text read by the caller), with the properties on
+   * top as at startup; null when anything in it is invalid: then nothing is logged here, and the
+   * caller reports {@link #problems} of the rejected version in one line.
+   */
+  static PolicySettings reload(String path, String text, List<String> problemsOut) {
+    PolicySettings s = new PolicySettings();
+    s.collectOnly = true;
+    s.applyFile(path, text);
+    s.applyProperties();
+    if (!s.problems.isEmpty()) {
+      problemsOut.addAll(s.problems);
+      return null;
+    }
+    return s;
+  }
+
+  private void report(String pattern, Object... args) {
+    problems.add(java.text.MessageFormat.format(pattern, args));
+    if (!collectOnly) ConfigProblems.report(logger, pattern, args);
+  }
+
+  private void applyFile(String path, String text) {
     Map<?, ?> root;
     try {
-      Object parsed = Json.parse(GovernanceFiles.read(path));
+      if (text == null) throw new IllegalArgumentException("cannot be read");
+      Object parsed = Json.parse(text);
       if (!(parsed instanceof Map)) throw new IllegalArgumentException("the top level must be an object");
       root = (Map<?, ?>) parsed;
     } catch (Exception e) {
-      ConfigProblems.report(logger, "llm-otel: policy file {0} is invalid ({1}); its policies stay off",
-          new Object[] {path, e.getMessage()});
+      report("llm-otel: policy file {0} is invalid ({1}); its policies stay off", path, e.getMessage());
       return;
     }
     section(path, root, "timeout", m -> {
@@ -96,7 +143,11 @@ final class PolicySettings {
           workflowCaps.put(e.getKey().toString(), caps);
         }
       }
+      Object unpriced = m.get("unpriced");
+      if (unpriced != null) unpricedRefused = unpricedRefuses(unpriced.toString());
+      if (m.get("estimated_output_tokens") != null) estimatedOutputTokens = positiveLong(m, "estimated_output_tokens");
       costMode = mode(m);
+      declaredWorkflows.addAll(workflowCaps.keySet());
     });
     section(path, root, "rate_limit", m -> {
       callsPerMinute = optionalLong(m, "calls_per_minute");
@@ -121,26 +172,42 @@ final class PolicySettings {
           parsed.add(new Workflows.Rule(Pattern.compile((String) r.get("match")), (String) r.get("workflow")));
         }
         workflowRules = parsed;
+        for (Workflows.Rule rule : parsed) declaredWorkflows.add(rule.workflow);
       } catch (RuntimeException e) {
-        ConfigProblems.report(logger, "llm-otel: policy file {0}: workflow_rules are invalid ({1}); they are ignored",
-            new Object[] {path, e.getMessage()});
+        report("llm-otel: policy file {0}: workflow_rules are invalid ({1}); they are ignored", path, e.getMessage());
       }
     }
+    Object declared = root.get("workflows");
+    if (declared != null) {
+      if (declared instanceof List) {
+        for (Object w : (List<?>) declared) {
+          if (w instanceof String) declaredWorkflows.add((String) w);
+          else report("llm-otel: policy file {0}: \"workflows\" must list strings; {1} is ignored", path, w);
+        }
+      } else {
+        report("llm-otel: policy file {0}: \"workflows\" must be an array of names; it is ignored", path);
+      }
+    }
+  }
+
+  private static boolean unpricedRefuses(String raw) {
+    if ("refuse".equalsIgnoreCase(raw)) return true;
+    if ("allow".equalsIgnoreCase(raw)) return false;
+    throw new IllegalArgumentException("\"unpriced\" must be allow or refuse, not " + raw);
   }
 
   private interface SectionReader {
     void read(Map<?, ?> section);
   }
 
-  private static void section(String path, Map<?, ?> root, String name, SectionReader reader) {
+  private void section(String path, Map<?, ?> root, String name, SectionReader reader) {
     Object value = root.get(name);
     if (value == null) return;
     try {
       if (!(value instanceof Map)) throw new IllegalArgumentException("must be an object");
       reader.read((Map<?, ?>) value);
     } catch (RuntimeException e) {
-      ConfigProblems.report(logger, "llm-otel: policy file {0}: \"{1}\" is invalid ({2}); that policy stays off",
-          new Object[] {path, name, e.getMessage()});
+      report("llm-otel: policy file {0}: \"{1}\" is invalid ({2}); that policy stays off", path, name, e.getMessage());
     }
   }
 
@@ -167,6 +234,18 @@ final class PolicySettings {
     Long repeats = propertyLong("loop-guard.max-repeats");
     if (repeats != null) maxRepeats = repeats;
     loopGuardMode = propertyMode("loop-guard.mode", loopGuardMode, maxRepeats > 0);
+    String unpriced = LlmOtelConfig.raw(PREFIX + "cost.unpriced");
+    if (unpriced != null && !unpriced.isEmpty()) {
+      try {
+        unpricedRefused = unpricedRefuses(unpriced);
+      } catch (IllegalArgumentException e) {
+        report("llm-otel: invalid value ''{0}'' for {1} (expected allow or refuse); allow applies",
+            unpriced, PREFIX + "cost.unpriced");
+      }
+    }
+    Long outputTokens = propertyLong("cost.estimated-output-tokens");
+    if (outputTokens != null) estimatedOutputTokens = outputTokens;
+    trustRemoteBaggage = LlmOtelConfig.readBoolean(PREFIX + "baggage.trust-remote", false);
   }
 
   private static Mode propertyMode(String key, Mode current, boolean hasLimit) {

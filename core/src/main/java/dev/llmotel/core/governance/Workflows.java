@@ -3,51 +3,67 @@ package dev.llmotel.core.governance;
 import dev.llmotel.core.AgentInstrumenter;
 import dev.llmotel.core.AgentRun;
 import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.BaggageEntry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.api.instrumenter.LocalRootSpan;
 import java.lang.reflect.Method;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Names the kind of work a call belongs to (llm_otel.workflow): a baggage entry set upstream, else
- * the first configured rule that matches the entry point, else the entry point itself (the route of
- * the local root span, the agent it runs, or its name). Its values reach metrics, so at most a configured number of
- * distinct values are used; later ones become "_OTHER".
+ * Names the kind of work a call belongs to (llm_otel.workflow): a baggage entry, else the first
+ * configured rule that matches the entry point, else the entry point itself (the route of the local
+ * root span, the agent it runs, or its name).
+ *
+ * <p>Trust: a workflow selects a budget, so it is authority, and baggage arrives from outside the
+ * process. A baggage value a remote caller sent ({@link RemoteBaggage}) is used only when it names a
+ * declared workflow (the policy file's), unless the operator trusts remote baggage; otherwise it is
+ * counted ({@code llm_otel.workflow.rejected}, reason {@code untrusted}) and the call's own entry
+ * point decides. Values reach metrics, so at most a configured number of distinct undeclared values
+ * are used and later ones become "_OTHER" (reason {@code overflow}); declared workflows are never
+ * counted against that cap, so no flood of made-up values can displace them. Values are cut at
+ * {@value #MAX_LENGTH} characters: memory stays bounded whatever arrives.
  */
 final class Workflows {
   static final String BAGGAGE_KEY = "llm_otel.workflow";
   static final String OVERFLOW = "_OTHER";
+  static final int MAX_LENGTH = 128;
   private static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
   private static final AttributeKey<String> AGENT_NAME = AttributeKey.stringKey("gen_ai.agent.name");
 
-  private final List<Rule> rules;
   private final int maxValues;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
-  Workflows(List<Rule> rules, int maxValues) {
-    this.rules = rules;
+  Workflows(int maxValues) {
     this.maxValues = maxValues;
   }
 
-  String resolve(Context parent) {
-    String fromBaggage = Baggage.fromContext(parent).getEntryValue(BAGGAGE_KEY);
-    if (fromBaggage != null && !fromBaggage.isEmpty()) return bounded(fromBaggage);
+  String resolve(Context parent, PolicySettings settings) {
+    BaggageEntry entry = Baggage.fromContext(parent).getEntry(BAGGAGE_KEY);
+    String fromBaggage = entry == null ? null : entry.getValue();
+    if (fromBaggage != null && !fromBaggage.isEmpty()) {
+      if (settings.declaredWorkflows.contains(fromBaggage)) return fromBaggage;
+      if (!RemoteBaggage.isRemote(entry) || settings.trustRemoteBaggage) return bounded(fromBaggage, settings);
+      GovernanceMetrics.get().workflowRejected("untrusted");
+    }
     String entryPoint = entryPoint(parent);
     if (entryPoint == null) return null;
-    for (Rule rule : rules) {
-      if (rule.pattern.matcher(entryPoint).find()) return bounded(rule.workflow);
+    for (Rule rule : settings.workflowRules) {
+      if (rule.pattern.matcher(entryPoint).find()) return rule.workflow;
     }
-    return bounded(entryPoint);
+    return bounded(entryPoint, settings);
   }
 
-  private String bounded(String value) {
-    if (seen.contains(value)) return value;
-    if (seen.size() >= maxValues) return OVERFLOW;
+  private String bounded(String value, PolicySettings settings) {
+    if (value.length() > MAX_LENGTH) value = value.substring(0, MAX_LENGTH);
+    if (settings.declaredWorkflows.contains(value) || seen.contains(value)) return value;
+    if (seen.size() >= maxValues) {
+      GovernanceMetrics.get().workflowRejected("overflow");
+      return OVERFLOW;
+    }
     seen.add(value);
     return value;
   }

@@ -10,9 +10,11 @@ import static dev.llmotel.core.http.JsonMaps.text;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.ToolDefinition;
 import dev.llmotel.semconv.GenAiValues;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Anthropic's Messages API ({@code /v1/messages}). */
@@ -27,6 +29,13 @@ final class AnthropicMessagesWire implements WireFormat {
   @Override
   public String operation() {
     return GenAiValues.OPERATION_CHAT;
+  }
+
+  /** {@code model}, {@code messages} (an array of objects) and {@code max_tokens} (a number): all required by the API. */
+  @Override
+  public boolean isRequest(Map<?, ?> body, String pathModel) {
+    return JsonMaps.namesModel(body, pathModel) && JsonMaps.isListOfObjects(body.get("messages"))
+        && body.get("max_tokens") instanceof Number;
   }
 
   @Override
@@ -67,7 +76,38 @@ final class AnthropicMessagesWire implements WireFormat {
       Object content = block.get("content");
       String result = content instanceof String ? (String) content : OpenAiChatWire.contentText(content);
       out.add(LlmMessage.Part.toolCallResponse(string(block.get("tool_use_id")), result));
+    } else if ("image".equals(type)) {
+      out.add(media(LlmMessage.Part.MODALITY_IMAGE, map(block.get("source"))));
+    } else if ("document".equals(type)) {
+      out.add(media(LlmMessage.Part.MODALITY_DOCUMENT, map(block.get("source"))));
     }
+  }
+
+  /**
+   * An image or document block's {@code source}: {@code base64} data (a blob of its
+   * {@code media_type}), a {@code url}, an uploaded {@code file} ({@code file_id}), or a document's
+   * plain {@code text} (a blob hashed and sized as its UTF-8 text); null for any other source.
+   */
+  static LlmMessage.Part media(String modality, Map<?, ?> source) {
+    String kind = string(source.get("type"));
+    String mimeType = string(source.get("media_type"));
+    if ("base64".equals(kind)) {
+      return MediaParts.inline(modality, mimeType, string(source.get("data")));
+    }
+    if ("url".equals(kind)) {
+      return MediaParts.fromUrl(modality, mimeType, string(source.get("url")));
+    }
+    if ("file".equals(kind)) {
+      String fileId = string(source.get("file_id"));
+      return fileId == null ? null : LlmMessage.Part.file(modality, mimeType, fileId);
+    }
+    if ("text".equals(kind)) {
+      String text = string(source.get("data"));
+      if (text == null) return null;
+      return LlmMessage.Part.blob(modality, mimeType != null ? mimeType : "text/plain", MediaParts.sha256Hex(text),
+          text.getBytes(StandardCharsets.UTF_8).length);
+    }
+    return null;
   }
 
   @Override
@@ -118,8 +158,17 @@ final class AnthropicMessagesWire implements WireFormat {
     return new Events(call);
   }
 
-  /** message_start (id, model, input usage), content deltas, message_delta (stop reason, output usage), message_stop. */
+  /**
+   * message_start (id, model, input usage), content deltas, message_delta (stop reason, output
+   * usage), message_stop. The characters of every text and tool-input delta are counted, capture on
+   * or off, for the estimate of a stream closed before its usage: from the parsed delta when it is
+   * parsed, else by {@link SseParser#stringChars} over its raw data (a delta is one of {@code text},
+   * {@code partial_json}, {@code thinking}, {@code signature} or a citation, and only the first two
+   * names are counted; thinking is not, as no format counts reasoning text).
+   */
   static final class Events implements StreamEvents {
+    private static final String TEXT = "\"text\"";
+    private static final String PARTIAL_JSON = "\"partial_json\"";
     private final LlmCall call;
     private final StringBuilder text = LlmOtelConfig.get().captureContent() ? new StringBuilder() : null;
     private Map<?, ?> startUsage = java.util.Collections.emptyMap();
@@ -138,7 +187,13 @@ final class AnthropicMessagesWire implements WireFormat {
 
     @Override
     public void onEvent(String event, Map<?, ?> data, String rawData) {
-      if (data == null) return;
+      if (data == null) {
+        // A content delta, not parsed (wants): counted from its raw data.
+        if ("content_block_delta".equals(event) && rawData != null) {
+          call.addOutputCharacters(SseParser.stringChars(rawData, TEXT) + SseParser.stringChars(rawData, PARTIAL_JSON));
+        }
+        return;
+      }
       String type = string(data.get("type"));
       if ("message_start".equals(type)) {
         Map<?, ?> message = map(data.get("message"));
@@ -149,9 +204,13 @@ final class AnthropicMessagesWire implements WireFormat {
       } else if ("content_block_start".equals(type)) {
         Map<?, ?> block = map(data.get("content_block"));
         if ("tool_use".equals(string(block.get("type")))) call.addToolCallId(string(block.get("id")));
-      } else if ("content_block_delta".equals(type) && text != null) {
-        String piece = string(map(data.get("delta")).get("text"));
-        if (piece != null) text.append(piece);
+      } else if ("content_block_delta".equals(type)) {
+        Map<?, ?> delta = map(data.get("delta"));
+        String piece = string(delta.get("text"));
+        String json = string(delta.get("partial_json"));
+        if (piece != null) call.addOutputCharacters(piece.length());
+        if (json != null) call.addOutputCharacters(json.length());
+        if (piece != null && text != null) text.append(piece);
       } else if ("message_delta".equals(type)) {
         String reason = string(map(data.get("delta")).get("stop_reason"));
         if (reason != null) stop = reason;

@@ -35,6 +35,15 @@ public final class BedrockWire implements WireFormat {
     return operation;
   }
 
+  /**
+   * The Bedrock module recognises its calls by the SDK's own operation, not by a body (InvokeModel's
+   * is the model family's own): every body it hands over is its request.
+   */
+  @Override
+  public boolean isRequest(Map<?, ?> body, String pathModel) {
+    return true;
+  }
+
   @Override
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
     call.requestModel(pathModel);

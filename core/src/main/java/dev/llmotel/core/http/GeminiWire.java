@@ -10,6 +10,7 @@ import static dev.llmotel.core.http.JsonMaps.text;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.ToolDefinition;
 import dev.llmotel.semconv.GenAiValues;
@@ -28,6 +29,12 @@ final class GeminiWire implements WireFormat {
   @Override
   public String operation() {
     return GenAiValues.OPERATION_GENERATE_CONTENT;
+  }
+
+  /** {@code contents}, an array of objects (the model is in the path). */
+  @Override
+  public boolean isRequest(Map<?, ?> body, String pathModel) {
+    return JsonMaps.isListOfObjects(body.get("contents"));
   }
 
   @Override
@@ -73,7 +80,20 @@ final class GeminiWire implements WireFormat {
     } else if (part.get("functionResponse") instanceof Map) {
       Map<?, ?> r = map(part.get("functionResponse"));
       out.add(LlmMessage.Part.toolCallResponse(string(r.get("id")), text(r.get("response"))));
+    } else if (part.get("inlineData") instanceof Map || part.get("inline_data") instanceof Map) {
+      Map<?, ?> d = map(part.get("inlineData") instanceof Map ? part.get("inlineData") : part.get("inline_data"));
+      out.add(MediaParts.inline(null, mimeType(d), string(d.get("data"))));
+    } else if (part.get("fileData") instanceof Map || part.get("file_data") instanceof Map) {
+      Map<?, ?> f = map(part.get("fileData") instanceof Map ? part.get("fileData") : part.get("file_data"));
+      String uri = string(f.get("fileUri")) != null ? string(f.get("fileUri")) : string(f.get("file_uri"));
+      out.add(MediaParts.fromUrl(null, mimeType(f), uri));
     }
+  }
+
+  /** A blob's or file's MIME type, in either spelling the REST API accepts. */
+  private static String mimeType(Map<?, ?> data) {
+    String camel = string(data.get("mimeType"));
+    return camel != null ? camel : string(data.get("mime_type"));
   }
 
   @Override
@@ -137,7 +157,11 @@ final class GeminiWire implements WireFormat {
     return new Chunks(call);
   }
 
-  /** Each event is a partial response; the last usage and finish reason are the call's. */
+  /**
+   * Each event is a partial response; the last usage and finish reason are the call's. Every event
+   * is parsed (each may carry usage), so the answer's characters (text parts but thoughts, function
+   * call arguments as JSON) are counted from the parsed event, capture on or off.
+   */
   static final class Chunks implements StreamEvents {
     private final LlmCall call;
     private final StringBuilder text = LlmOtelConfig.get().captureContent() ? new StringBuilder() : null;
@@ -159,9 +183,16 @@ final class GeminiWire implements WireFormat {
         if (reason != null) finish = reason;
         for (Object p : list(map(candidate.get("content")).get("parts"))) {
           Map<?, ?> part = map(p);
-          if (part.get("functionCall") instanceof Map) call.addToolCallId(string(map(part.get("functionCall")).get("id")));
-          if (text != null && string(part.get("text")) != null && !Boolean.TRUE.equals(part.get("thought"))) {
-            text.append(string(part.get("text")));
+          if (part.get("functionCall") instanceof Map) {
+            Map<?, ?> functionCall = map(part.get("functionCall"));
+            call.addToolCallId(string(functionCall.get("id")));
+            String args = text(functionCall.get("args"));
+            if (args != null) call.addOutputCharacters(args.length());
+          }
+          String piece = string(part.get("text"));
+          if (piece != null && !Boolean.TRUE.equals(part.get("thought"))) {
+            call.addOutputCharacters(piece.length());
+            if (text != null) text.append(piece);
           }
         }
       }

@@ -31,6 +31,12 @@ import java.util.function.Supplier;
  * the shared call model and drives the span. Inside an SDK's or framework's LLM span it makes no
  * span of its own and only adds what the HTTP layer alone sees (rate-limit headers).
  *
+ * <p>Certainty before enforcement: a request to a matching endpoint is an LLM call only when its
+ * body is that format's request ({@link LlmRequests}, {@link WireFormat#isRequest}); any other is
+ * left alone (no span, no fault, never refused), also under an SDK's span. A body that cannot be
+ * read before it is sent (a one-shot or streamed body) keeps its span, unmapped, but is never
+ * refused and gets no injected fault: its policy decisions are recorded as monitor-only ones.
+ *
  * <p>The copy of the body is bounded ({@value #MAX_BODY_KEY}): a larger JSON body is marked
  * truncated and its usage is still read from its tail, where the APIs put it; a streamed body is
  * parsed event by event, so only one event is held at a time.
@@ -57,6 +63,8 @@ public final class HttpLlmExchange {
   private String faultWorkflow;
   private boolean faultStreaming;
   private InteractionRecord record;
+  /** The request's body could not be read before sending: the call is traced but never refused or faulted. */
+  private boolean unreadBody;
   private final AtomicBoolean ended = new AtomicBoolean();
 
   private HttpLlmExchange(LlmInstrumenter instrumenter, LlmEndpoint endpoint, LlmCall call, Context parent,
@@ -71,8 +79,11 @@ public final class HttpLlmExchange {
 
   /**
    * Before a request is sent: null when it is not an LLM call (or tracing is suppressed), else the
-   * exchange, whose span is current until {@link #closeScope}. A refused call has its span already
-   * ended: the client module throws {@link #refusal()}'s message as its own I/O exception.
+   * exchange, whose span is current until {@link #closeScope}. A request is an LLM call when its
+   * endpoint matches and its body is that format's request; a body that cannot be read before
+   * sending gets its span too, but is never refused (see {@link #refusal}). A refused call has its
+   * span already ended: the client module throws {@link #refusal()}'s message as its own I/O
+   * exception.
    */
   public static HttpLlmExchange start(LlmInstrumenter instrumenter, String method, String url, String host,
       int port, String path, RequestBytes requestBody) {
@@ -82,41 +93,58 @@ public final class HttpLlmExchange {
       if (endpoint == null) return null;
       Context parent = Context.current();
       LlmCall outer = LlmInstrumenter.currentCall(parent);
-      if (outer != null) {
-        HttpLlmExchange inner = new HttpLlmExchange(instrumenter, endpoint, outer, parent, parent, false);
-        inner.beforeSend(outer.provider(), outer.requestModel(), outer.workflow(), outer.streaming(), path,
-            Recordings.get().active() ? read(requestBody) : null);
-        return inner;
-      }
-      // An SDK's or framework's span from another class loader's copy (the JDK's HttpClient has its
-      // own copy of llm-otel in the platform class loader): not ours to duplicate; its call object is
-      // out of reach, so what only this layer sees goes onto the span current at the request.
-      if (LlmInstrumenter.hasCallFromAnyClassLoader(parent)) {
+      boolean foreignOuter = outer == null && LlmInstrumenter.hasCallFromAnyClassLoader(parent);
+      if (outer != null || foreignOuter) {
+        // Under an SDK's or framework's span the request is that library's own, and this layer only
+        // enriches: the body is read (and checked) only when this layer may change the request,
+        // fault injection or record/replay, so that the SDK's calls pay nothing more.
+        byte[] bytes = sdkAttemptsObserved() ? read(requestBody) : null;
+        Map<?, ?> body = bytes == null ? null : LlmRequests.parse(endpoint, bytes);
+        if (bytes != null && body == null) return null;
+        if (outer != null) {
+          HttpLlmExchange inner = new HttpLlmExchange(instrumenter, endpoint, outer, parent, parent, false);
+          inner.beforeSend(outer.provider(), outer.requestModel(), outer.workflow(), outer.streaming(), path, bytes);
+          return inner;
+        }
+        // An SDK's or framework's span from another class loader's copy (the JDK's HttpClient has its
+        // own copy of llm-otel in the platform class loader): not ours to duplicate; its call object is
+        // out of reach, so what only this layer sees goes onto the span current at the request.
         HttpLlmExchange foreign = new HttpLlmExchange(instrumenter, endpoint, null, parent, parent, false);
-        byte[] bytes = Recordings.get().active() ? read(requestBody) : null;
-        Map<?, ?> body = bytes == null ? null : JsonMaps.parseObject(new String(bytes, StandardCharsets.UTF_8));
         if (body == null) body = Collections.emptyMap();
         String model = JsonMaps.string(body.get("model"));
         foreign.beforeSend(endpoint.provider, model != null ? model : endpoint.pathModel, null,
             endpoint.format.streamRequested(body, path), path, bytes);
         return foreign;
       }
+      byte[] bytes = read(requestBody);
+      Map<?, ?> body;
+      if (bytes != null) {
+        body = LlmRequests.parse(endpoint, bytes);
+        if (body == null) return null; // not this format's request: not an LLM call
+      } else {
+        body = Collections.emptyMap(); // cannot be read before sending: traced, unmapped, never refused
+      }
       LlmCall call = new LlmCall(endpoint.provider, endpoint.format.operation());
       call.server(url);
-      byte[] bytes = requestBody == null ? null : requestBody.read();
-      Map<?, ?> body = bytes == null ? null : JsonMaps.parseObject(new String(bytes, StandardCharsets.UTF_8));
-      if (body == null) body = Collections.emptyMap();
       try {
         endpoint.format.request(call, body, endpoint.pathModel);
       } catch (Throwable t) {
         SafeHooks.failed("http request mapping", t);
       }
       call.streaming(endpoint.format.streamRequested(body, path));
-      call.beforeSpanStart(AppRetries.get()::beforeStart);
+      // An unread body says nothing of the request: no retry of another request is inferred from it
+      // (their hashes would all be the same), and the policies may only monitor it (marked before
+      // governance runs: the call is still counted against every limit, but never refused).
+      if (bytes == null) {
+        call.policiesMonitorOnly();
+      } else {
+        call.beforeSpanStart(AppRetries.get()::beforeStart);
+      }
       Context context = instrumenter.start(parent, call);
       if (context == null) return null;
       HttpLlmExchange exchange = new HttpLlmExchange(instrumenter, endpoint, call, parent, context, true);
-      if (call.refusal() == null) {
+      exchange.unreadBody = bytes == null;
+      if (exchange.refusal() == null) {
         exchange.scope = context.makeCurrent();
         exchange.beforeSend(call.provider(), call.requestModel(), call.workflow(), call.streaming(), path, bytes);
       }
@@ -162,7 +190,9 @@ public final class HttpLlmExchange {
       if (!sdkAttemptsObserved()) return null;
       LlmEndpoint endpoint = LlmEndpoints.get().match(host, port, path);
       if (endpoint == null) return null;
-      return underSdkCall(endpoint.format, path, endpoint.pathModel, requestBody);
+      final byte[] bytes = read(requestBody);
+      if (bytes != null && LlmRequests.parse(endpoint, bytes) == null) return null; // not an LLM request
+      return underSdkCall(endpoint.format, path, endpoint.pathModel, () -> bytes);
     } catch (Throwable t) {
       SafeHooks.failed("http attempt", t);
       return null;
@@ -231,14 +261,18 @@ public final class HttpLlmExchange {
   }
 
   /**
-   * The request body's bytes, read only when this layer makes the call's span (not under an SDK's
-   * span, which has the request already); null when the body cannot be read without consuming it.
+   * The request body's bytes, read when this layer makes the call's span, and under an SDK's span
+   * (which has the request already) only when fault injection or record/replay is on; null when
+   * the body cannot be read without consuming it (a failure to read counts the same). A request
+   * without a body should give an empty array: it is then judged, and is no LLM call.
    */
   public interface RequestBytes {
     byte[] read() throws Exception;
   }
 
   private void decideFault(String provider, String model, String workflow, boolean streaming) {
+    // A request this layer could not read may not be an LLM call at all: no drill breaks it.
+    if (unreadBody) return;
     try {
       Faults faults = Faults.get();
       if (!faults.enabled()) return;
@@ -283,9 +317,12 @@ public final class HttpLlmExchange {
     return fault;
   }
 
-  /** The policy refusal of this call, or null; the client module fails the call with it. */
+  /**
+   * The policy refusal of this call, or null; the client module fails the call with it. Never one
+   * for a request whose body could not be read: its decisions are monitor-only.
+   */
   public PolicyDecision refusal() {
-    return owns ? call.refusal() : null;
+    return owns && !unreadBody ? call.refusal() : null;
   }
 
   /** A refused call ends with the exception the client module throws for it (its own I/O exception). */
@@ -456,7 +493,7 @@ public final class HttpLlmExchange {
       instrumenter.end(context, call, outcome);
     } finally {
       try {
-        AppRetries.get().afterEnd(parent, context, call, ErrorTypes.of(outcome));
+        if (!unreadBody) AppRetries.get().afterEnd(parent, context, call, ErrorTypes.of(outcome));
       } catch (Throwable t) {
         SafeHooks.failed("http retry tracking", t);
       }

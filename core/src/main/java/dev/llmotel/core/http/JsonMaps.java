@@ -53,6 +53,27 @@ final class JsonMaps {
     }
   }
 
+  /**
+   * Whether a request body names its model as a format requires: {@code model} is a string, or,
+   * where the URL names the model ({@code pathModel}: Gemini, an Azure deployment), absent.
+   */
+  static boolean namesModel(Map<?, ?> body, String pathModel) {
+    Object model = body.get("model");
+    return model instanceof String || (pathModel != null && !body.containsKey("model"));
+  }
+
+  /** Whether a value is a JSON array whose every element is an object (messages, contents). */
+  static boolean isListOfObjects(Object v) {
+    if (!(v instanceof List)) return false;
+    for (Object o : (List<?>) v) if (!(o instanceof Map)) return false;
+    return true;
+  }
+
+  /** Whether a value is a string or an array (a prompt or an input, in the shapes the APIs take). */
+  static boolean isStringOrList(Object v) {
+    return v instanceof String || v instanceof List;
+  }
+
   private JsonMaps() {}
 
   /**

@@ -10,6 +10,7 @@ import static dev.llmotel.core.http.JsonMaps.text;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ToolDefinition;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.Map;
@@ -27,6 +28,17 @@ final class OpenAiChatWire implements WireFormat {
   @Override
   public String operation() {
     return GenAiValues.OPERATION_CHAT;
+  }
+
+  /**
+   * Chat completions: {@code model} (or a deployment in the path) and {@code messages}, an array of
+   * objects; legacy completions (also served here): {@code model} and {@code prompt}, a string or an
+   * array.
+   */
+  @Override
+  public boolean isRequest(Map<?, ?> body, String pathModel) {
+    return JsonMaps.namesModel(body, pathModel)
+        && (JsonMaps.isListOfObjects(body.get("messages")) || JsonMaps.isStringOrList(body.get("prompt")));
   }
 
   @Override
@@ -52,11 +64,11 @@ final class OpenAiChatWire implements WireFormat {
         continue;
       }
       LlmMessage out = new LlmMessage(role == null ? "user" : role);
-      String text = contentText(message.get("content"));
       if ("tool".equals(role)) {
-        out.add(LlmMessage.Part.toolCallResponse(string(message.get("tool_call_id")), text));
-      } else if (text != null) {
-        out.add(LlmMessage.Part.text(text));
+        out.add(LlmMessage.Part.toolCallResponse(string(message.get("tool_call_id")),
+            contentText(message.get("content"))));
+      } else {
+        addContent(out, message.get("content"));
       }
       for (Object tc : list(message.get("tool_calls"))) {
         Map<?, ?> function = map(map(tc).get("function"));
@@ -73,6 +85,86 @@ final class OpenAiChatWire implements WireFormat {
             string(function.get("description")), text(function.get("parameters"))));
       }
     }
+  }
+
+  /**
+   * A message's content as parts, in order: a string is one text part; in a list of parts,
+   * adjacent text parts are joined by a newline into one (as {@link #contentText} joins them) and
+   * media parts ({@link #mediaPart}) keep their place.
+   */
+  static void addContent(LlmMessage out, Object content) {
+    if (content instanceof String) {
+      out.add(LlmMessage.Part.text((String) content));
+      return;
+    }
+    StringBuilder sb = null;
+    for (Object p : list(content)) {
+      Map<?, ?> part = map(p);
+      String text = string(part.get("text"));
+      if (text != null) {
+        if (sb == null) sb = new StringBuilder();
+        else sb.append('\n');
+        sb.append(text);
+        continue;
+      }
+      LlmMessage.Part media = mediaPart(part);
+      if (media == null) continue;
+      if (sb != null) out.add(LlmMessage.Part.text(sb.toString()));
+      sb = null;
+      out.add(media);
+    }
+    if (sb != null) out.add(LlmMessage.Part.text(sb.toString()));
+  }
+
+  /**
+   * A media part of a chat completions or Responses message, or null for any other part: an image
+   * ({@code image_url}, an object with {@code url} in chat completions, a string in Responses'
+   * {@code input_image}, or Responses' {@code file_id}), audio ({@code input_audio}: base64
+   * {@code data} and its {@code format}), a file ({@code file} / {@code input_file}: inline
+   * {@code file_data}, an uploaded {@code file_id}, or a {@code file_url}). A {@code data:} URL is
+   * inline data; no bytes are kept.
+   */
+  static LlmMessage.Part mediaPart(Map<?, ?> part) {
+    String type = string(part.get("type"));
+    if (type == null) return null;
+    switch (type) {
+      case "image_url":
+      case "input_image": {
+        Object image = part.get("image_url");
+        String url = image instanceof Map ? string(((Map<?, ?>) image).get("url")) : string(image);
+        if (url != null) return MediaParts.fromUrl(LlmMessage.Part.MODALITY_IMAGE, null, url);
+        String fileId = string(part.get("file_id"));
+        return fileId == null ? null : LlmMessage.Part.file(LlmMessage.Part.MODALITY_IMAGE, null, fileId);
+      }
+      case "input_audio": {
+        Map<?, ?> audio = map(part.get("input_audio"));
+        String data = string(audio.get("data"));
+        if (data == null) return null;
+        return MediaParts.inline(LlmMessage.Part.MODALITY_AUDIO, audioMimeType(string(audio.get("format"))), data);
+      }
+      case "file":
+      case "input_file": {
+        Map<?, ?> file = "file".equals(type) ? map(part.get("file")) : part;
+        String data = string(file.get("file_data"));
+        if (data != null) {
+          return MediaParts.isDataUri(data) ? MediaParts.fromDataUri(LlmMessage.Part.MODALITY_DOCUMENT, data)
+              : MediaParts.inline(LlmMessage.Part.MODALITY_DOCUMENT, null, data);
+        }
+        String fileId = string(file.get("file_id"));
+        if (fileId != null) return LlmMessage.Part.file(LlmMessage.Part.MODALITY_DOCUMENT, null, fileId);
+        String url = string(file.get("file_url"));
+        return url == null ? null : MediaParts.fromUrl(LlmMessage.Part.MODALITY_DOCUMENT, null, url);
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** The MIME type of OpenAI's audio {@code format} names ({@code wav}, {@code mp3}). */
+  static String audioMimeType(String format) {
+    if (format == null || format.isEmpty()) return null;
+    if ("mp3".equals(format)) return "audio/mpeg";
+    return "audio/" + format;
   }
 
   /** A message's content: a string, or the text parts of a list of parts. */
@@ -149,8 +241,16 @@ final class OpenAiChatWire implements WireFormat {
     return new Chunks(call);
   }
 
-  /** Chat completion chunks: content and tool-call deltas per choice, usage on the last chunk, then [DONE]. */
+  /**
+   * Chat completion chunks: content and tool-call deltas per choice, usage on the last chunk, then
+   * [DONE]. The answer's characters (content, a legacy completion's text, tool-call arguments) are
+   * counted from every chunk, capture on or off, for the estimate of a stream without usage: from
+   * the parsed chunk when it is parsed, else by {@link SseParser#stringChars} over its raw data
+   * (a content delta, skipped unparsed when content is not captured, has no tool calls).
+   */
   static final class Chunks implements StreamEvents {
+    private static final String CONTENT = "\"content\"";
+    private static final String TEXT = "\"text\"";
     private final LlmCall call;
     private final boolean capture = LlmOtelConfig.get().captureContent();
     private final Map<Long, StringBuilder> text = new TreeMap<>();
@@ -179,7 +279,12 @@ final class OpenAiChatWire implements WireFormat {
         done = true;
         return;
       }
-      if (data == null) return;
+      if (data == null) {
+        // Not parsed (wants): a content delta, counted from its raw data.
+        if (rawData != null) call.addOutputCharacters(SseParser.stringChars(rawData, CONTENT)
+            + SseParser.stringChars(rawData, TEXT));
+        return;
+      }
       call.responseId(string(data.get("id")));
       call.responseModel(string(data.get("model")));
       for (Object c : list(data.get("choices"))) {
@@ -189,8 +294,15 @@ final class OpenAiChatWire implements WireFormat {
         String reason = string(choice.get("finish_reason"));
         if (reason != null) finish.put(i, reason);
         Map<?, ?> delta = map(choice.get("delta"));
-        for (Object tc : list(delta.get("tool_calls"))) call.addToolCallId(string(map(tc).get("id")));
+        for (Object tc : list(delta.get("tool_calls"))) {
+          call.addToolCallId(string(map(tc).get("id")));
+          String arguments = string(map(map(tc).get("function")).get("arguments"));
+          if (arguments != null) call.addOutputCharacters(arguments.length());
+        }
         String piece = string(delta.get("content"));
+        if (piece != null) call.addOutputCharacters(piece.length());
+        String legacy = string(choice.get("text"));
+        if (legacy != null) call.addOutputCharacters(legacy.length());
         if (capture && piece != null) {
           StringBuilder sb = text.get(i);
           if (sb == null) text.put(i, sb = new StringBuilder());

@@ -24,6 +24,12 @@ final class OpenAiEmbeddingsWire implements WireFormat {
     return GenAiValues.OPERATION_EMBEDDINGS;
   }
 
+  /** {@code model} (or a deployment in the path) and {@code input}, a string or an array. */
+  @Override
+  public boolean isRequest(Map<?, ?> body, String pathModel) {
+    return JsonMaps.namesModel(body, pathModel) && JsonMaps.isStringOrList(body.get("input"));
+  }
+
   @Override
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
     String model = string(body.get("model"));

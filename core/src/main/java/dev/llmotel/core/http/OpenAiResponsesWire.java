@@ -30,6 +30,30 @@ final class OpenAiResponsesWire implements WireFormat {
     return GenAiValues.OPERATION_CHAT;
   }
 
+  /**
+   * {@code model} (or a deployment in the path) and {@code input}, a string or an array of items,
+   * or no input where the request continues a conversation ({@code previous_response_id} or
+   * {@code conversation}); or a stored prompt ({@code prompt} with its {@code id}), which names
+   * the model itself, where {@code model} and {@code input} are optional but of those types when
+   * present.
+   */
+  @Override
+  public boolean isRequest(Map<?, ?> body, String pathModel) {
+    Object input = body.get("input");
+    if (JsonMaps.namesModel(body, pathModel)) {
+      if (JsonMaps.isStringOrList(input)) return true;
+      Object conversation = body.get("conversation");
+      if (input == null && (body.get("previous_response_id") instanceof String || conversation instanceof String
+          || conversation instanceof Map)) {
+        return true;
+      }
+    }
+    Object prompt = body.get("prompt");
+    return prompt instanceof Map && string(((Map<?, ?>) prompt).get("id")) != null
+        && (!body.containsKey("model") || body.get("model") instanceof String)
+        && (input == null || JsonMaps.isStringOrList(input));
+  }
+
   @Override
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
     String model = string(body.get("model"));
@@ -48,12 +72,14 @@ final class OpenAiResponsesWire implements WireFormat {
       Map<?, ?> m = map(item);
       String role = string(m.get("role"));
       if (role == null) continue; // tool outputs and other items: not messages
-      String text = OpenAiChatWire.contentText(m.get("content"));
       if ("system".equals(role) || "developer".equals(role)) {
+        String text = OpenAiChatWire.contentText(m.get("content"));
         if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
-      } else if (text != null) {
-        call.inputMessages().add(new LlmMessage(role).add(LlmMessage.Part.text(text)));
+        continue;
       }
+      LlmMessage message = new LlmMessage(role);
+      OpenAiChatWire.addContent(message, m.get("content"));
+      if (!message.parts().isEmpty()) call.inputMessages().add(message);
     }
   }
 
@@ -94,8 +120,17 @@ final class OpenAiResponsesWire implements WireFormat {
 
       @Override
       public void onEvent(String event, Map<?, ?> data, String rawData) {
-        if (data == null) return;
+        if (data == null) {
+          // A delta, not parsed (wants): the answer's characters are counted from its raw data.
+          if (isAnswerDelta(event) && rawData != null) call.addOutputCharacters(SseParser.stringChars(rawData, DELTA));
+          return;
+        }
         String type = string(data.get("type"));
+        if (isAnswerDelta(type)) {
+          String delta = string(data.get("delta"));
+          if (delta != null) call.addOutputCharacters(delta.length());
+          return;
+        }
         Map<?, ?> response = map(data.get("response"));
         if ("response.created".equals(type)) {
           call.responseId(string(response.get("id")));
@@ -115,5 +150,20 @@ final class OpenAiResponsesWire implements WireFormat {
       @Override
       public void finish() {}
     };
+  }
+
+  private static final String DELTA = "\"delta\"";
+
+  /**
+   * The events whose {@code delta} is a piece of the answer: its text, a refusal, a function call's
+   * or custom tool call's arguments. Their characters are counted, capture on or off, for the
+   * estimate of a stream closed before {@code response.completed} (which carries the usage): from
+   * the parsed event when it is parsed, else by {@link SseParser#stringChars} over its raw data.
+   * Reasoning summaries are not counted (no format counts reasoning text).
+   */
+  static boolean isAnswerDelta(String type) {
+    return type != null && (type.equals("response.output_text.delta") || type.equals("response.refusal.delta")
+        || type.equals("response.function_call_arguments.delta")
+        || type.equals("response.custom_tool_call_input.delta"));
   }
 }

@@ -16,6 +16,15 @@ public interface WireFormat {
   String operation();
 
   /**
+   * Whether a parsed request body is this format's request: a request to a matching endpoint is an
+   * LLM call only when it is (paths such as {@code /v1/messages} or {@code /completions} are common
+   * outside LLM APIs). Only the fields the API requires and their types are checked, never their
+   * values. {@code pathModel} is the model named in the URL path, or null: then the body must name
+   * one. Never throws.
+   */
+  boolean isRequest(Map<?, ?> body, String pathModel);
+
+  /**
    * Maps a request body. {@code pathModel} is the model named in the URL path (Gemini, Azure
    * deployments), or null.
    */

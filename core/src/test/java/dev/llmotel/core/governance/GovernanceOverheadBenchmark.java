@@ -26,18 +26,32 @@ public final class GovernanceOverheadBenchmark {
     double[] off = new double[rounds];
     double[] mon = new double[rounds];
     double[] tok = new double[rounds];
+    double[] offBytes = new double[rounds];
+    double[] monBytes = new double[rounds];
     for (int round = 0; round < rounds; round++) {
+      long before = allocated();
       off[round] = measure(offGovernance);
+      offBytes[round] = (allocated() - before) / (double) (WARMUP + MEASURED);
+      before = allocated();
       mon[round] = measure(monitor);
+      monBytes[round] = (allocated() - before) / (double) (WARMUP + MEASURED);
       tok[round] = measure(tokenized);
-      System.out.printf(Locale.ROOT, "round %d: policies off %.0f ns/call; all in monitor mode %.0f ns/call; "
-          + "monitor mode with the tokenizer on every call %.0f ns/call%n", round + 1, off[round], mon[round], tok[round]);
+      System.out.printf(Locale.ROOT, "round %d: policies off %.0f ns/call (%.0f B); all in monitor mode %.0f ns/call "
+          + "(%.0f B); monitor mode with the tokenizer on every call %.0f ns/call%n", round + 1, off[round],
+          offBytes[round], mon[round], monBytes[round], tok[round]);
     }
-    System.out.printf(Locale.ROOT, "median: governance with policies off %.0f ns/call; all policies in monitor mode add "
-        + "%.0f ns/call; a tokenizer pass (input near the token limit) adds %.0f ns/call%n",
-        median(off), median(mon) - median(off), median(tok) - median(mon));
+    System.out.printf(Locale.ROOT, "median: governance with policies off %.0f ns/call, %.0f B/call; all policies in "
+        + "monitor mode add %.0f ns/call, %.0f B/call; a tokenizer pass (input near the token limit) adds %.0f ns/call%n",
+        median(off), median(offBytes), median(mon) - median(off), median(monBytes) - median(offBytes),
+        median(tok) - median(mon));
     System.out.println("(JVM " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
         + " cores; a call: 1 system prompt of ~200 chars, 3 messages, 1 tool)");
+  }
+
+  /** Bytes this thread has allocated so far (HotSpot's per-thread counter). */
+  private static long allocated() {
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        .getThreadAllocatedBytes(Thread.currentThread().getId());
   }
 
   private static double median(double[] values) {

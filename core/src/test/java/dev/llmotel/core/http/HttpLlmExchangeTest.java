@@ -30,8 +30,14 @@ class HttpLlmExchangeTest {
     LlmInstrumenter instrumenter = LlmInstrumenter.create(sdk, "test-http", "1");
     Span outer = sdk.getTracer("framework").spanBuilder("chat gpt-4o-mini").startSpan();
     // What another copy of llm-otel (another class loader) puts in the context: a key of the same
-    // name that is not this copy's key.
-    Context foreign = Context.root().with(outer).with(ContextKey.named("llm-otel-call"), new Object());
+    // name that is not this copy's key, holding that copy's open call (shown as LlmCall shows one).
+    Object otherCopysCall = new Object() {
+      @Override
+      public String toString() {
+        return "llm-otel call open";
+      }
+    };
+    Context foreign = Context.root().with(outer).with(ContextKey.named("llm-otel-call"), otherCopysCall);
     HttpLlmExchange exchange;
     try (Scope ignored = foreign.makeCurrent()) {
       exchange = HttpLlmExchange.start(instrumenter, "POST", "http://127.0.0.1:8080/v1/chat/completions",

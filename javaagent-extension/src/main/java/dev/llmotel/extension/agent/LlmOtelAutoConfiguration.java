@@ -6,6 +6,7 @@ import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.Redactor;
 import dev.llmotel.core.faults.Faults;
 import dev.llmotel.core.governance.Governance;
+import dev.llmotel.core.governance.RemoteBaggage;
 import dev.llmotel.core.http.LlmEndpoints;
 import dev.llmotel.core.http.Recordings;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
@@ -51,6 +52,9 @@ public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomiz
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
     customizer.addPropertiesSupplier(() -> DEFAULTS);
+    // llm-otel's baggage entries from remote callers are marked as such when extracted, so that
+    // governance can tell them from the process's own (see RemoteBaggage and the README's Safety part).
+    customizer.addPropagatorCustomizer((propagator, config) -> RemoteBaggage.wrap(propagator));
     checkConfiguration();
   }
 

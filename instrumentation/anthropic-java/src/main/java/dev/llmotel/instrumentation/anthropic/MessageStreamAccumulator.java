@@ -18,6 +18,8 @@ import java.util.List;
  */
 final class MessageStreamAccumulator {
   private final LlmCall call;
+  /** The characters one token stands for in the estimate of an unreported output (Tokenizers' rule). */
+  private static final int CHARACTERS_PER_TOKEN = 4;
   private final boolean capture = LlmOtelConfig.get().captureContent();
   private final int maxChars = LlmOtelConfig.get().contentMaxLength();
   private final StringBuilder text = new StringBuilder();
@@ -39,6 +41,9 @@ final class MessageStreamAccumulator {
       // Nearly every event is a content delta, which says nothing we record unless content is
       // captured: no JSON tree for it then. (isContentBlockDelta is the same in 1.0 and 3.x.)
       if (!capture && event instanceof RawMessageStreamEvent && ((RawMessageStreamEvent) event).isContentBlockDelta()) {
+        // Each delta carries at least one token: a stream closed before its usage arrived is
+        // estimated from that lower bound (Governance), without reading the delta's text.
+        call.addOutputCharacters(CHARACTERS_PER_TOKEN);
         return;
       }
       JsonNode e = AnthropicJson.tree(event);
@@ -64,9 +69,13 @@ final class MessageStreamAccumulator {
             JsonNode delta = e.path("delta");
             String type = delta.path("type").asText();
             if ("text_delta".equals(type)) {
-              append(text, delta.path("text").asText());
+              String t = delta.path("text").asText();
+              call.addOutputCharacters(t.length());
+              append(text, t);
             } else if ("input_json_delta".equals(type) && !tools.isEmpty()) {
-              append(tools.get(tools.size() - 1).args, delta.path("partial_json").asText());
+              String json = delta.path("partial_json").asText();
+              call.addOutputCharacters(json.length());
+              append(tools.get(tools.size() - 1).args, json);
             }
           }
           break;

@@ -39,11 +39,16 @@ final class ConverseStreamAccumulator {
       }
     } else if (event instanceof ContentBlockDeltaEvent) {
       ContentBlockDeltaEvent delta = (ContentBlockDeltaEvent) event;
-      if (output == null || delta.delta() == null) return;
-      if (delta.delta().text() != null) text.append(delta.delta().text());
-      if (delta.delta().toolUse() != null && delta.delta().toolUse().input() != null) {
-        toolInput.append(delta.delta().toolUse().input());
-      }
+      if (delta.delta() == null) return;
+      String piece = delta.delta().text();
+      String input = delta.delta().toolUse() != null ? delta.delta().toolUse().input() : null;
+      // The answer's length is counted whether or not it is captured: a stream closed before its
+      // metadata event (the usage) is estimated from it. Reasoning deltas are not counted.
+      if (piece != null) call.addOutputCharacters(piece.length());
+      if (input != null) call.addOutputCharacters(input.length());
+      if (output == null) return;
+      if (piece != null) text.append(piece);
+      if (input != null) toolInput.append(input);
     } else if (event instanceof ContentBlockStopEvent) {
       flushTool();
     } else if (event instanceof MessageStopEvent) {

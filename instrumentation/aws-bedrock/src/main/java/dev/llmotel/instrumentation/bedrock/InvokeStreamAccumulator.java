@@ -1,6 +1,7 @@
 package dev.llmotel.instrumentation.bedrock;
 
 import dev.llmotel.core.LlmCall;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.bedrockruntime.model.PayloadPart;
 import software.amazon.awssdk.services.bedrockruntime.model.ResponseStream;
@@ -23,6 +24,7 @@ final class InvokeStreamAccumulator {
     if (!(event instanceof PayloadPart) || ((PayloadPart) event).bytes() == null) return;
     Map<?, ?> chunk = InvokeModelMapper.object(((PayloadPart) event).bytes());
     if (chunk == null) return;
+    call.addOutputCharacters(answerCharacters(chunk));
     Object delta = chunk.get("delta");
     String stop = delta instanceof Map ? InvokeModelMapper.string(((Map<?, ?>) delta).get("stop_reason")) : null;
     if (stop == null) stop = InvokeModelMapper.string(chunk.get("stop_reason"));
@@ -37,6 +39,39 @@ final class InvokeStreamAccumulator {
       }
       sawMetrics = true;
     }
+  }
+
+  /**
+   * The characters of answer text and tool input in one chunk, wherever its model family puts them,
+   * counted whether or not content is captured: a stream closed before its invocation metrics (the
+   * usage) is estimated from them. Anthropic's {@code delta.text} / {@code delta.partial_json}, Amazon
+   * Nova's {@code contentBlockDelta.delta.text} / {@code .toolUse.input}, Titan's {@code outputText},
+   * Llama's {@code generation}, Cohere's {@code text} / {@code generations[].text}, Mistral's
+   * {@code outputs[].text}, and the OpenAI-style {@code choices[].text} / {@code choices[].delta.content}
+   * (DeepSeek, AI21, OpenAI's open models). Reasoning text is not counted.
+   */
+  static long answerCharacters(Map<?, ?> chunk) {
+    long n = length(chunk.get("outputText")) + length(chunk.get("generation")) + length(chunk.get("text"));
+    Map<?, ?> delta = map(chunk.get("delta"));
+    n += length(delta.get("text")) + length(delta.get("partial_json"));
+    Map<?, ?> novaDelta = map(map(chunk.get("contentBlockDelta")).get("delta"));
+    n += length(novaDelta.get("text")) + length(map(novaDelta.get("toolUse")).get("input"));
+    for (String list : new String[] {"generations", "outputs", "choices"}) {
+      if (!(chunk.get(list) instanceof List)) continue;
+      for (Object item : (List<?>) chunk.get(list)) {
+        Map<?, ?> m = map(item);
+        n += length(m.get("text")) + length(map(m.get("delta")).get("content"));
+      }
+    }
+    return n;
+  }
+
+  private static long length(Object v) {
+    return v instanceof String ? ((String) v).length() : 0;
+  }
+
+  private static Map<?, ?> map(Object v) {
+    return v instanceof Map ? (Map<?, ?>) v : java.util.Collections.emptyMap();
   }
 
   synchronized boolean finished() {

@@ -48,12 +48,27 @@ final class ContentStreamAccumulator {
       Content content = candidate.content().get();
       for (Part part : content.parts().orElse(java.util.Collections.<Part>emptyList())) {
         ContentMapper.toolCallId(call, part);
+        countCharacters(part);
         if (outputs != null) {
           LlmMessage out = outputs.get(index);
           if (out == null) outputs.put(index, out = new LlmMessage("assistant"));
           appendPart(index, out, part);
         }
       }
+    }
+  }
+
+  /**
+   * The answer's length is counted whether or not it is captured (a stream closed before its usage
+   * is estimated from it): text parts but thoughts, and a function call's arguments as JSON.
+   */
+  private void countCharacters(Part part) {
+    if (part.thought().orElse(false)) return;
+    if (part.text().isPresent()) {
+      call.addOutputCharacters(part.text().get().length());
+    } else if (part.functionCall().isPresent() && part.functionCall().get().args().isPresent()) {
+      String args = GeminiJson.write(part.functionCall().get().args().get());
+      if (args != null) call.addOutputCharacters(args.length());
     }
   }
 

@@ -34,17 +34,25 @@ final class ChatStreamAccumulator {
       for (ChatCompletionChunk.Choice choice : chunk.choices()) {
         ChoiceState state = choices.computeIfAbsent(choice.index(), i -> new ChoiceState());
         if (choice.finishReason().isPresent()) state.finishReason = choice.finishReason().get().asString();
-        if (capture) {
-          ChatCompletionChunk.Choice.Delta delta = choice.delta();
-          delta.content().ifPresent(state::appendText);
-          if (delta.toolCalls().isPresent()) {
-            for (ChatCompletionChunk.Choice.Delta.ToolCall tc : delta.toolCalls().get()) {
-              ToolCallState t = state.toolCalls.computeIfAbsent(tc.index(), i -> new ToolCallState());
-              tc.id().ifPresent(id -> t.id = id);
-              if (tc.function().isPresent()) {
-                tc.function().get().name().ifPresent(n -> t.name = n);
-                tc.function().get().arguments().ifPresent(a -> t.appendArgs(a, maxChars));
-              }
+        ChatCompletionChunk.Choice.Delta delta = choice.delta();
+        // The answer's length is counted whether or not it is captured: a stream that never reports
+        // usage (no include_usage, or closed early) is estimated from it.
+        java.util.Optional<String> content = delta.content();
+        if (content.isPresent()) {
+          call.addOutputCharacters(content.get().length());
+          if (capture) state.appendText(content.get());
+        }
+        if (delta.toolCalls().isPresent()) {
+          for (ChatCompletionChunk.Choice.Delta.ToolCall tc : delta.toolCalls().get()) {
+            if (tc.function().isPresent()) {
+              tc.function().get().arguments().ifPresent(a -> call.addOutputCharacters(a.length()));
+            }
+            if (!capture) continue;
+            ToolCallState t = state.toolCalls.computeIfAbsent(tc.index(), i -> new ToolCallState());
+            tc.id().ifPresent(id -> t.id = id);
+            if (tc.function().isPresent()) {
+              tc.function().get().name().ifPresent(n -> t.name = n);
+              tc.function().get().arguments().ifPresent(a -> t.appendArgs(a, maxChars));
             }
           }
         }

@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
@@ -51,6 +53,13 @@ public final class ApacheHttpClientSmokeApp {
   String read(HttpPost request) throws Exception {
     try (CloseableHttpResponse response = client.execute(request)) {
       return RawBodies.describe(response.getCode(), EntityUtils.toByteArray(response.getEntity()));
+    }
+  }
+
+  int status(HttpPost request) throws Exception {
+    try (CloseableHttpResponse response = client.execute(request)) {
+      EntityUtils.consume(response.getEntity());
+      return response.getCode();
     }
   }
 
@@ -125,6 +134,21 @@ public final class ApacheHttpClientSmokeApp {
         return SdkScenario.chat(root, scenario);
       case "gov-big-prompt":
         return read(post(scenario, chat, RawBodies.chat(RawBodies.huge(), false)));
+      case "lookalike-messaging":
+        return RawBodies.lookAlikeMessaging((url, body) -> status(post(scenario, url, body)));
+      case "lookalike-others":
+        return RawBodies.lookAlikeOthers((url, body) -> status(post(scenario, url, body)));
+      case "unread-body-repeated": {
+        // Five identical chat calls whose body llm-otel cannot read before sending: traced, never refused.
+        byte[] json = RawBodies.chat("Say hello", false).getBytes(StandardCharsets.UTF_8);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          HttpPost post = post(scenario, chat, "");
+          post.setEntity(new InputStreamEntity(new ByteArrayInputStream(json), json.length, ContentType.APPLICATION_JSON));
+          statuses.add(status(post));
+        }
+        return RawBodies.statuses(statuses);
+      }
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }

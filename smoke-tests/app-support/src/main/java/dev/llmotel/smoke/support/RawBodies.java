@@ -29,6 +29,55 @@ public final class RawBodies {
     return "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"" + text + "\"}]}]}";
   }
 
+  /**
+   * The base URL of an ordinary (non-LLM) API whose paths end like LLM APIs' ({@code
+   * /chat-service/v1/messages}, {@code /api/completions}...), from the system property
+   * {@code smoke.lookalike.url}: the governance smoke test runs it.
+   */
+  public static String lookAlikeUrl() {
+    String url = System.getProperty("smoke.lookalike.url");
+    if (url == null) throw new IllegalStateException("smoke.lookalike.url is not set");
+    return url;
+  }
+
+  /** What a messaging API takes at a path that ends like Anthropic's: no LLM call. */
+  public static final String MESSAGE = "{\"to\":\"bob\",\"from\":\"alice\",\"text\":\"lunch at noon?\"}";
+
+  /** Other look-alikes: {path, body}, an LLM API's path with a body that is not its request. */
+  public static final String[][] LOOK_ALIKES = {
+      {"/api/completions", "{\"task\":\"x\",\"done\":true}"},
+      {"/search/embeddings", "q=cats&limit=10"},
+      {"/v1/chat/completions", "[{\"model\":\"gpt-4o-mini\",\"messages\":[]}]"},
+      {"/v1/messages", "{\"model\":\"claude-sonnet-4-20250514\",\"messages\":["},
+      {"/v1/embeddings", "{\"model\":5,\"input\":\"fox\"}"},
+      {"/v1/responses", "{\"survey\":12,\"answers\":[1,2,3]}"}};
+
+  /** One POST of a raw client app, reduced to the status the app saw. */
+  public interface PostStatus {
+    int post(String url, String body) throws Exception;
+  }
+
+  /** Five identical POSTs to a messaging API in one trace: no LLM call, so no loop guard. */
+  public static String lookAlikeMessaging(PostStatus client) throws Exception {
+    java.util.List<Integer> statuses = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) statuses.add(client.post(lookAlikeUrl() + "/chat-service/v1/messages", MESSAGE));
+    return statuses(statuses);
+  }
+
+  /** One POST to each look-alike path with a body that is not that API's request. */
+  public static String lookAlikeOthers(PostStatus client) throws Exception {
+    java.util.List<Integer> statuses = new java.util.ArrayList<>();
+    for (String[] lookAlike : LOOK_ALIKES) statuses.add(client.post(lookAlikeUrl() + lookAlike[0], lookAlike[1]));
+    return statuses(statuses);
+  }
+
+  /** The statuses of a series of calls, as the look-alike and repeated scenarios report them. */
+  public static String statuses(java.util.List<Integer> statuses) {
+    StringBuilder sb = new StringBuilder("statuses=");
+    for (int i = 0; i < statuses.size(); i++) sb.append(i == 0 ? "" : ",").append(statuses.get(i));
+    return sb.toString();
+  }
+
   /** A prompt far above the input-token policy of the governance tests. */
   public static String huge() {
     StringBuilder huge = new StringBuilder();

@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A legacy agent that talks to LLM APIs with the JDK's HttpClient directly, no SDK, run under the
@@ -50,6 +52,10 @@ public final class JavaHttpClientSmokeApp {
   String read(HttpRequest request) throws Exception {
     HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
     return RawBodies.describe(response.statusCode(), response.body());
+  }
+
+  int status(HttpRequest request) throws Exception {
+    return client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
   }
 
   /** A stream read through an InputStream, as a legacy agent reads SSE line by line. */
@@ -123,6 +129,20 @@ public final class JavaHttpClientSmokeApp {
       }
       case "gov-big-prompt":
         return read(post(scenario, chat, RawBodies.chat(RawBodies.huge(), false)));
+      case "lookalike-messaging":
+        return RawBodies.lookAlikeMessaging((url, body) -> status(post(scenario, url, body)));
+      case "lookalike-others":
+        return RawBodies.lookAlikeOthers((url, body) -> status(post(scenario, url, body)));
+      case "unread-body-repeated": {
+        // Five identical chat calls whose body llm-otel cannot read before sending: traced, never refused.
+        byte[] json = RawBodies.chat("Say hello", false).getBytes(StandardCharsets.UTF_8);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          statuses.add(status(post(scenario, chat,
+              HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json)))));
+        }
+        return RawBodies.statuses(statuses);
+      }
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }

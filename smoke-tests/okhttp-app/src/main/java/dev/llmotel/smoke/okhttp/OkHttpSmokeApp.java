@@ -4,6 +4,8 @@ import dev.llmotel.smoke.support.RawBodies;
 import dev.llmotel.smoke.support.ScenarioLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
@@ -13,6 +15,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSink;
 import okio.BufferedSource;
 
 /**
@@ -43,8 +46,45 @@ public final class OkHttpSmokeApp {
 
   // RequestBody.create(MediaType, String): the signature OkHttp 3 to 5 share.
   Request post(String scenario, String url, String json) {
+    return post(scenario, url, RequestBody.create(JSON, json));
+  }
+
+  Request post(String scenario, String url, RequestBody body) {
     return new Request.Builder().url(url).header("Authorization", "Bearer " + KEY).header("x-api-key", KEY)
-        .header("x-fake-scenario", scenario).post(RequestBody.create(JSON, json)).build();
+        .header("x-fake-scenario", scenario).post(body).build();
+  }
+
+  /** A body OkHttp may write only once (3.14 and later): llm-otel cannot read it before it is sent. */
+  static RequestBody oneShot(String json) {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    return new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return JSON;
+      }
+
+      @Override
+      public long contentLength() {
+        return bytes.length;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws IOException {
+        sink.write(bytes);
+      }
+
+      // No @Override: OkHttp 3.12, which this source is also built against, has no isOneShot.
+      public boolean isOneShot() {
+        return true;
+      }
+    };
+  }
+
+  int status(Request request) throws Exception {
+    try (Response response = client.newCall(request).execute()) {
+      response.body().bytes();
+      return response.code();
+    }
   }
 
   String read(Request request) throws Exception {
@@ -121,6 +161,16 @@ public final class OkHttpSmokeApp {
         return SdkScenario.chat(root, scenario);
       case "gov-big-prompt":
         return read(post(scenario, chat, RawBodies.chat(RawBodies.huge(), false)));
+      case "lookalike-messaging":
+        return RawBodies.lookAlikeMessaging((url, body) -> status(post(scenario, url, body)));
+      case "lookalike-others":
+        return RawBodies.lookAlikeOthers((url, body) -> status(post(scenario, url, body)));
+      case "unread-body-repeated": {
+        // Five identical chat calls whose body llm-otel cannot read before sending: traced, never refused.
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) statuses.add(status(post(scenario, chat, oneShot(RawBodies.chat("Say hello", false)))));
+        return RawBodies.statuses(statuses);
+      }
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }

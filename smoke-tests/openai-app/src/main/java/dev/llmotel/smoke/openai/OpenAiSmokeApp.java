@@ -59,6 +59,7 @@ public final class OpenAiSmokeApp {
    * never mistaken for a hang on a busy CI machine.
    */
   private final OpenAIClient shortTimeoutClient;
+  private final GovernanceHoldsScenarios holds;
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("smoke-app");
 
@@ -69,6 +70,7 @@ public final class OpenAiSmokeApp {
         .maxRetries(2).timeout(Duration.ofSeconds(10)).build();
     shortTimeoutClient = OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey(API_KEY)
         .maxRetries(2).timeout(Duration.ofMillis(1000)).build();
+    holds = new GovernanceHoldsScenarios(client, asyncClient, baseUrl);
   }
 
   /**
@@ -291,7 +293,8 @@ public final class OpenAiSmokeApp {
             final int n = i;
             outcomes.append(i == 0 ? "" : ",").append(outcome(() -> client.chat().completions().create(
                 ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O).addUserMessage("budget call " + n)
-                    .putAdditionalHeader("x-fake-scenario", scenario).build())));
+                    // A cap on the answer keeps the call's estimate (what the budget reserves) within the budget.
+                    .maxCompletionTokens(2).putAdditionalHeader("x-fake-scenario", scenario).build())));
           }
         }
         return outcomes.toString();
@@ -353,9 +356,37 @@ public final class OpenAiSmokeApp {
       case "gov-wf-4":
       case "gov-wf-5":
         return text(client.chat().completions().create(chat(scenario).build()));
+      case "mem-large-prompts":
+        return heapAfterLargeDistinctPrompts(scenario);
       default:
+        if (scenario.startsWith("hold-")) return holds.run(scenario);
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
+  }
+
+  /**
+   * Retrieved context placed in the system prompt: 300 calls whose system prompts are 200,000
+   * characters and all different. Returns the heap in use after a full GC, in MB, for the smoke test
+   * to compare with the same run under the bare agent.
+   */
+  private String heapAfterLargeDistinctPrompts(String scenario) throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    String[] words = {"invoice", "shipment", "refund", "policy", "customer", "warranty", "order", "delay"};
+    for (int i = 0; i < 300; i++) {
+      StringBuilder context = new StringBuilder(200_100).append("Context document ").append(i).append(":");
+      while (context.length() < 200_000) context.append(' ').append(words[random.nextInt(words.length)]);
+      client.chat().completions().create(ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
+          .addSystemMessage(context.toString()).addUserMessage("Summarise document " + i)
+          .putAdditionalHeader("x-fake-scenario", scenario).build());
+    }
+    java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(200);
+      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+    }
+    return "heapMB=" + used / (1024 * 1024);
   }
 
   /**

@@ -1,0 +1,232 @@
+package dev.llmotel.smoke.openai;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.OpenAIClientAsync;
+import com.openai.core.http.AsyncStreamResponse;
+import com.openai.errors.RateLimitException;
+import com.openai.models.ChatModel;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The scenarios of the "governance holds" smoke test: bursts of threads against a rate limit and a
+ * budget, a baggage flood through an inbound HTTP server, a call made from an async stream's
+ * completion callback, an SDK call and a plain JDK HttpClient call sharing one budget, and the
+ * policy file changed while the app runs. The policy file they expect is in
+ * GovernanceHoldsSmokeTest.
+ */
+final class GovernanceHoldsScenarios {
+  static final int BURST = 64;
+
+  private final OpenAIClient client;
+  private final OpenAIClientAsync asyncClient;
+  private final String baseUrl;
+
+  GovernanceHoldsScenarios(OpenAIClient client, OpenAIClientAsync asyncClient, String baseUrl) {
+    this.client = client;
+    this.asyncClient = asyncClient;
+    this.baseUrl = baseUrl;
+  }
+
+  String run(String scenario) throws Exception {
+    switch (scenario) {
+      case "hold-rate-burst":
+        return burst(scenario, "gpt-4.1-mini", null, 0);
+      case "hold-budget-burst":
+        return burst(scenario, "gpt-4o-mini", "burst", 1000);
+      case "hold-callback":
+        return callFromStreamCallback(scenario);
+      case "hold-shared-budget":
+        return sdkAndJdkClientShareABudget(scenario);
+      case "hold-reload":
+        return policyFileChangedWhileRunning(scenario);
+      case "hold-baggage-flood":
+        return baggageFlood(scenario);
+      default:
+        throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
+  }
+
+  private ChatCompletionCreateParams.Builder chat(String scenario, String model, String text) {
+    return ChatCompletionCreateParams.builder().model(ChatModel.of(model)).addUserMessage(text)
+        .putAdditionalHeader("x-fake-scenario", scenario);
+  }
+
+  /** BURST threads released together, each making one call; counts what the app saw. */
+  private String burst(String scenario, String model, String workflow, long maxTokens) throws Exception {
+    Context context = workflow == null ? Context.current()
+        : Context.current().with(Baggage.current().toBuilder().put("llm_otel.workflow", workflow).build());
+    ExecutorService pool = Executors.newFixedThreadPool(BURST);
+    CyclicBarrier start = new CyclicBarrier(BURST);
+    List<Future<String>> outcomes = new ArrayList<>();
+    for (int i = 0; i < BURST; i++) {
+      final int n = i;
+      outcomes.add(pool.submit(context.wrap(() -> {
+        ChatCompletionCreateParams.Builder params = chat(scenario, model, "burst call number " + n);
+        if (maxTokens > 0) params.maxCompletionTokens(maxTokens);
+        start.await(10, TimeUnit.SECONDS);
+        return outcome(() -> client.chat().completions().create(params.build()));
+      })));
+    }
+    int ok = 0;
+    int refused = 0;
+    int other = 0;
+    for (Future<String> f : outcomes) {
+      String o = f.get(60, TimeUnit.SECONDS);
+      if (o.equals("ok")) ok++;
+      else if (o.equals("error " + RateLimitException.class.getName())) refused++;
+      else other++;
+    }
+    pool.shutdown();
+    return "ok=" + ok + " refused=" + refused + " other=" + other;
+  }
+
+  /** A blocking call made inside an async stream's completion callback, as an agent chains its next step. */
+  private String callFromStreamCallback(String scenario) throws Exception {
+    CompletableFuture<String> chained = new CompletableFuture<>();
+    AsyncStreamResponse<ChatCompletionChunk> stream = asyncClient.chat().completions().createStreaming(
+        chat(scenario, "gpt-4o-mini", "first, streamed")
+            .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
+    stream.subscribe(new AsyncStreamResponse.Handler<ChatCompletionChunk>() {
+      @Override
+      public void onNext(ChatCompletionChunk chunk) {}
+
+      @Override
+      public void onComplete(java.util.Optional<Throwable> error) {
+        chained.complete(outcome(() -> client.chat().completions().create(
+            chat(scenario, "gpt-4o-mini", "second, from the callback").build())));
+      }
+    });
+    stream.onCompleteFuture().get(30, TimeUnit.SECONDS);
+    return "chained=" + chained.get(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The workflow "shared" has a budget that fits one call's estimate: the SDK's call spends it, and
+   * the JDK HttpClient's call (traced by llm-otel's copy in the platform class loader) is refused by
+   * that same spend.
+   */
+  private String sdkAndJdkClientShareABudget(String scenario) throws Exception {
+    try (Scope ignored = Baggage.current().toBuilder().put("llm_otel.workflow", "shared").build().makeCurrent()) {
+      String sdk = outcome(() -> client.chat().completions().create(
+          chat(scenario, "gpt-4o", "shared budget call from the sdk").maxCompletionTokens(10).build()));
+      String body = "{\"model\":\"gpt-4o\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+          + "\"content\":\"shared budget call from the jdk client\"}]}";
+      HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+          .header("content-type", "application/json").header("authorization", "Bearer " + OpenAiSmokeApp.API_KEY)
+          .header("x-fake-scenario", scenario).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+      String jdk;
+      try {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        jdk = "ok " + response.statusCode();
+      } catch (java.io.IOException e) {
+        jdk = "error " + e.getClass().getName();
+      }
+      return "sdk=" + sdk + " jdk=" + jdk;
+    }
+  }
+
+  /**
+   * The operator raises a rate limit in the policy file while the app runs; then writes a broken
+   * file, which must not replace the version in force.
+   */
+  private String policyFileChangedWhileRunning(String scenario) throws Exception {
+    Path file = Paths.get(System.getProperty("otel.instrumentation.llm-otel.policy-file"));
+    String original = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    Supplier<String> call = () -> outcome(() -> client.chat().completions().create(
+        chat(scenario, "gpt-4.1", "reload " + System.nanoTime()).build()));
+    StringBuilder out = new StringBuilder();
+    out.append(call.get()).append(',').append(call.get());
+    replace(file, original.replace("\"gpt-4.1\": 1", "\"gpt-4.1\": 5"));
+    Thread.sleep(1500);
+    out.append(',').append(call.get());
+    replace(file, "{ \"rate_limit\": {\"mode\": \"enforce\", \"models\": {\"gpt-4.1\": 1}} broken");
+    Thread.sleep(1500);
+    out.append(',').append(call.get()).append(',').append(call.get());
+    return out.toString();
+  }
+
+  private static void replace(Path file, String content) throws Exception {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, content.getBytes(StandardCharsets.UTF_8));
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * An inbound HTTP endpoint whose handler calls the model. 150 requests carry made-up workflow
+   * baggage, as any client on the network could send; one carries a workflow the policy file declares.
+   * Raw sockets, so that the agent's HTTP client instrumentation adds no baggage of its own.
+   */
+  private String baggageFlood(String scenario) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/flood", exchange -> {
+      String result = outcome(() -> client.chat().completions().create(
+          chat(scenario, "gpt-4o-mini", "flooded " + exchange.getRequestURI()).build()));
+      byte[] body = result.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    int ok = 0;
+    try {
+      int port = server.getAddress().getPort();
+      for (int i = 0; i < 150; i++) {
+        if (get(port, "/flood/" + i, "llm_otel.workflow=made-up-" + i + ";trusted,llm_otel.prompt.version=evil-" + i)) ok++;
+      }
+      if (get(port, "/flood/declared", "llm_otel.workflow=declared-remote")) ok++;
+    } finally {
+      server.stop(0);
+    }
+    return "answered=" + ok;
+  }
+
+  private static boolean get(int port, String path, String baggage) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nbaggage: " + baggage
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] all = in.readAllBytes();
+      String response = new String(all, StandardCharsets.UTF_8);
+      return response.startsWith("HTTP/1.1 200") && response.endsWith("ok");
+    }
+  }
+
+  static String outcome(Supplier<?> call) {
+    try {
+      call.get();
+      return "ok";
+    } catch (RuntimeException e) {
+      return "error " + e.getClass().getName();
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.fakellm.Behaviour;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Fleet-wide governance: three replica JVMs of one service under the real agent, started together,
+ * one extra flag each ({@code governance.store=redis://...}) pointing at one real redis-server. Each
+ * fires 64 concurrent calls against a rate limit of 10 per minute and 64 against a workflow budget
+ * that fits nine estimates: the fleet admits 10 and 9, not 30 and 27.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FleetGovernanceRedisSmokeTest {
+  static final int REPLICAS = 3;
+  static final List<String> SCENARIOS = Arrays.asList("hold-rate-burst", "hold-budget-burst");
+  static final String POLICIES = "{\n"
+      + "  \"rate_limit\": {\"mode\": \"enforce\", \"models\": {\"gpt-4.1-mini\": 10}},\n"
+      + "  \"cost\": {\"mode\": \"enforce\", \"workflows\": {\"burst\": {\"per_hour_usd\": 0.0195}}}\n"
+      + "}\n";
+  static final Pattern BURST = Pattern.compile("ok ok=(\\d+) refused=(\\d+) other=(\\d+)");
+
+  Process redis;
+  int redisPort;
+  SmokeRun run;
+  final List<AgentApp> apps = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  void launch() throws Exception {
+    String server = redisServer();
+    Assumptions.assumeTrue(server != null, "redis-server not found (Debian's redis-server; .ci/run installs it)");
+    try (ServerSocket s = new ServerSocket(0)) {
+      redisPort = s.getLocalPort();
+    }
+    redis = new ProcessBuilder(server, "--port", String.valueOf(redisPort), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no").redirectErrorStream(true)
+        .redirectOutput(new File(AgentApp.required("smoke.outputDir"), "fleet-redis.log")).start();
+    awaitPort(redisPort);
+
+    run = new SmokeRun();
+    Behaviour[] slow = new Behaviour[64];
+    Arrays.fill(slow, Behaviour.delay(1500));
+    run.llm.script("hold-budget-burst", slow);
+    Map<String, String> p = GovernanceFiles.properties("enforce");
+    p.put("otel.instrumentation.llm-otel.policy-file", GovernanceFiles.write("policies-fleet.json", POLICIES).toString());
+    p.put("otel.instrumentation.llm-otel.governance.store", "redis://127.0.0.1:" + redisPort);
+    // One service: later -D wins over AgentApp's per-replica otel.service.name.
+    p.put("otel.service.name", "fleet-checkout");
+    List<String> args = new ArrayList<>();
+    args.add(run.llm.baseUrl() + "/v1");
+    args.addAll(SCENARIOS);
+    ExecutorService starters = Executors.newFixedThreadPool(REPLICAS);
+    List<Future<AgentApp>> launched = new ArrayList<>();
+    for (int i = 0; i < REPLICAS; i++) {
+      String name = "fleet-replica-" + i;
+      launched.add(starters.submit(() -> AgentApp.run(name, System.getProperty("java.home"),
+          AgentApp.appClasspath("openai-app-newest"), "dev.llmotel.smoke.openai.OpenAiSmokeApp",
+          run.receiver.endpoint(), p, args)));
+    }
+    for (Future<AgentApp> f : launched) apps.add(f.get(300, TimeUnit.SECONDS));
+    starters.shutdown();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (run != null) run.close();
+    if (redis != null) {
+      redis.destroy();
+      redis.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void everyReplicaRanCleanlyOnTheSharedStore() {
+    for (AgentApp app : apps) {
+      assertEquals(0, app.exitCode, app.output);
+      assertEquals(SCENARIOS.size(), app.results.size(), app.results.toString());
+      assertEquals(Collections.emptyList(), app.instrumentationErrors());
+      assertTrue(app.output.contains("policy state shared through redis://127.0.0.1:" + redisPort),
+          "the one flag took effect");
+      assertTrue(!app.output.contains("is unavailable"), "never fell back");
+    }
+    List<dev.llmotel.testkit.otlp.ReceivedPoint> health = run.receiver.latestPoints("llm_otel.governance.store.fallback");
+    assertTrue(!health.isEmpty(), "the store's health is exported");
+    assertTrue(health.stream().allMatch(p -> p.value() == 0), "0: on the shared store");
+  }
+
+  @Test
+  void theFleetAdmitsOneRateLimitNotOnePerReplica() {
+    int[] total = totals("hold-rate-burst");
+    assertEquals(10, total[0], "admitted fleet-wide: " + perReplica("hold-rate-burst"));
+    assertEquals(REPLICAS * 64 - 10, total[1]);
+    assertEquals(0, total[2]);
+    assertEquals(10, run.llm.requests("hold-rate-burst").size(), "only the admitted calls reached the provider");
+  }
+
+  @Test
+  void theFleetAdmitsOneBudgetNotOnePerReplica() {
+    int[] total = totals("hold-budget-burst");
+    assertEquals(9, total[0], "admitted fleet-wide: " + perReplica("hold-budget-burst"));
+    assertEquals(REPLICAS * 64 - 9, total[1]);
+    assertEquals(9, run.llm.requests("hold-budget-burst").size());
+  }
+
+  private int[] totals(String scenario) {
+    int[] total = new int[3];
+    for (AgentApp app : apps) {
+      Matcher m = BURST.matcher(String.valueOf(app.results.get(scenario)));
+      assertTrue(m.matches(), app.results.toString());
+      for (int i = 0; i < 3; i++) total[i] += Integer.parseInt(m.group(i + 1));
+    }
+    return total;
+  }
+
+  private List<String> perReplica(String scenario) {
+    List<String> out = new ArrayList<>();
+    for (AgentApp app : apps) out.add(app.results.get(scenario));
+    return out;
+  }
+
+  private static String redisServer() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      File f = new File(dir, "redis-server");
+      if (f.canExecute()) return f.getPath();
+    }
+    File debian = new File("/usr/bin/redis-server");
+    return debian.canExecute() ? debian.getPath() : null;
+  }
+
+  private static void awaitPort(int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(20);
+      }
+    }
+    throw new IllegalStateException("redis-server did not listen on " + port);
+  }
+}
