@@ -145,6 +145,10 @@ LABELS["llm_otel_retries_total"] = SCOPE | {"gen_ai_provider_name", "gen_ai_requ
 # dashboard and the rules do not rely on it.
 LABELS["llm_otel_prompt_calls_total"] = SCOPE | {"gen_ai_provider_name", "gen_ai_request_model", "llm_otel_workflow",
                                                  "llm_otel_prompt_name", "llm_otel_prompt_version"}
+# The shared governance store's health: exported only by services with governance.store set.
+LABELS["llm_otel_governance_store_fallback"] = SCOPE | {"llm_otel_governance_store"}
+LABELS["llm_otel_governance_store_transitions_total"] = SCOPE | {"llm_otel_governance_store",
+                                                                 "llm_otel_governance_store_state"}
 ALL_LABELS = set().union(*LABELS.values())
 VALUES = {"llm_otel_policy_decision": {"refused", "would_refuse"},
           "llm_otel_policy_name": {"timeout", "input_tokens", "cost", "rate_limit", "loop_guard"},

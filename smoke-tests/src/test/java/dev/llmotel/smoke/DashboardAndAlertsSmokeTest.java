@@ -45,6 +45,12 @@ class DashboardAndAlertsSmokeTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
+    // A shared governance store on a port where nothing listens: the replica runs on its local fallback,
+    // so the store-health gauge the dashboard and LlmGovernanceStoreFallback read is in the export.
+    int noRedis;
+    try (ServerSocket s = new ServerSocket(0)) {
+      noRedis = s.getLocalPort();
+    }
     export = Paths.get(System.getProperty("smoke.outputDir"), "prometheus-export.txt");
     Files.deleteIfExists(export);
     run = new SmokeRun();
@@ -57,6 +63,10 @@ class DashboardAndAlertsSmokeTest {
             // Every call over a tiny input budget: the policy metric gets its "would_refuse" series.
             "otel.instrumentation.llm-otel.input-tokens.mode", "monitor",
             "otel.instrumentation.llm-otel.input-tokens.max", "1",
+            // A limit the store decides (the input-token limit is decided without it), on that unreachable store.
+            "otel.instrumentation.llm-otel.rate-limit.mode", "monitor",
+            "otel.instrumentation.llm-otel.rate-limit.calls-per-minute", "1000",
+            "otel.instrumentation.llm-otel.governance.store", "redis://127.0.0.1:" + noRedis,
             // A named prompt version, as a registry gives it: the series get llm_otel_prompt_name.
             "otel.instrumentation.llm-otel.prompt-registry", GovernanceFiles.write("prompts-support.json",
                 "{\"prompts\": [{\"system_pattern\": \"support assistant\", \"name\": \"support\", \"version\": \"3\"}]}")

@@ -34,11 +34,15 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetGovernanceRedisSmokeTest {
   static final int REPLICAS = 3;
-  static final List<String> SCENARIOS = Arrays.asList("hold-rate-burst", "hold-budget-burst");
+  static final List<String> SCENARIOS = Arrays.asList("hold-rate-burst", "hold-budget-burst", "hold-trace-loop",
+      "hold-steady");
   static final String POLICIES = "{\n"
-      + "  \"rate_limit\": {\"mode\": \"enforce\", \"models\": {\"gpt-4.1-mini\": 10}},\n"
-      + "  \"cost\": {\"mode\": \"enforce\", \"workflows\": {\"burst\": {\"per_hour_usd\": 0.0195}}}\n"
+      + "  \"rate_limit\": {\"mode\": \"enforce\", \"models\": {\"gpt-4.1-mini\": 10, \"gpt-4.1-nano\": 100000}},\n"
+      + "  \"cost\": {\"mode\": \"enforce\", \"workflows\": {\"burst\": {\"per_hour_usd\": 0.0195}}},\n"
+      + "  \"loop_guard\": {\"mode\": \"enforce\", \"max_repeats\": 2}\n"
       + "}\n";
+  /** The one agent run whose steps the three replicas share. */
+  static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   static final Pattern BURST = Pattern.compile("ok ok=(\\d+) refused=(\\d+) other=(\\d+)");
 
   Process redis;
@@ -53,10 +57,7 @@ class FleetGovernanceRedisSmokeTest {
     try (ServerSocket s = new ServerSocket(0)) {
       redisPort = s.getLocalPort();
     }
-    redis = new ProcessBuilder(server, "--port", String.valueOf(redisPort), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no").redirectErrorStream(true)
-        .redirectOutput(new File(AgentApp.required("smoke.outputDir"), "fleet-redis.log")).start();
-    awaitPort(redisPort);
+    redis = startRedis(server);
 
     run = new SmokeRun();
     Behaviour[] slow = new Behaviour[64];
@@ -67,6 +68,7 @@ class FleetGovernanceRedisSmokeTest {
     p.put("otel.instrumentation.llm-otel.governance.store", "redis://127.0.0.1:" + redisPort);
     // One service: later -D wins over AgentApp's per-replica otel.service.name.
     p.put("otel.service.name", "fleet-checkout");
+    p.put("smoke.traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01");
     List<String> args = new ArrayList<>();
     args.add(run.llm.baseUrl() + "/v1");
     args.addAll(SCENARIOS);
@@ -78,6 +80,12 @@ class FleetGovernanceRedisSmokeTest {
           AgentApp.appClasspath("openai-app-newest"), "dev.llmotel.smoke.openai.OpenAiSmokeApp",
           run.receiver.endpoint(), p, args)));
     }
+    // Redis stopped while every replica makes steady calls, and started again 2 s later on the same port.
+    awaitInEveryLog("STEADY-START");
+    redis.destroy();
+    redis.waitFor(5, TimeUnit.SECONDS);
+    Thread.sleep(2000);
+    redis = startRedis(server);
     for (Future<AgentApp> f : launched) apps.add(f.get(300, TimeUnit.SECONDS));
     starters.shutdown();
   }
@@ -91,6 +99,38 @@ class FleetGovernanceRedisSmokeTest {
     }
   }
 
+  private Process startRedis(String server) throws Exception {
+    Process p = new ProcessBuilder(server, "--port", String.valueOf(redisPort), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(AgentApp.required("smoke.outputDir"), "fleet-redis.log")))
+        .start();
+    awaitPort(redisPort);
+    return p;
+  }
+
+  /** Waits until each replica's log (smoke-output/NAME.log, written as it runs) has the marker. */
+  private static void awaitInEveryLog(String marker) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    for (int i = 0; i < REPLICAS; i++) {
+      java.nio.file.Path log = java.nio.file.Paths.get(AgentApp.required("smoke.outputDir"), "fleet-replica-" + i + ".log");
+      while (!(java.nio.file.Files.exists(log) && new String(java.nio.file.Files.readAllBytes(log),
+          java.nio.charset.StandardCharsets.UTF_8).contains(marker))) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("no " + marker + " in " + log);
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  /** What a replica logged before its steady phase, when the store was up all along. */
+  private static String beforeOutage(AgentApp app) {
+    int i = app.output.indexOf("STEADY-START");
+    return i < 0 ? app.output : app.output.substring(0, i);
+  }
+
+  private static long operatorLines(String log, String needle) {
+    return Arrays.stream(log.split("\n")).filter(l -> l.contains(needle) && !l.contains(" DEBUG ")).count();
+  }
+
   @Test
   void everyReplicaRanCleanlyOnTheSharedStore() {
     for (AgentApp app : apps) {
@@ -99,7 +139,7 @@ class FleetGovernanceRedisSmokeTest {
       assertEquals(Collections.emptyList(), app.instrumentationErrors());
       assertTrue(app.output.contains("policy state shared through redis://127.0.0.1:" + redisPort),
           "the one flag took effect");
-      assertTrue(!app.output.contains("is unavailable"), "never fell back");
+      assertTrue(!beforeOutage(app).contains("is unavailable"), "never fell back while the store was up");
     }
     List<dev.llmotel.testkit.otlp.ReceivedPoint> health = run.receiver.latestPoints("llm_otel.governance.store.fallback");
     assertTrue(!health.isEmpty(), "the store's health is exported");
@@ -121,6 +161,41 @@ class FleetGovernanceRedisSmokeTest {
     assertEquals(9, total[0], "admitted fleet-wide: " + perReplica("hold-budget-burst"));
     assertEquals(REPLICAS * 64 - 9, total[1]);
     assertEquals(9, run.llm.requests("hold-budget-burst").size());
+  }
+
+  @Test
+  void oneAgentRunSpreadOverTheReplicasKeepsOneLoopCount() {
+    // Three replicas send the same request three times each in one trace; max_repeats 2 holds fleet-wide.
+    Pattern loop = Pattern.compile("ok ok=(\\d+) refused=(\\d+)");
+    int ok = 0;
+    int refused = 0;
+    for (AgentApp app : apps) {
+      Matcher m = loop.matcher(String.valueOf(app.results.get("hold-trace-loop")));
+      assertTrue(m.matches(), app.results.toString());
+      ok += Integer.parseInt(m.group(1));
+      refused += Integer.parseInt(m.group(2));
+    }
+    assertEquals(2, ok, "admitted in the trace across the fleet: " + perReplica("hold-trace-loop"));
+    assertEquals(REPLICAS * 3 - 2, refused);
+    List<dev.llmotel.testkit.otlp.ReceivedSpan> loopSpans = run.receiver.trace(TRACE_ID).stream()
+        .filter(s -> s.hasAttr("gen_ai.operation.name")).collect(java.util.stream.Collectors.toList());
+    assertEquals(REPLICAS * 3, loopSpans.size(), "every step is in the one trace");
+    assertEquals(REPLICAS * 3 - 2, loopSpans.stream().filter(s -> "loop_guard".equals(s.attr("llm_otel.policy.name"))
+        && "refused".equals(s.attr("llm_otel.policy.decision"))).count());
+  }
+
+  @Test
+  void aRedisOutageMidRunNeverReachesTheAppAndEachTransitionIsOneLine() {
+    for (AgentApp app : apps) {
+      String steady = app.results.get("hold-steady");
+      assertTrue(steady != null && steady.matches("ok ok=\\d+ other=0"), "every steady call succeeded: " + steady);
+      assertEquals(1, operatorLines(app.output, "is unavailable"), "one line when falling back");
+      assertEquals(1, operatorLines(app.output, "answers again"), "one line when back on the shared store");
+    }
+    double toFallback = run.receiver.latestPoints("llm_otel.governance.store.transitions").stream()
+        .filter(p -> "fallback".equals(p.attr("llm_otel.governance.store.state")))
+        .mapToDouble(dev.llmotel.testkit.otlp.ReceivedPoint::value).sum();
+    assertEquals(REPLICAS, toFallback, 0.0, "each replica counted its switch to the fallback");
   }
 
   private int[] totals(String scenario) {

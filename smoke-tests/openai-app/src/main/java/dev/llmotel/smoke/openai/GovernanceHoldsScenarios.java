@@ -69,6 +69,10 @@ final class GovernanceHoldsScenarios {
         return policyFileChangedWhileRunning(scenario);
       case "hold-baggage-flood":
         return baggageFlood(scenario);
+      case "hold-trace-loop":
+        return sameRequestInOneTrace(scenario);
+      case "hold-steady":
+        return steadyCalls(scenario);
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
@@ -171,6 +175,53 @@ final class GovernanceHoldsScenarios {
     Thread.sleep(1500);
     out.append(',').append(call.get()).append(',').append(call.get());
     return out.toString();
+  }
+
+  /**
+   * One agent run whose steps land on several replicas: the trace comes from the test
+   * (smoke.traceparent, as an inbound request would bring it), and this replica sends the same
+   * request three times in it. The loop guard counts the trace's repeats across the fleet.
+   */
+  private String sameRequestInOneTrace(String scenario) {
+    String[] tp = System.getProperty("smoke.traceparent").split("-");
+    io.opentelemetry.api.trace.SpanContext remote = io.opentelemetry.api.trace.SpanContext.createFromRemoteParent(
+        tp[1], tp[2], io.opentelemetry.api.trace.TraceFlags.getSampled(), io.opentelemetry.api.trace.TraceState.getDefault());
+    io.opentelemetry.api.trace.Span step = io.opentelemetry.api.GlobalOpenTelemetry.getTracer("smoke-app")
+        .spanBuilder("agent step").setParent(Context.root().with(io.opentelemetry.api.trace.Span.wrap(remote)))
+        .startSpan();
+    int ok = 0;
+    int refused = 0;
+    try (Scope ignored = step.makeCurrent()) {
+      for (int i = 0; i < 3; i++) {
+        String o = outcome(() -> client.chat().completions().create(
+            chat(scenario, "gpt-4o-mini", "look up the order status again").build()));
+        if (o.equals("ok")) ok++;
+        else if (o.equals("error com.openai.errors.BadRequestException")) refused++;
+      }
+    } finally {
+      step.end();
+    }
+    return "ok=" + ok + " refused=" + refused;
+  }
+
+  /**
+   * Calls at a steady pace for 12 s, each through a limit the shared store decides, while the test
+   * stops the store and starts it again: the app must see every call succeed.
+   */
+  private String steadyCalls(String scenario) throws Exception {
+    System.out.println("STEADY-START");
+    System.out.flush();
+    int ok = 0;
+    int other = 0;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+    for (int i = 0; System.nanoTime() < end; i++) {
+      String o = outcome(() -> client.chat().completions().create(
+          chat(scenario, "gpt-4.1-nano", "steady call " + System.nanoTime()).build()));
+      if (o.equals("ok")) ok++;
+      else other++;
+      Thread.sleep(100);
+    }
+    return "ok=" + ok + " other=" + other;
   }
 
   private static void replace(Path file, String content) throws Exception {
