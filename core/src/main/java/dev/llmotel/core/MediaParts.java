@@ -18,11 +18,7 @@ public final class MediaParts {
   private static final ThreadLocal<MessageDigest> SHA256 = new ThreadLocal<MessageDigest>() {
     @Override
     protected MessageDigest initialValue() {
-      try {
-        return MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is required of every JVM", e);
-      }
+      return newSha256();
     }
   };
 
@@ -155,6 +151,29 @@ public final class MediaParts {
     }
     md.update(buf, 0, pos);
     return hex(md.digest());
+  }
+
+  /** Inline media given as bytes (the SDKs' byte arrays): hashed and sized, the bytes not kept. */
+  public static LlmMessage.Part inlineBytes(String modality, String mimeType, byte[] bytes) {
+    String m = modality(modality, mimeType);
+    if (bytes == null) return LlmMessage.Part.blob(m, mimeType, null, -1);
+    return LlmMessage.Part.blob(m, mimeType, hex(sha256().digest(bytes)), bytes.length);
+  }
+
+  /** This thread's SHA-256 digest, reset, for a hash computed in one go (never held across calls). */
+  public static MessageDigest sha256() {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return md;
+  }
+
+  /** A SHA-256 digest of the caller's own, for one that feeds a digest piece by piece. */
+  public static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
   }
 
   /** The given modality, else the MIME type's, else a document: a media part always has one. */

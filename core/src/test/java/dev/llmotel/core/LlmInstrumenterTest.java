@@ -1,6 +1,7 @@
 package dev.llmotel.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -231,5 +232,27 @@ class LlmInstrumenterTest {
       if (m.getName().equals(name)) return m;
     }
     throw new AssertionError("no metric " + name);
+  }
+
+  @Test
+  void aCallMadeInTheContextOfAFinishedCallIsACallOfItsOwnWhereTheFinishedOneStarted() {
+    Context parent = Context.root();
+    LlmCall first = chat();
+    Context firstContext = instrumenter.start(parent, first);
+    assertNull(instrumenter.start(firstContext, chat()), "while the first call runs, an inner layer only enriches it");
+    assertEquals(first, LlmInstrumenter.currentCall(firstContext));
+    instrumenter.end(firstContext, first, null);
+    // An async stream runs the app's completion callback in the finished call's context.
+    assertNull(LlmInstrumenter.currentCall(firstContext), "a finished call is no one's to enrich");
+    assertFalse(LlmInstrumenter.hasCallFromAnyClassLoader(firstContext));
+    LlmCall chained = chat();
+    Context chainedContext = instrumenter.start(firstContext, chained);
+    assertNotNull(chainedContext, "the call made in the callback gets its own span");
+    assertNotNull(chained.promptFingerprint(), "and governance");
+    instrumenter.end(chainedContext, chained, null);
+    List<SpanData> finished = spans.getFinishedSpanItems();
+    assertEquals(2, finished.size());
+    assertEquals(finished.get(0).getParentSpanId(), finished.get(1).getParentSpanId(),
+        "parented where the finished call was made, not under it");
   }
 }

@@ -2,10 +2,10 @@ package dev.llmotel.core.governance;
 
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ToolDefinition;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,16 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * not grow with prompt size however many distinct prompts a process sends.
  */
 public final class Fingerprints {
-  private static final ThreadLocal<MessageDigest> SHA256 = new ThreadLocal<MessageDigest>() {
-    @Override
-    protected MessageDigest initialValue() {
-      try {
-        return MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is required of every JVM", e);
-      }
-    }
-  };
 
   /**
    * The template text with what varies per request replaced: numbers by {@code <n>}, dates and
@@ -240,7 +230,7 @@ public final class Fingerprints {
   private static final ThreadLocal<Digest> DIGEST = new ThreadLocal<Digest>() {
     @Override
     protected Digest initialValue() {
-      return new Digest(SHA256.get());
+      return new Digest(MediaParts.newSha256());
     }
   };
 
@@ -334,29 +324,10 @@ public final class Fingerprints {
     }
   }
 
-  /**
-   * Inline media given as bytes (SDKs that decode base64 for the app: Gemini's {@code Blob},
-   * Bedrock's {@code SdkBytes}, LangChain4j's images): a blob part identified by the hex SHA-256 of
-   * the bytes and their count. The bytes are read once and not kept. The modality, when null,
-   * follows from the MIME type, else is {@code document}.
-   */
-  public static LlmMessage.Part inlineBytes(String modality, String mimeType, byte[] bytes) {
-    String m = modality != null ? modality : dev.llmotel.core.MediaParts.modalityOf(mimeType);
-    if (m == null) m = LlmMessage.Part.MODALITY_DOCUMENT;
-    if (bytes == null) return LlmMessage.Part.blob(m, mimeType, null, -1);
-    MessageDigest md = SHA256.get();
-    md.reset();
-    byte[] digest = md.digest(bytes);
-    char[] hex = new char[64];
-    for (int k = 0; k < 32; k++) {
-      hex[2 * k] = Character.forDigit((digest[k] >> 4) & 0xf, 16);
-      hex[2 * k + 1] = Character.forDigit(digest[k] & 0xf, 16);
-    }
-    return LlmMessage.Part.blob(m, mimeType, new String(hex), bytes.length);
-  }
+
 
   static String shortHash(String text) {
-    return hex(SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
+    return hex(MediaParts.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static String hex(byte[] digest) {

@@ -7,7 +7,6 @@ import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
-import dev.llmotel.core.governance.Fingerprints;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,7 +146,7 @@ final class ConverseMapper {
     ImageSource source = image.source();
     if (source == null) return LlmMessage.Part.blob(LlmMessage.Part.MODALITY_IMAGE, mimeType, null, -1);
     if (source.bytes() != null) {
-      return Fingerprints.inlineBytes(LlmMessage.Part.MODALITY_IMAGE, mimeType, source.bytes().asByteArrayUnsafe());
+      return MediaParts.inlineBytes(LlmMessage.Part.MODALITY_IMAGE, mimeType, source.bytes().asByteArrayUnsafe());
     }
     return s3(LlmMessage.Part.MODALITY_IMAGE, mimeType, s3Uri(source));
   }
@@ -165,7 +164,7 @@ final class ConverseMapper {
     DocumentSource source = document.source();
     String modality = LlmMessage.Part.MODALITY_DOCUMENT;
     if (source == null) return LlmMessage.Part.blob(modality, mimeType, null, -1);
-    if (source.bytes() != null) return Fingerprints.inlineBytes(modality, mimeType, source.bytes().asByteArrayUnsafe());
+    if (source.bytes() != null) return MediaParts.inlineBytes(modality, mimeType, source.bytes().asByteArrayUnsafe());
     try {
       if (source.s3Location() != null) return s3(modality, mimeType, source.s3Location().uri());
       if (source.text() != null) {
@@ -196,7 +195,7 @@ final class ConverseMapper {
     VideoSource source = video.source();
     String modality = LlmMessage.Part.MODALITY_VIDEO;
     if (source == null) return LlmMessage.Part.blob(modality, mimeType, null, -1);
-    if (source.bytes() != null) return Fingerprints.inlineBytes(modality, mimeType, source.bytes().asByteArrayUnsafe());
+    if (source.bytes() != null) return MediaParts.inlineBytes(modality, mimeType, source.bytes().asByteArrayUnsafe());
     return s3(modality, mimeType, source.s3Location() == null ? null : source.s3Location().uri());
   }
 
@@ -206,7 +205,7 @@ final class ConverseMapper {
     AudioSource source = audio.source();
     String modality = LlmMessage.Part.MODALITY_AUDIO;
     if (source == null) return LlmMessage.Part.blob(modality, mimeType, null, -1);
-    if (source.bytes() != null) return Fingerprints.inlineBytes(modality, mimeType, source.bytes().asByteArrayUnsafe());
+    if (source.bytes() != null) return MediaParts.inlineBytes(modality, mimeType, source.bytes().asByteArrayUnsafe());
     return s3(modality, mimeType, source.s3Location() == null ? null : source.s3Location().uri());
   }
 

@@ -19,7 +19,6 @@ import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
-import dev.llmotel.core.governance.Fingerprints;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +110,7 @@ final class ContentMapper {
   /** Inline media (the SDK holds the decoded bytes): hashed (SHA-256) and sized, never kept. */
   static LlmMessage.Part inlineData(Blob blob) {
     String mimeType = blob.mimeType().orElse(null);
-    return Fingerprints.inlineBytes(null, mimeType, blob.data().orElse(null));
+    return MediaParts.inlineBytes(null, mimeType, blob.data().orElse(null));
   }
 
   /**

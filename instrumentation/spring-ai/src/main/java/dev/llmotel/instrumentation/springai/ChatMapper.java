@@ -4,7 +4,6 @@ import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.SafeHooks;
-import dev.llmotel.core.governance.Fingerprints;
 import dev.llmotel.semconv.GenAiValues;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -88,7 +87,7 @@ final class ChatMapper {
     String modality = MediaParts.modalityOf(mimeType);
     if (modality == null) modality = LlmMessage.Part.MODALITY_DOCUMENT;
     Object data = media.getData();
-    if (data instanceof byte[]) return Fingerprints.inlineBytes(modality, mimeType, (byte[]) data);
+    if (data instanceof byte[]) return MediaParts.inlineBytes(modality, mimeType, (byte[]) data);
     if (data instanceof String) return MediaParts.fromUrl(modality, mimeType, (String) data);
     return LlmMessage.Part.blob(modality, mimeType, null, -1);
   }
