@@ -435,14 +435,6 @@ public final class LlmCall {
   public boolean ended() { return ended; }
   public void markEnded() { ended = true; }
 
-  /** What a context shows of its call: how another class loader's copy tells an open call from an ended one. */
-  static final String OPEN = "llm-otel call open";
-
-  @Override
-  public String toString() {
-    return ended ? "llm-otel call ended" : OPEN;
-  }
-
   public static final class Attempt {
     public final int number;
     public final long epochNanosApprox;

@@ -187,15 +187,16 @@ public final class LlmInstrumenter {
   }
 
   /**
-   * Whether an LLM span of llm-otel owns the context, also one made by a copy of these classes in
-   * another class loader (the JDK's HttpClient has its own copy, in the platform class loader): keys
-   * are compared by identity, so another copy's call is found by the key's name in the context's
-   * text. Only for layers that may run under another copy's span (the plain HTTP clients).
+   * Whether the context holds a call of llm-otel, open or ended, also one made by a copy of these
+   * classes in another class loader (the JDK's HttpClient has its own copy, in the platform class
+   * loader): keys are compared by identity, so another copy's call is found by the key's name in the
+   * context's text. Only for the plain HTTP clients, which must never trace a request an SDK's or
+   * framework's call already traces. An ended call counts too: an HTTP request can run in a context
+   * that is not its own (OkHttp starts a queued async request on the thread of the call that just
+   * finished, in that call's context), so there the request is an SDK's, whose span exists already.
    */
   public static boolean hasCallFromAnyClassLoader(Context context) {
-    LlmCall own = context.get(CALL);
-    if (own != null) return !own.ended();
-    return context.toString().contains(CALL_KEY_NAME + "=" + LlmCall.OPEN);
+    return context.get(CALL) != null || context.toString().contains(CALL_KEY_NAME + "=");
   }
 
   /** The LLM call in progress in this context, if an LLM-level span owns it and has not ended. */

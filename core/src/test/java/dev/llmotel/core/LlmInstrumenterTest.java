@@ -244,7 +244,8 @@ class LlmInstrumenterTest {
     instrumenter.end(firstContext, first, null);
     // An async stream runs the app's completion callback in the finished call's context.
     assertNull(LlmInstrumenter.currentCall(firstContext), "a finished call is no one's to enrich");
-    assertFalse(LlmInstrumenter.hasCallFromAnyClassLoader(firstContext));
+    assertTrue(LlmInstrumenter.hasCallFromAnyClassLoader(firstContext),
+        "but the plain HTTP layer makes no span of its own there: the request may be an SDK's");
     LlmCall chained = chat();
     Context chainedContext = instrumenter.start(firstContext, chained);
     assertNotNull(chainedContext, "the call made in the callback gets its own span");

@@ -1,6 +1,7 @@
 package dev.llmotel.smoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.testkit.fakellm.Behaviour;
@@ -41,6 +42,9 @@ class FleetGovernanceRedisSmokeTest {
       + "  \"cost\": {\"mode\": \"enforce\", \"workflows\": {\"burst\": {\"per_hour_usd\": 0.0195}}},\n"
       + "  \"loop_guard\": {\"mode\": \"enforce\", \"max_repeats\": 2}\n"
       + "}\n";
+  /** Redis's password: the replicas take it from governance.store.password; it must reach no log and no telemetry. */
+  static final String PASSWORD = "s3cret-redis-pass-4711";
+  static final String WRONG_PASSWORD = "not-the-redis-pass-0815";
   /** The one agent run whose steps the three replicas share. */
   static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   static final Pattern BURST = Pattern.compile("ok ok=(\\d+) refused=(\\d+) other=(\\d+)");
@@ -49,6 +53,7 @@ class FleetGovernanceRedisSmokeTest {
   int redisPort;
   SmokeRun run;
   final List<AgentApp> apps = Collections.synchronizedList(new ArrayList<>());
+  AgentApp wrongPassword;
 
   @BeforeAll
   void launch() throws Exception {
@@ -66,13 +71,14 @@ class FleetGovernanceRedisSmokeTest {
     Map<String, String> p = GovernanceFiles.properties("enforce");
     p.put("otel.instrumentation.llm-otel.policy-file", GovernanceFiles.write("policies-fleet.json", POLICIES).toString());
     p.put("otel.instrumentation.llm-otel.governance.store", "redis://127.0.0.1:" + redisPort);
+    p.put("otel.instrumentation.llm-otel.governance.store.password", PASSWORD);
     // One service: later -D wins over AgentApp's per-replica otel.service.name.
     p.put("otel.service.name", "fleet-checkout");
     p.put("smoke.traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01");
     List<String> args = new ArrayList<>();
     args.add(run.llm.baseUrl() + "/v1");
     args.addAll(SCENARIOS);
-    ExecutorService starters = Executors.newFixedThreadPool(REPLICAS);
+    ExecutorService starters = Executors.newFixedThreadPool(REPLICAS + 1);
     List<Future<AgentApp>> launched = new ArrayList<>();
     for (int i = 0; i < REPLICAS; i++) {
       String name = "fleet-replica-" + i;
@@ -80,13 +86,27 @@ class FleetGovernanceRedisSmokeTest {
           AgentApp.appClasspath("openai-app-newest"), "dev.llmotel.smoke.openai.OpenAiSmokeApp",
           run.receiver.endpoint(), p, args)));
     }
+    // A replica deployed with the wrong password: it must start, serve every call, and say why once.
+    Map<String, String> wrong = new java.util.HashMap<>(p);
+    wrong.put("otel.instrumentation.llm-otel.governance.store.password", WRONG_PASSWORD);
+    Future<AgentApp> misconfigured = starters.submit(() -> AgentApp.run("fleet-replica-wrong-password",
+        System.getProperty("java.home"), AgentApp.appClasspath("openai-app-newest"),
+        "dev.llmotel.smoke.openai.OpenAiSmokeApp", run.receiver.endpoint(), wrong,
+        Arrays.asList(run.llm.baseUrl() + "/v1", "hold-steady")));
     // Redis stopped while every replica makes steady calls, and started again 2 s later on the same port.
     awaitInEveryLog("STEADY-START");
     redis.destroy();
     redis.waitFor(5, TimeUnit.SECONDS);
     Thread.sleep(2000);
     redis = startRedis(server);
+    // Back on the shared store, then Redis answers slowly: every command waits 1.5 s (CLIENT PAUSE).
+    awaitInEveryLog("answers again");
+    Process pause = new ProcessBuilder(new File(new File(server).getParentFile(), "redis-cli").getPath(), "-p",
+        String.valueOf(redisPort), "--no-auth-warning", "-a", PASSWORD, "CLIENT", "PAUSE", "1500", "ALL")
+        .redirectErrorStream(true).start();
+    assertEquals(0, pause.waitFor(), "redis-cli CLIENT PAUSE");
     for (Future<AgentApp> f : launched) apps.add(f.get(300, TimeUnit.SECONDS));
+    wrongPassword = misconfigured.get(300, TimeUnit.SECONDS);
     starters.shutdown();
   }
 
@@ -101,7 +121,7 @@ class FleetGovernanceRedisSmokeTest {
 
   private Process startRedis(String server) throws Exception {
     Process p = new ProcessBuilder(server, "--port", String.valueOf(redisPort), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no").redirectErrorStream(true)
+        "--appendonly", "no", "--requirepass", PASSWORD).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(AgentApp.required("smoke.outputDir"), "fleet-redis.log")))
         .start();
     awaitPort(redisPort);
@@ -143,7 +163,9 @@ class FleetGovernanceRedisSmokeTest {
     }
     List<dev.llmotel.testkit.otlp.ReceivedPoint> health = run.receiver.latestPoints("llm_otel.governance.store.fallback");
     assertTrue(!health.isEmpty(), "the store's health is exported");
-    assertTrue(health.stream().allMatch(p -> p.value() == 0), "0: on the shared store");
+    // Per replica (resource): 0 on the shared store at the end; 1 for the replica with the wrong password.
+    assertEquals(REPLICAS, health.stream().filter(p -> p.value() == 0).count(), health.toString());
+    assertEquals(1, health.stream().filter(p -> p.value() == 1).count(), health.toString());
   }
 
   @Test
@@ -185,17 +207,40 @@ class FleetGovernanceRedisSmokeTest {
   }
 
   @Test
-  void aRedisOutageMidRunNeverReachesTheAppAndEachTransitionIsOneLine() {
+  void aRedisOutageAndASlowRedisMidRunNeverReachTheAppAndEachTransitionIsOneLine() {
     for (AgentApp app : apps) {
       String steady = app.results.get("hold-steady");
       assertTrue(steady != null && steady.matches("ok ok=\\d+ other=0"), "every steady call succeeded: " + steady);
-      assertEquals(1, operatorLines(app.output, "is unavailable"), "one line when falling back");
-      assertEquals(1, operatorLines(app.output, "answers again"), "one line when back on the shared store");
+      // Stopped and started: one line each way; paused (slow): one line each way again.
+      assertEquals(2, operatorLines(app.output, "is unavailable"), "one line per fall back: " + app.output);
+      assertEquals(2, operatorLines(app.output, "answers again"), "one line per return to the shared store");
     }
     double toFallback = run.receiver.latestPoints("llm_otel.governance.store.transitions").stream()
         .filter(p -> "fallback".equals(p.attr("llm_otel.governance.store.state")))
         .mapToDouble(dev.llmotel.testkit.otlp.ReceivedPoint::value).sum();
-    assertEquals(REPLICAS, toFallback, 0.0, "each replica counted its switch to the fallback");
+    assertEquals(2 * REPLICAS + 1, toFallback, 0.0, "each switch to the fallback counted (the misconfigured replica's too)");
+  }
+
+  @Test
+  void aReplicaWithTheWrongPasswordServesEveryCallAndNeitherPasswordLeaks() {
+    assertEquals(0, wrongPassword.exitCode, wrongPassword.output);
+    String steady = wrongPassword.results.get("hold-steady");
+    assertTrue(steady != null && steady.matches("ok ok=\\d+ other=0"), "every call succeeded on the fallback: " + steady);
+    assertEquals(1, operatorLines(wrongPassword.output, "is unavailable"), "one line, at start");
+    assertEquals(0, operatorLines(wrongPassword.output, "answers again"), "it never gets in");
+    assertTrue(wrongPassword.output.contains("WRONGPASS") || wrongPassword.output.contains("invalid password"),
+        "the line says why");
+    List<AgentApp> all = new ArrayList<>(apps);
+    all.add(wrongPassword);
+    for (AgentApp app : all) {
+      for (String line : app.output.split("\n")) {
+        if (line.contains("llm-otel") || line.contains("governance")) {
+          assertFalse(line.contains(PASSWORD) || line.contains(WRONG_PASSWORD), "a password in a log line: " + line);
+        }
+      }
+    }
+    assertFalse(run.receiver.rawBytesContain(PASSWORD), "the password reached the telemetry");
+    assertFalse(run.receiver.rawBytesContain(WRONG_PASSWORD), "the wrong password reached the telemetry");
   }
 
   private int[] totals(String scenario) {

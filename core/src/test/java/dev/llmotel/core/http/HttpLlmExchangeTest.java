@@ -30,13 +30,8 @@ class HttpLlmExchangeTest {
     LlmInstrumenter instrumenter = LlmInstrumenter.create(sdk, "test-http", "1");
     Span outer = sdk.getTracer("framework").spanBuilder("chat gpt-4o-mini").startSpan();
     // What another copy of llm-otel (another class loader) puts in the context: a key of the same
-    // name that is not this copy's key, holding that copy's open call (shown as LlmCall shows one).
-    Object otherCopysCall = new Object() {
-      @Override
-      public String toString() {
-        return "llm-otel call open";
-      }
-    };
+    // name that is not this copy's key, holding that copy's call.
+    Object otherCopysCall = new Object();
     Context foreign = Context.root().with(outer).with(ContextKey.named("llm-otel-call"), otherCopysCall);
     HttpLlmExchange exchange;
     try (Scope ignored = foreign.makeCurrent()) {

@@ -20,6 +20,9 @@ final class StoreMetrics {
   private static final Attributes TO_SHARED = Attributes.of(STORE, "redis", STATE, "shared");
 
   private volatile LongCounter transitions;
+  /** Switches made before the meter existed (a replica that starts while the store is down, on its warm-up). */
+  private final java.util.concurrent.atomic.AtomicLong earlyToFallback = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong earlyToShared = new java.util.concurrent.atomic.AtomicLong();
 
   /** Registered at the first admission, when the agent's SDK is surely installed. */
   void start(final SharedPolicyStore store) {
@@ -29,14 +32,23 @@ final class StoreMetrics {
         .setDescription("1 while this replica enforces its policies on its own local state because the shared "
             + "governance store is unavailable, 0 while the store is shared.")
         .buildWithCallback(m -> m.record(store.onFallback() ? 1 : 0, REDIS));
-    transitions = meter.counterBuilder("llm_otel.governance.store.transitions").setUnit("{transition}")
+    LongCounter c = meter.counterBuilder("llm_otel.governance.store.transitions").setUnit("{transition}")
         .setDescription("Switches between the shared governance store and the local fallback, by the state "
             + "switched to.")
         .build();
+    transitions = c;
+    long toFallback = earlyToFallback.getAndSet(0);
+    if (toFallback > 0) c.add(toFallback, TO_FALLBACK);
+    long toShared = earlyToShared.getAndSet(0);
+    if (toShared > 0) c.add(toShared, TO_SHARED);
   }
 
   void transition(boolean toFallback) {
     LongCounter c = transitions;
-    if (c != null) c.add(1, toFallback ? TO_FALLBACK : TO_SHARED);
+    if (c != null) {
+      c.add(1, toFallback ? TO_FALLBACK : TO_SHARED);
+    } else {
+      (toFallback ? earlyToFallback : earlyToShared).incrementAndGet();
+    }
   }
 }

@@ -205,15 +205,15 @@ final class GovernanceHoldsScenarios {
   }
 
   /**
-   * Calls at a steady pace for 12 s, each through a limit the shared store decides, while the test
-   * stops the store and starts it again: the app must see every call succeed.
+   * Calls at a steady pace for 20 s, each through a limit the shared store decides, while the test
+   * stops the store, starts it again and pauses it: the app must see every call succeed.
    */
   private String steadyCalls(String scenario) throws Exception {
     System.out.println("STEADY-START");
     System.out.flush();
     int ok = 0;
     int other = 0;
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     for (int i = 0; System.nanoTime() < end; i++) {
       String o = outcome(() -> client.chat().completions().create(
           chat(scenario, "gpt-4.1-nano", "steady call " + System.nanoTime()).build()));
