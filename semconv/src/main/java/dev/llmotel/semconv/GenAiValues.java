@@ -21,6 +21,11 @@ public final class GenAiValues {
   public static final String PROVIDER_GCP_GEMINI = "gcp.gemini";
   public static final String PROVIDER_GCP_VERTEX_AI = "gcp.vertex_ai";
   public static final String PROVIDER_AWS_BEDROCK = "aws.bedrock";
+  /**
+   * llm-otel's own value (no convention value fits): a model run inside the application's process,
+   * such as LangChain4j's ONNX embedding models. No provider, no network, no price: its calls cost 0.
+   */
+  public static final String PROVIDER_IN_PROCESS = "in_process";
 
   // gen_ai.token.type
   public static final String TOKEN_TYPE_INPUT = "input";

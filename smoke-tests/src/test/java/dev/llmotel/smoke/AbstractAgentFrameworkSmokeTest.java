@@ -176,4 +176,42 @@ abstract class AbstractAgentFrameworkSmokeTest {
       assertNull(askTool.attr("gen_ai.input.messages"));
     }
   }
+
+  /** gpt-4o-mini's bundled price, USD per token: input, output. */
+  static final double GPT_4O_MINI_INPUT = 0.15e-6;
+  static final double GPT_4O_MINI_OUTPUT = 0.60e-6;
+
+  /**
+   * Each call of a tool loop reports its own usage, the fake server's numbers for that request
+   * (prompt: 4 + words per message; the tool call {"city":"fake"}: one word plus one; the answer:
+   * its words), and its cost is that usage priced, not the loop's running total.
+   */
+  @Test
+  void eachCallOfAToolLoopReportsItsOwnUsageAndCostAsTheServerCountedThem() {
+    List<ReceivedSpan> steps = childrenInOrder(onlyAgent("agent-tool", toolAgentName()));
+    List<dev.llmotel.testkit.fakellm.RecordedRequest> sent = run.llm.requests("agent-tool");
+    assertEquals(2, sent.size(), sent.toString());
+    String answer = run.result("agent-tool").substring("ok ".length());
+    long[][] expected = {
+        {FakeLlmServer.promptTokens(sent.get(0).json().get("messages")), 2},
+        {FakeLlmServer.promptTokens(sent.get(1).json().get("messages")), FakeLlmServer.words(answer)}};
+    ReceivedSpan[] chats = {steps.get(0), steps.get(2)};
+    for (int i = 0; i < 2; i++) {
+      ReceivedSpan chat = chats[i];
+      assertEquals(expected[i][0], chat.longAttr("gen_ai.usage.input_tokens"), "call " + i + ": " + chat.attributes());
+      assertEquals(expected[i][1], chat.longAttr("gen_ai.usage.output_tokens"), "call " + i + ": " + chat.attributes());
+      double cost = expected[i][0] * GPT_4O_MINI_INPUT + expected[i][1] * GPT_4O_MINI_OUTPUT;
+      assertEquals(cost, chat.doubleAttr("llm_otel.cost.usd"), cost * 1e-3, "call " + i + ": " + chat.attributes());
+    }
+  }
+
+  /** The framework's chat span names the server the model was configured with (the fake server). */
+  @Test
+  void frameworkChatSpansNameTheServerOfTheModelsBaseUrl() {
+    List<ReceivedSpan> steps = childrenInOrder(onlyAgent("agent-tool", toolAgentName()));
+    for (ReceivedSpan chat : List.of(steps.get(0), steps.get(2), onlySpanUnder(directChatScenario(), "chat gpt-4o-mini"))) {
+      assertEquals("127.0.0.1", chat.attr("server.address"), chat.attributes().toString());
+      assertEquals((long) run.llm.port(), chat.longAttr("server.port"), chat.attributes().toString());
+    }
+  }
 }

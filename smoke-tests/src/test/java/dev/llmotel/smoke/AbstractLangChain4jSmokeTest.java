@@ -28,7 +28,13 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
   @Override String runName() { return "langchain4j-" + release(); }
   @Override String appModule() { return "langchain4j-app-" + release(); }
   @Override String mainClass() { return "dev.llmotel.smoke.langchain4j.LangChain4jSmokeApp"; }
-  @Override List<String> scenarios() { return SCENARIOS; }
+  /** The newest app also has a local (in-process ONNX) embedding model. */
+  @Override List<String> scenarios() {
+    if (!release().equals("newest")) return SCENARIOS;
+    List<String> all = new java.util.ArrayList<>(SCENARIOS);
+    all.add("local-embeddings");
+    return all;
+  }
   @Override String scope() { return SCOPE; }
 
   @Override String toolAgentName() { return "WeatherAssistant"; }
@@ -40,7 +46,7 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
   @Test
   void appRanEveryScenarioWithoutInstrumentationErrors() {
     assertEquals(0, run.app.exitCode, run.tail());
-    assertEquals(SCENARIOS.size(), run.app.results.size(), "results: " + run.app.results);
+    assertEquals(scenarios().size(), run.app.results.size(), "results: " + run.app.results);
     assertEquals(List.of(), run.app.instrumentationErrors());
     assertTrue(run.result("agent-tool").startsWith("ok "), run.result("agent-tool"));
   }
@@ -138,6 +144,22 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     assertTrue(run.result("agent-stream").startsWith("ok text="), run.result("agent-stream"));
   }
 
+  /**
+   * A streamed call that ends in a tool call sends no text, only the call's argument fragments
+   * (the fake server streams {"city":"fake"} in 8-character pieces): from the release whose
+   * handlers hear them (onPartialToolCall), they are its chunks, so it has a time to first chunk.
+   */
+  @Test
+  void aStreamedCallThatEndsInAToolCallCountsItsChunks() {
+    ReceivedSpan askTool = childrenInOrder(onlyAgent("agent-stream", "StreamingWeatherAssistant")).get(0);
+    assertEquals("tool_calls", askTool.attr("gen_ai.response.finish_reasons"));
+    // 1.0 tells a handler nothing before the complete response; checked on the newest release.
+    if (!release().equals("newest")) return;
+    assertNotNull(askTool.longAttr("llm_otel.stream.chunks"), askTool.attributes().toString());
+    assertTrue(askTool.longAttr("llm_otel.stream.chunks") >= 2, askTool.attributes().toString());
+    assertNotNull(askTool.doubleAttr("gen_ai.response.time_to_first_chunk"), askTool.attributes().toString());
+  }
+
   @Test
   void anEmbeddingIsAnEmbeddingsSpan() {
     List<ReceivedSpan> spans = childrenInOrder(run.scenario("embeddings"));
@@ -145,7 +167,8 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     ReceivedSpan span = spans.get(0);
     assertEquals("embeddings text-embedding-3-small", span.name());
     assertEquals("openai", span.attr("gen_ai.provider.name"));
-    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(2L, span.longAttr("gen_ai.usage.input_tokens"), "the fake server counts two words");
+    assertEquals("127.0.0.1", span.attr("server.address"));
     assertFalse(run.receiver.rawBytesContain(AbstractOpenAiSmokeTest.API_KEY), "no API key in any exported byte");
   }
 
@@ -165,5 +188,31 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     // The query is embedded inside the retrieval.
     assertEquals(List.of("embeddings text-embedding-3-small"), names(childrenInOrder(retrieval)), tree(root));
     assertTrue(run.result("rag").startsWith("ok "), run.result("rag"));
+  }
+
+  /**
+   * LangChain4j's local ONNX model (all-MiniLM-L6-v2): named by its class, provider in_process,
+   * cost 0 and no "no price" warning, no server; three different texts, three request hashes.
+   */
+  @Test
+  void aLocalEmbeddingModelIsInProcessNamedFreeAndHashedByWhatItEmbedded() {
+    if (!scenarios().contains("local-embeddings")) return;
+    assertEquals("ok dims=384,384,384", run.result("local-embeddings"), run.tail());
+    List<ReceivedSpan> spans = childrenInOrder(run.scenario("local-embeddings"));
+    assertEquals(3, spans.size(), tree(run.scenario("local-embeddings")));
+    java.util.Set<String> hashes = new java.util.HashSet<>();
+    for (ReceivedSpan span : spans) {
+      assertEquals("embeddings all-minilm-l6-v2", span.name(), span.attributes().toString());
+      assertEquals("in_process", span.attr("gen_ai.provider.name"));
+      assertEquals("all-minilm-l6-v2", span.attr("gen_ai.request.model"));
+      assertNull(span.attr("gen_ai.response.model"), "not LangChain4j's placeholder \"unknown\"");
+      assertNotNull(span.longAttr("gen_ai.usage.input_tokens"), span.attributes().toString());
+      assertEquals(0.0, span.doubleAttr("llm_otel.cost.usd"), "a local model costs nothing: " + span.attributes());
+      assertNull(span.attr("server.address"));
+      assertEquals(384L, span.longAttr("gen_ai.embeddings.dimension.count"));
+      hashes.add(span.attr("llm_otel.request.hash"));
+    }
+    assertEquals(3, hashes.size(), "three texts, three request hashes: " + hashes);
+    assertFalse(run.app.output.contains("no price for in_process"), "no price warning for a local model");
   }
 }

@@ -234,6 +234,35 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
     assertTrue(run.result("agent-stream").contains("Fake answer using tool result"), run.result("agent-stream"));
   }
 
+  /**
+   * A streamed tool loop: each call has its own usage (the fake server's numbers, not Spring AI's
+   * running total), and the answer's chunks are counted on the call that sent them, the follow-up
+   * (Spring AI 1.1 streams it through the first call's Flux; the first call's own tool-call chunks
+   * never reach the app there).
+   */
+  @Test
+  void aStreamingToolLoopsCallsReportTheirOwnUsageAndChunks() {
+    List<ReceivedSpan> steps = childrenInOrder(onlyAgent("agent-stream", "WeatherAgent"));
+    List<dev.llmotel.testkit.fakellm.RecordedRequest> sent = run.llm.requests("agent-stream");
+    assertEquals(2, sent.size(), sent.toString());
+    String appSaw = run.result("agent-stream");
+    String answer = appSaw.substring(appSaw.indexOf(" text=") + " text=".length());
+    long[][] expected = {
+        {dev.llmotel.testkit.fakellm.FakeLlmServer.promptTokens(sent.get(0).json().get("messages")), 2},
+        {dev.llmotel.testkit.fakellm.FakeLlmServer.promptTokens(sent.get(1).json().get("messages")),
+            dev.llmotel.testkit.fakellm.FakeLlmServer.words(answer)}};
+    ReceivedSpan[] chats = {steps.get(0), steps.get(2)};
+    for (int i = 0; i < 2; i++) {
+      ReceivedSpan chat = chats[i];
+      assertEquals(expected[i][0], chat.longAttr("gen_ai.usage.input_tokens"), "call " + i + ": " + chat.attributes());
+      assertEquals(expected[i][1], chat.longAttr("gen_ai.usage.output_tokens"), "call " + i + ": " + chat.attributes());
+    }
+    ReceivedSpan followUp = steps.get(2);
+    assertNotNull(followUp.longAttr("llm_otel.stream.chunks"), followUp.attributes().toString());
+    assertTrue(followUp.longAttr("llm_otel.stream.chunks") > 0, followUp.attributes().toString());
+    assertNotNull(followUp.doubleAttr("gen_ai.response.time_to_first_chunk"), followUp.attributes().toString());
+  }
+
   @Test
   void embeddingsGetTheirOwnSpan() {
     ReceivedSpan span = onlySpanUnder("embeddings", "embeddings text-embedding-3-small");

@@ -23,6 +23,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
+import dev.llmotel.core.ConfiguredBaseUrl;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
@@ -39,6 +40,7 @@ import java.net.URI;
 final class ChatMapper {
   static LlmCall request(Object model, ChatRequest request) {
     LlmCall call = new LlmCall(LangChain4jProviders.of(model), GenAiValues.OPERATION_CHAT);
+    call.server(ConfiguredBaseUrl.of(model)); // server.address/port at start, from the model's client
     try {
       ChatRequestParameters p = request.parameters();
       String modelName = p == null ? null : p.modelName();

@@ -1,7 +1,9 @@
 package dev.llmotel.instrumentation.langchain4j;
 
 import dev.llmotel.core.Accessors;
+import dev.llmotel.core.ConfiguredBaseUrl;
 import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.List;
@@ -13,14 +15,36 @@ import java.util.List;
 final class EmbeddingMapper {
   static LlmCall request(Object model, Object input) {
     LlmCall call = new LlmCall(LangChain4jProviders.of(model), GenAiValues.OPERATION_EMBEDDINGS);
+    call.server(ConfiguredBaseUrl.of(model));
     try {
       Object name = input != null && !(input instanceof List) ? Accessors.call(input, "modelName") : null;
       if (name == null) name = Accessors.call(model, "modelName");
+      // The interface's default modelName() (1.9+) says "unknown": an in-process model is named by its class.
+      if ((name == null || "unknown".equals(name)) && LangChain4jProviders.isInProcess(model)) {
+        name = LangChain4jProviders.inProcessModelName(model);
+      }
       if (name != null) call.requestModel(String.valueOf(name));
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j embeddings request mapping", t);
     }
+    try {
+      // What is embedded, one user message per input: the request hash covers it (and the input
+      // estimate counts it); it is content, recorded only when content capture is on.
+      List<?> inputs = input instanceof List ? (List<?>) input : asList(Accessors.call(input, "inputs"));
+      if (inputs != null) {
+        for (Object each : inputs) {
+          Object text = Accessors.call(each, "text");
+          call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(text == null ? "" : String.valueOf(text))));
+        }
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j embeddings input mapping", t);
+    }
     return call;
+  }
+
+  private static List<?> asList(Object value) {
+    return value instanceof List ? (List<?>) value : null;
   }
 
   /** Response&lt;List&lt;Embedding&gt;&gt; (embedAll) or EmbeddingResponse (1.18+ embed). */
@@ -36,7 +60,8 @@ final class EmbeddingMapper {
         if (dimension instanceof Integer) call.embeddingDimensions(((Integer) dimension).longValue());
       }
       Object model = Accessors.call(response, "modelName");
-      if (model != null) call.responseModel(String.valueOf(model));
+      // "unknown" is the interface's default (in-process models): no response model rather than that.
+      if (model != null && !"unknown".equals(model)) call.responseModel(String.valueOf(model));
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j embeddings response mapping", t);
     }

@@ -11,8 +11,45 @@ import java.util.Locale;
  */
 final class LangChain4jProviders {
   static String of(Object model) {
+    if (isInProcess(model)) return GenAiValues.PROVIDER_IN_PROCESS;
     String byEnum = fromProviderMethod(model);
     return byEnum != null ? byEnum : fromClassName(model.getClass().getSimpleName());
+  }
+
+  /**
+   * A model LangChain4j runs in the app's own process (its ONNX embedding models, such as
+   * AllMiniLmL6V2EmbeddingModel, all extend AbstractInProcessEmbeddingModel): no provider, no network.
+   */
+  static boolean isInProcess(Object model) {
+    if (model == null) return false;
+    for (Class<?> c = model.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+      if (c.getName().startsWith("dev.langchain4j.model.embedding.onnx.")
+          || c.getSimpleName().equals("AbstractInProcessEmbeddingModel")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An in-process model's name, from its class (AllMiniLmL6V2EmbeddingModel is all-minilm-l6-v2,
+   * BgeSmallEnV15QuantizedEmbeddingModel bge-small-en-v15-quantized): its modelName() is "unknown".
+   */
+  static String inProcessModelName(Object model) {
+    Class<?> c = model.getClass();
+    while (c.isAnonymousClass() || c.getSimpleName().contains("$")) c = c.getSuperclass();
+    String name = c.getSimpleName();
+    if (name.endsWith("EmbeddingModel") && name.length() > "EmbeddingModel".length()) {
+      name = name.substring(0, name.length() - "EmbeddingModel".length());
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char ch = name.charAt(i);
+      // A new word at an upper-case letter after a lower-case letter or digit (AllMiniLmL6V2: all-mini-lm-l6-v2).
+      if (Character.isUpperCase(ch) && i > 0 && !Character.isUpperCase(name.charAt(i - 1))) out.append('-');
+      out.append(Character.toLowerCase(ch));
+    }
+    return out.toString().replace("mini-lm", "minilm");
   }
 
   private static String fromProviderMethod(Object model) {

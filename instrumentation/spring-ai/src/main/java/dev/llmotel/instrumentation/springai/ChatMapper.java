@@ -103,6 +103,15 @@ final class ChatMapper {
   }
 
   static void response(LlmCall call, Object response) {
+    response(call, response, false);
+  }
+
+  /** The response of a call whose stream carried a follow-up call (Spring AI 1.1 tool loops). */
+  static void responseOfCallWithFollowUp(LlmCall call, Object response) {
+    response(call, response, true);
+  }
+
+  private static void response(LlmCall call, Object response, boolean nestsFollowUp) {
     ChatResponse r = (ChatResponse) response;
     try {
       ChatResponseMetadata metadata = r.getMetadata();
@@ -111,9 +120,10 @@ final class ChatMapper {
         if (id != null && !id.isEmpty()) call.responseId(id);
         String model = metadata.getModel();
         if (model != null && !model.isEmpty()) call.responseModel(model);
-        Usage usage = metadata.getUsage();
+        // The call's own usage, not the loop's running total Spring AI reports after a tool round.
         // EmptyUsage (0 and 0) means the provider sent no usage: recorded as unknown, not as zero.
-        if (usage != null && !usage.getClass().getSimpleName().equals("EmptyUsage")) {
+        Usage usage = CallUsage.own(metadata.getUsage(), nestsFollowUp);
+        if (usage != null) {
           call.usage(toLong(usage.getPromptTokens()), toLong(usage.getCompletionTokens()));
         }
       }

@@ -30,14 +30,33 @@ final class ModelCallOperation extends ObservedOperation {
   @Override
   void inheritFrom(ObservedOperation namedParent) {
     if (namedParent instanceof ModelCallOperation && ((ModelCallOperation) namedParent).call.streaming()) {
+      LlmCall previous = ((ModelCallOperation) namedParent).call;
       call.streaming(true);
+      // Sent by the same model from inside the first call's stream: the same server.
+      if (call.serverAddress() == null && previous.serverAddress() != null) {
+        call.server(serverUrl(previous));
+      }
+      // What the app receives from the first call's Flux from now on is this call's answer (the
+      // first call's tool-call chunks never reach the app): its chunks are counted on this call.
+      followedSubscription = ((ModelCallOperation) namedParent).subscription;
+      ((ModelCallOperation) namedParent).nestsFollowUp = true;
     }
   }
+
+  /** A follow-up call was sent from inside this call's stream (1.1): its response ends with it. */
+  private volatile boolean nestsFollowUp;
+
+  /** The app's subscription this call's chunks reach: its own, or the call's it follows (1.1). */
+  private StreamSubscription subscription;
+  private StreamSubscription followedSubscription;
 
   @Override
   protected Context begin(Context parent) {
     StreamSubscription subscription = StreamSubscription.claim();
     if (subscription != null) call.streaming(true);
+    if (call.serverAddress() == null) {
+      call.server(subscription != null && subscription.baseUrl != null ? subscription.baseUrl : ModelEndpoints.current());
+    }
     Context context = SpringAiTelemetry.CALLS.start(parent, call);
     if (context == null) return null;
     PolicyDecision refusal = call.refusal();
@@ -50,12 +69,25 @@ final class ModelCallOperation extends ObservedOperation {
         throw new PolicyRefusal(exception);
       }
     }
-    if (subscription != null) subscription.attach(call, context);
+    if (subscription != null) {
+      subscription.attach(call, context);
+      this.subscription = subscription;
+    } else if (followedSubscription != null) {
+      followedSubscription.handOver(call);
+      this.subscription = followedSubscription;
+    }
     return context;
+  }
+
+  private static String serverUrl(LlmCall call) {
+    String host = call.serverAddress().indexOf(':') >= 0 ? "[" + call.serverAddress() + "]" : call.serverAddress();
+    return "http://" + host + (call.serverPort() > 0 ? ":" + call.serverPort() : "");
   }
 
   @Override
   protected void finish(Context context, Throwable error) {
-    SpringAiTelemetry.CALLS.end(context, call, response.get(), error, mapResponse);
+    BiConsumer<LlmCall, Object> map = nestsFollowUp && mapResponse != null ? ChatMapper::responseOfCallWithFollowUp
+        : mapResponse;
+    SpringAiTelemetry.CALLS.end(context, call, response.get(), error, map);
   }
 }

@@ -119,9 +119,9 @@ public final class SpringAiObservations {
 
   /** After a chat model's stream(Prompt) returned its Flux. */
   @SuppressWarnings("unchecked")
-  public static Object wrapStream(Object flux) {
+  public static Object wrapStream(Object flux, Object model) {
     try {
-      return flux instanceof Flux ? StreamSubscription.wrap((Flux<Object>) flux) : flux;
+      return flux instanceof Flux ? StreamSubscription.wrap((Flux<Object>) flux, ModelEndpoints.baseUrlOf(model)) : flux;
     } catch (Throwable t) {
       SafeHooks.failed("spring ai stream", t);
       return flux;

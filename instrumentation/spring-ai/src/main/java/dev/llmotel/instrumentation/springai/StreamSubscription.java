@@ -21,13 +21,23 @@ final class StreamSubscription {
   private static final ThreadLocal<StreamSubscription> SUBSCRIBING = new ThreadLocal<>();
 
   private boolean claimed;
+  /** The streaming model's configured base URL, for the call's server address at start. */
+  final String baseUrl;
   private volatile LlmCall call;
   private Context context;
   private Scope scope;
 
   /** Wraps the Flux a chat model's stream(Prompt) returned. */
   static <T> Flux<T> wrap(Flux<T> flux) {
-    return flux == null || flux instanceof ChatSpanFlux ? flux : new ChatSpanFlux<>(flux);
+    return wrap(flux, null);
+  }
+
+  static <T> Flux<T> wrap(Flux<T> flux, String baseUrl) {
+    return flux == null || flux instanceof ChatSpanFlux ? flux : new ChatSpanFlux<>(flux, baseUrl);
+  }
+
+  private StreamSubscription(String baseUrl) {
+    this.baseUrl = baseUrl;
   }
 
   /** The subscription on this thread not yet taken by a model call's observation, if any. */
@@ -36,6 +46,11 @@ final class StreamSubscription {
     if (s == null || s.claimed) return null;
     s.claimed = true;
     return s;
+  }
+
+  /** A follow-up call sent from inside the stream (Spring AI 1.1): the chunks from now on are its. */
+  void handOver(LlmCall followUp) {
+    this.call = followUp;
   }
 
   void attach(LlmCall call, Context context) {
@@ -67,15 +82,17 @@ final class StreamSubscription {
 
   private static final class ChatSpanFlux<T> extends Flux<T> {
     private final Flux<T> source;
+    private final String baseUrl;
 
-    ChatSpanFlux(Flux<T> source) {
+    ChatSpanFlux(Flux<T> source, String baseUrl) {
       this.source = source;
+      this.baseUrl = baseUrl;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
       StreamSubscription previous = SUBSCRIBING.get();
-      StreamSubscription subscription = new StreamSubscription();
+      StreamSubscription subscription = new StreamSubscription(baseUrl);
       SUBSCRIBING.set(subscription);
       try {
         source.subscribe(new ChunkCounter<>(actual, subscription));

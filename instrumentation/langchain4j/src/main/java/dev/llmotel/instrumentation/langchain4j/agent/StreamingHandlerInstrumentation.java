@@ -15,7 +15,7 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** The app's stream handlers: each partial response is a chunk; completion or error ends the span. */
+/** The app's stream handlers: each partial response, tool-call or thinking fragment is a chunk; completion or error ends the span. */
 public class StreamingHandlerInstrumentation implements TypeInstrumentation {
   private static final String HANDLER = "dev.langchain4j.model.chat.response.StreamingChatResponseHandler";
 
@@ -35,6 +35,18 @@ public class StreamingHandlerInstrumentation implements TypeInstrumentation {
         named("onPartialResponse").and(not(isAbstract())).and(takesArguments(2))
             .and(takesArgument(0, named("dev.langchain4j.model.chat.response.PartialResponse"))),
         StreamingHandlerInstrumentation.class.getName() + "$PartialAdvice");
+    // A stream that ends in tool calls (or thinks first) sends no text: its chunks are tool-call
+    // argument fragments (1.2+) and thinking fragments, both chunks of the call. Each arrives through
+    // one of the two overloads (LangChain4j's own handler overrides both, neither calling the other).
+    for (String kind : new String[] {"ToolCall", "Thinking"}) {
+      String type = "dev.langchain4j.model.chat.response.Partial" + kind;
+      transformer.applyAdviceToMethod(
+          named("onPartial" + kind).and(not(isAbstract())).and(takesArguments(1)).and(takesArgument(0, named(type))),
+          StreamingHandlerInstrumentation.class.getName() + "$PartialAdvice");
+      transformer.applyAdviceToMethod(
+          named("onPartial" + kind).and(not(isAbstract())).and(takesArguments(2)).and(takesArgument(0, named(type))),
+          StreamingHandlerInstrumentation.class.getName() + "$PartialAdvice");
+    }
     transformer.applyAdviceToMethod(
         named("onCompleteResponse").and(not(isAbstract())).and(takesArguments(1)),
         StreamingHandlerInstrumentation.class.getName() + "$CompleteAdvice");

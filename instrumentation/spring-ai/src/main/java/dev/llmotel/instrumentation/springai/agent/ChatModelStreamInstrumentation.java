@@ -34,9 +34,9 @@ public class ChatModelStreamInstrumentation implements TypeInstrumentation {
 
   public static class StreamAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void onExit(
+    public static void onExit(@Advice.This Object model,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object flux) {
-      flux = SpringAiObservations.wrapStream(flux);
+      flux = SpringAiObservations.wrapStream(flux, model);
     }
   }
 }

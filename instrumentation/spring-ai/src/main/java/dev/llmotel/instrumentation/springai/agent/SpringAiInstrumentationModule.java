@@ -33,8 +33,10 @@ public class SpringAiInstrumentationModule extends LlmInstrumentationModule {
     return Arrays.asList(
         new ObservationDocumentationInstrumentation(),
         new ChatModelStreamInstrumentation(),
+        new ModelCallInstrumentation(),
         new ToolCallingManagerInstrumentation(),
         new ToolExceptionProcessorInstrumentation(),
+        new UsageCalculatorInstrumentation(),
         new TracingObservationHandlerInstrumentation());
   }
 }
