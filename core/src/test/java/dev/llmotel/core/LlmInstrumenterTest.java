@@ -249,7 +249,7 @@ class LlmInstrumenterTest {
     LlmCall chained = chat();
     Context chainedContext = instrumenter.start(firstContext, chained);
     assertNotNull(chainedContext, "the call made in the callback gets its own span");
-    assertNotNull(chained.promptFingerprint(), "and governance");
+    assertNotNull(chained.requestHash(), "and governance");
     instrumenter.end(chainedContext, chained, null);
     List<SpanData> finished = spans.getFinishedSpanItems();
     assertEquals(2, finished.size());

@@ -197,6 +197,11 @@ abstract class AbstractOpenAiSmokeTest {
     assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
     String dims = app.results.get("embeddings").replace("ok dims=", "");
     assertEquals(Long.parseLong(dims), span.longAttr("gen_ai.embeddings.dimension.count"));
+    // No template to identify: no fingerprint, no prompt version, no new-version event; the request is hashed.
+    assertFalse(span.hasAttr("llm_otel.prompt.fingerprint"), span.toString());
+    assertFalse(span.hasAttr("llm_otel.prompt.version"), span.toString());
+    assertTrue(span.events("llm_otel.prompt.new_version").isEmpty());
+    assertEquals(16, span.attr("llm_otel.request.hash").length());
   }
 
   @Test

@@ -81,6 +81,17 @@ class GovernanceEnforceSmokeTest {
   }
 
   @Test
+  void aCallWithoutSystemPromptOrToolsHasNoFingerprintNoVersionAndNoNewVersionEvent() {
+    ReceivedSpan userOnly = run.onlyLlmSpan("gov-big-prompt"); // one user message, nothing else
+    assertFalse(userOnly.hasAttr("llm_otel.prompt.fingerprint"), userOnly.toString());
+    assertFalse(userOnly.hasAttr("llm_otel.prompt.version"), userOnly.toString());
+    assertTrue(userOnly.events("llm_otel.prompt.new_version").isEmpty());
+    assertEquals(16, userOnly.attr("llm_otel.request.hash").length());
+    assertTrue(run.receiver.spans().stream().flatMap(s -> s.events("llm_otel.prompt.new_version").stream())
+        .allMatch(e -> e.attr("llm_otel.prompt.fingerprint") != null), "every new version names its fingerprint");
+  }
+
+  @Test
   void newVersionEventOncePerFingerprint() {
     assertEquals(1, run.onlyLlmSpan("gov-fp-a").events("llm_otel.prompt.new_version").size());
     assertEquals(0, run.onlyLlmSpan("gov-fp-b").events("llm_otel.prompt.new_version").size());
@@ -99,14 +110,17 @@ class GovernanceEnforceSmokeTest {
     assertEquals("42", baggage.attr("llm_otel.prompt.version"), "prompt version from baggage");
     assertEquals("rule-matched", run.onlyLlmSpan("gov-rule").attr("llm_otel.workflow"));
     assertEquals("scenario gov-cost", run.onlyLlmSpan("gov-cost").attr("llm_otel.workflow"));
-    // A call made while serving an HTTP request: the route of the server span (the local root).
+    // A call made while serving an HTTP request: the route the agent keeps in the context while the request
+    // runs, here refined by the handler (as a framework's controller instrumentation does) from the context
+    // path to /support/tickets/{id}. The server span gets that http.route only when it ends.
     assertTrue(run.result("gov-route").startsWith("ok http 200"), run.result("gov-route"));
     List<ReceivedSpan> routed = run.llmSpans("gov-route");
     assertEquals(1, routed.size());
     ReceivedSpan server = run.receiver.parent(routed.get(0)).orElseThrow(AssertionError::new);
     assertEquals("SERVER", server.kind());
+    assertEquals("/support/tickets/{id}", server.attr("http.route"));
+    assertEquals("GET /support/tickets/{id}", server.name());
     assertEquals(server.attr("http.route"), routed.get(0).attr("llm_otel.workflow"));
-    assertEquals("/support/tickets", routed.get(0).attr("llm_otel.workflow"));
     // A call within an agent run: the agent's name.
     assertEquals("weather-agent", run.onlyLlmSpan("gov-agent").attr("llm_otel.workflow"));
   }

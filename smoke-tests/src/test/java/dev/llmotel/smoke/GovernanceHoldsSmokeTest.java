@@ -96,7 +96,7 @@ class GovernanceHoldsSmokeTest {
     ReceivedSpan scenario = run.scenario("hold-callback");
     for (ReceivedSpan s : spans) {
       assertEquals(scenario.spanId(), s.parentSpanId(), "both made where the agent step ran");
-      assertTrue(s.hasAttr("llm_otel.prompt.fingerprint"), "governance ran for " + s.name());
+      assertTrue(s.hasAttr("llm_otel.request.hash"), "governance ran for " + s.name());
       assertTrue(s.doubleAttr("llm_otel.cost.usd") > 0, "priced " + s.name());
     }
     assertEquals(2, run.llm.requests("hold-callback").size());

@@ -10,7 +10,10 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,10 +32,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's path to a trace UI without Docker: {@code ./demo.sh --zipkin} starts Zipkin from its
- * Maven Central jar, runs the demo service under the agent exporting to it, and leaves Zipkin up.
- * This runs that same launcher, then asks Zipkin's own HTTP API for the demo's traces: the agent
- * run, its LLM calls (with usage, cost and the retried 429) and the tool call, nested as in the
- * console view.
+ * Maven Central jar, runs the demo service under the agent exporting to it, and keeps Zipkin up until
+ * Enter. This runs that same launcher, then asks Zipkin's own HTTP API for the demo's traces: the
+ * agent run, its LLM calls (with usage, cost and the retried 429) and the tool call, nested as in the
+ * console view. After Enter, no process the demo started may remain and Zipkin's port must be closed.
  */
 class ZipkinDemoSmokeTest {
   @Test
@@ -48,7 +52,9 @@ class ZipkinDemoSmokeTest {
         .redirectErrorStream(true);
     pb.environment().put("ZIPKIN_PORT", String.valueOf(port));
     pb.environment().remove("OPENAI_API_KEY");
+    Instant testStart = Instant.now().minusSeconds(1);
     Process demo = pb.start();
+    List<ProcessHandle> started = new ArrayList<>();
     List<String> output = new ArrayList<>();
     CompletableFuture<String> uiLine = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
@@ -68,6 +74,13 @@ class ZipkinDemoSmokeTest {
     try {
       String ui = uiLine.get(180, TimeUnit.SECONDS);
       assertTrue(ui.contains("http://localhost:" + port + "/zipkin/?serviceName=weather-assistant"), ui);
+      demo.descendants().forEach(started::add); // Zipkin's JVM among them
+      assertTrue(started.stream().anyMatch(ZipkinDemoSmokeTest::isZipkin), "Zipkin runs as the demo's child");
+      synchronized (output) {
+        // The tool reads the city the question asked about, and the fake model asks for that city.
+        assertTrue(output.contains("A: Fake answer using tool result: "
+            + "{\"city\":\"Paris\",\"forecast\":\"light rain\",\"temperature_c\":14}"), String.join("\n", output));
+      }
 
       JsonNode traces = tracesWithAgentRuns(port, 2);
       int retried = 0;
@@ -91,7 +104,10 @@ class ZipkinDemoSmokeTest {
           JsonNode tags = chat.path("tags");
           assertEquals("openai", tags.path("gen_ai.provider.name").asText(), tags.toString());
           assertTrue(Long.parseLong(tags.path("gen_ai.usage.input_tokens").asText()) > 0, tags.toString());
-          assertTrue(Double.parseDouble(tags.path("llm_otel.cost.usd").asText()) > 0, tags.toString());
+          String cost = tags.path("llm_otel.cost.usd").asText();
+          assertTrue(Double.parseDouble(cost) > 0, tags.toString());
+          // Rounded to 10 significant digits: no binary noise such as 1.4100000000000002E-5.
+          assertTrue(!cost.matches(".*\\d{11,}.*"), cost);
           assertTrue(tags.has("llm_otel.prompt.fingerprint"), tags.toString());
           if (tags.path("llm_otel.retry.count").asText().equals("1")) retried++;
         }
@@ -107,8 +123,54 @@ class ZipkinDemoSmokeTest {
         // the demo already ended
       }
       if (!demo.waitFor(30, TimeUnit.SECONDS)) demo.destroyForcibly();
+      // Whatever the outcome, nothing this test started outlives it: the assertions below come first.
+      List<ProcessHandle> leftOver = leftOver(started, testStart);
+      leftOver.forEach(ProcessHandle::destroyForcibly);
+      assertTrue(leftOver.isEmpty(), "processes the demo started still run after it ended: " + describe(leftOver));
     }
     assertEquals(0, demo.exitValue());
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      throw new AssertionError("Zipkin's port " + port + " still accepts connections after the demo ended");
+    } catch (ConnectException expected) {
+      // closed, as it should be
+    }
+  }
+
+  private static boolean isZipkin(ProcessHandle p) {
+    return p.info().commandLine().map(c -> c.contains("zipkin")).orElse(false);
+  }
+
+  /**
+   * The demo's descendants still alive, and any JVM running Zipkin started since the test began (a
+   * child orphaned before it could be listed), after a grace period for them to exit.
+   */
+  private static List<ProcessHandle> leftOver(List<ProcessHandle> started, Instant testStart) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    List<ProcessHandle> alive;
+    do {
+      List<ProcessHandle> now = new ArrayList<>();
+      alive = now;
+      for (ProcessHandle p : started) {
+        if (p.isAlive()) now.add(p);
+      }
+      ProcessHandle.allProcesses()
+          .filter(p -> isZipkin(p) && p.info().startInstant().map(t -> !t.isBefore(testStart)).orElse(false))
+          .filter(p -> p.pid() != ProcessHandle.current().pid())
+          .filter(p -> !now.contains(p))
+          .forEach(now::add);
+      if (alive.isEmpty()) return alive;
+      Thread.sleep(250);
+    } while (System.nanoTime() < deadline);
+    return alive;
+  }
+
+  private static String describe(List<ProcessHandle> processes) {
+    StringBuilder b = new StringBuilder();
+    for (ProcessHandle p : processes) {
+      b.append(p.pid()).append(' ').append(p.info().commandLine().orElse("?")).append("; ");
+    }
+    return b.toString();
   }
 
   /** Zipkin's API: the service's traces, once at least this many with an agent run have been indexed. */

@@ -130,8 +130,13 @@ public final class Fingerprints {
    * SHA-256 of the raw template (each piece prefixed by its length), never by its text: a hit costs
    * one streamed digest of the raw text instead of normalising it too. Bounded: the cache starts
    * afresh when full.
+   *
+   * <p>Null when there is no template to identify: an embeddings call, or a call with no system text
+   * and no tool definitions (its fingerprint would be that of the empty string, shared by every such
+   * call of every app).
    */
   public static String promptFingerprint(LlmCall call) {
+    if (!hasTemplate(call)) return null;
     Digest d = DIGEST.get();
     for (LlmMessage.Part part : call.systemInstructions()) {
       if (part.content != null) d.add("system:").addSized(part.content);
@@ -157,6 +162,16 @@ public final class Fingerprints {
     if (fingerprintByTemplate.size() >= MAX_CACHED_TEMPLATES) fingerprintByTemplate.clear();
     fingerprintByTemplate.put(key, fingerprint);
     return fingerprint;
+  }
+
+  /** Whether the call has a template: system text or tool definitions, and is not an embeddings call. */
+  static boolean hasTemplate(LlmCall call) {
+    if ("embeddings".equals(call.operation())) return false;
+    if (!call.toolDefinitions().isEmpty()) return true;
+    for (LlmMessage.Part part : call.systemInstructions()) {
+      if (part.content != null) return true;
+    }
+    return false;
   }
 
   private static final int MAX_CACHED_TEMPLATES = 1024;

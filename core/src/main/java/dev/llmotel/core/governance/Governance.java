@@ -103,7 +103,7 @@ public final class Governance {
     call.requestHash(Fingerprints.requestHash(call));
     PolicySettings settings = policies.settings();
     resolvePromptVersion(parent, call, fingerprint, settings);
-    if (seenFingerprints.size() < MAX_REMEMBERED && seenFingerprints.add(fingerprint)) {
+    if (fingerprint != null && seenFingerprints.size() < MAX_REMEMBERED && seenFingerprints.add(fingerprint)) {
       call.newPromptVersion(true);
     }
     call.workflow(workflows.resolve(parent, settings));
@@ -122,6 +122,8 @@ public final class Governance {
       call.promptVersion(name == null ? null : cut(name), cut(version.getValue()));
       return;
     }
+    // No template (no fingerprint): no version either, unless the app's baggage named one above.
+    if (fingerprint == null) return;
     String[] declared = registry.find(fingerprint, call);
     if (declared != null) {
       call.promptVersion(declared[0], declared[1]);

@@ -49,6 +49,8 @@ public final class PriceTable {
   private static final Pattern BEDROCK_VERSION = Pattern.compile("(-v\\d+)?(:\\d+)?$");
 
   private static final Price NONE = new Price(0, 0, 0, 0);
+  private static final Price FREE = new Price(0, 0, 0, 0);
+  private static final String IN_PROCESS = "in_process";
 
   private final Map<String, Price> prices = new HashMap<>();
   // Lookups as asked (dated snapshot names included), so the suffix regex runs once per model name.
@@ -262,6 +264,8 @@ public final class PriceTable {
 
   /** The price of a model, trying the exact name, then its family without a date suffix. */
   Price find(String provider, String model) {
+    // A model run in the app's own process (GenAiValues.PROVIDER_IN_PROCESS) costs nothing: priced, at 0.
+    if (IN_PROCESS.equals(provider)) return FREE;
     if (provider == null || model == null) return null;
     String lookupKey = provider + "/" + model;
     Price cached = resolved.get(lookupKey);
@@ -306,8 +310,34 @@ public final class PriceTable {
      */
     double cost(long input, long output, long cacheRead, long cacheCreation) {
       long uncached = Math.max(0, input - cacheRead - cacheCreation);
-      return (uncached * this.input + output * this.output + cacheRead * this.cacheRead
-          + cacheCreation * this.cacheCreation) / 1_000_000d;
+      return roundCost((uncached * this.input + output * this.output + cacheRead * this.cacheRead
+          + cacheCreation * this.cacheCreation) / 1_000_000d);
     }
+  }
+
+  /** 10^0 .. 10^22: every one exactly a double. */
+  private static final double[] POWERS_OF_TEN = new double[23];
+
+  static {
+    double p = 1;
+    for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+      POWERS_OF_TEN[i] = p;
+      p *= 10;
+    }
+  }
+
+  /**
+   * A cost rounded to 10 significant digits, so binary noise (1.4100000000000002e-05) does not reach
+   * spans and metrics: 1.41e-05. Relative, so the cheapest call keeps its cost; what is dropped is at
+   * most 5e-10 of the value, far below what a price means.
+   */
+  static double roundCost(double usd) {
+    if (usd == 0 || Double.isNaN(usd) || Double.isInfinite(usd)) return usd;
+    int shift = 9 - (int) Math.floor(Math.log10(Math.abs(usd)));
+    if (shift >= 0 && shift < POWERS_OF_TEN.length) {
+      // |usd| * 10^shift < 10^10: Math.round is exact there, and the one division rounds correctly.
+      return Math.round(usd * POWERS_OF_TEN[shift]) / POWERS_OF_TEN[shift];
+    }
+    return new java.math.BigDecimal(usd).round(new java.math.MathContext(10)).doubleValue();
   }
 }

@@ -69,20 +69,51 @@ final class Workflows {
   }
 
   /**
-   * What started the work that led to this call: the route of the local root span (a request), the
+   * What started the work that led to this call: the route of the request being served (as the
+   * agent's server instrumentation knows it while the request runs, else the local root span's
+   * {@code http.route}), the
    * agent's name when the root is an agent run, else the root span's name (a job, a message).
    */
   static String entryPoint(Context parent) {
     Span root = LocalRootSpan.fromContextOrNull(parent);
     if (root == null) root = Span.fromContextOrNull(parent);
     if (root == null || !root.getSpanContext().isValid()) return null;
-    String route = SpanIntrospection.attribute(root, HTTP_ROUTE);
+    String route = ServerRoute.of(parent);
+    if (route != null) return route;
+    route = SpanIntrospection.attribute(root, HTTP_ROUTE);
     if (route != null) return route;
     // Inside an agent run (which need not be the root: an app span often wraps it), the agent names the work.
     AgentRun run = AgentInstrumenter.currentRun(parent);
     if (run != null) return run.name();
     String agent = SpanIntrospection.attribute(root, AGENT_NAME);
     return agent != null ? agent : SpanIntrospection.name(root);
+  }
+
+  /**
+   * The route of the HTTP request being served, as the agent's server instrumentations keep it in the
+   * context while the request runs: they set {@code http.route} on the server span only when it ends,
+   * but the route state ({@code HttpServerRoute}, updated by Spring MVC, WebFlux, JAX-RS and the
+   * others as soon as the handler is known) is in the context from the start. The instrumentation API
+   * gives no public getter ({@code HttpServerRoute.get} is package-private), so its state class is read
+   * directly; without it (no agent, another API version) the span attribute is the fallback.
+   */
+  static final class ServerRoute {
+    private static volatile boolean available = true;
+
+    static String of(Context context) {
+      if (!available) return null;
+      try {
+        io.opentelemetry.instrumentation.api.internal.HttpRouteState state =
+            io.opentelemetry.instrumentation.api.internal.HttpRouteState.fromContextOrNull(context);
+        String route = state == null ? null : state.getRoute();
+        return route == null || route.isEmpty() ? null : route;
+      } catch (LinkageError e) {
+        available = false;
+        return null;
+      }
+    }
+
+    private ServerRoute() {}
   }
 
   static final class Rule {

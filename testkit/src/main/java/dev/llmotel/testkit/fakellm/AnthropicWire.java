@@ -101,6 +101,13 @@ final class AnthropicWire {
     int input = total - cacheable;
     JsonNode last = messages.size() > 0 ? messages.get(messages.size() - 1) : NODES.missingNode();
     OpenAiWire.Answer content;
+    String user = "";
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if ("user".equals(messages.get(i).path("role").asText())) {
+        user = textOf(messages.get(i).path("content"));
+        break;
+      }
+    }
     if (hasToolResult(last.path("content"))) {
       content = new OpenAiWire.Answer(
           ("Fake answer using tool result: " + OpenAiWire.snippet(textOf(last.path("content")))).trim(),
@@ -111,19 +118,12 @@ final class AnthropicWire {
         for (JsonNode tool : req.path("tools")) {
           if (tool.path("name").isTextual() && tool.has("input_schema")) {
             content = new OpenAiWire.Answer(null, tool.path("name").asText(),
-                OpenAiWire.toolArguments(tool.path("input_schema")), total);
+                OpenAiWire.toolArguments(tool.path("input_schema"), user), total);
             break;
           }
         }
       }
       if (content == null) {
-        String user = "";
-        for (int i = messages.size() - 1; i >= 0; i--) {
-          if ("user".equals(messages.get(i).path("role").asText())) {
-            user = textOf(messages.get(i).path("content"));
-            break;
-          }
-        }
         content = new OpenAiWire.Answer(("Fake answer to: " + OpenAiWire.snippet(user)).trim(), null, null, total);
       }
     }

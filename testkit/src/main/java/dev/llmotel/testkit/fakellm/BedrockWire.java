@@ -258,21 +258,21 @@ public final class BedrockWire {
     JsonNode messages = req.path("messages");
     JsonNode last = messages.size() > 0 ? messages.get(messages.size() - 1) : NODES.missingNode();
     String text;
+    String user = "";
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if ("user".equals(messages.get(i).path("role").asText())) {
+        user = blocksText(messages.get(i).path("content"));
+        break;
+      }
+    }
     if (hasToolResult(last)) {
       text = "Fake answer using tool result: " + OpenAiWire.snippet(blocksText(last.path("content")));
     } else {
       JsonNode tool = toolToUse(req);
       if (tool != null) {
         OpenAiWire.Answer call = new OpenAiWire.Answer(null, tool.path("name").asText(),
-            OpenAiWire.toolArguments(tool.path("inputSchema").path("json")), prompt);
+            OpenAiWire.toolArguments(tool.path("inputSchema").path("json"), user), prompt);
         return new Answer(call, prompt - prefix.tokens, read, write, cachePoint, "tool_use");
-      }
-      String user = "";
-      for (int i = messages.size() - 1; i >= 0; i--) {
-        if ("user".equals(messages.get(i).path("role").asText())) {
-          user = blocksText(messages.get(i).path("content"));
-          break;
-        }
       }
       text = "Fake answer to: " + OpenAiWire.snippet(user);
     }

@@ -69,8 +69,11 @@ import java.util.regex.Pattern;
  *   <li>Tool calls: when function tools are offered, {@code tool_choice} is not {@code "none"} and there is
  *       no tool result yet, the answer is one call to the first function tool, with arguments filling each
  *       required property of its schema: string {@code "fake"} (or the first {@code enum} value),
- *       number/integer {@code 1}, boolean {@code true}, array {@code []}, anything else {@code {}}, e.g.
- *       {@code {"city":"fake"}}.
+ *       number/integer {@code 1}, boolean {@code true}, array {@code []}, anything else {@code {}}; the
+ *       first such string property instead takes what the last user message asks about (its last
+ *       capitalised word of two or more letters after the first word, punctuation stripped), so "What is
+ *       the weather in Paris?" gives {@code {"city":"Paris"}}, and a question without one {@code
+ *       {"city":"fake"}}.
  *   <li>A "word" is a maximal run of non-whitespace characters. A message's text is its string {@code
  *       content}, or the {@code text} of each part of an array content.
  *   <li>Chat {@code prompt_tokens} = sum over messages of (4 + words of its text), see {@link

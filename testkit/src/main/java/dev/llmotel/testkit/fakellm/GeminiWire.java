@@ -304,7 +304,7 @@ public final class GeminiWire {
       JsonNode fn = functionToCall(req);
       if (fn != null) {
         JsonNode schema = fn.path("parameters").isObject() ? fn.path("parameters") : fn.path("parametersJsonSchema");
-        content = new OpenAiWire.Answer(null, fn.path("name").asText(), OpenAiWire.toolArguments(schema), prompt);
+        content = new OpenAiWire.Answer(null, fn.path("name").asText(), OpenAiWire.toolArguments(schema, user), prompt);
         return new Answer(content, cached, thoughts, thoughtText, "STOP");
       }
       text = "Fake answer to: " + OpenAiWire.snippet(user);

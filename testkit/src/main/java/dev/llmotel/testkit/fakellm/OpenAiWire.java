@@ -180,6 +180,16 @@ final class OpenAiWire {
    * value), number/integer {@code 1}, boolean {@code true}, array {@code []}, anything else {@code {}}.
    */
   static String toolArguments(JsonNode parameters) {
+    return toolArguments(parameters, null);
+  }
+
+  /**
+   * As {@link #toolArguments(JsonNode)}, except that the first required string property (without
+   * {@code enum}) takes what the question is about, {@link #subjectOf}: "What is the weather in Paris?"
+   * calls the tool with {@code {"city":"Paris"}}. Without such a word it stays {@code "fake"}.
+   */
+  static String toolArguments(JsonNode parameters, String question) {
+    String subject = subjectOf(question);
     ObjectNode args = NODES.objectNode();
     JsonNode props = parameters == null ? null : parameters.path("properties");
     JsonNode required = parameters == null ? null : parameters.path("required");
@@ -187,10 +197,35 @@ final class OpenAiWire {
       for (JsonNode r : required) {
         String name = r.asText();
         JsonNode schema = props == null ? NODES.missingNode() : props.path(name);
-        args.set(name, placeholder(schema));
+        JsonNode value = placeholder(schema);
+        if (subject != null && value.isTextual() && "fake".equals(value.asText()) && !schema.has("enum")) {
+          value = NODES.textNode(subject);
+          subject = null;
+        }
+        args.set(name, value);
       }
     }
     return json(args);
+  }
+
+  /**
+   * What a question is about, for tool arguments: its last capitalised word of two or more letters that
+   * is not its first word, without surrounding punctuation ("Paris" in "What is the weather in Paris?",
+   * "London" in "Should I take an umbrella in London today?"), or null.
+   */
+  static String subjectOf(String question) {
+    if (question == null) return null;
+    String[] words = question.trim().split("\\s+");
+    for (int i = words.length - 1; i >= 1; i--) {
+      String w = words[i];
+      int start = 0;
+      int end = w.length();
+      while (start < end && !Character.isLetterOrDigit(w.charAt(start))) start++;
+      while (end > start && !Character.isLetterOrDigit(w.charAt(end - 1))) end--;
+      w = w.substring(start, end);
+      if (w.length() >= 2 && Character.isUpperCase(w.charAt(0))) return w;
+    }
+    return null;
   }
 
   private static JsonNode placeholder(JsonNode schema) {
@@ -266,6 +301,13 @@ final class OpenAiWire {
     JsonNode messages = req.path("messages");
     int prompt = promptTokens(messages);
     JsonNode last = messages.size() > 0 ? messages.get(messages.size() - 1) : NODES.missingNode();
+    String user = "";
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if ("user".equals(messages.get(i).path("role").asText())) {
+        user = textOf(messages.get(i).path("content"));
+        break;
+      }
+    }
     if ("tool".equals(last.path("role").asText())) {
       return new Answer(
           shaped("Fake answer using tool result: " + snippet(textOf(last.path("content"))), reshapeWords),
@@ -279,15 +321,8 @@ final class OpenAiWire {
         JsonNode fn = tool.path("function");
         if ("function".equals(type) && fn.path("name").isTextual()) {
           return new Answer(
-              null, fn.path("name").asText(), toolArguments(fn.path("parameters")), prompt);
+              null, fn.path("name").asText(), toolArguments(fn.path("parameters"), user), prompt);
         }
-      }
-    }
-    String user = "";
-    for (int i = messages.size() - 1; i >= 0; i--) {
-      if ("user".equals(messages.get(i).path("role").asText())) {
-        user = textOf(messages.get(i).path("content"));
-        break;
       }
     }
     return new Answer(shaped("Fake answer to: " + snippet(user), reshapeWords), null, null, prompt);
@@ -366,7 +401,7 @@ final class OpenAiWire {
       for (JsonNode tool : req.path("tools")) {
         if ("function".equals(tool.path("type").asText()) && tool.path("name").isTextual()) {
           return new Answer(
-              null, tool.path("name").asText(), toolArguments(tool.path("parameters")), input);
+              null, tool.path("name").asText(), toolArguments(tool.path("parameters"), user), input);
         }
       }
     }

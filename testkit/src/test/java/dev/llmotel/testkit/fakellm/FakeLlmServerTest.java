@@ -141,6 +141,21 @@ class FakeLlmServerTest {
   // ---------------------------------------------------------------------------------------------
 
   @Test
+  void toolArgumentsTakeWhatTheQuestionIsAbout() {
+    assertEquals("Paris", OpenAiWire.subjectOf("What is the weather in Paris?"));
+    assertEquals("London", OpenAiWire.subjectOf("Should I take an umbrella in London today?"));
+    assertEquals(null, OpenAiWire.subjectOf("Hello there"));
+    assertEquals(null, OpenAiWire.subjectOf(null));
+    JsonNode schema = MAPPER.createObjectNode().put("type", "object");
+    ObjectNode props = ((ObjectNode) schema).putObject("properties");
+    props.putObject("city").put("type", "string");
+    props.putObject("note").put("type", "string");
+    ((ObjectNode) schema).putArray("required").add("city").add("note");
+    assertEquals("{\"city\":\"Berlin\",\"note\":\"fake\"}", OpenAiWire.toolArguments(schema, "Rain in Berlin?"));
+    assertEquals("{\"city\":\"fake\",\"note\":\"fake\"}", OpenAiWire.toolArguments(schema, "how is it"));
+  }
+
+  @Test
   void chatCompletionJson() throws Exception {
     ObjectNode req =
         chatRequest(
@@ -301,7 +316,7 @@ class FakeLlmServerTest {
     assertEquals("function", call.path("type").asText());
     assertEquals("get_weather", call.at("/function/name").asText());
     String args = call.at("/function/arguments").asText();
-    assertEquals("{\"city\":\"fake\",\"days\":1,\"unit\":\"celsius\"}", args);
+    assertEquals("{\"city\":\"Paris\",\"days\":1,\"unit\":\"celsius\"}", args);
     assertEquals(2, c.at("/usage/completion_tokens").asInt());
 
     // Second turn: the assistant's tool call and the tool result.
@@ -344,7 +359,7 @@ class FakeLlmServerTest {
       assertFalse(tc.has("id"));
       args.append(tc.at("/function/arguments").asText());
     }
-    assertEquals("{\"city\":\"fake\",\"days\":1,\"unit\":\"celsius\"}", args.toString());
+    assertEquals("{\"city\":\"Paris\",\"days\":1,\"unit\":\"celsius\"}", args.toString());
     assertEquals(
         "tool_calls",
         MAPPER.readTree(data.get(data.size() - 2)).at("/choices/0/finish_reason").asText());
@@ -458,7 +473,7 @@ class FakeLlmServerTest {
     assertEquals("call_fake_1", call.path("call_id").asText());
     assertEquals("get_weather", call.path("name").asText());
     assertEquals("completed", call.path("status").asText());
-    assertEquals("{\"city\":\"fake\",\"days\":1,\"unit\":\"celsius\"}", call.path("arguments").asText());
+    assertEquals("{\"city\":\"Paris\",\"days\":1,\"unit\":\"celsius\"}", call.path("arguments").asText());
     assertEquals("get_weather", r.at("/tools/0/name").asText());
     assertTrue(r.at("/tools/0/strict").asBoolean());
 
@@ -916,7 +931,7 @@ class FakeLlmServerTest {
     JsonNode g = json(postPath(GEMINI + ":generateContent", req));
     JsonNode part = g.at("/candidates/0/content/parts/0");
     assertEquals("get_weather", part.at("/functionCall/name").asText());
-    assertEquals("{\"city\":\"fake\",\"days\":1,\"unit\":\"celsius\"}",
+    assertEquals("{\"city\":\"Paris\",\"days\":1,\"unit\":\"celsius\"}",
         MAPPER.writeValueAsString(part.at("/functionCall/args")));
     assertFalse(part.has("text"));
     assertEquals("STOP", g.at("/candidates/0/finishReason").asText());
@@ -1278,7 +1293,7 @@ class FakeLlmServerTest {
     JsonNode toolUse = c.at("/output/message/content/0/toolUse");
     assertEquals("tooluse_fake_1", toolUse.path("toolUseId").asText());
     assertEquals("get_weather", toolUse.path("name").asText());
-    assertEquals("{\"city\":\"fake\",\"days\":1,\"unit\":\"celsius\"}", MAPPER.writeValueAsString(toolUse.path("input")));
+    assertEquals("{\"city\":\"Paris\",\"days\":1,\"unit\":\"celsius\"}", MAPPER.writeValueAsString(toolUse.path("input")));
     assertEquals(7, c.at("/usage/inputTokens").asInt());
     assertEquals(2, c.at("/usage/outputTokens").asInt());
     assertEquals(2, BedrockWire.outputTokens(req));
@@ -1379,7 +1394,7 @@ class FakeLlmServerTest {
     for (; header(frames.get(i), ":event-type").equals("contentBlockDelta"); i++) {
       input.append(payload(frames.get(i)).at("/delta/toolUse/input").asText());
     }
-    assertEquals("{\"city\":\"fake\",\"days\":1,\"unit\":\"celsius\"}", input.toString());
+    assertEquals("{\"city\":\"Paris\",\"days\":1,\"unit\":\"celsius\"}", input.toString());
     assertEquals("contentBlockStop", header(frames.get(i), ":event-type"));
     assertEquals("tool_use", payload(frames.get(i + 1)).path("stopReason").asText());
     assertEquals(2, payload(frames.get(i + 2)).at("/usage/outputTokens").asInt());

@@ -41,6 +41,9 @@ public final class DemoLauncher {
     boolean realLlm = System.getenv("OPENAI_API_KEY") != null;
     String collector = zipkin ? null : System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
     int zipkinPort = Integer.parseInt(envOr("ZIPKIN_PORT", "9411"));
+    int exit;
+    // The servers close when this block ends, Enter or not; System.exit inside it would skip that and
+    // leave Zipkin running (it is a JVM of its own). A shutdown hook covers Ctrl-C.
     try (FakeLlmServer llm = realLlm ? null : FakeLlmServer.start(0);
         OtlpReceiver console = collector != null || zipkin ? null : OtlpReceiver.start();
         ZipkinServer zipkinServer = zipkin ? ZipkinServer.start(module.resolve("target/zipkin/zipkin-server.jar"),
@@ -80,7 +83,7 @@ public final class DemoLauncher {
           : zipkinServer != null ? "Zipkin at " + zipkinServer.url() : collector));
       System.out.println("Service: java " + String.join(" ", command.subList(1, 4)) + " ... -cp ... "
           + WeatherAssistant.class.getSimpleName());
-      int exit = pb.start().waitFor();
+      exit = pb.start().waitFor();
       if (console != null) {
         console.awaitSpans(s -> s.name().equals("agent-run"), 2, Duration.ofSeconds(10));
         System.out.println();
@@ -95,8 +98,8 @@ public final class DemoLauncher {
         System.out.flush();
         waitForEnterOrEndOfInput();
       }
-      System.exit(exit);
     }
+    System.exit(exit);
   }
 
   private static void waitForEnterOrEndOfInput() throws IOException {
@@ -115,6 +118,7 @@ public final class DemoLauncher {
   static final class ZipkinServer implements AutoCloseable {
     private final Process process;
     private final int port;
+    private Thread hook;
 
     private ZipkinServer(Process process, int port) {
       this.process = process;
@@ -133,6 +137,9 @@ public final class DemoLauncher {
       pb.environment().put("STORAGE_TYPE", "mem");
       System.out.println("Starting Zipkin " + jar.getFileName() + " on port " + port + " (log: " + log + ")");
       ZipkinServer server = new ZipkinServer(pb.start(), port);
+      Thread stopOnExit = new Thread(server::stop, "zipkin-stop");
+      Runtime.getRuntime().addShutdownHook(stopOnExit);
+      server.hook = stopOnExit;
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (!server.healthy()) {
         if (!server.process.isAlive()) throw new IllegalStateException("Zipkin did not start: see " + log);
@@ -161,9 +168,27 @@ public final class DemoLauncher {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
+      stop();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException | IllegalArgumentException alreadyShuttingDownOrNone) {
+        // the hook runs or ran
+      }
+    }
+
+    /** Stops Zipkin and waits until it has gone (its port is free again when this returns). */
+    private void stop() {
       process.destroy();
-      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
+      try {
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -2,7 +2,10 @@ package dev.llmotel.examples.agent;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.core.JsonValue;
+import com.openai.core.ObjectMappers;
 import com.openai.models.ChatModel;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -94,10 +97,22 @@ public final class WeatherAssistant {
     }
   }
 
+  /** The weather tool: reads the city the model asked about from its JSON arguments. */
   private String runTool(String name, String arguments) {
     Span span = tracer.spanBuilder("tool " + name).startSpan();
     try (Scope ignored = span.makeCurrent()) {
-      return "{\"city\": " + arguments + ", \"forecast\": \"light rain\", \"temperature_c\": 14}";
+      ObjectNode result = ObjectMappers.jsonMapper().createObjectNode();
+      String city;
+      try {
+        city = ObjectMappers.jsonMapper().readTree(arguments).path("city").asText("");
+      } catch (JsonProcessingException e) {
+        city = "";
+      }
+      if (!"get_weather".equals(name) || city.isEmpty()) {
+        span.setStatus(StatusCode.ERROR, "no city in " + arguments);
+        return result.put("error", "get_weather needs a city").toString();
+      }
+      return result.put("city", city).put("forecast", "light rain").put("temperature_c", 14).toString();
     } finally {
       span.end();
     }

@@ -25,6 +25,8 @@ import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.instrumentation.api.semconv.http.HttpServerRoute;
+import io.opentelemetry.instrumentation.api.semconv.http.HttpServerRouteSource;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
@@ -391,11 +393,17 @@ public final class OpenAiSmokeApp {
 
   /**
    * The app as a web service: an HTTP endpoint (the JDK's server, traced by the agent) whose handler
-   * calls the model; the call's workflow comes from the endpoint's route.
+   * calls the model; the call's workflow comes from the endpoint's route. The handler first names the
+   * route it serves, {@code /support/tickets/{id}}, through the instrumentation API's {@code
+   * HttpServerRoute}, as a web framework's controller instrumentation does once it has found the handler
+   * (Spring MVC, WebFlux, JAX-RS): the agent keeps that route in the context and sets {@code http.route}
+   * on the server span only when the request ends.
    */
   private String callThroughHttpEndpoint(String scenario) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/support/tickets", exchange -> {
+      HttpServerRoute.update(io.opentelemetry.context.Context.current(), HttpServerRouteSource.CONTROLLER,
+          "/support/tickets/{id}");
       byte[] body = text(client.chat().completions().create(chat(scenario).build())).getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
