@@ -81,7 +81,13 @@ public final class AgentInstrumenter {
   /** Ends the agent's span: in error when the invocation threw. Never throws. */
   public void endAgent(Context context, AgentRun run, Throwable error) {
     try {
-      agents.end(context, run, null, error);
+      run.endAfterOpenCalls(() -> {
+        try {
+          agents.end(context, run, null, error);
+        } catch (Throwable t) {
+          SafeHooks.failed("agent span end", t);
+        }
+      });
     } catch (Throwable t) {
       SafeHooks.failed("agent span end", t);
     }

@@ -12,6 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AgentRun {
   private final String name;
   private final Map<String, SpanContext> toolCallSources = new ConcurrentHashMap<>();
+  /** Model calls started in this run and not ended yet; guarded by this. */
+  private int openCalls;
+  /** The run's own end, waiting for its open calls; guarded by this. */
+  private Runnable endAfterCalls;
 
   public AgentRun(String name) {
     this.name = name;
@@ -24,6 +28,37 @@ public final class AgentRun {
   void toolCallRequested(String toolCallId, SpanContext chatSpan) {
     // Bounded: a runaway agent loop must not grow this map without end.
     if (toolCallId != null && toolCallSources.size() < 1000) toolCallSources.put(toolCallId, chatSpan);
+  }
+
+  synchronized void callStarted() {
+    openCalls++;
+  }
+
+  void callEnded() {
+    Runnable end;
+    synchronized (this) {
+      if (openCalls > 0) openCalls--;
+      if (openCalls > 0 || endAfterCalls == null) return;
+      end = endAfterCalls;
+      endAfterCalls = null;
+    }
+    end.run();
+  }
+
+  /**
+   * Runs {@code end} now, or when the last model call still open in this run ends. Reactive
+   * frameworks finish a streamed run in operators that run before the inner call's own end (Reactor
+   * runs doFinally downstream first), or on another thread: the run still encloses its calls.
+   * A call that never ends (a stream nobody reads or cancels) holds its run's span open with it.
+   */
+  void endAfterOpenCalls(Runnable end) {
+    synchronized (this) {
+      if (openCalls > 0) {
+        endAfterCalls = end;
+        return;
+      }
+    }
+    end.run();
   }
 
   SpanContext toolCallSource(String toolCallId) {

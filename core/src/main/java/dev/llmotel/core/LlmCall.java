@@ -435,6 +435,18 @@ public final class LlmCall {
   public boolean ended() { return ended; }
   public void markEnded() { ended = true; }
 
+  private boolean ending;
+
+  /**
+   * True for the first end of this call only: two layers or two threads that both end it (a stream's
+   * completion and its cancellation) must not settle its cost or close its run's count twice.
+   */
+  synchronized boolean beginEnd() {
+    if (ending) return false;
+    ending = true;
+    return true;
+  }
+
   public static final class Attempt {
     public final int number;
     public final long epochNanosApprox;

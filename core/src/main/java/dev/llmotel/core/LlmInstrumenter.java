@@ -93,6 +93,8 @@ public final class LlmInstrumenter {
     }
     call.startNanos(System.nanoTime());
     Context context = instrumenter.start(parentContext, call);
+    AgentRun run = AgentInstrumenter.currentRun(parentContext);
+    if (run != null) run.callStarted();
     if (call.newPromptVersion()) {
       Span.fromContext(context).addEvent(LlmOtelAttributes.EVENT_PROMPT_NEW_VERSION, Attributes.of(
           LlmOtelAttributes.PROMPT_FINGERPRINT, call.promptFingerprint(),
@@ -150,6 +152,7 @@ public final class LlmInstrumenter {
    * whatever fails on the way, the span is still ended, so the call's record is not lost.
    */
   public void end(Context context, LlmCall call, Throwable error) {
+    if (!call.beginEnd()) return;
     try {
       SafeHooks.checkpoint("governance");
       Governance.get().afterCall(call, System.nanoTime() - call.startNanos());
@@ -171,6 +174,9 @@ public final class LlmInstrumenter {
       if (span.isRecording()) span.end(); // the record without what failed, rather than no record
     } finally {
       call.markEnded();
+      // After the call's span: the run it belongs to may be waiting for it to end its own.
+      AgentRun run = AgentInstrumenter.currentRun(call.parentContext());
+      if (run != null) run.callEnded();
     }
   }
 

@@ -99,14 +99,16 @@ abstract class AbstractAgentFrameworkSmokeTest {
   /** The span tree under a span, one line per span, for failure messages. */
   String tree(ReceivedSpan root) {
     StringBuilder out = new StringBuilder();
-    tree(root, "", out);
+    tree(root, root.startEpochNanos(), "", out);
     return out.toString();
   }
 
-  private void tree(ReceivedSpan span, String indent, StringBuilder out) {
+  /** Each line also says when the span started and ended, in microseconds from the root's start. */
+  private void tree(ReceivedSpan span, long origin, String indent, StringBuilder out) {
     out.append(indent).append(span.name()).append(" [").append(span.kind()).append(' ').append(span.scopeName())
-        .append(' ').append(span.statusCode()).append("]\n");
-    for (ReceivedSpan child : childrenInOrder(span)) tree(child, indent + "  ", out);
+        .append(' ').append(span.statusCode()).append("] ").append((span.startEpochNanos() - origin) / 1000)
+        .append("..").append((span.endEpochNanos() - origin) / 1000).append(" us\n");
+    for (ReceivedSpan child : childrenInOrder(span)) tree(child, origin, indent + "  ", out);
   }
 
   /**
