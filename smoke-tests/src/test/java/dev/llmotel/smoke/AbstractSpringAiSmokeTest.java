@@ -83,6 +83,15 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
     }
     assertEquals("tool_calls", askTool.attr("gen_ai.response.finish_reasons"));
     assertEquals("stop", answer.attr("gen_ai.response.finish_reasons"));
+    // The tools the ChatClient offers are the template (the agent has no system prompt): both calls of
+    // the run share its fingerprint, which a direct call without tools or system prompt does not get.
+    String fingerprint = askTool.attr("llm_otel.prompt.fingerprint");
+    assertNotNull(fingerprint, askTool.attributes().toString());
+    assertEquals(fingerprint, answer.attr("llm_otel.prompt.fingerprint"));
+    assertNull(onlySpanUnder("chat", "chat gpt-4o-mini").attr("llm_otel.prompt.fingerprint"));
+    if (captureContent()) {
+      assertTrue(askTool.attr("gen_ai.tool.definitions").contains("\"get_weather\""), askTool.attributes().toString());
+    }
   }
 
   @Test

@@ -21,6 +21,9 @@ import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.content.Media;
 import org.springframework.ai.content.MediaContent;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.util.MimeType;
 
 /**
@@ -42,6 +45,7 @@ final class ChatMapper {
         call.presencePenalty(options.getPresencePenalty());
         List<String> stop = options.getStopSequences();
         if (stop != null && !stop.isEmpty()) call.stopSequences(stop);
+        if (options instanceof ToolCallingChatOptions) mapTools(call, (ToolCallingChatOptions) options);
       }
       for (Message message : prompt.getInstructions()) mapMessage(call, message);
     } catch (Throwable t) {
@@ -49,6 +53,21 @@ final class ChatMapper {
     }
     if (isStreaming(ai)) call.streaming(true);
     return call;
+  }
+
+  /**
+   * The tools offered to the model, as the ChatClient and the model module put them on the request's
+   * options: part of what identifies the prompt template, and of the input tokens.
+   */
+  private static void mapTools(LlmCall call, ToolCallingChatOptions options) {
+    List<ToolCallback> callbacks = options.getToolCallbacks();
+    if (callbacks == null) return;
+    for (ToolCallback callback : callbacks) {
+      ToolDefinition tool = callback == null ? null : callback.getToolDefinition();
+      if (tool == null || tool.name() == null) continue;
+      call.toolDefinitions().add(new dev.llmotel.core.ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.name(),
+          tool.description(), tool.inputSchema()));
+    }
   }
 
   private static void mapMessage(LlmCall call, Message message) {

@@ -2,6 +2,7 @@ package dev.llmotel.instrumentation.springai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
@@ -20,6 +21,9 @@ import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.definition.ToolDefinition;
 
 /** Spring AI's provider-neutral Prompt and ChatResponse mapped onto the shared call model. */
 class ChatMapperTest {
@@ -50,6 +54,32 @@ class ChatMapperTest {
     assertEquals(List.of("user", "assistant", "tool"), in.stream().map(LlmMessage::role).collect(java.util.stream.Collectors.toList()));
     assertEquals("get_weather", in.get(1).parts().get(0).name);
     assertEquals("call_1", in.get(2).parts().get(0).id);
+  }
+
+  @Test
+  void theToolsOnTheRequestsOptionsAreItsToolDefinitions() {
+    ToolCallback weather = new ToolCallback() {
+      @Override
+      public ToolDefinition getToolDefinition() {
+        return ToolDefinition.builder().name("get_weather").description("Current weather in a city")
+            .inputSchema("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}").build();
+      }
+
+      @Override
+      public String call(String toolInput) {
+        throw new AssertionError("mapping a request never runs a tool");
+      }
+    };
+    Prompt prompt = new Prompt(List.of(new UserMessage("Weather in Paris?")),
+        ToolCallingChatOptions.builder().model("gpt-4o-mini").toolCallbacks(List.of(weather)).build());
+    LlmCall call = ChatMapper.request(context(prompt, "openai"));
+    assertEquals(1, call.toolDefinitions().size());
+    dev.llmotel.core.ToolDefinition tool = call.toolDefinitions().get(0);
+    assertEquals("function", tool.type);
+    assertEquals("get_weather", tool.name);
+    assertEquals("Current weather in a city", tool.description);
+    assertEquals("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}", tool.parametersJson);
+    assertTrue(call.systemInstructions().isEmpty(), "no system prompt: the tools alone are the template");
   }
 
   @Test
