@@ -13,6 +13,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.instrumentation.api.instrumenter.Instrumenter;
 import io.opentelemetry.instrumentation.api.instrumenter.SpanKindExtractor;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -128,6 +129,29 @@ public final class LlmInstrumenter {
       SafeHooks.failed("scope close", t);
     }
     end(scope.context, scope.call, response, error, mapResponse);
+  }
+
+  /**
+   * The end of an async call (an SDK method that returns a CompletableFuture): the span ends when
+   * that future completes, and only once every attempt the library announced has been recorded (a
+   * future's callbacks run in no set order). The app keeps its own future, untouched. Without a
+   * future, or when the method threw, the call ends now. {@code state} is what the enter advice
+   * returned: anything but an {@link LlmScope} (no span, a refusal) is left alone. Never throws.
+   */
+  public void endWhenComplete(Object state, Object future, Throwable error, BiConsumer<LlmCall, Object> mapResponse) {
+    if (!(state instanceof LlmScope)) return;
+    LlmScope scope = (LlmScope) state;
+    if (!(future instanceof CompletableFuture) || error != null) {
+      end(scope, null, error, mapResponse);
+      return;
+    }
+    try {
+      scope.closeScope();
+      ((CompletableFuture<?>) future).whenComplete((result, asyncError) -> scope.call.runWhenAttemptsSettled(
+          () -> end(scope.context, scope.call, result, asyncError, mapResponse)));
+    } catch (Throwable t) {
+      SafeHooks.failed("async end", t);
+    }
   }
 
   /**

@@ -91,19 +91,7 @@ public final class AnthropicCalls {
 
   /** The span ends with the future; the app gets its own future back. */
   public static void endMessageAsync(Object state, CompletableFuture<?> future, Throwable error) {
-    if (!(state instanceof LlmScope)) return;
-    LlmScope scope = (LlmScope) state;
-    if (future == null || error != null) {
-      INSTRUMENTER.end(scope, null, error, MESSAGE);
-      return;
-    }
-    try {
-      scope.closeScope();
-      future.whenComplete((result, asyncError) -> scope.call.runWhenAttemptsSettled(
-          () -> INSTRUMENTER.end(scope.context, scope.call, result, asyncError, MESSAGE)));
-    } catch (Throwable t) {
-      SafeHooks.failed("anthropic async end", t);
-    }
+    INSTRUMENTER.endWhenComplete(state, future, error, MESSAGE);
   }
 
   /** The span outlives the method: the app gets a stream that ends it. */

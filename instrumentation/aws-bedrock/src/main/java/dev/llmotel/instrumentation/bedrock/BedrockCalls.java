@@ -12,7 +12,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.api.internal.SpanKey;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
@@ -153,28 +152,11 @@ public final class BedrockCalls {
   }
 
   public static void endConverseAsync(Object state, Object future, Throwable error) {
-    endAsync(state, future, error, CONVERSE);
+    INSTRUMENTER.endWhenComplete(state, future, error, CONVERSE);
   }
 
   public static void endInvokeAsync(Object state, Object future, Throwable error) {
-    endAsync(state, future, error, INVOKE);
-  }
-
-  /** The span ends with the future, once the SDK has reported the attempts; the app gets its own future. */
-  private static void endAsync(Object state, Object future, Throwable error, BiConsumer<LlmCall, Object> mapper) {
-    if (!(state instanceof LlmScope)) return;
-    LlmScope scope = (LlmScope) state;
-    if (!(future instanceof CompletableFuture) || error != null) {
-      INSTRUMENTER.end(scope, null, error, mapper);
-      return;
-    }
-    try {
-      scope.closeScope();
-      ((CompletableFuture<?>) future).whenComplete((result, asyncError) -> scope.call.runWhenAttemptsSettled(
-          () -> INSTRUMENTER.end(scope.context, scope.call, result, asyncError, mapper)));
-    } catch (Throwable t) {
-      SafeHooks.failed("bedrock async end", t);
-    }
+    INSTRUMENTER.endWhenComplete(state, future, error, INVOKE);
   }
 
   // ---- streams: the app's handler is wrapped, the span ends with the stream ----

@@ -113,28 +113,11 @@ public final class GoogleGenAiCalls {
   }
 
   public static void endGenerateAsync(Object state, Object future, Throwable error) {
-    endAsync(state, future, error, CONTENT);
+    INSTRUMENTER.endWhenComplete(state, future, error, CONTENT);
   }
 
   public static void endEmbedAsync(Object state, Object future, Throwable error) {
-    endAsync(state, future, error, EMBEDDING);
-  }
-
-  /** The span ends with the future; the app gets its own future back. */
-  private static void endAsync(Object state, Object future, Throwable error, BiConsumer<LlmCall, Object> mapper) {
-    if (!(state instanceof LlmScope)) return;
-    LlmScope scope = (LlmScope) state;
-    if (!(future instanceof CompletableFuture) || error != null) {
-      INSTRUMENTER.end(scope, null, error, mapper);
-      return;
-    }
-    try {
-      scope.closeScope();
-      ((CompletableFuture<?>) future).whenComplete(
-          (result, asyncError) -> INSTRUMENTER.end(scope.context, scope.call, result, asyncError, mapper));
-    } catch (Throwable t) {
-      SafeHooks.failed("google-genai async end", t);
-    }
+    INSTRUMENTER.endWhenComplete(state, future, error, EMBEDDING);
   }
 
   /** A blocking stream: the span stays open on the returned stream until it is read or closed. */

@@ -147,31 +147,15 @@ public final class OpenAiCalls {
   // ---- end of async calls: the span ends with the future; the app gets its own future back ----
 
   public static void endChatAsync(Object state, CompletableFuture<?> future, Throwable error) {
-    endAsync(scope(state), future, error, (call, r) -> ChatCompletionMapper.response(call, (ChatCompletion) r));
+    INSTRUMENTER.endWhenComplete(state, future, error, (call, r) -> ChatCompletionMapper.response(call, (ChatCompletion) r));
   }
 
   public static void endEmbeddingsAsync(Object state, CompletableFuture<?> future, Throwable error) {
-    endAsync(scope(state), future, error, (call, r) -> EmbeddingMapper.response(call, (CreateEmbeddingResponse) r));
+    INSTRUMENTER.endWhenComplete(state, future, error, (call, r) -> EmbeddingMapper.response(call, (CreateEmbeddingResponse) r));
   }
 
   public static void endResponseAsync(Object state, CompletableFuture<?> future, Throwable error) {
-    endAsync(scope(state), future, error, (call, r) -> ResponsesMapper.response(call, (Response) r));
-  }
-
-  private static void endAsync(LlmScope scope, CompletableFuture<?> future, Throwable error,
-      BiConsumer<LlmCall, Object> mapResponse) {
-    if (scope == null) return;
-    if (future == null || error != null) {
-      end(scope, null, error, mapResponse);
-      return;
-    }
-    try {
-      scope.closeScope();
-      future.whenComplete((result, asyncError) -> scope.call.runWhenAttemptsSettled(
-          () -> INSTRUMENTER.end(scope.context, scope.call, result, asyncError, mapResponse)));
-    } catch (Throwable t) {
-      SafeHooks.failed("openai async end", t);
-    }
+    INSTRUMENTER.endWhenComplete(state, future, error, (call, r) -> ResponsesMapper.response(call, (Response) r));
   }
 
   // ---- streams: the span outlives the method; the app gets a wrapper that ends it ----
