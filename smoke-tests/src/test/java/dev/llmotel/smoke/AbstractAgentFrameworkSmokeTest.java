@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmotel.testkit.fakellm.Behaviour;
 import dev.llmotel.testkit.fakellm.FakeLlmServer;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,12 +68,11 @@ abstract class AbstractAgentFrameworkSmokeTest {
   }
 
   List<ReceivedSpan> childrenInOrder(ReceivedSpan parent) {
-    return run.receiver.children(parent).stream().sorted(Comparator.comparingLong(ReceivedSpan::startEpochNanos))
-        .collect(Collectors.toList());
+    return SpanTrees.childrenInOrder(run.receiver, parent);
   }
 
   List<String> names(List<ReceivedSpan> spans) {
-    return spans.stream().map(ReceivedSpan::name).collect(Collectors.toList());
+    return SpanTrees.names(spans);
   }
 
   /**
@@ -98,17 +96,7 @@ abstract class AbstractAgentFrameworkSmokeTest {
 
   /** The span tree under a span, one line per span, for failure messages. */
   String tree(ReceivedSpan root) {
-    StringBuilder out = new StringBuilder();
-    tree(root, root.startEpochNanos(), "", out);
-    return out.toString();
-  }
-
-  /** Each line also says when the span started and ended, in microseconds from the root's start. */
-  private void tree(ReceivedSpan span, long origin, String indent, StringBuilder out) {
-    out.append(indent).append(span.name()).append(" [").append(span.kind()).append(' ').append(span.scopeName())
-        .append(' ').append(span.statusCode()).append("] ").append((span.startEpochNanos() - origin) / 1000)
-        .append("..").append((span.endEpochNanos() - origin) / 1000).append(" us\n");
-    for (ReceivedSpan child : childrenInOrder(span)) tree(child, origin, indent + "  ", out);
+    return SpanTrees.tree(run.receiver, root);
   }
 
   /**

@@ -101,6 +101,8 @@ public final class LangChain4jCalls {
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j agent scope", t);
     }
+    // A run handed to an adapted stream ends with that stream, unless the method itself failed.
+    if (handedToStreams.remove(scope.subject) != null && error == null) return;
     AGENTS.endAgent(scope.context, scope.subject, unwrap(error));
   }
 
@@ -272,12 +274,41 @@ public final class LangChain4jCalls {
     }
   }
 
-  /** At TokenStream.start(): the agent span starts, current while start() sends the first request. */
+  /**
+   * Agent runs whose method returned an adapted stream (a Flux): their span, started when the
+   * method was called, ends with the TokenStream the adapter was given, not when the method returns.
+   */
+  private static final java.util.Map<AgentRun, Boolean> handedToStreams =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * Inside an AI service method, LangChain4j hands the TokenStream it built to an adapter (Flux):
+   * the running agent's span moves to that stream and ends just before the app's subscriber is
+   * told the stream ended or failed.
+   */
+  public static void tokenStreamAdapting(Object tokenStream) {
+    try {
+      Context current = Context.current();
+      AgentRun run = AgentInstrumenter.currentRun(current);
+      if (run == null || tokenStream == null || tokenStreams.containsKey(tokenStream)) return;
+      StreamingAgent agent = new StreamingAgent(run, null);
+      agent.context = current;
+      tokenStreams.put(tokenStream, agent);
+      handedToStreams.put(run, Boolean.TRUE);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j adapted stream", t);
+    }
+  }
+
+  /**
+   * At TokenStream.start(): the agent span starts (or, for an adapted stream, is already running),
+   * current while start() sends the first request.
+   */
   public static Object tokenStreamStarting(Object tokenStream) {
     try {
       StreamingAgent agent = tokenStreams.get(tokenStream);
       if (agent == null) return null;
-      Context context = AGENTS.startAgent(agent.parent, agent.run);
+      Context context = agent.context != null ? agent.context : AGENTS.startAgent(agent.parent, agent.run);
       if (context == null) return null;
       agent.context = context;
       return context.makeCurrent();

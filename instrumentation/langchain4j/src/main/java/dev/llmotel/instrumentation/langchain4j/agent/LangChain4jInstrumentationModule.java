@@ -34,6 +34,7 @@ public class LangChain4jInstrumentationModule extends LlmInstrumentationModule {
         new StreamingChatModelInstrumentation(),
         new StreamingHandlerInstrumentation(),
         new TokenStreamInstrumentation(),
+        new TokenStreamAdapterInstrumentation(),
         new EmbeddingModelInstrumentation(),
         new ContentRetrieverInstrumentation(),
         new ToolServiceInstrumentation(),
