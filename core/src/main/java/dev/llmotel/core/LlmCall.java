@@ -477,7 +477,7 @@ public final class LlmCall {
     }
   }
 
-  // --- monitor-only calls: set by HttpLlmExchange (plain HTTP) for a request whose body it could not read ---
+  // --- monitor-only calls: set by OwnedCallExchange (plain HTTP) for a request whose body it could not read ---
   private boolean policiesMonitorOnly;
 
   /**

@@ -1,7 +1,5 @@
 package dev.llmotel.core.http;
 
-import dev.llmotel.core.ErrorTypes;
-import dev.llmotel.core.HttpStatusError;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmOtelConfig;
@@ -10,26 +8,31 @@ import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.faults.FaultKind;
 import dev.llmotel.core.faults.Faults;
 import dev.llmotel.core.faults.InjectedFault;
-import dev.llmotel.semconv.LlmOtelAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One LLM call made with a plain HTTP client, whichever client: the client modules hand over the
- * request (URL and body bytes) before it is sent, the response status and headers, and the response
- * body's bytes as the app reads them; this class recognises the endpoint, maps the wire format onto
- * the shared call model and drives the span. Inside an SDK's or framework's LLM span it makes no
- * span of its own and only adds what the HTTP layer alone sees (rate-limit headers).
+ * One LLM call made with a plain HTTP client, whichever client, as the client modules see it: they
+ * hand over the request (URL and body bytes) before it is sent, the response status and headers,
+ * and the response body's bytes as the app reads them ({@link ResponseTap}). Who owns the call
+ * decides which class serves the exchange; the static entry points choose it:
+ * <ul>
+ *   <li>{@link OwnedCallExchange}: no LLM span is current, so this layer owns the call: it
+ *       recognises the endpoint, maps the wire format onto the shared call model and drives the span.
+ *   <li>{@link SdkCallExchange}: an SDK's or framework's LLM call (this class loader's) is current:
+ *       no span of its own, only what the HTTP layer alone sees goes onto that call (rate-limit
+ *       headers, injected faults, replay).
+ *   <li>{@link ForeignSpanExchange}: the current LLM span is another class loader's copy of
+ *       llm-otel's, whose call is out of reach: the same goes onto that span instead.
+ * </ul>
+ * What every mode shares is here: before the request goes out, replay answers it from a recording,
+ * else fault injection may put a fault into it, and record mode starts its record.
  *
  * <p>Certainty before enforcement: a request to a matching endpoint is an LLM call only when its
  * body is that format's request ({@link LlmRequests}, {@link WireFormat#isRequest}); any other is
@@ -41,20 +44,15 @@ import java.util.function.Supplier;
  * truncated and its usage is still read from its tail, where the APIs put it; a streamed body is
  * parsed event by event, so only one event is held at a time.
  */
-public final class HttpLlmExchange {
+public abstract class HttpLlmExchange {
   public static final String MAX_BODY_KEY = "otel.instrumentation.llm-otel.http.max-body-bytes";
   static final int MAX_BODY = LlmOtelConfig.readInt(MAX_BODY_KEY, 4 << 20, 16 << 10, 256 << 20);
-  private static final int TAIL = 16 << 10;
 
-  private final LlmInstrumenter instrumenter;
-  private final LlmEndpoint endpoint;
-  private final LlmCall call;
-  private final Context parent;
-  private final Context context;
-  private final boolean owns;
-  private Scope scope;
-  private volatile int status;
-  private volatile long contentLength = -1;
+  final LlmEndpoint endpoint;
+  /** The context of the call's span: this layer's own, or the one current at the request. */
+  final Context context;
+  volatile int status;
+  volatile long contentLength = -1;
   private HttpFault fault;
   private boolean replayed;
   private int attempts;
@@ -63,18 +61,10 @@ public final class HttpLlmExchange {
   private String faultWorkflow;
   private boolean faultStreaming;
   private InteractionRecord record;
-  /** The request's body could not be read before sending: the call is traced but never refused or faulted. */
-  private boolean unreadBody;
-  private final AtomicBoolean ended = new AtomicBoolean();
 
-  private HttpLlmExchange(LlmInstrumenter instrumenter, LlmEndpoint endpoint, LlmCall call, Context parent,
-      Context context, boolean owns) {
-    this.instrumenter = instrumenter;
+  HttpLlmExchange(LlmEndpoint endpoint, Context context) {
     this.endpoint = endpoint;
-    this.call = call;
-    this.parent = parent;
     this.context = context;
-    this.owns = owns;
   }
 
   /**
@@ -93,62 +83,17 @@ public final class HttpLlmExchange {
       if (endpoint == null) return null;
       Context parent = Context.current();
       LlmCall outer = LlmInstrumenter.currentCall(parent);
-      boolean foreignOuter = outer == null && LlmInstrumenter.hasCallFromAnyClassLoader(parent);
-      if (outer != null || foreignOuter) {
+      if (outer != null || LlmInstrumenter.hasCallFromAnyClassLoader(parent)) {
         // Under an SDK's or framework's span the request is that library's own, and this layer only
         // enriches: the body is read (and checked) only when this layer may change the request,
         // fault injection or record/replay, so that the SDK's calls pay nothing more.
         byte[] bytes = sdkAttemptsObserved() ? read(requestBody) : null;
         Map<?, ?> body = bytes == null ? null : LlmRequests.parse(endpoint, bytes);
         if (bytes != null && body == null) return null;
-        if (outer != null) {
-          HttpLlmExchange inner = new HttpLlmExchange(instrumenter, endpoint, outer, parent, parent, false);
-          inner.beforeSend(outer.provider(), outer.requestModel(), outer.workflow(), outer.streaming(), path, bytes);
-          return inner;
-        }
-        // An SDK's or framework's span from another class loader's copy (the JDK's HttpClient has its
-        // own copy of llm-otel in the platform class loader): not ours to duplicate; its call object is
-        // out of reach, so what only this layer sees goes onto the span current at the request.
-        HttpLlmExchange foreign = new HttpLlmExchange(instrumenter, endpoint, null, parent, parent, false);
-        if (body == null) body = Collections.emptyMap();
-        String model = JsonMaps.string(body.get("model"));
-        foreign.beforeSend(endpoint.provider, model != null ? model : endpoint.pathModel, null,
-            endpoint.format.streamRequested(body, path), path, bytes);
-        return foreign;
+        if (outer != null) return SdkCallExchange.start(endpoint, outer, parent, outer.requestModel(), path, bytes);
+        return ForeignSpanExchange.start(endpoint, parent, body, path, bytes);
       }
-      byte[] bytes = read(requestBody);
-      Map<?, ?> body;
-      if (bytes != null) {
-        body = LlmRequests.parse(endpoint, bytes);
-        if (body == null) return null; // not this format's request: not an LLM call
-      } else {
-        body = Collections.emptyMap(); // cannot be read before sending: traced, unmapped, never refused
-      }
-      LlmCall call = new LlmCall(endpoint.provider, endpoint.format.operation());
-      call.server(url);
-      try {
-        endpoint.format.request(call, body, endpoint.pathModel);
-      } catch (Throwable t) {
-        SafeHooks.failed("http request mapping", t);
-      }
-      call.streaming(endpoint.format.streamRequested(body, path));
-      // An unread body says nothing of the request: no retry of another request is inferred from it
-      // (their hashes would all be the same), and the policies may only monitor it (marked before
-      // governance runs: the call is still counted against every limit, but never refused).
-      if (bytes == null) {
-        call.policiesMonitorOnly();
-      } else {
-        call.beforeSpanStart(AppRetries.get()::beforeStart);
-      }
-      Context context = instrumenter.start(parent, call);
-      if (context == null) return null;
-      HttpLlmExchange exchange = new HttpLlmExchange(instrumenter, endpoint, call, parent, context, true);
-      exchange.unreadBody = bytes == null;
-      if (exchange.refusal() == null) {
-        exchange.scope = context.makeCurrent();
-        exchange.beforeSend(call.provider(), call.requestModel(), call.workflow(), call.streaming(), path, bytes);
-      }
-      return exchange;
+      return OwnedCallExchange.start(instrumenter, endpoint, parent, url, path, read(requestBody));
     } catch (Throwable t) {
       SafeHooks.failed("http call start", t);
       return null;
@@ -168,11 +113,9 @@ public final class HttpLlmExchange {
       LlmCall outer = LlmInstrumenter.currentCall(parent);
       if (outer == null) return null;
       LlmEndpoint endpoint = new LlmEndpoint(outer.provider(), format, pathModel);
-      HttpLlmExchange inner = new HttpLlmExchange(null, endpoint, outer, parent, parent, false);
       String model = outer.requestModel() != null ? outer.requestModel() : pathModel;
-      inner.beforeSend(outer.provider(), model, outer.workflow(), outer.streaming(), path,
+      return SdkCallExchange.start(endpoint, outer, parent, model, path,
           Recordings.get().active() ? read(requestBody) : null);
-      return inner;
     } catch (Throwable t) {
       SafeHooks.failed("sdk http attempt", t);
       return null;
@@ -204,7 +147,7 @@ public final class HttpLlmExchange {
     return Faults.get().enabled() || Recordings.get().active();
   }
 
-  private static byte[] read(RequestBytes requestBody) {
+  static byte[] read(RequestBytes requestBody) {
     try {
       return requestBody == null ? null : requestBody.read();
     } catch (Throwable t) {
@@ -213,10 +156,20 @@ public final class HttpLlmExchange {
   }
 
   /**
+   * The request body's bytes, read when this layer makes the call's span, and under an SDK's span
+   * (which has the request already) only when fault injection or record/replay is on; null when
+   * the body cannot be read without consuming it (a failure to read counts the same). A request
+   * without a body should give an empty array: it is then judged, and is no LLM call.
+   */
+  public interface RequestBytes {
+    byte[] read() throws Exception;
+  }
+
+  /**
    * Before the request goes out: replay answers it from a recording (or fails it, for a request
    * without one); else fault injection may put a fault into it; record mode starts its record.
    */
-  private void beforeSend(String provider, String model, String workflow, boolean streaming, String path,
+  final void beforeSend(String provider, String model, String workflow, boolean streaming, String path,
       byte[] requestBytes) {
     try {
       Recordings recordings = Recordings.get();
@@ -249,30 +202,11 @@ public final class HttpLlmExchange {
     faultWorkflow = workflow;
     faultStreaming = streaming;
     decideFault(provider, model, workflow, streaming);
-    if (record != null && call != null) record.faults(call.faultsInjected());
-  }
-
-  private void markReplayed() {
-    if (call != null) {
-      call.replayed(true);
-    } else {
-      Span.fromContext(parent).setAttribute(LlmOtelAttributes.REPLAYED, true);
-    }
-  }
-
-  /**
-   * The request body's bytes, read when this layer makes the call's span, and under an SDK's span
-   * (which has the request already) only when fault injection or record/replay is on; null when
-   * the body cannot be read without consuming it (a failure to read counts the same). A request
-   * without a body should give an empty array: it is then judged, and is no LLM call.
-   */
-  public interface RequestBytes {
-    byte[] read() throws Exception;
+    if (record != null) recordFaults(record);
   }
 
   private void decideFault(String provider, String model, String workflow, boolean streaming) {
-    // A request this layer could not read may not be an LLM call at all: no drill breaks it.
-    if (unreadBody) return;
+    if (!mayInjectFaults()) return;
     try {
       Faults faults = Faults.get();
       if (!faults.enabled()) return;
@@ -287,13 +221,26 @@ public final class HttpLlmExchange {
     }
   }
 
-  private void markFault(FaultKind kind) {
-    if (call != null) {
-      call.faultInjected(kind.wireName());
-    } else {
-      Span.fromContext(parent).setAttribute(LlmOtelAttributes.FAULT_INJECTED, Collections.singletonList(kind.wireName()));
-    }
+  /** Whether fault injection may break this request; every request this layer could read. */
+  boolean mayInjectFaults() {
+    return true;
   }
+
+  /** The request is answered from a recording (or failed for want of one): marked where the call is seen. */
+  abstract void markReplayed();
+
+  /** A fault of this kind was put into the request: marked where the call is seen. */
+  abstract void markFault(FaultKind kind);
+
+  /** Record mode: the faults the call had injected go into its record, where they can be reached. */
+  abstract void recordFaults(InteractionRecord record);
+
+  /**
+   * What a response tells the call beyond its record: its status, the remaining requests and
+   * tokens of the rate limit (each null when the response has no such header), and its headers.
+   */
+  abstract void onHeaders(int status, String requestsRemaining, String tokensRemaining,
+      Function<String, String> headers);
 
   /**
    * The fault to put into this request (fault injection, off by default), or null: the client
@@ -318,11 +265,12 @@ public final class HttpLlmExchange {
   }
 
   /**
-   * The policy refusal of this call, or null; the client module fails the call with it. Never one
-   * for a request whose body could not be read: its decisions are monitor-only.
+   * The policy refusal of this call, or null; the client module fails the call with it. Only the
+   * layer that owns the call refuses it, and never a request whose body could not be read: its
+   * decisions are monitor-only.
    */
   public PolicyDecision refusal() {
-    return owns && !unreadBody ? call.refusal() : null;
+    return null;
   }
 
   /** A refused call ends with the exception the client module throws for it (its own I/O exception). */
@@ -332,19 +280,10 @@ public final class HttpLlmExchange {
 
   /**
    * The request's method returned or handed the exchange to another thread: the span is no longer
-   * current. Called on the thread that started the exchange, always (also after a failure).
+   * current. Called on the thread that started the exchange, always (also after a failure). Only
+   * an exchange that made the span has a scope to close.
    */
-  public void closeScope() {
-    Scope s = scope;
-    scope = null;
-    if (s != null) {
-      try {
-        s.close();
-      } catch (Throwable t) {
-        SafeHooks.failed("http scope close", t);
-      }
-    }
-  }
+  public void closeScope() {}
 
   /** The response's status and headers arrived. */
   public void onResponse(int status, Function<String, String> headers) {
@@ -354,17 +293,7 @@ public final class HttpLlmExchange {
       if (record != null) record.response(status, headers);
       String requests = first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining");
       String tokens = first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining");
-      if (call == null) {
-        Span outer = Span.fromContext(parent);
-        if (requests != null) outer.setAttribute(LlmOtelAttributes.RATELIMIT_REMAINING_REQUESTS, requests);
-        if (tokens != null) outer.setAttribute(LlmOtelAttributes.RATELIMIT_REMAINING_TOKENS, tokens);
-        return;
-      }
-      call.rateLimitRemaining(requests, tokens);
-      if (owns) {
-        call.recordAttempt(status, headers.apply("retry-after"), null,
-            first(headers, "x-request-id", "request-id", "apim-request-id", "x-goog-request-id"));
-      }
+      onHeaders(status, requests, tokens, headers);
     } catch (Throwable t) {
       SafeHooks.failed("http response headers", t);
     }
@@ -378,7 +307,7 @@ public final class HttpLlmExchange {
     }
   }
 
-  private static String first(Function<String, String> headers, String... names) {
+  static String first(Function<String, String> headers, String... names) {
     for (String name : names) {
       String v = headers.apply(name);
       if (v != null) return v;
@@ -428,216 +357,18 @@ public final class HttpLlmExchange {
 
   /**
    * What observes the response body as the app reads it; null when this exchange has nothing to
-   * read from it (an outer span owns the call).
+   * read from it (an outer span owns the call, and nothing is recorded).
    */
   public ResponseTap tap(String contentType) {
-    ResponseTap tap = null;
-    if (owns) {
-      boolean sse = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream");
-      WireFormat.StreamEvents events = sse ? endpoint.format.stream(call) : null;
-      tap = events != null ? new StreamTap(events) : new JsonTap();
-    }
-    return record == null ? tap : new RecordingTap(tap, record);
+    ResponseTap tap = bodyTap(contentType);
+    return record == null ? tap : new RecordingTap(tap, record, this);
   }
 
-  /** Record mode: the span's tap (if this layer owns the span), and the record, see the same bytes. */
-  final class RecordingTap extends ResponseTap {
-    private final ResponseTap inner;
-    private final InteractionRecord record;
-
-    RecordingTap(ResponseTap inner, InteractionRecord record) {
-      this.inner = inner;
-      this.record = record;
-    }
-
-    @Override
-    public void bytes(byte[] b, int off, int len) {
-      if (inner != null) inner.bytes(b, off, len);
-      try {
-        record.bytes(b, off, len);
-      } catch (Throwable t) {
-        SafeHooks.failed("recording a response", t);
-      }
-    }
-
-    @Override
-    public void end() {
-      if (inner != null) inner.end();
-      record.finish(null, false);
-    }
-
-    @Override
-    public void error(Throwable t) {
-      if (inner != null) inner.error(t);
-      record.finish(t, false);
-    }
-
-    @Override
-    public void closed() {
-      if (inner != null) inner.closed();
-      // Closed before its end only when the body's length says so: SDKs close a body they read whole.
-      record.finish(null, contentLength >= 0 && record.bytesRead() < contentLength);
-    }
-
-    @Override
-    void finish(boolean readToEnd) {}
+  /** What maps the response body onto the call; null when another layer reads the body (it owns the call). */
+  ResponseTap bodyTap(String contentType) {
+    return null;
   }
 
-  private void end(Throwable error) {
-    if (!owns || !ended.compareAndSet(false, true)) return;
-    // The scope is not closed here: the body can end on the client's own thread before the method
-    // that opened the scope has returned; only that method's thread closes it (closeScope).
-    Throwable outcome = error;
-    if (outcome == null && status >= 400) outcome = new HttpStatusError(status);
-    try {
-      instrumenter.end(context, call, outcome);
-    } finally {
-      try {
-        if (!unreadBody) AppRetries.get().afterEnd(parent, context, call, ErrorTypes.of(outcome));
-      } catch (Throwable t) {
-        SafeHooks.failed("http retry tracking", t);
-      }
-    }
-  }
-
-  /** The response body as the app reads it: bytes, its end, a failure, or the app closing it first. */
-  public abstract class ResponseTap {
-    /** Bytes the app just read, in order. */
-    public abstract void bytes(byte[] b, int off, int len);
-
-    /** The app read the body to its end. */
-    public void end() {
-      finish(true);
-      HttpLlmExchange.this.end(null);
-    }
-
-    /** Reading the body failed. */
-    public void error(Throwable t) {
-      finish(false);
-      HttpLlmExchange.this.end(t);
-    }
-
-    /** The app closed the body (or released the exchange), read to the end or not. */
-    public void closed() {
-      finish(false);
-      HttpLlmExchange.this.end(null);
-    }
-
-    abstract void finish(boolean readToEnd);
-  }
-
-  /** A JSON body: a bounded copy, parsed when the app has read it all. */
-  final class JsonTap extends ResponseTap {
-    // Sized by the response's content-length where it has one (no copies as it grows).
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream(
-        contentLength > 0 && contentLength <= MAX_BODY ? (int) contentLength : 1024);
-    private byte[] tail;
-    private long total;
-    private boolean finished;
-
-    @Override
-    public synchronized void bytes(byte[] b, int off, int len) {
-      try {
-        int intoHead = Math.max(0, Math.min(MAX_BODY - head.size(), len));
-        if (intoHead > 0) head.write(b, off, intoHead);
-        total += intoHead;
-        int rest = len - intoHead;
-        if (rest == 0) return;
-        // Past the cap: from here on only the body's last TAIL bytes are kept (where its usage is).
-        // The ring is made only now, from the head's end, so a body within the cap costs no ring.
-        if (tail == null) {
-          tail = new byte[TAIL];
-          byte[] h = head.toByteArray();
-          for (long p = total - TAIL; p < total; p++) tail[(int) (p % TAIL)] = h[(int) p];
-        }
-        int start = off + intoHead;
-        for (int i = Math.max(start, off + len - TAIL); i < off + len; i++) {
-          tail[(int) ((total + i - start) % TAIL)] = b[i];
-        }
-        total += rest;
-      } catch (Throwable t) {
-        SafeHooks.failed("http body copy", t);
-      }
-    }
-
-    @Override
-    synchronized void finish(boolean readToEnd) {
-      if (finished || ended.get()) return;
-      finished = true;
-      if (total == 0) return; // never read: no usage to claim
-      try {
-        SafeHooks.checkpoint("response");
-        if (total <= MAX_BODY) {
-          // Also on an early close: an app that read exactly the body's length never sees its end,
-          // and a copy that parses as a whole object is the whole body.
-          Map<?, ?> body = JsonMaps.parseObject(new String(head.toByteArray(), StandardCharsets.UTF_8));
-          if (body != null) endpoint.format.response(call, body);
-          return;
-        }
-        if (!readToEnd) return;
-        call.responseTruncated(true);
-        Map<?, ?> usage = TailUsage.find(tailBytes());
-        if (usage != null) endpoint.format.response(call, usage);
-      } catch (Throwable t) {
-        SafeHooks.failed("http response mapping", t);
-      }
-    }
-
-    private byte[] tailBytes() {
-      int n = (int) Math.min(TAIL, total);
-      byte[] out = new byte[n];
-      for (int i = 0; i < n; i++) out[i] = tail[(int) ((total - n + i) % TAIL)];
-      return out;
-    }
-  }
-
-  /** A server-sent event stream: parsed event by event as the app reads it. */
-  final class StreamTap extends ResponseTap implements SseParser.Listener {
-    private final WireFormat.StreamEvents events;
-    private final SseParser parser = new SseParser(this, MAX_BODY);
-    private boolean finished;
-
-    StreamTap(WireFormat.StreamEvents events) {
-      this.events = events;
-    }
-
-    @Override
-    public synchronized void bytes(byte[] b, int off, int len) {
-      try {
-        parser.feed(b, off, len);
-      } catch (Throwable t) {
-        SafeHooks.failed("http stream parsing", t);
-      }
-    }
-
-    @Override
-    public void onEvent(String event, String data) {
-      try {
-        SafeHooks.checkpoint("chunk");
-        if (!"[DONE]".equals(data)) call.onChunk();
-        events.onEvent(event, events.wants(event, data) ? JsonMaps.parseObject(data) : null, data);
-      } catch (Throwable t) {
-        SafeHooks.failed("http stream event", t);
-      }
-    }
-
-    @Override
-    public void onOversizedEvent() {
-      call.responseTruncated(true);
-    }
-
-    @Override
-    synchronized void finish(boolean readToEnd) {
-      if (finished || ended.get()) return;
-      finished = true;
-      try {
-        if (readToEnd) parser.end();
-        SafeHooks.checkpoint("stream-end");
-        events.finish();
-        if (!events.finished() && status < 400) call.streamEnd(LlmOtelAttributes.STREAM_END_CLOSED_EARLY);
-      } catch (Throwable t) {
-        SafeHooks.failed("http stream finish", t);
-      }
-    }
-  }
+  /** The call ends, with this error or none: only the layer that made the span ends it. */
+  void end(Throwable error) {}
 }

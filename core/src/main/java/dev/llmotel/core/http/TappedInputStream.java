@@ -9,10 +9,10 @@ import java.io.InputStream;
  * after it got them; the end of the body, a failed read and its close end the call's span.
  */
 public final class TappedInputStream extends FilterInputStream {
-  private final HttpLlmExchange.ResponseTap tap;
+  private final ResponseTap tap;
   private final byte[] oneByte = new byte[1];
 
-  public TappedInputStream(InputStream in, HttpLlmExchange.ResponseTap tap) {
+  public TappedInputStream(InputStream in, ResponseTap tap) {
     super(in);
     this.tap = tap;
   }

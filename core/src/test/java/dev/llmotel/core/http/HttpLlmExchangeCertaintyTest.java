@@ -89,7 +89,7 @@ class HttpLlmExchangeCertaintyTest {
     assertNotNull(exchange);
     assertNull(exchange.refusal());
     exchange.onResponse(200, name -> null);
-    HttpLlmExchange.ResponseTap tap = exchange.tap("application/json");
+    ResponseTap tap = exchange.tap("application/json");
     byte[] answer = ("{\"id\":\"msg_1\",\"model\":\"claude-sonnet-4\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}],"
         + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}").getBytes(StandardCharsets.UTF_8);
     tap.bytes(answer, 0, answer.length);

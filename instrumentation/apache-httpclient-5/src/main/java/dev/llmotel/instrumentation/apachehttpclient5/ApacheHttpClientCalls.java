@@ -3,39 +3,30 @@ package dev.llmotel.instrumentation.apachehttpclient5;
 import dev.llmotel.core.CallRefusal;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
-import dev.llmotel.core.SkippedCall;
-import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
+import dev.llmotel.core.http.ResponseTap;
 import io.opentelemetry.instrumentation.api.internal.cache.Cache;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.util.Map;
-import org.apache.hc.client5.http.HttpHostConnectException;
-import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ConnectionClosedException;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
-import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 
 /**
  * What the advice on Apache HttpClient 5's classic client calls: a request to a known LLM endpoint
  * becomes an {@link HttpLlmExchange}; the response's entity is replaced by one that shows the tap
- * the bytes the app reads. Every method is safe: a failure of ours is logged once and the app's
- * call goes on untouched.
+ * the bytes the app reads; each attempt's injected fault is applied by {@link ApacheHttpClientFaults}.
+ * Every method is safe: a failure of ours is logged once and the app's call goes on untouched.
  */
 public final class ApacheHttpClientCalls {
   /** The tap of each response the app has not closed yet, to end the span when it closes it unread. */
-  private static final Cache<Object, HttpLlmExchange.ResponseTap> OPEN = Cache.weak();
+  private static final Cache<Object, ResponseTap> OPEN = Cache.weak();
   /**
    * The exchange of the outermost execute running on this thread: execute overloads call one
    * another and then doExecute, which has the response; the span belongs to the outermost execute
@@ -66,69 +57,15 @@ public final class ApacheHttpClientCalls {
     exchange.closeScope();
   }
 
+  /** The exchange of the outermost execute running on this thread, or null. */
+  static HttpLlmExchange active() {
+    return ACTIVE.get();
+  }
+
   /** After doExecute: the response of the execute's exchange is observed. */
   public static void attach(Object response) {
     HttpLlmExchange exchange = ACTIVE.get();
     if (exchange != null && response instanceof ClassicHttpResponse) observe(exchange, (ClassicHttpResponse) response);
-  }
-
-  /**
-   * Before one attempt reaches the connection (the client's connect step, below its own retries):
-   * the injected fault's latency is slept, and a fault that replaces the attempt skips it; null
-   * lets the attempt go to the network.
-   */
-  public static Object beforeAttempt(Object execScope) {
-    HttpLlmExchange exchange = ACTIVE.get();
-    if (exchange == null) return null;
-    try {
-      Object target = execScope instanceof ExecChain.Scope ? ((ExecChain.Scope) execScope).route.getTargetHost()
-          : "the server";
-      HttpFault fault = exchange.attemptFault();
-      if (fault == null) return null;
-      IOException failure = fault.failureAfterWaiting(() -> new HttpHostConnectException("Connect to " + target
-          + " failed: Connection refused (" + HttpFault.MARK + ")"),
-          () -> new SocketTimeoutException("Read timed out (" + HttpFault.MARK + ")"));
-      if (failure != null) return new FaultedAttempt(null, failure);
-      HttpFault.Response made = fault.response();
-      return made == null ? null : new FaultedAttempt(response(made), null);
-    } catch (Throwable t) {
-      SafeHooks.failed("apache httpclient fault injection", t);
-      return null;
-    }
-  }
-
-  /** What a skipped attempt returns: the response fault injection (or replay) made, else the method's own. */
-  public static Object attemptResponse(Object state, Object response) {
-    return state instanceof FaultedAttempt ? ((FaultedAttempt) state).response : response;
-  }
-
-  /** What a skipped attempt throws: the client's own exception for the fault, else the method's own. */
-  public static Throwable attemptFailure(Object state, Throwable error) {
-    return state instanceof FaultedAttempt ? ((FaultedAttempt) state).failure : error;
-  }
-
-  /** An attempt that fault injection or replay answers in the client's place. */
-  public static final class FaultedAttempt extends SkippedCall {
-    final ClassicHttpResponse response;
-    final IOException failure;
-
-    FaultedAttempt(ClassicHttpResponse response, IOException failure) {
-      this.response = response;
-      this.failure = failure;
-    }
-  }
-
-  private static ClassicHttpResponse response(HttpFault.Response made) {
-    BasicClassicHttpResponse response = new BasicClassicHttpResponse(made.status, made.reason);
-    for (Map.Entry<String, String> h : made.headers.entrySet()) response.addHeader(h.getKey(), h.getValue());
-    String type = made.headers.get("content-type");
-    response.setEntity(new ByteArrayEntity(made.body, type == null ? null : ContentType.parse(type)));
-    return response;
-  }
-
-  /** What the classic client throws when a connection drops in the middle of a body of that framing. */
-  static IOException prematureEnd(long contentLength) {
-    return new ConnectionClosedException(HttpFault.prematureEndMessage(contentLength));
   }
 
   /** The exchange, a refusal, or null when the request is not an LLM call. */
@@ -194,7 +131,7 @@ public final class ApacheHttpClientCalls {
   /** The app closed the response (read or not): the span ends if reading the body had not ended it. */
   public static void closed(Object response) {
     try {
-      HttpLlmExchange.ResponseTap tap = OPEN.get(response);
+      ResponseTap tap = OPEN.get(response);
       if (tap != null) {
         OPEN.remove(response);
         tap.closed();
@@ -221,7 +158,7 @@ public final class ApacheHttpClientCalls {
     public synchronized InputStream getContent() throws IOException {
       if (content == null || super.isRepeatable()) {
         long length = super.getContentLength();
-        content = body.wrap(super.getContent(), () -> prematureEnd(length));
+        content = body.wrap(super.getContent(), () -> ApacheHttpClientFaults.prematureEnd(length));
       }
       return content;
     }

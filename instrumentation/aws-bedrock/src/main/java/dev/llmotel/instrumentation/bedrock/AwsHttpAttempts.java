@@ -6,6 +6,7 @@ import dev.llmotel.core.SkippedCall;
 import dev.llmotel.core.http.BedrockWire;
 import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
+import dev.llmotel.core.http.ResponseTap;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -408,10 +409,10 @@ public final class AwsHttpAttempts {
   /** The body's buffers on their way to the SDK: shown to the tap, ending early at the cut. */
   static final class ObservedStream implements Publisher<ByteBuffer> {
     private final Publisher<ByteBuffer> upstream;
-    private final HttpLlmExchange.ResponseTap tap;
+    private final ResponseTap tap;
     private final HttpFault.BodyCut cut;
 
-    ObservedStream(Publisher<ByteBuffer> upstream, HttpLlmExchange.ResponseTap tap, HttpFault.BodyCut cut) {
+    ObservedStream(Publisher<ByteBuffer> upstream, ResponseTap tap, HttpFault.BodyCut cut) {
       this.upstream = upstream;
       this.tap = tap;
       this.cut = cut;

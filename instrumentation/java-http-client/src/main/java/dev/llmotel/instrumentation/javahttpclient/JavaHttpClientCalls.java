@@ -5,6 +5,7 @@ import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.http.HttpFault;
 import dev.llmotel.core.http.HttpLlmExchange;
+import dev.llmotel.core.http.ResponseTap;
 import dev.llmotel.core.http.TappedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -187,7 +188,7 @@ public final class JavaHttpClientCalls {
     @Override
     public HttpResponse.BodySubscriber<T> apply(HttpResponse.ResponseInfo info) {
       HttpResponse.BodySubscriber<T> subscriber = delegate.apply(info);
-      HttpLlmExchange.ResponseTap tap = null;
+      ResponseTap tap = null;
       try {
         exchange.onResponse(info.statusCode(), name -> info.headers().firstValue(name).orElse(null));
         tap = exchange.tap(info.headers().firstValue("content-type").orElse(null));
@@ -210,12 +211,12 @@ public final class JavaHttpClientCalls {
    */
   static final class TappedBodySubscriber<T> implements HttpResponse.BodySubscriber<T> {
     private final HttpResponse.BodySubscriber<T> delegate;
-    private final HttpLlmExchange.ResponseTap tap;
+    private final ResponseTap tap;
     private final java.util.concurrent.CompletionStage<T> body;
     private final boolean readByApp;
 
     @SuppressWarnings("unchecked")
-    TappedBodySubscriber(HttpResponse.BodySubscriber<T> delegate, HttpLlmExchange.ResponseTap tap) {
+    TappedBodySubscriber(HttpResponse.BodySubscriber<T> delegate, ResponseTap tap) {
       this.delegate = delegate;
       this.tap = tap;
       java.util.concurrent.CompletionStage<T> original = delegate.getBody();

@@ -1,7 +1,7 @@
 package dev.llmotel.instrumentation.okhttp;
 
 import dev.llmotel.core.SafeHooks;
-import dev.llmotel.core.http.HttpLlmExchange;
+import dev.llmotel.core.http.ResponseTap;
 import java.io.IOException;
 import java.io.OutputStream;
 import okhttp3.MediaType;
@@ -20,7 +20,7 @@ final class TappedResponseBody extends ResponseBody {
   private final ResponseBody delegate;
   private final BufferedSource source;
 
-  TappedResponseBody(ResponseBody delegate, HttpLlmExchange.ResponseTap tap) {
+  TappedResponseBody(ResponseBody delegate, ResponseTap tap) {
     this.delegate = delegate;
     this.source = Okio.buffer(new TapSource(delegate.source(), tap));
   }
@@ -41,10 +41,10 @@ final class TappedResponseBody extends ResponseBody {
   }
 
   private static final class TapSource extends ForwardingSource {
-    private final HttpLlmExchange.ResponseTap tap;
+    private final ResponseTap tap;
     private final OutputStream sink;
 
-    TapSource(BufferedSource delegate, HttpLlmExchange.ResponseTap tap) {
+    TapSource(BufferedSource delegate, ResponseTap tap) {
       super(delegate);
       this.tap = tap;
       this.sink = new OutputStream() {

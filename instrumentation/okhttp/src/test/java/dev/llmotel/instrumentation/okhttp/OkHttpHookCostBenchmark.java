@@ -40,13 +40,13 @@ public final class OkHttpHookCostBenchmark {
         + "\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":9,\"total_tokens\":40}}")
         .getBytes(StandardCharsets.UTF_8);
     HookCostHarness harness = new HookCostHarness();
-    harness.measureCalls(() -> read(LlmInterceptor.INSTANCE, new CannedChain(chat, JSON, body)));
+    harness.measureCalls(() -> read(OkHttpCalls.INSTANCE, new CannedChain(chat, JSON, body)));
 
     Request stream = request("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
         + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}]}");
     byte[] events = sse(HookCostHarness.STREAM_CHUNKS);
     harness.measureChunks(() -> read(null, new CannedChain(stream, SSE, events)),
-        () -> read(LlmInterceptor.INSTANCE, new CannedChain(stream, SSE, events)));
+        () -> read(OkHttpCalls.INSTANCE, new CannedChain(stream, SSE, events)));
     harness.print(label);
     sdk.close();
   }

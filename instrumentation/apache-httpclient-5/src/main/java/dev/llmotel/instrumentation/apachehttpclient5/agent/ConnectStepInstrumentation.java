@@ -4,7 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.llmotel.core.SkippedCall;
-import dev.llmotel.instrumentation.apachehttpclient5.ApacheHttpClientCalls;
+import dev.llmotel.instrumentation.apachehttpclient5.ApacheHttpClientFaults;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.asm.Advice;
@@ -32,15 +32,15 @@ public class ConnectStepInstrumentation implements TypeInstrumentation {
   public static class ExecuteAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = SkippedCall.class)
     public static Object onEnter(@Advice.Argument(1) Object scope) {
-      return ApacheHttpClientCalls.beforeAttempt(scope);
+      return ApacheHttpClientFaults.beforeAttempt(scope);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(@Advice.Enter Object state,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
         @Advice.Thrown(readOnly = false) Throwable error) {
-      response = ApacheHttpClientCalls.attemptResponse(state, response);
-      error = ApacheHttpClientCalls.attemptFailure(state, error);
+      response = ApacheHttpClientFaults.attemptResponse(state, response);
+      error = ApacheHttpClientFaults.attemptFailure(state, error);
     }
   }
 }

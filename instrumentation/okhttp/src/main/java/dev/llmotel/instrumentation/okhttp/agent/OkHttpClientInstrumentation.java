@@ -4,7 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
-import dev.llmotel.instrumentation.okhttp.LlmInterceptor;
+import dev.llmotel.instrumentation.okhttp.OkHttpCalls;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.asm.Advice;
@@ -31,7 +31,7 @@ public class OkHttpClientInstrumentation implements TypeInstrumentation {
   public static class ConstructorAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void onEnter(@Advice.Argument(0) OkHttpClient.Builder builder) {
-      LlmInterceptor.addTo(builder.interceptors());
+      OkHttpCalls.addTo(builder.interceptors());
     }
   }
 }

@@ -1,0 +1,22 @@
+package dev.llmotel.core.http;
+
+/**
+ * The response body as the app reads it, shown to the exchange: bytes, its end, a failure, or the
+ * app closing it first. The client module wraps the app's body so that each of these reaches the
+ * tap after the app got it.
+ */
+public abstract class ResponseTap {
+  ResponseTap() {}
+
+  /** Bytes the app just read, in order. */
+  public abstract void bytes(byte[] b, int off, int len);
+
+  /** The app read the body to its end. */
+  public abstract void end();
+
+  /** Reading the body failed. */
+  public abstract void error(Throwable t);
+
+  /** The app closed the body (or released the exchange), read to the end or not. */
+  public abstract void closed();
+}
