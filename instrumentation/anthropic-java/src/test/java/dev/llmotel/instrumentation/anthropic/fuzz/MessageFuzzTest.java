@@ -4,6 +4,7 @@ import com.anthropic.core.ObjectMappers;
 import com.anthropic.models.messages.Message;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.instrumentation.anthropic.AnthropicMappingProbe;
 import dev.llmotel.testkit.fuzz.FuzzJson;
@@ -27,7 +28,22 @@ class MessageFuzzTest {
       return; // the SDK throws its own exception to the app here
     }
     long before = SafeHooks.failureCount();
-    AnthropicMappingProbe.mapMessage(message);
+    LlmCall call = AnthropicMappingProbe.mapMessage(message);
     if (SafeHooks.failureCount() != before) throw new AssertionError("a failure of ours on " + message);
+    // The mapper catches its own failures, so what it produced is the proof: for a message the SDK
+    // itself finds valid, the call has exactly its id, model and usage.
+    try {
+      message.validate();
+    } catch (RuntimeException invalid) {
+      return;
+    }
+    if (!message.id().equals(call.responseId())) throw new AssertionError("id lost: " + message);
+    if (!message.model().asString().equals(call.responseModel())) throw new AssertionError("model lost: " + message);
+    // Anthropic's input_tokens leave out the cache; the call's input counts every input token.
+    com.anthropic.models.messages.Usage u = message.usage();
+    long input = u.inputTokens() + u.cacheReadInputTokens().orElse(0L) + u.cacheCreationInputTokens().orElse(0L);
+    if (!Long.valueOf(input).equals(call.inputTokens()) || !Long.valueOf(u.outputTokens()).equals(call.outputTokens())) {
+      throw new AssertionError("usage " + call.inputTokens() + "/" + call.outputTokens() + " of " + message);
+    }
   }
 }
