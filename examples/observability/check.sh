@@ -141,7 +141,7 @@ LABELS["llm_otel_cost_USD_total"] = SCOPE | {"gen_ai_provider_name", "gen_ai_req
 LABELS["llm_otel_policy_decisions_total"] = SCOPE | {"llm_otel_policy_name", "llm_otel_policy_decision",
                                                      "gen_ai_provider_name", "gen_ai_request_model", "llm_otel_workflow"}
 LABELS["llm_otel_retries_total"] = SCOPE | {"gen_ai_provider_name", "gen_ai_request_model", "llm_otel_workflow", "error_type"}
-# gen_ai_request_model: in the README's table of this counter, not in the first description of it; the
+# gen_ai_request_model: in docs/telemetry.md's table of this counter, not in the first description of it; the
 # dashboard and the rules do not rely on it.
 LABELS["llm_otel_prompt_calls_total"] = SCOPE | {"gen_ai_provider_name", "gen_ai_request_model", "llm_otel_workflow",
                                                  "llm_otel_prompt_name", "llm_otel_prompt_version"}

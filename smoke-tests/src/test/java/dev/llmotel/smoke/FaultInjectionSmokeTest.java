@@ -67,7 +67,7 @@ class FaultInjectionSmokeTest {
   final Drill openAi = new Drill("openai", "openai-app-newest", "dev.llmotel.smoke.openai.OpenAiSmokeApp")
       .fault("sync", "http_429", ", \"retry_after\": \"0\", \"times\": 1", Behaviour.error(429, "0"), Behaviour.ok())
       // 503s without retry-after: OkHttp itself silently repeats a 503 with "retry-after: 0" below the
-      // application interceptors, where an injected response never goes (see the README).
+      // application interceptors, where an injected response never goes (see docs/chaos-and-replay.md).
       .fault("fail-503", "http_503", "", Behaviour.error(503), Behaviour.error(503), Behaviour.error(503))
       .fault("stream", "stream_cut", ", \"after_chunks\": 2", Behaviour.streamCut(2))
       .fault("async", "malformed_response", "", Behaviour.malformed())

@@ -53,7 +53,8 @@ public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomiz
   public void customize(AutoConfigurationCustomizer customizer) {
     customizer.addPropertiesSupplier(() -> DEFAULTS);
     // llm-otel's baggage entries from remote callers are marked as such when extracted, so that
-    // governance can tell them from the process's own (see RemoteBaggage and the README's Safety part).
+    // governance can tell them from the process's own (see RemoteBaggage, and docs/governance.md,
+    // "Trust model for baggage").
     customizer.addPropagatorCustomizer((propagator, config) -> RemoteBaggage.wrap(propagator));
     checkConfiguration();
   }

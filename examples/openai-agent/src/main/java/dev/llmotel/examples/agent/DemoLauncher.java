@@ -65,7 +65,7 @@ public final class DemoLauncher {
       command.add("-Dotel.logs.exporter=none");
       command.add("-Dotel.javaagent.logging=simple");
       if (console != null) command.add("-Dotel.exporter.otlp.endpoint=" + console.endpoint());
-      // More flags for the service, e.g. record mode (README, "Record and replay").
+      // More flags for the service, e.g. record mode (docs/chaos-and-replay.md, "Record and replay").
       for (String option : envOr("LLM_OTEL_DEMO_JAVA_OPTS", "").trim().split("\\s+")) {
         if (!option.isEmpty()) command.add(option);
       }
