@@ -435,6 +435,14 @@ public final class LlmCall {
   public boolean ended() { return ended; }
   public void markEnded() { ended = true; }
 
+  /** What a context shows of its call: how another class loader's copy tells an open call from an ended one. */
+  static final String OPEN = "llm-otel call open";
+
+  @Override
+  public String toString() {
+    return ended ? "llm-otel call ended" : OPEN;
+  }
+
   private boolean ending;
 
   /**

@@ -217,16 +217,18 @@ public final class LlmInstrumenter {
   }
 
   /**
-   * Whether the context holds a call of llm-otel, open or ended, also one made by a copy of these
-   * classes in another class loader (the JDK's HttpClient has its own copy, in the platform class
-   * loader): keys are compared by identity, so another copy's call is found by the key's name in the
-   * context's text. Only for the plain HTTP clients, which must never trace a request an SDK's or
-   * framework's call already traces. An ended call counts too: an HTTP request can run in a context
-   * that is not its own (OkHttp starts a queued async request on the thread of the call that just
-   * finished, in that call's context), so there the request is an SDK's, whose span exists already.
+   * Whether the context holds an open call of llm-otel, also one made by a copy of these classes in
+   * another class loader (the JDK's HttpClient has its own copy, in the platform class loader): keys
+   * are compared by identity, so another copy's call is found by the key's name in the context's
+   * text, and whether it is open by what {@link LlmCall#toString} shows there. Only for the plain
+   * HTTP clients, which must never trace a request an SDK's or framework's call already traces. An
+   * ended call does not count: a request made in its context (from a completion callback) is a new
+   * call. (OkHttp decides an async request in the context it was enqueued in, not in the context of
+   * the call that finished on the thread that starts it.)
    */
-  public static boolean hasCallFromAnyClassLoader(Context context) {
-    return context.get(CALL) != null || context.toString().contains(CALL_KEY_NAME + "=");
+  public static boolean hasOpenCallFromAnyClassLoader(Context context) {
+    if (currentCall(context) != null) return true;
+    return context.toString().contains(CALL_KEY_NAME + "=" + LlmCall.OPEN);
   }
 
   /** The LLM call in progress in this context, if an LLM-level span owns it and has not ended. */

@@ -244,8 +244,10 @@ class LlmInstrumenterTest {
     instrumenter.end(firstContext, first, null);
     // An async stream runs the app's completion callback in the finished call's context.
     assertNull(LlmInstrumenter.currentCall(firstContext), "a finished call is no one's to enrich");
-    assertTrue(LlmInstrumenter.hasCallFromAnyClassLoader(firstContext),
-        "but the plain HTTP layer makes no span of its own there: the request may be an SDK's");
+    assertFalse(LlmInstrumenter.hasOpenCallFromAnyClassLoader(firstContext),
+        "nor for the plain HTTP layer: a request made there is a call of its own");
+    assertTrue(LlmInstrumenter.hasOpenCallFromAnyClassLoader(instrumenter.start(Context.root(), chat())),
+        "an open call is");
     LlmCall chained = chat();
     Context chainedContext = instrumenter.start(firstContext, chained);
     assertNotNull(chainedContext, "the call made in the callback gets its own span");

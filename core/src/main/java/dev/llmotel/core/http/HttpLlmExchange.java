@@ -83,7 +83,7 @@ public abstract class HttpLlmExchange {
       if (endpoint == null) return null;
       Context parent = Context.current();
       LlmCall outer = LlmInstrumenter.currentCall(parent);
-      if (outer != null || LlmInstrumenter.hasCallFromAnyClassLoader(parent)) {
+      if (outer != null || LlmInstrumenter.hasOpenCallFromAnyClassLoader(parent)) {
         // Under an SDK's or framework's span the request is that library's own, and this layer only
         // enriches: the body is read (and checked) only when this layer may change the request,
         // fault injection or record/replay, so that the SDK's calls pay nothing more.

@@ -16,6 +16,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +31,8 @@ class HttpLlmExchangeTest {
     LlmInstrumenter instrumenter = LlmInstrumenter.create(sdk, "test-http", "1");
     Span outer = sdk.getTracer("framework").spanBuilder("chat gpt-4o-mini").startSpan();
     // What another copy of llm-otel (another class loader) puts in the context: a key of the same
-    // name that is not this copy's key, holding that copy's call.
-    Object otherCopysCall = new Object();
+    // name that is not this copy's key, holding that copy's open call (shown as LlmCall shows one).
+    Object otherCopysCall = otherCopysCall(true);
     Context foreign = Context.root().with(outer).with(ContextKey.named("llm-otel-call"), otherCopysCall);
     HttpLlmExchange exchange;
     try (Scope ignored = foreign.makeCurrent()) {
@@ -54,5 +55,51 @@ class HttpLlmExchangeTest {
     SpanData span = spans.getFinishedSpanItems().get(0);
     assertEquals("499", span.getAttributes().get(LlmOtelAttributes.RATELIMIT_REMAINING_REQUESTS));
     assertEquals("149000", span.getAttributes().get(LlmOtelAttributes.RATELIMIT_REMAINING_TOKENS));
+  }
+
+  /**
+   * A completion callback runs in the context of the call that finished: a request made there,
+   * whichever class loader's copy made the finished call, is a call of its own (span, governance).
+   */
+  @Test
+  void aRequestInTheContextOfAFinishedCallIsACallOfItsOwn() {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .build();
+    LlmInstrumenter instrumenter = LlmInstrumenter.create(sdk, "test-http", "1");
+    byte[] body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    dev.llmotel.core.LlmCall finished = new dev.llmotel.core.LlmCall("openai", "chat");
+    Context finishedContext = instrumenter.start(Context.root(), finished);
+    instrumenter.end(finishedContext, finished, null);
+    Context otherCopysFinished = Context.root().with(ContextKey.named("llm-otel-call"), otherCopysCall(false));
+    for (Context callback : new Context[] {finishedContext, otherCopysFinished}) {
+      HttpLlmExchange exchange;
+      try (Scope ignored = callback.makeCurrent()) {
+        exchange = HttpLlmExchange.start(instrumenter, "POST", "http://127.0.0.1:8080/v1/chat/completions",
+            "127.0.0.1", 8080, "/v1/chat/completions", () -> body);
+      }
+      assertNotNull(exchange);
+      exchange.onResponse(200, name -> null);
+      exchange.failed(new java.io.IOException("closed"));
+      exchange.closeScope();
+    }
+    List<SpanData> ended = spans.getFinishedSpanItems();
+    assertEquals(3, ended.size(), "the finished call and one call of its own per callback: " + ended);
+    for (SpanData span : ended.subList(1, 3)) {
+      assertEquals("chat gpt-4o-mini", span.getName());
+      assertEquals("test-http", span.getInstrumentationScopeInfo().getName());
+    }
+  }
+
+  /** What another copy's LlmCall shows in a context's text. */
+  private static Object otherCopysCall(boolean open) {
+    return new Object() {
+      @Override
+      public String toString() {
+        return open ? "llm-otel call open" : "llm-otel call ended";
+      }
+    };
   }
 }

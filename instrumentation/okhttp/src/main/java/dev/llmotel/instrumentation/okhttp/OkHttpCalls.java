@@ -4,6 +4,9 @@ import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.http.HttpLlmExchange;
 import dev.llmotel.core.http.ResponseTap;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.instrumentation.api.internal.cache.Cache;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
@@ -44,8 +47,48 @@ public final class OkHttpCalls implements Interceptor {
     }
   }
 
+  /**
+   * The context each async call was enqueued in, until its chain starts. Weak keys: a call
+   * cancelled before it ran leaves nothing behind.
+   */
+  private static final Cache<Object, Context> ENQUEUED_IN = Cache.weak();
+
+  /** At {@code Call.enqueue}: remembers the context the call was enqueued in. */
+  public static void enqueued(Object call) {
+    try {
+      Context current = Context.current();
+      if (call != null && current != Context.root()) ENQUEUED_IN.put(call, current);
+    } catch (Throwable t) {
+      SafeHooks.failed("okhttp enqueue", t);
+    }
+  }
+
   @Override
   public Response intercept(Chain chain) throws IOException {
+    // An async call runs its chain in the context it was enqueued in: OkHttp may start a queued
+    // call on the thread of another call that just finished, whose context is still current there
+    // (an SDK's finished call). The request belongs to the call that enqueued it.
+    Context enqueuedIn = enqueuedIn(chain);
+    if (enqueuedIn != null && enqueuedIn != Context.current()) {
+      try (Scope ignored = enqueuedIn.makeCurrent()) {
+        return interceptInContext(chain);
+      }
+    }
+    return interceptInContext(chain);
+  }
+
+  private static Context enqueuedIn(Chain chain) {
+    try {
+      Object call = chain.call();
+      Context context = ENQUEUED_IN.get(call);
+      if (context != null) ENQUEUED_IN.remove(call);
+      return context;
+    } catch (Throwable t) { // Chain.call() is missing before OkHttp 3.9: the current context stands
+      return null;
+    }
+  }
+
+  private Response interceptInContext(Chain chain) throws IOException {
     Request request = chain.request();
     HttpLlmExchange exchange = start(request);
     if (exchange == null) return chain.proceed(request);

@@ -112,7 +112,11 @@ final class GovernanceHoldsScenarios {
     return "ok=" + ok + " refused=" + refused + " other=" + other;
   }
 
-  /** A blocking call made inside an async stream's completion callback, as an agent chains its next step. */
+  /**
+   * Blocking calls made inside an async stream's completion callback, as an agent chains its next
+   * step: one through the SDK, one with the JDK's HttpClient (traced by llm-otel's copy in the
+   * platform class loader, which sees the finished call only as another copy's).
+   */
   private String callFromStreamCallback(String scenario) throws Exception {
     CompletableFuture<String> chained = new CompletableFuture<>();
     AsyncStreamResponse<ChatCompletionChunk> stream = asyncClient.chat().completions().createStreaming(
@@ -124,8 +128,9 @@ final class GovernanceHoldsScenarios {
 
       @Override
       public void onComplete(java.util.Optional<Throwable> error) {
-        chained.complete(outcome(() -> client.chat().completions().create(
-            chat(scenario, "gpt-4o-mini", "second, from the callback").build())));
+        String sdk = outcome(() -> client.chat().completions().create(
+            chat(scenario, "gpt-4o-mini", "second, from the callback").build()));
+        chained.complete(sdk + " jdk=" + jdkChat(scenario, "gpt-4o-mini", 0, "third, from the callback"));
       }
     });
     stream.onCompleteFuture().get(30, TimeUnit.SECONDS);
@@ -141,19 +146,25 @@ final class GovernanceHoldsScenarios {
     try (Scope ignored = Baggage.current().toBuilder().put("llm_otel.workflow", "shared").build().makeCurrent()) {
       String sdk = outcome(() -> client.chat().completions().create(
           chat(scenario, "gpt-4o", "shared budget call from the sdk").maxCompletionTokens(10).build()));
-      String body = "{\"model\":\"gpt-4o\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
-          + "\"content\":\"shared budget call from the jdk client\"}]}";
-      HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
-          .header("content-type", "application/json").header("authorization", "Bearer " + OpenAiSmokeApp.API_KEY)
-          .header("x-fake-scenario", scenario).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-      String jdk;
-      try {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        jdk = "ok " + response.statusCode();
-      } catch (java.io.IOException e) {
-        jdk = "error " + e.getClass().getName();
-      }
-      return "sdk=" + sdk + " jdk=" + jdk;
+      return "sdk=" + sdk + " jdk=" + jdkChat(scenario, "gpt-4o", 10, "shared budget call from the jdk client");
+    }
+  }
+
+  /** A chat request made with the JDK's HttpClient, no SDK: "ok" and the status, or the I/O error's class. */
+  private String jdkChat(String scenario, String model, int maxTokens, String text) {
+    String body = "{\"model\":\"" + model + "\"," + (maxTokens > 0 ? "\"max_tokens\":" + maxTokens + "," : "")
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+        .header("content-type", "application/json").header("authorization", "Bearer " + OpenAiSmokeApp.API_KEY)
+        .header("x-fake-scenario", scenario).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      return "ok " + response.statusCode();
+    } catch (java.io.IOException e) {
+      return "error " + e.getClass().getName();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "error " + e.getClass().getName();
     }
   }
 

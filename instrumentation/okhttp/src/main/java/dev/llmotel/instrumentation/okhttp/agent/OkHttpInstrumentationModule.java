@@ -6,7 +6,7 @@ import com.google.auto.service.AutoService;
 import dev.llmotel.core.agent.LlmInstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -28,6 +28,6 @@ public class OkHttpInstrumentationModule extends LlmInstrumentationModule {
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return Collections.singletonList(new OkHttpClientInstrumentation());
+    return Arrays.asList(new OkHttpClientInstrumentation(), new AsyncCallInstrumentation());
   }
 }
