@@ -81,10 +81,11 @@ final class PolicyEngine {
       estimate = costEstimate.applyAsDouble(call);
       if (estimate == UNPRICED) {
         estimate = 0;
-        if (s.unpricedRefused && s.costMode == Mode.ENFORCE) {
-          decide(call, COST, Mode.ENFORCE, Kind.RATE_LIMITED, "no price is known for " + call.provider() + " "
+        if (s.unpricedRefused) {
+          // Monitor mode records what enforcing would do, as every policy does.
+          decide(call, COST, s.costMode, Kind.RATE_LIMITED, "no price is known for " + call.provider() + " "
               + call.requestModel() + " (cost.unpriced is refuse)");
-          if (mayRefuse) return;
+          if (mayRefuse && s.costMode == Mode.ENFORCE) return;
         }
       }
       call.estimatedCostUsd(estimate);
