@@ -3,6 +3,7 @@ package dev.llmotel.core.governance;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -74,6 +75,12 @@ public final class SharedPolicyStores {
         .database(config.database)
         .clientName("llm-otel")
         .ssl(config.tls);
+    if (config.tls) {
+      // The certificate must name the host of the URL, as HTTPS checks it: Jedis checks nothing by itself.
+      SSLParameters checkHost = new SSLParameters();
+      checkHost.setEndpointIdentificationAlgorithm("HTTPS");
+      client.sslParameters(checkHost);
+    }
     if (config.user != null) client.user(config.user);
     if (config.password != null) client.password(config.password);
     return new JedisPooled(pool, new HostAndPort(config.host, config.port), client.build());
