@@ -1,6 +1,7 @@
 package dev.llmotel.testkit.fakellm;
 
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * What the {@link FakeLlmServer} does with one request. Immutable; build with the static factories.
@@ -22,7 +23,8 @@ public final class Behaviour {
     STREAM_CUT,
     RESET_CONNECTION,
     CHUNKS,
-    INVALID_UTF8
+    INVALID_UTF8,
+    HELD
   }
 
   private static final Behaviour OK = new Behaviour(Kind.OK, 0, null, 0L, 0);
@@ -37,13 +39,19 @@ public final class Behaviour {
   private final String retryAfter;
   private final long millis;
   private final int count;
+  private final CountDownLatch release;
 
   private Behaviour(Kind kind, int status, String retryAfter, long millis, int count) {
+    this(kind, status, retryAfter, millis, count, null);
+  }
+
+  private Behaviour(Kind kind, int status, String retryAfter, long millis, int count, CountDownLatch release) {
     this.kind = kind;
     this.status = status;
     this.retryAfter = retryAfter;
     this.millis = millis;
     this.count = count;
+    this.release = release;
   }
 
   /** The normal, successful answer. */
@@ -77,6 +85,19 @@ public final class Behaviour {
       throw new IllegalArgumentException("negative delay: " + millis);
     }
     return new Behaviour(Kind.DELAY, 0, null, millis, 0);
+  }
+
+  /**
+   * The normal answer, sent once {@code release} has counted down (before any response byte): the test
+   * decides when calls in flight end, e.g. only after every concurrent caller has been admitted or refused,
+   * however slow the machine. Held at most 10 minutes, like {@link #hang()}; the connection is dropped if the
+   * server is closed or {@link FakeLlmServer#reset() reset} first.
+   */
+  public static Behaviour heldUntil(CountDownLatch release) {
+    if (release == null) {
+      throw new IllegalArgumentException("release latch is null");
+    }
+    return new Behaviour(Kind.HELD, 0, null, 0L, 0, release);
   }
 
   /**
@@ -169,6 +190,10 @@ public final class Behaviour {
     return count;
   }
 
+  CountDownLatch release() {
+    return release;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -182,12 +207,13 @@ public final class Behaviour {
         && status == b.status
         && millis == b.millis
         && count == b.count
+        && release == b.release
         && Objects.equals(retryAfter, b.retryAfter);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, status, retryAfter, millis, count);
+    return Objects.hash(kind, status, retryAfter, millis, count, release);
   }
 
   @Override
@@ -201,6 +227,8 @@ public final class Behaviour {
         return "streamCut(" + count + ")";
       case CHUNKS:
         return "chunks(" + count + ")";
+      case HELD:
+        return "heldUntil(" + release + ")";
       case WRONG_SHAPE:
         return "wrongShape()";
       case RESET_CONNECTION:

@@ -422,6 +422,9 @@ public final class FakeLlmServer implements AutoCloseable {
         case DELAY:
           Thread.sleep(b.millis());
           break;
+        case HELD:
+          awaitRelease(b.release());
+          break;
         case INVALID_UTF8:
           corruptUtf8 = true;
           break;
@@ -513,6 +516,17 @@ public final class FakeLlmServer implements AutoCloseable {
         release.await(MAX_HANG_MINUTES, TimeUnit.MINUTES);
       }
       throw new DropConnection();
+    }
+
+    /** {@link Behaviour#heldUntil}: waits for the test's release; a close or reset first drops the connection. */
+    private void awaitRelease(CountDownLatch release) throws IOException, InterruptedException {
+      CountDownLatch dropped = hangRelease.get();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MAX_HANG_MINUTES);
+      while (!release.await(20, TimeUnit.MILLISECONDS)) {
+        if (closed || dropped.getCount() == 0 || System.nanoTime() > deadline) {
+          throw new DropConnection();
+        }
+      }
     }
 
     private void chat(JsonNode req, boolean stream, int cutAfter, int reshape) throws IOException {

@@ -598,6 +598,30 @@ class FakeLlmServerTest {
   }
 
   @Test
+  void heldAnswersWaitForTheTestsReleaseThenAnswerNormally() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    server.script("held", Behaviour.heldUntil(release), Behaviour.heldUntil(release));
+    List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      held.add(client.sendAsync(request(server, "/chat/completions", chatRequest("gpt-4o-mini", "user", "hi"),
+          "x-fake-scenario", "held"), HttpResponse.BodyHandlers.ofString()));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (server.requests("held").size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(2, server.requests("held").size(), "both requests arrived");
+    Thread.sleep(300);
+    assertFalse(held.get(0).isDone() || held.get(1).isDone(), "no answer before the release");
+    release.countDown();
+    for (CompletableFuture<HttpResponse<String>> f : held) {
+      HttpResponse<String> r = f.get(3, TimeUnit.SECONDS);
+      assertEquals(200, r.statusCode());
+      assertEquals("Fake answer to: hi", json(r).at("/choices/0/message/content").asText());
+    }
+  }
+
+  @Test
   void hangIsReleasedByClose() throws Exception {
     FakeLlmServer own = FakeLlmServer.start(0);
     try {

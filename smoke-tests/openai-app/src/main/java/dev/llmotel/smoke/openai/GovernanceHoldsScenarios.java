@@ -71,6 +71,8 @@ final class GovernanceHoldsScenarios {
         return baggageFlood(scenario);
       case "hold-trace-loop":
         return sameRequestInOneTrace(scenario);
+      case "hold-trace-budget-burst":
+        return traceBudgetBurst(scenario);
       case "hold-steady":
         return steadyCalls(scenario);
       default:
@@ -87,17 +89,46 @@ final class GovernanceHoldsScenarios {
   private String burst(String scenario, String model, String workflow, long maxTokens) throws Exception {
     Context context = workflow == null ? Context.current()
         : Context.current().with(Baggage.current().toBuilder().put("llm_otel.workflow", workflow).build());
+    return burst(scenario, model, context, maxTokens, "");
+  }
+
+  /**
+   * BURST threads released together, each making one call in {@code context}; counts what the app saw.
+   * In a fleet (smoke.gate.dir set) the threads go only when the test opens the gate, for every replica
+   * at once, and the app says each time how many of its calls have ended: the test holds the admitted
+   * calls' answers until every call of the fleet has been admitted or refused.
+   */
+  private String burst(String scenario, String model, Context context, long maxTokens, String label)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(BURST);
-    CyclicBarrier start = new CyclicBarrier(BURST);
+    CyclicBarrier start = new CyclicBarrier(BURST, () -> awaitFleetGate(scenario));
+    java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+    // An answer the test holds must not time out in the SDK: its retry would be a second request.
+    com.openai.core.RequestOptions patient = com.openai.core.RequestOptions.builder()
+        .timeout(java.time.Duration.ofSeconds(120)).build();
     List<Future<String>> outcomes = new ArrayList<>();
     for (int i = 0; i < BURST; i++) {
       final int n = i;
       outcomes.add(pool.submit(context.wrap(() -> {
-        ChatCompletionCreateParams.Builder params = chat(scenario, model, "burst call number " + n);
-        if (maxTokens > 0) params.maxCompletionTokens(maxTokens);
-        start.await(10, TimeUnit.SECONDS);
-        return outcome(() -> client.chat().completions().create(params.build()));
+        try {
+          ChatCompletionCreateParams.Builder params = chat(scenario, model, "burst call number " + n + label);
+          if (maxTokens > 0) params.maxCompletionTokens(maxTokens);
+          start.await(170, TimeUnit.SECONDS);
+          return outcome(() -> client.chat().completions().create(params.build(), patient));
+        } finally {
+          ended.incrementAndGet();
+        }
       })));
+    }
+    if (System.getProperty("smoke.gate.dir") != null) {
+      for (int said = -1; said < BURST; Thread.sleep(10)) {
+        int n = ended.get();
+        if (n != said) {
+          System.out.println("BURST-ENDED " + scenario + " " + n);
+          System.out.flush();
+          said = n;
+        }
+      }
     }
     int ok = 0;
     int refused = 0;
@@ -110,6 +141,45 @@ final class GovernanceHoldsScenarios {
     }
     pool.shutdown();
     return "ok=" + ok + " refused=" + refused + " other=" + other;
+  }
+
+  /** In a fleet: says the burst is ready, then waits until the test opens its gate (a file) for every replica. */
+  private static void awaitFleetGate(String scenario) {
+    String dir = System.getProperty("smoke.gate.dir");
+    if (dir == null) return;
+    System.out.println("GATE-WAIT " + scenario);
+    System.out.flush();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(160);
+    try {
+      while (!Files.exists(Paths.get(dir, scenario))) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("the gate of " + scenario + " stayed shut");
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * One agent run whose calls land on every replica at the same time: the trace comes from the test
+   * (smoke.trace-budget.traceparent), and each replica fires a burst in it, each call capped at 5,000
+   * output tokens so that the trace budget fits a few estimates. Each replica's requests differ from the
+   * others' (its JVM's name in the text), so the loop guard has no say.
+   */
+  private String traceBudgetBurst(String scenario) throws Exception {
+    String[] tp = System.getProperty("smoke.trace-budget.traceparent").split("-");
+    io.opentelemetry.api.trace.SpanContext remote = io.opentelemetry.api.trace.SpanContext.createFromRemoteParent(
+        tp[1], tp[2], io.opentelemetry.api.trace.TraceFlags.getSampled(), io.opentelemetry.api.trace.TraceState.getDefault());
+    io.opentelemetry.api.trace.Span step = io.opentelemetry.api.GlobalOpenTelemetry.getTracer("smoke-app")
+        .spanBuilder("agent step").setParent(Context.root().with(io.opentelemetry.api.trace.Span.wrap(remote)))
+        .startSpan();
+    try {
+      return burst(scenario, "gpt-4o-mini", Context.current().with(step), 5000,
+          " from " + java.lang.management.ManagementFactory.getRuntimeMXBean().getName());
+    } finally {
+      step.end();
+    }
   }
 
   /**
