@@ -162,14 +162,39 @@ public final class Governance {
    * input-token policy's count, else the estimate) and its output from the characters received, and the
    * call says so (llm_otel.usage.estimated). A call that failed before any chunk spent nothing.
    */
-  private static void estimateMissingUsage(LlmCall call) {
-    if (!call.streaming() || call.chunkCount() == 0) return;
+  private void estimateMissingUsage(LlmCall call) {
+    if (!call.streaming()) {
+      estimateUnreadAnswer(call);
+      return;
+    }
+    if (call.chunkCount() == 0) return;
     if (call.inputTokens() != null && call.outputTokens() != null) return;
     // The input-token policy's count when it made one, else the character estimate: loading a tokenizer
     // vocabulary (tens of MB) for this alone is not worth it.
     Long input = call.inputTokens() != null ? null
         : call.estimatedInputTokens() > 0 ? call.estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
     Long output = call.outputTokens() == null ? Tokenizers.estimateTextTokens(call.outputCharacters()) : null;
+    call.estimatedUsage(input, output);
+    GovernanceMetrics.get().usageEstimated(call.provider(), call.requestModel());
+  }
+
+  /**
+   * The provider answered the call (an attempt ended with a 2xx status) but its answer never reached
+   * the mapping: the app cancelled the call while the request was in flight, or stopped reading. The
+   * provider billed it all the same, so its usage is what its reservation assumed (the input estimate
+   * and the request's maximum output, else the configured estimate), marked as estimated.
+   */
+  private void estimateUnreadAnswer(LlmCall call) {
+    if (call.inputTokens() != null || call.outputTokens() != null || call.responseId() != null) return;
+    boolean answered = false;
+    for (LlmCall.Attempt attempt : call.attempts()) {
+      if (attempt.statusCode != null && attempt.statusCode >= 200 && attempt.statusCode < 300) answered = true;
+    }
+    if (!answered) return;
+    long input = call.estimatedInputTokens() > 0 ? call.estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
+    Long max = call.maxTokens();
+    long output = "embeddings".equals(call.operation()) ? 0
+        : max != null && max > 0 ? max : policies.settings().estimatedOutputTokens;
     call.estimatedUsage(input, output);
     GovernanceMetrics.get().usageEstimated(call.provider(), call.requestModel());
   }
