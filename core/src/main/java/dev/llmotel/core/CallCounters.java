@@ -41,19 +41,19 @@ final class CallCounters {
   }
 
   void record(Context context, LlmCall call) {
-    for (PolicyDecision d : call.policyDecisions()) {
+    for (PolicyDecision d : call.governance().policyDecisions()) {
       policyDecisions.add(1, callAttributes(call)
           .put(LlmOtelAttributes.POLICY_NAME, d.policy)
           .put(LlmOtelAttributes.POLICY_DECISION, d.decision)
           .build(), context);
     }
-    for (String reason : call.retryReasons()) {
+    for (String reason : call.attemptLog().retryReasons()) {
       retries.add(1, callAttributes(call).put(GenAiAttributes.ERROR_TYPE, reason).build(), context);
     }
-    String version = call.promptVersion();
+    String version = call.governance().promptVersion();
     if (version != null) {
       AttributesBuilder b = callAttributes(call);
-      String name = call.promptName();
+      String name = call.governance().promptName();
       if (promptVersionsSeen.size() < MAX_PROMPT_VERSIONS || promptVersionsSeen.contains(name + '\n' + version)) {
         promptVersionsSeen.add(name + '\n' + version);
         if (name != null) b.put(LlmOtelAttributes.PROMPT_NAME, name);
@@ -68,7 +68,7 @@ final class CallCounters {
   private static AttributesBuilder callAttributes(LlmCall call) {
     AttributesBuilder b = Attributes.builder().put(GenAiAttributes.PROVIDER_NAME, call.provider());
     if (call.requestModel() != null) b.put(GenAiAttributes.REQUEST_MODEL, call.requestModel());
-    if (call.workflow() != null) b.put(LlmOtelAttributes.WORKFLOW, call.workflow());
+    if (call.governance().workflow() != null) b.put(LlmOtelAttributes.WORKFLOW, call.governance().workflow());
     return b;
   }
 }

@@ -28,7 +28,7 @@ public final class CallRefusal extends SkippedCall {
    */
   public static CallRefusal deferredToSdk(java.util.function.Function<PolicyDecision, RuntimeException> sdkException) {
     LlmCall outer = LlmInstrumenter.currentCall(io.opentelemetry.context.Context.current());
-    PolicyDecision refusal = outer == null ? null : outer.takeDeferredRefusal();
+    PolicyDecision refusal = outer == null ? null : outer.governance().takeDeferredRefusal();
     return refusal == null ? null : new CallRefusal(sdkException.apply(refusal));
   }
 

@@ -62,11 +62,11 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     }
     putIfNotEmpty(attributes, REQUEST_ENCODING_FORMATS, call.encodingFormats());
     putIfNotNull(attributes, OUTPUT_TYPE, call.outputType());
-    putIfNotNull(attributes, LlmOtelAttributes.PROMPT_FINGERPRINT, call.promptFingerprint());
-    putIfNotNull(attributes, LlmOtelAttributes.REQUEST_HASH, call.requestHash());
-    putIfNotNull(attributes, LlmOtelAttributes.PROMPT_NAME, call.promptName());
-    putIfNotNull(attributes, LlmOtelAttributes.PROMPT_VERSION, call.promptVersion());
-    putIfNotNull(attributes, LlmOtelAttributes.WORKFLOW, call.workflow());
+    putIfNotNull(attributes, LlmOtelAttributes.PROMPT_FINGERPRINT, call.governance().promptFingerprint());
+    putIfNotNull(attributes, LlmOtelAttributes.REQUEST_HASH, call.governance().requestHash());
+    putIfNotNull(attributes, LlmOtelAttributes.PROMPT_NAME, call.governance().promptName());
+    putIfNotNull(attributes, LlmOtelAttributes.PROMPT_VERSION, call.governance().promptVersion());
+    putIfNotNull(attributes, LlmOtelAttributes.WORKFLOW, call.governance().workflow());
 
     if (config.captureContent()) {
       int max = config.contentMaxLength();
@@ -102,11 +102,11 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     if (call.usageEstimated()) attributes.put(LlmOtelAttributes.USAGE_ESTIMATED, true);
     putIfNotNull(attributes, EMBEDDINGS_DIMENSION_COUNT, call.embeddingDimensions());
     putIfNotNull(attributes, RESPONSE_TIME_TO_FIRST_CHUNK, call.timeToFirstChunkSeconds());
-    attributes.put(LlmOtelAttributes.RETRY_COUNT, call.retryCount());
-    putIfNotNull(attributes, LlmOtelAttributes.COST_USD, call.costUsd());
-    List<PolicyDecision> decisions = call.policyDecisions();
+    attributes.put(LlmOtelAttributes.RETRY_COUNT, call.attemptLog().retryCount());
+    putIfNotNull(attributes, LlmOtelAttributes.COST_USD, call.governance().costUsd());
+    List<PolicyDecision> decisions = call.governance().policyDecisions();
     if (!decisions.isEmpty()) {
-      PolicyDecision first = call.refusal() != null ? call.refusal() : decisions.get(0);
+      PolicyDecision first = call.governance().refusal() != null ? call.governance().refusal() : decisions.get(0);
       attributes.put(LlmOtelAttributes.POLICY_NAME, first.policy);
       attributes.put(LlmOtelAttributes.POLICY_DECISION, first.decision);
       attributes.put(LlmOtelAttributes.POLICY_MESSAGE, first.message);
@@ -115,7 +115,7 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
       attributes.put(LlmOtelAttributes.STREAM_CHUNK_COUNT, call.chunkCount());
       putIfNotNull(attributes, LlmOtelAttributes.STREAM_END, call.streamEnd());
     }
-    List<LlmCall.Attempt> attempts = call.attempts();
+    List<AttemptLog.Attempt> attempts = call.attemptLog().attempts();
     if (!attempts.isEmpty()) {
       putIfNotNull(attributes, LlmOtelAttributes.PROVIDER_REQUEST_ID,
           attempts.get(attempts.size() - 1).requestId);

@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * The one model of an LLM call shared by every library module. A library module fills the request
  * side before the call starts and the response side as it learns it; {@link LlmInstrumenter} turns
- * it into a span and metrics. Mutable and confined to one logical call; the few fields that a
+ * it into a span and metrics. What governance decides ({@link CallGovernance}) and the attempts
+ * seen below the library's retries ({@link AttemptLog}) are parts of their own, which library
+ * mappers do not write. Mutable and confined to one logical call; the few fields that a
  * stream or a retrying HTTP layer may write from another thread are guarded by this object.
  */
 public final class LlmCall {
@@ -32,18 +34,6 @@ public final class LlmCall {
   private final List<LlmMessage.Part> systemInstructions = new ArrayList<>();
   private final List<ToolDefinition> toolDefinitions = new ArrayList<>();
 
-  // --- governance: set at start by the shared core, never by a library module ---
-  private String promptFingerprint;
-  private String requestHash;
-  private String promptName;
-  private String promptVersion;
-  private boolean newPromptVersion;
-  private String workflow;
-  private String traceId;
-  private long estimatedInputTokens;
-  private final List<PolicyDecision> policyDecisions = new ArrayList<>();
-  private Double costUsd;
-
   // --- response ---
   private String responseId;
   private String responseModel;
@@ -55,17 +45,11 @@ public final class LlmCall {
   private Long reasoningOutputTokens;
   private Long embeddingDimensions;
   private final List<LlmMessage> outputMessages = new ArrayList<>();
-  private final List<Attempt> attempts = new ArrayList<>();
-  private int pendingAttempts;
-  private int attemptsNumbered;
-  private Runnable whenAttemptsSettled;
   private long startNanos;
   private long firstChunkNanos = -1;
   private long chunkCount;
   private String streamEnd;
   private Throwable unusableResponse;
-  private long appRetries;
-  private String appRetryReason;
   private List<io.opentelemetry.api.trace.SpanContext> links;
   private String rateLimitRemainingRequests;
   private String rateLimitRemainingTokens;
@@ -74,12 +58,20 @@ public final class LlmCall {
   private BeforeSpanStart beforeSpanStart;
   private List<String> toolCallIds; // allocated with the first id: most calls ask for no tool
 
-  private boolean refusalDeferred;
+  // --- the parts only the shared core writes ---
+  private final CallGovernance governance = new CallGovernance();
+  private final AttemptLog attemptLog = new AttemptLog();
 
   public LlmCall(String provider, String operation) {
     this.provider = provider;
     this.operation = operation;
   }
+
+  /** What governance decided and computed for this call: written by the core's governance only. */
+  public CallGovernance governance() { return governance; }
+
+  /** The call's HTTP attempts and retries: written by the layers that see attempts. */
+  public AttemptLog attemptLog() { return attemptLog; }
 
   public String provider() { return provider; }
   public String operation() { return operation; }
@@ -124,51 +116,6 @@ public final class LlmCall {
   public List<LlmMessage.Part> systemInstructions() { return systemInstructions; }
   public List<ToolDefinition> toolDefinitions() { return toolDefinitions; }
 
-  public String promptFingerprint() { return promptFingerprint; }
-  public void promptFingerprint(String v) { this.promptFingerprint = v; }
-  public String requestHash() { return requestHash; }
-  public void requestHash(String v) { this.requestHash = v; }
-  public String promptName() { return promptName; }
-  public String promptVersion() { return promptVersion; }
-  public void promptVersion(String name, String version) { this.promptName = name; this.promptVersion = version; }
-  public boolean newPromptVersion() { return newPromptVersion; }
-  public void newPromptVersion(boolean v) { this.newPromptVersion = v; }
-  public String workflow() { return workflow; }
-  public void workflow(String v) { this.workflow = v; }
-  public String traceId() { return traceId; }
-  public void traceId(String v) { this.traceId = v; }
-  public long estimatedInputTokens() { return estimatedInputTokens; }
-  public void estimatedInputTokens(long v) { this.estimatedInputTokens = v; }
-  public synchronized List<PolicyDecision> policyDecisions() { return new ArrayList<>(policyDecisions); }
-  public synchronized void addPolicyDecision(PolicyDecision d) {
-    if (policiesMonitorOnly && d.refused()) d = new PolicyDecision(d.policy, false, d.kind, d.message);
-    policyDecisions.add(d);
-  }
-
-  /** The first decision that refuses the call, or null when every policy let it through. */
-  public synchronized PolicyDecision refusal() {
-    for (PolicyDecision d : policyDecisions) {
-      if (d.refused()) return d;
-    }
-    return null;
-  }
-
-  /**
-   * A framework's call refused by a policy whose framework has no exception of its own for that
-   * condition: the provider SDK it calls next throws its own instead, from that SDK's
-   * instrumentation, which takes the refusal here (once) and sends nothing.
-   */
-  public synchronized void deferRefusalToSdk() { this.refusalDeferred = true; }
-
-  public synchronized PolicyDecision takeDeferredRefusal() {
-    if (!refusalDeferred) return null;
-    refusalDeferred = false;
-    return refusal();
-  }
-
-  public synchronized Double costUsd() { return costUsd; }
-  public synchronized void costUsd(Double v) { this.costUsd = v; }
-
   public synchronized String responseId() { return responseId; }
   public synchronized LlmCall responseId(String v) { if (v != null) this.responseId = v; return this; }
   public synchronized String responseModel() { return responseModel; }
@@ -204,97 +151,6 @@ public final class LlmCall {
 
   public synchronized List<LlmMessage> outputMessages() { return new ArrayList<>(outputMessages); }
   public synchronized LlmCall addOutputMessage(LlmMessage m) { outputMessages.add(m); return this; }
-
-  /** Records one HTTP attempt as seen below the library's retry loop, once it has ended. */
-  public synchronized Attempt recordAttempt(Integer statusCode, String retryAfter, Throwable error, String requestId) {
-    return insert(new Attempt(++attemptsNumbered, System.nanoTime(), statusCode, retryAfter,
-        error == null ? null : ErrorTypes.of(error), requestId));
-  }
-
-  /**
-   * An async attempt is under way; its outcome arrives through {@link #finishAttempt} with the
-   * number returned here. Numbers are given at the start because a retry can finish before the
-   * callback that reports the failed attempt before it runs.
-   */
-  public synchronized int startAttempt() {
-    pendingAttempts++;
-    return ++attemptsNumbered;
-  }
-
-  /**
-   * Records the outcome of an attempt announced by {@link #startAttempt}. A future's callbacks run
-   * in no guaranteed order, so the call's own future may complete before the last attempt is
-   * recorded: the end deferred by {@link #runWhenAttemptsSettled} runs here then.
-   */
-  public void finishAttempt(int number, Integer statusCode, String retryAfter, Throwable error, String requestId) {
-    finishAttemptOfType(number, statusCode, retryAfter, error == null ? null : ErrorTypes.of(error), requestId);
-  }
-
-  /**
-   * As {@link #recordAttempt}, for libraries that report an attempt's failure by a type name rather
-   * than an exception (the AWS SDK's per-attempt metrics).
-   */
-  public synchronized Attempt recordAttemptOfType(Integer statusCode, String retryAfter, String errorType, String requestId) {
-    return insert(new Attempt(++attemptsNumbered, System.nanoTime(), statusCode, retryAfter, errorType, requestId));
-  }
-
-  /** As {@link #finishAttempt}, with the failure given by a type name. */
-  public void finishAttemptOfType(int number, Integer statusCode, String retryAfter, String errorType, String requestId) {
-    Runnable deferred = null;
-    synchronized (this) {
-      insert(new Attempt(number, System.nanoTime(), statusCode, retryAfter, errorType, requestId));
-      pendingAttempts = Math.max(0, pendingAttempts - 1);
-      if (pendingAttempts == 0 && whenAttemptsSettled != null) {
-        deferred = whenAttemptsSettled;
-        whenAttemptsSettled = null;
-      }
-    }
-    if (deferred != null) deferred.run();
-  }
-
-  /** Keeps the attempts in the order they started, whatever order they finished in. */
-  private Attempt insert(Attempt a) {
-    int i = attempts.size();
-    while (i > 0 && attempts.get(i - 1).number > a.number) i--;
-    attempts.add(i, a);
-    return a;
-  }
-
-  /** Runs the action now, or once every announced attempt has been recorded. */
-  public void runWhenAttemptsSettled(Runnable action) {
-    synchronized (this) {
-      if (pendingAttempts > 0) {
-        whenAttemptsSettled = action;
-        return;
-      }
-    }
-    action.run();
-  }
-
-  public synchronized List<Attempt> attempts() { return Collections.unmodifiableList(new ArrayList<>(attempts)); }
-
-  /** Attempts after the first; 0 when the library made one attempt or we could not see attempts. */
-  public synchronized long retryCount() { return Math.max(appRetries, Math.max(0, attempts.size() - 1)); }
-
-  /**
-   * Retries the app made itself (a plain HTTP client has no retry loop): earlier failed attempts of
-   * the same request under the same parent, each its own span.
-   */
-  public synchronized void appRetries(long v, String previousErrorType) {
-    this.appRetries = v;
-    this.appRetryReason = previousErrorType;
-  }
-
-  /**
-   * Why each retry of this call was made: the error.type of the attempt before it (an HTTP status
-   * such as "429", or an exception class). A span of the app's own retry loop is one retry.
-   */
-  public synchronized List<String> retryReasons() {
-    List<String> reasons = new ArrayList<>();
-    for (int i = 0; i + 1 < attempts.size(); i++) reasons.add(attempts.get(i).errorTypeOrStatus());
-    if (reasons.isEmpty() && appRetries > 0) reasons.add(appRetryReason == null ? "_OTHER" : appRetryReason);
-    return reasons;
-  }
 
   /** Spans this call's span links to (e.g. the app's previous attempt of the same request). */
   public synchronized List<io.opentelemetry.api.trace.SpanContext> links() {
@@ -384,27 +240,10 @@ public final class LlmCall {
   public synchronized String streamEnd() { return streamEnd; }
   public synchronized LlmCall streamEnd(String v) { this.streamEnd = v; return this; }
 
-  /** One HTTP attempt of the call. */
-  // Governance's bookkeeping of the call, apart from its record above.
-  private double estimatedCostUsd;
-  private Object policyReservation;
   private boolean usageEstimated;
   private long outputCharacters;
   private volatile boolean ended;
   private io.opentelemetry.context.Context parentContext;
-
-  /** What the cost policy reserved for this call before it was sent, in USD. */
-  public synchronized double estimatedCostUsd() { return estimatedCostUsd; }
-  public synchronized void estimatedCostUsd(double v) { this.estimatedCostUsd = v; }
-
-  /** The policy store's reservation, settled once when the call ends. */
-  public synchronized void policyReservation(Object v) { this.policyReservation = v; }
-
-  public synchronized Object takePolicyReservation() {
-    Object r = policyReservation;
-    policyReservation = null;
-    return r;
-  }
 
   /** Whether the usage on this call was estimated by llm-otel rather than reported by the provider. */
   public synchronized boolean usageEstimated() { return usageEstimated; }
@@ -455,52 +294,4 @@ public final class LlmCall {
     return true;
   }
 
-  public static final class Attempt {
-    public final int number;
-    public final long epochNanosApprox;
-    public final long nanoTime;
-    public final Integer statusCode;
-    public final String retryAfter;
-    public final String errorType;
-    public final String requestId;
-
-    Attempt(int number, long nanoTime, Integer statusCode, String retryAfter, String errorType, String requestId) {
-      this.number = number;
-      this.nanoTime = nanoTime;
-      this.epochNanosApprox = System.currentTimeMillis() * 1_000_000L;
-      this.statusCode = statusCode;
-      this.retryAfter = retryAfter;
-      this.errorType = errorType;
-      this.requestId = requestId;
-    }
-
-    public boolean failed() {
-      return errorType != null || (statusCode != null && statusCode >= 400);
-    }
-
-    /** The attempt's error.type: its exception class, else its HTTP status, else "_OTHER". */
-    public String errorTypeOrStatus() {
-      if (errorType != null) return errorType;
-      return statusCode != null ? String.valueOf(statusCode) : "_OTHER";
-    }
-  }
-
-  // --- monitor-only calls: set by OwnedCallExchange (plain HTTP) for a request whose body it could not read ---
-  private boolean policiesMonitorOnly;
-
-  /**
-   * No policy may refuse this call, because the layer that made it could not see the request whole
-   * (a plain HTTP body that can be sent only once): policies still decide and count the call, but
-   * every refusing decision, recorded before or after, is a monitor-only one ({@code would_refuse}),
-   * so {@link #refusal()} is null.
-   */
-  public synchronized void policiesMonitorOnly() {
-    policiesMonitorOnly = true;
-    for (int i = 0; i < policyDecisions.size(); i++) {
-      PolicyDecision d = policyDecisions.get(i);
-      if (d.refused()) policyDecisions.set(i, new PolicyDecision(d.policy, false, d.kind, d.message));
-    }
-  }
-
-  public synchronized boolean isPoliciesMonitorOnly() { return policiesMonitorOnly; }
 }

@@ -96,10 +96,10 @@ public final class LlmInstrumenter {
     Context context = instrumenter.start(parentContext, call);
     AgentRun run = AgentInstrumenter.currentRun(parentContext);
     if (run != null) run.callStarted();
-    if (call.newPromptVersion()) {
+    if (call.governance().newPromptVersion()) {
       Span.fromContext(context).addEvent(LlmOtelAttributes.EVENT_PROMPT_NEW_VERSION, Attributes.of(
-          LlmOtelAttributes.PROMPT_FINGERPRINT, call.promptFingerprint(),
-          LlmOtelAttributes.PROMPT_VERSION, call.promptVersion()));
+          LlmOtelAttributes.PROMPT_FINGERPRINT, call.governance().promptFingerprint(),
+          LlmOtelAttributes.PROMPT_VERSION, call.governance().promptVersion()));
     }
     return context.with(CALL, call);
   }
@@ -147,7 +147,7 @@ public final class LlmInstrumenter {
     }
     try {
       scope.closeScope();
-      ((CompletableFuture<?>) future).whenComplete((result, asyncError) -> scope.call.runWhenAttemptsSettled(
+      ((CompletableFuture<?>) future).whenComplete((result, asyncError) -> scope.call.attemptLog().runWhenAttemptsSettled(
           () -> end(scope.context, scope.call, result, asyncError, mapResponse)));
     } catch (Throwable t) {
       SafeHooks.failed("async end", t);
@@ -208,7 +208,7 @@ public final class LlmInstrumenter {
     AgentInstrumenter.recordToolCallRequests(context, call);
     counters.record(context, call);
     Span span = Span.fromContext(context);
-    for (LlmCall.Attempt attempt : call.attempts()) {
+    for (AttemptLog.Attempt attempt : call.attemptLog().attempts()) {
       if (attempt.failed()) {
         span.addEvent(LlmOtelAttributes.EVENT_ATTEMPT_FAILED, attemptAttributes(attempt),
             attempt.epochNanosApprox, TimeUnit.NANOSECONDS);
@@ -237,7 +237,7 @@ public final class LlmInstrumenter {
     return call == null || call.ended() ? null : call;
   }
 
-  private static Attributes attemptAttributes(LlmCall.Attempt attempt) {
+  private static Attributes attemptAttributes(AttemptLog.Attempt attempt) {
     AttributesBuilder b = Attributes.builder()
         .put(LlmOtelAttributes.ATTEMPT_NUMBER, (long) attempt.number);
     if (attempt.statusCode != null) {

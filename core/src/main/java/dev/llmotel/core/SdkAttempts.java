@@ -65,7 +65,7 @@ public final class SdkAttempts {
       LlmCall call = find(requestOptions);
       if (call == null) return;
       Outcome o = outcome(response, error);
-      call.recordAttempt(o.status, o.retryAfter, o.error, o.requestId);
+      call.attemptLog().recordAttempt(o.status, o.retryAfter, o.error, o.requestId);
     } catch (Throwable t) {
       SafeHooks.failed(sdk + " attempt tracking", t);
     }
@@ -79,19 +79,19 @@ public final class SdkAttempts {
       if (call == null) return;
       if (future == null || thrown != null) {
         Outcome o = outcome(null, thrown);
-        call.recordAttempt(o.status, o.retryAfter, o.error, o.requestId);
+        call.attemptLog().recordAttempt(o.status, o.retryAfter, o.error, o.requestId);
         return;
       }
     } catch (Throwable t) {
       SafeHooks.failed(sdk + " attempt tracking", t);
       return;
     }
-    int number = call.startAttempt();
+    int number = call.attemptLog().startAttempt();
     future.whenComplete((response, error) -> {
       // The call's span waits for every announced attempt: this one is always finished, even
       // when reading its outcome fails, so the span still ends.
       Outcome o = outcome(response, error);
-      call.finishAttempt(number, o.status, o.retryAfter, o.error, o.requestId);
+      call.attemptLog().finishAttempt(number, o.status, o.retryAfter, o.error, o.requestId);
     });
   }
 

@@ -57,7 +57,7 @@ class LlmInstrumenterTest {
     Context ctx = instrumenter.start(Context.root(), call);
     call.responseModel("gpt-4o-mini-2024-07-18").responseId("chatcmpl-1").addFinishReason("stop")
         .usage(25L, 7L).cacheUsage(5L, null);
-    call.recordAttempt(200, null, null, "req_1");
+    call.attemptLog().recordAttempt(200, null, null, "req_1");
     instrumenter.end(ctx, call, null);
 
     SpanData span = spans.getFinishedSpanItems().get(0);
@@ -91,9 +91,9 @@ class LlmInstrumenterTest {
   void failedAttemptsBecomeEventsAndTheErrorSetsErrorType() {
     LlmCall call = chat();
     Context ctx = instrumenter.start(Context.root(), call);
-    call.recordAttempt(429, "2", null, "req_a");
-    call.recordAttempt(503, null, null, "req_b");
-    call.recordAttempt(null, null, new java.net.SocketTimeoutException("read timed out"), null);
+    call.attemptLog().recordAttempt(429, "2", null, "req_a");
+    call.attemptLog().recordAttempt(503, null, null, "req_b");
+    call.attemptLog().recordAttempt(null, null, new java.net.SocketTimeoutException("read timed out"), null);
     instrumenter.end(ctx, call, new IOException("gave up"));
 
     SpanData span = spans.getFinishedSpanItems().get(0);
@@ -117,9 +117,9 @@ class LlmInstrumenterTest {
   void eachRetryIsCountedWithTheErrorTypeOfTheAttemptItRetried() {
     LlmCall call = chat();
     Context ctx = instrumenter.start(Context.root(), call);
-    call.recordAttempt(429, "2", null, null);
-    call.recordAttempt(null, null, new java.net.SocketTimeoutException("read timed out"), null);
-    call.recordAttempt(200, null, null, null);
+    call.attemptLog().recordAttempt(429, "2", null, null);
+    call.attemptLog().recordAttempt(null, null, new java.net.SocketTimeoutException("read timed out"), null);
+    call.attemptLog().recordAttempt(200, null, null, null);
     instrumenter.end(ctx, call, null);
 
     Map<String, Long> byReason = new java.util.TreeMap<>();
@@ -136,7 +136,7 @@ class LlmInstrumenterTest {
   @Test
   void anAppRetryOfAPlainHttpCallCountsOnceWithThePreviousFailure() {
     LlmCall call = chat();
-    call.appRetries(2, "503");
+    call.attemptLog().appRetries(2, "503");
     instrumenter.end(instrumenter.start(Context.root(), call), call, null);
     LongPointData p = metric("llm_otel.retries").getLongSumData().getPoints().iterator().next();
     assertEquals(1L, p.getValue());
@@ -148,12 +148,12 @@ class LlmInstrumenterTest {
     for (int i = 0; i < CallCounters.MAX_PROMPT_VERSIONS + 5; i++) {
       LlmCall call = chat();
       Context ctx = instrumenter.start(Context.root(), call);
-      call.promptVersion("triage", "v" + i); // as governance resolved it at the start
+      call.governance().promptVersion("triage", "v" + i); // as governance resolved it at the start
       instrumenter.end(ctx, call, null);
     }
     LlmCall again = chat();
     Context ctx = instrumenter.start(Context.root(), again);
-    again.promptVersion("triage", "v0");
+    again.governance().promptVersion("triage", "v0");
     instrumenter.end(ctx, again, null);
 
     Map<String, Long> byVersion = new java.util.HashMap<>();
@@ -199,10 +199,10 @@ class LlmInstrumenterTest {
   void anEndDeferredUntilTheLastAsyncAttemptIsRecorded() {
     LlmCall call = chat();
     Context ctx = instrumenter.start(Context.root(), call);
-    int number = call.startAttempt();
-    call.runWhenAttemptsSettled(() -> instrumenter.end(ctx, call, null));
+    int number = call.attemptLog().startAttempt();
+    call.attemptLog().runWhenAttemptsSettled(() -> instrumenter.end(ctx, call, null));
     assertEquals(0, spans.getFinishedSpanItems().size(), "waits for the attempt in flight");
-    call.finishAttempt(number, 200, null, null, null);
+    call.attemptLog().finishAttempt(number, 200, null, null, null);
     assertEquals(1, spans.getFinishedSpanItems().size());
   }
 
@@ -210,11 +210,11 @@ class LlmInstrumenterTest {
   void asyncAttemptsKeepTheirStartOrderWhenTheRetryFinishesFirst() {
     LlmCall call = chat();
     Context ctx = instrumenter.start(Context.root(), call);
-    int first = call.startAttempt();
-    int retry = call.startAttempt();
-    call.finishAttempt(retry, 200, null, null, "req_ok");
-    call.finishAttempt(first, 429, "0", null, "req_429");
-    call.runWhenAttemptsSettled(() -> instrumenter.end(ctx, call, null));
+    int first = call.attemptLog().startAttempt();
+    int retry = call.attemptLog().startAttempt();
+    call.attemptLog().finishAttempt(retry, 200, null, null, "req_ok");
+    call.attemptLog().finishAttempt(first, 429, "0", null, "req_429");
+    call.attemptLog().runWhenAttemptsSettled(() -> instrumenter.end(ctx, call, null));
     SpanData span = spans.getFinishedSpanItems().get(0);
     assertEquals(1L, span.getAttributes().get(LlmOtelAttributes.RETRY_COUNT));
     assertEquals(1, span.getEvents().size());
@@ -251,7 +251,7 @@ class LlmInstrumenterTest {
     LlmCall chained = chat();
     Context chainedContext = instrumenter.start(firstContext, chained);
     assertNotNull(chainedContext, "the call made in the callback gets its own span");
-    assertNotNull(chained.requestHash(), "and governance");
+    assertNotNull(chained.governance().requestHash(), "and governance");
     instrumenter.end(chainedContext, chained, null);
     List<SpanData> finished = spans.getFinishedSpanItems();
     assertEquals(2, finished.size());

@@ -1,5 +1,6 @@
 package dev.llmotel.core.governance;
 
+import dev.llmotel.core.AttemptLog;
 import dev.llmotel.core.ConfigProblems;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmOtelConfig;
@@ -99,16 +100,16 @@ public final class Governance {
   public void beforeCall(Context parent, LlmCall call) {
     if (watcher != null) watcher.start();
     String fingerprint = Fingerprints.promptFingerprint(call);
-    call.promptFingerprint(fingerprint);
-    call.requestHash(Fingerprints.requestHash(call));
+    call.governance().promptFingerprint(fingerprint);
+    call.governance().requestHash(Fingerprints.requestHash(call));
     PolicySettings settings = policies.settings();
     resolvePromptVersion(parent, call, fingerprint, settings);
     if (fingerprint != null && seenFingerprints.size() < MAX_REMEMBERED && seenFingerprints.add(fingerprint)) {
-      call.newPromptVersion(true);
+      call.governance().newPromptVersion(true);
     }
-    call.workflow(workflows.resolve(parent, settings));
+    call.governance().workflow(workflows.resolve(parent, settings));
     SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
-    if (parentSpan.isValid()) call.traceId(parentSpan.getTraceId());
+    if (parentSpan.isValid()) call.governance().traceId(parentSpan.getTraceId());
     policies.beforeCall(call, System.currentTimeMillis());
   }
 
@@ -119,16 +120,16 @@ public final class Governance {
     if (version != null && !version.getValue().isEmpty()
         && (!RemoteBaggage.isRemote(version) || settings.trustRemoteBaggage)) {
       String name = baggage.getEntryValue(BAGGAGE_PROMPT_NAME);
-      call.promptVersion(name == null ? null : cut(name), cut(version.getValue()));
+      call.governance().promptVersion(name == null ? null : cut(name), cut(version.getValue()));
       return;
     }
     // No template (no fingerprint): no version either, unless the app's baggage named one above.
     if (fingerprint == null) return;
     String[] declared = registry.find(fingerprint, call);
     if (declared != null) {
-      call.promptVersion(declared[0], declared[1]);
+      call.governance().promptVersion(declared[0], declared[1]);
     } else {
-      call.promptVersion(null, fingerprint);
+      call.governance().promptVersion(null, fingerprint);
     }
   }
 
@@ -152,7 +153,7 @@ public final class Governance {
    */
   public void afterCall(LlmCall call, long durationNanos) {
     estimateMissingUsage(call);
-    call.costUsd(cost(call));
+    call.governance().costUsd(cost(call));
     policies.afterCall(call, System.currentTimeMillis(), durationNanos);
   }
 
@@ -172,7 +173,7 @@ public final class Governance {
     // The input-token policy's count when it made one, else the character estimate: loading a tokenizer
     // vocabulary (tens of MB) for this alone is not worth it.
     Long input = call.inputTokens() != null ? null
-        : call.estimatedInputTokens() > 0 ? call.estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
+        : call.governance().estimatedInputTokens() > 0 ? call.governance().estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
     Long output = call.outputTokens() == null ? Tokenizers.estimateTextTokens(call.outputCharacters()) : null;
     call.estimatedUsage(input, output);
     GovernanceMetrics.get().usageEstimated(call.provider(), call.requestModel());
@@ -187,11 +188,11 @@ public final class Governance {
   private void estimateUnreadAnswer(LlmCall call) {
     if (call.inputTokens() != null || call.outputTokens() != null || call.responseId() != null) return;
     boolean answered = false;
-    for (LlmCall.Attempt attempt : call.attempts()) {
+    for (AttemptLog.Attempt attempt : call.attemptLog().attempts()) {
       if (attempt.statusCode != null && attempt.statusCode >= 200 && attempt.statusCode < 300) answered = true;
     }
     if (!answered) return;
-    long input = call.estimatedInputTokens() > 0 ? call.estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
+    long input = call.governance().estimatedInputTokens() > 0 ? call.governance().estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
     Long max = call.maxTokens();
     long output = "embeddings".equals(call.operation()) ? 0
         : max != null && max > 0 ? max : policies.settings().estimatedOutputTokens;
@@ -214,7 +215,7 @@ public final class Governance {
   private double estimateCost(LlmCall call) {
     PriceTable.Price price = prices.find(call.provider(), call.requestModel());
     if (price == null) return PolicyEngine.UNPRICED;
-    long input = call.estimatedInputTokens() > 0 ? call.estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
+    long input = call.governance().estimatedInputTokens() > 0 ? call.governance().estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
     Long max = call.maxTokens();
     long output = max != null && max > 0 ? max : policies.settings().estimatedOutputTokens;
     if ("embeddings".equals(call.operation())) output = 0;

@@ -61,21 +61,21 @@ final class PolicyEngine {
     PolicySettings s = settings;
     // A call whose request could not be seen whole (a one-shot plain-HTTP body) is counted against
     // every limit but never refused: the store takes its share as for a monitored policy.
-    boolean mayRefuse = !call.isPoliciesMonitorOnly();
+    boolean mayRefuse = !call.governance().isPoliciesMonitorOnly();
     if (s.inputTokensMode != Mode.OFF) {
       Long max = s.maxInputTokensByModel.get(call.requestModel());
       long limit = max != null ? max : s.maxInputTokens;
       if (limit > 0 && Tokenizers.mayExceed(call, limit)) {
         // Never waits for the tokenizer: until its vocabulary has loaded (in the background) the estimate decides.
-        call.estimatedInputTokens(Tokenizers.inputTokensNow(call));
-        if (call.estimatedInputTokens() > limit) {
-          decide(call, INPUT_TOKENS, s.inputTokensMode, Kind.INVALID_REQUEST, call.estimatedInputTokens()
+        call.governance().estimatedInputTokens(Tokenizers.inputTokensNow(call));
+        if (call.governance().estimatedInputTokens() > limit) {
+          decide(call, INPUT_TOKENS, s.inputTokensMode, Kind.INVALID_REQUEST, call.governance().estimatedInputTokens()
               + " input tokens, more than the limit of " + limit);
         }
       }
     }
     // A call another policy already refuses takes nothing from the store.
-    if (call.refusal() != null) return;
+    if (call.governance().refusal() != null) return;
     double estimate = 0;
     if (s.costMode != Mode.OFF) {
       estimate = costEstimate.applyAsDouble(call);
@@ -88,7 +88,7 @@ final class PolicyEngine {
           if (mayRefuse && s.costMode == Mode.ENFORCE) return;
         }
       }
-      call.estimatedCostUsd(estimate);
+      call.governance().estimatedCostUsd(estimate);
     }
     AdmissionRequest request = admissionRequest(s, call, nowMillis, estimate, mayRefuse);
     if (request.isEmpty()) return;
@@ -103,10 +103,10 @@ final class PolicyEngine {
       }
       return;
     }
-    call.policyReservation(admission.reservation);
+    call.governance().policyReservation(admission.reservation);
     if (admission.traceStatesEvicted > 0) GovernanceMetrics.get().traceStatesEvicted(admission.traceStatesEvicted);
     for (Failure f : admission.failures) {
-      call.addPolicyDecision(new PolicyDecision(policyOf(f), f.enforced, kindOf(f), message(s, call, f)));
+      call.governance().addPolicyDecision(new PolicyDecision(policyOf(f), f.enforced, kindOf(f), message(s, call, f)));
     }
   }
 
@@ -124,17 +124,17 @@ final class PolicyEngine {
         r.budget("cost/process", "process", s.processCaps.perMinute, s.processCaps.perHour, s.processCaps.perDay,
             costEnforced);
       }
-      PolicySettings.Caps caps = call.workflow() == null ? null : s.workflowCaps.get(call.workflow());
+      PolicySettings.Caps caps = call.governance().workflow() == null ? null : s.workflowCaps.get(call.governance().workflow());
       if (caps != null && caps.any()) {
-        r.budget("cost/workflow/" + call.workflow(), "workflow " + call.workflow(), caps.perMinute, caps.perHour,
+        r.budget("cost/workflow/" + call.governance().workflow(), "workflow " + call.governance().workflow(), caps.perMinute, caps.perHour,
             caps.perDay, costEnforced);
       }
     }
     boolean traceBudget = s.costMode != Mode.OFF && s.perTraceUsd > 0;
-    boolean loopGuard = s.loopGuardMode != Mode.OFF && call.requestHash() != null;
-    if (call.traceId() != null && (traceBudget || loopGuard)) {
-      r.trace(call.traceId(), traceBudget ? s.perTraceUsd : 0, costEnforced,
-          loopGuard ? hash64(call.requestHash()) : null, s.maxRepeats, mayRefuse && s.loopGuardMode == Mode.ENFORCE);
+    boolean loopGuard = s.loopGuardMode != Mode.OFF && call.governance().requestHash() != null;
+    if (call.governance().traceId() != null && (traceBudget || loopGuard)) {
+      r.trace(call.governance().traceId(), traceBudget ? s.perTraceUsd : 0, costEnforced,
+          loopGuard ? hash64(call.governance().requestHash()) : null, s.maxRepeats, mayRefuse && s.loopGuardMode == Mode.ENFORCE);
     }
     return r;
   }
@@ -169,10 +169,10 @@ final class PolicyEngine {
             + (long) f.limit + ")";
       case TRACE_BUDGET:
         return String.format(Locale.ROOT, "budget of %.4f USD per trace reached (spent %.4f USD, this call "
-            + "estimated at %.4f USD)", f.limit, f.value, call.estimatedCostUsd());
+            + "estimated at %.4f USD)", f.limit, f.value, call.governance().estimatedCostUsd());
       default:
         return String.format(Locale.ROOT, "%s budget of %.4f USD per %s reached (spent %.4f USD, this call "
-            + "estimated at %.4f USD)", f.scope, f.limit, f.window, f.value, call.estimatedCostUsd());
+            + "estimated at %.4f USD)", f.scope, f.limit, f.window, f.value, call.governance().estimatedCostUsd());
     }
   }
 
@@ -194,9 +194,9 @@ final class PolicyEngine {
    * what it would have done.
    */
   void afterCall(LlmCall call, long nowMillis, long durationNanos) {
-    Object reservation = call.takePolicyReservation();
+    Object reservation = call.governance().takePolicyReservation();
     if (reservation != null) {
-      Double cost = call.costUsd();
+      Double cost = call.governance().costUsd();
       try {
         store.settle(reservation, cost == null ? 0 : cost, nowMillis);
       } catch (RuntimeException e) {
@@ -226,6 +226,6 @@ final class PolicyEngine {
   }
 
   private static void decide(LlmCall call, String policy, Mode mode, Kind kind, String message) {
-    call.addPolicyDecision(new PolicyDecision(policy, mode == Mode.ENFORCE, kind, message));
+    call.governance().addPolicyDecision(new PolicyDecision(policy, mode == Mode.ENFORCE, kind, message));
   }
 }

@@ -39,7 +39,7 @@ final class AppRetries {
       f = failures.get(key);
     }
     if (f != null) {
-      call.appRetries(f.count, f.lastErrorType);
+      call.attemptLog().appRetries(f.count, f.lastErrorType);
       call.addLink(f.last);
     }
   }
@@ -60,8 +60,8 @@ final class AppRetries {
 
   private static String key(Context parent, LlmCall call) {
     SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
-    if (!parentSpan.isValid() || call.requestHash() == null) return null;
-    return parentSpan.getSpanId() + "/" + call.requestHash();
+    if (!parentSpan.isValid() || call.governance().requestHash() == null) return null;
+    return parentSpan.getSpanId() + "/" + call.governance().requestHash();
   }
 
   private static final class Failures {

@@ -62,7 +62,7 @@ final class OwnedCallExchange extends LlmCallExchange {
     // (their hashes would all be the same), and the policies may only monitor it (marked before
     // governance runs: the call is still counted against every limit, but never refused).
     if (bytes == null) {
-      call.policiesMonitorOnly();
+      call.governance().policiesMonitorOnly();
     } else {
       call.beforeSpanStart(AppRetries.get()::beforeStart);
     }
@@ -71,7 +71,7 @@ final class OwnedCallExchange extends LlmCallExchange {
     OwnedCallExchange exchange = new OwnedCallExchange(instrumenter, endpoint, call, parent, context, bytes == null);
     if (exchange.refusal() == null) {
       exchange.scope = context.makeCurrent();
-      exchange.beforeSend(call.provider(), call.requestModel(), call.workflow(), call.streaming(), path, bytes);
+      exchange.beforeSend(call.provider(), call.requestModel(), call.governance().workflow(), call.streaming(), path, bytes);
     }
     return exchange;
   }
@@ -84,7 +84,7 @@ final class OwnedCallExchange extends LlmCallExchange {
 
   @Override
   public PolicyDecision refusal() {
-    return unreadBody ? null : call.refusal();
+    return unreadBody ? null : call.governance().refusal();
   }
 
   @Override
@@ -105,7 +105,7 @@ final class OwnedCallExchange extends LlmCallExchange {
   void onHeaders(int status, String requestsRemaining, String tokensRemaining,
       Function<String, String> headers) {
     super.onHeaders(status, requestsRemaining, tokensRemaining, headers);
-    call.recordAttempt(status, headers.apply("retry-after"), null,
+    call.attemptLog().recordAttempt(status, headers.apply("retry-after"), null,
         first(headers, "x-request-id", "request-id", "apim-request-id", "x-goog-request-id"));
   }
 

@@ -62,13 +62,13 @@ class FingerprintsMediaTest {
     LlmCall last = null;
     for (int i = 0; i < pages.length; i++) {
       LlmCall call = ask(Part.blob("image", "image/png", pages[i], 4096));
-      call.traceId("trace-1");
-      call.requestHash(Fingerprints.requestHash(call));
+      call.governance().traceId("trace-1");
+      call.governance().requestHash(Fingerprints.requestHash(call));
       engine.beforeCall(call, i);
-      if (i < 2) assertNull(call.refusal(), "page " + (i + 1) + " is a new request");
+      if (i < 2) assertNull(call.governance().refusal(), "page " + (i + 1) + " is a new request");
       last = call;
     }
-    assertEquals("loop_guard", last.refusal().policy, "the same page again is a repeat");
+    assertEquals("loop_guard", last.governance().refusal().policy, "the same page again is a repeat");
   }
 
   @Test

@@ -68,7 +68,7 @@ class GovernanceMemoryTest {
       boolean openAi = i % 10 == 0; // counted with the tokenizer; the others estimated
       LlmCall call = new LlmCall(openAi ? "openai" : "anthropic", "chat")
           .requestModel(openAi ? "gpt-4o-mini" : "claude-sonnet-4");
-      call.traceId(Integer.toHexString(i % 64));
+      call.governance().traceId(Integer.toHexString(i % 64));
       call.systemInstructions().add(LlmMessage.Part.text(new String(text)));
       call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Question " + i)));
       if (i % 3 == 0) {

@@ -97,7 +97,7 @@ public final class GovernanceOverheadBenchmark {
 
   private static LlmCall newCall(int i) {
     LlmCall call = new LlmCall("openai", "chat").requestModel("gpt-4o-mini").temperature(0.2);
-    call.traceId(Integer.toHexString(i & 1023));
+    call.governance().traceId(Integer.toHexString(i & 1023));
     call.systemInstructions().add(LlmMessage.Part.text("You are a support assistant for ACME. Ticket " + i
         + " opened 2026-11-25. Answer briefly and politely; escalate billing questions to a human agent."));
     call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("My order " + i + " has not arrived.")));

@@ -74,8 +74,8 @@ class GovernanceSettlementTest {
     Governance g = governance(budget());
     LlmCall c = call("gpt-4o-mini", 500);
     g.beforeCall(Context.root(), c);
-    assertNull(c.refusal());
-    double estimate = c.estimatedCostUsd();
+    assertNull(c.governance().refusal());
+    double estimate = c.governance().estimatedCostUsd();
     assertEquals(Fingerprints.estimateInputTokens(c) * IN + 500 * OUT, estimate, 1e-15);
     assertEquals(estimate, spent(g), 1e-15, "reserved before the call is sent");
     c.usage(14L, 9L);
@@ -106,7 +106,7 @@ class GovernanceSettlementTest {
     assertEquals(Long.valueOf(100), c.outputTokens(), "400 characters at about 4 a token");
     assertEquals(Long.valueOf(Fingerprints.estimateInputTokens(c)), c.inputTokens());
     assertEquals(c.inputTokens() * IN + 100 * OUT, spent(g), 1e-15);
-    assertEquals(spent(g), c.costUsd(), 1e-15);
+    assertEquals(spent(g), c.governance().costUsd(), 1e-15);
   }
 
   @Test
@@ -128,25 +128,25 @@ class GovernanceSettlementTest {
     LlmCall c = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
     c.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("hi")));
     g.beforeCall(Context.root(), c);
-    assertEquals(Fingerprints.estimateInputTokens(c) * IN + 2000 * OUT, c.estimatedCostUsd(), 1e-15);
+    assertEquals(Fingerprints.estimateInputTokens(c) * IN + 2000 * OUT, c.governance().estimatedCostUsd(), 1e-15);
   }
 
   @Test
   void unpricedModelsPassByDefaultAndAreRefusedWhenTheOperatorSaysSo() {
     LlmCall allowed = call("acme-llm-9000", 10);
     governance(budget()).beforeCall(Context.root(), allowed);
-    assertNull(allowed.refusal());
+    assertNull(allowed.governance().refusal());
     PolicySettings strict = budget();
     strict.unpricedRefused = true;
     LlmCall refused = call("acme-llm-9000", 10);
     governance(strict).beforeCall(Context.root(), refused);
-    PolicyDecision d = refused.refusal();
+    PolicyDecision d = refused.governance().refusal();
     assertNotNull(d);
     assertEquals("cost", d.policy);
     assertTrue(d.message.contains("no price is known for openai acme-llm-9000"), d.message);
     LlmCall priced = call("gpt-4o-mini", 10);
     governance(strict).beforeCall(Context.root(), priced);
-    assertNull(priced.refusal(), "only unpriced models are refused");
+    assertNull(priced.governance().refusal(), "only unpriced models are refused");
   }
 
   @Test
@@ -156,17 +156,17 @@ class GovernanceSettlementTest {
     s.callsPerMinute = 1;
     Governance g = governance(s);
     LlmCall unread = call("gpt-4o-mini", 10);
-    unread.policiesMonitorOnly(); // a plain-HTTP body that could not be read before sending
+    unread.governance().policiesMonitorOnly(); // a plain-HTTP body that could not be read before sending
     g.beforeCall(Context.root(), unread);
-    assertNull(unread.refusal());
+    assertNull(unread.governance().refusal());
     LlmCall next = call("gpt-4o-mini", 10);
     g.beforeCall(Context.root(), next);
-    assertEquals("rate_limit", next.refusal().policy, "the unread call took the one slot");
+    assertEquals("rate_limit", next.governance().refusal().policy, "the unread call took the one slot");
     LlmCall unreadAgain = call("gpt-4o-mini", 10);
-    unreadAgain.policiesMonitorOnly();
+    unreadAgain.governance().policiesMonitorOnly();
     g.beforeCall(Context.root(), unreadAgain);
-    assertNull(unreadAgain.refusal());
-    assertEquals(PolicyDecision.WOULD_REFUSE, unreadAgain.policyDecisions().get(0).decision);
+    assertNull(unreadAgain.governance().refusal());
+    assertEquals(PolicyDecision.WOULD_REFUSE, unreadAgain.governance().policyDecisions().get(0).decision);
   }
 
   /** A budget that fits the estimate of one {@code call("gpt-4o-mini", 500)}, not two. */
@@ -202,7 +202,7 @@ class GovernanceSettlementTest {
   static PolicyDecision nextCall(LlmInstrumenter instrumenter) {
     LlmCall c = call("gpt-4o-mini", 500);
     Context context = instrumenter.start(Context.root(), c);
-    PolicyDecision refusal = c.refusal();
+    PolicyDecision refusal = c.governance().refusal();
     instrumenter.end(context, c, refusal == null ? null : new IOException("refused by " + refusal.policy));
     return refusal;
   }
@@ -233,8 +233,8 @@ class GovernanceSettlementTest {
       withGovernance(g, () -> {
         LlmCall c = call("gpt-4o-mini", 500);
         Context context = instrumenter.start(Context.root(), c);
-        assertNull(c.refusal());
-        assertEquals(c.estimatedCostUsd(), spent(g), 1e-15, "reserved while the call waits");
+        assertNull(c.governance().refusal());
+        assertEquals(c.governance().estimatedCostUsd(), spent(g), 1e-15, "reserved while the call waits");
         assertEquals("cost", nextCall(instrumenter).policy, "the reservation leaves no room for a second call");
         long ceiling = LlmInstrumenter.enforcedTimeoutsMillis(c)[0];
         assertEquals(300, ceiling, "the ceiling the library applies as its own timeout");
@@ -284,8 +284,8 @@ class GovernanceSettlementTest {
           LlmCall c = call("gpt-4o-mini", 500);
           c.streaming(true);
           Context context = instrumenter.start(Context.root(), c);
-          assertNull(c.refusal());
-          double estimate = c.estimatedCostUsd();
+          assertNull(c.governance().refusal());
+          double estimate = c.governance().estimatedCostUsd();
           assertEquals(estimate, spent(g), 1e-15);
           long wait = LlmInstrumenter.enforcedTimeoutsMillis(c)[1];
           assertEquals(300, wait, "the longest wait for data the library applies as its read timeout");
@@ -321,12 +321,12 @@ class GovernanceSettlementTest {
     withGovernance(g, () -> {
       LlmCall c = call("gpt-4o-mini", 500);
       Context context = instrumenter.start(Context.root(), c);
-      assertNull(c.refusal());
+      assertNull(c.governance().refusal());
       // What the SDK's async method returns; its exit advice hands it to endWhenComplete.
       CompletableFuture<Object> future = new CompletableFuture<>();
       instrumenter.endWhenComplete(new LlmScope(c, context), future, null,
           (call, response) -> fail("a cancelled call has no response to map"));
-      assertEquals(c.estimatedCostUsd(), spent(g), 1e-15, "held while the call is pending");
+      assertEquals(c.governance().estimatedCostUsd(), spent(g), 1e-15, "held while the call is pending");
       assertEquals("cost", nextCall(instrumenter).policy, "no room for a second call meanwhile");
       assertTrue(future.cancel(true), "the app gives up on the call");
       assertTrue(c.ended());
@@ -344,9 +344,9 @@ class GovernanceSettlementTest {
       int attempt = cancelWithItsRequestInFlight(instrumenter, c);
       // The app's future is cancelled, but the request it started still runs and may still be billed.
       assertFalse(c.ended(), "the call waits for its request in flight");
-      assertEquals(c.estimatedCostUsd(), spent(g), 1e-15, "and so does its reservation");
+      assertEquals(c.governance().estimatedCostUsd(), spent(g), 1e-15, "and so does its reservation");
       assertEquals("cost", nextCall(instrumenter).policy);
-      c.finishAttempt(attempt, null, null, new IOException("Canceled"), null);
+      c.attemptLog().finishAttempt(attempt, null, null, new IOException("Canceled"), null);
       assertTrue(c.ended());
       assertEquals(0.0, spent(g), 1e-15, "settled once the request failed: nothing was answered");
       assertNull(nextCall(instrumenter), "the budget is free again");
@@ -363,11 +363,11 @@ class GovernanceSettlementTest {
     LlmInstrumenter instrumenter = instrumenter();
     withGovernance(g, () -> {
       LlmCall c = call("gpt-4o-mini", 500);
-      c.finishAttempt(cancelWithItsRequestInFlight(instrumenter, c), 200, null, null, "req-1");
+      c.attemptLog().finishAttempt(cancelWithItsRequestInFlight(instrumenter, c), 200, null, null, "req-1");
       assertTrue(c.ended());
       assertTrue(c.usageEstimated(), "the answer was never read: its usage is estimated");
       assertEquals(500L, c.outputTokens(), "the request's maximum output");
-      assertEquals(c.estimatedCostUsd(), spent(g), 1e-15, "settled to what the reservation assumed");
+      assertEquals(c.governance().estimatedCostUsd(), spent(g), 1e-15, "settled to what the reservation assumed");
       assertEquals("cost", nextCall(instrumenter).policy, "and the budget stays spent");
     });
   }
@@ -378,7 +378,7 @@ class GovernanceSettlementTest {
    */
   private static int cancelWithItsRequestInFlight(LlmInstrumenter instrumenter, LlmCall c) {
     Context context = instrumenter.start(Context.root(), c);
-    int attempt = c.startAttempt();
+    int attempt = c.attemptLog().startAttempt();
     CompletableFuture<Object> future = new CompletableFuture<>();
     instrumenter.endWhenComplete(new LlmScope(c, context), future, null,
         (call, response) -> fail("a cancelled call has no response to map"));

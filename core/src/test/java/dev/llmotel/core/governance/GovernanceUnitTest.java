@@ -122,16 +122,16 @@ class GovernanceUnitTest {
     PolicyEngine engine = new PolicyEngine(s);
     for (int i = 1; i <= 3; i++) {
       LlmCall c = call("sys", "same");
-      c.traceId("t1");
-      c.requestHash("h");
+      c.governance().traceId("t1");
+      c.governance().requestHash("h");
       engine.beforeCall(c, 10_000);
-      if (i == 1) assertTrue(c.policyDecisions().isEmpty());
+      if (i == 1) assertTrue(c.governance().policyDecisions().isEmpty());
       if (i == 2) {
-        assertNull(c.refusal());
-        assertEquals("would_refuse", c.policyDecisions().get(0).decision, "rate limit is monitored");
+        assertNull(c.governance().refusal());
+        assertEquals("would_refuse", c.governance().policyDecisions().get(0).decision, "rate limit is monitored");
       }
       if (i == 3) {
-        PolicyDecision refusal = c.refusal();
+        PolicyDecision refusal = c.governance().refusal();
         assertEquals("loop_guard", refusal.policy);
         assertEquals(PolicyDecision.Kind.INVALID_REQUEST, refusal.kind);
         assertTrue(refusal.exceptionMessage().contains("max_repeats 2"));
@@ -147,13 +147,13 @@ class GovernanceUnitTest {
     PolicyEngine engine = new PolicyEngine(s);
     LlmCall first = call("s", "u");
     engine.beforeCall(first, 0);
-    assertNull(first.refusal());
-    first.costUsd(1.5);
+    assertNull(first.governance().refusal());
+    first.governance().costUsd(1.5);
     engine.afterCall(first, 1, 0);
     LlmCall second = call("s", "u");
     engine.beforeCall(second, 2);
-    assertEquals("cost", second.refusal().policy);
-    assertEquals(PolicyDecision.Kind.RATE_LIMITED, second.refusal().kind);
+    assertEquals("cost", second.governance().refusal().policy);
+    assertEquals(PolicyDecision.Kind.RATE_LIMITED, second.governance().refusal().kind);
   }
 
   @Test
@@ -163,19 +163,19 @@ class GovernanceUnitTest {
     s.perTraceUsd = 0.5;
     PolicyEngine engine = new PolicyEngine(s);
     LlmCall first = call("s", "u");
-    first.traceId("run-1");
+    first.governance().traceId("run-1");
     engine.beforeCall(first, 0);
-    first.costUsd(0.6);
+    first.governance().costUsd(0.6);
     engine.afterCall(first, 1, 0);
     LlmCall second = call("s", "u");
-    second.traceId("run-1");
+    second.governance().traceId("run-1");
     engine.beforeCall(second, 2);
-    assertEquals("cost", second.refusal().policy);
-    assertTrue(second.refusal().message.contains("per trace"), second.refusal().message);
+    assertEquals("cost", second.governance().refusal().policy);
+    assertTrue(second.governance().refusal().message.contains("per trace"), second.governance().refusal().message);
     LlmCall otherRun = call("s", "u");
-    otherRun.traceId("run-2");
+    otherRun.governance().traceId("run-2");
     engine.beforeCall(otherRun, 3);
-    assertNull(otherRun.refusal());
+    assertNull(otherRun.governance().refusal());
   }
 
   @Test

@@ -75,34 +75,34 @@ class Issue18GovernanceTest {
     LlmCall userOnly = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
     userOnly.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("What is the weather in Paris?")));
     g.beforeCall(Context.root(), userOnly);
-    assertNull(userOnly.promptFingerprint());
-    assertNull(userOnly.promptVersion());
-    assertFalse(userOnly.newPromptVersion());
-    assertNotNull(userOnly.requestHash(), "the request is still hashed (loop guard)");
+    assertNull(userOnly.governance().promptFingerprint());
+    assertNull(userOnly.governance().promptVersion());
+    assertFalse(userOnly.governance().newPromptVersion());
+    assertNotNull(userOnly.governance().requestHash(), "the request is still hashed (loop guard)");
 
     LlmCall embedding = new LlmCall("openai", "embeddings").requestModel("text-embedding-3-small");
     embedding.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Paris")));
     g.beforeCall(Context.root(), embedding);
-    assertNull(embedding.promptFingerprint());
-    assertNull(embedding.promptVersion());
-    assertFalse(embedding.newPromptVersion());
+    assertNull(embedding.governance().promptFingerprint());
+    assertNull(embedding.governance().promptVersion());
+    assertFalse(embedding.governance().newPromptVersion());
 
     LlmCall withTool = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
     withTool.toolDefinitions().add(new ToolDefinition("function", "get_weather", "Weather in a city", "{}"));
     g.beforeCall(Context.root(), withTool);
-    assertEquals(16, withTool.promptFingerprint().length(), "tool definitions are a template");
-    assertEquals(withTool.promptFingerprint(), withTool.promptVersion());
-    assertTrue(withTool.newPromptVersion());
+    assertEquals(16, withTool.governance().promptFingerprint().length(), "tool definitions are a template");
+    assertEquals(withTool.governance().promptFingerprint(), withTool.governance().promptVersion());
+    assertTrue(withTool.governance().newPromptVersion());
 
     LlmCall withSystem = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
     withSystem.systemInstructions().add(LlmMessage.Part.text("You are brief."));
     g.beforeCall(Context.root(), withSystem);
-    assertNotNull(withSystem.promptFingerprint());
-    assertTrue(withSystem.newPromptVersion());
+    assertNotNull(withSystem.governance().promptFingerprint());
+    assertTrue(withSystem.governance().newPromptVersion());
     LlmCall again = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
     again.systemInstructions().add(LlmMessage.Part.text("You are brief."));
     g.beforeCall(Context.root(), again);
-    assertFalse(again.newPromptVersion(), "one event per fingerprint");
+    assertFalse(again.governance().newPromptVersion(), "one event per fingerprint");
   }
 
   @Test

@@ -63,7 +63,7 @@ class UnpricedModelsTest {
       g.beforeCall(Context.root(), c);
       c.usage(100L, 10L);
       g.afterCall(c, 1_000_000);
-      if (model.startsWith("acme")) assertNull(c.costUsd(), "no price, no cost for " + model);
+      if (model.startsWith("acme")) assertNull(c.governance().costUsd(), "no price, no cost for " + model);
     }
     assertEquals(2, warnings.size(), "one warning per unpriced model");
     assertEquals("acme-llm-1", warnings.get(0).getParameters()[1]);
@@ -80,9 +80,9 @@ class UnpricedModelsTest {
     s.unpricedRefused = true;
     LlmCall c = GovernanceSettlementTest.call("acme-llm-3", 10);
     GovernanceSettlementTest.governance(s).beforeCall(Context.root(), c);
-    assertNull(c.refusal(), "monitor mode never refuses");
-    PolicyDecision d = c.policyDecisions().stream().filter(x -> "cost".equals(x.policy)).findFirst()
-        .orElseThrow(() -> new AssertionError("no cost decision: " + c.policyDecisions()));
+    assertNull(c.governance().refusal(), "monitor mode never refuses");
+    PolicyDecision d = c.governance().policyDecisions().stream().filter(x -> "cost".equals(x.policy)).findFirst()
+        .orElseThrow(() -> new AssertionError("no cost decision: " + c.governance().policyDecisions()));
     assertEquals(PolicyDecision.WOULD_REFUSE, d.decision);
     assertTrue(d.message.contains("no price is known for openai acme-llm-3"), d.message);
   }

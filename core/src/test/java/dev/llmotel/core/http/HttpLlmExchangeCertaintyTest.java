@@ -124,13 +124,13 @@ class HttpLlmExchangeCertaintyTest {
   @Test
   void monitorOnlyTurnsEveryRefusalIntoAMonitorDecision() {
     LlmCall call = new LlmCall("openai", "chat");
-    call.addPolicyDecision(new PolicyDecision("loop_guard", true, PolicyDecision.Kind.INVALID_REQUEST, "5 times"));
-    call.addPolicyDecision(new PolicyDecision("cost", false, PolicyDecision.Kind.RATE_LIMITED, "budget"));
-    assertNotNull(call.refusal());
-    call.policiesMonitorOnly();
-    assertTrue(call.isPoliciesMonitorOnly());
-    assertNull(call.refusal());
-    List<PolicyDecision> decisions = call.policyDecisions();
+    call.governance().addPolicyDecision(new PolicyDecision("loop_guard", true, PolicyDecision.Kind.INVALID_REQUEST, "5 times"));
+    call.governance().addPolicyDecision(new PolicyDecision("cost", false, PolicyDecision.Kind.RATE_LIMITED, "budget"));
+    assertNotNull(call.governance().refusal());
+    call.governance().policiesMonitorOnly();
+    assertTrue(call.governance().isPoliciesMonitorOnly());
+    assertNull(call.governance().refusal());
+    List<PolicyDecision> decisions = call.governance().policyDecisions();
     assertEquals(2, decisions.size());
     assertEquals("loop_guard", decisions.get(0).policy);
     assertEquals(PolicyDecision.WOULD_REFUSE, decisions.get(0).decision);

@@ -41,7 +41,7 @@ public final class AnthropicCalls {
       Context context = INSTRUMENTER.start(Context.current(), call);
       // A framework's span owns the call (Spring AI 2.0 over this SDK): a refusal it left to us.
       if (context == null) return CallRefusal.deferredToSdk(AnthropicErrors::refusal);
-      PolicyDecision refusal = call.refusal();
+      PolicyDecision refusal = call.governance().refusal();
       if (refusal != null) {
         RuntimeException exception = AnthropicErrors.refusal(refusal);
         INSTRUMENTER.end(context, call, exception);

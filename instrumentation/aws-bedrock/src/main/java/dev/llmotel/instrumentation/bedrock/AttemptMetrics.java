@@ -30,7 +30,7 @@ final class AttemptMetrics implements MetricPublisher {
 
   /** For async calls whose span ends with their future: the end waits until the attempts are reported. */
   static AttemptMetrics awaited(LlmCall call) {
-    return new AttemptMetrics(call, call.startAttempt());
+    return new AttemptMetrics(call, call.attemptLog().startAttempt());
   }
 
   @Override
@@ -51,7 +51,7 @@ final class AttemptMetrics implements MetricPublisher {
         if (first >= 0) {
           record(attempts.get(first), announced);
         } else {
-          call.finishAttemptOfType(announced, null, null, null, null);
+          call.attemptLog().finishAttemptOfType(announced, null, null, null, null);
         }
       }
     } catch (Throwable t) {
@@ -66,9 +66,9 @@ final class AttemptMetrics implements MetricPublisher {
     // A status says why an attempt failed; the SDK's error type does when there was none (I/O, timeout).
     String failure = status == null ? errorType : null;
     if (number > 0) {
-      call.finishAttemptOfType(number, status, null, failure, requestId);
+      call.attemptLog().finishAttemptOfType(number, status, null, failure, requestId);
     } else {
-      call.recordAttemptOfType(status, null, failure, requestId);
+      call.attemptLog().recordAttemptOfType(status, null, failure, requestId);
     }
   }
 

@@ -91,7 +91,7 @@ public final class BedrockCalls {
     Context context = INSTRUMENTER.start(Context.current(), call);
     // A framework's span owns the call (LangChain4j, Spring AI on Bedrock): a refusal it left to us.
     if (context == null) return CallRefusal.deferredToSdk(BedrockErrors::refusal);
-    PolicyDecision refusal = call.refusal();
+    PolicyDecision refusal = call.governance().refusal();
     if (refusal != null) {
       RuntimeException exception = BedrockErrors.refusal(refusal);
       INSTRUMENTER.end(context, call, exception);

@@ -68,7 +68,7 @@ final class AttemptRecorder implements InvocationHandler {
         status = (Integer) response.getClass().getMethod("code").invoke(response);
         retryAfter = (String) response.getClass().getMethod("header", String.class).invoke(response, "retry-after");
       }
-      call.recordAttempt(status, retryAfter, error, null);
+      call.attemptLog().recordAttempt(status, retryAfter, error, null);
     } catch (Throwable t) {
       SafeHooks.failed("google-genai attempt", t);
     }

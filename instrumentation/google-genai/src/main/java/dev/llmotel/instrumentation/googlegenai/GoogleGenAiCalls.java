@@ -68,7 +68,7 @@ public final class GoogleGenAiCalls {
     Context context = INSTRUMENTER.start(Context.current(), call);
     // A framework's span owns the call (e.g. Spring AI over this SDK): a refusal it left to us.
     if (context == null) return CallRefusal.deferredToSdk(GoogleGenAiErrors::refusal);
-    PolicyDecision refusal = call.refusal();
+    PolicyDecision refusal = call.governance().refusal();
     if (refusal != null) {
       RuntimeException exception = GoogleGenAiErrors.refusal(refusal);
       INSTRUMENTER.end(context, call, exception);

@@ -127,10 +127,10 @@ public final class LangChain4jCalls {
    * Models on the OpenAI SDK leave the failure to the SDK layer.
    */
   private static CallRefusal refuse(Object model, Context context, LlmCall call) {
-    PolicyDecision refusal = call.refusal();
+    PolicyDecision refusal = call.governance().refusal();
     if (refusal == null) return null;
     if (LangChain4jErrors.sdkRefusesInstead(model)) {
-      call.deferRefusalToSdk();
+      call.governance().deferRefusalToSdk();
       return null;
     }
     RuntimeException exception = LangChain4jErrors.refusal(refusal);

@@ -72,7 +72,7 @@ public final class OpenAiCalls {
   private static Object start(LlmCall call) {
     Context context = INSTRUMENTER.start(Context.current(), call);
     if (context == null) return CallRefusal.deferredToSdk(OpenAiErrors::refusal);
-    PolicyDecision refusal = call.refusal();
+    PolicyDecision refusal = call.governance().refusal();
     if (refusal != null) {
       RuntimeException exception = OpenAiErrors.refusal(refusal);
       INSTRUMENTER.end(context, call, exception);

@@ -59,10 +59,10 @@ final class ModelCallOperation extends ObservedOperation {
     }
     Context context = SpringAiTelemetry.CALLS.start(parent, call);
     if (context == null) return null;
-    PolicyDecision refusal = call.refusal();
+    PolicyDecision refusal = call.governance().refusal();
     if (refusal != null) {
       if (SpringAiErrors.sdkRefusesInstead(call.provider())) {
-        call.deferRefusalToSdk(); // the SDK call that follows fails with the SDK's own exception
+        call.governance().deferRefusalToSdk(); // the SDK call that follows fails with the SDK's own exception
       } else {
         RuntimeException exception = SpringAiErrors.refusal(refusal);
         SpringAiTelemetry.CALLS.end(context, call, exception);
