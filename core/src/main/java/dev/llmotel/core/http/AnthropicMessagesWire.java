@@ -200,7 +200,11 @@ final class AnthropicMessagesWire implements WireFormat {
         call.responseId(string(message.get("id")));
         call.responseModel(string(message.get("model")));
         startUsage = map(message.get("usage"));
-        usage(call, startUsage, null);
+        // Its output_tokens is a placeholder (1): the count comes with message_delta, and a stream
+        // closed before it has its output estimated rather than claimed as 1.
+        ProviderUsage.inputExcludesCache(call, longValue(startUsage.get("input_tokens")),
+            longValue(startUsage.get("cache_read_input_tokens")),
+            longValue(startUsage.get("cache_creation_input_tokens")), null);
       } else if ("content_block_start".equals(type)) {
         Map<?, ?> block = map(data.get("content_block"));
         if ("tool_use".equals(string(block.get("type")))) call.addToolCallId(string(block.get("id")));

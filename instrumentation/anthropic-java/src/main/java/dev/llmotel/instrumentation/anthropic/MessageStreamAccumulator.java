@@ -52,7 +52,9 @@ final class MessageStreamAccumulator {
           JsonNode message = e.path("message");
           call.responseId(AnthropicJson.textOrNull(message.get("id")));
           call.responseModel(AnthropicJson.textOrNull(message.get("model")));
-          readUsage(message.path("usage"));
+          // Its output_tokens is a placeholder (1): the count comes with message_delta, and a stream
+          // closed before it has its output estimated rather than claimed as 1.
+          readUsage(message.path("usage"), false);
           break;
         }
         case "content_block_start": {
@@ -82,7 +84,7 @@ final class MessageStreamAccumulator {
         case "message_delta":
           if (e.path("delta").path("stop_reason").isTextual()) stopReason = e.path("delta").path("stop_reason").asText();
           // Newer API versions repeat the input side here, final: it wins over message_start's.
-          readUsage(e.path("usage"));
+          readUsage(e.path("usage"), true);
           break;
         default:
           break;
@@ -95,14 +97,14 @@ final class MessageStreamAccumulator {
     }
   }
 
-  private void readUsage(JsonNode usage) {
+  private void readUsage(JsonNode usage, boolean withOutput) {
     Long input = AnthropicJson.longOrNull(usage.get("input_tokens"));
     if (input != null) inputTokens = input;
     Long read = AnthropicJson.longOrNull(usage.get("cache_read_input_tokens"));
     if (read != null) cacheRead = read;
     Long creation = AnthropicJson.longOrNull(usage.get("cache_creation_input_tokens"));
     if (creation != null) cacheCreation = creation;
-    Long output = AnthropicJson.longOrNull(usage.get("output_tokens"));
+    Long output = withOutput ? AnthropicJson.longOrNull(usage.get("output_tokens")) : null;
     if (output != null) outputTokens = output;
   }
 
