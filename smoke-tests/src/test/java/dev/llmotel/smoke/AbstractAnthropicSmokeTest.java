@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.fakellm.RecordedRequest;
+import dev.llmotel.testkit.fakellm.ServedUsage;
 import dev.llmotel.testkit.otlp.ReceivedEvent;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Arrays;
@@ -129,9 +131,9 @@ abstract class AbstractAnthropicSmokeTest {
     String appSaw = run.result(scenario);
     long events = Long.parseLong(appSaw.substring("ok events=".length(), appSaw.indexOf(' ', "ok events=".length())));
     assertEquals(events, span.longAttr("llm_otel.stream.chunks"), "every event the app read counted once");
-    // Usage from message_start (input) and message_delta (output): 4 + 5 words in, 8 words out.
-    assertEquals(9L, span.longAttr("gen_ai.usage.input_tokens"));
-    assertEquals(8L, span.longAttr("gen_ai.usage.output_tokens"));
+    // Usage from message_start (input) and message_delta (output, final: message_start's placeholder 1
+    // does not stay): the server's numbers for this request, 4 + 5 words in, 8 words out.
+    run.assertServedUsage(scenario, span);
     assertEquals("end_turn", span.attr("gen_ai.response.finish_reasons"));
     assertTrue(span.attr("gen_ai.response.id").startsWith("msg_fake_"));
     assertNotNull(span.doubleAttr("gen_ai.response.time_to_first_chunk"));
@@ -155,6 +157,14 @@ abstract class AbstractAnthropicSmokeTest {
     assertEquals("closed_early", span.attr("llm_otel.stream.end"));
     assertEquals(3L, span.longAttr("llm_otel.stream.chunks"));
     assertEquals("UNSET", span.statusCode());
+    // message_start came before the close: its input count is the server's for this request.
+    assertEquals(run.servedUsage("chat-stream-closed-early").input(), span.longAttr("gen_ai.usage.input_tokens"),
+        span.attributes().toString());
+    // Its output count never came (message_start's output_tokens is a placeholder): estimated, and said so.
+    assertEquals(Boolean.TRUE, span.attributes().get("llm_otel.usage.estimated"), span.attributes().toString());
+    Long output = span.longAttr("gen_ai.usage.output_tokens");
+    assertTrue(output != null && output >= 1 && output < run.servedUsage("chat-stream-closed-early").output(),
+        span.attributes().toString());
   }
 
   @Test
@@ -163,6 +173,9 @@ abstract class AbstractAnthropicSmokeTest {
     assertEquals(2, spans.size(), spans.toString());
     assertEquals("tool_use", spans.get(0).attr("gen_ai.response.finish_reasons"));
     assertEquals("end_turn", spans.get(1).attr("gen_ai.response.finish_reasons"));
+    List<RecordedRequest> sent = run.llm.requests("tool-use");
+    assertEquals(2, sent.size(), sent.toString());
+    for (int i = 0; i < 2; i++) SmokeRun.assertServedUsage(ServedUsage.of(sent.get(i)), spans.get(i), "tool-use call " + i);
     String appSaw = run.result("tool-use");
     String toolId = appSaw.substring("ok tool=".length(), appSaw.indexOf(' ', "ok tool=".length()));
     assertTrue(toolId.startsWith("toolu_fake_"), appSaw);
@@ -184,6 +197,10 @@ abstract class AbstractAnthropicSmokeTest {
     assertEquals(2, spans.size(), spans.toString());
     ReceivedSpan write = spans.get(0);
     ReceivedSpan read = spans.get(1);
+    List<RecordedRequest> sent = run.llm.requests("cached");
+    assertEquals(2, sent.size(), sent.toString());
+    SmokeRun.assertServedUsage(ServedUsage.of(sent.get(0)), write, "cache write");
+    SmokeRun.assertServedUsage(ServedUsage.of(sent.get(1)), read, "cache read");
     long cached = write.longAttr("gen_ai.usage.cache_creation.input_tokens");
     assertTrue(cached > 100, "the system prompt's words: " + cached);
     assertEquals(0L, write.longAttr("gen_ai.usage.cache_read.input_tokens"));
@@ -212,6 +229,7 @@ abstract class AbstractAnthropicSmokeTest {
     assertTrue(failed.get(0).attr("llm_otel.provider.request_id").startsWith("req_"));
     assertEquals(2, run.receiver.children(span).size(), "each attempt's HTTP span under the one chat span");
     assertEquals(2, run.llm.requests("chat-retried").size());
+    run.assertServedUsage("chat-retried", span);
   }
 
   @Test

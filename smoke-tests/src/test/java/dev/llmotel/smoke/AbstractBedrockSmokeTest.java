@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.fakellm.RecordedRequest;
+import dev.llmotel.testkit.fakellm.ServedUsage;
 import dev.llmotel.testkit.otlp.ReceivedEvent;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Arrays;
@@ -129,9 +131,8 @@ abstract class AbstractBedrockSmokeTest {
     String appSaw = run.result("converse-stream");
     long events = Long.parseLong(appSaw.substring("ok events=".length(), appSaw.indexOf(' ', "ok events=".length())));
     assertEquals(events, span.longAttr("llm_otel.stream.chunks"), "every event the app got counted once");
-    // 4 + 5 words in, 8 words out.
-    assertEquals(9L, span.longAttr("gen_ai.usage.input_tokens"));
-    assertEquals(8L, span.longAttr("gen_ai.usage.output_tokens"));
+    // The metadata event's usage, the server's numbers for this request: 4 + 5 words in, 8 words out.
+    run.assertServedUsage("converse-stream", span);
     assertEquals("end_turn", span.attr("gen_ai.response.finish_reasons"));
     assertNotNull(span.doubleAttr("gen_ai.response.time_to_first_chunk"));
     assertNull(span.attr("llm_otel.stream.end"));
@@ -156,6 +157,9 @@ abstract class AbstractBedrockSmokeTest {
     assertEquals(2, spans.size(), spans.toString());
     assertEquals("tool_use", spans.get(0).attr("gen_ai.response.finish_reasons"));
     assertEquals("end_turn", spans.get(1).attr("gen_ai.response.finish_reasons"));
+    List<RecordedRequest> sent = run.llm.requests("tool-use");
+    assertEquals(2, sent.size(), sent.toString());
+    for (int i = 0; i < 2; i++) SmokeRun.assertServedUsage(ServedUsage.of(sent.get(i)), spans.get(i), "tool-use call " + i);
     String appSaw = run.result("tool-use");
     String toolId = appSaw.substring("ok tool=".length(), appSaw.indexOf(' ', "ok tool=".length()));
     assertTrue(toolId.startsWith("tooluse_fake_"), appSaw);
@@ -176,6 +180,10 @@ abstract class AbstractBedrockSmokeTest {
     assertEquals(2, spans.size(), spans.toString());
     ReceivedSpan write = spans.get(0);
     ReceivedSpan read = spans.get(1);
+    List<RecordedRequest> sent = run.llm.requests("cached");
+    assertEquals(2, sent.size(), sent.toString());
+    SmokeRun.assertServedUsage(ServedUsage.of(sent.get(0)), write, "cache write");
+    SmokeRun.assertServedUsage(ServedUsage.of(sent.get(1)), read, "cache read");
     long cached = write.longAttr("gen_ai.usage.cache_creation.input_tokens");
     assertTrue(cached > 100, "the system prompt's words: " + cached);
     assertEquals(cached, read.longAttr("gen_ai.usage.cache_read.input_tokens"));
@@ -213,8 +221,9 @@ abstract class AbstractBedrockSmokeTest {
     ReceivedSpan span = onlyChat("invoke-stream");
     String appSaw = run.result("invoke-stream");
     assertEquals(Long.parseLong(appSaw.substring("ok chunks=".length())), span.longAttr("llm_otel.stream.chunks"));
-    assertEquals(9L, span.longAttr("gen_ai.usage.input_tokens"));
-    assertEquals(8L, span.longAttr("gen_ai.usage.output_tokens"));
+    // Anthropic's events inside the chunks (input in message_start, output in message_delta) and the
+    // last chunk's invocation metrics agree: the server's numbers for this request, 4 + 5 in, 8 out.
+    run.assertServedUsage("invoke-stream", span);
     assertEquals("end_turn", span.attr("gen_ai.response.finish_reasons"));
     assertNull(span.attr("llm_otel.stream.end"));
   }
@@ -229,6 +238,7 @@ abstract class AbstractBedrockSmokeTest {
     assertEquals(429L, failed.get(0).longAttr("http.response.status_code"));
     assertTrue(failed.get(0).attr("llm_otel.provider.request_id").startsWith("00000000-0000-4000-8000-"));
     assertEquals(2, run.llm.requests("converse-retried").size());
+    run.assertServedUsage("converse-retried", span);
   }
 
   @Test

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.testkit.fakellm.Behaviour;
+import dev.llmotel.testkit.fakellm.FakeLlmServer;
 import dev.llmotel.testkit.fakellm.GeminiWire;
+import dev.llmotel.testkit.fakellm.RecordedRequest;
+import dev.llmotel.testkit.fakellm.ServedUsage;
 import dev.llmotel.testkit.otlp.ReceivedEvent;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Arrays;
@@ -159,9 +162,9 @@ abstract class AbstractGoogleGenAiSmokeTest {
     long chunks = Long.parseLong(appSaw.substring("ok chunks=".length(), appSaw.indexOf(' ', "ok chunks=".length())));
     assertEquals(8, chunks, "one chunk per word of the answer");
     assertEquals(chunks, span.longAttr("llm_otel.stream.chunks"), "every chunk the app read counted once");
-    // The last chunk's usage: 4 + 5 words in, 8 words out.
-    assertEquals(9L, span.longAttr("gen_ai.usage.input_tokens"));
-    assertEquals(8L, span.longAttr("gen_ai.usage.output_tokens"));
+    // The last chunk's usageMetadata (each chunk's candidatesTokenCount counts the words so far: the last
+    // is the total, not a sum over chunks): the server's numbers for this request, 4 + 5 words in, 8 out.
+    run.assertServedUsage(scenario, span);
     assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
     assertResponseId(span);
     assertNotNull(span.doubleAttr("gen_ai.response.time_to_first_chunk"));
@@ -190,12 +193,24 @@ abstract class AbstractGoogleGenAiSmokeTest {
     assertEquals("closed_early", span.attr("llm_otel.stream.end"));
     assertEquals(1L, span.longAttr("llm_otel.stream.chunks"));
     assertEquals("UNSET", span.statusCode());
+    // The one chunk read carried usageMetadata: the whole prompt as the server counted it, and the
+    // candidates so far, the words of that chunk's text (the app printed it), not an estimate.
+    assertEquals(run.servedUsage("chat-stream-closed-early").input(), span.longAttr("gen_ai.usage.input_tokens"),
+        span.attributes().toString());
+    String appSaw = run.result("chat-stream-closed-early");
+    assertTrue(appSaw.startsWith("ok first="), appSaw);
+    assertEquals(FakeLlmServer.words(appSaw.substring("ok first=".length())), span.longAttr("gen_ai.usage.output_tokens"),
+        appSaw + " " + span.attributes());
+    assertNull(span.attributes().get("llm_otel.usage.estimated"), span.attributes().toString());
   }
 
   @Test
   void aFunctionCallRoundTripIsTwoSpansWithTheToolRecorded() {
     List<ReceivedSpan> spans = calls("tool-use");
     assertEquals(2, spans.size(), spans.toString());
+    List<RecordedRequest> sent = run.llm.requests("tool-use");
+    assertEquals(2, sent.size(), sent.toString());
+    for (int i = 0; i < 2; i++) SmokeRun.assertServedUsage(ServedUsage.of(sent.get(i)), spans.get(i), "tool-use call " + i);
     assertTrue(run.result("tool-use").startsWith("ok tool=get_weather answer=Fake answer using tool result:"),
         run.result("tool-use"));
     if (captureContent()) {
@@ -245,7 +260,7 @@ abstract class AbstractGoogleGenAiSmokeTest {
   @Test
   void aVertexClientIsTheVertexProvider() {
     ReceivedSpan span = onlyCall("vertex-chat", "gcp.vertex_ai");
-    assertEquals(6L, span.longAttr("gen_ai.usage.input_tokens"));
+    run.assertServedUsage("vertex-chat", span);
     assertEquals(cost(6, 5, 0), span.doubleAttr("llm_otel.cost.usd"), 1e-12, "priced like the Gemini model");
     String path = run.llm.requests("vertex-chat").get(0).path();
     assertTrue(path.contains("/projects/smoke-project/locations/us-central1/publishers/google/models/"), path);
@@ -270,6 +285,7 @@ abstract class AbstractGoogleGenAiSmokeTest {
     assertEquals(429L, failed.get(0).longAttr("http.response.status_code"));
     assertEquals("0", failed.get(0).attr("llm_otel.retry_after"));
     assertEquals(2, run.llm.requests("chat-retried").size());
+    run.assertServedUsage("chat-retried", span);
   }
 
   @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmotel.testkit.fakellm.RecordedRequest;
+import dev.llmotel.testkit.fakellm.ServedUsage;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Arrays;
 import java.util.List;
@@ -62,13 +64,15 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     ReceivedSpan tool = steps.get(1);
     ReceivedSpan answer = steps.get(2);
     assertTrue(askTool.endEpochNanos() <= tool.startEpochNanos() && tool.endEpochNanos() <= answer.startEpochNanos());
+    List<RecordedRequest> sent = run.llm.requests("agent-tool");
+    assertEquals(2, sent.size(), sent.toString());
     for (ReceivedSpan chat : Arrays.asList(askTool, answer)) {
       assertEquals("CLIENT", chat.kind());
       assertEquals(SCOPE, chat.scopeName());
       assertEquals("openai", chat.attr("gen_ai.provider.name"));
       assertEquals("gpt-4o-mini", chat.attr("gen_ai.request.model"));
-      assertNotNull(chat.longAttr("gen_ai.usage.input_tokens"));
-      assertNotNull(chat.longAttr("gen_ai.usage.output_tokens"));
+      int call = chat == askTool ? 0 : 1;
+      SmokeRun.assertServedUsage(ServedUsage.of(sent.get(call)), chat, "agent-tool call " + call);
       assertEquals("WeatherAssistant", chat.attr("llm_otel.workflow"), "the agent names the workflow");
       // The HTTP call of each model call nests under it.
       assertEquals(1, run.receiver.children(chat).stream().filter(s -> s.kind().equals("CLIENT")).count());
@@ -109,6 +113,7 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     assertEquals(1, spans.size(), spans.toString());
     assertEquals("chat gpt-4o-mini", spans.get(0).name());
     assertEquals("stop", spans.get(0).attr("gen_ai.response.finish_reasons"));
+    run.assertServedUsage("chat", spans.get(0));
   }
 
   @Test
@@ -119,7 +124,8 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     assertEquals("chat gpt-4o-mini", span.name());
     assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
     assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
-    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"));
+    // The usage chunk's numbers, the server's for this request, not an estimate from the streamed text.
+    run.assertServedUsage("chat-stream", span);
     String appSaw = run.result("chat-stream");
     assertTrue(appSaw.startsWith("ok chunks="), appSaw);
     long partials = Long.parseLong(appSaw.substring("ok chunks=".length(), appSaw.indexOf(' ', "ok chunks=".length())));
@@ -139,6 +145,11 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
         steps.stream().map(ReceivedSpan::name).collect(Collectors.toList()));
     assertEquals(steps.get(0).spanId(), steps.get(1).links().get(0).spanId());
     assertEquals("stop", steps.get(2).attr("gen_ai.response.finish_reasons"));
+    // Each streamed call has the usage the server sent for its own request, not the run's running total.
+    List<RecordedRequest> sent = run.llm.requests("agent-stream");
+    assertEquals(2, sent.size(), sent.toString());
+    SmokeRun.assertServedUsage(ServedUsage.of(sent.get(0)), steps.get(0), "agent-stream call 0 (the tool call)");
+    SmokeRun.assertServedUsage(ServedUsage.of(sent.get(1)), steps.get(2), "agent-stream call 1 (the answer)");
     // The run ends when the answer reached the app, after its last model call.
     assertTrue(agent.endEpochNanos() >= steps.get(2).endEpochNanos());
     assertTrue(run.result("agent-stream").startsWith("ok text="), run.result("agent-stream"));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmotel.testkit.fakellm.Behaviour;
 import dev.llmotel.testkit.fakellm.FakeLlmServer;
 import dev.llmotel.testkit.fakellm.RecordedRequest;
+import dev.llmotel.testkit.fakellm.ServedUsage;
 import dev.llmotel.testkit.otlp.OtlpReceiver;
 import dev.llmotel.testkit.otlp.ReceivedEvent;
 import dev.llmotel.testkit.otlp.ReceivedPoint;
@@ -128,10 +129,8 @@ abstract class AbstractOpenAiSmokeTest {
     assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
     assertTrue(span.attr("gen_ai.response.id").startsWith("chatcmpl-"));
     assertEquals(0L, span.longAttr("llm_otel.retry.count"));
-    RecordedRequest request = llm.requests("sync").get(0);
-    assertEquals(FakeLlmServer.promptTokens(request.json().get("messages")),
-        span.longAttr("gen_ai.usage.input_tokens").intValue(), "input tokens as the server reported them");
-    assertTrue(span.longAttr("gen_ai.usage.output_tokens") > 0);
+    // The fake server's usage for the request: 4 + words per message in, the answer's words out.
+    run.assertServedUsage("sync", span);
     assertTrue(app.results.get("sync").startsWith("ok Fake answer"), app.results.get("sync"));
     // The agent's own HTTP client span nests under ours.
     List<ReceivedSpan> http = receiver.children(span);
@@ -144,7 +143,7 @@ abstract class AbstractOpenAiSmokeTest {
   void asyncChatSpanEndsWithTheFuture() {
     ReceivedSpan span = onlyLlmSpan("async");
     assertChatBasics(span);
-    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
+    run.assertServedUsage("async", span);
     assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
     assertTrue(span.endEpochNanos() >= receiver.children(span).get(0).endEpochNanos());
   }
@@ -154,8 +153,11 @@ abstract class AbstractOpenAiSmokeTest {
     ReceivedSpan span = onlyLlmSpan("stream");
     assertChatBasics(span);
     assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
-    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
-    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"));
+    // The app asked for the usage chunk (stream_options.include_usage): the span has its numbers, the
+    // ones the server counted for this request, not an estimate from the streamed text.
+    RecordedRequest request = llm.requests("stream").get(0);
+    assertTrue(request.json().path("stream_options").path("include_usage").asBoolean(), request.body());
+    run.assertServedUsage("stream", span);
     assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
     Double ttfc = span.doubleAttr("gen_ai.response.time_to_first_chunk");
     assertNotNull(ttfc);
@@ -185,7 +187,7 @@ abstract class AbstractOpenAiSmokeTest {
   void asyncStreamSpanEndsOnCompletion() {
     ReceivedSpan span = onlyLlmSpan("stream-async");
     assertChatBasics(span);
-    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"));
+    run.assertServedUsage("stream-async", span);
     assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
   }
 
@@ -194,7 +196,8 @@ abstract class AbstractOpenAiSmokeTest {
     ReceivedSpan span = onlyLlmSpan("embeddings");
     assertEquals("embeddings text-embedding-3-small", span.name());
     assertEquals("embeddings", span.attr("gen_ai.operation.name"));
-    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(run.servedUsage("embeddings").input(), span.longAttr("gen_ai.usage.input_tokens"),
+        "the input's words, as the server counted them: " + span.attributes());
     String dims = app.results.get("embeddings").replace("ok dims=", "");
     assertEquals(Long.parseLong(dims), span.longAttr("gen_ai.embeddings.dimension.count"));
     // No template to identify: no fingerprint, no prompt version, no new-version event; the request is hashed.
@@ -209,7 +212,7 @@ abstract class AbstractOpenAiSmokeTest {
     ReceivedSpan span = onlyLlmSpan("responses");
     assertChatBasics(span);
     assertTrue(span.attr("gen_ai.response.id").startsWith("resp_"));
-    assertNotNull(span.longAttr("gen_ai.usage.input_tokens"));
+    run.assertServedUsage("responses", span);
     assertEquals("completed", span.attr("gen_ai.response.finish_reasons"));
   }
 
@@ -218,7 +221,8 @@ abstract class AbstractOpenAiSmokeTest {
     ReceivedSpan span = onlyLlmSpan("responses-stream");
     assertChatBasics(span);
     assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
-    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"));
+    // The usage of the response.completed event: the server's numbers for this request.
+    run.assertServedUsage("responses-stream", span);
     assertEquals("completed", span.attr("gen_ai.response.finish_reasons"));
     long events = Long.parseLong(app.results.get("responses-stream").replace("ok events=", ""));
     assertEquals(events, span.longAttr("llm_otel.stream.chunks"));
@@ -231,6 +235,12 @@ abstract class AbstractOpenAiSmokeTest {
     assertEquals(2, spans.size(), spans.toString());
     assertEquals("tool_calls", spans.get(0).attr("gen_ai.response.finish_reasons"));
     assertEquals("stop", spans.get(1).attr("gen_ai.response.finish_reasons"));
+    // Each call has the usage the server sent for its own request (the tool call: its arguments' words + 1).
+    List<RecordedRequest> sent = llm.requests("tools");
+    assertEquals(2, sent.size(), sent.toString());
+    for (int i = 0; i < 2; i++) {
+      SmokeRun.assertServedUsage(ServedUsage.of(sent.get(i)), spans.get(i), "tools call " + i);
+    }
     ReceivedSpan tool = receiver.spans(s -> s.name().equals("tool get_weather")).get(0);
     assertTrue(spans.get(0).endEpochNanos() <= tool.startEpochNanos());
     assertTrue(tool.endEpochNanos() <= spans.get(1).startEpochNanos());
@@ -259,6 +269,8 @@ abstract class AbstractOpenAiSmokeTest {
     assertEquals("0", failed.get(0).attr("llm_otel.retry_after"));
     assertEquals(1L, failed.get(0).longAttr("llm_otel.attempt.number"));
     assertEquals(2, llm.requests(scenario).size(), "the SDK sent the request twice");
+    // The usage is the answered attempt's, once.
+    run.assertServedUsage(scenario, span);
     assertEquals(2, receiver.children(span).size(), "both HTTP attempts nest under the chat span");
   }
 

@@ -145,7 +145,9 @@ abstract class AbstractRawHttpSmokeTest {
   @Test
   void anAsyncCallIsTracedTheSame() {
     ReceivedSpan span = onlyCall(asyncScenario(), "chat gpt-4o-mini");
-    assertEquals(usageTheAppRead(asyncScenario())[0], span.longAttr("gen_ai.usage.input_tokens"));
+    long[] usage = usageTheAppRead(asyncScenario());
+    assertEquals(usage[0], span.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(usage[1], span.longAttr("gen_ai.usage.output_tokens"));
   }
 
   @Test
@@ -187,12 +189,22 @@ abstract class AbstractRawHttpSmokeTest {
         "the estimate is priced");
   }
 
+  /**
+   * The app closed a 200 answer without reading it: the span ends, with nothing read from the body,
+   * but the provider billed the call, so its usage is what admission assumed (the input as counted
+   * before sending, the documented 1,024 output tokens for a request that sets no maximum), marked
+   * as estimated and priced.
+   */
   @Test
-  void aBodyNeverReadStillEndsTheSpan() {
+  void aBodyNeverReadStillEndsTheSpanAndCountsWhatWasAssumed() {
     ReceivedSpan span = onlyCall("body-never-read", "chat gpt-4o-mini");
     assertEquals("UNSET", span.statusCode());
-    assertNull(span.attr("gen_ai.usage.input_tokens"), "nothing was read, nothing is claimed");
-    assertNull(span.attr("gen_ai.response.id"));
+    assertNull(span.attr("gen_ai.response.id"), "nothing was read");
+    assertEquals(Boolean.TRUE, span.attributes().get("llm_otel.usage.estimated"), span.attributes().toString());
+    Long input = span.longAttr("gen_ai.usage.input_tokens");
+    assertTrue(input != null && input > 0, span.attributes().toString());
+    assertEquals(1024L, span.longAttr("gen_ai.usage.output_tokens"), span.attributes().toString());
+    assertEquals((input * 0.15 + 1024 * 0.60) / 1e6, span.doubleAttr("llm_otel.cost.usd"), 1e-12);
   }
 
   @Test
@@ -209,13 +221,17 @@ abstract class AbstractRawHttpSmokeTest {
     assertEquals(usageTheAppRead("embeddings")[0], embeddings.longAttr("gen_ai.usage.input_tokens"));
     ReceivedSpan anthropic = onlyCall("anthropic", "chat claude-sonnet-4-20250514");
     assertEquals("anthropic", anthropic.attr("gen_ai.provider.name"));
+    assertEquals(usageTheAppRead("anthropic")[0], anthropic.longAttr("gen_ai.usage.input_tokens"));
     assertEquals(usageTheAppRead("anthropic")[1], anthropic.longAttr("gen_ai.usage.output_tokens"));
     assertEquals("end_turn", anthropic.attr("gen_ai.response.finish_reasons"));
     ReceivedSpan gemini = onlyCall("gemini", "generate_content gemini-2.5-flash");
     assertEquals("gcp.gemini", gemini.attr("gen_ai.provider.name"));
     assertEquals(usageTheAppRead("gemini")[0], gemini.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(usageTheAppRead("gemini")[1], gemini.longAttr("gen_ai.usage.output_tokens"));
     ReceivedSpan stream = onlyCall("gemini-stream", "generate_content gemini-2.5-flash");
     assertEquals(Boolean.TRUE, stream.attributes().get("gen_ai.request.stream"));
+    // The last chunk's usageMetadata, the one the app read last: the request's totals.
+    assertEquals(usageTheAppRead("gemini-stream")[0], stream.longAttr("gen_ai.usage.input_tokens"));
     assertEquals(usageTheAppRead("gemini-stream")[1], stream.longAttr("gen_ai.usage.output_tokens"));
     assertEquals("stop", stream.attr("gen_ai.response.finish_reasons"));
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmotel.testkit.fakellm.RecordedRequest;
+import dev.llmotel.testkit.fakellm.ServedUsage;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Arrays;
 import java.util.List;
@@ -66,14 +68,16 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
     ReceivedSpan tool = steps.get(1);
     ReceivedSpan answer = steps.get(2);
     assertTrue(askTool.endEpochNanos() <= tool.startEpochNanos() && tool.endEpochNanos() <= answer.startEpochNanos());
+    List<RecordedRequest> sent = run.llm.requests("agent-tool");
+    assertEquals(2, sent.size(), sent.toString());
     for (ReceivedSpan chat : Arrays.asList(askTool, answer)) {
       assertEquals("CLIENT", chat.kind());
       assertEquals(SCOPE, chat.scopeName(), "the framework's span owns the call: " + tree(agent));
       assertEquals("openai", chat.attr("gen_ai.provider.name"));
       assertEquals("gpt-4o-mini", chat.attr("gen_ai.request.model"));
       assertEquals("gpt-4o-mini-2024-07-18", chat.attr("gen_ai.response.model"));
-      assertNotNull(chat.longAttr("gen_ai.usage.input_tokens"));
-      assertNotNull(chat.longAttr("gen_ai.usage.output_tokens"));
+      int call = chat == askTool ? 0 : 1;
+      SmokeRun.assertServedUsage(ServedUsage.of(sent.get(call)), chat, "agent-tool call " + call);
       assertNotNull(chat.doubleAttr("llm_otel.cost.usd"), "priced like any other call");
       assertEquals("WeatherAgent", chat.attr("llm_otel.workflow"), "the agent names the workflow");
       // Exactly one LLM span per model call: the HTTP call nests under it, no second chat span.
@@ -100,10 +104,15 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
     List<ReceivedSpan> steps = childrenInOrder(agent);
     assertEquals(Arrays.asList("chat claude-sonnet-4-20250514", "execute_tool get_weather",
         "chat claude-sonnet-4-20250514"), names(steps), tree(agent));
+    // The run's only Messages calls (Spring AI 1.1's Anthropic client sends no x-fake-scenario header).
+    List<RecordedRequest> sent = run.llm.requests().stream().filter(r -> r.path().equals("/v1/messages"))
+        .collect(Collectors.toList());
+    assertEquals(2, sent.size(), sent.toString());
     for (ReceivedSpan chat : Arrays.asList(steps.get(0), steps.get(2))) {
       assertEquals(SCOPE, chat.scopeName(), "Spring AI's span owns the call: " + tree(agent));
       assertEquals("anthropic", chat.attr("gen_ai.provider.name"));
-      assertNotNull(chat.longAttr("gen_ai.usage.input_tokens"));
+      int call = chat == steps.get(0) ? 0 : 1;
+      SmokeRun.assertServedUsage(ServedUsage.of(sent.get(call)), chat, "anthropic-agent call " + call);
       // On 2.0 the Anthropic SDK below is instrumented too: it adds no second chat span.
       assertTrue(run.receiver.children(chat).stream().noneMatch(s -> s.name().startsWith("chat")), tree(agent));
     }
@@ -173,6 +182,7 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
       assertEquals("UNSET", chat.statusCode());
       assertEquals(2, run.llm.requests("chat-retried").size());
       assertOneSpanRetriedOnceAfter429(chat);
+      run.assertServedUsage("chat-retried", chat);
     } else {
       // Spring AI 1.1's error handler treats every 4xx, 429 included, as not worth retrying.
       String type = "org.springframework.ai.retry.NonTransientAiException";
@@ -187,6 +197,7 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
   void aDirectModelCallIsAChatSpanWithoutAnAgent() {
     ReceivedSpan span = onlySpanUnder("chat", "chat gpt-4o-mini");
     assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
+    run.assertServedUsage("chat", span);
   }
 
   @Test
@@ -195,7 +206,8 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
     assertEquals(SCOPE, span.scopeName());
     assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
     assertEquals("stop", span.attr("gen_ai.response.finish_reasons"));
-    assertNotNull(span.longAttr("gen_ai.usage.output_tokens"), span.attributes().toString());
+    // The usage chunk's numbers, the server's for this request, not an estimate from the streamed text.
+    run.assertServedUsage("chat-stream", span);
     String appSaw = run.result("chat-stream");
     assertTrue(appSaw.startsWith("ok chunks="), appSaw);
     long chunks = Long.parseLong(appSaw.substring("ok chunks=".length(), appSaw.indexOf(' ', "ok chunks=".length())));

@@ -72,5 +72,7 @@ class LangChain4jOverOfficialSdkSmokeTest extends AbstractAgentFrameworkSmokeTes
     String appSaw = run.result("chat-stream");
     long partials = Long.parseLong(appSaw.substring("ok chunks=".length(), appSaw.indexOf(' ', "ok chunks=".length())));
     assertEquals(partials, chat.longAttr("llm_otel.stream.chunks"));
+    // The usage chunk's numbers, the server's for this request.
+    run.assertServedUsage("chat-stream", chat);
   }
 }

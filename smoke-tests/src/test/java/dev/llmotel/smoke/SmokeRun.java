@@ -1,8 +1,12 @@
 package dev.llmotel.smoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.llmotel.testkit.fakellm.FakeLlmServer;
+import dev.llmotel.testkit.fakellm.RecordedRequest;
+import dev.llmotel.testkit.fakellm.ServedUsage;
 import dev.llmotel.testkit.otlp.OtlpReceiver;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import dev.llmotel.testkit.otlp.TraceTreePrinter;
@@ -108,6 +112,33 @@ final class SmokeRun implements AutoCloseable {
     ReceivedSpan span = spans.get(0);
     assertEquals(scenario(scenario).spanId(), span.parentSpanId(), "LLM span is a child of the app's span");
     return span;
+  }
+
+  /**
+   * The usage the fake server sent for the scenario's last request: its only one, or the attempt a retry
+   * got answered.
+   */
+  ServedUsage servedUsage(String scenario) {
+    List<RecordedRequest> sent = llm.requests(scenario);
+    assertFalse(sent.isEmpty(), "the fake server got no request for " + scenario);
+    return ServedUsage.of(sent.get(sent.size() - 1));
+  }
+
+  /**
+   * The span's usage is exactly what the fake server sent for that request, as the provider reported it
+   * (not an estimate that happens to be close).
+   */
+  static void assertServedUsage(ServedUsage served, ReceivedSpan span, String where) {
+    assertEquals(served.input(), span.longAttr("gen_ai.usage.input_tokens"),
+        where + ": the input tokens the server sent (" + served + "); " + span.attributes());
+    assertEquals(served.output(), span.longAttr("gen_ai.usage.output_tokens"),
+        where + ": the output tokens the server sent (" + served + "); " + span.attributes());
+    assertNull(span.attributes().get("llm_otel.usage.estimated"), where + ": reported, not estimated; " + span.attributes());
+  }
+
+  /** {@link #assertServedUsage(ServedUsage, ReceivedSpan, String)} for the scenario's last request. */
+  void assertServedUsage(String scenario, ReceivedSpan span) {
+    assertServedUsage(servedUsage(scenario), span, scenario);
   }
 
   String result(String scenario) {
