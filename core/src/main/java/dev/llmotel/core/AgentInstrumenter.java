@@ -146,7 +146,7 @@ public final class AgentInstrumenter {
   static void recordToolCallRequests(Context chatContext, LlmCall call) {
     AgentRun run = chatContext.get(RUN);
     if (run == null) return;
-    List<String> ids = call.toolCallIds();
+    List<String> ids = call.response().toolCallIds();
     if (ids.isEmpty()) return;
     SpanContext chatSpan = Span.fromContext(chatContext).getSpanContext();
     for (String id : ids) run.toolCallRequested(id, chatSpan);

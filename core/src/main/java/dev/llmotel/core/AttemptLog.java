@@ -16,6 +16,7 @@ public final class AttemptLog {
   private Runnable whenAttemptsSettled;
   private long appRetries;
   private String appRetryReason;
+  private List<String> faultsInjected; // allocated with the first: faults are drills, rare
 
   AttemptLog() {}
 
@@ -108,6 +109,16 @@ public final class AttemptLog {
     for (int i = 0; i + 1 < attempts.size(); i++) reasons.add(attempts.get(i).errorTypeOrStatus());
     if (reasons.isEmpty() && appRetries > 0) reasons.add(appRetryReason == null ? "_OTHER" : appRetryReason);
     return reasons;
+  }
+
+  /** Fault injection put a fault of this kind into the call (once per kind). */
+  public synchronized void faultInjected(String kind) {
+    if (faultsInjected == null) faultsInjected = new ArrayList<>(2);
+    if (!faultsInjected.contains(kind)) faultsInjected.add(kind);
+  }
+
+  public synchronized List<String> faultsInjected() {
+    return faultsInjected == null ? null : new ArrayList<>(faultsInjected);
   }
 
   /** One HTTP attempt of the call. */

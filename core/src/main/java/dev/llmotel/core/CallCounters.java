@@ -67,7 +67,7 @@ final class CallCounters {
 
   private static AttributesBuilder callAttributes(LlmCall call) {
     AttributesBuilder b = Attributes.builder().put(GenAiAttributes.PROVIDER_NAME, call.provider());
-    if (call.requestModel() != null) b.put(GenAiAttributes.REQUEST_MODEL, call.requestModel());
+    if (call.request().requestModel() != null) b.put(GenAiAttributes.REQUEST_MODEL, call.request().requestModel());
     if (call.governance().workflow() != null) b.put(LlmOtelAttributes.WORKFLOW, call.governance().workflow());
     return b;
   }

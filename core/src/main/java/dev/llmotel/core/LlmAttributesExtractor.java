@@ -44,24 +44,24 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
   private void requestAttributes(AttributesBuilder attributes, LlmCall call) {
     attributes.put(OPERATION_NAME, call.operation());
     attributes.put(PROVIDER_NAME, call.provider());
-    putIfNotNull(attributes, REQUEST_MODEL, call.requestModel());
-    putIfNotNull(attributes, SERVER_ADDRESS, call.serverAddress());
-    if (call.serverAddress() != null && call.serverPort() > 0) {
-      attributes.put(SERVER_PORT, (long) call.serverPort());
+    putIfNotNull(attributes, REQUEST_MODEL, call.request().requestModel());
+    putIfNotNull(attributes, SERVER_ADDRESS, call.request().serverAddress());
+    if (call.request().serverAddress() != null && call.request().serverPort() > 0) {
+      attributes.put(SERVER_PORT, (long) call.request().serverPort());
     }
-    if (call.streaming()) attributes.put(REQUEST_STREAM, true);
-    putIfNotNull(attributes, REQUEST_TEMPERATURE, call.temperature());
-    putIfNotNull(attributes, REQUEST_TOP_P, call.topP());
-    putIfNotNull(attributes, REQUEST_MAX_TOKENS, call.maxTokens());
-    putIfNotNull(attributes, REQUEST_FREQUENCY_PENALTY, call.frequencyPenalty());
-    putIfNotNull(attributes, REQUEST_PRESENCE_PENALTY, call.presencePenalty());
-    putIfNotEmpty(attributes, REQUEST_STOP_SEQUENCES, call.stopSequences());
-    putIfNotNull(attributes, REQUEST_SEED, call.seed());
-    if (call.choiceCount() != null && call.choiceCount() != 1L) {
-      attributes.put(REQUEST_CHOICE_COUNT, call.choiceCount());
+    if (call.request().streaming()) attributes.put(REQUEST_STREAM, true);
+    putIfNotNull(attributes, REQUEST_TEMPERATURE, call.request().temperature());
+    putIfNotNull(attributes, REQUEST_TOP_P, call.request().topP());
+    putIfNotNull(attributes, REQUEST_MAX_TOKENS, call.request().maxTokens());
+    putIfNotNull(attributes, REQUEST_FREQUENCY_PENALTY, call.request().frequencyPenalty());
+    putIfNotNull(attributes, REQUEST_PRESENCE_PENALTY, call.request().presencePenalty());
+    putIfNotEmpty(attributes, REQUEST_STOP_SEQUENCES, call.request().stopSequences());
+    putIfNotNull(attributes, REQUEST_SEED, call.request().seed());
+    if (call.request().choiceCount() != null && call.request().choiceCount() != 1L) {
+      attributes.put(REQUEST_CHOICE_COUNT, call.request().choiceCount());
     }
-    putIfNotEmpty(attributes, REQUEST_ENCODING_FORMATS, call.encodingFormats());
-    putIfNotNull(attributes, OUTPUT_TYPE, call.outputType());
+    putIfNotEmpty(attributes, REQUEST_ENCODING_FORMATS, call.request().encodingFormats());
+    putIfNotNull(attributes, OUTPUT_TYPE, call.request().outputType());
     putIfNotNull(attributes, LlmOtelAttributes.PROMPT_FINGERPRINT, call.governance().promptFingerprint());
     putIfNotNull(attributes, LlmOtelAttributes.REQUEST_HASH, call.governance().requestHash());
     putIfNotNull(attributes, LlmOtelAttributes.PROMPT_NAME, call.governance().promptName());
@@ -71,18 +71,18 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     if (config.captureContent()) {
       int max = config.contentMaxLength();
       boolean truncated = false;
-      if (!call.inputMessages().isEmpty()) {
-        ContentJson.Rendered r = ContentJson.messages(call.inputMessages(), max);
+      if (!call.request().inputMessages().isEmpty()) {
+        ContentJson.Rendered r = ContentJson.messages(call.request().inputMessages(), max);
         attributes.put(INPUT_MESSAGES, r.json);
         truncated |= r.truncated;
       }
-      if (!call.systemInstructions().isEmpty()) {
-        ContentJson.Rendered r = ContentJson.parts(call.systemInstructions(), max);
+      if (!call.request().systemInstructions().isEmpty()) {
+        ContentJson.Rendered r = ContentJson.parts(call.request().systemInstructions(), max);
         attributes.put(SYSTEM_INSTRUCTIONS, r.json);
         truncated |= r.truncated;
       }
-      if (!call.toolDefinitions().isEmpty()) {
-        ContentJson.Rendered r = ContentJson.tools(call.toolDefinitions(), max);
+      if (!call.request().toolDefinitions().isEmpty()) {
+        ContentJson.Rendered r = ContentJson.tools(call.request().toolDefinitions(), max);
         attributes.put(TOOL_DEFINITIONS, r.json);
         truncated |= r.truncated;
       }
@@ -91,16 +91,16 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
   }
 
   private void responseAttributes(AttributesBuilder attributes, LlmCall call, Throwable error) {
-    putIfNotNull(attributes, RESPONSE_ID, call.responseId());
-    putIfNotNull(attributes, RESPONSE_MODEL, call.responseModel());
-    putIfNotEmpty(attributes, RESPONSE_FINISH_REASONS, call.finishReasons());
-    putIfNotNull(attributes, USAGE_INPUT_TOKENS, call.inputTokens());
-    putIfNotNull(attributes, USAGE_OUTPUT_TOKENS, call.outputTokens());
-    putIfNotNull(attributes, USAGE_CACHE_READ_INPUT_TOKENS, call.cacheReadInputTokens());
-    putIfNotNull(attributes, USAGE_CACHE_CREATION_INPUT_TOKENS, call.cacheCreationInputTokens());
-    putIfNotNull(attributes, USAGE_REASONING_OUTPUT_TOKENS, call.reasoningOutputTokens());
-    if (call.usageEstimated()) attributes.put(LlmOtelAttributes.USAGE_ESTIMATED, true);
-    putIfNotNull(attributes, EMBEDDINGS_DIMENSION_COUNT, call.embeddingDimensions());
+    putIfNotNull(attributes, RESPONSE_ID, call.response().responseId());
+    putIfNotNull(attributes, RESPONSE_MODEL, call.response().responseModel());
+    putIfNotEmpty(attributes, RESPONSE_FINISH_REASONS, call.response().finishReasons());
+    putIfNotNull(attributes, USAGE_INPUT_TOKENS, call.response().inputTokens());
+    putIfNotNull(attributes, USAGE_OUTPUT_TOKENS, call.response().outputTokens());
+    putIfNotNull(attributes, USAGE_CACHE_READ_INPUT_TOKENS, call.response().cacheReadInputTokens());
+    putIfNotNull(attributes, USAGE_CACHE_CREATION_INPUT_TOKENS, call.response().cacheCreationInputTokens());
+    putIfNotNull(attributes, USAGE_REASONING_OUTPUT_TOKENS, call.response().reasoningOutputTokens());
+    if (call.response().usageEstimated()) attributes.put(LlmOtelAttributes.USAGE_ESTIMATED, true);
+    putIfNotNull(attributes, EMBEDDINGS_DIMENSION_COUNT, call.response().embeddingDimensions());
     putIfNotNull(attributes, RESPONSE_TIME_TO_FIRST_CHUNK, call.timeToFirstChunkSeconds());
     attributes.put(LlmOtelAttributes.RETRY_COUNT, call.attemptLog().retryCount());
     putIfNotNull(attributes, LlmOtelAttributes.COST_USD, call.governance().costUsd());
@@ -111,26 +111,26 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
       attributes.put(LlmOtelAttributes.POLICY_DECISION, first.decision);
       attributes.put(LlmOtelAttributes.POLICY_MESSAGE, first.message);
     }
-    if (call.streaming()) {
-      attributes.put(LlmOtelAttributes.STREAM_CHUNK_COUNT, call.chunkCount());
-      putIfNotNull(attributes, LlmOtelAttributes.STREAM_END, call.streamEnd());
+    if (call.request().streaming()) {
+      attributes.put(LlmOtelAttributes.STREAM_CHUNK_COUNT, call.response().chunkCount());
+      putIfNotNull(attributes, LlmOtelAttributes.STREAM_END, call.response().streamEnd());
     }
     List<AttemptLog.Attempt> attempts = call.attemptLog().attempts();
     if (!attempts.isEmpty()) {
       putIfNotNull(attributes, LlmOtelAttributes.PROVIDER_REQUEST_ID,
           attempts.get(attempts.size() - 1).requestId);
     }
-    putIfNotNull(attributes, LlmOtelAttributes.RATELIMIT_REMAINING_REQUESTS, call.rateLimitRemainingRequests());
-    putIfNotNull(attributes, LlmOtelAttributes.RATELIMIT_REMAINING_TOKENS, call.rateLimitRemainingTokens());
-    if (call.responseTruncated()) attributes.put(LlmOtelAttributes.RESPONSE_TRUNCATED, true);
-    if (call.replayed()) attributes.put(LlmOtelAttributes.REPLAYED, true);
-    List<String> faults = call.faultsInjected();
+    putIfNotNull(attributes, LlmOtelAttributes.RATELIMIT_REMAINING_REQUESTS, call.response().rateLimitRemainingRequests());
+    putIfNotNull(attributes, LlmOtelAttributes.RATELIMIT_REMAINING_TOKENS, call.response().rateLimitRemainingTokens());
+    if (call.response().responseTruncated()) attributes.put(LlmOtelAttributes.RESPONSE_TRUNCATED, true);
+    if (call.response().replayed()) attributes.put(LlmOtelAttributes.REPLAYED, true);
+    List<String> faults = call.attemptLog().faultsInjected();
     if (faults != null) attributes.put(LlmOtelAttributes.FAULT_INJECTED, faults);
     if (error != null) {
       attributes.put(ERROR_TYPE, ErrorTypes.of(error));
     }
     if (config.captureContent()) {
-      List<LlmMessage> output = call.outputMessages();
+      List<LlmMessage> output = call.response().outputMessages();
       if (!output.isEmpty()) {
         ContentJson.Rendered r = ContentJson.messages(output, config.contentMaxLength());
         attributes.put(OUTPUT_MESSAGES, r.json);

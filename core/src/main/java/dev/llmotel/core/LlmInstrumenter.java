@@ -54,7 +54,7 @@ public final class LlmInstrumenter {
 
   /** {gen_ai.operation.name} {gen_ai.request.model}, or the operation alone without a model. */
   static String spanName(LlmCall call) {
-    String model = call.requestModel();
+    String model = call.request().requestModel();
     return model == null || model.isEmpty() ? call.operation() : call.operation() + " " + model;
   }
 
@@ -111,7 +111,7 @@ public final class LlmInstrumenter {
   public static long[] enforcedTimeoutsMillis(LlmCall call) {
     try {
       Governance g = Governance.get();
-      return new long[] {g.timeoutMillis(), call.streaming() ? g.firstChunkTimeoutMillis() : 0};
+      return new long[] {g.timeoutMillis(), call.request().streaming() ? g.firstChunkTimeoutMillis() : 0};
     } catch (Throwable t) {
       SafeHooks.failed("timeout policy", t);
       return new long[2];
@@ -188,7 +188,7 @@ public final class LlmInstrumenter {
     } catch (Throwable t) {
       SafeHooks.failed("policy decisions and attempt events", t);
     }
-    if (error == null) error = call.unusableResponse();
+    if (error == null) error = call.response().unusableResponse();
     try {
       SafeHooks.checkpoint("end");
       instrumenter.end(context, call, call, error);

@@ -66,7 +66,7 @@ public final class LlmStream {
 
   public void fail(Throwable error) {
     if (ended.compareAndSet(false, true)) {
-      call.streamEnd(LlmOtelAttributes.STREAM_END_ERROR);
+      call.response().streamEnd(LlmOtelAttributes.STREAM_END_ERROR);
       instrumenter.end(context, call, error);
     }
   }
@@ -74,7 +74,7 @@ public final class LlmStream {
   /** The app closed the stream: a normal end if it was read to the end, else closed early. */
   public void close() {
     if (ended.get()) return;
-    if (!completed) call.streamEnd(LlmOtelAttributes.STREAM_END_CLOSED_EARLY);
+    if (!completed) call.response().streamEnd(LlmOtelAttributes.STREAM_END_CLOSED_EARLY);
     complete();
   }
 

@@ -13,8 +13,8 @@ public final class ProviderUsage {
   public static void inputExcludesCache(LlmCall call, Long input, Long cacheRead, Long cacheWrite, Long output) {
     if (input == null) return;
     long total = input + (cacheRead == null ? 0 : cacheRead) + (cacheWrite == null ? 0 : cacheWrite);
-    call.usage(total, output);
-    if (cacheRead != null || cacheWrite != null) call.cacheUsage(cacheRead, cacheWrite);
+    call.response().usage(total, output);
+    if (cacheRead != null || cacheWrite != null) call.response().cacheUsage(cacheRead, cacheWrite);
   }
 
   /**
@@ -26,9 +26,9 @@ public final class ProviderUsage {
     if (prompt == null) return;
     Long output = candidates == null && thoughts == null ? null
         : (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts);
-    call.usage(prompt + (toolUsePrompt == null ? 0 : toolUsePrompt), output);
-    call.cacheUsage(cached, null);
-    if (thoughts != null) call.reasoningOutputTokens(thoughts);
+    call.response().usage(prompt + (toolUsePrompt == null ? 0 : toolUsePrompt), output);
+    call.response().cacheUsage(cached, null);
+    if (thoughts != null) call.response().reasoningOutputTokens(thoughts);
   }
 
   private ProviderUsage() {}

@@ -35,7 +35,7 @@ class AgentRunTest {
   }
 
   private static LlmCall chat() {
-    return new LlmCall("openai", "chat").requestModel("gpt-4o-mini").server("https://api.openai.com/v1");
+    return new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").server("https://api.openai.com/v1").call();
   }
 
   private SpanData span(String name) {
@@ -94,7 +94,7 @@ class AgentRunTest {
       for (int i = 0; i < threads; i++) {
         AgentRun run = new AgentRun("run-" + i);
         Context agent = agents.startAgent(Context.root(), run);
-        LlmCall call = chat().requestModel("model-" + i);
+        LlmCall call = chat().request().requestModel("model-" + i).call();
         Context chat = calls.start(agent, call);
         workers.add(new Thread(() -> {
           await(barrier);

@@ -47,15 +47,15 @@ class LlmInstrumenterTest {
   }
 
   private static LlmCall chat() {
-    return new LlmCall("openai", "chat").requestModel("gpt-4o-mini").server("https://api.openai.com/v1")
-        .temperature(0.5).maxTokens(64L);
+    return new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").server("https://api.openai.com/v1")
+        .temperature(0.5).maxTokens(64L).call();
   }
 
   @Test
   void aSuccessfulCallBecomesOneClientSpanAndItsMetrics() {
     LlmCall call = chat();
     Context ctx = instrumenter.start(Context.root(), call);
-    call.responseModel("gpt-4o-mini-2024-07-18").responseId("chatcmpl-1").addFinishReason("stop")
+    call.response().responseModel("gpt-4o-mini-2024-07-18").responseId("chatcmpl-1").addFinishReason("stop")
         .usage(25L, 7L).cacheUsage(5L, null);
     call.attemptLog().recordAttempt(200, null, null, "req_1");
     instrumenter.end(ctx, call, null);
@@ -177,12 +177,12 @@ class LlmInstrumenterTest {
 
   @Test
   void aStreamEndsOnceWhicheverWayItEnds() {
-    LlmCall call = chat().streaming(true);
+    LlmCall call = chat().request().streaming(true).call();
     Context ctx = instrumenter.start(Context.root(), call);
     int[] finished = {0};
     LlmStream stream = new LlmStream(instrumenter, ctx, call, () -> finished[0]++);
-    call.onChunk();
-    call.onChunk();
+    call.response().onChunk();
+    call.response().onChunk();
     stream.end(null, false);
     stream.end(new IllegalStateException("late"), false);
     stream.end(null, true);

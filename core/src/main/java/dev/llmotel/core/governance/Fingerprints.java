@@ -138,22 +138,22 @@ public final class Fingerprints {
   public static String promptFingerprint(LlmCall call) {
     if (!hasTemplate(call)) return null;
     Digest d = DIGEST.get();
-    for (LlmMessage.Part part : call.systemInstructions()) {
+    for (LlmMessage.Part part : call.request().systemInstructions()) {
       if (part.content != null) d.add("system:").addSized(part.content);
     }
-    for (ToolDefinition tool : call.toolDefinitions()) {
+    for (ToolDefinition tool : call.request().toolDefinitions()) {
       d.add("tool:").addSized(tool.type).addSized(tool.name).addSized(tool.description).addSized(tool.parametersJson);
     }
     TemplateKey key = d.finishKey();
     String cached = fingerprintByTemplate.get(key);
     if (cached != null) return cached;
-    for (LlmMessage.Part part : call.systemInstructions()) {
+    for (LlmMessage.Part part : call.request().systemInstructions()) {
       if (part.content == null) continue;
       d.add("system:");
       normalize(part.content, d);
       d.add('\n');
     }
-    for (ToolDefinition tool : call.toolDefinitions()) {
+    for (ToolDefinition tool : call.request().toolDefinitions()) {
       d.add("tool:").add(tool.type).add(':').add(tool.name).add(':');
       if (tool.description != null) normalize(tool.description, d);
       d.add(':').add(tool.parametersJson == null ? "" : tool.parametersJson).add('\n');
@@ -167,8 +167,8 @@ public final class Fingerprints {
   /** Whether the call has a template: system text or tool definitions, and is not an embeddings call. */
   static boolean hasTemplate(LlmCall call) {
     if ("embeddings".equals(call.operation())) return false;
-    if (!call.toolDefinitions().isEmpty()) return true;
-    for (LlmMessage.Part part : call.systemInstructions()) {
+    if (!call.request().toolDefinitions().isEmpty()) return true;
+    for (LlmMessage.Part part : call.request().systemInstructions()) {
       if (part.content != null) return true;
     }
     return false;
@@ -211,16 +211,16 @@ public final class Fingerprints {
    */
   public static String requestHash(LlmCall call) {
     Digest d = DIGEST.get();
-    d.add(call.provider()).add('|').add(call.operation()).add('|').add(call.requestModel())
-        .add('|').add(call.temperature()).add('|').add(call.topP()).add('|')
-        .add(call.maxTokens()).add('|').add(call.seed()).add('|').add(call.stopSequences())
+    d.add(call.provider()).add('|').add(call.operation()).add('|').add(call.request().requestModel())
+        .add('|').add(call.request().temperature()).add('|').add(call.request().topP()).add('|')
+        .add(call.request().maxTokens()).add('|').add(call.request().seed()).add('|').add(call.request().stopSequences())
         .add('\n');
-    for (LlmMessage.Part part : call.systemInstructions()) {
+    for (LlmMessage.Part part : call.request().systemInstructions()) {
       d.add("system:").add(part.content);
       if (part.isMedia()) addMedia(d, part);
       d.add('\n');
     }
-    for (LlmMessage m : call.inputMessages()) {
+    for (LlmMessage m : call.request().inputMessages()) {
       d.add(m.role()).add(':');
       for (LlmMessage.Part p : m.parts()) {
         d.add(p.type).add('/').add(p.id).add('/').add(p.name).add('/')
@@ -230,7 +230,7 @@ public final class Fingerprints {
       }
       d.add('\n');
     }
-    for (ToolDefinition tool : call.toolDefinitions()) {
+    for (ToolDefinition tool : call.request().toolDefinitions()) {
       d.add("tool:").add(tool.name).add(':').add(tool.parametersJson).add('\n');
     }
     return d.finishHex();
@@ -361,7 +361,7 @@ public final class Fingerprints {
    * part by {@link MediaTokens}.
    */
   public static long estimateInputTokens(LlmCall call) {
-    long messages = call.inputMessages().size() + (call.systemInstructions().isEmpty() ? 0 : 1);
+    long messages = call.request().inputMessages().size() + (call.request().systemInstructions().isEmpty() ? 0 : 1);
     return Tokenizers.estimateTextTokens(inputCharacters(call)) + 4 * messages + MediaTokens.of(call);
   }
 
@@ -372,16 +372,16 @@ public final class Fingerprints {
    */
   static long inputCharacters(LlmCall call) {
     long chars = 0;
-    for (LlmMessage.Part part : call.systemInstructions()) {
+    for (LlmMessage.Part part : call.request().systemInstructions()) {
       if (!part.isMedia()) chars += length(part.content);
     }
-    for (LlmMessage m : call.inputMessages()) {
+    for (LlmMessage m : call.request().inputMessages()) {
       chars += length(m.role());
       for (LlmMessage.Part p : m.parts()) {
         if (!p.isMedia()) chars += length(p.content) + length(p.arguments) + length(p.name);
       }
     }
-    for (ToolDefinition tool : call.toolDefinitions()) {
+    for (ToolDefinition tool : call.request().toolDefinitions()) {
       chars += length(tool.name) + length(tool.description) + length(tool.parametersJson);
     }
     return chars;

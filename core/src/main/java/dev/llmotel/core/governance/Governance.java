@@ -164,19 +164,19 @@ public final class Governance {
    * call says so (llm_otel.usage.estimated). A call that failed before any chunk spent nothing.
    */
   private void estimateMissingUsage(LlmCall call) {
-    if (!call.streaming()) {
+    if (!call.request().streaming()) {
       estimateUnreadAnswer(call);
       return;
     }
-    if (call.chunkCount() == 0) return;
-    if (call.inputTokens() != null && call.outputTokens() != null) return;
+    if (call.response().chunkCount() == 0) return;
+    if (call.response().inputTokens() != null && call.response().outputTokens() != null) return;
     // The input-token policy's count when it made one, else the character estimate: loading a tokenizer
     // vocabulary (tens of MB) for this alone is not worth it.
-    Long input = call.inputTokens() != null ? null
+    Long input = call.response().inputTokens() != null ? null
         : call.governance().estimatedInputTokens() > 0 ? call.governance().estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
-    Long output = call.outputTokens() == null ? Tokenizers.estimateTextTokens(call.outputCharacters()) : null;
-    call.estimatedUsage(input, output);
-    GovernanceMetrics.get().usageEstimated(call.provider(), call.requestModel());
+    Long output = call.response().outputTokens() == null ? Tokenizers.estimateTextTokens(call.response().outputCharacters()) : null;
+    call.response().estimatedUsage(input, output);
+    GovernanceMetrics.get().usageEstimated(call.provider(), call.request().requestModel());
   }
 
   /**
@@ -186,18 +186,18 @@ public final class Governance {
    * and the request's maximum output, else the configured estimate), marked as estimated.
    */
   private void estimateUnreadAnswer(LlmCall call) {
-    if (call.inputTokens() != null || call.outputTokens() != null || call.responseId() != null) return;
+    if (call.response().inputTokens() != null || call.response().outputTokens() != null || call.response().responseId() != null) return;
     boolean answered = false;
     for (AttemptLog.Attempt attempt : call.attemptLog().attempts()) {
       if (attempt.statusCode != null && attempt.statusCode >= 200 && attempt.statusCode < 300) answered = true;
     }
     if (!answered) return;
     long input = call.governance().estimatedInputTokens() > 0 ? call.governance().estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
-    Long max = call.maxTokens();
+    Long max = call.request().maxTokens();
     long output = "embeddings".equals(call.operation()) ? 0
         : max != null && max > 0 ? max : policies.settings().estimatedOutputTokens;
-    call.estimatedUsage(input, output);
-    GovernanceMetrics.get().usageEstimated(call.provider(), call.requestModel());
+    call.response().estimatedUsage(input, output);
+    GovernanceMetrics.get().usageEstimated(call.provider(), call.request().requestModel());
   }
 
   /** What this call's usage costs by the price table, or null (no usage, or no price for its model). */
@@ -213,23 +213,23 @@ public final class Governance {
    * settled to the real usage anyway; the input-token policy, whose limit is exact, tokenizes.
    */
   private double estimateCost(LlmCall call) {
-    PriceTable.Price price = prices.find(call.provider(), call.requestModel());
+    PriceTable.Price price = prices.find(call.provider(), call.request().requestModel());
     if (price == null) return PolicyEngine.UNPRICED;
     long input = call.governance().estimatedInputTokens() > 0 ? call.governance().estimatedInputTokens() : Fingerprints.estimateInputTokens(call);
-    Long max = call.maxTokens();
+    Long max = call.request().maxTokens();
     long output = max != null && max > 0 ? max : policies.settings().estimatedOutputTokens;
     if ("embeddings".equals(call.operation())) output = 0;
     return price.cost(input, output, 0, 0);
   }
 
   private Double cost(LlmCall call) {
-    Long input = call.inputTokens();
-    Long output = call.outputTokens();
+    Long input = call.response().inputTokens();
+    Long output = call.response().outputTokens();
     if (input == null && output == null) return null;
-    PriceTable.Price price = prices.find(call.provider(), call.responseModel());
-    if (price == null) price = prices.find(call.provider(), call.requestModel());
+    PriceTable.Price price = prices.find(call.provider(), call.response().responseModel());
+    if (price == null) price = prices.find(call.provider(), call.request().requestModel());
     if (price == null) {
-      String model = call.responseModel() != null ? call.responseModel() : call.requestModel();
+      String model = call.response().responseModel() != null ? call.response().responseModel() : call.request().requestModel();
       GovernanceMetrics.get().unpriced(call.provider(), model);
       if (unpricedModels.size() < MAX_REMEMBERED && unpricedModels.add(call.provider() + "/" + model)) {
         logger.log(Level.WARNING, "llm-otel: no price for {0} model {1}; its calls get no cost and add nothing "
@@ -239,8 +239,8 @@ public final class Governance {
       }
       return null;
     }
-    return price.cost(orZero(input), orZero(output), orZero(call.cacheReadInputTokens()),
-        orZero(call.cacheCreationInputTokens()));
+    return price.cost(orZero(input), orZero(output), orZero(call.response().cacheReadInputTokens()),
+        orZero(call.response().cacheCreationInputTokens()));
   }
 
   /** What a budget holds now, reservations included, USD {minute, hour, day}: for tests and operators. */

@@ -57,16 +57,16 @@ final class MediaTokens {
   static long of(LlmCall call) {
     long tokens = 0;
     ImageRule rule = null;
-    for (LlmMessage.Part p : call.systemInstructions()) {
+    for (LlmMessage.Part p : call.request().systemInstructions()) {
       if (p.isMedia()) {
-        if (rule == null) rule = ruleFor(call.provider(), call.requestModel());
+        if (rule == null) rule = ruleFor(call.provider(), call.request().requestModel());
         tokens += of(p, rule);
       }
     }
-    for (LlmMessage m : call.inputMessages()) {
+    for (LlmMessage m : call.request().inputMessages()) {
       for (LlmMessage.Part p : m.parts()) {
         if (p.isMedia()) {
-          if (rule == null) rule = ruleFor(call.provider(), call.requestModel());
+          if (rule == null) rule = ruleFor(call.provider(), call.request().requestModel());
           tokens += of(p, rule);
         }
       }

@@ -63,7 +63,7 @@ final class PolicyEngine {
     // every limit but never refused: the store takes its share as for a monitored policy.
     boolean mayRefuse = !call.governance().isPoliciesMonitorOnly();
     if (s.inputTokensMode != Mode.OFF) {
-      Long max = s.maxInputTokensByModel.get(call.requestModel());
+      Long max = s.maxInputTokensByModel.get(call.request().requestModel());
       long limit = max != null ? max : s.maxInputTokens;
       if (limit > 0 && Tokenizers.mayExceed(call, limit)) {
         // Never waits for the tokenizer: until its vocabulary has loaded (in the background) the estimate decides.
@@ -84,7 +84,7 @@ final class PolicyEngine {
         if (s.unpricedRefused) {
           // Monitor mode records what enforcing would do, as every policy does.
           decide(call, COST, s.costMode, Kind.RATE_LIMITED, "no price is known for " + call.provider() + " "
-              + call.requestModel() + " (cost.unpriced is refuse)");
+              + call.request().requestModel() + " (cost.unpriced is refuse)");
           if (mayRefuse && s.costMode == Mode.ENFORCE) return;
         }
       }
@@ -114,9 +114,9 @@ final class PolicyEngine {
       boolean mayRefuse) {
     AdmissionRequest r = new AdmissionRequest(now, estimate);
     if (s.rateLimitMode != Mode.OFF) {
-      Long perModel = s.callsPerMinuteByModel.get(call.requestModel());
+      Long perModel = s.callsPerMinuteByModel.get(call.request().requestModel());
       long limit = perModel != null ? perModel : s.callsPerMinute;
-      if (limit > 0) r.rate("rate/" + call.provider() + "/" + call.requestModel(), limit, mayRefuse && s.rateLimitMode == Mode.ENFORCE);
+      if (limit > 0) r.rate("rate/" + call.provider() + "/" + call.request().requestModel(), limit, mayRefuse && s.rateLimitMode == Mode.ENFORCE);
     }
     boolean costEnforced = mayRefuse && s.costMode == Mode.ENFORCE;
     if (s.costMode != Mode.OFF) {
@@ -163,7 +163,7 @@ final class PolicyEngine {
   private static String message(PolicySettings s, LlmCall call, Failure f) {
     switch (f.check) {
       case RATE_LIMIT:
-        return (long) f.limit + " calls per minute to " + call.provider() + " " + call.requestModel() + " reached";
+        return (long) f.limit + " calls per minute to " + call.provider() + " " + call.request().requestModel() + " reached";
       case LOOP_GUARD:
         return "the same request was sent " + (long) f.value + " times in this trace (max_repeats "
             + (long) f.limit + ")";

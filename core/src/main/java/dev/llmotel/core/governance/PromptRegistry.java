@@ -66,7 +66,7 @@ final class PromptRegistry {
    */
   String[] find(String fingerprint, LlmCall call) {
     if (entries.isEmpty()) return null;
-    return lookup(fingerprint, call.systemInstructions().isEmpty() ? null : new SystemText(call.systemInstructions()));
+    return lookup(fingerprint, call.request().systemInstructions().isEmpty() ? null : new SystemText(call.request().systemInstructions()));
   }
 
   /** {name, version} of the first entry that matches, or null. */

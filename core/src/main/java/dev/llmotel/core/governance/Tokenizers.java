@@ -63,7 +63,7 @@ final class Tokenizers {
    * vocabulary starts loading in the background, for the calls after this one).
    */
   static long inputTokensNow(LlmCall call) {
-    EncodingType type = encodingFor(call.provider(), call.requestModel());
+    EncodingType type = encodingFor(call.provider(), call.request().requestModel());
     if (type == null || unavailable) return Fingerprints.estimateInputTokens(call);
     Encoding encoding = loaded.get(type);
     if (encoding == null) {
@@ -87,7 +87,7 @@ final class Tokenizers {
    */
   static boolean mayExceed(LlmCall call, long limit) {
     long chars = Fingerprints.inputCharacters(call);
-    long messages = call.inputMessages().size() + 1;
+    long messages = call.request().inputMessages().size() + 1;
     return 3 * chars + (TOKENS_PER_MESSAGE + 2) * messages + TOKENS_PER_REPLY + MediaTokens.of(call) > limit;
   }
 
@@ -97,7 +97,7 @@ final class Tokenizers {
    * application's thread (the policies use {@link #inputTokensNow}).
    */
   static long countInputTokens(LlmCall call) {
-    EncodingType type = encodingFor(call.provider(), call.requestModel());
+    EncodingType type = encodingFor(call.provider(), call.request().requestModel());
     if (type == null || unavailable) return Fingerprints.estimateInputTokens(call);
     try {
       Encoding encoding = load(type);
@@ -111,13 +111,13 @@ final class Tokenizers {
 
   private static long count(Encoding encoding, LlmCall call) {
     long tokens = TOKENS_PER_REPLY;
-    if (!call.systemInstructions().isEmpty()) {
+    if (!call.request().systemInstructions().isEmpty()) {
       tokens += TOKENS_PER_MESSAGE;
-      for (LlmMessage.Part p : call.systemInstructions()) {
+      for (LlmMessage.Part p : call.request().systemInstructions()) {
         if (!p.isMedia()) tokens += count(encoding, p.content);
       }
     }
-    for (LlmMessage m : call.inputMessages()) {
+    for (LlmMessage m : call.request().inputMessages()) {
       tokens += TOKENS_PER_MESSAGE + count(encoding, m.role());
       for (LlmMessage.Part p : m.parts()) {
         if (!p.isMedia()) {
@@ -125,7 +125,7 @@ final class Tokenizers {
         }
       }
     }
-    for (ToolDefinition t : call.toolDefinitions()) {
+    for (ToolDefinition t : call.request().toolDefinitions()) {
       tokens += count(encoding, t.name) + count(encoding, t.description) + count(encoding, t.parametersJson);
     }
     return tokens + MediaTokens.of(call);

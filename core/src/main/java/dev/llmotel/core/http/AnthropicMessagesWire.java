@@ -41,26 +41,26 @@ final class AnthropicMessagesWire implements WireFormat {
   @Override
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
     String model = string(body.get("model"));
-    call.requestModel(model != null ? model : pathModel);
-    call.maxTokens(longValue(body.get("max_tokens")));
-    call.temperature(doubleValue(body.get("temperature")));
-    call.topP(doubleValue(body.get("top_p")));
-    call.stopSequences(JsonMaps.strings(body.get("stop_sequences")));
+    call.request().requestModel(model != null ? model : pathModel);
+    call.request().maxTokens(longValue(body.get("max_tokens")));
+    call.request().temperature(doubleValue(body.get("temperature")));
+    call.request().topP(doubleValue(body.get("top_p")));
+    call.request().stopSequences(JsonMaps.strings(body.get("stop_sequences")));
     Object system = body.get("system");
     String systemText = system instanceof String ? (String) system : OpenAiChatWire.contentText(system);
-    if (systemText != null) call.systemInstructions().add(LlmMessage.Part.text(systemText));
+    if (systemText != null) call.request().systemInstructions().add(LlmMessage.Part.text(systemText));
     for (Object m : list(body.get("messages"))) {
       Map<?, ?> message = map(m);
       LlmMessage out = new LlmMessage(string(message.get("role")) == null ? "user" : string(message.get("role")));
       Object content = message.get("content");
       if (content instanceof String) out.add(LlmMessage.Part.text((String) content));
       for (Object b : list(content)) addBlock(out, map(b));
-      call.inputMessages().add(out);
+      call.request().inputMessages().add(out);
     }
     for (Object t : list(body.get("tools"))) {
       String name = string(map(t).get("name"));
       if (name != null) {
-        call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
+        call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
             string(map(t).get("description")), text(map(t).get("input_schema"))));
       }
     }
@@ -117,17 +117,17 @@ final class AnthropicMessagesWire implements WireFormat {
 
   @Override
   public void response(LlmCall call, Map<?, ?> body) {
-    call.responseId(string(body.get("id")));
-    call.responseModel(string(body.get("model")));
+    call.response().responseId(string(body.get("id")));
+    call.response().responseModel(string(body.get("model")));
     String stop = string(body.get("stop_reason"));
-    call.addFinishReason(stop);
+    call.response().addFinishReason(stop);
     LlmMessage out = LlmOtelConfig.get().captureContent() ? new LlmMessage("assistant").finishReason(stop) : null;
     for (Object b : list(body.get("content"))) {
       Map<?, ?> block = map(b);
-      if ("tool_use".equals(string(block.get("type")))) call.addToolCallId(string(block.get("id")));
+      if ("tool_use".equals(string(block.get("type")))) call.response().addToolCallId(string(block.get("id")));
       if (out != null) addBlock(out, block);
     }
-    if (out != null) call.addOutputMessage(out);
+    if (out != null) call.response().addOutputMessage(out);
     usage(call, map(body.get("usage")), null);
   }
 
@@ -190,15 +190,15 @@ final class AnthropicMessagesWire implements WireFormat {
       if (data == null) {
         // A content delta, not parsed (wants): counted from its raw data.
         if ("content_block_delta".equals(event) && rawData != null) {
-          call.addOutputCharacters(SseParser.stringChars(rawData, TEXT) + SseParser.stringChars(rawData, PARTIAL_JSON));
+          call.response().addOutputCharacters(SseParser.stringChars(rawData, TEXT) + SseParser.stringChars(rawData, PARTIAL_JSON));
         }
         return;
       }
       String type = string(data.get("type"));
       if ("message_start".equals(type)) {
         Map<?, ?> message = map(data.get("message"));
-        call.responseId(string(message.get("id")));
-        call.responseModel(string(message.get("model")));
+        call.response().responseId(string(message.get("id")));
+        call.response().responseModel(string(message.get("model")));
         startUsage = map(message.get("usage"));
         // Its output_tokens is a placeholder (1): the count comes with message_delta, and a stream
         // closed before it has its output estimated rather than claimed as 1.
@@ -207,13 +207,13 @@ final class AnthropicMessagesWire implements WireFormat {
             longValue(startUsage.get("cache_creation_input_tokens")), null);
       } else if ("content_block_start".equals(type)) {
         Map<?, ?> block = map(data.get("content_block"));
-        if ("tool_use".equals(string(block.get("type")))) call.addToolCallId(string(block.get("id")));
+        if ("tool_use".equals(string(block.get("type")))) call.response().addToolCallId(string(block.get("id")));
       } else if ("content_block_delta".equals(type)) {
         Map<?, ?> delta = map(data.get("delta"));
         String piece = string(delta.get("text"));
         String json = string(delta.get("partial_json"));
-        if (piece != null) call.addOutputCharacters(piece.length());
-        if (json != null) call.addOutputCharacters(json.length());
+        if (piece != null) call.response().addOutputCharacters(piece.length());
+        if (json != null) call.response().addOutputCharacters(json.length());
         if (piece != null && text != null) text.append(piece);
       } else if ("message_delta".equals(type)) {
         String reason = string(map(data.get("delta")).get("stop_reason"));
@@ -232,9 +232,9 @@ final class AnthropicMessagesWire implements WireFormat {
 
     @Override
     public void finish() {
-      call.addFinishReason(stop);
+      call.response().addFinishReason(stop);
       if (text != null) {
-        call.addOutputMessage(new LlmMessage("assistant").finishReason(stop).add(LlmMessage.Part.text(text.toString())));
+        call.response().addOutputMessage(new LlmMessage("assistant").finishReason(stop).add(LlmMessage.Part.text(text.toString())));
       }
     }
   }

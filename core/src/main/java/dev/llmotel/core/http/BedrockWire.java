@@ -46,7 +46,7 @@ public final class BedrockWire implements WireFormat {
 
   @Override
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
-    call.requestModel(pathModel);
+    call.request().requestModel(pathModel);
   }
 
   @Override
@@ -61,12 +61,12 @@ public final class BedrockWire implements WireFormat {
       return;
     }
     usage(call, JsonMaps.map(body.get("usage")));
-    call.addFinishReason(JsonMaps.string(body.get("stopReason")));
+    call.response().addFinishReason(JsonMaps.string(body.get("stopReason")));
   }
 
   private static void usage(LlmCall call, Map<?, ?> usage) {
     if (usage == null) return;
-    call.usage(JsonMaps.longValue(usage.get("inputTokens")), JsonMaps.longValue(usage.get("outputTokens")));
+    call.response().usage(JsonMaps.longValue(usage.get("inputTokens")), JsonMaps.longValue(usage.get("outputTokens")));
   }
 
   /** Converse events: the stop reason, and usage from the closing {@code metadata} event. */
@@ -79,7 +79,7 @@ public final class BedrockWire implements WireFormat {
       @Override
       public void onEvent(String event, Map<?, ?> data, String rawData) {
         if (data == null) return;
-        if ("messageStop".equals(event)) call.addFinishReason(JsonMaps.string(data.get("stopReason")));
+        if ("messageStop".equals(event)) call.response().addFinishReason(JsonMaps.string(data.get("stopReason")));
         if ("metadata".equals(event)) {
           usage(call, JsonMaps.map(data.get("usage")));
           finished = true;

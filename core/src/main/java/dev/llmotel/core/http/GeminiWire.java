@@ -39,31 +39,31 @@ final class GeminiWire implements WireFormat {
 
   @Override
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
-    call.requestModel(pathModel);
+    call.request().requestModel(pathModel);
     Map<?, ?> config = map(body.get("generationConfig"));
-    call.temperature(doubleValue(config.get("temperature")));
-    call.topP(doubleValue(config.get("topP")));
-    call.maxTokens(longValue(config.get("maxOutputTokens")));
-    call.seed(longValue(config.get("seed")));
-    call.stopSequences(JsonMaps.strings(config.get("stopSequences")));
+    call.request().temperature(doubleValue(config.get("temperature")));
+    call.request().topP(doubleValue(config.get("topP")));
+    call.request().maxTokens(longValue(config.get("maxOutputTokens")));
+    call.request().seed(longValue(config.get("seed")));
+    call.request().stopSequences(JsonMaps.strings(config.get("stopSequences")));
     Long candidates = longValue(config.get("candidateCount"));
-    if (candidates != null && candidates != 1) call.choiceCount(candidates);
+    if (candidates != null && candidates != 1) call.request().choiceCount(candidates);
     for (Object p : list(map(body.get("systemInstruction")).get("parts"))) {
       String t = string(map(p).get("text"));
-      if (t != null) call.systemInstructions().add(LlmMessage.Part.text(t));
+      if (t != null) call.request().systemInstructions().add(LlmMessage.Part.text(t));
     }
     for (Object c : list(body.get("contents"))) {
       Map<?, ?> content = map(c);
       String role = string(content.get("role"));
       LlmMessage out = new LlmMessage("model".equals(role) ? "assistant" : role == null ? "user" : role);
       for (Object p : list(content.get("parts"))) addPart(out, map(p));
-      call.inputMessages().add(out);
+      call.request().inputMessages().add(out);
     }
     for (Object t : list(body.get("tools"))) {
       for (Object f : list(map(t).get("functionDeclarations"))) {
         String name = string(map(f).get("name"));
         if (name != null) {
-          call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
+          call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
               string(map(f).get("description")), text(map(f).get("parameters"))));
         }
       }
@@ -108,21 +108,21 @@ final class GeminiWire implements WireFormat {
     for (Object c : list(body.get("candidates"))) {
       Map<?, ?> candidate = map(c);
       String finish = finishReason(candidate);
-      call.addFinishReason(finish);
+      call.response().addFinishReason(finish);
       LlmMessage out = capture ? new LlmMessage("assistant").finishReason(finish) : null;
       for (Object p : list(map(candidate.get("content")).get("parts"))) {
         Map<?, ?> part = map(p);
-        if (part.get("functionCall") instanceof Map) call.addToolCallId(string(map(part.get("functionCall")).get("id")));
+        if (part.get("functionCall") instanceof Map) call.response().addToolCallId(string(map(part.get("functionCall")).get("id")));
         if (out != null) addPart(out, part);
       }
-      if (out != null) call.addOutputMessage(out);
+      if (out != null) call.response().addOutputMessage(out);
     }
     usage(call, map(body.get("usageMetadata")));
   }
 
   static void ids(LlmCall call, Map<?, ?> body) {
-    call.responseId(string(body.get("responseId")));
-    call.responseModel(string(body.get("modelVersion")));
+    call.response().responseId(string(body.get("responseId")));
+    call.response().responseModel(string(body.get("modelVersion")));
   }
 
   static String finishReason(Map<?, ?> candidate) {
@@ -185,13 +185,13 @@ final class GeminiWire implements WireFormat {
           Map<?, ?> part = map(p);
           if (part.get("functionCall") instanceof Map) {
             Map<?, ?> functionCall = map(part.get("functionCall"));
-            call.addToolCallId(string(functionCall.get("id")));
+            call.response().addToolCallId(string(functionCall.get("id")));
             String args = text(functionCall.get("args"));
-            if (args != null) call.addOutputCharacters(args.length());
+            if (args != null) call.response().addOutputCharacters(args.length());
           }
           String piece = string(part.get("text"));
           if (piece != null && !Boolean.TRUE.equals(part.get("thought"))) {
-            call.addOutputCharacters(piece.length());
+            call.response().addOutputCharacters(piece.length());
             if (text != null) text.append(piece);
           }
         }
@@ -205,10 +205,10 @@ final class GeminiWire implements WireFormat {
 
     @Override
     public void finish() {
-      call.addFinishReason(finish);
+      call.response().addFinishReason(finish);
       usage(call, usage);
       if (text != null) {
-        call.addOutputMessage(new LlmMessage("assistant").finishReason(finish).add(LlmMessage.Part.text(text.toString())));
+        call.response().addOutputMessage(new LlmMessage("assistant").finishReason(finish).add(LlmMessage.Part.text(text.toString())));
       }
     }
   }

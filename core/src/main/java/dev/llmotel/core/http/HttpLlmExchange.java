@@ -90,7 +90,7 @@ public abstract class HttpLlmExchange {
         byte[] bytes = sdkAttemptsObserved() ? read(requestBody) : null;
         Map<?, ?> body = bytes == null ? null : LlmRequests.parse(endpoint, bytes);
         if (bytes != null && body == null) return null;
-        if (outer != null) return SdkCallExchange.start(endpoint, outer, parent, outer.requestModel(), path, bytes);
+        if (outer != null) return SdkCallExchange.start(endpoint, outer, parent, outer.request().requestModel(), path, bytes);
         return ForeignSpanExchange.start(endpoint, parent, body, path, bytes);
       }
       return OwnedCallExchange.start(instrumenter, endpoint, parent, url, path, read(requestBody));
@@ -113,7 +113,7 @@ public abstract class HttpLlmExchange {
       LlmCall outer = LlmInstrumenter.currentCall(parent);
       if (outer == null) return null;
       LlmEndpoint endpoint = new LlmEndpoint(outer.provider(), format, pathModel);
-      String model = outer.requestModel() != null ? outer.requestModel() : pathModel;
+      String model = outer.request().requestModel() != null ? outer.request().requestModel() : pathModel;
       return SdkCallExchange.start(endpoint, outer, parent, model, path,
           Recordings.get().active() ? read(requestBody) : null);
     } catch (Throwable t) {

@@ -158,7 +158,7 @@ final class InteractionRecord {
   private void usage(String text) {
     if (!record.containsKey("status") || text.isEmpty()) return;
     LlmCall scratch = new LlmCall((String) record.get("provider"), format.operation());
-    scratch.requestModel((String) record.get("model"));
+    scratch.request().requestModel((String) record.get("model"));
     if (chunks != null) {
       WireFormat.StreamEvents events = format.stream(scratch);
       if (events == null) return;
@@ -189,12 +189,12 @@ final class InteractionRecord {
       if (parsed == null) return;
       format.response(scratch, parsed);
     }
-    if (scratch.inputTokens() == null && scratch.outputTokens() == null) return;
+    if (scratch.response().inputTokens() == null && scratch.response().outputTokens() == null) return;
     Map<String, Object> usage = new LinkedHashMap<>();
-    usage.put("input_tokens", scratch.inputTokens());
-    usage.put("output_tokens", scratch.outputTokens());
+    usage.put("input_tokens", scratch.response().inputTokens());
+    usage.put("output_tokens", scratch.response().outputTokens());
     record.put("usage", usage);
-    if (scratch.responseModel() != null) record.put("response_model", scratch.responseModel());
+    if (scratch.response().responseModel() != null) record.put("response_model", scratch.response().responseModel());
     Double cost = Governance.get().costOf(scratch);
     if (cost != null) record.put("cost_usd", cost);
   }

@@ -62,7 +62,7 @@ final class JsonTap extends MappingTap {
         return;
       }
       if (!readToEnd) return;
-      call.responseTruncated(true);
+      call.response().responseTruncated(true);
       Map<?, ?> usage = TailUsage.find(tailBytes());
       if (usage != null) format.response(call, usage);
     } catch (Throwable t) {

@@ -20,22 +20,22 @@ abstract class LlmCallExchange extends HttpLlmExchange {
 
   @Override
   final void markReplayed() {
-    call.replayed(true);
+    call.response().replayed(true);
   }
 
   @Override
   final void markFault(FaultKind kind) {
-    call.faultInjected(kind.wireName());
+    call.attemptLog().faultInjected(kind.wireName());
   }
 
   @Override
   final void recordFaults(InteractionRecord record) {
-    record.faults(call.faultsInjected());
+    record.faults(call.attemptLog().faultsInjected());
   }
 
   @Override
   void onHeaders(int status, String requestsRemaining, String tokensRemaining,
       Function<String, String> headers) {
-    call.rateLimitRemaining(requestsRemaining, tokensRemaining);
+    call.response().rateLimitRemaining(requestsRemaining, tokensRemaining);
   }
 }

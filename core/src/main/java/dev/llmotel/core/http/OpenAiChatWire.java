@@ -44,23 +44,23 @@ final class OpenAiChatWire implements WireFormat {
   @Override
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
     String model = string(body.get("model"));
-    call.requestModel(model != null ? model : pathModel);
+    call.request().requestModel(model != null ? model : pathModel);
     Long max = longValue(body.get("max_completion_tokens"));
-    call.maxTokens(max != null ? max : longValue(body.get("max_tokens")));
-    call.temperature(doubleValue(body.get("temperature")));
-    call.topP(doubleValue(body.get("top_p")));
-    call.frequencyPenalty(doubleValue(body.get("frequency_penalty")));
-    call.presencePenalty(doubleValue(body.get("presence_penalty")));
-    call.seed(longValue(body.get("seed")));
+    call.request().maxTokens(max != null ? max : longValue(body.get("max_tokens")));
+    call.request().temperature(doubleValue(body.get("temperature")));
+    call.request().topP(doubleValue(body.get("top_p")));
+    call.request().frequencyPenalty(doubleValue(body.get("frequency_penalty")));
+    call.request().presencePenalty(doubleValue(body.get("presence_penalty")));
+    call.request().seed(longValue(body.get("seed")));
     Long n = longValue(body.get("n"));
-    if (n != null && n != 1) call.choiceCount(n);
-    call.stopSequences(JsonMaps.strings(body.get("stop")));
+    if (n != null && n != 1) call.request().choiceCount(n);
+    call.request().stopSequences(JsonMaps.strings(body.get("stop")));
     for (Object m : list(body.get("messages"))) {
       Map<?, ?> message = map(m);
       String role = string(message.get("role"));
       if ("system".equals(role) || "developer".equals(role)) {
         String text = contentText(message.get("content"));
-        if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+        if (text != null) call.request().systemInstructions().add(LlmMessage.Part.text(text));
         continue;
       }
       LlmMessage out = new LlmMessage(role == null ? "user" : role);
@@ -75,13 +75,13 @@ final class OpenAiChatWire implements WireFormat {
         out.add(LlmMessage.Part.toolCall(string(map(tc).get("id")), string(function.get("name")),
             string(function.get("arguments"))));
       }
-      call.inputMessages().add(out);
+      call.request().inputMessages().add(out);
     }
     for (Object t : list(body.get("tools"))) {
       Map<?, ?> function = map(map(t).get("function"));
       String name = string(function.get("name"));
       if (name != null) {
-        call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
+        call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
             string(function.get("description")), text(function.get("parameters"))));
       }
     }
@@ -188,26 +188,26 @@ final class OpenAiChatWire implements WireFormat {
 
   @Override
   public void response(LlmCall call, Map<?, ?> body) {
-    call.responseId(string(body.get("id")));
-    call.responseModel(string(body.get("model")));
+    call.response().responseId(string(body.get("id")));
+    call.response().responseModel(string(body.get("model")));
     boolean capture = LlmOtelConfig.get().captureContent();
     for (Object c : list(body.get("choices"))) {
       Map<?, ?> choice = map(c);
       String finish = string(choice.get("finish_reason"));
-      call.addFinishReason(finish);
+      call.response().addFinishReason(finish);
       Map<?, ?> message = map(choice.get("message"));
       LlmMessage out = capture ? new LlmMessage("assistant").finishReason(finish) : null;
       String content = string(message.get("content"));
       if (out != null && content != null) out.add(LlmMessage.Part.text(content));
       for (Object tc : list(message.get("tool_calls"))) {
         String id = string(map(tc).get("id"));
-        call.addToolCallId(id);
+        call.response().addToolCallId(id);
         if (out != null) {
           Map<?, ?> function = map(map(tc).get("function"));
           out.add(LlmMessage.Part.toolCall(id, string(function.get("name")), string(function.get("arguments"))));
         }
       }
-      if (out != null) call.addOutputMessage(out);
+      if (out != null) call.response().addOutputMessage(out);
     }
     usage(call, map(body.get("usage")));
   }
@@ -219,11 +219,11 @@ final class OpenAiChatWire implements WireFormat {
     if (input == null) return;
     Long output = longValue(usage.get("completion_tokens"));
     if (output == null) output = longValue(usage.get("output_tokens"));
-    call.usage(input, output);
+    call.response().usage(input, output);
     Long cached = longValue(map(usage.get("prompt_tokens_details")).get("cached_tokens"));
-    if (cached != null) call.cacheUsage(cached, null);
+    if (cached != null) call.response().cacheUsage(cached, null);
     Long reasoning = longValue(map(usage.get("completion_tokens_details")).get("reasoning_tokens"));
-    if (reasoning != null) call.reasoningOutputTokens(reasoning);
+    if (reasoning != null) call.response().reasoningOutputTokens(reasoning);
   }
 
   @Override
@@ -281,12 +281,12 @@ final class OpenAiChatWire implements WireFormat {
       }
       if (data == null) {
         // Not parsed (wants): a content delta, counted from its raw data.
-        if (rawData != null) call.addOutputCharacters(SseParser.stringChars(rawData, CONTENT)
+        if (rawData != null) call.response().addOutputCharacters(SseParser.stringChars(rawData, CONTENT)
             + SseParser.stringChars(rawData, TEXT));
         return;
       }
-      call.responseId(string(data.get("id")));
-      call.responseModel(string(data.get("model")));
+      call.response().responseId(string(data.get("id")));
+      call.response().responseModel(string(data.get("model")));
       for (Object c : list(data.get("choices"))) {
         Map<?, ?> choice = map(c);
         Long index = longValue(choice.get("index"));
@@ -295,14 +295,14 @@ final class OpenAiChatWire implements WireFormat {
         if (reason != null) finish.put(i, reason);
         Map<?, ?> delta = map(choice.get("delta"));
         for (Object tc : list(delta.get("tool_calls"))) {
-          call.addToolCallId(string(map(tc).get("id")));
+          call.response().addToolCallId(string(map(tc).get("id")));
           String arguments = string(map(map(tc).get("function")).get("arguments"));
-          if (arguments != null) call.addOutputCharacters(arguments.length());
+          if (arguments != null) call.response().addOutputCharacters(arguments.length());
         }
         String piece = string(delta.get("content"));
-        if (piece != null) call.addOutputCharacters(piece.length());
+        if (piece != null) call.response().addOutputCharacters(piece.length());
         String legacy = string(choice.get("text"));
-        if (legacy != null) call.addOutputCharacters(legacy.length());
+        if (legacy != null) call.response().addOutputCharacters(legacy.length());
         if (capture && piece != null) {
           StringBuilder sb = text.get(i);
           if (sb == null) text.put(i, sb = new StringBuilder());
@@ -319,10 +319,10 @@ final class OpenAiChatWire implements WireFormat {
 
     @Override
     public void finish() {
-      for (String reason : finish.values()) call.addFinishReason(reason);
+      for (String reason : finish.values()) call.response().addFinishReason(reason);
       if (capture) {
         for (Map.Entry<Long, StringBuilder> e : text.entrySet()) {
-          call.addOutputMessage(new LlmMessage("assistant").finishReason(finish.get(e.getKey()))
+          call.response().addOutputMessage(new LlmMessage("assistant").finishReason(finish.get(e.getKey()))
               .add(LlmMessage.Part.text(e.getValue().toString())));
         }
       }

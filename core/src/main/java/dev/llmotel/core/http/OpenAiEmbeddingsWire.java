@@ -33,10 +33,10 @@ final class OpenAiEmbeddingsWire implements WireFormat {
   @Override
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
     String model = string(body.get("model"));
-    call.requestModel(model != null ? model : pathModel);
-    call.embeddingDimensions(longValue(body.get("dimensions")));
+    call.request().requestModel(model != null ? model : pathModel);
+    call.response().embeddingDimensions(longValue(body.get("dimensions")));
     String format = string(body.get("encoding_format"));
-    if (format != null) call.encodingFormats(Collections.singletonList(format));
+    if (format != null) call.request().encodingFormats(Collections.singletonList(format));
   }
 
   @Override
@@ -46,12 +46,12 @@ final class OpenAiEmbeddingsWire implements WireFormat {
 
   @Override
   public void response(LlmCall call, Map<?, ?> body) {
-    call.responseModel(string(body.get("model")));
+    call.response().responseModel(string(body.get("model")));
     Long input = longValue(map(body.get("usage")).get("prompt_tokens"));
-    if (input != null) call.usage(input, null);
-    if (call.embeddingDimensions() == null && !list(body.get("data")).isEmpty()) {
+    if (input != null) call.response().usage(input, null);
+    if (call.response().embeddingDimensions() == null && !list(body.get("data")).isEmpty()) {
       Object embedding = map(list(body.get("data")).get(0)).get("embedding");
-      if (embedding instanceof java.util.List) call.embeddingDimensions((long) ((java.util.List<?>) embedding).size());
+      if (embedding instanceof java.util.List) call.response().embeddingDimensions((long) ((java.util.List<?>) embedding).size());
     }
   }
 

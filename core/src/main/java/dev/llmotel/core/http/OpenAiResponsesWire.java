@@ -57,15 +57,15 @@ final class OpenAiResponsesWire implements WireFormat {
   @Override
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
     String model = string(body.get("model"));
-    call.requestModel(model != null ? model : pathModel);
-    call.maxTokens(longValue(body.get("max_output_tokens")));
-    call.temperature(doubleValue(body.get("temperature")));
-    call.topP(doubleValue(body.get("top_p")));
+    call.request().requestModel(model != null ? model : pathModel);
+    call.request().maxTokens(longValue(body.get("max_output_tokens")));
+    call.request().temperature(doubleValue(body.get("temperature")));
+    call.request().topP(doubleValue(body.get("top_p")));
     String instructions = string(body.get("instructions"));
-    if (instructions != null) call.systemInstructions().add(LlmMessage.Part.text(instructions));
+    if (instructions != null) call.request().systemInstructions().add(LlmMessage.Part.text(instructions));
     Object input = body.get("input");
     if (input instanceof String) {
-      call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text((String) input)));
+      call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text((String) input)));
       return;
     }
     for (Object item : list(input)) {
@@ -74,12 +74,12 @@ final class OpenAiResponsesWire implements WireFormat {
       if (role == null) continue; // tool outputs and other items: not messages
       if ("system".equals(role) || "developer".equals(role)) {
         String text = OpenAiChatWire.contentText(m.get("content"));
-        if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+        if (text != null) call.request().systemInstructions().add(LlmMessage.Part.text(text));
         continue;
       }
       LlmMessage message = new LlmMessage(role);
       OpenAiChatWire.addContent(message, m.get("content"));
-      if (!message.parts().isEmpty()) call.inputMessages().add(message);
+      if (!message.parts().isEmpty()) call.request().inputMessages().add(message);
     }
   }
 
@@ -90,20 +90,20 @@ final class OpenAiResponsesWire implements WireFormat {
 
   @Override
   public void response(LlmCall call, Map<?, ?> body) {
-    call.responseId(string(body.get("id")));
-    call.responseModel(string(body.get("model")));
-    call.addFinishReason(string(body.get("status")));
+    call.response().responseId(string(body.get("id")));
+    call.response().responseModel(string(body.get("model")));
+    call.response().addFinishReason(string(body.get("status")));
     for (Object item : list(body.get("output"))) {
       Map<?, ?> m = map(item);
-      if ("function_call".equals(string(m.get("type")))) call.addToolCallId(string(m.get("call_id")));
+      if ("function_call".equals(string(m.get("type")))) call.response().addToolCallId(string(m.get("call_id")));
     }
     Map<?, ?> usage = map(body.get("usage"));
     Long input = longValue(usage.get("input_tokens"));
     if (input == null) return;
-    call.usage(input, longValue(usage.get("output_tokens")));
+    call.response().usage(input, longValue(usage.get("output_tokens")));
     Long cached = longValue(map(usage.get("input_tokens_details")).get("cached_tokens"));
-    if (cached != null) call.cacheUsage(cached, null);
-    call.reasoningOutputTokens(longValue(map(usage.get("output_tokens_details")).get("reasoning_tokens")));
+    if (cached != null) call.response().cacheUsage(cached, null);
+    call.response().reasoningOutputTokens(longValue(map(usage.get("output_tokens_details")).get("reasoning_tokens")));
   }
 
   @Override
@@ -122,19 +122,19 @@ final class OpenAiResponsesWire implements WireFormat {
       public void onEvent(String event, Map<?, ?> data, String rawData) {
         if (data == null) {
           // A delta, not parsed (wants): the answer's characters are counted from its raw data.
-          if (isAnswerDelta(event) && rawData != null) call.addOutputCharacters(SseParser.stringChars(rawData, DELTA));
+          if (isAnswerDelta(event) && rawData != null) call.response().addOutputCharacters(SseParser.stringChars(rawData, DELTA));
           return;
         }
         String type = string(data.get("type"));
         if (isAnswerDelta(type)) {
           String delta = string(data.get("delta"));
-          if (delta != null) call.addOutputCharacters(delta.length());
+          if (delta != null) call.response().addOutputCharacters(delta.length());
           return;
         }
         Map<?, ?> response = map(data.get("response"));
         if ("response.created".equals(type)) {
-          call.responseId(string(response.get("id")));
-          call.responseModel(string(response.get("model")));
+          call.response().responseId(string(response.get("id")));
+          call.response().responseModel(string(response.get("model")));
         } else if ("response.completed".equals(type) || "response.incomplete".equals(type)
             || "response.failed".equals(type)) {
           response(call, response);

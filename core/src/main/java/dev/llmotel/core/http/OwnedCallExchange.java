@@ -51,13 +51,13 @@ final class OwnedCallExchange extends LlmCallExchange {
       body = Collections.emptyMap(); // cannot be read before sending: traced, unmapped, never refused
     }
     LlmCall call = new LlmCall(endpoint.provider, endpoint.format.operation());
-    call.server(url);
+    call.request().server(url);
     try {
       endpoint.format.request(call, body, endpoint.pathModel);
     } catch (Throwable t) {
       SafeHooks.failed("http request mapping", t);
     }
-    call.streaming(endpoint.format.streamRequested(body, path));
+    call.request().streaming(endpoint.format.streamRequested(body, path));
     // An unread body says nothing of the request: no retry of another request is inferred from it
     // (their hashes would all be the same), and the policies may only monitor it (marked before
     // governance runs: the call is still counted against every limit, but never refused).
@@ -71,7 +71,7 @@ final class OwnedCallExchange extends LlmCallExchange {
     OwnedCallExchange exchange = new OwnedCallExchange(instrumenter, endpoint, call, parent, context, bytes == null);
     if (exchange.refusal() == null) {
       exchange.scope = context.makeCurrent();
-      exchange.beforeSend(call.provider(), call.requestModel(), call.governance().workflow(), call.streaming(), path, bytes);
+      exchange.beforeSend(call.provider(), call.request().requestModel(), call.governance().workflow(), call.request().streaming(), path, bytes);
     }
     return exchange;
   }

@@ -27,7 +27,7 @@ final class StreamTap extends MappingTap implements SseParser.Listener {
   public void onEvent(String event, String data) {
     try {
       SafeHooks.checkpoint("chunk");
-      if (!"[DONE]".equals(data)) call.onChunk();
+      if (!"[DONE]".equals(data)) call.response().onChunk();
       events.onEvent(event, events.wants(event, data) ? JsonMaps.parseObject(data) : null, data);
     } catch (Throwable t) {
       SafeHooks.failed("http stream event", t);
@@ -36,7 +36,7 @@ final class StreamTap extends MappingTap implements SseParser.Listener {
 
   @Override
   public void onOversizedEvent() {
-    call.responseTruncated(true);
+    call.response().responseTruncated(true);
   }
 
   @Override
@@ -47,7 +47,7 @@ final class StreamTap extends MappingTap implements SseParser.Listener {
       if (readToEnd) parser.end();
       SafeHooks.checkpoint("stream-end");
       events.finish();
-      if (!events.finished() && exchange.status < 400) call.streamEnd(LlmOtelAttributes.STREAM_END_CLOSED_EARLY);
+      if (!events.finished() && exchange.status < 400) call.response().streamEnd(LlmOtelAttributes.STREAM_END_CLOSED_EARLY);
     } catch (Throwable t) {
       SafeHooks.failed("http stream finish", t);
     }

@@ -21,11 +21,11 @@ class FingerprintsMediaTest {
   private static final String PAGE_2 = "bb22bb22bb22bb22bb22bb22bb22bb22bb22bb22bb22bb22bb22bb22bb22bb22";
 
   private static LlmCall ask(String provider, String model, Part media) {
-    LlmCall call = new LlmCall(provider, "chat").requestModel(model);
-    call.systemInstructions().add(Part.text("You read scanned pages."));
+    LlmCall call = new LlmCall(provider, "chat").request().requestModel(model).call();
+    call.request().systemInstructions().add(Part.text("You read scanned pages."));
     LlmMessage user = new LlmMessage("user").add(Part.text("What is the invoice total on this page?"));
     if (media != null) user.add(media);
-    call.inputMessages().add(user);
+    call.request().inputMessages().add(user);
     return call;
   }
 
@@ -74,13 +74,13 @@ class FingerprintsMediaTest {
   @Test
   void fingerprintsKeepTheirValuesAndIgnoreMedia() {
     // Values computed by the previous implementation (normalised template built as a string, then hashed).
-    LlmCall c = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
-    c.systemInstructions().add(Part.text("You are a support assistant for ACME. Ticket 42 opened "
+    LlmCall c = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
+    c.request().systemInstructions().add(Part.text("You are a support assistant for ACME. Ticket 42 opened "
         + "2026-11-25T10:00:00Z; order 6f1c2a9e-1b2c \t\n cost 12.50 EUR 🙂 é \uD800 end.  "));
     assertEquals("ba2751c9003d0dc6", Fingerprints.promptFingerprint(c));
-    c.toolDefinitions().add(new ToolDefinition("function", "order_status", "Status of order 12 as of 2026-01-01",
+    c.request().toolDefinitions().add(new ToolDefinition("function", "order_status", "Status of order 12 as of 2026-01-01",
         "{\"type\":\"object\"}"));
-    c.systemInstructions().add(Part.text("  Second part, id abc_123.  "));
+    c.request().systemInstructions().add(Part.text("  Second part, id abc_123.  "));
     assertEquals("b9561c189d4b1c32", Fingerprints.promptFingerprint(c));
     assertEquals(Fingerprints.promptFingerprint(ask(Part.blob("image", "image/png", PAGE_1, 1))),
         Fingerprints.promptFingerprint(ask(Part.blob("image", "image/png", PAGE_2, 1))));
@@ -92,7 +92,7 @@ class FingerprintsMediaTest {
   void theTemplateCacheIsKeyedByAHashThatKeepsPartsApart() {
     LlmCall one = call("Be brief.\nsystem:Be kind.");
     LlmCall two = call("Be brief.");
-    two.systemInstructions().add(Part.text("Be kind."));
+    two.request().systemInstructions().add(Part.text("Be kind."));
     String first = Fingerprints.promptFingerprint(one);
     assertEquals(first, Fingerprints.promptFingerprint(one), "a hit gives the same value");
     assertNotEquals(first, Fingerprints.promptFingerprint(two));
@@ -103,8 +103,8 @@ class FingerprintsMediaTest {
   }
 
   private static LlmCall call(String system) {
-    LlmCall call = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
-    call.systemInstructions().add(Part.text(system));
+    LlmCall call = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
+    call.request().systemInstructions().add(Part.text(system));
     return call;
   }
 
@@ -186,15 +186,15 @@ class FingerprintsMediaTest {
     PromptRegistry registry = PromptRegistry.parse("{\"prompts\": [{\"system_pattern\": \"weather assistant\\\\.\\\\nBe\","
         + " \"name\": \"weather\", \"version\": \"2\"}, {\"system_pattern\": \"^Be brief\\\\n$\", \"name\": \"b\", \"version\": 1}]}");
     LlmCall call = new LlmCall("openai", "chat");
-    call.systemInstructions().add(Part.text("You are a weather assistant."));
-    call.systemInstructions().add(Part.blob("image", "image/png", PAGE_1, 1));
-    call.systemInstructions().add(Part.text("Be brief."));
+    call.request().systemInstructions().add(Part.text("You are a weather assistant."));
+    call.request().systemInstructions().add(Part.blob("image", "image/png", PAGE_1, 1));
+    call.request().systemInstructions().add(Part.text("Be brief."));
     assertEquals("weather", registry.find("fp", call)[0], "parts joined by newlines, media left out");
     LlmCall brief = new LlmCall("openai", "chat");
-    brief.systemInstructions().add(Part.text("Be brief"));
+    brief.request().systemInstructions().add(Part.text("Be brief"));
     assertEquals("b", registry.find("fp", brief)[0]);
     assertNull(registry.find("fp", new LlmCall("openai", "chat")));
-    PromptRegistry.SystemText text = new PromptRegistry.SystemText(call.systemInstructions());
+    PromptRegistry.SystemText text = new PromptRegistry.SystemText(call.request().systemInstructions());
     assertEquals("You are a weather assistant.\nBe brief.\n", text.toString());
     assertEquals("assistant.\nBe", text.subSequence(18, 31).toString());
     assertTrue(Pattern.compile("brief\\.\\n\\z").matcher(text).find());

@@ -67,16 +67,16 @@ class GovernanceMemoryTest {
       n.getChars(0, n.length(), text, PROMPT_CHARS / 2);
       boolean openAi = i % 10 == 0; // counted with the tokenizer; the others estimated
       LlmCall call = new LlmCall(openAi ? "openai" : "anthropic", "chat")
-          .requestModel(openAi ? "gpt-4o-mini" : "claude-sonnet-4");
+          .request().requestModel(openAi ? "gpt-4o-mini" : "claude-sonnet-4").call();
       call.governance().traceId(Integer.toHexString(i % 64));
-      call.systemInstructions().add(LlmMessage.Part.text(new String(text)));
-      call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Question " + i)));
+      call.request().systemInstructions().add(LlmMessage.Part.text(new String(text)));
+      call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Question " + i)));
       if (i % 3 == 0) {
-        call.toolDefinitions().add(new ToolDefinition("function", "lookup", "Looks up " + i, "{}"));
+        call.request().toolDefinitions().add(new ToolDefinition("function", "lookup", "Looks up " + i, "{}"));
       }
       governance.beforeCall(Context.root(), call);
-      call.usage(50_000L, 30L);
-      call.responseModel(call.requestModel());
+      call.response().usage(50_000L, 30L);
+      call.response().responseModel(call.request().requestModel());
       governance.afterCall(call, 1_000_000L);
     }
   }

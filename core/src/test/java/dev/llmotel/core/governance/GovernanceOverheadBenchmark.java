@@ -89,21 +89,21 @@ public final class GovernanceOverheadBenchmark {
     for (int i = 0; i < calls; i++) {
       LlmCall call = newCall(i);
       governance.beforeCall(Context.root(), call);
-      call.usage(120L, 30L);
-      call.responseModel("gpt-4o-mini-2024-07-18");
+      call.response().usage(120L, 30L);
+      call.response().responseModel("gpt-4o-mini-2024-07-18");
       governance.afterCall(call, 1_000_000L);
     }
   }
 
   private static LlmCall newCall(int i) {
-    LlmCall call = new LlmCall("openai", "chat").requestModel("gpt-4o-mini").temperature(0.2);
+    LlmCall call = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").temperature(0.2).call();
     call.governance().traceId(Integer.toHexString(i & 1023));
-    call.systemInstructions().add(LlmMessage.Part.text("You are a support assistant for ACME. Ticket " + i
+    call.request().systemInstructions().add(LlmMessage.Part.text("You are a support assistant for ACME. Ticket " + i
         + " opened 2026-11-25. Answer briefly and politely; escalate billing questions to a human agent."));
-    call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("My order " + i + " has not arrived.")));
-    call.inputMessages().add(new LlmMessage("assistant").add(LlmMessage.Part.text("Let me check the order status.")));
-    call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Thanks, it was due yesterday.")));
-    call.toolDefinitions().add(new ToolDefinition("function", "order_status", "Status of an order",
+    call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("My order " + i + " has not arrived.")));
+    call.request().inputMessages().add(new LlmMessage("assistant").add(LlmMessage.Part.text("Let me check the order status.")));
+    call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Thanks, it was due yesterday.")));
+    call.request().toolDefinitions().add(new ToolDefinition("function", "order_status", "Status of an order",
         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}}}"));
     return call;
   }

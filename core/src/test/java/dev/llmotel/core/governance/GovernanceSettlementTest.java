@@ -60,8 +60,8 @@ class GovernanceSettlementTest {
   }
 
   static LlmCall call(String model, long maxTokens) {
-    LlmCall c = new LlmCall("openai", "chat").requestModel(model).maxTokens(maxTokens);
-    c.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("What is the capital of France?")));
+    LlmCall c = new LlmCall("openai", "chat").request().requestModel(model).maxTokens(maxTokens).call();
+    c.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("What is the capital of France?")));
     return c;
   }
 
@@ -78,7 +78,7 @@ class GovernanceSettlementTest {
     double estimate = c.governance().estimatedCostUsd();
     assertEquals(Fingerprints.estimateInputTokens(c) * IN + 500 * OUT, estimate, 1e-15);
     assertEquals(estimate, spent(g), 1e-15, "reserved before the call is sent");
-    c.usage(14L, 9L);
+    c.response().usage(14L, 9L);
     g.afterCall(c, 1_000_000);
     assertEquals(14 * IN + 9 * OUT, spent(g), 1e-15, "settled to the reported usage");
   }
@@ -97,15 +97,15 @@ class GovernanceSettlementTest {
   void aCancelledStreamSettlesToItsEstimatedUsageAndSaysSo() {
     Governance g = governance(budget());
     LlmCall c = call("gpt-4o-mini", 500);
-    c.streaming(true);
+    c.request().streaming(true);
     g.beforeCall(Context.root(), c);
-    c.onChunk();
-    c.addOutputCharacters(400); // what the app read before it closed the stream
+    c.response().onChunk();
+    c.response().addOutputCharacters(400); // what the app read before it closed the stream
     g.afterCall(c, 1_000_000);
-    assertTrue(c.usageEstimated());
-    assertEquals(Long.valueOf(100), c.outputTokens(), "400 characters at about 4 a token");
-    assertEquals(Long.valueOf(Fingerprints.estimateInputTokens(c)), c.inputTokens());
-    assertEquals(c.inputTokens() * IN + 100 * OUT, spent(g), 1e-15);
+    assertTrue(c.response().usageEstimated());
+    assertEquals(Long.valueOf(100), c.response().outputTokens(), "400 characters at about 4 a token");
+    assertEquals(Long.valueOf(Fingerprints.estimateInputTokens(c)), c.response().inputTokens());
+    assertEquals(c.response().inputTokens() * IN + 100 * OUT, spent(g), 1e-15);
     assertEquals(spent(g), c.governance().costUsd(), 1e-15);
   }
 
@@ -113,10 +113,10 @@ class GovernanceSettlementTest {
   void aStreamThatFailedBeforeItsFirstChunkSpentNothing() {
     Governance g = governance(budget());
     LlmCall c = call("gpt-4o-mini", 500);
-    c.streaming(true);
+    c.request().streaming(true);
     g.beforeCall(Context.root(), c);
     g.afterCall(c, 1_000_000);
-    assertFalse(c.usageEstimated());
+    assertFalse(c.response().usageEstimated());
     assertEquals(0.0, spent(g), 1e-15);
   }
 
@@ -125,8 +125,8 @@ class GovernanceSettlementTest {
     PolicySettings s = budget();
     s.estimatedOutputTokens = 2000;
     Governance g = governance(s);
-    LlmCall c = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
-    c.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("hi")));
+    LlmCall c = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
+    c.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("hi")));
     g.beforeCall(Context.root(), c);
     assertEquals(Fingerprints.estimateInputTokens(c) * IN + 2000 * OUT, c.governance().estimatedCostUsd(), 1e-15);
   }
@@ -282,7 +282,7 @@ class GovernanceSettlementTest {
       try {
         withGovernance(g, () -> {
           LlmCall c = call("gpt-4o-mini", 500);
-          c.streaming(true);
+          c.request().streaming(true);
           Context context = instrumenter.start(Context.root(), c);
           assertNull(c.governance().refusal());
           double estimate = c.governance().estimatedCostUsd();
@@ -295,14 +295,14 @@ class GovernanceSettlementTest {
                 StandardCharsets.UTF_8));
             for (String line; (line = lines.readLine()) != null; ) {
               if (line.startsWith("data: ")) { // the library's stream mapping
-                c.onChunk();
-                c.addOutputCharacters(answer.length());
+                c.response().onChunk();
+                c.response().addOutputCharacters(answer.length());
               }
             }
           });
-          assertEquals(1, c.chunkCount(), "one chunk came before the timeout");
+          assertEquals(1, c.response().chunkCount(), "one chunk came before the timeout");
           instrumenter.end(context, c, timeout);
-          assertTrue(c.usageEstimated(), "the provider reported no usage: llm-otel estimated it");
+          assertTrue(c.response().usageEstimated(), "the provider reported no usage: llm-otel estimated it");
           double delivered = Fingerprints.estimateInputTokens(c) * IN + 10 * OUT;
           assertEquals(delivered, spent(g), 1e-15, "settled to what the stream delivered, not the reservation");
           assertTrue(delivered < estimate / 10);
@@ -365,8 +365,8 @@ class GovernanceSettlementTest {
       LlmCall c = call("gpt-4o-mini", 500);
       c.attemptLog().finishAttempt(cancelWithItsRequestInFlight(instrumenter, c), 200, null, null, "req-1");
       assertTrue(c.ended());
-      assertTrue(c.usageEstimated(), "the answer was never read: its usage is estimated");
-      assertEquals(500L, c.outputTokens(), "the request's maximum output");
+      assertTrue(c.response().usageEstimated(), "the answer was never read: its usage is estimated");
+      assertEquals(500L, c.response().outputTokens(), "the request's maximum output");
       assertEquals(c.governance().estimatedCostUsd(), spent(g), 1e-15, "settled to what the reservation assumed");
       assertEquals("cost", nextCall(instrumenter).policy, "and the budget stays spent");
     });

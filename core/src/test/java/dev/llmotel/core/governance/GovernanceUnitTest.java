@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 class GovernanceUnitTest {
 
   private static LlmCall call(String system, String user) {
-    LlmCall call = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
-    call.systemInstructions().add(LlmMessage.Part.text(system));
-    call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(user)));
+    LlmCall call = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
+    call.request().systemInstructions().add(LlmMessage.Part.text(system));
+    call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(user)));
     return call;
   }
 
@@ -40,7 +40,7 @@ class GovernanceUnitTest {
     assertNotEquals(Fingerprints.requestHash(a), Fingerprints.requestHash(b));
     assertEquals(Fingerprints.requestHash(a), Fingerprints.requestHash(call("You help. Ticket 12 from 2026-01-01.", "hello")));
     LlmCall withTool = call("You help. Ticket 12 from 2026-01-01.", "hello");
-    withTool.toolDefinitions().add(new ToolDefinition("function", "get_weather", "Weather", "{}"));
+    withTool.request().toolDefinitions().add(new ToolDefinition("function", "get_weather", "Weather", "{}"));
     assertNotEquals(Fingerprints.promptFingerprint(a), Fingerprints.promptFingerprint(withTool));
   }
 
@@ -186,8 +186,8 @@ class GovernanceUnitTest {
     assertEquals(com.knuddels.jtokkit.api.EncodingType.O200K_BASE, Tokenizers.encodingFor("openai", "gpt-4o-mini-2024-07-18"));
     assertEquals(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE, Tokenizers.encodingFor("openai", "gpt-4-turbo"));
     assertNull(Tokenizers.encodingFor("anthropic", "claude-sonnet-4"));
-    LlmCall claude = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
-    claude.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("12345678")));
+    LlmCall claude = new LlmCall("anthropic", "chat").request().requestModel("claude-sonnet-4").call();
+    claude.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("12345678")));
     assertEquals(Fingerprints.estimateInputTokens(claude), Tokenizers.countInputTokens(claude));
     // A short call cannot exceed a large limit: no tokenizer pass needed.
     assertTrue(!Tokenizers.mayExceed(call, 1000) && Tokenizers.mayExceed(call, 10));

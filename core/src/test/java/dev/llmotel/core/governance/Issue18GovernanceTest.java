@@ -72,35 +72,35 @@ class Issue18GovernanceTest {
   @Test
   void aCallWithoutATemplateHasNoFingerprintNoVersionAndNoNewVersionEvent() {
     Governance g = governance();
-    LlmCall userOnly = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
-    userOnly.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("What is the weather in Paris?")));
+    LlmCall userOnly = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
+    userOnly.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("What is the weather in Paris?")));
     g.beforeCall(Context.root(), userOnly);
     assertNull(userOnly.governance().promptFingerprint());
     assertNull(userOnly.governance().promptVersion());
     assertFalse(userOnly.governance().newPromptVersion());
     assertNotNull(userOnly.governance().requestHash(), "the request is still hashed (loop guard)");
 
-    LlmCall embedding = new LlmCall("openai", "embeddings").requestModel("text-embedding-3-small");
-    embedding.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Paris")));
+    LlmCall embedding = new LlmCall("openai", "embeddings").request().requestModel("text-embedding-3-small").call();
+    embedding.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Paris")));
     g.beforeCall(Context.root(), embedding);
     assertNull(embedding.governance().promptFingerprint());
     assertNull(embedding.governance().promptVersion());
     assertFalse(embedding.governance().newPromptVersion());
 
-    LlmCall withTool = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
-    withTool.toolDefinitions().add(new ToolDefinition("function", "get_weather", "Weather in a city", "{}"));
+    LlmCall withTool = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
+    withTool.request().toolDefinitions().add(new ToolDefinition("function", "get_weather", "Weather in a city", "{}"));
     g.beforeCall(Context.root(), withTool);
     assertEquals(16, withTool.governance().promptFingerprint().length(), "tool definitions are a template");
     assertEquals(withTool.governance().promptFingerprint(), withTool.governance().promptVersion());
     assertTrue(withTool.governance().newPromptVersion());
 
-    LlmCall withSystem = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
-    withSystem.systemInstructions().add(LlmMessage.Part.text("You are brief."));
+    LlmCall withSystem = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
+    withSystem.request().systemInstructions().add(LlmMessage.Part.text("You are brief."));
     g.beforeCall(Context.root(), withSystem);
     assertNotNull(withSystem.governance().promptFingerprint());
     assertTrue(withSystem.governance().newPromptVersion());
-    LlmCall again = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
-    again.systemInstructions().add(LlmMessage.Part.text("You are brief."));
+    LlmCall again = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
+    again.request().systemInstructions().add(LlmMessage.Part.text("You are brief."));
     g.beforeCall(Context.root(), again);
     assertFalse(again.governance().newPromptVersion(), "one event per fingerprint");
   }
@@ -114,8 +114,8 @@ class Issue18GovernanceTest {
     assertEquals(1.234567891e-13, PriceTable.roundCost(1.2345678914e-13), 0);
     assertEquals(0, PriceTable.roundCost(0), 0);
     // 33 input and 7 output tokens of gpt-4o-mini (0.15 / 0.60 USD per million): 9.15e-06 exactly.
-    LlmCall call = new LlmCall("openai", "chat").requestModel("gpt-4o-mini").responseModel("gpt-4o-mini");
-    call.usage(33L, 7L);
+    LlmCall call = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call().response().responseModel("gpt-4o-mini").call();
+    call.response().usage(33L, 7L);
     assertEquals("9.15E-6", String.valueOf(governance().costOf(call)));
     for (long in = 1; in < 2000; in += 37) {
       for (long out = 1; out < 500; out += 13) {

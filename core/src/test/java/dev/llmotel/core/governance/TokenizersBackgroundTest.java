@@ -32,9 +32,9 @@ class TokenizersBackgroundTest {
   }
 
   private static LlmCall call(String model) {
-    LlmCall call = new LlmCall("openai", "chat").requestModel(model);
-    call.systemInstructions().add(LlmMessage.Part.text("You are terse."));
-    call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Hello world")));
+    LlmCall call = new LlmCall("openai", "chat").request().requestModel(model).call();
+    call.request().systemInstructions().add(LlmMessage.Part.text("You are terse."));
+    call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Hello world")));
     return call;
   }
 
@@ -77,8 +77,8 @@ class TokenizersBackgroundTest {
 
   @Test
   void otherModelsAreEstimatedAndLoadNothing() {
-    LlmCall claude = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
-    claude.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("12345678")));
+    LlmCall claude = new LlmCall("anthropic", "chat").request().requestModel("claude-sonnet-4").call();
+    claude.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("12345678")));
     assertEquals(Fingerprints.estimateInputTokens(claude), Tokenizers.inputTokensNow(claude));
     assertFalse(Tokenizers.isStarted(EncodingType.O200K_BASE) || Tokenizers.isStarted(EncodingType.CL100K_BASE));
   }
@@ -98,7 +98,7 @@ class TokenizersBackgroundTest {
     StringBuilder dense = new StringBuilder();
     for (int i = 0; i < 3000; i++) dense.append(i * 7919 % 1000).append("#{}|");
     LlmCall call = call("gpt-4o-mini");
-    call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(dense.toString())));
+    call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(dense.toString())));
     gate.countDown();
     long counted = Tokenizers.countInputTokens(call);
     long estimated = Fingerprints.estimateInputTokens(call);

@@ -61,7 +61,7 @@ class UnpricedModelsTest {
     for (String model : new String[] {"acme-llm-1", "acme-llm-1", "acme-llm-2", "gpt-4o-mini"}) {
       LlmCall c = GovernanceSettlementTest.call(model, 10);
       g.beforeCall(Context.root(), c);
-      c.usage(100L, 10L);
+      c.response().usage(100L, 10L);
       g.afterCall(c, 1_000_000);
       if (model.startsWith("acme")) assertNull(c.governance().costUsd(), "no price, no cost for " + model);
     }

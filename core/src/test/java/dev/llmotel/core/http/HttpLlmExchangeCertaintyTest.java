@@ -141,7 +141,7 @@ class HttpLlmExchangeCertaintyTest {
 
   @Test
   void underAnSdksSpanALookAlikeBreaksNothing() {
-    LlmCall sdkCall = new LlmCall("openai", "chat").requestModel("gpt-4o-mini");
+    LlmCall sdkCall = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
     Context outer = instrumenter.start(Context.root(), sdkCall);
     assertNotNull(outer);
     try (Scope ignored = outer.makeCurrent()) {

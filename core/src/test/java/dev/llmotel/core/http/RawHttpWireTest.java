@@ -67,10 +67,10 @@ class RawHttpWireTest {
     events.onEvent(null, null, "[DONE]");
     assertTrue(events.finished());
     events.finish();
-    assertEquals("c1", call.responseId());
-    assertEquals(Arrays.asList("stop"), call.finishReasons());
-    assertEquals(9L, call.inputTokens());
-    assertEquals(4L, call.cacheReadInputTokens());
+    assertEquals("c1", call.response().responseId());
+    assertEquals(Arrays.asList("stop"), call.response().finishReasons());
+    assertEquals(9L, call.response().inputTokens());
+    assertEquals(4L, call.response().cacheReadInputTokens());
   }
 
   @Test
@@ -96,13 +96,13 @@ class RawHttpWireTest {
     wanted.finish();
     assertEquals(Arrays.asList(0, 2, 3, 4), parsed, "a content delta with null finish reason and usage is skipped");
     assertTrue(wanted.finished());
-    assertEquals(all.responseId(), skipping.responseId());
-    assertEquals(all.responseModel(), skipping.responseModel());
-    assertEquals(Arrays.asList("tool_calls"), skipping.finishReasons());
-    assertEquals(all.finishReasons(), skipping.finishReasons());
-    assertEquals(9L, skipping.inputTokens());
-    assertEquals(all.outputTokens(), skipping.outputTokens());
-    assertEquals(all.toolCallIds(), skipping.toolCallIds());
+    assertEquals(all.response().responseId(), skipping.response().responseId());
+    assertEquals(all.response().responseModel(), skipping.response().responseModel());
+    assertEquals(Arrays.asList("tool_calls"), skipping.response().finishReasons());
+    assertEquals(all.response().finishReasons(), skipping.response().finishReasons());
+    assertEquals(9L, skipping.response().inputTokens());
+    assertEquals(all.response().outputTokens(), skipping.response().outputTokens());
+    assertEquals(all.response().toolCallIds(), skipping.response().toolCallIds());
   }
 
   @Test
@@ -157,7 +157,7 @@ class RawHttpWireTest {
     assertEquals("slow down", JsonMaps.parseObject(converse.errorBody(429, "slow down")).get("message"));
     LlmCall call = new LlmCall("aws.bedrock", "chat");
     converse.response(call, JsonMaps.parseObject(converse.toolCallBody("m", "launch_rockets")));
-    assertEquals(Arrays.asList("tool_use"), call.finishReasons());
+    assertEquals(Arrays.asList("tool_use"), call.response().finishReasons());
     assertEquals(null, BedrockWire.forPath("/model/amazon.titan-embed-text-v2%3A0/invoke", "embeddings")
         .toolCallBody("amazon.titan-embed-text-v2:0", "t"));
   }
@@ -172,11 +172,11 @@ class RawHttpWireTest {
         GeminiWire.INSTANCE.errorBody(503, "down")).get("error")).get("status"));
     LlmCall call = new LlmCall("openai", "chat");
     OpenAiChatWire.INSTANCE.response(call, JsonMaps.parseObject(OpenAiChatWire.INSTANCE.toolCallBody("gpt-4o", "nope")));
-    assertEquals(Arrays.asList("tool_calls"), call.finishReasons());
+    assertEquals(Arrays.asList("tool_calls"), call.response().finishReasons());
     LlmCall anthropic = new LlmCall("anthropic", "chat");
     AnthropicMessagesWire.INSTANCE.response(anthropic,
         JsonMaps.parseObject(AnthropicMessagesWire.INSTANCE.toolCallBody("claude", "nope")));
-    assertEquals(Arrays.asList("tool_use"), anthropic.finishReasons());
+    assertEquals(Arrays.asList("tool_use"), anthropic.response().finishReasons());
   }
 
   @Test
@@ -184,7 +184,7 @@ class RawHttpWireTest {
     LlmCall call = new LlmCall("openai", "chat");
     OpenAiResponsesWire.INSTANCE.request(call, JsonMaps.parseObject(
         "{\"model\":\"gpt-4o-mini\",\"instructions\":\"Be brief\",\"input\":\"Hi\",\"stream\":true}"), null);
-    assertEquals("gpt-4o-mini", call.requestModel());
+    assertEquals("gpt-4o-mini", call.request().requestModel());
     WireFormat.StreamEvents events = OpenAiResponsesWire.INSTANCE.stream(call);
     String[][] stream = {
         {"response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"model\":\"gpt-4o-mini-2024-07-18\"}}"},
@@ -195,14 +195,14 @@ class RawHttpWireTest {
     for (String[] e : stream) events.onEvent(e[0], events.wants(e[0], e[1]) ? JsonMaps.parseObject(e[1]) : null, e[1]);
     assertEquals(false, events.wants("response.output_text.delta", stream[1][1]));
     assertTrue(events.finished());
-    assertEquals("resp_1", call.responseId());
-    assertEquals("gpt-4o-mini-2024-07-18", call.responseModel());
-    assertEquals(Arrays.asList("completed"), call.finishReasons());
-    assertEquals(12L, call.inputTokens());
-    assertEquals(5L, call.outputTokens());
-    assertEquals(4L, call.cacheReadInputTokens());
-    assertEquals(2L, call.reasoningOutputTokens());
-    assertEquals(Arrays.asList("call_9"), call.toolCallIds());
+    assertEquals("resp_1", call.response().responseId());
+    assertEquals("gpt-4o-mini-2024-07-18", call.response().responseModel());
+    assertEquals(Arrays.asList("completed"), call.response().finishReasons());
+    assertEquals(12L, call.response().inputTokens());
+    assertEquals(5L, call.response().outputTokens());
+    assertEquals(4L, call.response().cacheReadInputTokens());
+    assertEquals(2L, call.response().reasoningOutputTokens());
+    assertEquals(Arrays.asList("call_9"), call.response().toolCallIds());
   }
 
   @Test
@@ -220,17 +220,17 @@ class RawHttpWireTest {
     AnthropicMessagesWire.INSTANCE.response(anthropic, JsonMaps.parseObject("{\"id\":\"msg_1\",\"model\":\"m\","
         + "\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{}}],\"stop_reason\":\"tool_use\","
         + "\"usage\":{\"input_tokens\":10,\"cache_read_input_tokens\":5,\"output_tokens\":7}}"));
-    assertEquals(15L, anthropic.inputTokens());
-    assertEquals(Arrays.asList("toolu_1"), anthropic.toolCallIds());
+    assertEquals(15L, anthropic.response().inputTokens());
+    assertEquals(Arrays.asList("toolu_1"), anthropic.response().toolCallIds());
     LlmCall gemini = new LlmCall("gcp.gemini", "generate_content");
     GeminiWire.INSTANCE.request(gemini, JsonMaps.parseObject("{\"contents\":[{\"role\":\"model\",\"parts\":"
         + "[{\"text\":\"earlier\"}]}],\"generationConfig\":{\"maxOutputTokens\":50}}"), "gemini-2.5-flash");
-    assertEquals("assistant", gemini.inputMessages().get(0).role());
-    assertEquals(50L, gemini.maxTokens());
+    assertEquals("assistant", gemini.request().inputMessages().get(0).role());
+    assertEquals(50L, gemini.request().maxTokens());
     GeminiWire.INSTANCE.response(gemini, JsonMaps.parseObject("{\"candidates\":[{\"finishReason\":\"STOP\"}],"
         + "\"usageMetadata\":{\"promptTokenCount\":8,\"candidatesTokenCount\":3,\"thoughtsTokenCount\":4}}"));
-    assertEquals(7L, gemini.outputTokens());
-    assertEquals(Arrays.asList("stop"), gemini.finishReasons());
+    assertEquals(7L, gemini.response().outputTokens());
+    assertEquals(Arrays.asList("stop"), gemini.response().finishReasons());
   }
 
   @Test
@@ -240,8 +240,8 @@ class RawHttpWireTest {
     Map<?, ?> found = TailUsage.find(tail);
     LlmCall call = new LlmCall("openai", "chat");
     OpenAiChatWire.INSTANCE.response(call, found);
-    assertEquals(12L, call.inputTokens());
-    assertEquals(6000L, call.outputTokens());
+    assertEquals(12L, call.response().inputTokens());
+    assertEquals(6000L, call.response().outputTokens());
     assertNull(TailUsage.find("\"usage\":{\"prompt_tokens\":1".getBytes(StandardCharsets.UTF_8)), "cut before its end");
   }
 }

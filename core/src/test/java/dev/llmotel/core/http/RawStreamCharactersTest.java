@@ -68,7 +68,7 @@ class RawStreamCharactersTest {
     wanted.finish();
     every.finish();
     if (format != GeminiWire.INSTANCE) assertFalse(skipped == 0, "content deltas are still skipped unparsed");
-    return new long[] {skipping.outputCharacters(), parsing.outputCharacters()};
+    return new long[] {skipping.response().outputCharacters(), parsing.response().outputCharacters()};
   }
 
   @Test

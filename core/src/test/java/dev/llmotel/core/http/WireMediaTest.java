@@ -32,7 +32,7 @@ class WireMediaTest {
     LlmCall call = new LlmCall("p", "chat");
     format.request(call, JsonMaps.parseObject(body), pathModel);
     List<Part> parts = new ArrayList<>();
-    for (LlmMessage m : call.inputMessages()) parts.addAll(m.parts());
+    for (LlmMessage m : call.request().inputMessages()) parts.addAll(m.parts());
     for (Part p : parts) {
       for (String kept : new String[] {p.content, p.id, p.name, p.arguments, p.mimeType}) {
         if (kept == null) continue;

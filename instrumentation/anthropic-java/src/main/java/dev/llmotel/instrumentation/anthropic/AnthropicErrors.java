@@ -53,7 +53,7 @@ final class AnthropicErrors {
    */
   static void badField(LlmCall call, String what, Throwable t, boolean responseUnusable) {
     if (t instanceof AnthropicInvalidDataException) {
-      if (responseUnusable) call.unusableResponse(t);
+      if (responseUnusable) call.response().unusableResponse(t);
     } else {
       SafeHooks.failed(what, t);
     }

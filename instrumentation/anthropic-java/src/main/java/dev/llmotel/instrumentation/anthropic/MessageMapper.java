@@ -23,21 +23,21 @@ import java.util.List;
 final class MessageMapper {
   static LlmCall request(MessageCreateParams params, ClientOptions options, boolean streaming) {
     LlmCall call = new LlmCall(GenAiValues.PROVIDER_ANTHROPIC, GenAiValues.OPERATION_CHAT);
-    call.streaming(streaming);
+    call.request().streaming(streaming);
     try {
       // ClientOptions.baseUrl() is public from 1.x releases after 1.0 on.
       Object baseUrl = Accessors.call(options, "baseUrl");
-      if (baseUrl instanceof String) call.server((String) baseUrl);
+      if (baseUrl instanceof String) call.request().server((String) baseUrl);
       JsonNode body = AnthropicJson.body(params);
-      call.requestModel(AnthropicJson.textOrNull(body.get("model")));
-      call.maxTokens(AnthropicJson.longOrNull(body.get("max_tokens")));
-      call.temperature(AnthropicJson.doubleOrNull(body.get("temperature")));
-      call.topP(AnthropicJson.doubleOrNull(body.get("top_p")));
+      call.request().requestModel(AnthropicJson.textOrNull(body.get("model")));
+      call.request().maxTokens(AnthropicJson.longOrNull(body.get("max_tokens")));
+      call.request().temperature(AnthropicJson.doubleOrNull(body.get("temperature")));
+      call.request().topP(AnthropicJson.doubleOrNull(body.get("top_p")));
       JsonNode stop = body.path("stop_sequences");
       if (stop.isArray() && stop.size() > 0) {
         List<String> sequences = new ArrayList<>();
         for (JsonNode s : stop) sequences.add(s.asText());
-        call.stopSequences(sequences);
+        call.request().stopSequences(sequences);
       }
       // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.
       mapConversation(call, body);
@@ -50,10 +50,10 @@ final class MessageMapper {
   static void mapConversation(LlmCall call, JsonNode body) {
     JsonNode system = body.path("system");
     if (system.isTextual()) {
-      call.systemInstructions().add(LlmMessage.Part.text(system.asText()));
+      call.request().systemInstructions().add(LlmMessage.Part.text(system.asText()));
     } else if (system.isArray()) {
       for (JsonNode block : system) {
-        if (block.path("text").isTextual()) call.systemInstructions().add(LlmMessage.Part.text(block.path("text").asText()));
+        if (block.path("text").isTextual()) call.request().systemInstructions().add(LlmMessage.Part.text(block.path("text").asText()));
       }
     }
     for (JsonNode message : body.path("messages")) {
@@ -64,11 +64,11 @@ final class MessageMapper {
       } else {
         for (JsonNode block : content) addBlock(out, block);
       }
-      call.inputMessages().add(out);
+      call.request().inputMessages().add(out);
     }
     for (JsonNode tool : body.path("tools")) {
       if (tool.path("name").isTextual()) {
-        call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.path("name").asText(),
+        call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.path("name").asText(),
             tool.path("description").isTextual() ? tool.path("description").asText() : null,
             tool.has("input_schema") ? tool.path("input_schema").toString() : null));
       }
@@ -190,13 +190,13 @@ final class MessageMapper {
       AnthropicErrors.badField(call, "anthropic message", t, true);
       return;
     }
-    call.responseId(AnthropicJson.textOrNull(m.get("id")));
-    call.responseModel(AnthropicJson.textOrNull(m.get("model")));
+    call.response().responseId(AnthropicJson.textOrNull(m.get("id")));
+    call.response().responseModel(AnthropicJson.textOrNull(m.get("model")));
     String stopReason = AnthropicJson.textOrNull(m.get("stop_reason"));
-    call.addFinishReason(stopReason);
+    call.response().addFinishReason(stopReason);
     if (!m.path("content").isArray()) {
       // The app's first read of content() fails with the SDK's own exception: so does the span.
-      call.unusableResponse(new AnthropicInvalidDataException("'content' is not an array"));
+      call.response().unusableResponse(new AnthropicInvalidDataException("'content' is not an array"));
     }
     boolean capture = LlmOtelConfig.get().captureContent();
     LlmMessage out = capture ? new LlmMessage("assistant").finishReason(stopReason) : null;
@@ -204,7 +204,7 @@ final class MessageMapper {
       String type = block.path("type").asText();
       if ("tool_use".equals(type)) {
         String id = AnthropicJson.textOrNull(block.get("id"));
-        call.addToolCallId(id);
+        call.response().addToolCallId(id);
         if (out != null) {
           out.add(LlmMessage.Part.toolCall(id, AnthropicJson.textOrNull(block.get("name")), block.path("input").toString()));
         }
@@ -212,7 +212,7 @@ final class MessageMapper {
         out.add(LlmMessage.Part.text(block.path("text").asText()));
       }
     }
-    if (out != null) call.addOutputMessage(out);
+    if (out != null) call.response().addOutputMessage(out);
     usage(call, m.path("usage"));
   }
 

@@ -36,22 +36,22 @@ final class MessageStreamAccumulator {
   }
 
   synchronized void onEvent(Object event) {
-    call.onChunk();
+    call.response().onChunk();
     try {
       // Nearly every event is a content delta, which says nothing we record unless content is
       // captured: no JSON tree for it then. (isContentBlockDelta is the same in 1.0 and 3.x.)
       if (!capture && event instanceof RawMessageStreamEvent && ((RawMessageStreamEvent) event).isContentBlockDelta()) {
         // Each delta carries at least one token: a stream closed before its usage arrived is
         // estimated from that lower bound (Governance), without reading the delta's text.
-        call.addOutputCharacters(CHARACTERS_PER_TOKEN);
+        call.response().addOutputCharacters(CHARACTERS_PER_TOKEN);
         return;
       }
       JsonNode e = AnthropicJson.tree(event);
       switch (e.path("type").asText()) {
         case "message_start": {
           JsonNode message = e.path("message");
-          call.responseId(AnthropicJson.textOrNull(message.get("id")));
-          call.responseModel(AnthropicJson.textOrNull(message.get("model")));
+          call.response().responseId(AnthropicJson.textOrNull(message.get("id")));
+          call.response().responseModel(AnthropicJson.textOrNull(message.get("model")));
           // Its output_tokens is a placeholder (1): the count comes with message_delta, and a stream
           // closed before it has its output estimated rather than claimed as 1.
           readUsage(message.path("usage"), false);
@@ -61,7 +61,7 @@ final class MessageStreamAccumulator {
           JsonNode block = e.path("content_block");
           if ("tool_use".equals(block.path("type").asText())) {
             String id = AnthropicJson.textOrNull(block.get("id"));
-            call.addToolCallId(id);
+            call.response().addToolCallId(id);
             tools.add(new ToolState(id, AnthropicJson.textOrNull(block.get("name"))));
           }
           break;
@@ -72,11 +72,11 @@ final class MessageStreamAccumulator {
             String type = delta.path("type").asText();
             if ("text_delta".equals(type)) {
               String t = delta.path("text").asText();
-              call.addOutputCharacters(t.length());
+              call.response().addOutputCharacters(t.length());
               append(text, t);
             } else if ("input_json_delta".equals(type) && !tools.isEmpty()) {
               String json = delta.path("partial_json").asText();
-              call.addOutputCharacters(json.length());
+              call.response().addOutputCharacters(json.length());
               append(tools.get(tools.size() - 1).args, json);
             }
           }
@@ -115,15 +115,15 @@ final class MessageStreamAccumulator {
 
   /** Moves what the events said onto the call; called once, before the span ends. */
   synchronized void finish() {
-    if (call.responseId() != null) {
+    if (call.response().responseId() != null) {
       ProviderUsage.inputExcludesCache(call, inputTokens, cacheRead, cacheCreation, outputTokens);
     }
-    call.addFinishReason(stopReason);
+    call.response().addFinishReason(stopReason);
     if (capture && (text.length() > 0 || !tools.isEmpty())) {
       LlmMessage out = new LlmMessage("assistant").finishReason(stopReason);
       if (text.length() > 0) out.add(LlmMessage.Part.text(text.toString()));
       for (ToolState t : tools) out.add(LlmMessage.Part.toolCall(t.id, t.name, t.args.toString()));
-      call.addOutputMessage(out);
+      call.response().addOutputMessage(out);
     }
   }
 

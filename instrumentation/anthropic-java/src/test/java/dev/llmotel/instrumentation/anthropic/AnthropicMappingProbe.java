@@ -12,7 +12,7 @@ public final class AnthropicMappingProbe {
   }
 
   public static LlmCall accumulateStream(List<?> events) {
-    LlmCall call = new LlmCall("anthropic", "chat").streaming(true);
+    LlmCall call = new LlmCall("anthropic", "chat").request().streaming(true).call();
     MessageStreamAccumulator acc = new MessageStreamAccumulator(call);
     for (Object e : events) acc.onEvent(e);
     acc.finish();

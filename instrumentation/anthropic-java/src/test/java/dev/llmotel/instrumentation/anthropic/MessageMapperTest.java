@@ -27,15 +27,15 @@ class MessageMapperTest {
         + "\"input\":{\"city\":\"Paris\"}}]},"
         + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"18C\"}]}],"
         + "\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather\",\"input_schema\":{\"type\":\"object\"}}]}"));
-    assertEquals("Be terse.", call.systemInstructions().get(0).content);
-    List<LlmMessage> in = call.inputMessages();
+    assertEquals("Be terse.", call.request().systemInstructions().get(0).content);
+    List<LlmMessage> in = call.request().inputMessages();
     assertEquals(3, in.size());
     assertEquals("Weather?", in.get(0).parts().get(0).content);
     assertEquals(LlmMessage.Part.TOOL_CALL, in.get(1).parts().get(0).type);
     assertEquals("{\"city\":\"Paris\"}", in.get(1).parts().get(0).arguments);
     assertEquals(LlmMessage.Part.TOOL_CALL_RESPONSE, in.get(2).parts().get(0).type);
     assertEquals("toolu_1", in.get(2).parts().get(0).id);
-    assertEquals("get_weather", call.toolDefinitions().get(0).name);
+    assertEquals("get_weather", call.request().toolDefinitions().get(0).name);
   }
 
   @Test
@@ -46,19 +46,19 @@ class MessageMapperTest {
         + "\"name\":\"get_weather\",\"input\":{}}],\"stop_reason\":\"tool_use\",\"stop_sequence\":null,"
         + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":100,\"cache_read_input_tokens\":5,"
         + "\"output_tokens\":7}}", Message.class));
-    assertEquals("msg_1", call.responseId());
-    assertEquals("claude-sonnet-4-20250514", call.responseModel());
-    assertEquals(java.util.Arrays.asList("tool_use"), call.finishReasons());
-    assertEquals(java.util.Arrays.asList("toolu_9"), call.toolCallIds());
-    assertEquals(115L, call.inputTokens(), "the semconv input count includes cache reads and writes");
-    assertEquals(7L, call.outputTokens());
-    assertEquals(5L, call.cacheReadInputTokens());
-    assertEquals(100L, call.cacheCreationInputTokens());
+    assertEquals("msg_1", call.response().responseId());
+    assertEquals("claude-sonnet-4-20250514", call.response().responseModel());
+    assertEquals(java.util.Arrays.asList("tool_use"), call.response().finishReasons());
+    assertEquals(java.util.Arrays.asList("toolu_9"), call.response().toolCallIds());
+    assertEquals(115L, call.response().inputTokens(), "the semconv input count includes cache reads and writes");
+    assertEquals(7L, call.response().outputTokens());
+    assertEquals(5L, call.response().cacheReadInputTokens());
+    assertEquals(100L, call.response().cacheCreationInputTokens());
   }
 
   @Test
   void aStreamsEventsGiveTheSameAsAMessage() throws Exception {
-    LlmCall call = new LlmCall("anthropic", "chat").streaming(true);
+    LlmCall call = new LlmCall("anthropic", "chat").request().streaming(true).call();
     MessageStreamAccumulator acc = new MessageStreamAccumulator(call);
     String[] events = {
         "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\","
@@ -73,18 +73,18 @@ class MessageMapperTest {
         "{\"type\":\"message_stop\"}"};
     for (String e : events) acc.onEvent(parse(e, RawMessageStreamEvent.class));
     acc.finish();
-    assertEquals("msg_2", call.responseId());
-    assertEquals(12L, call.inputTokens());
-    assertEquals(4L, call.outputTokens());
-    assertEquals(java.util.Arrays.asList("end_turn"), call.finishReasons());
-    assertEquals(6L, call.chunkCount());
+    assertEquals("msg_2", call.response().responseId());
+    assertEquals(12L, call.response().inputTokens());
+    assertEquals(4L, call.response().outputTokens());
+    assertEquals(java.util.Arrays.asList("end_turn"), call.response().finishReasons());
+    assertEquals(6L, call.response().chunkCount());
   }
 
   @Test
   void aStreamCutBeforeItsFirstEventReportsNoUsage() {
-    LlmCall call = new LlmCall("anthropic", "chat").streaming(true);
+    LlmCall call = new LlmCall("anthropic", "chat").request().streaming(true).call();
     new MessageStreamAccumulator(call).finish();
-    assertNull(call.inputTokens());
+    assertNull(call.response().inputTokens());
   }
 
   @Test
@@ -99,9 +99,9 @@ class MessageMapperTest {
         + "{\"type\":\"document\",\"source\":{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"Grün\"}},"
         + "{\"type\":\"document\",\"source\":{\"type\":\"content\",\"content\":[{\"type\":\"text\",\"text\":\"chunk\"}]}}"
         + "]}]}", com.anthropic.models.messages.MessageCreateParams.Body.class);
-    LlmCall call = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
+    LlmCall call = new LlmCall("anthropic", "chat").request().requestModel("claude-sonnet-4").call();
     MessageMapper.mapConversation(call, AnthropicJson.tree(body));
-    List<LlmMessage.Part> parts = call.inputMessages().get(0).parts();
+    List<LlmMessage.Part> parts = call.request().inputMessages().get(0).parts();
     assertEquals(6, parts.size());
     LlmMessage.Part image = parts.get(1);
     assertEquals(LlmMessage.Part.BLOB, image.type);
@@ -118,17 +118,17 @@ class MessageMapperTest {
     assertEquals("text/plain", parts.get(4).mimeType);
     assertEquals("chunk", parts.get(5).content);
     // Governance: a different page is a different request, and images count as tokens.
-    LlmCall other = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
+    LlmCall other = new LlmCall("anthropic", "chat").request().requestModel("claude-sonnet-4").call();
     MessageMapper.mapConversation(other, ObjectMappers.jsonMapper().readTree("{\"messages\":[{\"role\":\"user\","
         + "\"content\":[{\"type\":\"text\",\"text\":\"Total on this page?\"},"
         + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"AAAAAAAAAAA=\"}}]}]}"));
-    LlmCall same = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
+    LlmCall same = new LlmCall("anthropic", "chat").request().requestModel("claude-sonnet-4").call();
     MessageMapper.mapConversation(same, ObjectMappers.jsonMapper().readTree("{\"messages\":[{\"role\":\"user\","
         + "\"content\":[{\"type\":\"text\",\"text\":\"Total on this page?\"},"
         + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}]}]}"));
     org.junit.jupiter.api.Assertions.assertNotEquals(dev.llmotel.core.governance.Fingerprints.requestHash(other),
         dev.llmotel.core.governance.Fingerprints.requestHash(same));
-    LlmCall textOnly = new LlmCall("anthropic", "chat").requestModel("claude-sonnet-4");
+    LlmCall textOnly = new LlmCall("anthropic", "chat").request().requestModel("claude-sonnet-4").call();
     MessageMapper.mapConversation(textOnly, ObjectMappers.jsonMapper().readTree("{\"messages\":[{\"role\":\"user\","
         + "\"content\":[{\"type\":\"text\",\"text\":\"Total on this page?\"}]}]}"));
     assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(textOnly) + 1399,
@@ -142,7 +142,7 @@ class MessageMapperTest {
         + "\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":["
         + "{\"type\":\"text\",\"text\":\"screenshot\"},"
         + "{\"type\":\"image\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011\"}}]}]}]}"));
-    List<LlmMessage.Part> parts = call.inputMessages().get(0).parts();
+    List<LlmMessage.Part> parts = call.request().inputMessages().get(0).parts();
     assertEquals("screenshot", parts.get(0).content);
     assertEquals(LlmMessage.Part.FILE, parts.get(1).type);
     assertEquals("file_011", parts.get(1).content);

@@ -39,27 +39,27 @@ final class ConverseMapper {
   static LlmCall request(String serverUrl, String modelId, List<Message> messages, List<SystemContentBlock> system,
       InferenceConfiguration inference, List<Tool> tools, boolean streaming) {
     LlmCall call = new LlmCall(GenAiValues.PROVIDER_AWS_BEDROCK, GenAiValues.OPERATION_CHAT);
-    call.streaming(streaming);
+    call.request().streaming(streaming);
     try {
-      if (serverUrl != null) call.server(serverUrl);
-      call.requestModel(modelId);
+      if (serverUrl != null) call.request().server(serverUrl);
+      call.request().requestModel(modelId);
       if (inference != null) {
-        call.maxTokens(inference.maxTokens() == null ? null : inference.maxTokens().longValue());
-        call.temperature(decimal(inference.temperature()));
-        call.topP(decimal(inference.topP()));
-        if (!inference.stopSequences().isEmpty()) call.stopSequences(new ArrayList<>(inference.stopSequences()));
+        call.request().maxTokens(inference.maxTokens() == null ? null : inference.maxTokens().longValue());
+        call.request().temperature(decimal(inference.temperature()));
+        call.request().topP(decimal(inference.topP()));
+        if (!inference.stopSequences().isEmpty()) call.request().stopSequences(new ArrayList<>(inference.stopSequences()));
       }
       for (SystemContentBlock block : system) {
-        if (block.text() != null) call.systemInstructions().add(LlmMessage.Part.text(block.text()));
+        if (block.text() != null) call.request().systemInstructions().add(LlmMessage.Part.text(block.text()));
       }
       for (Message message : messages) {
         LlmMessage out = new LlmMessage(message.roleAsString() == null ? "user" : message.roleAsString());
         for (ContentBlock block : message.content()) addBlock(out, block);
-        call.inputMessages().add(out);
+        call.request().inputMessages().add(out);
       }
       for (Tool tool : tools) {
         if (tool.toolSpec() == null) continue;
-        call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.toolSpec().name(),
+        call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.toolSpec().name(),
             tool.toolSpec().description(),
             tool.toolSpec().inputSchema() != null && tool.toolSpec().inputSchema().json() != null
                 ? tool.toolSpec().inputSchema().json().toString() : null));
@@ -234,15 +234,15 @@ final class ConverseMapper {
     if (!(result instanceof ConverseResponse)) return;
     ConverseResponse response = (ConverseResponse) result;
     String stop = response.stopReasonAsString();
-    call.addFinishReason(stop);
+    call.response().addFinishReason(stop);
     LlmMessage out = LlmOtelConfig.get().captureContent() ? new LlmMessage("assistant").finishReason(stop) : null;
     if (response.output() != null && response.output().message() != null) {
       for (ContentBlock block : response.output().message().content()) {
-        if (block.toolUse() != null) call.addToolCallId(block.toolUse().toolUseId());
+        if (block.toolUse() != null) call.response().addToolCallId(block.toolUse().toolUseId());
         if (out != null) addBlock(out, block);
       }
     }
-    if (out != null) call.addOutputMessage(out);
+    if (out != null) call.response().addOutputMessage(out);
     usage(call, response.usage());
   }
 

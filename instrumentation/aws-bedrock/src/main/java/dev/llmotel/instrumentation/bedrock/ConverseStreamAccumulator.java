@@ -35,7 +35,7 @@ final class ConverseStreamAccumulator {
         flushText();
         toolId = start.start().toolUse().toolUseId();
         toolName = start.start().toolUse().name();
-        call.addToolCallId(toolId);
+        call.response().addToolCallId(toolId);
       }
     } else if (event instanceof ContentBlockDeltaEvent) {
       ContentBlockDeltaEvent delta = (ContentBlockDeltaEvent) event;
@@ -44,8 +44,8 @@ final class ConverseStreamAccumulator {
       String input = delta.delta().toolUse() != null ? delta.delta().toolUse().input() : null;
       // The answer's length is counted whether or not it is captured: a stream closed before its
       // metadata event (the usage) is estimated from it. Reasoning deltas are not counted.
-      if (piece != null) call.addOutputCharacters(piece.length());
-      if (input != null) call.addOutputCharacters(input.length());
+      if (piece != null) call.response().addOutputCharacters(piece.length());
+      if (input != null) call.response().addOutputCharacters(input.length());
       if (output == null) return;
       if (piece != null) text.append(piece);
       if (input != null) toolInput.append(input);
@@ -82,11 +82,11 @@ final class ConverseStreamAccumulator {
 
   /** Runs once, before the span ends, whichever way the stream ended. */
   synchronized void finish() {
-    call.addFinishReason(stopReason);
+    call.response().addFinishReason(stopReason);
     if (output != null) {
       flushText();
       flushTool();
-      call.addOutputMessage(output.finishReason(stopReason));
+      call.response().addOutputMessage(output.finishReason(stopReason));
     }
   }
 }

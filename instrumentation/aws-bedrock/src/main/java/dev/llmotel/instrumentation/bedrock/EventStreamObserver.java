@@ -27,7 +27,7 @@ final class EventStreamObserver<E> {
       return publisher.map(event -> {
         try {
           SafeHooks.checkpoint("chunk");
-          stream.call().onChunk();
+          stream.call().response().onChunk();
           onEvent.accept(event);
         } catch (Throwable t) {
           SafeHooks.failed("bedrock stream event", t);

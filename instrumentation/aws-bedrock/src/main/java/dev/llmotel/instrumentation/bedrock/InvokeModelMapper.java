@@ -28,21 +28,21 @@ final class InvokeModelMapper {
     boolean embedding = modelId != null && modelId.toLowerCase(java.util.Locale.ROOT).contains("embed");
     LlmCall call = new LlmCall(GenAiValues.PROVIDER_AWS_BEDROCK,
         embedding ? GenAiValues.OPERATION_EMBEDDINGS : GenAiValues.OPERATION_CHAT);
-    call.streaming(streaming);
+    call.request().streaming(streaming);
     try {
-      if (serverUrl != null) call.server(serverUrl);
-      call.requestModel(modelId);
+      if (serverUrl != null) call.request().server(serverUrl);
+      call.request().requestModel(modelId);
       Map<?, ?> json = object(body);
       if (json == null) return call;
       Map<?, ?> titan = json.get("textGenerationConfig") instanceof Map ? (Map<?, ?>) json.get("textGenerationConfig") : null;
       Map<?, ?> nova = json.get("inferenceConfig") instanceof Map ? (Map<?, ?>) json.get("inferenceConfig") : null;
-      call.maxTokens(firstLong(json.get("max_tokens"), json.get("max_tokens_to_sample"), json.get("max_gen_len"),
+      call.request().maxTokens(firstLong(json.get("max_tokens"), json.get("max_tokens_to_sample"), json.get("max_gen_len"),
           titan == null ? null : titan.get("maxTokenCount"), nova == null ? null : nova.get("max_new_tokens")));
-      call.temperature(firstDouble(json.get("temperature"), titan == null ? null : titan.get("temperature"),
+      call.request().temperature(firstDouble(json.get("temperature"), titan == null ? null : titan.get("temperature"),
           nova == null ? null : nova.get("temperature")));
-      call.topP(firstDouble(json.get("top_p"), titan == null ? null : titan.get("topP"),
+      call.request().topP(firstDouble(json.get("top_p"), titan == null ? null : titan.get("topP"),
           nova == null ? null : nova.get("topP")));
-      if (json.get("dimensions") instanceof Number) call.embeddingDimensions(((Number) json.get("dimensions")).longValue());
+      if (json.get("dimensions") instanceof Number) call.response().embeddingDimensions(((Number) json.get("dimensions")).longValue());
       conversation(call, json);
     } catch (Throwable t) {
       SafeHooks.failed("bedrock invoke request mapping", t);
@@ -53,11 +53,11 @@ final class InvokeModelMapper {
   /** Messages-style bodies (Anthropic's, Amazon Nova's) and single prompts (Titan's inputText, others' prompt). */
   private static void conversation(LlmCall call, Map<?, ?> json) {
     Object system = json.get("system");
-    if (system instanceof String) call.systemInstructions().add(LlmMessage.Part.text((String) system));
+    if (system instanceof String) call.request().systemInstructions().add(LlmMessage.Part.text((String) system));
     if (system instanceof List) {
       for (Object block : (List<?>) system) {
         String text = block instanceof Map ? string(((Map<?, ?>) block).get("text")) : null;
-        if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+        if (text != null) call.request().systemInstructions().add(LlmMessage.Part.text(text));
       }
     }
     if (json.get("messages") instanceof List) {
@@ -78,13 +78,13 @@ final class InvokeModelMapper {
             }
           }
         }
-        call.inputMessages().add(out);
+        call.request().inputMessages().add(out);
       }
       return;
     }
     String prompt = string(json.get("inputText"));
     if (prompt == null) prompt = string(json.get("prompt"));
-    if (prompt != null) call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(prompt)));
+    if (prompt != null) call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(prompt)));
   }
 
   /**
@@ -144,10 +144,10 @@ final class InvokeModelMapper {
         && ((List<?>) json.get("results")).get(0) instanceof Map) {
       stop = string(((Map<?, ?>) ((List<?>) json.get("results")).get(0)).get("completionReason"));
     }
-    call.addFinishReason(stop);
-    call.responseModel(string(json.get("model")));
-    if (json.get("embedding") instanceof List && call.embeddingDimensions() == null) {
-      call.embeddingDimensions((long) ((List<?>) json.get("embedding")).size());
+    call.response().addFinishReason(stop);
+    call.response().responseModel(string(json.get("model")));
+    if (json.get("embedding") instanceof List && call.response().embeddingDimensions() == null) {
+      call.response().embeddingDimensions((long) ((List<?>) json.get("embedding")).size());
     }
     if (LlmOtelConfig.get().captureContent() && json.get("content") instanceof List) {
       LlmMessage out = new LlmMessage("assistant").finishReason(stop);
@@ -155,7 +155,7 @@ final class InvokeModelMapper {
         String text = block instanceof Map ? string(((Map<?, ?>) block).get("text")) : null;
         if (text != null) out.add(LlmMessage.Part.text(text));
       }
-      call.addOutputMessage(out);
+      call.response().addOutputMessage(out);
     }
   }
 
@@ -163,7 +163,7 @@ final class InvokeModelMapper {
     if (http == null) return;
     Long input = header(http, INPUT_TOKENS_HEADER);
     if (input == null) return;
-    call.usage(input, GenAiValues.OPERATION_EMBEDDINGS.equals(call.operation()) ? null : header(http, OUTPUT_TOKENS_HEADER));
+    call.response().usage(input, GenAiValues.OPERATION_EMBEDDINGS.equals(call.operation()) ? null : header(http, OUTPUT_TOKENS_HEADER));
   }
 
   private static Long header(SdkHttpResponse http, String name) {

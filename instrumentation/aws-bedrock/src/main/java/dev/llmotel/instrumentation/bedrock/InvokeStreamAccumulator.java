@@ -24,7 +24,7 @@ final class InvokeStreamAccumulator {
     if (!(event instanceof PayloadPart) || ((PayloadPart) event).bytes() == null) return;
     Map<?, ?> chunk = InvokeModelMapper.object(((PayloadPart) event).bytes());
     if (chunk == null) return;
-    call.addOutputCharacters(answerCharacters(chunk));
+    call.response().addOutputCharacters(answerCharacters(chunk));
     Object delta = chunk.get("delta");
     String stop = delta instanceof Map ? InvokeModelMapper.string(((Map<?, ?>) delta).get("stop_reason")) : null;
     if (stop == null) stop = InvokeModelMapper.string(chunk.get("stop_reason"));
@@ -35,7 +35,7 @@ final class InvokeStreamAccumulator {
       Object in = ((Map<?, ?>) metrics).get("inputTokenCount");
       Object out = ((Map<?, ?>) metrics).get("outputTokenCount");
       if (in instanceof Number) {
-        call.usage(((Number) in).longValue(), out instanceof Number ? ((Number) out).longValue() : null);
+        call.response().usage(((Number) in).longValue(), out instanceof Number ? ((Number) out).longValue() : null);
       }
       sawMetrics = true;
     }
@@ -79,6 +79,6 @@ final class InvokeStreamAccumulator {
   }
 
   synchronized void finish() {
-    call.addFinishReason(stopReason);
+    call.response().addFinishReason(stopReason);
   }
 }

@@ -46,16 +46,16 @@ class BedrockMapperTest {
         Collections.emptyList(), false);
     assertEquals("aws.bedrock", call.provider());
     assertEquals("chat", call.operation());
-    assertEquals("us.anthropic.claude-3-haiku-20240307-v1:0", call.requestModel());
-    assertEquals(64L, call.maxTokens());
-    assertEquals(0.7, call.temperature(), 0, "the decimal the app wrote, not the float's widening");
-    assertEquals(Arrays.asList("END"), call.stopSequences());
-    assertEquals("Be terse.", call.systemInstructions().get(0).content);
-    assertEquals("assistant", call.inputMessages().get(1).role());
-    LlmMessage.Part toolCall = call.inputMessages().get(1).parts().get(0);
+    assertEquals("us.anthropic.claude-3-haiku-20240307-v1:0", call.request().requestModel());
+    assertEquals(64L, call.request().maxTokens());
+    assertEquals(0.7, call.request().temperature(), 0, "the decimal the app wrote, not the float's widening");
+    assertEquals(Arrays.asList("END"), call.request().stopSequences());
+    assertEquals("Be terse.", call.request().systemInstructions().get(0).content);
+    assertEquals("assistant", call.request().inputMessages().get(1).role());
+    LlmMessage.Part toolCall = call.request().inputMessages().get(1).parts().get(0);
     assertEquals(LlmMessage.Part.TOOL_CALL, toolCall.type);
     assertTrue(toolCall.arguments.contains("Paris"), toolCall.arguments);
-    assertEquals("18C", call.inputMessages().get(2).parts().get(0).content);
+    assertEquals("18C", call.request().inputMessages().get(2).parts().get(0).content);
   }
 
   @Test
@@ -67,12 +67,12 @@ class BedrockMapperTest {
         .usage(TokenUsage.builder().inputTokens(10).outputTokens(7).totalTokens(122)
             .cacheReadInputTokens(5).cacheWriteInputTokens(100).build())
         .build());
-    assertEquals(Arrays.asList("tool_use"), call.finishReasons());
-    assertEquals(Arrays.asList("t9"), call.toolCallIds());
-    assertEquals(115L, call.inputTokens());
-    assertEquals(7L, call.outputTokens());
-    assertEquals(5L, call.cacheReadInputTokens());
-    assertEquals(100L, call.cacheCreationInputTokens());
+    assertEquals(Arrays.asList("tool_use"), call.response().finishReasons());
+    assertEquals(Arrays.asList("t9"), call.response().toolCallIds());
+    assertEquals(115L, call.response().inputTokens());
+    assertEquals(7L, call.response().outputTokens());
+    assertEquals(5L, call.response().cacheReadInputTokens());
+    assertEquals(100L, call.response().cacheCreationInputTokens());
   }
 
   @Test
@@ -87,9 +87,9 @@ class BedrockMapperTest {
         .usage(TokenUsage.builder().inputTokens(9).outputTokens(8).totalTokens(17).build()).build());
     assertTrue(acc.finished());
     acc.finish();
-    assertEquals(Arrays.asList("end_turn"), call.finishReasons());
-    assertEquals(9L, call.inputTokens());
-    assertNull(call.cacheReadInputTokens(), "no cache fields, no cache usage");
+    assertEquals(Arrays.asList("end_turn"), call.response().finishReasons());
+    assertEquals(9L, call.response().inputTokens());
+    assertNull(call.response().cacheReadInputTokens(), "no cache fields, no cache usage");
   }
 
   @Test
@@ -97,9 +97,9 @@ class BedrockMapperTest {
     LlmCall call = InvokeModelMapper.request(null, "anthropic.claude-3-haiku-20240307-v1:0", SdkBytes.fromUtf8String(
         "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":200,\"temperature\":0.2,"
             + "\"system\":\"Be terse.\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}"), false);
-    assertEquals(200L, call.maxTokens());
-    assertEquals("Be terse.", call.systemInstructions().get(0).content);
-    assertEquals("Say hello", call.inputMessages().get(0).parts().get(0).content);
+    assertEquals(200L, call.request().maxTokens());
+    assertEquals("Be terse.", call.request().systemInstructions().get(0).content);
+    assertEquals("Say hello", call.request().inputMessages().get(0).parts().get(0).content);
     InvokeModelResponse response = (InvokeModelResponse) InvokeModelResponse.builder()
         .body(SdkBytes.fromUtf8String("{\"model\":\"claude-3-haiku-20240307\",\"stop_reason\":\"max_tokens\"}"))
         .sdkHttpResponse(SdkHttpResponse.builder().statusCode(200)
@@ -107,17 +107,17 @@ class BedrockMapperTest {
             .build())
         .build();
     InvokeModelMapper.response(call, response);
-    assertEquals(12L, call.inputTokens());
-    assertEquals(3L, call.outputTokens());
-    assertEquals(Arrays.asList("max_tokens"), call.finishReasons());
-    assertEquals("claude-3-haiku-20240307", call.responseModel());
+    assertEquals(12L, call.response().inputTokens());
+    assertEquals(3L, call.response().outputTokens());
+    assertEquals(Arrays.asList("max_tokens"), call.response().finishReasons());
+    assertEquals("claude-3-haiku-20240307", call.response().responseModel());
   }
 
   @Test
   void aBodyThatIsNotJsonLosesOnlyWhatWouldBeReadFromIt() {
     LlmCall call = InvokeModelMapper.request(null, "amazon.titan-embed-text-v2:0", SdkBytes.fromUtf8String("\u0000{"), false);
     assertEquals("embeddings", call.operation());
-    assertTrue(call.inputMessages().isEmpty());
+    assertTrue(call.request().inputMessages().isEmpty());
   }
 
   @Test
@@ -130,9 +130,9 @@ class BedrockMapperTest {
         + "\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":9,\"outputTokenCount\":8}}")).build());
     assertTrue(acc.finished());
     acc.finish();
-    assertEquals(9L, call.inputTokens());
-    assertEquals(8L, call.outputTokens());
-    assertEquals(Arrays.asList("end_turn"), call.finishReasons());
+    assertEquals(9L, call.response().inputTokens());
+    assertEquals(8L, call.response().outputTokens());
+    assertEquals(Arrays.asList("end_turn"), call.response().finishReasons());
   }
 
   private static LlmCall converse(ContentBlock media) {
@@ -148,7 +148,7 @@ class BedrockMapperTest {
     LlmCall call = converse(ContentBlock.fromImage(software.amazon.awssdk.services.bedrockruntime.model.ImageBlock
         .builder().format("png").source(software.amazon.awssdk.services.bedrockruntime.model.ImageSource
             .fromBytes(SdkBytes.fromByteArray(png))).build()));
-    LlmMessage.Part image = call.inputMessages().get(0).parts().get(1);
+    LlmMessage.Part image = call.request().inputMessages().get(0).parts().get(1);
     assertEquals(LlmMessage.Part.BLOB, image.type);
     assertEquals("image", image.modality);
     assertEquals("image/png", image.mimeType);
@@ -161,7 +161,7 @@ class BedrockMapperTest {
     LlmMessage.Part pdf = converse(ContentBlock.fromDocument(software.amazon.awssdk.services.bedrockruntime.model
         .DocumentBlock.builder().format("pdf").name("invoice").source(software.amazon.awssdk.services.bedrockruntime
             .model.DocumentSource.fromBytes(SdkBytes.fromUtf8String("%PDF-1.4"))).build()))
-        .inputMessages().get(0).parts().get(1);
+        .request().inputMessages().get(0).parts().get(1);
     assertEquals("document", pdf.modality);
     assertEquals("application/pdf", pdf.mimeType);
     assertEquals(8L, pdf.sizeBytes);
@@ -169,7 +169,7 @@ class BedrockMapperTest {
     LlmMessage.Part video = converse(ContentBlock.fromVideo(software.amazon.awssdk.services.bedrockruntime.model
         .VideoBlock.builder().format("mp4").source(software.amazon.awssdk.services.bedrockruntime.model.VideoSource
             .fromS3Location(software.amazon.awssdk.services.bedrockruntime.model.S3Location.builder()
-                .uri("s3://bucket/clip.mp4").build())).build())).inputMessages().get(0).parts().get(1);
+                .uri("s3://bucket/clip.mp4").build())).build())).request().inputMessages().get(0).parts().get(1);
     assertEquals(LlmMessage.Part.URI, video.type);
     assertEquals("video", video.modality);
     assertEquals("video/mp4", video.mimeType);
@@ -193,7 +193,7 @@ class BedrockMapperTest {
         ToolResultContentBlock.fromImage(software.amazon.awssdk.services.bedrockruntime.model.ImageBlock.builder()
             .format("jpeg").source(software.amazon.awssdk.services.bedrockruntime.model.ImageSource
                 .fromBytes(SdkBytes.fromByteArray(new byte[] {1}))).build())).build()));
-    LlmMessage.Part image = call.inputMessages().get(0).parts().get(2);
+    LlmMessage.Part image = call.request().inputMessages().get(0).parts().get(2);
     assertEquals("image/jpeg", image.mimeType);
     assertEquals(1L, image.sizeBytes);
   }
@@ -204,17 +204,17 @@ class BedrockMapperTest {
         "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":["
             + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}},"
             + "{\"type\":\"text\",\"text\":\"Total?\"}]}]}"), false);
-    LlmMessage.Part image = claude.inputMessages().get(0).parts().get(0);
+    LlmMessage.Part image = claude.request().inputMessages().get(0).parts().get(0);
     assertEquals("image", image.modality);
     assertEquals("image/png", image.mimeType);
     assertEquals(8L, image.sizeBytes);
-    assertEquals("Total?", claude.inputMessages().get(0).parts().get(1).content);
+    assertEquals("Total?", claude.request().inputMessages().get(0).parts().get(1).content);
     LlmCall nova = InvokeModelMapper.request(null, "amazon.nova-pro-v1:0", SdkBytes.fromUtf8String(
         "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Describe\"},"
             + "{\"image\":{\"format\":\"jpeg\",\"source\":{\"bytes\":\"/9j/4AAQ\"}}},"
             + "{\"video\":{\"format\":\"mp4\",\"source\":{\"s3Location\":{\"uri\":\"s3://b/v.mp4\"}}}},"
             + "{\"document\":{\"format\":\"pdf\",\"name\":\"d\",\"source\":{\"bytes\":\"JVBERi0xLjQK\"}}}]}]}"), false);
-    java.util.List<LlmMessage.Part> parts = nova.inputMessages().get(0).parts();
+    java.util.List<LlmMessage.Part> parts = nova.request().inputMessages().get(0).parts();
     assertEquals(4, parts.size());
     assertEquals("image/jpeg", parts.get(1).mimeType);
     assertEquals(6L, parts.get(1).sizeBytes);

@@ -32,7 +32,7 @@ class BedrockStreamCharactersTest {
     acc.onEvent(ConverseStreamOutput.contentBlockDeltaBuilder().contentBlockIndex(1)
         .delta(ContentBlockDelta.fromToolUse(ToolUseBlockDelta.builder().input("\"Paris\"}").build())).build());
     acc.finish();
-    assertEquals("Hello, caf\u00e9".length() + "{\"city\":\"Paris\"}".length(), call.outputCharacters());
+    assertEquals("Hello, caf\u00e9".length() + "{\"city\":\"Paris\"}".length(), call.response().outputCharacters());
   }
 
   private static void chunk(InvokeStreamAccumulator acc, String json) {
@@ -49,7 +49,7 @@ class BedrockStreamCharactersTest {
     chunk(acc, "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
         + "\"partial_json\":\"{\\\"a\\\":1}\"}}");
     chunk(acc, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"}}");
-    assertEquals(4 + "{\"a\":1}".length(), anthropic.outputCharacters());
+    assertEquals(4 + "{\"a\":1}".length(), anthropic.response().outputCharacters());
 
     String[] families = {
         "{\"contentBlockDelta\":{\"delta\":{\"text\":\"abcd\"},\"contentBlockIndex\":0}}", // Nova
@@ -64,7 +64,7 @@ class BedrockStreamCharactersTest {
     for (String family : families) {
       LlmCall call = new LlmCall("aws.bedrock", "chat");
       chunk(new InvokeStreamAccumulator(call), family);
-      assertEquals(4, call.outputCharacters(), family);
+      assertEquals(4, call.response().outputCharacters(), family);
     }
   }
 }

@@ -33,37 +33,37 @@ final class ContentMapper {
   static LlmCall request(String provider, String baseUrl, String model, List<Content> contents,
       GenerateContentConfig config, boolean streaming) {
     LlmCall call = new LlmCall(provider, GenAiValues.OPERATION_GENERATE_CONTENT);
-    call.streaming(streaming);
+    call.request().streaming(streaming);
     try {
-      if (baseUrl != null) call.server(baseUrl);
-      call.requestModel(modelName(model));
+      if (baseUrl != null) call.request().server(baseUrl);
+      call.request().requestModel(modelName(model));
       if (config != null) {
-        call.temperature(toDouble(config.temperature()));
-        call.topP(toDouble(config.topP()));
-        call.maxTokens(toLong(config.maxOutputTokens()));
-        call.frequencyPenalty(toDouble(config.frequencyPenalty()));
-        call.presencePenalty(toDouble(config.presencePenalty()));
-        call.seed(toLong(config.seed()));
+        call.request().temperature(toDouble(config.temperature()));
+        call.request().topP(toDouble(config.topP()));
+        call.request().maxTokens(toLong(config.maxOutputTokens()));
+        call.request().frequencyPenalty(toDouble(config.frequencyPenalty()));
+        call.request().presencePenalty(toDouble(config.presencePenalty()));
+        call.request().seed(toLong(config.seed()));
         Long candidates = toLong(config.candidateCount());
-        if (candidates != null && candidates != 1) call.choiceCount(candidates);
-        config.stopSequences().ifPresent(s -> { if (!s.isEmpty()) call.stopSequences(new ArrayList<>(s)); });
-        config.responseMimeType().ifPresent(mime -> call.outputType(outputType(mime)));
+        if (candidates != null && candidates != 1) call.request().choiceCount(candidates);
+        config.stopSequences().ifPresent(s -> { if (!s.isEmpty()) call.request().stopSequences(new ArrayList<>(s)); });
+        config.responseMimeType().ifPresent(mime -> call.request().outputType(outputType(mime)));
         config.systemInstruction().ifPresent(system -> {
           for (Part part : system.parts().orElse(java.util.Collections.<Part>emptyList())) {
-            part.text().ifPresent(text -> call.systemInstructions().add(LlmMessage.Part.text(text)));
+            part.text().ifPresent(text -> call.request().systemInstructions().add(LlmMessage.Part.text(text)));
           }
         });
         for (Tool tool : config.tools().orElse(java.util.Collections.<Tool>emptyList())) {
           for (FunctionDeclaration f : tool.functionDeclarations().orElse(java.util.Collections.<FunctionDeclaration>emptyList())) {
             if (!f.name().isPresent()) continue;
-            call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, f.name().get(),
+            call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, f.name().get(),
                 f.description().orElse(null), f.parameters().isPresent() ? GeminiJson.write(f.parameters().get()) : null));
           }
         }
       }
       // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.
       if (contents != null) {
-        for (Content content : contents) call.inputMessages().add(message(content));
+        for (Content content : contents) call.request().inputMessages().add(message(content));
       }
     } catch (Throwable t) {
       SafeHooks.failed("google-genai request mapping", t);
@@ -132,7 +132,7 @@ final class ContentMapper {
     boolean capture = LlmOtelConfig.get().captureContent();
     for (Candidate candidate : response.candidates().orElse(java.util.Collections.<Candidate>emptyList())) {
       String finish = finishReason(candidate);
-      call.addFinishReason(finish);
+      call.response().addFinishReason(finish);
       LlmMessage out = capture ? new LlmMessage("assistant").finishReason(finish) : null;
       Optional<Content> content = candidate.content();
       if (content.isPresent()) {
@@ -141,15 +141,15 @@ final class ContentMapper {
           if (out != null) addOutputPart(out, part);
         }
       }
-      if (out != null) call.addOutputMessage(out);
+      if (out != null) call.response().addOutputMessage(out);
     }
     usage(call, response.usageMetadata().orElse(null));
   }
 
   static void ids(LlmCall call, GenerateContentResponse response) {
     try {
-      call.responseId(response.responseId().orElse(null));
-      call.responseModel(response.modelVersion().orElse(null));
+      call.response().responseId(response.responseId().orElse(null));
+      call.response().responseModel(response.modelVersion().orElse(null));
     } catch (Throwable t) {
       SafeHooks.failed("google-genai response ids", t);
     }
@@ -159,7 +159,7 @@ final class ContentMapper {
   static void toolCallId(LlmCall call, Part part) {
     if (part.functionCall().isPresent()) {
       FunctionCall f = part.functionCall().get();
-      call.addToolCallId(f.id().orElse(null));
+      call.response().addToolCallId(f.id().orElse(null));
     }
   }
 

@@ -65,10 +65,10 @@ final class ContentStreamAccumulator {
   private void countCharacters(Part part) {
     if (part.thought().orElse(false)) return;
     if (part.text().isPresent()) {
-      call.addOutputCharacters(part.text().get().length());
+      call.response().addOutputCharacters(part.text().get().length());
     } else if (part.functionCall().isPresent() && part.functionCall().get().args().isPresent()) {
       String args = GeminiJson.write(part.functionCall().get().args().get());
-      if (args != null) call.addOutputCharacters(args.length());
+      if (args != null) call.response().addOutputCharacters(args.length());
     }
   }
 
@@ -96,11 +96,11 @@ final class ContentStreamAccumulator {
 
   /** Runs once, before the span ends, whichever way the stream ended. */
   synchronized void finish() {
-    for (String reason : finishReasons.values()) call.addFinishReason(reason);
+    for (String reason : finishReasons.values()) call.response().addFinishReason(reason);
     if (outputs != null) {
       for (Map.Entry<Integer, LlmMessage> e : outputs.entrySet()) {
         flushText(e.getKey(), e.getValue());
-        call.addOutputMessage(e.getValue().finishReason(finishReasons.get(e.getKey())));
+        call.response().addOutputMessage(e.getValue().finishReason(finishReasons.get(e.getKey())));
       }
     }
     ContentMapper.usage(call, usage);

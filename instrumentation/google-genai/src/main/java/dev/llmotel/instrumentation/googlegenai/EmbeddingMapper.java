@@ -13,10 +13,10 @@ final class EmbeddingMapper {
   static LlmCall request(String provider, String baseUrl, String model, Object config) {
     LlmCall call = new LlmCall(provider, GenAiValues.OPERATION_EMBEDDINGS);
     try {
-      if (baseUrl != null) call.server(baseUrl);
-      call.requestModel(ContentMapper.modelName(model));
+      if (baseUrl != null) call.request().server(baseUrl);
+      call.request().requestModel(ContentMapper.modelName(model));
       if (config instanceof EmbedContentConfig) {
-        call.embeddingDimensions(ContentMapper.toLong(((EmbedContentConfig) config).outputDimensionality()));
+        call.response().embeddingDimensions(ContentMapper.toLong(((EmbedContentConfig) config).outputDimensionality()));
       }
     } catch (Throwable t) {
       SafeHooks.failed("google-genai embeddings request mapping", t);
@@ -40,9 +40,9 @@ final class EmbeddingMapper {
         counted = true;
       }
     }
-    if (counted) call.usage(tokens, null);
-    if (call.embeddingDimensions() == null && !embeddings.isEmpty() && embeddings.get(0).values().isPresent()) {
-      call.embeddingDimensions((long) embeddings.get(0).values().get().size());
+    if (counted) call.response().usage(tokens, null);
+    if (call.response().embeddingDimensions() == null && !embeddings.isEmpty() && embeddings.get(0).values().isPresent()) {
+      call.response().embeddingDimensions((long) embeddings.get(0).values().get().size());
     }
   }
 

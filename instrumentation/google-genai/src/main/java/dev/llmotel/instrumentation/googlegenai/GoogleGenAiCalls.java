@@ -191,7 +191,7 @@ public final class GoogleGenAiCalls {
         return;
       }
       SafeHooks.checkpoint("chunk");
-      tracked.stream.call().onChunk();
+      tracked.stream.call().response().onChunk();
       tracked.acc.onChunk(element);
     } catch (Throwable t) {
       SafeHooks.failed("google-genai stream chunk", t);

@@ -38,23 +38,23 @@ class ContentMapperTest {
             Content.builder().role("user").parts(Collections.singletonList(Part.fromFunctionResponse("get_weather", result))).build()),
         config, false);
     assertEquals("generate_content", call.operation());
-    assertEquals("gemini-2.0-flash", call.requestModel(), "the model, not its resource name");
-    assertEquals("generativelanguage.googleapis.com", call.serverAddress());
-    assertEquals(443, call.serverPort());
-    assertEquals(0.7, call.temperature(), 0, "the decimal the app wrote, not the float's widening");
-    assertEquals(0.95, call.topP(), 0);
-    assertEquals(64L, call.maxTokens());
-    assertEquals(2L, call.choiceCount());
-    assertEquals(Arrays.asList("END"), call.stopSequences());
-    assertEquals("json", call.outputType());
-    assertEquals("Be terse.", call.systemInstructions().get(0).content);
-    assertEquals("get_weather", call.toolDefinitions().get(0).name);
-    assertEquals(3, call.inputMessages().size());
-    assertEquals("assistant", call.inputMessages().get(1).role(), "Gemini's model turn is the assistant's");
-    LlmMessage.Part asked = call.inputMessages().get(1).parts().get(0);
+    assertEquals("gemini-2.0-flash", call.request().requestModel(), "the model, not its resource name");
+    assertEquals("generativelanguage.googleapis.com", call.request().serverAddress());
+    assertEquals(443, call.request().serverPort());
+    assertEquals(0.7, call.request().temperature(), 0, "the decimal the app wrote, not the float's widening");
+    assertEquals(0.95, call.request().topP(), 0);
+    assertEquals(64L, call.request().maxTokens());
+    assertEquals(2L, call.request().choiceCount());
+    assertEquals(Arrays.asList("END"), call.request().stopSequences());
+    assertEquals("json", call.request().outputType());
+    assertEquals("Be terse.", call.request().systemInstructions().get(0).content);
+    assertEquals("get_weather", call.request().toolDefinitions().get(0).name);
+    assertEquals(3, call.request().inputMessages().size());
+    assertEquals("assistant", call.request().inputMessages().get(1).role(), "Gemini's model turn is the assistant's");
+    LlmMessage.Part asked = call.request().inputMessages().get(1).parts().get(0);
     assertEquals(LlmMessage.Part.TOOL_CALL, asked.type);
     assertEquals("{\"city\":\"Paris\"}", asked.arguments);
-    LlmMessage.Part answered = call.inputMessages().get(2).parts().get(0);
+    LlmMessage.Part answered = call.request().inputMessages().get(2).parts().get(0);
     assertEquals(LlmMessage.Part.TOOL_CALL_RESPONSE, answered.type);
     assertEquals("{\"temperature_c\":18}", answered.content);
   }
@@ -68,22 +68,22 @@ class ContentMapperTest {
         + "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":100,"
         + "\"cachedContentTokenCount\":60,\"toolUsePromptTokenCount\":5,\"candidatesTokenCount\":7,"
         + "\"thoughtsTokenCount\":20,\"totalTokenCount\":132}}"));
-    assertEquals("r1", call.responseId());
-    assertEquals("gemini-2.5-flash-001", call.responseModel());
-    assertEquals(Arrays.asList("stop"), call.finishReasons());
-    assertEquals(Arrays.asList("call_1"), call.toolCallIds());
-    assertEquals(105L, call.inputTokens(), "prompt and tool-use prompt, cache included (the semconv rule)");
-    assertEquals(60L, call.cacheReadInputTokens());
-    assertEquals(27L, call.outputTokens(), "candidates and thoughts: both billed as output");
-    assertEquals(20L, call.reasoningOutputTokens());
+    assertEquals("r1", call.response().responseId());
+    assertEquals("gemini-2.5-flash-001", call.response().responseModel());
+    assertEquals(Arrays.asList("stop"), call.response().finishReasons());
+    assertEquals(Arrays.asList("call_1"), call.response().toolCallIds());
+    assertEquals(105L, call.response().inputTokens(), "prompt and tool-use prompt, cache included (the semconv rule)");
+    assertEquals(60L, call.response().cacheReadInputTokens());
+    assertEquals(27L, call.response().outputTokens(), "candidates and thoughts: both billed as output");
+    assertEquals(20L, call.response().reasoningOutputTokens());
   }
 
   @Test
   void aResponseWithoutUsageOrCandidatesLeavesThemUnset() {
     LlmCall call = new LlmCall("gcp.gemini", "generate_content");
     ContentMapper.response(call, GenerateContentResponse.fromJson("{\"promptFeedback\":{\"blockReason\":\"SAFETY\"}}"));
-    assertNull(call.inputTokens());
-    assertTrue(call.finishReasons().isEmpty());
+    assertNull(call.response().inputTokens());
+    assertTrue(call.response().finishReasons().isEmpty());
   }
 
   @Test
@@ -98,10 +98,10 @@ class ContentMapperTest {
         + "\"candidatesTokenCount\":2}}"));
     assertEquals(true, acc.finished());
     acc.finish();
-    assertEquals("r2", call.responseId());
-    assertEquals(Arrays.asList("max_tokens"), call.finishReasons());
-    assertEquals(9L, call.inputTokens());
-    assertEquals(2L, call.outputTokens(), "the last chunk's numbers, not a sum");
+    assertEquals("r2", call.response().responseId());
+    assertEquals(Arrays.asList("max_tokens"), call.response().finishReasons());
+    assertEquals(9L, call.response().inputTokens());
+    assertEquals(2L, call.response().outputTokens(), "the last chunk's numbers, not a sum");
   }
 
   private static LlmCall ask(Part media) {
@@ -114,7 +114,7 @@ class ContentMapperTest {
   void inlineBytesAndFilesAreMappedByWhatIdentifiesThemNeverTheirBytes() throws Exception {
     byte[] page = "%PDF-1.4 page one".getBytes("UTF-8");
     LlmCall call = ask(Part.fromBytes(page, "application/pdf"));
-    LlmMessage.Part blob = call.inputMessages().get(0).parts().get(1);
+    LlmMessage.Part blob = call.request().inputMessages().get(0).parts().get(1);
     assertEquals(LlmMessage.Part.BLOB, blob.type);
     assertEquals("document", blob.modality);
     assertEquals("application/pdf", blob.mimeType);
@@ -123,9 +123,9 @@ class ContentMapperTest {
     for (byte b : java.security.MessageDigest.getInstance("SHA-256").digest(page)) hex.append(String.format("%02x", b));
     assertEquals(hex.toString(), blob.contentHash);
     assertNull(blob.content);
-    LlmMessage.Part image = ask(Part.fromBytes(new byte[] {1, 2, 3}, "image/png")).inputMessages().get(0).parts().get(1);
+    LlmMessage.Part image = ask(Part.fromBytes(new byte[] {1, 2, 3}, "image/png")).request().inputMessages().get(0).parts().get(1);
     assertEquals("image", image.modality);
-    LlmMessage.Part file = ask(Part.fromUri("gs://bucket/talk.mp4", "video/mp4")).inputMessages().get(0).parts().get(1);
+    LlmMessage.Part file = ask(Part.fromUri("gs://bucket/talk.mp4", "video/mp4")).request().inputMessages().get(0).parts().get(1);
     assertEquals(LlmMessage.Part.URI, file.type);
     assertEquals("video", file.modality);
     assertEquals("gs://bucket/talk.mp4", file.content);

@@ -22,10 +22,10 @@ class ContentStreamCharactersTest {
     acc.onChunk(GenerateContentResponse.fromJson("{\"candidates\":[{\"content\":{\"parts\":"
         + "[{\"text\":\"lo, caf\\u00e9\"}]},\"index\":0}]}"));
     long text = "Hello, caf\u00e9".length();
-    assertEquals(text, call.outputCharacters());
+    assertEquals(text, call.response().outputCharacters());
     acc.onChunk(GenerateContentResponse.fromJson("{\"candidates\":[{\"content\":{\"parts\":"
         + "[{\"functionCall\":{\"name\":\"weather\",\"args\":{\"city\":\"Paris\"}}}]},\"index\":0}]}"));
     acc.finish();
-    assertEquals(text + "{\"city\":\"Paris\"}".length(), call.outputCharacters());
+    assertEquals(text + "{\"city\":\"Paris\"}".length(), call.response().outputCharacters());
   }
 }

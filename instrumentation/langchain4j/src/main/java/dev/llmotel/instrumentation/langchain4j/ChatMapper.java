@@ -40,7 +40,7 @@ import java.net.URI;
 final class ChatMapper {
   static LlmCall request(Object model, ChatRequest request) {
     LlmCall call = new LlmCall(LangChain4jProviders.of(model), GenAiValues.OPERATION_CHAT);
-    call.server(ConfiguredBaseUrl.of(model)); // server.address/port at start, from the model's client
+    call.request().server(ConfiguredBaseUrl.of(model)); // server.address/port at start, from the model's client
     try {
       ChatRequestParameters p = request.parameters();
       String modelName = p == null ? null : p.modelName();
@@ -49,17 +49,17 @@ final class ChatMapper {
         ChatRequestParameters defaults = ((ChatModel) model).defaultRequestParameters();
         if (defaults != null) modelName = defaults.modelName();
       }
-      call.requestModel(modelName);
+      call.request().requestModel(modelName);
       if (p != null) {
-        call.temperature(p.temperature());
-        call.topP(p.topP());
-        call.maxTokens(p.maxOutputTokens() == null ? null : p.maxOutputTokens().longValue());
-        call.frequencyPenalty(p.frequencyPenalty());
-        call.presencePenalty(p.presencePenalty());
-        if (p.stopSequences() != null && !p.stopSequences().isEmpty()) call.stopSequences(p.stopSequences());
+        call.request().temperature(p.temperature());
+        call.request().topP(p.topP());
+        call.request().maxTokens(p.maxOutputTokens() == null ? null : p.maxOutputTokens().longValue());
+        call.request().frequencyPenalty(p.frequencyPenalty());
+        call.request().presencePenalty(p.presencePenalty());
+        if (p.stopSequences() != null && !p.stopSequences().isEmpty()) call.request().stopSequences(p.stopSequences());
         if (p.toolSpecifications() != null) {
           for (ToolSpecification tool : p.toolSpecifications()) {
-            call.toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.name(),
+            call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.name(),
                 tool.description(), null));
           }
         }
@@ -73,7 +73,7 @@ final class ChatMapper {
 
   private static void mapMessage(LlmCall call, ChatMessage message) {
     if (message instanceof SystemMessage) {
-      call.systemInstructions().add(LlmMessage.Part.text(((SystemMessage) message).text()));
+      call.request().systemInstructions().add(LlmMessage.Part.text(((SystemMessage) message).text()));
     } else if (message instanceof UserMessage) {
       LlmMessage out = new LlmMessage("user");
       for (Content content : ((UserMessage) message).contents()) {
@@ -83,12 +83,12 @@ final class ChatMapper {
           out.add(media(content));
         }
       }
-      call.inputMessages().add(out);
+      call.request().inputMessages().add(out);
     } else if (message instanceof AiMessage) {
-      call.inputMessages().add(assistant((AiMessage) message, null));
+      call.request().inputMessages().add(assistant((AiMessage) message, null));
     } else if (message instanceof ToolExecutionResultMessage) {
       ToolExecutionResultMessage result = (ToolExecutionResultMessage) message;
-      call.inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(result.id(), result.text())));
+      call.request().inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(result.id(), result.text())));
     }
   }
 
@@ -144,15 +144,15 @@ final class ChatMapper {
   static void response(LlmCall call, ChatResponse response) {
     String finish = null;
     try {
-      call.responseId(response.id());
-      call.responseModel(response.modelName());
+      call.response().responseId(response.id());
+      call.response().responseModel(response.modelName());
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j chat response metadata", t);
     }
     try {
       TokenUsage usage = response.tokenUsage();
       if (usage != null) {
-        call.usage(usage.inputTokenCount() == null ? null : usage.inputTokenCount().longValue(),
+        call.response().usage(usage.inputTokenCount() == null ? null : usage.inputTokenCount().longValue(),
             usage.outputTokenCount() == null ? null : usage.outputTokenCount().longValue());
       }
     } catch (Throwable t) {
@@ -160,7 +160,7 @@ final class ChatMapper {
     }
     try {
       finish = finishReason(response.finishReason());
-      call.addFinishReason(finish);
+      call.response().addFinishReason(finish);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j chat response finish reason", t);
     }
@@ -168,9 +168,9 @@ final class ChatMapper {
       AiMessage ai = response.aiMessage();
       if (ai != null) {
         if (ai.hasToolExecutionRequests()) {
-          for (ToolExecutionRequest r : ai.toolExecutionRequests()) call.addToolCallId(r.id());
+          for (ToolExecutionRequest r : ai.toolExecutionRequests()) call.response().addToolCallId(r.id());
         }
-        if (LlmOtelConfig.get().captureContent()) call.addOutputMessage(assistant(ai, finish));
+        if (LlmOtelConfig.get().captureContent()) call.response().addOutputMessage(assistant(ai, finish));
       }
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j chat response message", t);

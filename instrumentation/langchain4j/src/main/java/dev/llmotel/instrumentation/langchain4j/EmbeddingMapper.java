@@ -15,7 +15,7 @@ import java.util.List;
 final class EmbeddingMapper {
   static LlmCall request(Object model, Object input) {
     LlmCall call = new LlmCall(LangChain4jProviders.of(model), GenAiValues.OPERATION_EMBEDDINGS);
-    call.server(ConfiguredBaseUrl.of(model));
+    call.request().server(ConfiguredBaseUrl.of(model));
     try {
       Object name = input != null && !(input instanceof List) ? Accessors.call(input, "modelName") : null;
       if (name == null) name = Accessors.call(model, "modelName");
@@ -23,7 +23,7 @@ final class EmbeddingMapper {
       if ((name == null || "unknown".equals(name)) && LangChain4jProviders.isInProcess(model)) {
         name = LangChain4jProviders.inProcessModelName(model);
       }
-      if (name != null) call.requestModel(String.valueOf(name));
+      if (name != null) call.request().requestModel(String.valueOf(name));
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j embeddings request mapping", t);
     }
@@ -34,7 +34,7 @@ final class EmbeddingMapper {
       if (inputs != null) {
         for (Object each : inputs) {
           Object text = Accessors.call(each, "text");
-          call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(text == null ? "" : String.valueOf(text))));
+          call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(text == null ? "" : String.valueOf(text))));
         }
       }
     } catch (Throwable t) {
@@ -52,16 +52,16 @@ final class EmbeddingMapper {
     try {
       Object usage = Accessors.call(response, "tokenUsage");
       Object input = usage == null ? null : Accessors.call(usage, "inputTokenCount");
-      if (input instanceof Integer) call.usage(((Integer) input).longValue(), null);
+      if (input instanceof Integer) call.response().usage(((Integer) input).longValue(), null);
       Object embeddings = Accessors.call(response, "content");
       if (embeddings == null) embeddings = Accessors.call(response, "embeddings");
       if (embeddings instanceof List && !((List<?>) embeddings).isEmpty()) {
         Object dimension = Accessors.call(((List<?>) embeddings).get(0), "dimension");
-        if (dimension instanceof Integer) call.embeddingDimensions(((Integer) dimension).longValue());
+        if (dimension instanceof Integer) call.response().embeddingDimensions(((Integer) dimension).longValue());
       }
       Object model = Accessors.call(response, "modelName");
       // "unknown" is the interface's default (in-process models): no response model rather than that.
-      if (model != null && !"unknown".equals(model)) call.responseModel(String.valueOf(model));
+      if (model != null && !"unknown".equals(model)) call.response().responseModel(String.valueOf(model));
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j embeddings response mapping", t);
     }

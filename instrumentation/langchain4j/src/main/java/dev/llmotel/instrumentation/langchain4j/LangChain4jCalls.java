@@ -165,7 +165,7 @@ public final class LangChain4jCalls {
 
   public static Object startStreamingChat(Object model, Object request, Object handler) {
     try {
-      LlmCall call = ChatMapper.request(model, (ChatRequest) request).streaming(true);
+      LlmCall call = ChatMapper.request(model, (ChatRequest) request).request().streaming(true).call();
       Context parent = Context.current();
       Context context = CALLS.start(parent, call);
       if (context == null) return null;
@@ -202,7 +202,7 @@ public final class LangChain4jCalls {
     try {
       SafeHooks.checkpoint("chunk");
       StreamState state = streams.get(handler);
-      if (state != null) state.stream.call().onChunk();
+      if (state != null) state.stream.call().response().onChunk();
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j stream chunk", t);
     }

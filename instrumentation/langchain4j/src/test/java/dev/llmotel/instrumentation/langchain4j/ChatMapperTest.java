@@ -35,15 +35,15 @@ class ChatMapperTest {
     LlmCall call = ChatMapper.request(new OpenAiTestModel(), request);
     assertEquals("openai", call.provider());
     assertEquals("chat", call.operation());
-    assertEquals("gpt-4o-mini", call.requestModel());
-    assertEquals(0.3, call.temperature());
-    assertEquals(0.9, call.topP());
-    assertEquals(50L, call.maxTokens());
-    assertEquals(List.of("END"), call.stopSequences());
-    assertEquals("Be brief.", call.systemInstructions().get(0).content);
-    assertEquals(3, call.inputMessages().size(), "user, assistant with the tool call, tool result");
-    assertEquals("tool", call.inputMessages().get(2).role());
-    assertEquals("get_weather", call.toolDefinitions().get(0).name);
+    assertEquals("gpt-4o-mini", call.request().requestModel());
+    assertEquals(0.3, call.request().temperature());
+    assertEquals(0.9, call.request().topP());
+    assertEquals(50L, call.request().maxTokens());
+    assertEquals(List.of("END"), call.request().stopSequences());
+    assertEquals("Be brief.", call.request().systemInstructions().get(0).content);
+    assertEquals(3, call.request().inputMessages().size(), "user, assistant with the tool call, tool result");
+    assertEquals("tool", call.request().inputMessages().get(2).role());
+    assertEquals("get_weather", call.request().toolDefinitions().get(0).name);
   }
 
   @Test
@@ -55,21 +55,21 @@ class ChatMapperTest {
         .finishReason(FinishReason.TOOL_EXECUTION).build();
     LlmCall call = new LlmCall("openai", "chat");
     ChatMapper.response(call, response);
-    assertEquals("chatcmpl-1", call.responseId());
-    assertEquals("gpt-4o-mini-2024-07-18", call.responseModel());
-    assertEquals(30L, call.inputTokens());
-    assertEquals(4L, call.outputTokens());
-    assertEquals(List.of("tool_calls"), call.finishReasons());
-    assertEquals(List.of("call_7"), call.toolCallIds());
+    assertEquals("chatcmpl-1", call.response().responseId());
+    assertEquals("gpt-4o-mini-2024-07-18", call.response().responseModel());
+    assertEquals(30L, call.response().inputTokens());
+    assertEquals(4L, call.response().outputTokens());
+    assertEquals(List.of("tool_calls"), call.response().finishReasons());
+    assertEquals(List.of("call_7"), call.response().toolCallIds());
   }
 
   @Test
   void aResponseWithoutUsageOrMetadataLosesOnlyThose() {
     LlmCall call = new LlmCall("ollama", "chat");
     ChatMapper.response(call, ChatResponse.builder().aiMessage(AiMessage.from("hi")).build());
-    assertNull(call.inputTokens());
-    assertNull(call.responseId());
-    assertEquals(List.of(), call.toolCallIds());
+    assertNull(call.response().inputTokens());
+    assertNull(call.response().responseId());
+    assertEquals(List.of(), call.response().toolCallIds());
   }
 
   @Test
@@ -92,7 +92,7 @@ class ChatMapperTest {
   @Test
   void imagesAudioAndPdfsAreMappedByWhatIdentifiesThemNeverTheirBytes() {
     LlmCall call = ask(dev.langchain4j.data.message.ImageContent.from("iVBORw0KGgo=", "image/png"));
-    dev.llmotel.core.LlmMessage.Part image = call.inputMessages().get(0).parts().get(1);
+    dev.llmotel.core.LlmMessage.Part image = call.request().inputMessages().get(0).parts().get(1);
     assertEquals(dev.llmotel.core.LlmMessage.Part.BLOB, image.type);
     assertEquals("image", image.modality);
     assertEquals("image/png", image.mimeType);
@@ -100,17 +100,17 @@ class ChatMapperTest {
     assertEquals(8L, image.sizeBytes);
     assertNull(image.content);
     dev.llmotel.core.LlmMessage.Part url = ask(dev.langchain4j.data.message.ImageContent.from(
-        "https://example.com/p2.png")).inputMessages().get(0).parts().get(1);
+        "https://example.com/p2.png")).request().inputMessages().get(0).parts().get(1);
     assertEquals(dev.llmotel.core.LlmMessage.Part.URI, url.type);
     assertEquals("https://example.com/p2.png", url.content);
     dev.llmotel.core.LlmMessage.Part pdf = ask(dev.langchain4j.data.message.PdfFileContent.from(
-        dev.langchain4j.data.pdf.PdfFile.builder().base64Data("JVBERi0xLjQK").build())).inputMessages().get(0).parts().get(1);
+        dev.langchain4j.data.pdf.PdfFile.builder().base64Data("JVBERi0xLjQK").build())).request().inputMessages().get(0).parts().get(1);
     assertEquals("document", pdf.modality);
     assertEquals("application/pdf", pdf.mimeType);
     assertEquals(9L, pdf.sizeBytes);
     dev.llmotel.core.LlmMessage.Part audio = ask(dev.langchain4j.data.message.AudioContent.from(
         dev.langchain4j.data.audio.Audio.builder().base64Data("UklGRiQAAABXQVZF").mimeType("audio/wav").build()))
-        .inputMessages().get(0).parts().get(1);
+        .request().inputMessages().get(0).parts().get(1);
     assertEquals("audio", audio.modality);
     assertEquals(12L, audio.sizeBytes);
     // Governance: another page is another request; the image counts (OpenAI's rule, size unknown: 765).

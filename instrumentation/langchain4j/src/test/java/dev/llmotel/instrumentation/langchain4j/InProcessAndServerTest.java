@@ -37,7 +37,7 @@ class InProcessAndServerTest {
   void aLocalOnnxModelIsInProcessAndNamedByItsClass() {
     LlmCall call = EmbeddingMapper.request(new AllMiniLmL6V2EmbeddingModel(), List.of(TextSegment.from("hello")));
     assertEquals("in_process", call.provider());
-    assertEquals("all-minilm-l6-v2", call.requestModel());
+    assertEquals("all-minilm-l6-v2", call.request().requestModel());
     assertEquals("embeddings", call.operation());
     assertEquals("bge-small-en-v15-quantized",
         LangChain4jProviders.inProcessModelName(new BgeSmallEnV15QuantizedEmbeddingModel()));
@@ -58,10 +58,10 @@ class InProcessAndServerTest {
   void chatAndEmbeddingSpansHaveTheServerOfTheModelsConfiguredBaseUrlAtStart() {
     LlmCall chat = ChatMapper.request(new OpenAiTestModel(),
         ChatRequest.builder().messages(UserMessage.from("hi")).modelName("gpt-4o-mini").build());
-    assertEquals("127.0.0.1", chat.serverAddress());
-    assertEquals(41234, chat.serverPort());
+    assertEquals("127.0.0.1", chat.request().serverAddress());
+    assertEquals(41234, chat.request().serverPort());
     LlmCall embeddings = EmbeddingMapper.request(new OpenAiTestModel(), List.of(TextSegment.from("hi")));
-    assertEquals("127.0.0.1", embeddings.serverAddress());
-    assertEquals(-1, EmbeddingMapper.request(new AllMiniLmL6V2EmbeddingModel(), List.of()).serverPort());
+    assertEquals("127.0.0.1", embeddings.request().serverAddress());
+    assertEquals(-1, EmbeddingMapper.request(new AllMiniLmL6V2EmbeddingModel(), List.of()).request().serverPort());
   }
 }

@@ -19,21 +19,21 @@ final class ChatCompletionMapper {
 
   static LlmCall request(ChatCompletionCreateParams params, ClientOptions options, boolean streaming) {
     LlmCall call = new LlmCall(OpenAiProviders.provider(options), GenAiValues.OPERATION_CHAT);
-    call.streaming(streaming);
+    call.request().streaming(streaming);
     try {
-      call.server(options.baseUrl());
-      call.requestModel(params.model().asString());
-      call.temperature(params.temperature().orElse(null));
-      call.topP(params.topP().orElse(null));
-      call.maxTokens(params.maxCompletionTokens().orElse(params.maxTokens().orElse(null)));
-      call.frequencyPenalty(params.frequencyPenalty().orElse(null));
-      call.presencePenalty(params.presencePenalty().orElse(null));
-      call.seed(params.seed().orElse(null));
-      call.choiceCount(params.n().orElse(null));
-      if (params.stop().isPresent()) call.stopSequences(stopSequences(OpenAiJson.tree(params.stop().get())));
+      call.request().server(options.baseUrl());
+      call.request().requestModel(params.model().asString());
+      call.request().temperature(params.temperature().orElse(null));
+      call.request().topP(params.topP().orElse(null));
+      call.request().maxTokens(params.maxCompletionTokens().orElse(params.maxTokens().orElse(null)));
+      call.request().frequencyPenalty(params.frequencyPenalty().orElse(null));
+      call.request().presencePenalty(params.presencePenalty().orElse(null));
+      call.request().seed(params.seed().orElse(null));
+      call.request().choiceCount(params.n().orElse(null));
+      if (params.stop().isPresent()) call.request().stopSequences(stopSequences(OpenAiJson.tree(params.stop().get())));
       if (params.responseFormat().isPresent()) {
         String type = OpenAiJson.text(OpenAiJson.tree(params.responseFormat().get()), "type");
-        call.outputType("text".equals(type) ? GenAiValues.OUTPUT_TYPE_TEXT : GenAiValues.OUTPUT_TYPE_JSON);
+        call.request().outputType("text".equals(type) ? GenAiValues.OUTPUT_TYPE_TEXT : GenAiValues.OUTPUT_TYPE_JSON);
       }
       // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.
       mapInput(call, params);
@@ -49,7 +49,7 @@ final class ChatCompletionMapper {
     }
     if (params.tools().isPresent()) {
       for (Object tool : params.tools().get()) {
-        call.toolDefinitions().add(OpenAiJson.toolDefinition(OpenAiJson.tree(tool)));
+        call.request().toolDefinitions().add(OpenAiJson.toolDefinition(OpenAiJson.tree(tool)));
       }
     }
   }
@@ -61,19 +61,19 @@ final class ChatCompletionMapper {
    */
   private static boolean mapPlainText(LlmCall call, ChatCompletionMessageParam message) {
     if (message.isUser() && message.asUser().content().isText()) {
-      call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(message.asUser().content().asText())));
+      call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(message.asUser().content().asText())));
       return true;
     }
     if (message.isSystem() && message.asSystem().content().isText()) {
-      call.systemInstructions().add(LlmMessage.Part.text(message.asSystem().content().asText()));
+      call.request().systemInstructions().add(LlmMessage.Part.text(message.asSystem().content().asText()));
       return true;
     }
     if (message.isDeveloper() && message.asDeveloper().content().isText()) {
-      call.systemInstructions().add(LlmMessage.Part.text(message.asDeveloper().content().asText()));
+      call.request().systemInstructions().add(LlmMessage.Part.text(message.asDeveloper().content().asText()));
       return true;
     }
     if (message.isTool() && message.asTool().content().isText()) {
-      call.inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(
+      call.request().inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(
           message.asTool().toolCallId(), message.asTool().content().asText())));
       return true;
     }
@@ -86,9 +86,9 @@ final class ChatCompletionMapper {
     String role = OpenAiJson.text(node, "role");
     if ("system".equals(role) || "developer".equals(role)) {
       String text = OpenAiJson.contentText(node.get("content"));
-      if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+      if (text != null) call.request().systemInstructions().add(LlmMessage.Part.text(text));
     } else {
-      call.inputMessages().add(OpenAiJson.chatMessage(node));
+      call.request().inputMessages().add(OpenAiJson.chatMessage(node));
     }
   }
 
@@ -109,12 +109,12 @@ final class ChatCompletionMapper {
   static void response(LlmCall call, ChatCompletion completion) {
     // Plain try blocks rather than lambdas: this runs on every call and allocates nothing extra.
     try {
-      call.responseId(completion.id());
+      call.response().responseId(completion.id());
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai chat response id", t, false);
     }
     try {
-      call.responseModel(completion.model());
+      call.response().responseModel(completion.model());
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai chat response model", t, false);
     }
@@ -135,7 +135,7 @@ final class ChatCompletionMapper {
     boolean capture = LlmOtelConfig.get().captureContent();
     for (ChatCompletion.Choice choice : completion.choices()) {
       String finish = choice.finishReason().asString();
-      call.addFinishReason(finish);
+      call.response().addFinishReason(finish);
       if (capture) {
         LlmMessage out = new LlmMessage("assistant").finishReason(finish);
         choice.message().content().ifPresent(text -> out.add(LlmMessage.Part.text(text)));
@@ -144,15 +144,15 @@ final class ChatCompletionMapper {
             out.add(OpenAiJson.toolCall(OpenAiJson.tree(toolCall)));
           }
         }
-        call.addOutputMessage(out);
+        call.response().addOutputMessage(out);
       }
     }
   }
 
   static void usage(LlmCall call, CompletionUsage usage) {
-    call.usage(usage.promptTokens(), usage.completionTokens());
-    usage.promptTokensDetails().ifPresent(d -> call.cacheUsage(d.cachedTokens().orElse(null), null));
-    usage.completionTokensDetails().ifPresent(d -> call.reasoningOutputTokens(d.reasoningTokens().orElse(null)));
+    call.response().usage(usage.promptTokens(), usage.completionTokens());
+    usage.promptTokensDetails().ifPresent(d -> call.response().cacheUsage(d.cachedTokens().orElse(null), null));
+    usage.completionTokensDetails().ifPresent(d -> call.response().reasoningOutputTokens(d.reasoningTokens().orElse(null)));
   }
 
   private ChatCompletionMapper() {}

@@ -25,11 +25,11 @@ final class ChatStreamAccumulator {
   }
 
   synchronized void onChunk(ChatCompletionChunk chunk) {
-    call.onChunk();
+    call.response().onChunk();
     try {
-      if (call.responseId() == null) {
-        call.responseId(chunk.id());
-        call.responseModel(chunk.model());
+      if (call.response().responseId() == null) {
+        call.response().responseId(chunk.id());
+        call.response().responseModel(chunk.model());
       }
       for (ChatCompletionChunk.Choice choice : chunk.choices()) {
         ChoiceState state = choices.computeIfAbsent(choice.index(), i -> new ChoiceState());
@@ -39,13 +39,13 @@ final class ChatStreamAccumulator {
         // usage (no include_usage, or closed early) is estimated from it.
         java.util.Optional<String> content = delta.content();
         if (content.isPresent()) {
-          call.addOutputCharacters(content.get().length());
+          call.response().addOutputCharacters(content.get().length());
           if (capture) state.appendText(content.get());
         }
         if (delta.toolCalls().isPresent()) {
           for (ChatCompletionChunk.Choice.Delta.ToolCall tc : delta.toolCalls().get()) {
             if (tc.function().isPresent()) {
-              tc.function().get().arguments().ifPresent(a -> call.addOutputCharacters(a.length()));
+              tc.function().get().arguments().ifPresent(a -> call.response().addOutputCharacters(a.length()));
             }
             if (!capture) continue;
             ToolCallState t = state.toolCalls.computeIfAbsent(tc.index(), i -> new ToolCallState());
@@ -69,14 +69,14 @@ final class ChatStreamAccumulator {
   /** Moves what the chunks said onto the call; called once, before the span ends. */
   synchronized void finish() {
     for (ChoiceState state : choices.values()) {
-      call.addFinishReason(state.finishReason);
+      call.response().addFinishReason(state.finishReason);
       if (capture) {
         LlmMessage out = new LlmMessage("assistant").finishReason(state.finishReason);
         if (state.text.length() > 0) out.add(LlmMessage.Part.text(state.text.toString()));
         for (ToolCallState t : state.toolCalls.values()) {
           out.add(LlmMessage.Part.toolCall(t.id, t.name, t.args.toString()));
         }
-        call.addOutputMessage(out);
+        call.response().addOutputMessage(out);
       }
     }
   }

@@ -14,10 +14,10 @@ final class EmbeddingMapper {
   static LlmCall request(EmbeddingCreateParams params, ClientOptions options) {
     LlmCall call = new LlmCall(OpenAiProviders.provider(options), GenAiValues.OPERATION_EMBEDDINGS);
     try {
-      call.server(options.baseUrl());
-      call.requestModel(params.model().asString());
-      params.encodingFormat().ifPresent(f -> call.encodingFormats(Collections.singletonList(f.asString())));
-      params.dimensions().ifPresent(call::embeddingDimensions);
+      call.request().server(options.baseUrl());
+      call.request().requestModel(params.model().asString());
+      params.encodingFormat().ifPresent(f -> call.request().encodingFormats(Collections.singletonList(f.asString())));
+      params.dimensions().ifPresent(call.response()::embeddingDimensions);
     } catch (Throwable t) {
       SafeHooks.failed("openai embeddings request mapping", t);
     }
@@ -26,10 +26,10 @@ final class EmbeddingMapper {
 
   static void response(LlmCall call, CreateEmbeddingResponse response) {
     try {
-      call.responseModel(response.model());
-      call.usage(response.usage().promptTokens(), null);
-      if (call.embeddingDimensions() == null && !response.data().isEmpty()) {
-        call.embeddingDimensions((long) response.data().get(0).embedding().size());
+      call.response().responseModel(response.model());
+      call.response().usage(response.usage().promptTokens(), null);
+      if (call.response().embeddingDimensions() == null && !response.data().isEmpty()) {
+        call.response().embeddingDimensions((long) response.data().get(0).embedding().size());
       }
     } catch (Throwable t) {
       SafeHooks.failed("openai embeddings response mapping", t);

@@ -45,7 +45,7 @@ final class OpenAiErrors {
    */
   static void badField(LlmCall call, String what, Throwable t, boolean responseUnusable) {
     if (t instanceof OpenAIInvalidDataException) {
-      if (responseUnusable) call.unusableResponse(t);
+      if (responseUnusable) call.response().unusableResponse(t);
     } else {
       SafeHooks.failed(what, t);
     }

@@ -21,14 +21,14 @@ final class ResponsesMapper {
 
   static LlmCall request(ResponseCreateParams params, ClientOptions options, boolean streaming) {
     LlmCall call = new LlmCall(OpenAiProviders.provider(options), GenAiValues.OPERATION_CHAT);
-    call.streaming(streaming);
+    call.request().streaming(streaming);
     try {
-      call.server(options.baseUrl());
+      call.request().server(options.baseUrl());
       JsonNode model = OpenAiJson.tree(params._model());
-      if (model != null && model.isTextual()) call.requestModel(model.asText());
-      call.temperature(params.temperature().orElse(null));
-      call.topP(params.topP().orElse(null));
-      call.maxTokens(params.maxOutputTokens().orElse(null));
+      if (model != null && model.isTextual()) call.request().requestModel(model.asText());
+      call.request().temperature(params.temperature().orElse(null));
+      call.request().topP(params.topP().orElse(null));
+      call.request().maxTokens(params.maxOutputTokens().orElse(null));
       mapInput(call, params); // always: governance hashes it; capture only decides export
     } catch (Throwable t) {
       SafeHooks.failed("openai responses request mapping", t);
@@ -39,66 +39,66 @@ final class ResponsesMapper {
   private static void mapInput(LlmCall call, ResponseCreateParams params) {
     JsonNode instructions = OpenAiJson.tree(params._instructions());
     if (instructions != null && instructions.isTextual()) {
-      call.systemInstructions().add(LlmMessage.Part.text(instructions.asText()));
+      call.request().systemInstructions().add(LlmMessage.Part.text(instructions.asText()));
     }
     JsonNode input = OpenAiJson.tree(params._input());
     if (input == null || input.isNull() || input.isMissingNode()) return;
     if (input.isTextual()) {
-      call.inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(input.asText())));
+      call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(input.asText())));
       return;
     }
     for (JsonNode item : input) {
       String type = OpenAiJson.text(item, "type");
       if ("function_call".equals(type)) {
-        call.inputMessages().add(new LlmMessage("assistant").add(LlmMessage.Part.toolCall(
+        call.request().inputMessages().add(new LlmMessage("assistant").add(LlmMessage.Part.toolCall(
             OpenAiJson.text(item, "call_id"), OpenAiJson.text(item, "name"), OpenAiJson.text(item, "arguments"))));
       } else if ("function_call_output".equals(type)) {
-        call.inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(
+        call.request().inputMessages().add(new LlmMessage("tool").add(LlmMessage.Part.toolCallResponse(
             OpenAiJson.text(item, "call_id"), OpenAiJson.text(item, "output"))));
       } else {
         String role = OpenAiJson.text(item, "role");
         if ("system".equals(role) || "developer".equals(role)) {
           String text = OpenAiJson.contentText(item.get("content"));
-          if (text != null) call.systemInstructions().add(LlmMessage.Part.text(text));
+          if (text != null) call.request().systemInstructions().add(LlmMessage.Part.text(text));
         } else {
           LlmMessage m = new LlmMessage(role == null ? "user" : role);
           OpenAiJson.addContent(m, item.get("content")); // text and media (input_image, input_file, input_audio)
-          call.inputMessages().add(m);
+          call.request().inputMessages().add(m);
         }
       }
     }
     JsonNode tools = OpenAiJson.tree(params._tools());
     if (tools != null && tools.isArray()) {
-      for (JsonNode tool : tools) call.toolDefinitions().add(OpenAiJson.toolDefinition(tool));
+      for (JsonNode tool : tools) call.request().toolDefinitions().add(OpenAiJson.toolDefinition(tool));
     }
   }
 
   /** Each part is read on its own, so one field of an unexpected shape loses only that field. */
   static void response(LlmCall call, Response response) {
     try {
-      call.responseId(response.id());
+      call.response().responseId(response.id());
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai responses id", t, false);
     }
     try {
       JsonNode model = OpenAiJson.tree(response._model());
-      if (model != null && model.isTextual()) call.responseModel(model.asText());
+      if (model != null && model.isTextual()) call.response().responseModel(model.asText());
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai responses model", t, false);
     }
     String status = null;
     try {
       status = response.status().isPresent() ? response.status().get().asString() : null;
-      call.addFinishReason(status);
+      call.response().addFinishReason(status);
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai responses status", t, false);
     }
     try {
       if (response.usage().isPresent()) {
         ResponseUsage u = response.usage().get();
-        call.usage(u.inputTokens(), u.outputTokens());
-        call.cacheUsage(u.inputTokensDetails().cachedTokens(), null);
-        call.reasoningOutputTokens(u.outputTokensDetails().reasoningTokens());
+        call.response().usage(u.inputTokens(), u.outputTokens());
+        call.response().cacheUsage(u.inputTokensDetails().cachedTokens(), null);
+        call.response().reasoningOutputTokens(u.outputTokensDetails().reasoningTokens());
       }
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai responses usage", t, false);
@@ -125,12 +125,12 @@ final class ResponsesMapper {
             OpenAiJson.text(node, "arguments")));
       }
     }
-    call.addOutputMessage(out);
+    call.response().addOutputMessage(out);
   }
 
   /** One streamed event: every event counts as a chunk; the final one carries the response. */
   static void onEvent(LlmCall call, ResponseStreamEvent event) {
-    call.onChunk();
+    call.response().onChunk();
     try {
       if (event.completed().isPresent()) {
         response(call, event.completed().get().response());

@@ -33,16 +33,16 @@ class ChatCompletionMapperTest {
     LlmCall call = ChatCompletionMapper.request(params, OPTIONS, false);
     assertEquals("azure.ai.openai", call.provider());
     assertEquals("chat", call.operation());
-    assertEquals("gpt-4o-mini", call.requestModel());
-    assertEquals("example.openai.azure.com", call.serverAddress());
-    assertEquals(0.3, call.temperature());
-    assertEquals(0.9, call.topP());
-    assertEquals(50L, call.maxTokens());
-    assertEquals(7L, call.seed());
-    assertEquals(Collections.singletonList("END"), call.stopSequences());
+    assertEquals("gpt-4o-mini", call.request().requestModel());
+    assertEquals("example.openai.azure.com", call.request().serverAddress());
+    assertEquals(0.3, call.request().temperature());
+    assertEquals(0.9, call.request().topP());
+    assertEquals(50L, call.request().maxTokens());
+    assertEquals(7L, call.request().seed());
+    assertEquals(Collections.singletonList("END"), call.request().stopSequences());
     // Messages are always mapped (fingerprints, hashes and token estimates need them); only the content
     // capture switch decides whether they are exported, in the shared attributes extractor.
-    assertEquals("hi", call.inputMessages().get(0).parts().get(0).content);
+    assertEquals("hi", call.request().inputMessages().get(0).parts().get(0).content);
   }
 
   @Test
@@ -56,13 +56,13 @@ class ChatCompletionMapperTest {
         + "\"completion_tokens_details\":{\"reasoning_tokens\":2}}}", ChatCompletion.class);
     LlmCall call = new LlmCall("openai", "chat");
     ChatCompletionMapper.response(call, completion);
-    assertEquals("chatcmpl-9", call.responseId());
-    assertEquals("gpt-4o-mini-2024-07-18", call.responseModel());
-    assertEquals(Collections.singletonList("tool_calls"), call.finishReasons());
-    assertEquals(30L, call.inputTokens());
-    assertEquals(4L, call.outputTokens());
-    assertEquals(12L, call.cacheReadInputTokens());
-    assertEquals(2L, call.reasoningOutputTokens());
+    assertEquals("chatcmpl-9", call.response().responseId());
+    assertEquals("gpt-4o-mini-2024-07-18", call.response().responseModel());
+    assertEquals(Collections.singletonList("tool_calls"), call.response().finishReasons());
+    assertEquals(30L, call.response().inputTokens());
+    assertEquals(4L, call.response().outputTokens());
+    assertEquals(12L, call.response().cacheReadInputTokens());
+    assertEquals(2L, call.response().reasoningOutputTokens());
   }
 
   @Test
@@ -72,13 +72,13 @@ class ChatCompletionMapperTest {
         + "\"logprobs\":null,\"finish_reason\":\"length\"}]}", ChatCompletion.class);
     LlmCall call = new LlmCall("openai", "chat");
     ChatCompletionMapper.response(call, completion);
-    assertNull(call.inputTokens());
-    assertEquals(Collections.singletonList("length"), call.finishReasons());
+    assertNull(call.response().inputTokens());
+    assertEquals(Collections.singletonList("length"), call.response().finishReasons());
   }
 
   @Test
   void streamChunksAccumulateIdsFinishReasonAndUsage() throws Exception {
-    LlmCall call = new LlmCall("openai", "chat").streaming(true);
+    LlmCall call = new LlmCall("openai", "chat").request().streaming(true).call();
     ChatStreamAccumulator acc = new ChatStreamAccumulator(call);
     for (String chunk : Arrays.asList(
         "{\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
@@ -90,11 +90,11 @@ class ChatCompletionMapperTest {
       acc.onChunk(parse(chunk, ChatCompletionChunk.class));
     }
     acc.finish();
-    assertEquals("s1", call.responseId());
-    assertEquals(3L, call.chunkCount());
-    assertEquals(Collections.singletonList("stop"), call.finishReasons());
-    assertEquals(9L, call.inputTokens());
-    assertEquals(2L, call.outputTokens());
+    assertEquals("s1", call.response().responseId());
+    assertEquals(3L, call.response().chunkCount());
+    assertEquals(Collections.singletonList("stop"), call.response().finishReasons());
+    assertEquals(9L, call.response().inputTokens());
+    assertEquals(2L, call.response().outputTokens());
   }
 
   @Test
@@ -126,7 +126,7 @@ class ChatCompletionMapperTest {
         + "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"UklGRiQAAABXQVZF\",\"format\":\"wav\"}},"
         + "{\"type\":\"file\",\"file\":{\"filename\":\"a.pdf\",\"file_data\":\"data:application/pdf;base64,JVBERi0xLjQK\"}},"
         + "{\"type\":\"file\",\"file\":{\"file_id\":\"file-abc123\"}}");
-    java.util.List<LlmMessage.Part> parts = call.inputMessages().get(0).parts();
+    java.util.List<LlmMessage.Part> parts = call.request().inputMessages().get(0).parts();
     assertEquals(6, parts.size());
     assertEquals("What is on this page?", parts.get(0).content);
     LlmMessage.Part image = parts.get(1);
@@ -173,7 +173,7 @@ class ChatCompletionMapperTest {
         com.openai.models.responses.ResponseCreateParams.Body.class);
     LlmCall call = ResponsesMapper.request(com.openai.models.responses.ResponseCreateParams.builder().body(body).build(),
         OPTIONS, false);
-    java.util.List<LlmMessage.Part> parts = call.inputMessages().get(0).parts();
+    java.util.List<LlmMessage.Part> parts = call.request().inputMessages().get(0).parts();
     assertEquals(5, parts.size());
     assertEquals("Summarise", parts.get(0).content);
     assertEquals(LlmMessage.Part.BLOB, parts.get(1).type);

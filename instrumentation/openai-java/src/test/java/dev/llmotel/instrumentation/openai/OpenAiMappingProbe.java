@@ -16,7 +16,7 @@ public final class OpenAiMappingProbe {
   }
 
   public static LlmCall accumulateStream(List<ChatCompletionChunk> chunks) {
-    LlmCall call = new LlmCall("openai", "chat").streaming(true);
+    LlmCall call = new LlmCall("openai", "chat").request().streaming(true).call();
     ChatStreamAccumulator acc = new ChatStreamAccumulator(call);
     for (ChatCompletionChunk chunk : chunks) acc.onChunk(chunk);
     acc.finish();
@@ -30,7 +30,7 @@ public final class OpenAiMappingProbe {
   }
 
   public static LlmCall mapResponseEvent(ResponseStreamEvent event) {
-    LlmCall call = new LlmCall("openai", "responses").streaming(true);
+    LlmCall call = new LlmCall("openai", "responses").request().streaming(true).call();
     ResponsesMapper.onEvent(call, event);
     return call;
   }

@@ -37,21 +37,21 @@ final class ChatMapper {
       Prompt prompt = ai.getRequest();
       ChatOptions options = prompt.getOptions();
       if (options != null) {
-        call.requestModel(options.getModel());
-        call.temperature(options.getTemperature());
-        call.topP(options.getTopP());
-        call.maxTokens(options.getMaxTokens() == null ? null : options.getMaxTokens().longValue());
-        call.frequencyPenalty(options.getFrequencyPenalty());
-        call.presencePenalty(options.getPresencePenalty());
+        call.request().requestModel(options.getModel());
+        call.request().temperature(options.getTemperature());
+        call.request().topP(options.getTopP());
+        call.request().maxTokens(options.getMaxTokens() == null ? null : options.getMaxTokens().longValue());
+        call.request().frequencyPenalty(options.getFrequencyPenalty());
+        call.request().presencePenalty(options.getPresencePenalty());
         List<String> stop = options.getStopSequences();
-        if (stop != null && !stop.isEmpty()) call.stopSequences(stop);
+        if (stop != null && !stop.isEmpty()) call.request().stopSequences(stop);
         if (options instanceof ToolCallingChatOptions) mapTools(call, (ToolCallingChatOptions) options);
       }
       for (Message message : prompt.getInstructions()) mapMessage(call, message);
     } catch (Throwable t) {
       SafeHooks.failed("spring ai chat request mapping", t);
     }
-    if (isStreaming(ai)) call.streaming(true);
+    if (isStreaming(ai)) call.request().streaming(true);
     return call;
   }
 
@@ -65,7 +65,7 @@ final class ChatMapper {
     for (ToolCallback callback : callbacks) {
       ToolDefinition tool = callback == null ? null : callback.getToolDefinition();
       if (tool == null || tool.name() == null) continue;
-      call.toolDefinitions().add(new dev.llmotel.core.ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.name(),
+      call.request().toolDefinitions().add(new dev.llmotel.core.ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.name(),
           tool.description(), tool.inputSchema()));
     }
   }
@@ -73,7 +73,7 @@ final class ChatMapper {
   private static void mapMessage(LlmCall call, Message message) {
     MessageType type = message.getMessageType();
     if (type == MessageType.SYSTEM) {
-      call.systemInstructions().add(LlmMessage.Part.text(message.getText()));
+      call.request().systemInstructions().add(LlmMessage.Part.text(message.getText()));
     } else if (type == MessageType.USER) {
       LlmMessage out = new LlmMessage("user").add(LlmMessage.Part.text(message.getText()));
       if (message instanceof MediaContent) {
@@ -82,15 +82,15 @@ final class ChatMapper {
           for (Media m : media) out.add(media(m));
         }
       }
-      call.inputMessages().add(out);
+      call.request().inputMessages().add(out);
     } else if (message instanceof AssistantMessage) {
-      call.inputMessages().add(assistant((AssistantMessage) message, null));
+      call.request().inputMessages().add(assistant((AssistantMessage) message, null));
     } else if (message instanceof ToolResponseMessage) {
       LlmMessage out = new LlmMessage("tool");
       for (ToolResponseMessage.ToolResponse r : ((ToolResponseMessage) message).getResponses()) {
         out.add(LlmMessage.Part.toolCallResponse(r.id(), r.responseData()));
       }
-      call.inputMessages().add(out);
+      call.request().inputMessages().add(out);
     }
   }
 
@@ -136,14 +136,14 @@ final class ChatMapper {
       ChatResponseMetadata metadata = r.getMetadata();
       if (metadata != null) {
         String id = metadata.getId();
-        if (id != null && !id.isEmpty()) call.responseId(id);
+        if (id != null && !id.isEmpty()) call.response().responseId(id);
         String model = metadata.getModel();
-        if (model != null && !model.isEmpty()) call.responseModel(model);
+        if (model != null && !model.isEmpty()) call.response().responseModel(model);
         // The call's own usage, not the loop's running total Spring AI reports after a tool round.
         // EmptyUsage (0 and 0) means the provider sent no usage: recorded as unknown, not as zero.
         Usage usage = CallUsage.own(metadata.getUsage(), nestsFollowUp);
         if (usage != null) {
-          call.usage(toLong(usage.getPromptTokens()), toLong(usage.getCompletionTokens()));
+          call.response().usage(toLong(usage.getPromptTokens()), toLong(usage.getCompletionTokens()));
         }
       }
     } catch (Throwable t) {
@@ -155,11 +155,11 @@ final class ChatMapper {
         String finishReason = g.getMetadata() == null ? null : normalize(g.getMetadata().getFinishReason());
         // A Spring AI generation is not always a choice: 1.1's Anthropic model makes one per content
         // block of the one answer, each with the answer's stop reason. Each reason is recorded once.
-        if (finishReason != null && reasons.add(finishReason)) call.addFinishReason(finishReason);
+        if (finishReason != null && reasons.add(finishReason)) call.response().addFinishReason(finishReason);
         AssistantMessage output = g.getOutput();
         if (output == null) continue;
-        for (AssistantMessage.ToolCall tc : output.getToolCalls()) call.addToolCallId(tc.id());
-        call.addOutputMessage(assistant(output, finishReason));
+        for (AssistantMessage.ToolCall tc : output.getToolCalls()) call.response().addToolCallId(tc.id());
+        call.response().addOutputMessage(assistant(output, finishReason));
       }
     } catch (Throwable t) {
       SafeHooks.failed("spring ai chat response generations", t);

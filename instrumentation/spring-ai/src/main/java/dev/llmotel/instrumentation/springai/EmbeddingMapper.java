@@ -18,8 +18,8 @@ final class EmbeddingMapper {
       EmbeddingRequest request = ai.getRequest();
       EmbeddingOptions options = request.getOptions();
       if (options != null) {
-        call.requestModel(options.getModel());
-        if (options.getDimensions() != null) call.embeddingDimensions(options.getDimensions().longValue());
+        call.request().requestModel(options.getModel());
+        if (options.getDimensions() != null) call.response().embeddingDimensions(options.getDimensions().longValue());
       }
     } catch (Throwable t) {
       SafeHooks.failed("spring ai embedding request mapping", t);
@@ -31,11 +31,11 @@ final class EmbeddingMapper {
     EmbeddingResponseMetadata metadata = ((EmbeddingResponse) response).getMetadata();
     if (metadata == null) return;
     String model = metadata.getModel();
-    if (model != null && !model.isEmpty()) call.responseModel(model);
+    if (model != null && !model.isEmpty()) call.response().responseModel(model);
     Usage usage = metadata.getUsage();
     if (usage != null && !usage.getClass().getSimpleName().equals("EmptyUsage")
         && usage.getPromptTokens() != null) {
-      call.usage(usage.getPromptTokens().longValue(), null);
+      call.response().usage(usage.getPromptTokens().longValue(), null);
     }
   }
 

@@ -29,12 +29,12 @@ final class ModelCallOperation extends ObservedOperation {
    */
   @Override
   void inheritFrom(ObservedOperation namedParent) {
-    if (namedParent instanceof ModelCallOperation && ((ModelCallOperation) namedParent).call.streaming()) {
+    if (namedParent instanceof ModelCallOperation && ((ModelCallOperation) namedParent).call.request().streaming()) {
       LlmCall previous = ((ModelCallOperation) namedParent).call;
-      call.streaming(true);
+      call.request().streaming(true);
       // Sent by the same model from inside the first call's stream: the same server.
-      if (call.serverAddress() == null && previous.serverAddress() != null) {
-        call.server(serverUrl(previous));
+      if (call.request().serverAddress() == null && previous.request().serverAddress() != null) {
+        call.request().server(serverUrl(previous));
       }
       // What the app receives from the first call's Flux from now on is this call's answer (the
       // first call's tool-call chunks never reach the app): its chunks are counted on this call.
@@ -53,9 +53,9 @@ final class ModelCallOperation extends ObservedOperation {
   @Override
   protected Context begin(Context parent) {
     StreamSubscription subscription = StreamSubscription.claim();
-    if (subscription != null) call.streaming(true);
-    if (call.serverAddress() == null) {
-      call.server(subscription != null && subscription.baseUrl != null ? subscription.baseUrl : ModelEndpoints.current());
+    if (subscription != null) call.request().streaming(true);
+    if (call.request().serverAddress() == null) {
+      call.request().server(subscription != null && subscription.baseUrl != null ? subscription.baseUrl : ModelEndpoints.current());
     }
     Context context = SpringAiTelemetry.CALLS.start(parent, call);
     if (context == null) return null;
@@ -80,8 +80,8 @@ final class ModelCallOperation extends ObservedOperation {
   }
 
   private static String serverUrl(LlmCall call) {
-    String host = call.serverAddress().indexOf(':') >= 0 ? "[" + call.serverAddress() + "]" : call.serverAddress();
-    return "http://" + host + (call.serverPort() > 0 ? ":" + call.serverPort() : "");
+    String host = call.request().serverAddress().indexOf(':') >= 0 ? "[" + call.request().serverAddress() + "]" : call.request().serverAddress();
+    return "http://" + host + (call.request().serverPort() > 0 ? ":" + call.request().serverPort() : "");
   }
 
   @Override

@@ -138,7 +138,7 @@ final class StreamSubscription {
       try {
         SafeHooks.checkpoint("chunk");
         LlmCall call = subscription.call;
-        if (call != null) call.onChunk();
+        if (call != null) call.response().onChunk();
       } catch (Throwable e) {
         SafeHooks.failed("spring ai stream chunk", e);
       }
@@ -166,7 +166,7 @@ final class StreamSubscription {
     public void cancel() {
       try {
         LlmCall call = subscription.call;
-        if (call != null && !terminated) call.streamEnd(LlmOtelAttributes.STREAM_END_CLOSED_EARLY);
+        if (call != null && !terminated) call.response().streamEnd(LlmOtelAttributes.STREAM_END_CLOSED_EARLY);
       } catch (Throwable e) {
         SafeHooks.failed("spring ai stream cancel", e);
       }

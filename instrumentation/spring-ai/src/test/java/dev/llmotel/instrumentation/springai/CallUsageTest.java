@@ -43,12 +43,12 @@ class CallUsageTest {
     assertEquals(44, reported.getPromptTokens(), "Spring AI's running total");
     LlmCall call = new LlmCall("openai", "chat");
     ChatMapper.response(call, response(reported));
-    assertEquals(33L, call.inputTokens());
-    assertEquals(7L, call.outputTokens());
+    assertEquals(33L, call.response().inputTokens());
+    assertEquals(7L, call.response().outputTokens());
     LlmCall firstCall = new LlmCall("openai", "chat");
     ChatMapper.response(firstCall, first);
-    assertEquals(11L, firstCall.inputTokens());
-    assertEquals(2L, firstCall.outputTokens());
+    assertEquals(11L, firstCall.response().inputTokens());
+    assertEquals(2L, firstCall.response().outputTokens());
   }
 
   @Test
@@ -62,8 +62,8 @@ class CallUsageTest {
     assertEquals(52, aggregated.get().getMetadata().getUsage().getPromptTokens(), "Spring AI's running total");
     LlmCall call = new LlmCall("openai", "chat");
     ChatMapper.response(call, aggregated.get());
-    assertEquals(40L, call.inputTokens());
-    assertEquals(9L, call.outputTokens());
+    assertEquals(40L, call.response().inputTokens());
+    assertEquals(9L, call.response().outputTokens());
   }
 
   /**
@@ -89,8 +89,8 @@ class CallUsageTest {
       } else {
         ChatMapper.response(mapped, aggregated.get());
       }
-      assertEquals((long) call[0], mapped.inputTokens());
-      assertEquals((long) call[1], mapped.outputTokens());
+      assertEquals((long) call[0], mapped.response().inputTokens());
+      assertEquals((long) call[1], mapped.response().outputTokens());
     }
   }
 
@@ -99,15 +99,15 @@ class CallUsageTest {
     ChatResponse first = response(new DefaultUsage(12, 3));
     LlmCall call = new LlmCall("openai", "chat");
     ChatMapper.response(call, response(cumulative(new EmptyUsage(), first)));
-    assertNull(call.inputTokens());
-    assertNull(call.outputTokens());
+    assertNull(call.response().inputTokens());
+    assertNull(call.response().outputTokens());
   }
 
   @Test
   void aCallOutsideALoopKeepsWhatItReports() {
     LlmCall call = new LlmCall("openai", "chat");
     ChatMapper.response(call, response(cumulative(new DefaultUsage(5, 6), null)));
-    assertEquals(5L, call.inputTokens());
-    assertEquals(6L, call.outputTokens());
+    assertEquals(5L, call.response().inputTokens());
+    assertEquals(6L, call.response().outputTokens());
   }
 }

@@ -44,13 +44,13 @@ class ChatMapperTest {
     LlmCall call = ChatMapper.request(context(prompt, "openai"));
     assertEquals("openai", call.provider());
     assertEquals("chat", call.operation());
-    assertEquals("gpt-4o-mini", call.requestModel());
-    assertEquals(0.2, call.temperature());
-    assertEquals(100L, call.maxTokens());
-    assertEquals(0.9, call.topP());
-    assertEquals(List.of("END"), call.stopSequences());
-    assertEquals("You are terse.", call.systemInstructions().get(0).content);
-    List<LlmMessage> in = call.inputMessages();
+    assertEquals("gpt-4o-mini", call.request().requestModel());
+    assertEquals(0.2, call.request().temperature());
+    assertEquals(100L, call.request().maxTokens());
+    assertEquals(0.9, call.request().topP());
+    assertEquals(List.of("END"), call.request().stopSequences());
+    assertEquals("You are terse.", call.request().systemInstructions().get(0).content);
+    List<LlmMessage> in = call.request().inputMessages();
     assertEquals(List.of("user", "assistant", "tool"), in.stream().map(LlmMessage::role).collect(java.util.stream.Collectors.toList()));
     assertEquals("get_weather", in.get(1).parts().get(0).name);
     assertEquals("call_1", in.get(2).parts().get(0).id);
@@ -73,13 +73,13 @@ class ChatMapperTest {
     Prompt prompt = new Prompt(List.of(new UserMessage("Weather in Paris?")),
         ToolCallingChatOptions.builder().model("gpt-4o-mini").toolCallbacks(List.of(weather)).build());
     LlmCall call = ChatMapper.request(context(prompt, "openai"));
-    assertEquals(1, call.toolDefinitions().size());
-    dev.llmotel.core.ToolDefinition tool = call.toolDefinitions().get(0);
+    assertEquals(1, call.request().toolDefinitions().size());
+    dev.llmotel.core.ToolDefinition tool = call.request().toolDefinitions().get(0);
     assertEquals("function", tool.type);
     assertEquals("get_weather", tool.name);
     assertEquals("Current weather in a city", tool.description);
     assertEquals("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}", tool.parametersJson);
-    assertTrue(call.systemInstructions().isEmpty(), "no system prompt: the tools alone are the template");
+    assertTrue(call.request().systemInstructions().isEmpty(), "no system prompt: the tools alone are the template");
   }
 
   @Test
@@ -92,12 +92,12 @@ class ChatMapperTest {
         ChatResponseMetadata.builder().id("chatcmpl-1").model("gpt-4o-mini-2024-07-18")
             .usage(new DefaultUsage(12, 5)).build());
     ChatMapper.response(call, response);
-    assertEquals("chatcmpl-1", call.responseId());
-    assertEquals("gpt-4o-mini-2024-07-18", call.responseModel());
-    assertEquals(12L, call.inputTokens());
-    assertEquals(5L, call.outputTokens());
-    assertEquals(List.of("tool_calls"), call.finishReasons());
-    assertEquals(List.of("call_7"), call.toolCallIds());
+    assertEquals("chatcmpl-1", call.response().responseId());
+    assertEquals("gpt-4o-mini-2024-07-18", call.response().responseModel());
+    assertEquals(12L, call.response().inputTokens());
+    assertEquals(5L, call.response().outputTokens());
+    assertEquals(List.of("tool_calls"), call.response().finishReasons());
+    assertEquals(List.of("call_7"), call.response().toolCallIds());
   }
 
   @Test
@@ -105,8 +105,8 @@ class ChatMapperTest {
     LlmCall call = new LlmCall("ollama", "chat");
     ChatMapper.response(call, new ChatResponse(List.of(new Generation(new AssistantMessage("hi"))),
         ChatResponseMetadata.builder().usage(new EmptyUsage()).build()));
-    assertNull(call.inputTokens());
-    assertNull(call.outputTokens());
+    assertNull(call.response().inputTokens());
+    assertNull(call.response().outputTokens());
   }
 
   @Test
@@ -138,7 +138,7 @@ class ChatMapperTest {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1};
     LlmCall call = ask(org.springframework.ai.content.Media.builder()
         .mimeType(org.springframework.util.MimeTypeUtils.IMAGE_PNG).data(png).build());
-    LlmMessage.Part image = call.inputMessages().get(0).parts().get(1);
+    LlmMessage.Part image = call.request().inputMessages().get(0).parts().get(1);
     assertEquals(LlmMessage.Part.BLOB, image.type);
     assertEquals("image", image.modality);
     assertEquals("image/png", image.mimeType);
@@ -147,12 +147,12 @@ class ChatMapperTest {
     assertNull(image.content);
     LlmMessage.Part url = ask(org.springframework.ai.content.Media.builder()
         .mimeType(org.springframework.util.MimeTypeUtils.IMAGE_JPEG).data(java.net.URI.create("https://example.com/p.jpg"))
-        .build()).inputMessages().get(0).parts().get(1);
+        .build()).request().inputMessages().get(0).parts().get(1);
     assertEquals(LlmMessage.Part.URI, url.type);
     assertEquals("https://example.com/p.jpg", url.content);
     LlmMessage.Part pdf = ask(org.springframework.ai.content.Media.builder()
         .mimeType(org.springframework.util.MimeType.valueOf("application/pdf")).data(new byte[] {1, 2}).build())
-        .inputMessages().get(0).parts().get(1);
+        .request().inputMessages().get(0).parts().get(1);
     assertEquals("document", pdf.modality);
     // Governance: another image is another request; an image counts (OpenAI's rule, size unknown: 765).
     LlmCall other = ask(org.springframework.ai.content.Media.builder()

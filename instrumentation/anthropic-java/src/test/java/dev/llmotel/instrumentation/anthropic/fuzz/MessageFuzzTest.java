@@ -37,13 +37,13 @@ class MessageFuzzTest {
     } catch (RuntimeException invalid) {
       return;
     }
-    if (!message.id().equals(call.responseId())) throw new AssertionError("id lost: " + message);
-    if (!message.model().asString().equals(call.responseModel())) throw new AssertionError("model lost: " + message);
+    if (!message.id().equals(call.response().responseId())) throw new AssertionError("id lost: " + message);
+    if (!message.model().asString().equals(call.response().responseModel())) throw new AssertionError("model lost: " + message);
     // Anthropic's input_tokens leave out the cache; the call's input counts every input token.
     com.anthropic.models.messages.Usage u = message.usage();
     long input = u.inputTokens() + u.cacheReadInputTokens().orElse(0L) + u.cacheCreationInputTokens().orElse(0L);
-    if (!Long.valueOf(input).equals(call.inputTokens()) || !Long.valueOf(u.outputTokens()).equals(call.outputTokens())) {
-      throw new AssertionError("usage " + call.inputTokens() + "/" + call.outputTokens() + " of " + message);
+    if (!Long.valueOf(input).equals(call.response().inputTokens()) || !Long.valueOf(u.outputTokens()).equals(call.response().outputTokens())) {
+      throw new AssertionError("usage " + call.response().inputTokens() + "/" + call.response().outputTokens() + " of " + message);
     }
   }
 }

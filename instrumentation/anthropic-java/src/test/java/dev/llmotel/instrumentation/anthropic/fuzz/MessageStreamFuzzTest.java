@@ -30,8 +30,8 @@ class MessageStreamFuzzTest {
       }
     }
     LlmCall call = AnthropicMappingProbe.accumulateStream(events);
-    if (call.chunkCount() != events.size()) {
-      throw new AssertionError("counted " + call.chunkCount() + " of " + events.size() + " events");
+    if (call.response().chunkCount() != events.size()) {
+      throw new AssertionError("counted " + call.response().chunkCount() + " of " + events.size() + " events");
     }
   }
 }

@@ -43,7 +43,7 @@ class ChatCompletionFuzzTest {
         throw new AssertionError("mapping failed on a body the SDK accepts: " + body);
       }
       Long expected = completion.usage().map(u -> u.promptTokens()).orElse(null);
-      if (expected != null && !expected.equals(call.inputTokens())) {
+      if (expected != null && !expected.equals(call.response().inputTokens())) {
         throw new AssertionError("usage lost: " + body);
       }
     }

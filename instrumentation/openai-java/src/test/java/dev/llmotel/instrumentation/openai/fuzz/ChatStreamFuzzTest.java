@@ -32,8 +32,8 @@ class ChatStreamFuzzTest {
       }
     }
     LlmCall call = OpenAiMappingProbe.accumulateStream(chunks);
-    if (call.chunkCount() != chunks.size()) {
-      throw new AssertionError("counted " + call.chunkCount() + " of " + chunks.size() + " chunks");
+    if (call.response().chunkCount() != chunks.size()) {
+      throw new AssertionError("counted " + call.response().chunkCount() + " of " + chunks.size() + " chunks");
     }
   }
 }

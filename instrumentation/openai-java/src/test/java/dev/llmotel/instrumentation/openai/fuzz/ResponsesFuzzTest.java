@@ -36,7 +36,7 @@ class ResponsesFuzzTest {
       if (isEvent) {
         ResponseStreamEvent event = ObjectMappers.jsonMapper().readValue(body, ResponseStreamEvent.class);
         call = OpenAiMappingProbe.mapResponseEvent(event);
-        if (call.chunkCount() != 1) throw new AssertionError("an event is one chunk: " + body);
+        if (call.response().chunkCount() != 1) throw new AssertionError("an event is one chunk: " + body);
         response = finalResponse(event);
       } else {
         response = ObjectMappers.jsonMapper().readValue(body, Response.class);
@@ -49,11 +49,11 @@ class ResponsesFuzzTest {
     if (SafeHooks.failureCount() != failuresBefore) {
       throw new AssertionError("mapping failed on a response the SDK accepts: " + body);
     }
-    if (!response.id().equals(call.responseId())) throw new AssertionError("id lost: " + body);
+    if (!response.id().equals(call.response().responseId())) throw new AssertionError("id lost: " + body);
     Long input = response.usage().map(u -> u.inputTokens()).orElse(null);
     Long output = response.usage().map(u -> u.outputTokens()).orElse(null);
-    if (input != null && (!input.equals(call.inputTokens()) || !output.equals(call.outputTokens()))) {
-      throw new AssertionError("usage " + call.inputTokens() + "/" + call.outputTokens() + " of " + body);
+    if (input != null && (!input.equals(call.response().inputTokens()) || !output.equals(call.response().outputTokens()))) {
+      throw new AssertionError("usage " + call.response().inputTokens() + "/" + call.response().outputTokens() + " of " + body);
     }
   }
 

@@ -1,0 +1,147 @@
+package dev.llmotel.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What came back from the model: the response side of an {@link LlmCall}, filled by the library
+ * module's mapper (and, for what only HTTP shows, the plain-HTTP layer) as the answer arrives. A
+ * stream or a retrying HTTP layer may write it from another thread, so it guards itself.
+ */
+public final class LlmResponse {
+  private String responseId;
+  private String responseModel;
+  private final List<String> finishReasons = new ArrayList<>();
+  private Long inputTokens;
+  private Long outputTokens;
+  private Long cacheReadInputTokens;
+  private Long cacheCreationInputTokens;
+  private Long reasoningOutputTokens;
+  private Long embeddingDimensions;
+  private final List<LlmMessage> outputMessages = new ArrayList<>();
+  private List<String> toolCallIds; // allocated with the first id: most calls ask for no tool
+  private Throwable unusableResponse;
+  private String streamEnd;
+  private long firstChunkNanos = -1;
+  private long chunkCount;
+  private long outputCharacters;
+  private boolean usageEstimated;
+  private String rateLimitRemainingRequests;
+  private String rateLimitRemainingTokens;
+  private boolean responseTruncated;
+  private boolean replayed;
+
+  private final LlmCall call;
+
+  LlmResponse(LlmCall call) {
+    this.call = call;
+  }
+
+  /** The call this response belongs to: to go on building it in one expression. */
+  public LlmCall call() { return call; }
+
+  public synchronized String responseId() { return responseId; }
+  public synchronized LlmResponse responseId(String v) { if (v != null) this.responseId = v; return this; }
+  public synchronized String responseModel() { return responseModel; }
+  public synchronized LlmResponse responseModel(String v) { if (v != null) this.responseModel = v; return this; }
+  public synchronized List<String> finishReasons() { return new ArrayList<>(finishReasons); }
+  public synchronized LlmResponse addFinishReason(String v) { if (v != null) finishReasons.add(v); return this; }
+  public synchronized Long inputTokens() { return inputTokens; }
+  public synchronized Long outputTokens() { return outputTokens; }
+  public synchronized Long cacheReadInputTokens() { return cacheReadInputTokens; }
+  public synchronized Long cacheCreationInputTokens() { return cacheCreationInputTokens; }
+  public synchronized Long reasoningOutputTokens() { return reasoningOutputTokens; }
+
+  /** Records usage as the provider reported it; null leaves a count unknown (never guessed as 0). */
+  public synchronized LlmResponse usage(Long input, Long output) {
+    if (input != null) this.inputTokens = input;
+    if (output != null) this.outputTokens = output;
+    return this;
+  }
+
+  public synchronized LlmResponse cacheUsage(Long cacheRead, Long cacheCreation) {
+    if (cacheRead != null) this.cacheReadInputTokens = cacheRead;
+    if (cacheCreation != null) this.cacheCreationInputTokens = cacheCreation;
+    return this;
+  }
+
+  public synchronized LlmResponse reasoningOutputTokens(Long v) {
+    if (v != null) this.reasoningOutputTokens = v;
+    return this;
+  }
+
+  public synchronized Long embeddingDimensions() { return embeddingDimensions; }
+  public synchronized LlmResponse embeddingDimensions(Long v) { this.embeddingDimensions = v; return this; }
+
+  public synchronized List<LlmMessage> outputMessages() { return new ArrayList<>(outputMessages); }
+  public synchronized LlmResponse addOutputMessage(LlmMessage m) { outputMessages.add(m); return this; }
+
+  /**
+   * The library returned a response that the app cannot use (a required field missing or of the
+   * wrong type): the library's own exception for it, which the app gets when it reads the response.
+   * The span ends in error with that type although the library's method returned normally.
+   */
+  public synchronized Throwable unusableResponse() { return unusableResponse; }
+  public synchronized LlmResponse unusableResponse(Throwable v) { this.unusableResponse = v; return this; }
+
+  /** Ids of the tool calls the model asked for in its answer (always recorded: they link the tool spans). */
+  public synchronized List<String> toolCallIds() {
+    return toolCallIds == null ? Collections.<String>emptyList() : new ArrayList<>(toolCallIds);
+  }
+
+  public synchronized LlmResponse addToolCallId(String id) {
+    if (id == null) return this;
+    if (toolCallIds == null) toolCallIds = new ArrayList<>(2);
+    if (toolCallIds.size() < 128) toolCallIds.add(id);
+    return this;
+  }
+
+  public synchronized String streamEnd() { return streamEnd; }
+  public synchronized LlmResponse streamEnd(String v) { this.streamEnd = v; return this; }
+
+  /** The provider's rate-limit headers, as sent (x-ratelimit-remaining-*, anthropic-ratelimit-*-remaining). */
+  public synchronized String rateLimitRemainingRequests() { return rateLimitRemainingRequests; }
+  public synchronized String rateLimitRemainingTokens() { return rateLimitRemainingTokens; }
+  public synchronized void rateLimitRemaining(String requests, String tokens) {
+    if (requests != null) this.rateLimitRemainingRequests = requests;
+    if (tokens != null) this.rateLimitRemainingTokens = tokens;
+  }
+
+  /** The response body was larger than the copy kept of it: what was read from it may be partial. */
+  public synchronized boolean responseTruncated() { return responseTruncated; }
+  public synchronized void responseTruncated(boolean v) { this.responseTruncated = v; }
+
+  /** Replay mode answered (part of) this call from a recording. */
+  public synchronized void replayed(boolean v) { this.replayed = v; }
+
+  public synchronized boolean replayed() { return replayed; }
+
+  /** Notes one stream chunk; the first one fixes the time to first chunk. */
+  public synchronized void onChunk() {
+    if (firstChunkNanos < 0) firstChunkNanos = System.nanoTime();
+    chunkCount++;
+  }
+
+  public synchronized long chunkCount() { return chunkCount; }
+
+  /** Whether the usage on this call was estimated by llm-otel rather than reported by the provider. */
+  public synchronized boolean usageEstimated() { return usageEstimated; }
+
+  /** Usage llm-otel estimated (a stream that reported none, or was closed before it did). */
+  public synchronized void estimatedUsage(Long input, Long output) {
+    if (inputTokens == null && input != null) inputTokens = input;
+    if (outputTokens == null && output != null) outputTokens = output;
+    usageEstimated = true;
+  }
+
+  /**
+   * Characters of answer text received, counted whether or not content is captured: what a stream
+   * that reports no usage is estimated from.
+   */
+  public synchronized void addOutputCharacters(long n) { outputCharacters += n; }
+  public synchronized long outputCharacters() { return outputCharacters; }
+
+  /** When the first chunk arrived (System.nanoTime), or -1. */
+  synchronized long firstChunkNanos() { return firstChunkNanos; }
+}
