@@ -1,6 +1,6 @@
-package dev.llmotel.instrumentation.anthropic;
+package $[stainless.module.package];
 
-import com.anthropic.core.http.AsyncStreamResponse;
+import $[stainless.sdk.package].AsyncStreamResponse;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;

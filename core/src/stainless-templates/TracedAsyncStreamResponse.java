@@ -1,6 +1,6 @@
-package dev.llmotel.instrumentation.anthropic;
+package $[stainless.module.package];
 
-import com.anthropic.core.http.AsyncStreamResponse;
+import $[stainless.sdk.package].AsyncStreamResponse;
 import dev.llmotel.core.LlmAsyncStreamEvents;
 import dev.llmotel.core.LlmStream;
 import io.opentelemetry.context.Scope;
@@ -16,7 +16,7 @@ final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
 
   TracedAsyncStreamResponse(AsyncStreamResponse<T> delegate, LlmStream stream, Consumer<T> onElement) {
     this.delegate = delegate;
-    this.events = new LlmAsyncStreamEvents<>(stream, onElement, "anthropic async stream event", delegate.onCompleteFuture());
+    this.events = new LlmAsyncStreamEvents<>(stream, onElement, "$[stainless.sdk.name] async stream element", delegate.onCompleteFuture());
   }
 
   @Override

@@ -1,6 +1,6 @@
-package dev.llmotel.instrumentation.anthropic;
+package $[stainless.module.package];
 
-import com.anthropic.core.http.StreamResponse;
+import $[stainless.sdk.package].StreamResponse;
 import dev.llmotel.core.LlmStream;
 import dev.llmotel.core.LlmStreamSpliterator;
 import java.util.function.Consumer;
@@ -9,7 +9,7 @@ import java.util.stream.StreamSupport;
 
 /**
  * A blocking SDK stream that ends its call's span when the app has read it to the end, when
- * reading fails, or when the app closes it early. Events pass through unchanged.
+ * reading fails, or when the app closes it early. Elements pass through unchanged.
  */
 final class TracedStreamResponse<T> implements StreamResponse<T> {
   private final StreamResponse<T> delegate;
@@ -26,7 +26,7 @@ final class TracedStreamResponse<T> implements StreamResponse<T> {
   public Stream<T> stream() {
     Stream<T> inner = delegate.stream();
     return StreamSupport.stream(new LlmStreamSpliterator<>(inner.spliterator(), stream, onElement,
-        "anthropic stream event"), false).onClose(inner::close);
+        "$[stainless.sdk.name] stream element"), false).onClose(inner::close);
   }
 
   @Override
