@@ -16,6 +16,8 @@ import io.opentelemetry.instrumentation.api.instrumenter.SpanKindExtractor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The one way an {@link LlmCall} becomes a span and metrics. A library module creates one per
@@ -56,6 +58,30 @@ public final class LlmInstrumenter {
   static String spanName(LlmCall call) {
     String model = call.request().requestModel();
     return model == null || model.isEmpty() ? call.operation() : call.operation() + " " + model;
+  }
+
+  /**
+   * Starts an SDK's call in the current context. Returns its {@link LlmScope}; or, when a policy
+   * refuses the call, a {@link CallRefusal} with the SDK's own exception for that condition, the span
+   * already ended, so the advice skips the SDK method; or, under a framework's span that owns the
+   * call, the refusal that framework left to the SDK, else null (the SDK call only runs under it).
+   */
+  public Object startSdkCall(LlmCall call, Function<PolicyDecision, RuntimeException> sdkException) {
+    return startSdkCall(call, sdkException, UnaryOperator.identity());
+  }
+
+  /** As {@link #startSdkCall(LlmCall, Function)}, the scope holding what {@code scopeContext} makes of the call's context. */
+  public Object startSdkCall(LlmCall call, Function<PolicyDecision, RuntimeException> sdkException,
+      UnaryOperator<Context> scopeContext) {
+    Context context = start(Context.current(), call);
+    if (context == null) return CallRefusal.deferredToSdk(sdkException);
+    PolicyDecision refusal = call.governance().refusal();
+    if (refusal != null) {
+      RuntimeException exception = sdkException.apply(refusal);
+      end(context, call, exception);
+      return new CallRefusal(exception);
+    }
+    return new LlmScope(call, scopeContext.apply(context));
   }
 
   /**

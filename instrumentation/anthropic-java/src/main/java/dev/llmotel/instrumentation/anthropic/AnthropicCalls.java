@@ -12,9 +12,7 @@ import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.LlmScope;
 import dev.llmotel.core.LlmStream;
-import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
-import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -38,16 +36,8 @@ public final class AnthropicCalls {
   public static Object startMessage(Object params, Object clientOptions, boolean streaming) {
     try {
       LlmCall call = MessageMapper.request((MessageCreateParams) params, (ClientOptions) clientOptions, streaming);
-      Context context = INSTRUMENTER.start(Context.current(), call);
-      // A framework's span owns the call (Spring AI 2.0 over this SDK): a refusal it left to us.
-      if (context == null) return CallRefusal.deferredToSdk(AnthropicErrors::refusal);
-      PolicyDecision refusal = call.governance().refusal();
-      if (refusal != null) {
-        RuntimeException exception = AnthropicErrors.refusal(refusal);
-        INSTRUMENTER.end(context, call, exception);
-        return new CallRefusal(exception);
-      }
-      return new LlmScope(call, context);
+      // Under a framework's span that owns the call (Spring AI 2.0 over this SDK): a refusal it left to us.
+      return INSTRUMENTER.startSdkCall(call, AnthropicErrors::refusal);
     } catch (Throwable t) {
       SafeHooks.failed("anthropic message start", t);
       return null;

@@ -5,10 +5,8 @@ import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmScope;
 import dev.llmotel.core.LlmStream;
-import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.api.internal.SpanKey;
 import java.net.URI;
 import java.time.Duration;
@@ -88,19 +86,12 @@ public final class BedrockCalls {
   }
 
   private static Object start(LlmCall call) {
-    Context context = INSTRUMENTER.start(Context.current(), call);
-    // A framework's span owns the call (LangChain4j, Spring AI on Bedrock): a refusal it left to us.
-    if (context == null) return CallRefusal.deferredToSdk(BedrockErrors::refusal);
-    PolicyDecision refusal = call.governance().refusal();
-    if (refusal != null) {
-      RuntimeException exception = BedrockErrors.refusal(refusal);
-      INSTRUMENTER.end(context, call, exception);
-      return new CallRefusal(exception);
-    }
-    Span span = Span.fromContext(context);
-    Context owning = SpanKey.HTTP_CLIENT.storeInContext(SpanKey.RPC_CLIENT.storeInContext(
-        SpanKey.KIND_CLIENT.storeInContext(context, span), span), span);
-    return new LlmScope(call, owning);
+    // Under a framework's span that owns the call (LangChain4j, Spring AI on Bedrock): a refusal it left to us.
+    return INSTRUMENTER.startSdkCall(call, BedrockErrors::refusal, context -> {
+      Span span = Span.fromContext(context);
+      return SpanKey.HTTP_CLIENT.storeInContext(SpanKey.RPC_CLIENT.storeInContext(
+          SpanKey.KIND_CLIENT.storeInContext(context, span), span), span);
+    });
   }
 
   /** Where the client sends its calls: the endpoint override, else the region's Bedrock endpoint. */

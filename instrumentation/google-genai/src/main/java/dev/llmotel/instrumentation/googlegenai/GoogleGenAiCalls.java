@@ -4,15 +4,12 @@ import com.google.genai.ResponseStream;
 import com.google.genai.types.Content;
 import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.HttpOptions;
-import dev.llmotel.core.CallRefusal;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmScope;
 import dev.llmotel.core.LlmStream;
-import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.semconv.GenAiValues;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.api.internal.cache.Cache;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -65,16 +62,8 @@ public final class GoogleGenAiCalls {
   }
 
   private static Object start(LlmCall call) {
-    Context context = INSTRUMENTER.start(Context.current(), call);
-    // A framework's span owns the call (e.g. Spring AI over this SDK): a refusal it left to us.
-    if (context == null) return CallRefusal.deferredToSdk(GoogleGenAiErrors::refusal);
-    PolicyDecision refusal = call.governance().refusal();
-    if (refusal != null) {
-      RuntimeException exception = GoogleGenAiErrors.refusal(refusal);
-      INSTRUMENTER.end(context, call, exception);
-      return new CallRefusal(exception);
-    }
-    return new LlmScope(call, context);
+    // Under a framework's span that owns the call (e.g. Spring AI over this SDK): a refusal it left to us.
+    return INSTRUMENTER.startSdkCall(call, GoogleGenAiErrors::refusal);
   }
 
   /**

@@ -18,9 +18,7 @@ import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.LlmScope;
 import dev.llmotel.core.LlmStream;
-import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
-import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -70,15 +68,7 @@ public final class OpenAiCalls {
    * for that condition and returns an {@link CallRefusal}, so the advice skips the SDK method.
    */
   private static Object start(LlmCall call) {
-    Context context = INSTRUMENTER.start(Context.current(), call);
-    if (context == null) return CallRefusal.deferredToSdk(OpenAiErrors::refusal);
-    PolicyDecision refusal = call.governance().refusal();
-    if (refusal != null) {
-      RuntimeException exception = OpenAiErrors.refusal(refusal);
-      INSTRUMENTER.end(context, call, exception);
-      return new CallRefusal(exception);
-    }
-    return new LlmScope(call, context);
+    return INSTRUMENTER.startSdkCall(call, OpenAiErrors::refusal);
   }
 
   /**
