@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,31 +28,19 @@ class SharedPolicyStoreFaultTest {
   static final int TIMEOUT_MS = 50;
   /** What a call may take beyond the timeout on a busy 2-core test machine. */
   static final long SLACK_MS = 250;
-  final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logged.add(r);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  final Logger logger = Logger.getLogger(SharedPolicyStore.class.getName());
+  final CapturedLog log = new CapturedLog(SharedPolicyStore.class);
+  final List<LogRecord> logged = log.records;
   final List<SharedPolicyStore> stores = new ArrayList<>();
   final List<RedisServer> servers = new ArrayList<>();
 
   @BeforeEach
   void captureLog() {
-    logger.addHandler(capture);
+    log.attach();
   }
 
   @AfterEach
   void cleanUp() throws Exception {
-    logger.removeHandler(capture);
+    log.detach();
     for (SharedPolicyStore s : stores) s.stopProbe();
     for (RedisServer s : servers) s.stop();
   }

@@ -19,17 +19,14 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -86,21 +83,8 @@ class SharedPolicyStoreTlsTest {
   /** Its certificate is in the truststore but names redis.example.com only. */
   static RedisServer otherName;
 
-  final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logged.add(r);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  final List<Logger> loggers = List.of(Logger.getLogger(SharedPolicyStore.class.getName()),
-      Logger.getLogger(SharedPolicyStores.class.getName()));
+  final CapturedLog log = new CapturedLog(SharedPolicyStore.class, SharedPolicyStores.class);
+  final List<LogRecord> logged = log.records;
   final List<SharedPolicyStore> stores = new ArrayList<>();
 
   @BeforeAll
@@ -158,12 +142,12 @@ class SharedPolicyStoreTlsTest {
 
   @BeforeEach
   void captureLog() {
-    for (Logger l : loggers) l.addHandler(capture);
+    log.attach();
   }
 
   @AfterEach
   void stopProbes() {
-    for (Logger l : loggers) l.removeHandler(capture);
+    log.detach();
     for (SharedPolicyStore s : stores) s.stopProbe();
   }
 
