@@ -65,7 +65,8 @@ final class CallCounters {
     }
   }
 
-  private static AttributesBuilder callAttributes(LlmCall call) {
+  /** Provider, request model and workflow: what every llm-otel counter of a call is broken down by. */
+  static AttributesBuilder callAttributes(LlmCall call) {
     AttributesBuilder b = Attributes.builder().put(GenAiAttributes.PROVIDER_NAME, call.provider());
     if (call.request().requestModel() != null) b.put(GenAiAttributes.REQUEST_MODEL, call.request().requestModel());
     if (call.governance().workflow() != null) b.put(LlmOtelAttributes.WORKFLOW, call.governance().workflow());

@@ -32,9 +32,18 @@ public final class CallRefusal extends SkippedCall {
     return refusal == null ? null : new CallRefusal(sdkException.apply(refusal));
   }
 
-  /** What a blocking method's exit throws: the refusal's exception, else what the library threw. */
+  /**
+   * What a blocking method's exit throws: the refusal's exception; or, for a call that returned an
+   * answer the output_validation policy rejected, the library's exception for an unusable response;
+   * else what the library threw.
+   */
   public static Throwable thrown(Object state, Throwable error) {
-    return state instanceof CallRefusal ? ((CallRefusal) state).exception : error;
+    if (state instanceof CallRefusal) return ((CallRefusal) state).exception;
+    if (error == null && state instanceof LlmScope) {
+      Throwable rejection = ((LlmScope) state).call.outputReview().rejection();
+      if (rejection != null) return rejection;
+    }
+    return error;
   }
 
   /** What an async method returns when refused: a future failed the way the library fails them. */

@@ -126,6 +126,13 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     if (call.response().replayed()) attributes.put(LlmOtelAttributes.REPLAYED, true);
     List<String> faults = call.attemptLog().faultsInjected();
     if (faults != null) attributes.put(LlmOtelAttributes.FAULT_INJECTED, faults);
+    dev.llmotel.core.output.OutputCheck check = call.outputReview().check();
+    if (check != null) {
+      attributes.put(LlmOtelAttributes.OUTPUT_VALIDATION, check.result);
+      putIfNotNull(attributes, LlmOtelAttributes.OUTPUT_VALIDATION_ERROR, check.error);
+    }
+    putIfNotNull(attributes, LlmOtelAttributes.OUTPUT_CONFIDENCE, call.outputReview().confidence());
+    putIfNotNull(attributes, LlmOtelAttributes.ESCALATION_REASON, call.outputReview().escalationReason());
     if (error != null) {
       attributes.put(ERROR_TYPE, ErrorTypes.of(error));
     }

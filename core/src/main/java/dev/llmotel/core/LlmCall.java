@@ -9,7 +9,8 @@ import java.util.List;
  * request ({@link LlmRequest}, what was asked) and the response ({@link LlmResponse}, what came
  * back), which the library module's mapper fills; what governance decided ({@link CallGovernance})
  * and the attempts seen below the library's retries ({@link AttemptLog}), which the shared core
- * writes. {@link LlmInstrumenter} turns it into a span and metrics. What is left here is the call's
+ * writes; and whether its answer can be used ({@link OutputReview}), which the core decides at its
+ * end. {@link LlmInstrumenter} turns it into a span and metrics. What is left here is the call's
  * identity (provider, operation) and its lifecycle (start, parent, links, end).
  */
 public final class LlmCall {
@@ -19,6 +20,7 @@ public final class LlmCall {
   private final LlmResponse response = new LlmResponse(this);
   private final CallGovernance governance = new CallGovernance();
   private final AttemptLog attemptLog = new AttemptLog();
+  private final OutputReview outputReview = new OutputReview();
 
   private long startNanos;
   private List<io.opentelemetry.api.trace.SpanContext> links;
@@ -46,6 +48,9 @@ public final class LlmCall {
 
   /** The call's HTTP attempts, retries and injected faults: written by the layers that see attempts. */
   public AttemptLog attemptLog() { return attemptLog; }
+
+  /** Whether the answer can be used, and why not: written by the core when the call ends. */
+  public OutputReview outputReview() { return outputReview; }
 
   /** Spans this call's span links to (e.g. the app's previous attempt of the same request). */
   public synchronized List<io.opentelemetry.api.trace.SpanContext> links() {

@@ -29,10 +29,12 @@ public final class LlmInstrumenter {
 
   private final Instrumenter<LlmCall, LlmCall> instrumenter;
   private final CallCounters counters;
+  private final AnswerReviewer answerReviewer;
 
-  private LlmInstrumenter(Instrumenter<LlmCall, LlmCall> instrumenter, Meter meter) {
+  private LlmInstrumenter(Instrumenter<LlmCall, LlmCall> instrumenter, Meter meter, AnswerReviewer answerReviewer) {
     this.instrumenter = instrumenter;
     this.counters = new CallCounters(meter);
+    this.answerReviewer = answerReviewer;
   }
 
   public static LlmInstrumenter create(String instrumentationName, String instrumentationVersion) {
@@ -50,8 +52,10 @@ public final class LlmInstrumenter {
           for (io.opentelemetry.api.trace.SpanContext link : call.links()) links.addLink(link);
         })
         .buildInstrumenter(SpanKindExtractor.alwaysClient());
-    return new LlmInstrumenter(instrumenter, openTelemetry.getMeterProvider()
-        .meterBuilder(instrumentationName).setInstrumentationVersion(instrumentationVersion).build());
+    Meter meter = openTelemetry.getMeterProvider()
+        .meterBuilder(instrumentationName).setInstrumentationVersion(instrumentationVersion).build();
+    return new LlmInstrumenter(instrumenter, meter,
+        new AnswerReviewer(meter, openTelemetry, instrumentationName, LlmOtelConfig.get()));
   }
 
   /** {gen_ai.operation.name} {gen_ai.request.model}, or the operation alone without a model. */
@@ -81,6 +85,7 @@ public final class LlmInstrumenter {
       end(context, call, exception);
       return new CallRefusal(exception);
     }
+    call.outputReview().failWith(sdkException);
     return new LlmScope(call, scopeContext.apply(context));
   }
 
@@ -210,9 +215,16 @@ public final class LlmInstrumenter {
       SafeHooks.failed("governance at call end", t);
     }
     try {
-      recordDecisionsAndAttempts(context, call);
+      SafeHooks.checkpoint("answer review");
+      answerReviewer.review(call, error);
     } catch (Throwable t) {
-      SafeHooks.failed("policy decisions and attempt events", t);
+      SafeHooks.failed("answer review", t);
+    }
+    try {
+      recordDecisionsAndAttempts(context, call);
+      answerReviewer.record(context, call);
+    } catch (Throwable t) {
+      SafeHooks.failed("policy decisions, attempt events and escalations", t);
     }
     if (error == null) error = call.response().unusableResponse();
     try {

@@ -23,6 +23,8 @@ public final class LlmRequest {
   private Long choiceCount;
   private List<String> encodingFormats;
   private String outputType;
+  private dev.llmotel.core.output.OutputContract outputContract;
+  private boolean logprobsRequested;
   private final List<LlmMessage> inputMessages = new ArrayList<>();
   private final List<LlmMessage.Part> systemInstructions = new ArrayList<>();
   private final List<ToolDefinition> toolDefinitions = new ArrayList<>();
@@ -73,6 +75,18 @@ public final class LlmRequest {
   public LlmRequest encodingFormats(List<String> v) { this.encodingFormats = v; return this; }
   public String outputType() { return outputType; }
   public LlmRequest outputType(String v) { this.outputType = v; return this; }
+  /** The structure the request asks the answer to have (a response format), or null for free text. */
+  public dev.llmotel.core.output.OutputContract outputContract() { return outputContract; }
+  public LlmRequest outputContract(dev.llmotel.core.output.OutputContract v) { this.outputContract = v; return this; }
+
+  /** The app asked for token log-probabilities (they give the answer's confidence). */
+  public boolean logprobsRequested() { return logprobsRequested; }
+  public LlmRequest logprobsRequested(boolean v) { this.logprobsRequested = v; return this; }
+
+  /** Whether the answer is checked at all: a structure declared, or tools offered (their calls' arguments). */
+  public boolean checksAnswer() {
+    return outputContract != null || !toolDefinitions.isEmpty();
+  }
   public List<LlmMessage> inputMessages() { return inputMessages; }
   public List<LlmMessage.Part> systemInstructions() { return systemInstructions; }
   public List<ToolDefinition> toolDefinitions() { return toolDefinitions; }

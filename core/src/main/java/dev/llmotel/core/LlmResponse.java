@@ -31,6 +31,11 @@ public final class LlmResponse {
   private String rateLimitRemainingTokens;
   private boolean responseTruncated;
   private boolean replayed;
+  private dev.llmotel.core.output.AnswerForValidation answer;
+  private boolean modelRefused;
+  private String incompleteReason;
+  private double tokenProbabilitySum;
+  private long tokenProbabilityCount;
 
   private final LlmCall call;
 
@@ -141,6 +146,49 @@ public final class LlmResponse {
    */
   public synchronized void addOutputCharacters(long n) { outputCharacters += n; }
   public synchronized long outputCharacters() { return outputCharacters; }
+
+  /**
+   * Answer text of one choice (a whole message, or a stream's delta in order), kept for the check
+   * against the structure the request declared; dropped at once when it declared none.
+   */
+  public synchronized LlmResponse answerText(int choice, String text) {
+    if (text == null || call.request().outputContract() == null) return this;
+    if (answer == null) answer = new dev.llmotel.core.output.AnswerForValidation();
+    answer.appendText(choice, text);
+    return this;
+  }
+
+  /** A tool call of the answer (name, arguments as JSON text), kept for the check against its tool's schema. */
+  public synchronized LlmResponse answerToolCall(String name, String argumentsJson) {
+    if (call.request().toolDefinitions().isEmpty()) return this;
+    if (answer == null) answer = new dev.llmotel.core.output.AnswerForValidation();
+    answer.addToolCall(name, argumentsJson);
+    return this;
+  }
+
+  /** What {@link #answerText} and {@link #answerToolCall} kept, or null. */
+  public synchronized dev.llmotel.core.output.AnswerForValidation answerForValidation() { return answer; }
+
+  /** The model declined to answer in a field of its own (OpenAI's message.refusal), whatever the finish reason. */
+  public synchronized LlmResponse modelRefused(boolean v) { this.modelRefused |= v; return this; }
+  public synchronized boolean modelRefused() { return modelRefused; }
+
+  /** Why an answer the provider marks incomplete stopped (OpenAI Responses: max_output_tokens, content_filter). */
+  public synchronized LlmResponse incompleteReason(String v) { if (v != null) this.incompleteReason = v; return this; }
+  public synchronized String incompleteReason() { return incompleteReason; }
+
+  /** The log-probability of one answer token, where the app asked for them. */
+  public synchronized LlmResponse tokenLogprob(double logprob) {
+    if (Double.isNaN(logprob)) return this;
+    tokenProbabilitySum += Math.exp(Math.min(0, logprob));
+    tokenProbabilityCount++;
+    return this;
+  }
+
+  /** Mean probability of the answer's tokens, or null when no log-probabilities came back. */
+  public synchronized Double confidence() {
+    return tokenProbabilityCount == 0 ? null : tokenProbabilitySum / tokenProbabilityCount;
+  }
 
   /** When the first chunk arrived (System.nanoTime), or -1. */
   synchronized long firstChunkNanos() { return firstChunkNanos; }

@@ -9,7 +9,9 @@ public final class PolicyDecision {
     /** A request the policy will not send (too large, a loop): the provider's 400. */
     INVALID_REQUEST,
     /** Took or would take too long: the library's own timeout. */
-    TIMEOUT
+    TIMEOUT,
+    /** An answer the app cannot use (not the structure it asked for): the library's own invalid-data failure. */
+    UNUSABLE_ANSWER
   }
 
   public static final String REFUSED = "refused";
@@ -33,6 +35,7 @@ public final class PolicyDecision {
 
   /** The message a refused call's exception carries: it names the policy and the limit. */
   public String exceptionMessage() {
+    if (kind == Kind.UNUSABLE_ANSWER) return "llm-otel policy " + policy + " rejected this call's answer: " + message;
     return "llm-otel policy " + policy + " refused this call: " + message;
   }
 }

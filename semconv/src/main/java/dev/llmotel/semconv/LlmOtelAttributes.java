@@ -61,6 +61,23 @@ public final class LlmOtelAttributes {
   public static final AttributeKey<String> POLICY_MESSAGE = stringKey("llm_otel.policy.message");
   public static final AttributeKey<String> POLICY_MODE = stringKey("llm_otel.policy.mode");
 
+  /**
+   * Whether the answer fits the structure its request declared: "valid", "invalid" or "not_json";
+   * absent when the request declared none.
+   */
+  public static final AttributeKey<String> OUTPUT_VALIDATION = stringKey("llm_otel.output.validation");
+  /** The first violation: its JSON path and keyword (never any content of the answer). */
+  public static final AttributeKey<String> OUTPUT_VALIDATION_ERROR = stringKey("llm_otel.output.validation.error");
+  public static final String OUTPUT_VALID = "valid";
+  public static final String OUTPUT_INVALID = "invalid";
+  public static final String OUTPUT_NOT_JSON = "not_json";
+  /** Mean token probability of the answer, when the response carries log-probabilities. */
+  public static final AttributeKey<Double> OUTPUT_CONFIDENCE = AttributeKey.doubleKey("llm_otel.output.confidence");
+  /** Why a call's answer cannot be used as it is (on the span and on the escalation log record). */
+  public static final AttributeKey<String> ESCALATION_REASON = stringKey("llm_otel.escalation.reason");
+  /** Event name of the log record that hands an unusable answer to a person. */
+  public static final String EVENT_ESCALATION = "llm_otel.escalation";
+
   public static final String STREAM_END_CLOSED_EARLY = "closed_early";
   public static final String STREAM_END_ERROR = "error";
 

@@ -21,10 +21,22 @@ import java.util.logging.Logger;
 public abstract class LlmInstrumentationModule extends InstrumentationModule {
   private static final Logger logger = Logger.getLogger(LlmInstrumentationModule.class.getName());
   private static final String[] SHARED_HELPER_LISTS = {
-      "llm-otel-semconv", "llm-otel-core", "llm-otel-shaded-jtokkit"};
-  /** The tokenizer's vocabularies, loaded by the shaded tokenizer from its own class loader. */
+      "llm-otel-semconv", "llm-otel-core", "llm-otel-shaded-jtokkit", "llm-otel-shaded-jsonschema"};
+  /**
+   * Resources the shaded libraries load from their own class loader: the tokenizer's vocabularies,
+   * and the JSON Schema validator's messages and the meta-schemas it checks a declared schema against.
+   */
   private static final String[] HELPER_RESOURCES = {
-      "dev/llmotel/shaded/jtokkit/o200k_base.tiktoken", "dev/llmotel/shaded/jtokkit/cl100k_base.tiktoken"};
+      "dev/llmotel/shaded/jtokkit/o200k_base.tiktoken", "dev/llmotel/shaded/jtokkit/cl100k_base.tiktoken",
+      "dev/llmotel/shaded/jsonschema/messages.properties", "draft2020-12.json",
+      "dev/llmotel/shaded/jsonschema/draft-07/schema.json", "dev/llmotel/shaded/jsonschema/draft-06/schema.json",
+      "dev/llmotel/shaded/jsonschema/draft-04/schema.json", "dev/llmotel/shaded/jsonschema/draft/2019-09/schema.json",
+      "dev/llmotel/shaded/jsonschema/draft/2019-09/meta/applicator.json",
+      "dev/llmotel/shaded/jsonschema/draft/2019-09/meta/content.json",
+      "dev/llmotel/shaded/jsonschema/draft/2019-09/meta/core.json",
+      "dev/llmotel/shaded/jsonschema/draft/2019-09/meta/format.json",
+      "dev/llmotel/shaded/jsonschema/draft/2019-09/meta/meta-data.json",
+      "dev/llmotel/shaded/jsonschema/draft/2019-09/meta/validation.json"};
 
   private final String helperListName;
 

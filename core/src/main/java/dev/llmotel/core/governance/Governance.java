@@ -142,6 +142,21 @@ public final class Governance {
     return policies.enforcedTimeoutMillis();
   }
 
+  /** Whether an answer that fails the structure its request declared fails the call (policy output_validation). */
+  public boolean outputValidationEnforced() {
+    return "enforce".equals(policies.outputValidationMode());
+  }
+
+  /** Whether a failed check is recorded as the policy output_validation's would_refuse. */
+  public boolean outputValidationMonitored() {
+    return "monitor".equals(policies.outputValidationMode());
+  }
+
+  /** Answers whose mean token probability is below this are escalated as low_confidence. */
+  public double confidenceThreshold() {
+    return policies.confidenceThreshold();
+  }
+
   /** The longest a stream may wait for data, its first chunk included, in milliseconds, or 0. */
   public long firstChunkTimeoutMillis() {
     return policies.enforcedFirstChunkMillis();

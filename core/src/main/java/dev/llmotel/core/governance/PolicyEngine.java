@@ -176,6 +176,15 @@ final class PolicyEngine {
     }
   }
 
+  /** The output_validation policy's mode: "off", "monitor" or "enforce". */
+  String outputValidationMode() {
+    return settings.outputValidationMode.name().toLowerCase(Locale.ROOT);
+  }
+
+  double confidenceThreshold() {
+    return settings.confidenceThreshold;
+  }
+
   /** The ceiling a library should apply as its own request timeout, or 0 for none. */
   long enforcedTimeoutMillis() {
     PolicySettings s = settings;

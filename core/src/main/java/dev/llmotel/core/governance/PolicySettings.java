@@ -42,6 +42,10 @@ final class PolicySettings {
   final Map<String, Long> callsPerMinuteByModel = new HashMap<>();
   Mode loopGuardMode = Mode.OFF;
   long maxRepeats = 3;
+  /** What an answer that fails its declared structure does: off records it, enforce fails the call. */
+  Mode outputValidationMode = Mode.OFF;
+  /** Answers whose mean token probability is below this are escalated (only where logprobs came back). */
+  double confidenceThreshold = 0.6;
   List<Workflows.Rule> workflowRules = Collections.emptyList();
   /**
    * Workflows the operator named (cost.workflows keys, workflow_rules targets, the "workflows"
@@ -158,6 +162,11 @@ final class PolicySettings {
       if (m.get("max_repeats") != null) maxRepeats = positiveLong(m, "max_repeats");
       loopGuardMode = mode(m);
     });
+    section(path, root, "output_validation", m -> outputValidationMode = mode(m));
+    section(path, root, "escalation", m -> {
+      Object threshold = m.get("confidence_threshold");
+      if (threshold != null) confidenceThreshold = fraction(threshold);
+    });
     Object rules = root.get("workflow_rules");
     if (rules != null) {
       try {
@@ -246,6 +255,29 @@ final class PolicySettings {
     Long outputTokens = propertyLong("cost.estimated-output-tokens");
     if (outputTokens != null) estimatedOutputTokens = outputTokens;
     trustRemoteBaggage = LlmOtelConfig.readBoolean(PREFIX + "baggage.trust-remote", false);
+    // No limit to set: the declared structure is the limit, so the policy is on whenever its mode is.
+    outputValidationMode = propertyMode("output-validation.mode", outputValidationMode, true);
+    String threshold = LlmOtelConfig.raw(PREFIX + "escalation.confidence-threshold");
+    if (threshold != null && !threshold.isEmpty()) {
+      try {
+        confidenceThreshold = fraction(threshold);
+      } catch (IllegalArgumentException e) {
+        report("llm-otel: invalid value ''{0}'' for {1} (expected a number from 0 to 1); {2} applies",
+            threshold, PREFIX + "escalation.confidence-threshold", confidenceThreshold);
+      }
+    }
+  }
+
+  /** A number from 0 to 1, given as a JSON number or as text. */
+  private static double fraction(Object raw) {
+    double v;
+    try {
+      v = raw instanceof Number ? ((Number) raw).doubleValue() : Double.parseDouble(raw.toString());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a number from 0 to 1, not " + raw);
+    }
+    if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("must be a number from 0 to 1, not " + raw);
+    return v;
   }
 
   private static Mode propertyMode(String key, Mode current, boolean hasLimit) {

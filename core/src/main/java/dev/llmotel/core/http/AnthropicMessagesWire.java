@@ -13,6 +13,8 @@ import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.StreamedToolCalls;
 import dev.llmotel.semconv.GenAiValues;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -56,6 +58,13 @@ final class AnthropicMessagesWire implements WireFormat {
       if (content instanceof String) out.add(LlmMessage.Part.text((String) content));
       for (Object b : list(content)) addBlock(out, map(b));
       call.request().inputMessages().add(out);
+    }
+    // Structured outputs: output_config.format (and the beta's output_format), a JSON Schema for the answer text.
+    Map<?, ?> format = map(map(body.get("output_config")).get("format"));
+    if (format.isEmpty()) format = map(body.get("output_format"));
+    if ("json_schema".equals(string(format.get("type")))) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
+      call.request().outputContract(OutputContract.schema(text(format.get("schema"))));
     }
     for (Object t : list(body.get("tools"))) {
       String name = string(map(t).get("name"));
@@ -124,7 +133,13 @@ final class AnthropicMessagesWire implements WireFormat {
     LlmMessage out = LlmOtelConfig.get().captureContent() ? new LlmMessage("assistant").finishReason(stop) : null;
     for (Object b : list(body.get("content"))) {
       Map<?, ?> block = map(b);
-      if ("tool_use".equals(string(block.get("type")))) call.response().addToolCallId(string(block.get("id")));
+      String type = string(block.get("type"));
+      if ("tool_use".equals(type)) {
+        call.response().addToolCallId(string(block.get("id")));
+        call.response().answerToolCall(string(block.get("name")), text(block.get("input")));
+      } else if ("text".equals(type)) {
+        call.response().answerText(0, string(block.get("text")));
+      }
       if (out != null) addBlock(out, block);
     }
     if (out != null) call.response().addOutputMessage(out);
@@ -171,18 +186,23 @@ final class AnthropicMessagesWire implements WireFormat {
     private static final String PARTIAL_JSON = "\"partial_json\"";
     private final LlmCall call;
     private final StringBuilder text = LlmOtelConfig.get().captureContent() ? new StringBuilder() : null;
+    private final StreamedToolCalls toolCalls;
+    /** Content deltas are read: captured, or checked against a declared structure or tool schema. */
+    private final boolean readDeltas;
     private Map<?, ?> startUsage = java.util.Collections.emptyMap();
     private String stop;
     private boolean done;
 
     Events(LlmCall call) {
       this.call = call;
+      this.toolCalls = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
+      this.readDeltas = text != null || call.request().checksAnswer();
     }
 
-    /** Content deltas say nothing unless content is captured; every other event is read. */
+    /** Content deltas say nothing unless {@link #readDeltas}; every other event is read. */
     @Override
     public boolean wants(String event, String rawData) {
-      return text != null || !"content_block_delta".equals(event);
+      return readDeltas || !"content_block_delta".equals(event);
     }
 
     @Override
@@ -207,13 +227,18 @@ final class AnthropicMessagesWire implements WireFormat {
             longValue(startUsage.get("cache_creation_input_tokens")), null);
       } else if ("content_block_start".equals(type)) {
         Map<?, ?> block = map(data.get("content_block"));
-        if ("tool_use".equals(string(block.get("type")))) call.response().addToolCallId(string(block.get("id")));
+        if ("tool_use".equals(string(block.get("type")))) {
+          call.response().addToolCallId(string(block.get("id")));
+          toolCalls.delta(0, blockIndex(data), string(block.get("name")), null);
+        }
       } else if ("content_block_delta".equals(type)) {
         Map<?, ?> delta = map(data.get("delta"));
         String piece = string(delta.get("text"));
         String json = string(delta.get("partial_json"));
         if (piece != null) call.response().addOutputCharacters(piece.length());
         if (json != null) call.response().addOutputCharacters(json.length());
+        call.response().answerText(0, piece);
+        if (json != null) toolCalls.delta(0, blockIndex(data), null, json);
         if (piece != null && text != null) text.append(piece);
       } else if ("message_delta".equals(type)) {
         String reason = string(map(data.get("delta")).get("stop_reason"));
@@ -230,9 +255,15 @@ final class AnthropicMessagesWire implements WireFormat {
       return done;
     }
 
+    private static long blockIndex(Map<?, ?> event) {
+      Long index = longValue(event.get("index"));
+      return index == null ? 0 : index;
+    }
+
     @Override
     public void finish() {
       call.response().addFinishReason(stop);
+      toolCalls.finish(call.response());
       if (text != null) {
         call.response().addOutputMessage(new LlmMessage("assistant").finishReason(stop).add(LlmMessage.Part.text(text.toString())));
       }

@@ -13,6 +13,8 @@ import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.output.OpenApiSchemas;
+import dev.llmotel.core.output.OutputContract;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +48,7 @@ final class GeminiWire implements WireFormat {
     call.request().maxTokens(longValue(config.get("maxOutputTokens")));
     call.request().seed(longValue(config.get("seed")));
     call.request().stopSequences(JsonMaps.strings(config.get("stopSequences")));
+    outputContract(call, config);
     Long candidates = longValue(config.get("candidateCount"));
     if (candidates != null && candidates != 1) call.request().choiceCount(candidates);
     for (Object p : list(map(body.get("systemInstruction")).get("parts"))) {
@@ -63,10 +66,44 @@ final class GeminiWire implements WireFormat {
       for (Object f : list(map(t).get("functionDeclarations"))) {
         String name = string(map(f).get("name"));
         if (name != null) {
+          String parameters = text(map(f).get("parameters"));
+          String jsonSchema = text(map(f).get("parametersJsonSchema"));
           call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
-              string(map(f).get("description")), text(map(f).get("parameters"))));
+              string(map(f).get("description")), parameters != null ? parameters : jsonSchema,
+              parameters != null ? OpenApiSchemas.toJsonSchema(parameters) : jsonSchema));
         }
       }
+    }
+  }
+
+  /**
+   * {@code responseJsonSchema} (JSON Schema), {@code responseSchema} (Gemini's OpenAPI subset), or
+   * {@code responseMimeType: application/json} alone (the answer must be JSON). Also for the
+   * google-genai SDK, which sends the same names.
+   */
+  static void outputContract(LlmCall call, Map<?, ?> config) {
+    Object jsonSchema = config.get("responseJsonSchema") != null ? config.get("responseJsonSchema") : config.get("_responseJsonSchema");
+    String mimeType = string(config.get("responseMimeType"));
+    if (jsonSchema != null) {
+      call.request().outputContract(OutputContract.schema(text(jsonSchema)));
+    } else if (config.get("responseSchema") != null) {
+      call.request().outputContract(OutputContract.schema(OpenApiSchemas.toJsonSchema(text(config.get("responseSchema")))));
+    } else if ("application/json".equals(mimeType)) {
+      call.request().outputContract(OutputContract.anyJson());
+    } else {
+      if ("text/plain".equals(mimeType)) call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
+      return;
+    }
+    call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
+  }
+
+  /** Each candidate's parts: its text (not thoughts) and function calls, for the check. */
+  static void answer(LlmCall call, int candidate, Map<?, ?> part) {
+    if (part.get("functionCall") instanceof Map) {
+      Map<?, ?> f = map(part.get("functionCall"));
+      call.response().answerToolCall(string(f.get("name")), text(f.get("args")));
+    } else if (!Boolean.TRUE.equals(part.get("thought"))) {
+      call.response().answerText(candidate, string(part.get("text")));
     }
   }
 
@@ -105,13 +142,16 @@ final class GeminiWire implements WireFormat {
   public void response(LlmCall call, Map<?, ?> body) {
     boolean capture = LlmOtelConfig.get().captureContent();
     ids(call, body);
+    int index = 0;
     for (Object c : list(body.get("candidates"))) {
       Map<?, ?> candidate = map(c);
       String finish = finishReason(candidate);
       call.response().addFinishReason(finish);
       LlmMessage out = capture ? new LlmMessage("assistant").finishReason(finish) : null;
+      int candidateIndex = index++;
       for (Object p : list(map(candidate.get("content")).get("parts"))) {
         Map<?, ?> part = map(p);
+        answer(call, candidateIndex, part);
         if (part.get("functionCall") instanceof Map) call.response().addToolCallId(string(map(part.get("functionCall")).get("id")));
         if (out != null) addPart(out, part);
       }
@@ -181,8 +221,10 @@ final class GeminiWire implements WireFormat {
         Map<?, ?> candidate = map(c);
         String reason = finishReason(candidate);
         if (reason != null) finish = reason;
+        Long index = longValue(candidate.get("index"));
         for (Object p : list(map(candidate.get("content")).get("parts"))) {
           Map<?, ?> part = map(p);
+          answer(call, index == null ? 0 : (int) Math.min(index, Integer.MAX_VALUE), part);
           if (part.get("functionCall") instanceof Map) {
             Map<?, ?> functionCall = map(part.get("functionCall"));
             call.response().addToolCallId(string(functionCall.get("id")));

@@ -12,6 +12,8 @@ import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.StreamedToolCalls;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.Map;
 import java.util.TreeMap;
@@ -77,6 +79,8 @@ final class OpenAiChatWire implements WireFormat {
       }
       call.request().inputMessages().add(out);
     }
+    responseFormat(call, map(body.get("response_format")));
+    call.request().logprobsRequested(Boolean.TRUE.equals(body.get("logprobs")));
     for (Object t : list(body.get("tools"))) {
       Map<?, ?> function = map(map(t).get("function"));
       String name = string(function.get("name"));
@@ -84,6 +88,31 @@ final class OpenAiChatWire implements WireFormat {
         call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
             string(function.get("description")), text(function.get("parameters"))));
       }
+    }
+  }
+
+  /**
+   * {@code response_format}: {@code json_schema} (the answer must fit {@code json_schema.schema}),
+   * {@code json_object} (it must be a JSON object) or {@code text}.
+   */
+  static void responseFormat(LlmCall call, Map<?, ?> format) {
+    String type = string(format.get("type"));
+    if ("json_schema".equals(type)) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
+      call.request().outputContract(OutputContract.schema(text(map(format.get("json_schema")).get("schema"))));
+    } else if ("json_object".equals(type)) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
+      call.request().outputContract(OutputContract.jsonObject());
+    } else if ("text".equals(type)) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
+    }
+  }
+
+  /** Each token's log-probability in a choice's {@code logprobs.content} (the app asked for them). */
+  static void logprobs(LlmCall call, Object logprobs) {
+    for (Object token : list(map(logprobs).get("content"))) {
+      Double logprob = doubleValue(map(token).get("logprob"));
+      if (logprob != null) call.response().tokenLogprob(logprob);
     }
   }
 
@@ -191,6 +220,7 @@ final class OpenAiChatWire implements WireFormat {
     call.response().responseId(string(body.get("id")));
     call.response().responseModel(string(body.get("model")));
     boolean capture = LlmOtelConfig.get().captureContent();
+    int index = 0;
     for (Object c : list(body.get("choices"))) {
       Map<?, ?> choice = map(c);
       String finish = string(choice.get("finish_reason"));
@@ -199,11 +229,15 @@ final class OpenAiChatWire implements WireFormat {
       LlmMessage out = capture ? new LlmMessage("assistant").finishReason(finish) : null;
       String content = string(message.get("content"));
       if (out != null && content != null) out.add(LlmMessage.Part.text(content));
+      call.response().answerText(index++, content);
+      call.response().modelRefused(string(message.get("refusal")) != null);
+      logprobs(call, choice.get("logprobs"));
       for (Object tc : list(message.get("tool_calls"))) {
         String id = string(map(tc).get("id"));
         call.response().addToolCallId(id);
+        Map<?, ?> function = map(map(tc).get("function"));
+        call.response().answerToolCall(string(function.get("name")), string(function.get("arguments")));
         if (out != null) {
-          Map<?, ?> function = map(map(tc).get("function"));
           out.add(LlmMessage.Part.toolCall(id, string(function.get("name")), string(function.get("arguments"))));
         }
       }
@@ -253,19 +287,24 @@ final class OpenAiChatWire implements WireFormat {
     private static final String TEXT = "\"text\"";
     private final LlmCall call;
     private final boolean capture = LlmOtelConfig.get().captureContent();
+    /** Every chunk is read: content is captured, checked against a declared structure, or has log-probabilities. */
+    private final boolean readAll;
     private final Map<Long, StringBuilder> text = new TreeMap<>();
     private final Map<Long, String> finish = new TreeMap<>();
+    private final StreamedToolCalls toolCalls;
     private boolean done;
     private boolean first = true;
 
     Chunks(LlmCall call) {
       this.call = call;
+      this.readAll = capture || call.request().outputContract() != null || call.request().logprobsRequested();
+      this.toolCalls = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
     }
 
-    /** The first chunk (id, model), and any with a finish reason, tool calls or usage; every chunk when capturing. */
+    /** The first chunk (id, model), and any with a finish reason, tool calls or usage; every chunk when {@link #readAll}. */
     @Override
     public boolean wants(String event, String rawData) {
-      if (first || capture) {
+      if (first || readAll) {
         first = false;
         return true;
       }
@@ -296,11 +335,17 @@ final class OpenAiChatWire implements WireFormat {
         Map<?, ?> delta = map(choice.get("delta"));
         for (Object tc : list(delta.get("tool_calls"))) {
           call.response().addToolCallId(string(map(tc).get("id")));
-          String arguments = string(map(map(tc).get("function")).get("arguments"));
+          Map<?, ?> function = map(map(tc).get("function"));
+          String arguments = string(function.get("arguments"));
           if (arguments != null) call.response().addOutputCharacters(arguments.length());
+          Long position = longValue(map(tc).get("index"));
+          toolCalls.delta(i, position == null ? 0 : position, string(function.get("name")), arguments);
         }
         String piece = string(delta.get("content"));
         if (piece != null) call.response().addOutputCharacters(piece.length());
+        call.response().answerText((int) Math.min(i, Integer.MAX_VALUE), piece);
+        call.response().modelRefused(string(delta.get("refusal")) != null);
+        logprobs(call, choice.get("logprobs"));
         String legacy = string(choice.get("text"));
         if (legacy != null) call.response().addOutputCharacters(legacy.length());
         if (capture && piece != null) {
@@ -320,6 +365,7 @@ final class OpenAiChatWire implements WireFormat {
     @Override
     public void finish() {
       for (String reason : finish.values()) call.response().addFinishReason(reason);
+      toolCalls.finish(call.response());
       if (capture) {
         for (Map.Entry<Long, StringBuilder> e : text.entrySet()) {
           call.response().addOutputMessage(new LlmMessage("assistant").finishReason(finish.get(e.getKey()))

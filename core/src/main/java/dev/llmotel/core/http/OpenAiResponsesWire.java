@@ -8,6 +8,8 @@ import static dev.llmotel.core.http.JsonMaps.string;
 
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.output.OutputContract;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.Map;
 
@@ -61,6 +63,15 @@ final class OpenAiResponsesWire implements WireFormat {
     call.request().maxTokens(longValue(body.get("max_output_tokens")));
     call.request().temperature(doubleValue(body.get("temperature")));
     call.request().topP(doubleValue(body.get("top_p")));
+    textFormat(call, map(map(body.get("text")).get("format")));
+    for (Object t : list(body.get("tools"))) {
+      Map<?, ?> tool = map(t);
+      String name = string(tool.get("name"));
+      if ("function".equals(string(tool.get("type"))) && name != null) {
+        call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
+            string(tool.get("description")), JsonMaps.text(tool.get("parameters"))));
+      }
+    }
     String instructions = string(body.get("instructions"));
     if (instructions != null) call.request().systemInstructions().add(LlmMessage.Part.text(instructions));
     Object input = body.get("input");
@@ -83,6 +94,20 @@ final class OpenAiResponsesWire implements WireFormat {
     }
   }
 
+  /** {@code text.format}: {@code json_schema} with its {@code schema} beside the type, {@code json_object} or {@code text}. */
+  static void textFormat(LlmCall call, Map<?, ?> format) {
+    String type = string(format.get("type"));
+    if ("json_schema".equals(type)) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
+      call.request().outputContract(OutputContract.schema(JsonMaps.text(format.get("schema"))));
+    } else if ("json_object".equals(type)) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
+      call.request().outputContract(OutputContract.jsonObject());
+    } else if ("text".equals(type)) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
+    }
+  }
+
   @Override
   public boolean streamRequested(Map<?, ?> body, String path) {
     return Boolean.TRUE.equals(body.get("stream"));
@@ -93,9 +118,28 @@ final class OpenAiResponsesWire implements WireFormat {
     call.response().responseId(string(body.get("id")));
     call.response().responseModel(string(body.get("model")));
     call.response().addFinishReason(string(body.get("status")));
+    call.response().incompleteReason(string(map(body.get("incomplete_details")).get("reason")));
     for (Object item : list(body.get("output"))) {
       Map<?, ?> m = map(item);
-      if ("function_call".equals(string(m.get("type")))) call.response().addToolCallId(string(m.get("call_id")));
+      String type = string(m.get("type"));
+      if ("function_call".equals(type)) {
+        call.response().addToolCallId(string(m.get("call_id")));
+        call.response().answerToolCall(string(m.get("name")), string(m.get("arguments")));
+      } else if ("message".equals(type)) {
+        for (Object c : list(m.get("content"))) {
+          Map<?, ?> part = map(c);
+          String partType = string(part.get("type"));
+          if ("output_text".equals(partType)) {
+            call.response().answerText(0, string(part.get("text")));
+            for (Object token : list(part.get("logprobs"))) {
+              Double logprob = doubleValue(map(token).get("logprob"));
+              if (logprob != null) call.response().tokenLogprob(logprob);
+            }
+          } else if ("refusal".equals(partType)) {
+            call.response().modelRefused(true);
+          }
+        }
+      }
     }
     Map<?, ?> usage = map(body.get("usage"));
     Long input = longValue(usage.get("input_tokens"));

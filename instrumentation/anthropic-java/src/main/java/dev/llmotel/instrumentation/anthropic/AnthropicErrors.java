@@ -30,6 +30,9 @@ final class AnthropicErrors {
         return RateLimitException.builder().headers(Headers.builder().build()).body(body(message)).build();
       case INVALID_REQUEST:
         return BadRequestException.builder().headers(Headers.builder().build()).body(body(message)).build();
+      case UNUSABLE_ANSWER:
+        // What the SDK throws when a response has data of the wrong shape.
+        return new com.anthropic.errors.AnthropicInvalidDataException(message);
       case TIMEOUT:
       default:
         return new AnthropicIoException(message, new SocketTimeoutException(message));

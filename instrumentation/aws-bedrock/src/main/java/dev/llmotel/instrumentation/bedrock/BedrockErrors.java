@@ -23,6 +23,9 @@ final class BedrockErrors {
       case INVALID_REQUEST:
         return ValidationException.builder().message(message).statusCode(400)
             .awsErrorDetails(details("ValidationException", message, 400)).build();
+      case UNUSABLE_ANSWER:
+        // What the SDK throws when it cannot use what the service returned.
+        return software.amazon.awssdk.core.exception.SdkClientException.create(message);
       case TIMEOUT:
       default:
         return ModelTimeoutException.builder().message(message).statusCode(408)

@@ -19,6 +19,9 @@ final class GoogleGenAiErrors {
         return new ClientException(429, "RESOURCE_EXHAUSTED", message);
       case INVALID_REQUEST:
         return new ClientException(400, "INVALID_ARGUMENT", message);
+      case UNUSABLE_ANSWER:
+        // What the SDK throws for a response body it cannot read.
+        return new GenAiIOException(message);
       case TIMEOUT:
       default:
         return new GenAiIOException(message, new InterruptedIOException(message));

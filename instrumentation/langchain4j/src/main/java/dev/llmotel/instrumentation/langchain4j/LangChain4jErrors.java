@@ -18,6 +18,9 @@ final class LangChain4jErrors {
         return new RateLimitException(message);
       case INVALID_REQUEST:
         return new InvalidRequestException(message);
+      case UNUSABLE_ANSWER:
+        // The base of LangChain4j's model exceptions: retried by its own retry, like a bad response.
+        return new dev.langchain4j.exception.LangChain4jException(message);
       case TIMEOUT:
       default:
         return new TimeoutException(message);

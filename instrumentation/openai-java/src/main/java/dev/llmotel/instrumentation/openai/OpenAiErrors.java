@@ -26,6 +26,9 @@ final class OpenAiErrors {
         return RateLimitException.builder().headers(Headers.builder().build()).error(error(decision, message)).build();
       case INVALID_REQUEST:
         return BadRequestException.builder().headers(Headers.builder().build()).error(error(decision, message)).build();
+      case UNUSABLE_ANSWER:
+        // What the SDK throws when a response has data of the wrong shape.
+        return new OpenAIInvalidDataException(message);
       case TIMEOUT:
       default:
         return new OpenAIIoException(message, new SocketTimeoutException(message));
