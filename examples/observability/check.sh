@@ -145,14 +145,22 @@ LABELS["llm_otel_retries_total"] = SCOPE | {"gen_ai_provider_name", "gen_ai_requ
 # dashboard and the rules do not rely on it.
 LABELS["llm_otel_prompt_calls_total"] = SCOPE | {"gen_ai_provider_name", "gen_ai_request_model", "llm_otel_workflow",
                                                  "llm_otel_prompt_name", "llm_otel_prompt_version"}
+# Output validation and escalation: llm_otel_workflow is absent when the call has no workflow.
+LABELS["llm_otel_output_validations_total"] = SCOPE | {"llm_otel_output_validation", "gen_ai_provider_name",
+                                                       "gen_ai_request_model", "llm_otel_workflow"}
+LABELS["llm_otel_escalations_total"] = SCOPE | {"llm_otel_escalation_reason", "llm_otel_workflow",
+                                                "gen_ai_provider_name", "gen_ai_request_model"}
 # The shared governance store's health: exported only by services with governance.store set.
 LABELS["llm_otel_governance_store_fallback"] = SCOPE | {"llm_otel_governance_store"}
 LABELS["llm_otel_governance_store_transitions_total"] = SCOPE | {"llm_otel_governance_store",
                                                                  "llm_otel_governance_store_state"}
 ALL_LABELS = set().union(*LABELS.values())
 VALUES = {"llm_otel_policy_decision": {"refused", "would_refuse"},
-          "llm_otel_policy_name": {"timeout", "input_tokens", "cost", "rate_limit", "loop_guard"},
-          "gen_ai_token_type": {"input", "output"}}
+          "llm_otel_policy_name": {"timeout", "input_tokens", "cost", "rate_limit", "loop_guard", "output_validation"},
+          "gen_ai_token_type": {"input", "output"},
+          "llm_otel_output_validation": {"valid", "invalid", "not_json"},
+          "llm_otel_escalation_reason": {"output_invalid", "refusal", "content_filter", "truncated",
+                                         "policy_refused", "low_confidence"}}
 STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 MATCHER = re.compile(r'([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"')
 
