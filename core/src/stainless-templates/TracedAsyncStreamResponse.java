@@ -62,7 +62,7 @@ final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
     @Override
     public void onComplete(Optional<Throwable> error) {
       try (Scope ignored = events.onComplete(error.orElse(null))) {
-        handler.onComplete(error);
+        handler.onComplete(events.outcome(error));
       }
     }
   }

@@ -46,8 +46,20 @@ public final class CallRefusal extends SkippedCall {
     return error;
   }
 
-  /** What an async method returns when refused: a future failed the way the library fails them. */
+  /**
+   * What an async method returns when refused: a future failed the way the library fails them. When
+   * the output_validation policy enforces a structure this call declared, a future that fails with
+   * the rejection of an unusable answer; else the library's own future, untouched.
+   */
   public static Object failedFutureOr(Object state, Object result) {
+    if (state instanceof LlmScope && result instanceof java.util.concurrent.CompletableFuture) {
+      LlmCall call = ((LlmScope) state).call;
+      // Not a stream's future: its answer arrives after the app has the stream, and the future must not wait for it.
+      if (!call.request().streaming() && call.request().checksAnswer()
+          && dev.llmotel.core.governance.Governance.get().outputValidationEnforced()) {
+        return call.outputReview().rejectingFuture((java.util.concurrent.CompletableFuture<?>) result);
+      }
+    }
     if (!(state instanceof CallRefusal)) return result;
     java.util.concurrent.CompletableFuture<Object> failed = new java.util.concurrent.CompletableFuture<>();
     failed.completeExceptionally(((CallRefusal) state).exception);

@@ -37,6 +37,16 @@ public final class LlmAsyncStreamEvents<T> {
   }
 
   /** The app closed the stream: the span ends now, as closed early unless it had completed. */
+  /**
+   * What the app's handler is told at the end, after {@link #onComplete}: the stream's own error, or
+   * the rejection of an answer the output_validation policy refused (enforce), or nothing.
+   */
+  public java.util.Optional<Throwable> outcome(java.util.Optional<Throwable> error) {
+    if (error.isPresent()) return error;
+    Throwable rejection = stream.call().outputReview().rejection();
+    return rejection == null ? error : java.util.Optional.of(rejection);
+  }
+
   public void closed() {
     stream.end(null, false);
   }

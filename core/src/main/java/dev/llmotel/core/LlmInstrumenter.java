@@ -219,6 +219,8 @@ public final class LlmInstrumenter {
       answerReviewer.review(call, error);
     } catch (Throwable t) {
       SafeHooks.failed("answer review", t);
+    } finally {
+      call.outputReview().reviewed();
     }
     try {
       recordDecisionsAndAttempts(context, call);

@@ -33,7 +33,12 @@ public final class LlmStreamSpliterator<T> implements Spliterator<T> {
       stream.end(e, false);
       throw e;
     }
-    if (!advanced) stream.end(null, true);
+    if (!advanced) {
+      stream.end(null, true);
+      // The output_validation policy rejected the answer: the app's read of the end fails instead.
+      Throwable rejection = stream.call().outputReview().rejection();
+      if (rejection instanceof RuntimeException) throw (RuntimeException) rejection;
+    }
     return advanced;
   }
 

@@ -15,6 +15,9 @@ public final class OutputReview {
   private String escalationReason;
   private Throwable rejection;
   private Function<PolicyDecision, ? extends Throwable> libraryException;
+  private boolean reviewed;
+  /** Created only for an async call whose future must wait for the verdict (enforce mode). */
+  private java.util.concurrent.CompletableFuture<Throwable> verdict;
 
   public synchronized OutputCheck check() { return check; }
   synchronized void check(OutputCheck v) { this.check = v; }
@@ -35,6 +38,48 @@ public final class OutputReview {
   }
 
   synchronized Function<PolicyDecision, ? extends Throwable> libraryException() { return libraryException; }
+
+  /** The review is done (whatever its verdict): an async call's future may complete now. */
+  void reviewed() {
+    java.util.concurrent.CompletableFuture<Throwable> waiting;
+    Throwable outcome;
+    synchronized (this) {
+      reviewed = true;
+      waiting = verdict;
+      outcome = rejection;
+    }
+    if (waiting != null) waiting.complete(outcome);
+  }
+
+  /**
+   * The app's future of an async call whose answer the output_validation policy may reject
+   * (enforce): one that completes as the library's does, or fails with the rejection once the
+   * answer is reviewed. Cancelling it cancels the library's.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public java.util.concurrent.CompletableFuture<Object> rejectingFuture(java.util.concurrent.CompletableFuture<?> library) {
+    java.util.concurrent.CompletableFuture<Object> out = new java.util.concurrent.CompletableFuture<>();
+    library.whenComplete((result, error) -> {
+      if (error != null) {
+        out.completeExceptionally(error);
+        return;
+      }
+      whenReviewed().whenComplete((rejection, ignored) -> {
+        if (rejection != null) out.completeExceptionally(rejection);
+        else out.complete(result);
+      });
+    });
+    out.whenComplete((r, t) -> {
+      if (out.isCancelled()) library.cancel(true);
+    });
+    return out;
+  }
+
+  private synchronized java.util.concurrent.CompletableFuture<Throwable> whenReviewed() {
+    if (reviewed) return java.util.concurrent.CompletableFuture.completedFuture(rejection);
+    if (verdict == null) verdict = new java.util.concurrent.CompletableFuture<>();
+    return verdict;
+  }
 
   /** The exception the app gets instead of the answer, when the policy rejected it; else null. */
   public synchronized Throwable rejection() { return rejection; }

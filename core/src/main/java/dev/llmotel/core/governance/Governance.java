@@ -51,6 +51,11 @@ public final class Governance {
     this.watcher = file == null ? null : new PolicyFileWatcher(file, policies);
   }
 
+  /** Tests only: the instance {@link #get} returns from now on (null: load from configuration again). */
+  static void install(Governance g) {
+    instance = g;
+  }
+
   /** Loaded once from configuration; any file problem is one log line and a safe fallback. */
   public static Governance get() {
     Governance g = instance;

@@ -13,7 +13,7 @@ import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.ToolDefinition;
-import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.DeclaredStructures;
 import dev.llmotel.core.output.StreamedToolCalls;
 import dev.llmotel.semconv.GenAiValues;
 import java.nio.charset.StandardCharsets;
@@ -59,13 +59,7 @@ final class AnthropicMessagesWire implements WireFormat {
       for (Object b : list(content)) addBlock(out, map(b));
       call.request().inputMessages().add(out);
     }
-    // Structured outputs: output_config.format (and the beta's output_format), a JSON Schema for the answer text.
-    Map<?, ?> format = map(map(body.get("output_config")).get("format"));
-    if (format.isEmpty()) format = map(body.get("output_format"));
-    if ("json_schema".equals(string(format.get("type")))) {
-      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
-      call.request().outputContract(OutputContract.schema(text(format.get("schema"))));
-    }
+    DeclaredStructures.anthropic(call, body);
     for (Object t : list(body.get("tools"))) {
       String name = string(map(t).get("name"));
       if (name != null) {

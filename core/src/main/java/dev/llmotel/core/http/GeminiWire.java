@@ -14,7 +14,7 @@ import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.ToolDefinition;
 import dev.llmotel.core.output.OpenApiSchemas;
-import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.DeclaredStructures;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +48,7 @@ final class GeminiWire implements WireFormat {
     call.request().maxTokens(longValue(config.get("maxOutputTokens")));
     call.request().seed(longValue(config.get("seed")));
     call.request().stopSequences(JsonMaps.strings(config.get("stopSequences")));
-    outputContract(call, config);
+    DeclaredStructures.gemini(call, config);
     Long candidates = longValue(config.get("candidateCount"));
     if (candidates != null && candidates != 1) call.request().choiceCount(candidates);
     for (Object p : list(map(body.get("systemInstruction")).get("parts"))) {
@@ -74,27 +74,6 @@ final class GeminiWire implements WireFormat {
         }
       }
     }
-  }
-
-  /**
-   * {@code responseJsonSchema} (JSON Schema), {@code responseSchema} (Gemini's OpenAPI subset), or
-   * {@code responseMimeType: application/json} alone (the answer must be JSON). Also for the
-   * google-genai SDK, which sends the same names.
-   */
-  static void outputContract(LlmCall call, Map<?, ?> config) {
-    Object jsonSchema = config.get("responseJsonSchema") != null ? config.get("responseJsonSchema") : config.get("_responseJsonSchema");
-    String mimeType = string(config.get("responseMimeType"));
-    if (jsonSchema != null) {
-      call.request().outputContract(OutputContract.schema(text(jsonSchema)));
-    } else if (config.get("responseSchema") != null) {
-      call.request().outputContract(OutputContract.schema(OpenApiSchemas.toJsonSchema(text(config.get("responseSchema")))));
-    } else if ("application/json".equals(mimeType)) {
-      call.request().outputContract(OutputContract.anyJson());
-    } else {
-      if ("text/plain".equals(mimeType)) call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
-      return;
-    }
-    call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
   }
 
   /** Each candidate's parts: its text (not thoughts) and function calls, for the check. */

@@ -35,6 +35,12 @@ abstract class MappingTap extends ResponseTap {
     exchange.end(null);
   }
 
+  @Override
+  public java.io.IOException rejection() {
+    Throwable rejection = call.outputReview().rejection();
+    return rejection instanceof java.io.IOException ? (java.io.IOException) rejection : null;
+  }
+
   /** Maps what the app read onto the call, once, before the span ends; {@code readToEnd} when it read it all. */
   abstract void finish(boolean readToEnd);
 }

@@ -12,7 +12,7 @@ import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ToolDefinition;
-import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.DeclaredStructures;
 import dev.llmotel.core.output.StreamedToolCalls;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.Map;
@@ -79,7 +79,7 @@ final class OpenAiChatWire implements WireFormat {
       }
       call.request().inputMessages().add(out);
     }
-    responseFormat(call, map(body.get("response_format")));
+    DeclaredStructures.openAiChat(call, map(body.get("response_format")));
     call.request().logprobsRequested(Boolean.TRUE.equals(body.get("logprobs")));
     for (Object t : list(body.get("tools"))) {
       Map<?, ?> function = map(map(t).get("function"));
@@ -88,23 +88,6 @@ final class OpenAiChatWire implements WireFormat {
         call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
             string(function.get("description")), text(function.get("parameters"))));
       }
-    }
-  }
-
-  /**
-   * {@code response_format}: {@code json_schema} (the answer must fit {@code json_schema.schema}),
-   * {@code json_object} (it must be a JSON object) or {@code text}.
-   */
-  static void responseFormat(LlmCall call, Map<?, ?> format) {
-    String type = string(format.get("type"));
-    if ("json_schema".equals(type)) {
-      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
-      call.request().outputContract(OutputContract.schema(text(map(format.get("json_schema")).get("schema"))));
-    } else if ("json_object".equals(type)) {
-      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
-      call.request().outputContract(OutputContract.jsonObject());
-    } else if ("text".equals(type)) {
-      call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
     }
   }
 

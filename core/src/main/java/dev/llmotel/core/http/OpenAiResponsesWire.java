@@ -9,7 +9,7 @@ import static dev.llmotel.core.http.JsonMaps.string;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.ToolDefinition;
-import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.DeclaredStructures;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.Map;
 
@@ -63,7 +63,7 @@ final class OpenAiResponsesWire implements WireFormat {
     call.request().maxTokens(longValue(body.get("max_output_tokens")));
     call.request().temperature(doubleValue(body.get("temperature")));
     call.request().topP(doubleValue(body.get("top_p")));
-    textFormat(call, map(map(body.get("text")).get("format")));
+    DeclaredStructures.openAiResponses(call, map(map(body.get("text")).get("format")));
     for (Object t : list(body.get("tools"))) {
       Map<?, ?> tool = map(t);
       String name = string(tool.get("name"));
@@ -91,20 +91,6 @@ final class OpenAiResponsesWire implements WireFormat {
       LlmMessage message = new LlmMessage(role);
       OpenAiChatWire.addContent(message, m.get("content"));
       if (!message.parts().isEmpty()) call.request().inputMessages().add(message);
-    }
-  }
-
-  /** {@code text.format}: {@code json_schema} with its {@code schema} beside the type, {@code json_object} or {@code text}. */
-  static void textFormat(LlmCall call, Map<?, ?> format) {
-    String type = string(format.get("type"));
-    if ("json_schema".equals(type)) {
-      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
-      call.request().outputContract(OutputContract.schema(JsonMaps.text(format.get("schema"))));
-    } else if ("json_object".equals(type)) {
-      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
-      call.request().outputContract(OutputContract.jsonObject());
-    } else if ("text".equals(type)) {
-      call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
     }
   }
 

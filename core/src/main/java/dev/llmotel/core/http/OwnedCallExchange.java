@@ -64,6 +64,8 @@ final class OwnedCallExchange extends LlmCallExchange {
     if (bytes == null) {
       call.governance().policiesMonitorOnly();
     } else {
+      // An answer the output_validation policy rejects fails the read of the body, as a broken body would.
+      call.outputReview().failWith(d -> new java.io.IOException(d.exceptionMessage()));
       call.beforeSpanStart(AppRetries.get()::beforeStart);
     }
     Context context = instrumenter.start(parent, call);

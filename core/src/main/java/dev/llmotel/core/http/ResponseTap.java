@@ -19,4 +19,13 @@ public abstract class ResponseTap {
 
   /** The app closed the body (or released the exchange), read to the end or not. */
   public abstract void closed();
+
+  /**
+   * After {@link #end}: the I/O error the app's read of the body's end gets instead, when the
+   * output_validation policy in enforce mode rejected the answer; else null. A plain HTTP client
+   * has no notion of an unusable answer: a failed read of its body is how it fails.
+   */
+  public java.io.IOException rejection() {
+    return null;
+  }
 }

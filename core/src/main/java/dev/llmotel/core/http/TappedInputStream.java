@@ -6,7 +6,8 @@ import java.io.InputStream;
 
 /**
  * The app's InputStream of a response body, unchanged: the bytes it reads are shown to the tap
- * after it got them; the end of the body, a failed read and its close end the call's span.
+ * after it got them; the end of the body, a failed read and its close end the call's span. An answer
+ * the output_validation policy rejects makes the read of the body's end fail.
  */
 public final class TappedInputStream extends FilterInputStream {
   private final ResponseTap tap;
@@ -34,6 +35,8 @@ public final class TappedInputStream extends FilterInputStream {
     }
     if (n == -1) {
       tap.end();
+      IOException rejection = tap.rejection();
+      if (rejection != null) throw rejection;
     } else if (n > 0) {
       tap.bytes(b, off, n);
     }

@@ -38,7 +38,7 @@ final class Violations {
   }
 
   private static int depth(Error e) {
-    String location = e.getInstanceLocation();
+    String location = location(e);
     int d = 0;
     if (location != null) {
       for (int i = 0; i < location.length(); i++) if (location.charAt(i) == '/') d++;
@@ -64,14 +64,17 @@ final class Violations {
   /** "$.items[0].price: minimum" */
   static String describe(Error e) {
     if (e == null) return "$: schema";
-    String keyword = keyword(e);
-    String location = e.getInstanceLocation();
-    // A property the schema does not allow is reported at its object: its name is the model's, not the schema's.
-    if (location != null && NAMES_FROM_ANSWER.contains(keyword) && location.lastIndexOf('/') >= 0) {
-      location = location.substring(0, location.lastIndexOf('/'));
-    }
-    String s = jsonPath(location) + ": " + keyword;
+    String s = jsonPath(location(e)) + ": " + keyword(e);
     return s.length() > MAX_LENGTH ? s.substring(0, MAX_LENGTH) : s;
+  }
+
+  /** Where in the answer: a property the schema does not allow is placed at its object (its name is the model's, not the schema's). */
+  private static String location(Error e) {
+    String location = e.getInstanceLocation();
+    if (location != null && NAMES_FROM_ANSWER.contains(keyword(e)) && location.lastIndexOf('/') >= 0) {
+      return location.substring(0, location.lastIndexOf('/'));
+    }
+    return location;
   }
 
   /** A JSON pointer ("/items/0/price") as a JSON path ("$.items[0].price"), each name cut to 64 characters. */

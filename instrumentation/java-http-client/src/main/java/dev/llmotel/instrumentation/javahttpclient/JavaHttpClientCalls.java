@@ -279,10 +279,19 @@ public final class JavaHttpClientCalls {
       delegate.onError(throwable);
     }
 
+    /** A whole body whose answer the output_validation policy rejected fails as the client's I/O error. */
     @Override
     public void onComplete() {
-      if (!readByApp) tap.end();
-      delegate.onComplete();
+      java.io.IOException rejection = null;
+      if (!readByApp) {
+        tap.end();
+        rejection = tap.rejection();
+      }
+      if (rejection != null) {
+        delegate.onError(rejection);
+      } else {
+        delegate.onComplete();
+      }
     }
   }
 

@@ -69,15 +69,19 @@ final class TappedResponseBody extends ResponseBody {
         tap.error(e);
         throw e;
       }
+      IOException rejection = null;
       try {
         if (read == -1) {
           tap.end();
+          rejection = tap.rejection();
         } else if (read > 0) {
           sink.copyTo(this.sink, sink.size() - read, read);
         }
       } catch (Throwable t) {
         SafeHooks.failed("okhttp body tap", t);
       }
+      // The output_validation policy rejected the answer: the read of the body's end fails.
+      if (rejection != null) throw rejection;
       return read;
     }
 

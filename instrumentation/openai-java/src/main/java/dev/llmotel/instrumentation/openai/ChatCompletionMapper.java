@@ -10,6 +10,7 @@ import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.output.DeclaredStructures;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +33,9 @@ final class ChatCompletionMapper {
       call.request().choiceCount(params.n().orElse(null));
       if (params.stop().isPresent()) call.request().stopSequences(stopSequences(OpenAiJson.tree(params.stop().get())));
       if (params.responseFormat().isPresent()) {
-        String type = OpenAiJson.text(OpenAiJson.tree(params.responseFormat().get()), "type");
-        call.request().outputType("text".equals(type) ? GenAiValues.OUTPUT_TYPE_TEXT : GenAiValues.OUTPUT_TYPE_JSON);
+        DeclaredStructures.openAiChat(call, DeclaredStructures.parse(OpenAiJson.tree(params.responseFormat().get()).toString()));
       }
+      call.request().logprobsRequested(params.logprobs().orElse(false));
       // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.
       mapInput(call, params);
     } catch (Throwable t) {
@@ -133,9 +134,21 @@ final class ChatCompletionMapper {
 
   private static void choices(LlmCall call, ChatCompletion completion) {
     boolean capture = LlmOtelConfig.get().captureContent();
+    boolean toolsOffered = !call.request().toolDefinitions().isEmpty();
     for (ChatCompletion.Choice choice : completion.choices()) {
       String finish = choice.finishReason().asString();
       call.response().addFinishReason(finish);
+      // What the answer's check reads, capture on or off (no-ops for a request that declared nothing).
+      int index = (int) choice.index();
+      call.response().answerText(index, choice.message().content().orElse(null));
+      call.response().modelRefused(choice.message().refusal().isPresent());
+      if (toolsOffered && choice.message().toolCalls().isPresent()) {
+        for (Object toolCall : choice.message().toolCalls().get()) {
+          LlmMessage.Part part = OpenAiJson.toolCall(OpenAiJson.tree(toolCall));
+          if (part != null) call.response().answerToolCall(part.name, part.arguments);
+        }
+      }
+      if (call.request().logprobsRequested()) logprobs(call, choice.logprobs());
       if (capture) {
         LlmMessage out = new LlmMessage("assistant").finishReason(finish);
         choice.message().content().ifPresent(text -> out.add(LlmMessage.Part.text(text)));
@@ -146,6 +159,14 @@ final class ChatCompletionMapper {
         }
         call.response().addOutputMessage(out);
       }
+    }
+  }
+
+  /** Each answer token's log-probability, where the app asked for them. */
+  private static void logprobs(LlmCall call, java.util.Optional<ChatCompletion.Choice.Logprobs> logprobs) {
+    if (!logprobs.isPresent() || !logprobs.get().content().isPresent()) return;
+    for (com.openai.models.chat.completions.ChatCompletionTokenLogprob token : logprobs.get().content().get()) {
+      call.response().tokenLogprob(token.logprob());
     }
   }
 

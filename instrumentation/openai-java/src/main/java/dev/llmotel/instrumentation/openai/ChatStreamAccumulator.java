@@ -5,6 +5,7 @@ import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.output.StreamedToolCalls;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,10 +19,13 @@ final class ChatStreamAccumulator {
   private final boolean capture = LlmOtelConfig.get().captureContent();
   private final int maxChars = LlmOtelConfig.get().contentMaxLength();
   private final Map<Long, ChoiceState> choices = new TreeMap<>();
+  /** Tool calls put together for the check against their tools' schemas, capture on or off. */
+  private final StreamedToolCalls toolCallsForCheck;
   private boolean failedOnce;
 
   ChatStreamAccumulator(LlmCall call) {
     this.call = call;
+    this.toolCallsForCheck = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
   }
 
   synchronized void onChunk(ChatCompletionChunk chunk) {
@@ -40,12 +44,22 @@ final class ChatStreamAccumulator {
         java.util.Optional<String> content = delta.content();
         if (content.isPresent()) {
           call.response().addOutputCharacters(content.get().length());
+          call.response().answerText((int) choice.index(), content.get());
           if (capture) state.appendText(content.get());
+        }
+        call.response().modelRefused(delta.refusal().isPresent());
+        if (call.request().logprobsRequested() && choice.logprobs().isPresent()
+            && choice.logprobs().get().content().isPresent()) {
+          for (com.openai.models.chat.completions.ChatCompletionTokenLogprob token : choice.logprobs().get().content().get()) {
+            call.response().tokenLogprob(token.logprob());
+          }
         }
         if (delta.toolCalls().isPresent()) {
           for (ChatCompletionChunk.Choice.Delta.ToolCall tc : delta.toolCalls().get()) {
             if (tc.function().isPresent()) {
               tc.function().get().arguments().ifPresent(a -> call.response().addOutputCharacters(a.length()));
+              toolCallsForCheck.delta(choice.index(), tc.index(), tc.function().get().name().orElse(null),
+                  tc.function().get().arguments().orElse(null));
             }
             if (!capture) continue;
             ToolCallState t = state.toolCalls.computeIfAbsent(tc.index(), i -> new ToolCallState());
@@ -68,6 +82,7 @@ final class ChatStreamAccumulator {
 
   /** Moves what the chunks said onto the call; called once, before the span ends. */
   synchronized void finish() {
+    toolCallsForCheck.finish(call.response());
     for (ChoiceState state : choices.values()) {
       call.response().addFinishReason(state.finishReason);
       if (capture) {

@@ -10,6 +10,7 @@ import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.output.DeclaredStructures;
 import dev.llmotel.semconv.GenAiValues;
 
 /**
@@ -30,6 +31,12 @@ final class ResponsesMapper {
       call.request().topP(params.topP().orElse(null));
       call.request().maxTokens(params.maxOutputTokens().orElse(null));
       mapInput(call, params); // always: governance hashes it; capture only decides export
+      if (params.text().isPresent()) {
+        JsonNode format = OpenAiJson.tree(params.text().get()).get("format");
+        if (format != null) DeclaredStructures.openAiResponses(call, DeclaredStructures.parse(format.toString()));
+      }
+      JsonNode include = OpenAiJson.tree(params._include());
+      if (include != null && include.toString().contains("message.output_text.logprobs")) call.request().logprobsRequested(true);
     } catch (Throwable t) {
       SafeHooks.failed("openai responses request mapping", t);
     }
@@ -103,16 +110,28 @@ final class ResponsesMapper {
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai responses usage", t, false);
     }
-    if (LlmOtelConfig.get().captureContent()) {
+    try {
+      if (response.incompleteDetails().isPresent()) {
+        call.response().incompleteReason(response.incompleteDetails().get().reason().map(r -> r.asString()).orElse(null));
+      }
+    } catch (Throwable t) {
+      OpenAiErrors.badField(call, "openai responses incomplete details", t, false);
+    }
+    boolean capture = LlmOtelConfig.get().captureContent();
+    if (capture || call.request().checksAnswer() || call.request().logprobsRequested()) {
       try {
-        captureOutput(call, response, status);
+        readOutput(call, response, status, capture);
       } catch (Throwable t) {
         OpenAiErrors.badField(call, "openai responses output", t, false);
       }
     }
   }
 
-  private static void captureOutput(LlmCall call, Response response, String status) {
+  /**
+   * The output items: for the answer's check (text, function calls, a refusal, log-probabilities)
+   * whenever the request declared something to check, and as the output message when capturing.
+   */
+  private static void readOutput(LlmCall call, Response response, String status, boolean capture) {
     LlmMessage out = new LlmMessage("assistant").finishReason(status);
     for (Object item : response.output()) {
       JsonNode node = OpenAiJson.tree(item);
@@ -120,12 +139,20 @@ final class ResponsesMapper {
       if ("message".equals(type)) {
         String text = OpenAiJson.contentText(node.get("content"));
         if (text != null) out.add(LlmMessage.Part.text(text));
+        call.response().answerText(0, text);
+        for (JsonNode part : node.path("content")) {
+          if ("refusal".equals(OpenAiJson.text(part, "type"))) call.response().modelRefused(true);
+          for (JsonNode token : part.path("logprobs")) {
+            if (token.path("logprob").isNumber()) call.response().tokenLogprob(token.path("logprob").asDouble());
+          }
+        }
       } else if ("function_call".equals(type)) {
         out.add(LlmMessage.Part.toolCall(OpenAiJson.text(node, "call_id"), OpenAiJson.text(node, "name"),
             OpenAiJson.text(node, "arguments")));
+        call.response().answerToolCall(OpenAiJson.text(node, "name"), OpenAiJson.text(node, "arguments"));
       }
     }
-    call.response().addOutputMessage(out);
+    if (capture) call.response().addOutputMessage(out);
   }
 
   /** One streamed event: every event counts as a chunk; the final one carries the response. */
