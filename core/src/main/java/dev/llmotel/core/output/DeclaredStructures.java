@@ -40,28 +40,35 @@ public final class DeclaredStructures {
   /** Anthropic's structured outputs: {@code output_config.format} (or the beta's {@code output_format}) of type json_schema. */
   public static void anthropic(LlmCall call, Map<?, ?> body) {
     Map<?, ?> format = map(map(body.get("output_config")).get("format"));
-    if (format.isEmpty()) format = map(body.get("output_format"));
+    anthropicFormat(call, format.isEmpty() ? map(body.get("output_format")) : format);
+  }
+
+  /** The format object itself (for an SDK that reads it from its own request without the rest of the body). */
+  public static void anthropicFormat(LlmCall call, Map<?, ?> format) {
     if ("json_schema".equals(string(format.get("type")))) {
       json(call, OutputContract.schema(text(format.get("schema"))));
     }
   }
 
   /**
-   * Gemini's generation config: {@code responseJsonSchema} (JSON Schema), {@code responseSchema}
-   * (Gemini's OpenAPI subset), or {@code responseMimeType: application/json} alone (any JSON).
+   * Gemini's generation config, for {@code responseMimeType: application/json}: the answer must fit
+   * {@code responseJsonSchema} (JSON Schema), else {@code responseSchema} (Gemini's OpenAPI subset),
+   * else be any JSON. With another MIME type a schema describes plain text ({@code text/x.enum}), not JSON.
    */
   public static void gemini(LlmCall call, Map<?, ?> generationConfig) {
+    String mimeType = string(generationConfig.get("responseMimeType"));
+    if (!"application/json".equals(mimeType)) {
+      if (mimeType != null && mimeType.startsWith("text/")) call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
+      return;
+    }
     Object jsonSchema = generationConfig.get("responseJsonSchema") != null
         ? generationConfig.get("responseJsonSchema") : generationConfig.get("_responseJsonSchema");
-    String mimeType = string(generationConfig.get("responseMimeType"));
     if (jsonSchema != null) {
       json(call, OutputContract.schema(text(jsonSchema)));
     } else if (generationConfig.get("responseSchema") != null) {
       json(call, OutputContract.schema(OpenApiSchemas.toJsonSchema(text(generationConfig.get("responseSchema")))));
-    } else if ("application/json".equals(mimeType)) {
+    } else {
       json(call, OutputContract.anyJson());
-    } else if ("text/plain".equals(mimeType)) {
-      call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.output.DeclaredStructures;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,7 @@ final class MessageMapper {
       }
       // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.
       mapConversation(call, body);
+      mapOutputFormat(call, body);
     } catch (Throwable t) {
       SafeHooks.failed("anthropic message request mapping", t);
     }
@@ -73,6 +75,18 @@ final class MessageMapper {
             tool.has("input_schema") ? tool.path("input_schema").toString() : null));
       }
     }
+  }
+
+  /**
+   * Structured outputs: {@code output_config.format} (or the beta's {@code output_format}), a JSON
+   * Schema the answer text must satisfy. Read from the body's JSON: releases older than structured
+   * outputs carry it only as an additional body property, which the body's JSON includes.
+   */
+  static void mapOutputFormat(LlmCall call, JsonNode body) {
+    JsonNode format = body.path("output_config").path("format");
+    if (!format.isObject()) format = body.path("output_format");
+    // Only the format object is read again as the core reads it, never the (large) rest of the body.
+    if (format.isObject()) DeclaredStructures.anthropicFormat(call, DeclaredStructures.parse(format.toString()));
   }
 
   private static void addBlock(LlmMessage out, JsonNode block) {
@@ -200,16 +214,20 @@ final class MessageMapper {
     }
     boolean capture = LlmOtelConfig.get().captureContent();
     LlmMessage out = capture ? new LlmMessage("assistant").finishReason(stopReason) : null;
+    // Capture on or off: the answer's text and tool calls are checked against what the request declared.
     for (JsonNode block : m.path("content")) {
       String type = block.path("type").asText();
       if ("tool_use".equals(type)) {
         String id = AnthropicJson.textOrNull(block.get("id"));
+        String name = AnthropicJson.textOrNull(block.get("name"));
+        String input = block.path("input").toString();
         call.response().addToolCallId(id);
-        if (out != null) {
-          out.add(LlmMessage.Part.toolCall(id, AnthropicJson.textOrNull(block.get("name")), block.path("input").toString()));
-        }
-      } else if ("text".equals(type) && out != null) {
-        out.add(LlmMessage.Part.text(block.path("text").asText()));
+        call.response().answerToolCall(name, input);
+        if (out != null) out.add(LlmMessage.Part.toolCall(id, name, input));
+      } else if ("text".equals(type)) {
+        String text = block.path("text").asText();
+        call.response().answerText(0, text);
+        if (out != null) out.add(LlmMessage.Part.text(text));
       }
     }
     if (out != null) call.response().addOutputMessage(out);

@@ -7,6 +7,7 @@ import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.output.StreamedToolCalls;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,8 @@ import java.util.List;
  * Builds the response side of a call from the Messages API's stream events: message_start gives
  * the id, model and input usage, message_delta the stop reason and the output usage (cumulative),
  * the content blocks the tool calls; the text and tool arguments are kept only when content capture
- * is on, and then at most the configured number of characters.
+ * is on, and then at most the configured number of characters, or for the check against what the
+ * request declared (a structured output, tools).
  */
 final class MessageStreamAccumulator {
   private final LlmCall call;
@@ -24,6 +26,10 @@ final class MessageStreamAccumulator {
   private final int maxChars = LlmOtelConfig.get().contentMaxLength();
   private final StringBuilder text = new StringBuilder();
   private final List<ToolState> tools = new ArrayList<>();
+  /** The tool calls' names and arguments by content block index, for their check against the tools' schemas. */
+  private final StreamedToolCalls toolCalls;
+  /** Content deltas are read: captured, or checked against a declared structure or tool schema. */
+  private final boolean readDeltas;
   private long inputTokens;
   private long cacheRead;
   private long cacheCreation;
@@ -33,14 +39,16 @@ final class MessageStreamAccumulator {
 
   MessageStreamAccumulator(LlmCall call) {
     this.call = call;
+    this.toolCalls = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
+    this.readDeltas = capture || call.request().checksAnswer();
   }
 
   synchronized void onEvent(Object event) {
     call.response().onChunk();
     try {
       // Nearly every event is a content delta, which says nothing we record unless content is
-      // captured: no JSON tree for it then. (isContentBlockDelta is the same in 1.0 and 3.x.)
-      if (!capture && event instanceof RawMessageStreamEvent && ((RawMessageStreamEvent) event).isContentBlockDelta()) {
+      // captured or checked: no JSON tree for it then. (isContentBlockDelta is the same in 1.0 and 3.x.)
+      if (!readDeltas && event instanceof RawMessageStreamEvent && ((RawMessageStreamEvent) event).isContentBlockDelta()) {
         // Each delta carries at least one token: a stream closed before its usage arrived is
         // estimated from that lower bound (Governance), without reading the delta's text.
         call.response().addOutputCharacters(CHARACTERS_PER_TOKEN);
@@ -62,25 +70,28 @@ final class MessageStreamAccumulator {
           if ("tool_use".equals(block.path("type").asText())) {
             String id = AnthropicJson.textOrNull(block.get("id"));
             call.response().addToolCallId(id);
-            tools.add(new ToolState(id, AnthropicJson.textOrNull(block.get("name"))));
+            String name = AnthropicJson.textOrNull(block.get("name"));
+            tools.add(new ToolState(id, name));
+            toolCalls.delta(0, e.path("index").asLong(), name, null);
           }
           break;
         }
-        case "content_block_delta":
-          if (capture) {
-            JsonNode delta = e.path("delta");
-            String type = delta.path("type").asText();
-            if ("text_delta".equals(type)) {
-              String t = delta.path("text").asText();
-              call.response().addOutputCharacters(t.length());
-              append(text, t);
-            } else if ("input_json_delta".equals(type) && !tools.isEmpty()) {
-              String json = delta.path("partial_json").asText();
-              call.response().addOutputCharacters(json.length());
-              append(tools.get(tools.size() - 1).args, json);
-            }
+        case "content_block_delta": {
+          JsonNode delta = e.path("delta");
+          String type = delta.path("type").asText();
+          if ("text_delta".equals(type)) {
+            String t = delta.path("text").asText();
+            call.response().addOutputCharacters(t.length());
+            call.response().answerText(0, t);
+            if (capture) append(text, t);
+          } else if ("input_json_delta".equals(type)) {
+            String json = delta.path("partial_json").asText();
+            call.response().addOutputCharacters(json.length());
+            toolCalls.delta(0, e.path("index").asLong(), null, json);
+            if (capture && !tools.isEmpty()) append(tools.get(tools.size() - 1).args, json);
           }
           break;
+        }
         case "message_delta":
           if (e.path("delta").path("stop_reason").isTextual()) stopReason = e.path("delta").path("stop_reason").asText();
           // Newer API versions repeat the input side here, final: it wins over message_start's.
@@ -119,6 +130,7 @@ final class MessageStreamAccumulator {
       ProviderUsage.inputExcludesCache(call, inputTokens, cacheRead, cacheCreation, outputTokens);
     }
     call.response().addFinishReason(stopReason);
+    toolCalls.finish(call.response());
     if (capture && (text.length() > 0 || !tools.isEmpty())) {
       LlmMessage out = new LlmMessage("assistant").finishReason(stopReason);
       if (text.length() > 0) out.add(LlmMessage.Part.text(text.toString()));

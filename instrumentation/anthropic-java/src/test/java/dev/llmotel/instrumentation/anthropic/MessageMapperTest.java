@@ -1,13 +1,21 @@
 package dev.llmotel.instrumentation.anthropic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.anthropic.core.JsonValue;
 import com.anthropic.core.ObjectMappers;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.Tool;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.output.OutputCheck;
+import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.OutputValidation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -147,5 +155,115 @@ class MessageMapperTest {
     assertEquals(LlmMessage.Part.FILE, parts.get(1).type);
     assertEquals("file_011", parts.get(1).content);
     assertEquals("image", parts.get(1).modality);
+  }
+
+  // ---- output validation: what the request declared, and the answer it is checked against ----
+
+  private static final String WEATHER_TOOL = "{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\","
+      + "\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}";
+  private static final String TOTAL_FORMAT = "{\"type\":\"json_schema\",\"schema\":{\"type\":\"object\","
+      + "\"properties\":{\"total\":{\"type\":\"number\"}},\"required\":[\"total\"]}}";
+
+  /**
+   * A request through the SDK's own params, with a tool and, when given, a structured output as a
+   * 1.x release carries it: an additional body property.
+   */
+  private static LlmCall declaring(boolean tool, String outputFormat) throws Exception {
+    MessageCreateParams.Builder params = MessageCreateParams.builder().model("claude-sonnet-4").maxTokens(100)
+        .addUserMessage("Weather in Paris, and the total?");
+    if (tool) params.addTool(parse(WEATHER_TOOL, Tool.class));
+    if (outputFormat != null) params.putAdditionalBodyProperty("output_format", parse(outputFormat, JsonValue.class));
+    return MessageMapper.request(params.build(), null, false);
+  }
+
+  private static Message answer(String content) throws Exception {
+    return parse("{\"id\":\"msg_3\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4\","
+        + "\"content\":" + content + ",\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+        + "\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}", Message.class);
+  }
+
+  private static OutputCheck check(LlmCall call) {
+    return OutputValidation.check(call.request().outputContract(), call.request().toolDefinitions(),
+        call.response().answerForValidation());
+  }
+
+  @Test
+  void aStructuredOutputIsReadFromTheBodyAndItsAnswerCheckedWithCaptureOff() throws Exception {
+    assertFalse(LlmOtelConfig.get().captureContent());
+    LlmCall valid = declaring(false, TOTAL_FORMAT);
+    assertEquals("json", valid.request().outputType());
+    assertEquals(OutputContract.Shape.SCHEMA, valid.request().outputContract().shape());
+    MessageMapper.response(valid, answer("[{\"type\":\"text\",\"text\":\"{\\\"total\\\":\"},"
+        + "{\"type\":\"text\",\"text\":\"12.5}\"}]"));
+    assertEquals("valid", check(valid).result, "the text blocks are one answer");
+    LlmCall invalid = declaring(false, TOTAL_FORMAT);
+    MessageMapper.response(invalid, answer("[{\"type\":\"text\",\"text\":\"{\\\"total\\\":\\\"12.5\\\"}\"}]"));
+    assertEquals("invalid", check(invalid).result);
+    assertEquals("$.total: type", check(invalid).error);
+  }
+
+  @Test
+  void outputConfigFormatIsTheStructuredOutputOfNewerReleases() throws Exception {
+    LlmCall call = new LlmCall("anthropic", "chat");
+    MessageMapper.mapOutputFormat(call, ObjectMappers.jsonMapper().readTree("{\"output_config\":{\"format\":"
+        + TOTAL_FORMAT + "}}"));
+    assertEquals("{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"}},\"required\":[\"total\"]}",
+        call.request().outputContract().schemaJson());
+  }
+
+  @Test
+  void aToolUsesInputIsCheckedAgainstItsToolsInputSchema() throws Exception {
+    LlmCall call = declaring(true, null);
+    MessageMapper.response(call, answer("[{\"type\":\"text\",\"text\":\"Let me look.\"},{\"type\":\"tool_use\","
+        + "\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{\"town\":\"Paris\"}}]"));
+    assertEquals("invalid", check(call).result, "free text beside the call: only the call is checked");
+    assertEquals("tool get_weather: $: required", check(call).error);
+  }
+
+  @Test
+  void withNothingDeclaredNothingIsKept() throws Exception {
+    LlmCall call = declaring(false, null);
+    MessageMapper.response(call, answer("[{\"type\":\"text\",\"text\":\"Sunny.\"}]"));
+    assertNull(call.response().answerForValidation());
+    LlmCall streamed = stream(declaring(false, null), textDelta(0, "Sunny."));
+    assertNull(streamed.response().answerForValidation());
+  }
+
+  private static String textDelta(int index, String text) throws Exception {
+    return "{\"type\":\"content_block_delta\",\"index\":" + index + ",\"delta\":{\"type\":\"text_delta\",\"text\":"
+        + quote(text) + "}}";
+  }
+
+  private static String jsonDelta(int index, String partialJson) throws Exception {
+    return "{\"type\":\"content_block_delta\",\"index\":" + index + ",\"delta\":{\"type\":\"input_json_delta\","
+        + "\"partial_json\":" + quote(partialJson) + "}}";
+  }
+
+  private static String quote(String s) throws Exception {
+    return ObjectMappers.jsonMapper().writeValueAsString(s);
+  }
+
+  private static LlmCall stream(LlmCall call, String... events) throws Exception {
+    MessageStreamAccumulator acc = new MessageStreamAccumulator(call);
+    for (String e : events) acc.onEvent(parse(e, RawMessageStreamEvent.class));
+    acc.finish();
+    return call;
+  }
+
+  @Test
+  void aStreamsTextAndToolInputDeltasAreCheckedByContentBlockWithCaptureOff() throws Exception {
+    LlmCall valid = stream(declaring(true, TOTAL_FORMAT),
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+        textDelta(0, "{\"total\":"), textDelta(0, "12.5}"),
+        "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_2\","
+            + "\"name\":\"get_weather\",\"input\":{}}}",
+        jsonDelta(1, "{\"ci"), jsonDelta(1, "ty\":\"Paris\"}"));
+    assertEquals("valid", check(valid).result);
+    LlmCall invalid = stream(declaring(true, null),
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_3\","
+            + "\"name\":\"get_weather\",\"input\":{}}}",
+        jsonDelta(0, "{\"city\":"), jsonDelta(0, "7}"));
+    assertEquals("invalid", check(invalid).result);
+    assertEquals("tool get_weather: $.city: type", check(invalid).error);
   }
 }

@@ -46,7 +46,7 @@ public final class BedrockCalls {
       ConverseRequest r = (ConverseRequest) request;
       return start(ConverseMapper.request(serverUrl(client), r.modelId(), r.messages(), r.system(),
           r.inferenceConfig(), r.toolConfig() == null ? java.util.Collections.emptyList() : r.toolConfig().tools(),
-          false));
+          () -> r.outputConfig(), false));
     } catch (Throwable t) {
       SafeHooks.failed("bedrock converse start", t);
       return null;
@@ -58,7 +58,7 @@ public final class BedrockCalls {
       ConverseStreamRequest r = (ConverseStreamRequest) request;
       return start(ConverseMapper.request(serverUrl(client), r.modelId(), r.messages(), r.system(),
           r.inferenceConfig(), r.toolConfig() == null ? java.util.Collections.emptyList() : r.toolConfig().tools(),
-          true));
+          () -> r.outputConfig(), true));
     } catch (Throwable t) {
       SafeHooks.failed("bedrock converse stream start", t);
       return null;

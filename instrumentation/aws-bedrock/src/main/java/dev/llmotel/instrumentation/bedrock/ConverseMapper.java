@@ -1,5 +1,6 @@
 package dev.llmotel.instrumentation.bedrock;
 
+import dev.llmotel.core.Json;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
@@ -7,10 +8,15 @@ import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.output.OutputContract;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.services.bedrockruntime.model.AudioBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.AudioSource;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
@@ -21,7 +27,10 @@ import software.amazon.awssdk.services.bedrockruntime.model.DocumentSource;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
 import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.JsonSchemaDefinition;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputConfig;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputFormat;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 import software.amazon.awssdk.services.bedrockruntime.model.Tool;
@@ -37,7 +46,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.VideoSource;
  */
 final class ConverseMapper {
   static LlmCall request(String serverUrl, String modelId, List<Message> messages, List<SystemContentBlock> system,
-      InferenceConfiguration inference, List<Tool> tools, boolean streaming) {
+      InferenceConfiguration inference, List<Tool> tools, Supplier<OutputConfig> outputConfig, boolean streaming) {
     LlmCall call = new LlmCall(GenAiValues.PROVIDER_AWS_BEDROCK, GenAiValues.OPERATION_CHAT);
     call.request().streaming(streaming);
     try {
@@ -61,13 +70,50 @@ final class ConverseMapper {
         if (tool.toolSpec() == null) continue;
         call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.toolSpec().name(),
             tool.toolSpec().description(),
-            tool.toolSpec().inputSchema() != null && tool.toolSpec().inputSchema().json() != null
-                ? tool.toolSpec().inputSchema().json().toString() : null));
+            tool.toolSpec().inputSchema() == null ? null : json(tool.toolSpec().inputSchema().json())));
       }
+      outputContract(call, outputConfig);
     } catch (Throwable t) {
       SafeHooks.failed("bedrock converse request mapping", t);
     }
     return call;
+  }
+
+  /**
+   * Structured output: {@code outputConfig.textFormat} of type json_schema, a JSON Schema (as text)
+   * the answer text must satisfy. Read through a supplier: releases older than the ones we test lack
+   * the accessor, and lose only this.
+   */
+  private static void outputContract(LlmCall call, Supplier<OutputConfig> config) {
+    try {
+      OutputConfig output = config.get();
+      OutputFormat format = output == null ? null : output.textFormat();
+      if (format == null || !"json_schema".equals(format.typeAsString())) return;
+      JsonSchemaDefinition schema = format.structure() == null ? null : format.structure().jsonSchema();
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON);
+      call.request().outputContract(OutputContract.schema(schema == null ? null : schema.schema()));
+    } catch (LinkageError e) {
+      // an SDK release without structured output
+    }
+  }
+
+  /** JSON text of a document; null stays null. (Its toString() leaves strings unescaped, its unwrap() makes numbers strings.) */
+  static String json(Document document) {
+    return document == null ? null : Json.write(plain(document));
+  }
+
+  private static Object plain(Document document) {
+    if (document.isMap()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (Map.Entry<String, Document> e : document.asMap().entrySet()) map.put(e.getKey(), plain(e.getValue()));
+      return map;
+    }
+    if (document.isList()) {
+      List<Object> list = new ArrayList<>();
+      for (Document d : document.asList()) list.add(plain(d));
+      return list;
+    }
+    return document.isNumber() ? document.asNumber() : document.unwrap(); // else a string, a boolean or null
   }
 
   /** Floats widen with float noise (0.7f to 0.699999988); the decimal text is what the app wrote. */
@@ -80,7 +126,7 @@ final class ConverseMapper {
       out.add(LlmMessage.Part.text(block.text()));
     } else if (block.toolUse() != null) {
       ToolUseBlock use = block.toolUse();
-      out.add(LlmMessage.Part.toolCall(use.toolUseId(), use.name(), use.input() == null ? null : use.input().toString()));
+      out.add(LlmMessage.Part.toolCall(use.toolUseId(), use.name(), json(use.input())));
     } else if (block.toolResult() != null) {
       StringBuilder text = new StringBuilder();
       for (ToolResultContentBlock c : block.toolResult().content()) {
@@ -237,8 +283,13 @@ final class ConverseMapper {
     call.response().addFinishReason(stop);
     LlmMessage out = LlmOtelConfig.get().captureContent() ? new LlmMessage("assistant").finishReason(stop) : null;
     if (response.output() != null && response.output().message() != null) {
+      // Capture on or off: the answer's text and tool calls are checked against what the request declared.
       for (ContentBlock block : response.output().message().content()) {
-        if (block.toolUse() != null) call.response().addToolCallId(block.toolUse().toolUseId());
+        if (block.toolUse() != null) {
+          call.response().addToolCallId(block.toolUse().toolUseId());
+          call.response().answerToolCall(block.toolUse().name(), json(block.toolUse().input()));
+        }
+        call.response().answerText(0, block.text());
         if (out != null) addBlock(out, block);
       }
     }

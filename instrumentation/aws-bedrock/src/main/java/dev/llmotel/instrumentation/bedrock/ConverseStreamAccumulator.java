@@ -3,6 +3,7 @@ package dev.llmotel.instrumentation.bedrock;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.output.StreamedToolCalls;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockDeltaEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockStartEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockStopEvent;
@@ -21,11 +22,14 @@ final class ConverseStreamAccumulator {
   private String toolId;
   private String toolName;
   private final StringBuilder toolInput = new StringBuilder();
+  /** The tool calls' names and inputs by content block index, for their check against the tools' schemas. */
+  private final StreamedToolCalls toolCalls;
   private String stopReason;
   private boolean sawEnd;
 
   ConverseStreamAccumulator(LlmCall call) {
     this.call = call;
+    this.toolCalls = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
   }
 
   synchronized void onEvent(ConverseStreamOutput event) {
@@ -36,6 +40,7 @@ final class ConverseStreamAccumulator {
         toolId = start.start().toolUse().toolUseId();
         toolName = start.start().toolUse().name();
         call.response().addToolCallId(toolId);
+        toolCalls.delta(0, index(start.contentBlockIndex()), toolName, null);
       }
     } else if (event instanceof ContentBlockDeltaEvent) {
       ContentBlockDeltaEvent delta = (ContentBlockDeltaEvent) event;
@@ -46,6 +51,8 @@ final class ConverseStreamAccumulator {
       // metadata event (the usage) is estimated from it. Reasoning deltas are not counted.
       if (piece != null) call.response().addOutputCharacters(piece.length());
       if (input != null) call.response().addOutputCharacters(input.length());
+      call.response().answerText(0, piece);
+      if (input != null) toolCalls.delta(0, index(delta.contentBlockIndex()), null, input);
       if (output == null) return;
       if (piece != null) text.append(piece);
       if (input != null) toolInput.append(input);
@@ -57,6 +64,10 @@ final class ConverseStreamAccumulator {
       ConverseMapper.usage(call, ((ConverseStreamMetadataEvent) event).usage());
       sawEnd = true;
     }
+  }
+
+  private static long index(Integer contentBlockIndex) {
+    return contentBlockIndex == null ? 0 : contentBlockIndex;
   }
 
   private void flushText() {
@@ -83,6 +94,7 @@ final class ConverseStreamAccumulator {
   /** Runs once, before the span ends, whichever way the stream ended. */
   synchronized void finish() {
     call.response().addFinishReason(stopReason);
+    toolCalls.finish(call.response());
     if (output != null) {
       flushText();
       flushTool();

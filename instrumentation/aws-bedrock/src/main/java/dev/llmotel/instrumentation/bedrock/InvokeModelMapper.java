@@ -6,6 +6,8 @@ import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.output.DeclaredStructures;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
  * Maps InvokeModel, whose bodies are each model family's own JSON. What every family shares is
  * read from the response headers Bedrock adds to all of them (input and output token counts);
  * the common request fields (Anthropic's and Amazon's names) and the conversation of Messages-style
- * bodies are read from the body, as are the families' stop reasons.
+ * bodies are read from the body, as are the families' stop reasons, and, for the Anthropic family,
+ * what the answer is checked against (tools, a structured output) and the answer itself.
  */
 final class InvokeModelMapper {
   static final String INPUT_TOKENS_HEADER = "X-Amzn-Bedrock-Input-Token-Count";
@@ -44,6 +47,7 @@ final class InvokeModelMapper {
           nova == null ? null : nova.get("topP")));
       if (json.get("dimensions") instanceof Number) call.response().embeddingDimensions(((Number) json.get("dimensions")).longValue());
       conversation(call, json);
+      anthropicDeclarations(call, json);
     } catch (Throwable t) {
       SafeHooks.failed("bedrock invoke request mapping", t);
     }
@@ -85,6 +89,22 @@ final class InvokeModelMapper {
     String prompt = string(json.get("inputText"));
     if (prompt == null) prompt = string(json.get("prompt"));
     if (prompt != null) call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text(prompt)));
+  }
+
+  /**
+   * What an Anthropic-family body declares the answer must satisfy: its tools' {@code input_schema}
+   * and a structured output's JSON Schema ({@code output_config.format}, or the beta's {@code output_format}).
+   */
+  private static void anthropicDeclarations(LlmCall call, Map<?, ?> json) {
+    for (Object t : list(json.get("tools"))) {
+      Map<?, ?> tool = map(t);
+      String name = string(tool.get("name"));
+      if (name != null) {
+        call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, name,
+            string(tool.get("description")), text(tool.get("input_schema"))));
+      }
+    }
+    DeclaredStructures.anthropic(call, json);
   }
 
   /**
@@ -149,14 +169,20 @@ final class InvokeModelMapper {
     if (json.get("embedding") instanceof List && call.response().embeddingDimensions() == null) {
       call.response().embeddingDimensions((long) ((List<?>) json.get("embedding")).size());
     }
-    if (LlmOtelConfig.get().captureContent() && json.get("content") instanceof List) {
-      LlmMessage out = new LlmMessage("assistant").finishReason(stop);
-      for (Object block : (List<?>) json.get("content")) {
-        String text = block instanceof Map ? string(((Map<?, ?>) block).get("text")) : null;
-        if (text != null) out.add(LlmMessage.Part.text(text));
+    LlmMessage out = LlmOtelConfig.get().captureContent() && json.get("content") instanceof List
+        ? new LlmMessage("assistant").finishReason(stop) : null;
+    // Capture on or off: the Anthropic family's text and tool_use blocks are checked against what the request declared.
+    for (Object b : list(json.get("content"))) {
+      Map<?, ?> block = map(b);
+      String text = string(block.get("text"));
+      if ("tool_use".equals(string(block.get("type")))) {
+        call.response().addToolCallId(string(block.get("id")));
+        call.response().answerToolCall(string(block.get("name")), text(block.get("input")));
       }
-      call.response().addOutputMessage(out);
+      call.response().answerText(0, text);
+      if (text != null && out != null) out.add(LlmMessage.Part.text(text));
     }
+    if (out != null) call.response().addOutputMessage(out);
   }
 
   static void usageFromHeaders(LlmCall call, SdkHttpResponse http) {
@@ -186,6 +212,19 @@ final class InvokeModelMapper {
 
   static String string(Object v) {
     return v instanceof String ? (String) v : null;
+  }
+
+  static Map<?, ?> map(Object v) {
+    return v instanceof Map ? (Map<?, ?>) v : java.util.Collections.emptyMap();
+  }
+
+  static List<?> list(Object v) {
+    return v instanceof List ? (List<?>) v : java.util.Collections.emptyList();
+  }
+
+  /** JSON text of a parsed value (a schema, tool input); null stays null. */
+  static String text(Object v) {
+    return v == null ? null : Json.write(v);
   }
 
   private static Long firstLong(Object... values) {

@@ -1,6 +1,10 @@
 package dev.llmotel.instrumentation.bedrock;
 
+import static dev.llmotel.instrumentation.bedrock.InvokeModelMapper.map;
+import static dev.llmotel.instrumentation.bedrock.InvokeModelMapper.string;
+
 import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.output.StreamedToolCalls;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.bedrockruntime.model.PayloadPart;
@@ -9,15 +13,18 @@ import software.amazon.awssdk.services.bedrockruntime.model.ResponseStream;
 /**
  * What an InvokeModelWithResponseStream delivers: chunks of the model family's own stream events.
  * Every family's last chunk carries Bedrock's "amazon-bedrock-invocationMetrics" (the token counts);
- * the stop reason is read where the families put it.
+ * the stop reason is read where the families put it, and the Anthropic family's answer (text and
+ * tool-input deltas by content block) for its check against what the request declared.
  */
 final class InvokeStreamAccumulator {
   private final LlmCall call;
+  private final StreamedToolCalls toolCalls;
   private String stopReason;
   private boolean sawMetrics;
 
   InvokeStreamAccumulator(LlmCall call) {
     this.call = call;
+    this.toolCalls = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
   }
 
   synchronized void onEvent(ResponseStream event) {
@@ -25,6 +32,7 @@ final class InvokeStreamAccumulator {
     Map<?, ?> chunk = InvokeModelMapper.object(((PayloadPart) event).bytes());
     if (chunk == null) return;
     call.response().addOutputCharacters(answerCharacters(chunk));
+    anthropicAnswer(chunk);
     Object delta = chunk.get("delta");
     String stop = delta instanceof Map ? InvokeModelMapper.string(((Map<?, ?>) delta).get("stop_reason")) : null;
     if (stop == null) stop = InvokeModelMapper.string(chunk.get("stop_reason"));
@@ -38,6 +46,25 @@ final class InvokeStreamAccumulator {
         call.response().usage(((Number) in).longValue(), out instanceof Number ? ((Number) out).longValue() : null);
       }
       sawMetrics = true;
+    }
+  }
+
+  /** The Anthropic family's content block events: a tool_use block's name, then text or input_json deltas. */
+  private void anthropicAnswer(Map<?, ?> chunk) {
+    String type = string(chunk.get("type"));
+    Object index = chunk.get("index");
+    long position = index instanceof Number ? ((Number) index).longValue() : 0;
+    if ("content_block_start".equals(type)) {
+      Map<?, ?> block = map(chunk.get("content_block"));
+      if ("tool_use".equals(string(block.get("type")))) {
+        call.response().addToolCallId(string(block.get("id")));
+        toolCalls.delta(0, position, string(block.get("name")), null);
+      }
+    } else if ("content_block_delta".equals(type)) {
+      Map<?, ?> delta = map(chunk.get("delta"));
+      call.response().answerText(0, string(delta.get("text")));
+      String json = string(delta.get("partial_json"));
+      if (json != null) toolCalls.delta(0, position, null, json);
     }
   }
 
@@ -70,15 +97,12 @@ final class InvokeStreamAccumulator {
     return v instanceof String ? ((String) v).length() : 0;
   }
 
-  private static Map<?, ?> map(Object v) {
-    return v instanceof Map ? (Map<?, ?>) v : java.util.Collections.emptyMap();
-  }
-
   synchronized boolean finished() {
     return sawMetrics;
   }
 
   synchronized void finish() {
     call.response().addFinishReason(stopReason);
+    toolCalls.finish(call.response());
   }
 }

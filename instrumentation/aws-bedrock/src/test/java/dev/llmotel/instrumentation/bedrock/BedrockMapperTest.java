@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.output.OutputCheck;
+import dev.llmotel.core.output.OutputValidation;
 import java.util.Arrays;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
@@ -14,20 +17,32 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockDelta;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockStart;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseOutput;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.JsonSchemaDefinition;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputConfig;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputFormatStructure;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputFormatType;
 import software.amazon.awssdk.services.bedrockruntime.model.PayloadPart;
 import software.amazon.awssdk.services.bedrockruntime.model.StopReason;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
+import software.amazon.awssdk.services.bedrockruntime.model.Tool;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolInputSchema;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolResultBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolSpecification;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlockDelta;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlockStart;
 
 /** The SDK's Bedrock types, built as the SDK builds them, mapped onto the shared call model. */
 class BedrockMapperTest {
@@ -43,7 +58,7 @@ class BedrockMapperTest {
             asked, answered),
         Collections.singletonList(SystemContentBlock.fromText("Be terse.")),
         InferenceConfiguration.builder().maxTokens(64).temperature(0.7f).topP(0.9f).stopSequences("END").build(),
-        Collections.emptyList(), false);
+        Collections.emptyList(), () -> null, false);
     assertEquals("aws.bedrock", call.provider());
     assertEquals("chat", call.operation());
     assertEquals("us.anthropic.claude-3-haiku-20240307-v1:0", call.request().requestModel());
@@ -139,7 +154,7 @@ class BedrockMapperTest {
     return ConverseMapper.request("http://127.0.0.1:1", "us.anthropic.claude-3-haiku-20240307-v1:0",
         Collections.singletonList(Message.builder().role(ConversationRole.USER)
             .content(ContentBlock.fromText("Total on this page?"), media).build()),
-        Collections.<SystemContentBlock>emptyList(), null, Collections.emptyList(), false);
+        Collections.<SystemContentBlock>emptyList(), null, Collections.emptyList(), () -> null, false);
   }
 
   @Test
@@ -222,5 +237,136 @@ class BedrockMapperTest {
     assertEquals("video", parts.get(2).modality);
     assertEquals("s3://b/v.mp4", parts.get(2).content);
     assertEquals("application/pdf", parts.get(3).mimeType);
+  }
+
+  // ---- output validation: what the request declared, and the answer it is checked against ----
+
+  private static final String TOTAL_SCHEMA = "{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"}},"
+      + "\"required\":[\"total\"]}";
+
+  /** A Converse request offering a tool (when asked) and asking for a structured output (when given a schema). */
+  private static LlmCall converseDeclaring(boolean tool, String schema) {
+    Tool weather = Tool.builder().toolSpec(ToolSpecification.builder().name("get_weather")
+        .inputSchema(ToolInputSchema.fromJson(Document.mapBuilder().putString("type", "object")
+            .putDocument("properties", Document.mapBuilder().putDocument("city",
+                Document.mapBuilder().putString("type", "string").build()).build())
+            .putList("required", l -> l.addString("city")).build())).build()).build();
+    OutputConfig output = schema == null ? null : OutputConfig.builder().textFormat(OutputFormat.builder()
+        .type(OutputFormatType.JSON_SCHEMA).structure(OutputFormatStructure.fromJsonSchema(
+            JsonSchemaDefinition.builder().name("total").schema(schema).build())).build()).build();
+    return ConverseMapper.request("http://127.0.0.1:1", "us.anthropic.claude-3-haiku-20240307-v1:0",
+        Collections.singletonList(Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText("Total?")).build()),
+        Collections.<SystemContentBlock>emptyList(), null,
+        tool ? Collections.singletonList(weather) : Collections.<Tool>emptyList(), () -> output, false);
+  }
+
+  private static ConverseResponse converseAnswer(ContentBlock... content) {
+    return ConverseResponse.builder().stopReason(StopReason.END_TURN)
+        .output(ConverseOutput.fromMessage(Message.builder().role(ConversationRole.ASSISTANT).content(content).build()))
+        .build();
+  }
+
+  private static OutputCheck check(LlmCall call) {
+    return OutputValidation.check(call.request().outputContract(), call.request().toolDefinitions(),
+        call.response().answerForValidation());
+  }
+
+  @Test
+  void converseStructuredOutputAndToolUseAreCheckedWithCaptureOff() {
+    assertFalse(LlmOtelConfig.get().captureContent());
+    LlmCall call = converseDeclaring(true, TOTAL_SCHEMA);
+    assertEquals("json", call.request().outputType());
+    assertEquals(TOTAL_SCHEMA, call.request().outputContract().schemaJson());
+    assertEquals("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}",
+        call.request().toolDefinitions().get(0).parametersJson, "the input schema as JSON");
+    ConverseMapper.response(call, converseAnswer(ContentBlock.fromText("{\"total\": 12.5}"),
+        ContentBlock.fromToolUse(ToolUseBlock.builder().toolUseId("t1").name("get_weather")
+            .input(Document.mapBuilder().putString("city", "Paris").build()).build())));
+    assertEquals("valid", check(call).result);
+
+    LlmCall invalid = converseDeclaring(true, TOTAL_SCHEMA);
+    ConverseMapper.response(invalid, converseAnswer(ContentBlock.fromText("{\"total\": 12.5}"),
+        ContentBlock.fromToolUse(ToolUseBlock.builder().toolUseId("t2").name("get_weather")
+            .input(Document.mapBuilder().putNumber("city", 7).build()).build())));
+    assertEquals("invalid", check(invalid).result);
+    assertEquals("tool get_weather: $.city: type", check(invalid).error);
+  }
+
+  @Test
+  void aConverseStreamsDeltasAreCheckedByContentBlock() {
+    LlmCall call = converseDeclaring(true, TOTAL_SCHEMA);
+    ConverseStreamAccumulator acc = new ConverseStreamAccumulator(call);
+    acc.onEvent(ConverseStreamOutput.contentBlockDeltaBuilder().contentBlockIndex(0).delta(d -> d.text("{\"total\":")).build());
+    acc.onEvent(ConverseStreamOutput.contentBlockDeltaBuilder().contentBlockIndex(0).delta(d -> d.text("\"12.5\"}")).build());
+    acc.onEvent(ConverseStreamOutput.contentBlockStartBuilder().contentBlockIndex(1).start(ContentBlockStart.fromToolUse(
+        ToolUseBlockStart.builder().toolUseId("t3").name("get_weather").build())).build());
+    acc.onEvent(ConverseStreamOutput.contentBlockDeltaBuilder().contentBlockIndex(1)
+        .delta(ContentBlockDelta.fromToolUse(ToolUseBlockDelta.builder().input("{\"city\":").build())).build());
+    acc.onEvent(ConverseStreamOutput.contentBlockDeltaBuilder().contentBlockIndex(1)
+        .delta(ContentBlockDelta.fromToolUse(ToolUseBlockDelta.builder().input("\"Paris\"}").build())).build());
+    acc.finish();
+    assertEquals("invalid", check(call).result);
+    assertEquals("$.total: type", check(call).error, "the text's deltas are one answer");
+  }
+
+  @Test
+  void converseWithNothingDeclaredKeepsNothingAndItsFilterStopsAreFinishReasons() {
+    LlmCall call = converseDeclaring(false, null);
+    ConverseMapper.response(call, ConverseResponse.builder().stopReason(StopReason.GUARDRAIL_INTERVENED)
+        .output(ConverseOutput.fromMessage(Message.builder().role(ConversationRole.ASSISTANT)
+            .content(ContentBlock.fromText("I can't help with that.")).build())).build());
+    assertNull(call.response().answerForValidation());
+    assertEquals(Arrays.asList("guardrail_intervened"), call.response().finishReasons());
+    LlmCall streamed = converseDeclaring(false, null);
+    ConverseStreamAccumulator acc = new ConverseStreamAccumulator(streamed);
+    acc.onEvent(ConverseStreamOutput.contentBlockDeltaBuilder().contentBlockIndex(0).delta(d -> d.text("Hi")).build());
+    acc.onEvent(ConverseStreamOutput.messageStopBuilder().stopReason(StopReason.CONTENT_FILTERED).build());
+    acc.finish();
+    assertNull(streamed.response().answerForValidation());
+    assertEquals(Arrays.asList("content_filtered"), streamed.response().finishReasons());
+  }
+
+  /** An InvokeModel body of the Anthropic family, with a tool and, when given, a structured output. */
+  private static LlmCall invokeDeclaring(boolean streaming, String outputFormat) {
+    return InvokeModelMapper.request(null, "anthropic.claude-sonnet-4-20250514-v1:0", SdkBytes.fromUtf8String(
+        "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"Total?\"}],\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\","
+            + "\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}]"
+            + (outputFormat == null ? "" : ",\"output_format\":" + outputFormat) + "}"), streaming);
+  }
+
+  @Test
+  void invokeModelsAnthropicBodyIsCheckedLikeAnthropicsApi() {
+    LlmCall call = invokeDeclaring(false, "{\"type\":\"json_schema\",\"schema\":" + TOTAL_SCHEMA + "}");
+    assertEquals(TOTAL_SCHEMA, call.request().outputContract().schemaJson());
+    assertEquals("get_weather", call.request().toolDefinitions().get(0).name);
+    InvokeModelMapper.response(call, InvokeModelResponse.builder().body(SdkBytes.fromUtf8String(
+        "{\"model\":\"claude-sonnet-4\",\"stop_reason\":\"tool_use\",\"content\":[{\"type\":\"text\",\"text\":"
+            + "\"{\\\"total\\\":12.5}\"},{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\","
+            + "\"input\":{}}]}")).build());
+    assertEquals(Arrays.asList("toolu_1"), call.response().toolCallIds());
+    assertEquals("invalid", check(call).result);
+    assertEquals("tool get_weather: $: required", check(call).error);
+
+    LlmCall streamed = invokeDeclaring(true, null);
+    InvokeStreamAccumulator acc = new InvokeStreamAccumulator(streamed);
+    for (String chunk : new String[] {
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_2\","
+            + "\"name\":\"get_weather\",\"input\":{}}}",
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\":\"}}",
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"Paris\\\"}\"}}"}) {
+      acc.onEvent(PayloadPart.builder().bytes(SdkBytes.fromUtf8String(chunk)).build());
+    }
+    acc.finish();
+    assertEquals("valid", check(streamed).result);
+  }
+
+  @Test
+  void invokeModelWithNothingDeclaredKeepsNothing() {
+    LlmCall call = InvokeModelMapper.request(null, "anthropic.claude-3-haiku-20240307-v1:0", SdkBytes.fromUtf8String(
+        "{\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"), false);
+    InvokeModelMapper.response(call, InvokeModelResponse.builder().body(SdkBytes.fromUtf8String(
+        "{\"stop_reason\":\"end_turn\",\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}]}")).build());
+    assertNull(call.response().answerForValidation());
   }
 }

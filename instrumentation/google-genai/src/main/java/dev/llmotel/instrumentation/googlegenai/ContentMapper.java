@@ -12,6 +12,7 @@ import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.Part;
 import com.google.genai.types.Tool;
+import dev.llmotel.core.Json;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
@@ -19,10 +20,13 @@ import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.ProviderUsage;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.output.DeclaredStructures;
+import dev.llmotel.core.output.OpenApiSchemas;
 import dev.llmotel.semconv.GenAiValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,6 +52,7 @@ final class ContentMapper {
         if (candidates != null && candidates != 1) call.request().choiceCount(candidates);
         config.stopSequences().ifPresent(s -> { if (!s.isEmpty()) call.request().stopSequences(new ArrayList<>(s)); });
         config.responseMimeType().ifPresent(mime -> call.request().outputType(outputType(mime)));
+        outputContract(call, config);
         config.systemInstruction().ifPresent(system -> {
           for (Part part : system.parts().orElse(java.util.Collections.<Part>emptyList())) {
             part.text().ifPresent(text -> call.request().systemInstructions().add(LlmMessage.Part.text(text)));
@@ -56,8 +61,13 @@ final class ContentMapper {
         for (Tool tool : config.tools().orElse(java.util.Collections.<Tool>emptyList())) {
           for (FunctionDeclaration f : tool.functionDeclarations().orElse(java.util.Collections.<FunctionDeclaration>emptyList())) {
             if (!f.name().isPresent()) continue;
+            // parameters is Gemini's OpenAPI subset, checked as the JSON Schema it means; parametersJsonSchema
+            // (JSON Schema already) has an accessor only from 2.0 on: read from the declaration's JSON.
+            String parameters = f.parameters().isPresent() ? GeminiJson.write(f.parameters().get()) : null;
+            String jsonSchema = parameters != null ? null : jsonText(GeminiJson.object(f).get("parametersJsonSchema"));
             call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, f.name().get(),
-                f.description().orElse(null), f.parameters().isPresent() ? GeminiJson.write(f.parameters().get()) : null));
+                f.description().orElse(null), parameters != null ? parameters : jsonSchema,
+                parameters != null ? OpenApiSchemas.toJsonSchema(parameters) : jsonSchema));
           }
         }
       }
@@ -76,6 +86,19 @@ final class ContentMapper {
     if (model == null) return null;
     int slash = model.lastIndexOf('/');
     return slash >= 0 ? model.substring(slash + 1) : model;
+  }
+
+  /**
+   * What a JSON answer must satisfy, read as the plain-HTTP layer reads the REST body: the config's JSON
+   * has the same names in every SDK release (responseJsonSchema has an accessor only from 2.0 on).
+   */
+  private static void outputContract(LlmCall call, GenerateContentConfig config) {
+    if (!"application/json".equals(config.responseMimeType().orElse(null))) return;
+    DeclaredStructures.gemini(call, GeminiJson.object(config));
+  }
+
+  private static String jsonText(Object parsed) {
+    return parsed == null ? null : Json.write(parsed);
   }
 
   private static String outputType(String mime) {
@@ -130,7 +153,9 @@ final class ContentMapper {
     GenerateContentResponse response = (GenerateContentResponse) result;
     ids(call, response);
     boolean capture = LlmOtelConfig.get().captureContent();
-    for (Candidate candidate : response.candidates().orElse(java.util.Collections.<Candidate>emptyList())) {
+    List<Candidate> candidates = response.candidates().orElse(java.util.Collections.<Candidate>emptyList());
+    for (int i = 0; i < candidates.size(); i++) {
+      Candidate candidate = candidates.get(i);
       String finish = finishReason(candidate);
       call.response().addFinishReason(finish);
       LlmMessage out = capture ? new LlmMessage("assistant").finishReason(finish) : null;
@@ -138,6 +163,7 @@ final class ContentMapper {
       if (content.isPresent()) {
         for (Part part : content.get().parts().orElse(java.util.Collections.<Part>emptyList())) {
           toolCallId(call, part);
+          answer(call, i, part);
           if (out != null) addOutputPart(out, part);
         }
       }
@@ -160,6 +186,16 @@ final class ContentMapper {
     if (part.functionCall().isPresent()) {
       FunctionCall f = part.functionCall().get();
       call.response().addToolCallId(f.id().orElse(null));
+    }
+  }
+
+  /** Capture on or off, for the check against what the request declared: a candidate's text (not thoughts) and function calls. */
+  static void answer(LlmCall call, int candidate, Part part) {
+    if (part.functionCall().isPresent()) {
+      FunctionCall f = part.functionCall().get();
+      call.response().answerToolCall(f.name().orElse(null), GeminiJson.write(f.args().orElse(null)));
+    } else if (!part.thought().orElse(false)) {
+      call.response().answerText(candidate, part.text().orElse(null));
     }
   }
 

@@ -48,6 +48,7 @@ final class ContentStreamAccumulator {
       Content content = candidate.content().get();
       for (Part part : content.parts().orElse(java.util.Collections.<Part>emptyList())) {
         ContentMapper.toolCallId(call, part);
+        ContentMapper.answer(call, index, part);
         countCharacters(part);
         if (outputs != null) {
           LlmMessage out = outputs.get(index);

@@ -1,6 +1,7 @@
 package dev.llmotel.instrumentation.googlegenai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,10 @@ import com.google.genai.types.Part;
 import com.google.genai.types.Tool;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.LlmOtelConfig;
+import dev.llmotel.core.output.OutputCheck;
+import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.OutputValidation;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -138,5 +143,93 @@ class ContentMapperTest {
     LlmCall textOnly = ask(Part.fromText(""));
     assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(textOnly) + 1032,
         dev.llmotel.core.governance.Fingerprints.estimateInputTokens(withImage), "unknown size: 1024x1024, 4 tiles of 258");
+  }
+
+  // ---- output validation: what the request declared, and the answer it is checked against ----
+
+  /** A request with this config (JSON, as the SDK reads it). */
+  private static LlmCall declaring(String configJson) {
+    return ContentMapper.request("gcp.gemini", null, "gemini-2.5-flash",
+        Collections.singletonList(Content.fromParts(Part.fromText("Total?"))),
+        GenerateContentConfig.fromJson(configJson), false);
+  }
+
+  /** A response (or stream chunk) whose candidates have these parts, each candidate's parts a JSON array. */
+  private static GenerateContentResponse answer(String... candidateParts) {
+    StringBuilder candidates = new StringBuilder();
+    for (int i = 0; i < candidateParts.length; i++) {
+      if (i > 0) candidates.append(',');
+      candidates.append("{\"content\":{\"role\":\"model\",\"parts\":").append(candidateParts[i]).append("},\"index\":")
+          .append(i).append('}');
+    }
+    return GenerateContentResponse.fromJson("{\"candidates\":[" + candidates + "]}");
+  }
+
+  private static OutputCheck check(LlmCall call) {
+    return OutputValidation.check(call.request().outputContract(), call.request().toolDefinitions(),
+        call.response().answerForValidation());
+  }
+
+  /** A JSON answer with a total, in Gemini's schema dialect (upper-case types, nullable). */
+  private static final String TOTAL = "\"responseMimeType\":\"application/json\",\"responseSchema\":{\"type\":\"OBJECT\","
+      + "\"properties\":{\"total\":{\"type\":\"NUMBER\",\"nullable\":true}},\"required\":[\"total\"]}";
+  private static final String WEATHER = "\"tools\":[{\"functionDeclarations\":[{\"name\":\"get_weather\",\"parameters\":"
+      + "{\"type\":\"OBJECT\",\"properties\":{\"city\":{\"type\":\"STRING\"}},\"required\":[\"city\"]}}]}]";
+
+  @Test
+  void aResponseSchemaIsCheckedAsTheJsonSchemaItMeansOnEachCandidateWithCaptureOff() {
+    assertFalse(LlmOtelConfig.get().captureContent());
+    LlmCall call = declaring("{" + TOTAL + "}");
+    assertEquals(OutputContract.Shape.SCHEMA, call.request().outputContract().shape());
+    ContentMapper.response(call, answer("[{\"text\":\"Adding up.\",\"thought\":true},{\"text\":\"{\\\"total\\\":\"},"
+        + "{\"text\":\"null}\"}]", "[{\"text\":\"{\\\"total\\\":\\\"12\\\"}\"}]"));
+    OutputCheck verdict = check(call);
+    assertEquals("invalid", verdict.result, "the second candidate's total is a string");
+    assertEquals("$.total: type", verdict.error);
+  }
+
+  @Test
+  void applicationJsonAloneAsksForAnyJsonAndAnEnumSchemaForNone() {
+    LlmCall json = declaring("{\"responseMimeType\":\"application/json\"}");
+    assertEquals(OutputContract.Shape.ANY_JSON, json.request().outputContract().shape());
+    ContentMapper.response(json, answer("[{\"text\":\"Sure! Here it is.\"}]"));
+    assertEquals("not_json", check(json).result);
+    LlmCall enumAnswer = declaring("{\"responseMimeType\":\"text/x.enum\",\"responseSchema\":"
+        + "{\"type\":\"STRING\",\"enum\":[\"yes\",\"no\"]}}");
+    assertNull(enumAnswer.request().outputContract(), "a text/x.enum answer is plain text");
+  }
+
+  @Test
+  void aFunctionCallsArgsAreCheckedAgainstItsConvertedParameters() {
+    LlmCall call = declaring("{" + WEATHER + "}");
+    assertEquals("{\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"],\"type\":\"object\"}",
+        call.request().toolDefinitions().get(0).parametersJsonSchema, "in the order the SDK writes it");
+    assertTrue(call.request().toolDefinitions().get(0).parametersJson.contains("\"OBJECT\""), "as declared, for capture");
+    ContentMapper.response(call, answer("[{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"town\":\"Paris\"}}}]"));
+    assertEquals("invalid", check(call).result);
+    assertEquals("tool get_weather: $: required", check(call).error);
+  }
+
+  @Test
+  void aStreamsChunksAreCheckedPerCandidate() {
+    LlmCall call = declaring("{" + TOTAL + "," + WEATHER + "}");
+    ContentStreamAccumulator acc = new ContentStreamAccumulator(call);
+    acc.onChunk(answer("[{\"text\":\"{\\\"tot\"}]", "[{\"text\":\"{\\\"total\\\":\"}]"));
+    acc.onChunk(answer("[{\"text\":\"al\\\":1}\"}]", "[{\"text\":\"2}\"}]"));
+    acc.onChunk(answer("[{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"city\":\"Paris\"}}}]"));
+    acc.finish();
+    assertEquals("valid", check(call).result);
+  }
+
+  @Test
+  void withNothingDeclaredNothingIsKept() {
+    LlmCall call = declaring("{\"temperature\":0.2}");
+    ContentMapper.response(call, answer("[{\"text\":\"Hello\"}]"));
+    assertNull(call.response().answerForValidation());
+    LlmCall streamed = declaring("{}");
+    ContentStreamAccumulator acc = new ContentStreamAccumulator(streamed);
+    acc.onChunk(answer("[{\"text\":\"Hello\"}]"));
+    acc.finish();
+    assertNull(streamed.response().answerForValidation());
   }
 }
