@@ -18,8 +18,12 @@ import dev.langchain4j.data.message.VideoContent;
 import dev.langchain4j.data.pdf.PdfFile;
 import dev.langchain4j.data.video.Video;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
@@ -30,6 +34,7 @@ import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolDefinition;
+import dev.llmotel.core.output.OutputContract;
 import dev.llmotel.semconv.GenAiValues;
 import java.net.URI;
 
@@ -43,13 +48,14 @@ final class ChatMapper {
     call.request().server(ConfiguredBaseUrl.of(model)); // server.address/port at start, from the model's client
     try {
       ChatRequestParameters p = request.parameters();
+      // AI services often leave the model name and response format to the model's defaults; chat() merges them only later.
+      ChatRequestParameters defaults = model instanceof ChatModel ? ((ChatModel) model).defaultRequestParameters()
+          : model instanceof StreamingChatModel ? ((StreamingChatModel) model).defaultRequestParameters() : null;
       String modelName = p == null ? null : p.modelName();
-      if (modelName == null && model instanceof ChatModel) {
-        // AI services often leave the model name to the model's defaults; chat() merges them only later.
-        ChatRequestParameters defaults = ((ChatModel) model).defaultRequestParameters();
-        if (defaults != null) modelName = defaults.modelName();
-      }
+      if (modelName == null && defaults != null) modelName = defaults.modelName();
       call.request().requestModel(modelName);
+      ResponseFormat format = p == null ? null : p.responseFormat();
+      responseFormat(call, format == null && defaults != null ? defaults.responseFormat() : format);
       if (p != null) {
         call.request().temperature(p.temperature());
         call.request().topP(p.topP());
@@ -59,8 +65,9 @@ final class ChatMapper {
         if (p.stopSequences() != null && !p.stopSequences().isEmpty()) call.request().stopSequences(p.stopSequences());
         if (p.toolSpecifications() != null) {
           for (ToolSpecification tool : p.toolSpecifications()) {
+            // The parameters are an element tree, not JSON text: checked as their JSON Schema, not exported.
             call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.name(),
-                tool.description(), null));
+                tool.description(), null, JsonSchemaElements.toJsonSchema(tool.parameters())));
           }
         }
       }
@@ -69,6 +76,18 @@ final class ChatMapper {
       SafeHooks.failed("langchain4j chat request mapping", t);
     }
     return call;
+  }
+
+  /** The structure the answer must have: JSON fitting the format's schema, or any JSON object without one. */
+  private static void responseFormat(LlmCall call, ResponseFormat format) {
+    if (format == null || format.type() == null) return;
+    if (format.type() != ResponseFormatType.JSON) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
+      return;
+    }
+    JsonSchema schema = format.jsonSchema();
+    call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON).outputContract(
+        OutputContract.schema(schema == null ? null : JsonSchemaElements.toJsonSchema(schema.rootElement())));
   }
 
   private static void mapMessage(LlmCall call, ChatMessage message) {
@@ -167,8 +186,12 @@ final class ChatMapper {
     try {
       AiMessage ai = response.aiMessage();
       if (ai != null) {
+        call.response().answerText(0, ai.text());
         if (ai.hasToolExecutionRequests()) {
-          for (ToolExecutionRequest r : ai.toolExecutionRequests()) call.response().addToolCallId(r.id());
+          for (ToolExecutionRequest r : ai.toolExecutionRequests()) {
+            call.response().addToolCallId(r.id());
+            call.response().answerToolCall(r.name(), r.arguments());
+          }
         }
         if (LlmOtelConfig.get().captureContent()) call.response().addOutputMessage(assistant(ai, finish));
       }

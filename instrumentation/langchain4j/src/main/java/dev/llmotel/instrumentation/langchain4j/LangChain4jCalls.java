@@ -14,6 +14,7 @@ import dev.llmotel.core.LlmStream;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.Retrieval;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.SkippedCall;
 import dev.llmotel.core.ToolCall;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -114,7 +115,10 @@ public final class LangChain4jCalls {
       Context context = CALLS.start(Context.current(), call);
       if (context == null) return null;
       CallRefusal refused = refuse(model, context, call);
-      return refused != null ? refused : new LlmScope(call, context);
+      if (refused != null) return refused;
+      // The exit throws the rejection of an answer the output_validation policy cannot let through.
+      call.outputReview().failWith(decision -> LangChain4jErrors.unusableAnswer(model, decision));
+      return new LlmScope(call, context);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j chat start", t);
       return null;
@@ -171,6 +175,8 @@ public final class LangChain4jCalls {
       if (context == null) return null;
       CallRefusal refused = refuse(model, context, call);
       if (refused != null) return refused;
+      // Handed to the handler in place of the answer: see streamCompleted.
+      call.outputReview().failWith(decision -> LangChain4jErrors.unusableAnswer(model, decision));
       streams.put(handler, new StreamState(new LlmStream(CALLS, context, call, () -> {}), parent));
       return new LlmScope(call, context);
     } catch (Throwable t) {
@@ -213,7 +219,8 @@ public final class LangChain4jCalls {
    * context the call started in is current again. The provider's thread carries the ended call's
    * context; without this, what the callback does next (a framework running the tools the model
    * asked for, then calling the model again) would hang under the finished call, or get no span.
-   * Returns the scope for the exit advice to close.
+   * Returns the scope for the exit advice to close; or, when the output_validation policy rejected
+   * the answer, a {@link RejectedAnswer}: the handler gets the rejection through onError instead.
    */
   public static Object streamCompleted(Object handler, Object response) {
     try {
@@ -221,10 +228,37 @@ public final class LangChain4jCalls {
       if (state == null) return null;
       ChatMapper.response(state.stream.call(), response);
       state.stream.end(null, true);
-      return state.parent.makeCurrent();
+      Throwable rejection = state.stream.call().outputReview().rejection();
+      Scope scope = state.parent.makeCurrent();
+      return rejection == null ? scope : new RejectedAnswer(scope, rejection);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j stream end", t);
       return null;
+    }
+  }
+
+  /** A streamed answer the policy rejected: the handler's onCompleteResponse is skipped for its onError. */
+  public static final class RejectedAnswer extends SkippedCall {
+    final Scope scope;
+    final Throwable rejection;
+
+    RejectedAnswer(Scope scope, Throwable rejection) {
+      this.scope = scope;
+      this.rejection = rejection;
+    }
+  }
+
+  /** After the handler's onCompleteResponse, or in its place for a rejected answer. */
+  public static void streamCompleteReturned(Object handler, Object state) {
+    if (!(state instanceof RejectedAnswer)) {
+      closeScope(state);
+      return;
+    }
+    RejectedAnswer rejected = (RejectedAnswer) state;
+    try {
+      ((StreamingChatResponseHandler) handler).onError(rejected.rejection);
+    } finally {
+      rejected.scope.close();
     }
   }
 

@@ -35,5 +35,23 @@ final class LangChain4jErrors {
     return model != null && model.getClass().getName().startsWith("dev.langchain4j.model.openaiofficial.");
   }
 
+  /**
+   * The exception of a call whose answer the output_validation policy rejected. The answer is
+   * reviewed when this call ends, after the model's method returned: an SDK the model calls made no
+   * call of its own under this one and cannot fail it, so this layer does, with the OpenAI SDK's own
+   * exception for data it cannot use where the model lets the SDK's exceptions through.
+   */
+  static RuntimeException unusableAnswer(Object model, PolicyDecision decision) {
+    if (sdkRefusesInstead(model)) {
+      try {
+        return (RuntimeException) Class.forName("com.openai.errors.OpenAIInvalidDataException", false,
+            model.getClass().getClassLoader()).getConstructor(String.class).newInstance(decision.exceptionMessage());
+      } catch (Throwable t) {
+        // not loadable from the model's class loader: LangChain4j's own, below
+      }
+    }
+    return refusal(decision);
+  }
+
   private LangChain4jErrors() {}
 }

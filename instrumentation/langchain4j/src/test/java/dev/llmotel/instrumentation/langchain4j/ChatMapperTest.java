@@ -10,10 +10,19 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonReferenceSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.llmotel.core.LlmCall;
+import dev.llmotel.core.output.OutputCheck;
+import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.OutputValidation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -121,5 +130,114 @@ class ChatMapperTest {
         .messages(UserMessage.from(dev.langchain4j.data.message.TextContent.from("Total on this page?"))).build());
     assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(textOnly) + 765,
         dev.llmotel.core.governance.Fingerprints.estimateInputTokens(call));
+  }
+
+  // ---- output validation: what the request declared, and the answer kept to check against it ----
+
+  static final JsonObjectSchema PERSON = JsonObjectSchema.builder()
+      .addStringProperty("name").addIntegerProperty("age")
+      .addEnumProperty("mood", List.of("happy", "sad"))
+      .addProperty("friends", JsonArraySchema.builder().items(JsonReferenceSchema.builder().reference("Friend").build()).build())
+      .required("name").additionalProperties(false)
+      .definitions(java.util.Map.of("Friend", JsonObjectSchema.builder().addStringProperty("name").required("name").build()))
+      .build();
+
+  static final ToolSpecification WEATHER = ToolSpecification.builder().name("get_weather").description("Weather")
+      .parameters(JsonObjectSchema.builder().addStringProperty("city").required("city").build()).build();
+
+  static LlmCall asked(ChatRequest.Builder request) {
+    return ChatMapper.request(new OpenAiTestModel(), request.messages(UserMessage.from("Who is Ann?")).build());
+  }
+
+  static OutputCheck answered(LlmCall call, AiMessage answer) {
+    ChatMapper.response(call, ChatResponse.builder().aiMessage(answer).build());
+    return OutputValidation.check(call.request().outputContract(), call.request().toolDefinitions(),
+        call.response().answerForValidation());
+  }
+
+  static ChatRequest.Builder withSchema() {
+    return ChatRequest.builder().responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON)
+        .jsonSchema(JsonSchema.builder().name("Person").rootElement(PERSON).build()).build());
+  }
+
+  @Test
+  void theElementTreeIsCheckedAsItsJsonSchema() {
+    assertEquals("{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+        + "\"age\":{\"type\":[\"integer\",\"null\"]},"
+        + "\"mood\":{\"anyOf\":[{\"type\":\"string\",\"enum\":[\"happy\",\"sad\"]},{\"type\":\"null\"}]},"
+        + "\"friends\":{\"type\":[\"array\",\"null\"],\"items\":{\"$ref\":\"#/$defs/Friend\"}}},"
+        + "\"required\":[\"name\"],\"additionalProperties\":false,"
+        + "\"$defs\":{\"Friend\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},"
+        + "\"required\":[\"name\"]}}}", JsonSchemaElements.toJsonSchema(PERSON));
+  }
+
+  @Test
+  void anAnswerIsCheckedAgainstTheSchemaOfItsResponseFormat() {
+    LlmCall call = asked(withSchema());
+    assertEquals("json", call.request().outputType());
+    assertEquals(OutputContract.Shape.SCHEMA, call.request().outputContract().shape());
+    OutputCheck valid = answered(call, AiMessage.from(
+        "{\"name\":\"Ann\",\"age\":null,\"mood\":\"happy\",\"friends\":[{\"name\":\"Bo\"}]}"));
+    assertEquals("valid", valid.result, "an optional property may be null: strict schemas send it so");
+    OutputCheck invalid = answered(asked(withSchema()), AiMessage.from("{\"name\":\"Ann\",\"friends\":[{}]}"));
+    assertEquals("invalid", invalid.result);
+    assertEquals("$.friends[0]: required", invalid.error);
+    OutputCheck extra = answered(asked(withSchema()), AiMessage.from("{\"name\":\"Ann\",\"nickname\":\"A\"}"));
+    assertEquals("$: additionalProperties", extra.error);
+  }
+
+  @Test
+  void jsonWithoutASchemaMustBeAnObject() {
+    LlmCall call = asked(ChatRequest.builder().responseFormat(ResponseFormat.JSON));
+    assertEquals(OutputContract.Shape.JSON_OBJECT, call.request().outputContract().shape());
+    assertEquals("valid", answered(call, AiMessage.from("{\"name\":\"Ann\"}")).result);
+    OutputCheck array = answered(asked(ChatRequest.builder().responseFormat(ResponseFormat.JSON)), AiMessage.from("[1]"));
+    assertEquals("invalid", array.result);
+    assertEquals("$: type", array.error);
+    assertEquals("not_json", answered(asked(ChatRequest.builder().responseFormat(ResponseFormat.JSON)),
+        AiMessage.from("Ann is 30.")).result);
+  }
+
+  @Test
+  void toolCallsAreCheckedAgainstTheirToolsParameters() {
+    LlmCall call = asked(ChatRequest.builder().toolSpecifications(WEATHER));
+    assertEquals("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}",
+        call.request().toolDefinitions().get(0).parametersJsonSchema);
+    assertNull(call.request().toolDefinitions().get(0).parametersJson, "not JSON as declared: nothing to export");
+    assertEquals("valid", answered(call, toolCall("get_weather", "{\"city\":\"Paris\"}")).result);
+    OutputCheck wrongType = answered(asked(ChatRequest.builder().toolSpecifications(WEATHER)),
+        toolCall("get_weather", "{\"city\":3}"));
+    assertEquals("invalid", wrongType.result);
+    assertEquals("tool get_weather: $.city: type", wrongType.error);
+    assertEquals("tool get_time: not a declared tool", answered(asked(ChatRequest.builder().toolSpecifications(WEATHER)),
+        toolCall("get_time", "{}")).error);
+  }
+
+  private static AiMessage toolCall(String name, String arguments) {
+    return AiMessage.from(List.of(ToolExecutionRequest.builder().id("call_1").name(name).arguments(arguments).build()));
+  }
+
+  @Test
+  void withNothingDeclaredNothingOfTheAnswerIsKept() {
+    LlmCall call = asked(ChatRequest.builder());
+    assertNull(call.request().outputContract());
+    ChatMapper.response(call, ChatResponse.builder().aiMessage(toolCall("get_weather", "{}")).build());
+    ChatMapper.response(call, ChatResponse.builder().aiMessage(AiMessage.from("{\"name\":\"Ann\"}")).build());
+    assertNull(call.response().answerForValidation());
+  }
+
+  /** A model whose defaults ask for JSON: AI services leave the format to them, chat() merges it only later. */
+  static final class JsonDefaultsModel implements dev.langchain4j.model.chat.ChatModel {
+    @Override
+    public dev.langchain4j.model.chat.request.ChatRequestParameters defaultRequestParameters() {
+      return dev.langchain4j.model.chat.request.ChatRequestParameters.builder().responseFormat(ResponseFormat.JSON).build();
+    }
+  }
+
+  @Test
+  void theResponseFormatFallsBackToTheModelsDefaults() {
+    LlmCall call = ChatMapper.request(new JsonDefaultsModel(),
+        ChatRequest.builder().messages(UserMessage.from("Who is Ann?")).build());
+    assertEquals(OutputContract.Shape.JSON_OBJECT, call.request().outputContract().shape());
   }
 }

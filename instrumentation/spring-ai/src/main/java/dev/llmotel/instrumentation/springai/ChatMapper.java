@@ -1,13 +1,18 @@
 package dev.llmotel.instrumentation.springai;
 
+import dev.llmotel.core.Accessors;
+import dev.llmotel.core.Json;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.MediaParts;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.output.OutputContract;
 import dev.llmotel.semconv.GenAiValues;
 import java.lang.reflect.Method;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.MessageType;
@@ -21,6 +26,7 @@ import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.content.Media;
 import org.springframework.ai.content.MediaContent;
+import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
@@ -48,6 +54,7 @@ final class ChatMapper {
         if (options instanceof ToolCallingChatOptions) mapTools(call, (ToolCallingChatOptions) options);
       }
       for (Message message : prompt.getInstructions()) mapMessage(call, message);
+      if (options != null) outputFormat(call, options);
     } catch (Throwable t) {
       SafeHooks.failed("spring ai chat request mapping", t);
     }
@@ -61,13 +68,62 @@ final class ChatMapper {
    */
   private static void mapTools(LlmCall call, ToolCallingChatOptions options) {
     List<ToolCallback> callbacks = options.getToolCallbacks();
-    if (callbacks == null) return;
-    for (ToolCallback callback : callbacks) {
+    for (ToolCallback callback : callbacks == null ? List.<ToolCallback>of() : callbacks) {
       ToolDefinition tool = callback == null ? null : callback.getToolDefinition();
       if (tool == null || tool.name() == null) continue;
       call.request().toolDefinitions().add(new dev.llmotel.core.ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.name(),
           tool.description(), tool.inputSchema()));
     }
+    // 1.1 also offers tools by name, resolved by the model (2.0 has no names): offered, their schema unknown.
+    Object names = TOOL_NAMES.call(options);
+    if (!(names instanceof Collection)) return;
+    for (Object name : (Collection<?>) names) {
+      if (name instanceof String && !isDefined(call, (String) name)) {
+        call.request().toolDefinitions().add(new dev.llmotel.core.ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION,
+            (String) name, null, null));
+      }
+    }
+  }
+
+  private static boolean isDefined(LlmCall call, String tool) {
+    for (dev.llmotel.core.ToolDefinition defined : call.request().toolDefinitions()) {
+      if (tool.equals(defined.name)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The structure the answer must have. OpenAI's options carry a response format: JSON_OBJECT, or
+   * JSON_SCHEMA with the schema as a map (1.1) or as text (2.0), typed differently, so read by name.
+   * Other providers' (Anthropic's) give their schema as StructuredOutputChatOptions, in both lines.
+   * BeanOutputConverter's format instructions are only prompt text, not a declared structure.
+   */
+  private static void outputFormat(LlmCall call, ChatOptions options) {
+    if (!RESPONSE_FORMAT.has(options)) {
+      // Not asked of options with a response format: 1.1's OpenAI options throw here without one.
+      if (options instanceof StructuredOutputChatOptions) {
+        String schema = schemaText(((StructuredOutputChatOptions) options).getOutputSchema());
+        if (schema != null) call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON).outputContract(OutputContract.schema(schema));
+      }
+      return;
+    }
+    Object format = RESPONSE_FORMAT.call(options);
+    String type = String.valueOf(Accessors.call(format, "getType")).toLowerCase(Locale.ROOT);
+    if (type.equals("json_schema")) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON)
+          .outputContract(OutputContract.schema(schemaText(Accessors.call(format, "getJsonSchema"))));
+    } else if (type.equals("json_object")) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON).outputContract(OutputContract.jsonObject());
+    } else if (type.equals("text")) {
+      call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
+    }
+  }
+
+  /** A JSON Schema's text: as given (2.0), or from 1.1's JsonSchema holding it as a map; null for none. */
+  private static String schemaText(Object schema) {
+    if (schema != null && !(schema instanceof String)) schema = Accessors.call(schema, "getSchema");
+    if (schema instanceof Map) return Json.write(schema);
+    return schema instanceof String && !((String) schema).isEmpty() ? (String) schema : null;
   }
 
   private static void mapMessage(LlmCall call, Message message) {
@@ -151,14 +207,29 @@ final class ChatMapper {
     }
     try {
       java.util.Set<String> reasons = new java.util.LinkedHashSet<>();
-      for (Generation g : r.getResults()) {
+      List<Generation> generations = r.getResults();
+      for (int i = 0; i < generations.size(); i++) {
+        Generation g = generations.get(i);
         String finishReason = g.getMetadata() == null ? null : normalize(g.getMetadata().getFinishReason());
         // A Spring AI generation is not always a choice: 1.1's Anthropic model makes one per content
         // block of the one answer, each with the answer's stop reason. Each reason is recorded once.
         if (finishReason != null && reasons.add(finishReason)) call.response().addFinishReason(finishReason);
         AssistantMessage output = g.getOutput();
         if (output == null) continue;
-        for (AssistantMessage.ToolCall tc : output.getToolCalls()) call.response().addToolCallId(tc.id());
+        Map<String, Object> properties = output.getMetadata();
+        if (properties != null) {
+          Object refusal = properties.get("refusal"); // OpenAI's, "" when the model did not refuse
+          call.response().modelRefused(refusal instanceof String && !((String) refusal).isEmpty());
+        }
+        // Anthropic's thinking block, a generation of its own beside the answer, marked by its
+        // signature, is not the answer (a stream's aggregate is one generation: the answer).
+        if (generations.size() == 1 || properties == null || !properties.containsKey("signature")) {
+          call.response().answerText(i, output.getText());
+        }
+        for (AssistantMessage.ToolCall tc : output.getToolCalls()) {
+          call.response().addToolCallId(tc.id());
+          call.response().answerToolCall(tc.name(), tc.arguments());
+        }
         call.response().addOutputMessage(assistant(output, finishReason));
       }
     } catch (Throwable t) {
@@ -171,6 +242,10 @@ final class ChatMapper {
     if (finishReason == null || finishReason.isEmpty()) return null;
     return finishReason.toLowerCase(Locale.ROOT);
   }
+
+  /** What the options have in one line only, looked up once per options class. */
+  private static final OptionalAccessor RESPONSE_FORMAT = new OptionalAccessor("getResponseFormat");
+  private static final OptionalAccessor TOOL_NAMES = new OptionalAccessor("getToolNames");
 
   private static Long toLong(Integer v) {
     return v == null ? null : v.longValue();

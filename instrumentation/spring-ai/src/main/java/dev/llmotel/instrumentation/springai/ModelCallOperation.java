@@ -69,6 +69,12 @@ final class ModelCallOperation extends ObservedOperation {
         throw new PolicyRefusal(exception);
       }
     }
+    // A blocking call's end throws the rejection of an answer the output_validation policy cannot let
+    // through (see finish). A stream's has reached the app before its observation stops: not failed.
+    if (!call.request().streaming()) {
+      String provider = call.provider();
+      call.outputReview().failWith(decision -> SpringAiErrors.unusableAnswer(provider, decision));
+    }
     if (subscription != null) {
       subscription.attach(call, context);
       this.subscription = subscription;
@@ -89,5 +95,7 @@ final class ModelCallOperation extends ObservedOperation {
     BiConsumer<LlmCall, Object> map = nestsFollowUp && mapResponse != null ? ChatMapper::responseOfCallWithFollowUp
         : mapResponse;
     SpringAiTelemetry.CALLS.end(context, call, response.get(), error, map);
+    Throwable rejection = call.outputReview().rejection();
+    if (rejection instanceof RuntimeException) throw new PolicyRefusal((RuntimeException) rejection);
   }
 }

@@ -1,6 +1,9 @@
 package dev.llmotel.instrumentation.springai;
 
-/** Carries a refused call's exception out of our start code, past the guard that swallows our own failures. */
+/**
+ * Carries a refused call's exception (or a rejected answer's) out of our start (or end) code, past
+ * the guard that swallows our own failures.
+ */
 final class PolicyRefusal extends RuntimeException {
   final RuntimeException exception;
 

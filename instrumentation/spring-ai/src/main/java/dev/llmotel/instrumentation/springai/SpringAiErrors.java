@@ -38,13 +38,35 @@ final class SpringAiErrors {
   static RuntimeException refusal(PolicyDecision decision) {
     String message = decision.exceptionMessage();
     String type = decision.kind == PolicyDecision.Kind.RATE_LIMITED ? TRANSIENT : NON_TRANSIENT;
+    RuntimeException exception = newException(type, message);
+    // An app that uses ChatModel without any retry module: Spring's own unchecked exception.
+    return exception != null ? exception : new IllegalStateException(message);
+  }
+
+  /**
+   * The exception of a blocking call whose answer the output_validation policy rejected. The answer
+   * is reviewed when this call's observation stops, after the model's work: the provider SDK that
+   * 2.0's model calls made no call of its own under this one and cannot fail it, so this layer does,
+   * with that SDK's own exception for data it cannot use where Spring AI lets the SDK's through.
+   */
+  static RuntimeException unusableAnswer(String provider, PolicyDecision decision) {
+    RuntimeException exception = null;
+    if (sdkRefusesInstead(provider)) {
+      String type = "openai".equals(provider) ? "com.openai.errors.OpenAIInvalidDataException"
+          : "com.anthropic.errors.AnthropicInvalidDataException";
+      exception = newException(type, decision.exceptionMessage());
+    }
+    return exception != null ? exception : refusal(decision);
+  }
+
+  /** The unchecked exception of that type with that message, or null when it cannot be made here. */
+  private static RuntimeException newException(String type, String message) {
     try {
       Class<?> c = Class.forName(type, false, SpringAiErrors.class.getClassLoader());
       Constructor<?> constructor = c.getConstructor(String.class);
       return (RuntimeException) constructor.newInstance(message);
     } catch (Throwable t) {
-      // An app that uses ChatModel without any retry module: Spring's own unchecked exception.
-      return new IllegalStateException(message);
+      return null;
     }
   }
 

@@ -14,7 +14,8 @@ import reactor.core.publisher.Flux;
 
 /**
  * Entry points for the advice. Nothing here ever throws into the application, except a policy
- * refusal on purpose (from the observation's start, see {@link TracedObservation}).
+ * refusal on purpose (from the observation's start, see {@link TracedObservation}) and a rejected
+ * answer (from a blocking call's stop).
  */
 public final class SpringAiObservations {
   private static final String CHAT_CLIENT_CONTEXT =

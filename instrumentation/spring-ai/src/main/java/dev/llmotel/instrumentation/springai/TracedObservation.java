@@ -94,6 +94,10 @@ final class TracedObservation implements Observation {
         stopped = true;
         try {
           operation.end(error);
+        } catch (PolicyRefusal rejected) {
+          // Enforcement: a blocking call's answer the output_validation policy rejected. Spring AI
+          // stops the observation in observe()'s finally, so the app gets this instead of the answer.
+          throw rejected.exception;
         } catch (Throwable t) {
           SafeHooks.failed("spring ai span end", t);
         }

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
+import dev.llmotel.core.output.OutputCheck;
+import dev.llmotel.core.output.OutputContract;
+import dev.llmotel.core.output.OutputValidation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.anthropic.AnthropicChatOptions;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
@@ -22,6 +26,8 @@ import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.ai.openai.api.ResponseFormat;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
 
@@ -163,5 +169,136 @@ class ChatMapperTest {
         ChatOptions.builder().model("gpt-4o-mini").build()), "openai"));
     assertEquals(dev.llmotel.core.governance.Fingerprints.estimateInputTokens(textOnly) + 765,
         dev.llmotel.core.governance.Fingerprints.estimateInputTokens(call));
+  }
+
+  // ---- output validation: what the request declared, and the answer kept to check against it ----
+
+  static final String PERSON = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+      + "\"age\":{\"type\":\"integer\"}},\"required\":[\"name\",\"age\"],\"additionalProperties\":false}";
+
+  static LlmCall asked(ChatOptions options) {
+    return ChatMapper.request(context(new Prompt(List.of(new UserMessage("Who is Ann?")), options), "openai"));
+  }
+
+  static OutputCheck answered(LlmCall call, AssistantMessage... generations) {
+    ChatMapper.response(call, new ChatResponse(java.util.Arrays.stream(generations).map(Generation::new)
+        .collect(java.util.stream.Collectors.toList())));
+    return OutputValidation.check(call.request().outputContract(), call.request().toolDefinitions(),
+        call.response().answerForValidation());
+  }
+
+  static AssistantMessage text(String text) {
+    return new AssistantMessage(text);
+  }
+
+  static OpenAiChatOptions openAi11(ResponseFormat.Type type, String schema) {
+    ResponseFormat.Builder format = ResponseFormat.builder().type(type);
+    if (schema != null) format.jsonSchema(schema);
+    return OpenAiChatOptions.builder().model("gpt-4o-mini").responseFormat(format.build()).build();
+  }
+
+  @Test
+  void openAis11ResponseFormatDeclaresItsSchema() {
+    LlmCall call = asked(openAi11(ResponseFormat.Type.JSON_SCHEMA, PERSON));
+    assertEquals("json", call.request().outputType());
+    assertEquals(OutputContract.Shape.SCHEMA, call.request().outputContract().shape());
+    assertEquals("valid", answered(call, text("{\"name\":\"Ann\",\"age\":30}")).result);
+    OutputCheck invalid = answered(asked(openAi11(ResponseFormat.Type.JSON_SCHEMA, PERSON)), text("{\"name\":\"Ann\",\"age\":\"30\"}"));
+    assertEquals("invalid", invalid.result);
+    assertEquals("$.age: type", invalid.error);
+    OutputCheck object = answered(asked(openAi11(ResponseFormat.Type.JSON_OBJECT, null)), text("[\"Ann\"]"));
+    assertEquals("$: type", object.error);
+  }
+
+  /** 2.0's OpenAI options, as far as they are read: the response format names the schema as text. */
+  public static final class OpenAi20Options extends org.springframework.ai.chat.prompt.DefaultChatOptions {
+    public enum Type { TEXT, JSON_OBJECT, JSON_SCHEMA }
+
+    public static final class Format {
+      public Type getType() { return Type.JSON_SCHEMA; }
+
+      public String getJsonSchema() { return PERSON; }
+    }
+
+    public Format getResponseFormat() { return new Format(); }
+  }
+
+  @Test
+  void openAis20ResponseFormatDeclaresItsSchemaAsText() {
+    LlmCall call = asked(new OpenAi20Options());
+    assertEquals(PERSON, call.request().outputContract().schemaJson());
+    assertEquals("invalid", answered(call, text("{\"name\":\"Ann\"}")).result);
+  }
+
+  @Test
+  void otherProvidersDeclareTheirSchemaAsStructuredOutputOptions() {
+    LlmCall call = asked(AnthropicChatOptions.builder().model("claude-sonnet-4-5").outputSchema(PERSON).build());
+    assertEquals(OutputContract.Shape.SCHEMA, call.request().outputContract().shape());
+    OutputCheck missing = answered(call, text("{\"name\":\"Ann\"}"));
+    assertEquals("$: required", missing.error);
+  }
+
+  @Test
+  void withNothingDeclaredNothingOfTheAnswerIsKept() {
+    // 1.1's OpenAI options throw when asked for their output schema without a response format.
+    LlmCall call = asked(OpenAiChatOptions.builder().model("gpt-4o-mini").build());
+    assertNull(call.request().outputContract());
+    assertNull(answered(call, text("{\"name\":\"Ann\"}"),
+        AssistantMessage.builder().content("").toolCalls(List.of(weatherCall("{}"))).build()));
+    assertNull(call.response().answerForValidation());
+  }
+
+  static AssistantMessage.ToolCall weatherCall(String arguments) {
+    return new AssistantMessage.ToolCall("call_1", "function", "get_weather", arguments);
+  }
+
+  static final ToolCallback WEATHER = new ToolCallback() {
+    @Override
+    public ToolDefinition getToolDefinition() {
+      return ToolDefinition.builder().name("get_weather").description("Weather")
+          .inputSchema("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}")
+          .build();
+    }
+
+    @Override
+    public String call(String toolInput) {
+      throw new AssertionError("mapping never runs a tool");
+    }
+  };
+
+  @Test
+  void toolCallsAreCheckedAgainstTheirToolsInputSchema() {
+    ToolCallingChatOptions options = ToolCallingChatOptions.builder().model("gpt-4o-mini").toolCallbacks(List.of(WEATHER)).build();
+    OutputCheck valid = answered(asked(options), AssistantMessage.builder().content("")
+        .toolCalls(List.of(weatherCall("{\"city\":\"Paris\"}"))).build());
+    assertEquals("valid", valid.result);
+    OutputCheck invalid = answered(asked(options), AssistantMessage.builder().content("")
+        .toolCalls(List.of(weatherCall("{\"town\":\"Paris\"}"))).build());
+    assertEquals("invalid", invalid.result);
+    assertEquals("tool get_weather: $: required", invalid.error);
+  }
+
+  @Test
+  void toolsOfferedByNameAreDeclaredWithoutASchema() {
+    // 1.1: the model resolves tools named on the options; their calls are declared, not checked.
+    LlmCall call = asked(OpenAiChatOptions.builder().model("gpt-4o-mini").toolCallbacks(WEATHER).toolNames("get_time").build());
+    assertEquals(List.of("get_weather", "get_time"), call.request().toolDefinitions().stream().map(t -> t.name)
+        .collect(java.util.stream.Collectors.toList()));
+    assertEquals("valid", answered(call, AssistantMessage.builder().content("").toolCalls(List.of(weatherCall("{\"city\":\"Paris\"}"),
+        new AssistantMessage.ToolCall("call_2", "function", "get_time", "{}"))).build()).result);
+  }
+
+  @Test
+  void anAnthropicThinkingBlockIsNotTheAnswerAndARefusalIsNoAnswerToCheck() {
+    AssistantMessage thinking = AssistantMessage.builder().content("Ann... the user wants JSON.")
+        .properties(java.util.Map.of("signature", "sig")).build();
+    assertEquals("valid", answered(asked(AnthropicChatOptions.builder().outputSchema(PERSON).build()),
+        thinking, text("{\"name\":\"Ann\",\"age\":30}")).result);
+    LlmCall refused = asked(openAi11(ResponseFormat.Type.JSON_SCHEMA, PERSON));
+    answered(refused, AssistantMessage.builder().content(null).properties(java.util.Map.of("refusal", "I can't help with that.")).build());
+    assertTrue(refused.response().modelRefused());
+    LlmCall answeredCall = asked(openAi11(ResponseFormat.Type.JSON_SCHEMA, PERSON));
+    answered(answeredCall, AssistantMessage.builder().content("{}").properties(java.util.Map.of("refusal", "")).build());
+    assertEquals(false, answeredCall.response().modelRefused());
   }
 }

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.llmotel.core.SkippedCall;
 import dev.llmotel.instrumentation.langchain4j.LangChain4jCalls;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
@@ -64,15 +65,16 @@ public class StreamingHandlerInstrumentation implements TypeInstrumentation {
 
   public static class CompleteAdvice {
     // At entry: the span ends before the app's callback runs, which may start the next call, under
-    // the context the call started in (returned as a scope, closed at exit).
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    // the context the call started in (returned as a scope, closed at exit). An answer the
+    // output_validation policy rejected skips the callback: the exit hands onError the rejection.
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = SkippedCall.class)
     public static Object onEnter(@Advice.This Object handler, @Advice.Argument(0) Object response) {
       return LangChain4jCalls.streamCompleted(handler, response);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Object scope) {
-      LangChain4jCalls.closeScope(scope);
+    public static void onExit(@Advice.This Object handler, @Advice.Enter Object state) {
+      LangChain4jCalls.streamCompleteReturned(handler, state);
     }
   }
 
