@@ -17,7 +17,11 @@ import java.util.Set;
  *
  * <ul>
  *   <li>Ids {@code msg_fake_n} and {@code toolu_fake_n}; {@code stop_reason} {@code tool_use} or
- *       {@code end_turn}; the model is echoed.
+ *       {@code end_turn} ({@code max_tokens} and {@code refusal} as scripted, see {@link
+ *       Behaviour#cutAtTokenLimit()} and {@link Behaviour#refusal()}); the model is echoed.
+ *   <li>Structured outputs: when {@code output_config.format} (or the beta's {@code output_format}) is
+ *       {@code {type: json_schema, schema}}, the text is JSON satisfying the schema, see {@link
+ *       OpenAiWire#schemaValue}.
  *   <li>Tool use: when tools are offered, {@code tool_choice} is not {@code none} and the last user
  *       message holds no {@code tool_result}, one {@code tool_use} of the first tool, with arguments
  *       filling its {@code input_schema}'s required properties.
@@ -108,9 +112,10 @@ final class AnthropicWire {
         break;
       }
     }
+    OpenAiWire.Structure structure = structure(req);
     if (hasToolResult(last.path("content"))) {
-      content = new OpenAiWire.Answer(
-          ("Fake answer using tool result: " + OpenAiWire.snippet(textOf(last.path("content")))).trim(),
+      content = new OpenAiWire.Answer(OpenAiWire.structured(structure, user,
+          "Fake answer using tool result: " + OpenAiWire.snippet(textOf(last.path("content")))),
           null, null, total);
     } else {
       content = null;
@@ -124,18 +129,27 @@ final class AnthropicWire {
         }
       }
       if (content == null) {
-        content = new OpenAiWire.Answer(("Fake answer to: " + OpenAiWire.snippet(user)).trim(), null, null, total);
+        String text = "Fake answer to: " + OpenAiWire.snippet(user);
+        content = new OpenAiWire.Answer(OpenAiWire.structured(structure, user, text), null, null, total);
       }
     }
     return new Answer(content, input, creation, read);
   }
 
-  private static JsonNode parse(String json) {
-    try {
-      return OpenAiWire.MAPPER.readTree(json);
-    } catch (java.io.IOException e) {
-      return NODES.objectNode();
+  /** {@code output_config.format}, else the beta's {@code output_format}: {type: json_schema, schema}. */
+  static OpenAiWire.Structure structure(JsonNode req) {
+    JsonNode format = req.path("output_config").path("format");
+    if (!format.isObject()) {
+      format = req.path("output_format");
     }
+    return "json_schema".equals(format.path("type").asText())
+        ? OpenAiWire.Structure.schema(format.path("schema")) : null;
+  }
+
+  /** What a scripted behaviour answers instead of the normal {@code a}: see {@link OpenAiWire#scripted}. */
+  static Answer scripted(Answer a, Behaviour b) {
+    OpenAiWire.Answer content = OpenAiWire.scripted(a.content, b);
+    return content == a.content ? a : new Answer(content, a.inputTokens, a.cacheCreation, a.cacheRead);
   }
 
   static String messageId(long seq) {
@@ -156,7 +170,14 @@ final class AnthropicWire {
   }
 
   private static String stopReason(Answer a) {
-    return a.content.isToolCall() ? "tool_use" : "end_turn";
+    switch (a.content.ending) {
+      case TOKEN_LIMIT:
+        return "max_tokens";
+      case REFUSAL:
+        return "refusal";
+      default:
+        return a.content.isToolCall() ? "tool_use" : "end_turn";
+    }
   }
 
   private static ObjectNode messageShell(long seq, String model) {
@@ -176,7 +197,7 @@ final class AnthropicWire {
       block.put("type", "tool_use");
       block.put("id", toolUseId(seq));
       block.put("name", a.content.toolName);
-      block.set("input", parse(a.content.toolArguments));
+      block.set("input", OpenAiWire.argumentsValue(a.content.toolArguments));
     } else {
       content.addObject().put("type", "text").put("text", a.content.text);
     }

@@ -53,6 +53,9 @@ import java.util.zip.CRC32;
  *   <li>Text: {@code "Fake answer to: " + snippet(last user text)}, or after a tool result {@code "Fake
  *       answer using tool result: " + snippet(its text)}; {@code stopReason} {@code end_turn}, or {@code
  *       max_tokens} when {@code inferenceConfig.maxTokens} is smaller than the words (the text is cut).
+ *       Converse declares no answer structure here (tools only), so the text is never JSON unless scripted.
+ *   <li>Scripted endings: {@code max_tokens} ({@link Behaviour#cutAtTokenLimit()}); {@code
+ *       content_filtered} with an empty content ({@link Behaviour#refusal()}).
  *   <li>Tokens: (4 + words) per message, plus (4 + words) for a non-empty {@code system}, see {@link
  *       #promptTokens(JsonNode)}. The words of text blocks before the last {@code cachePoint} (walking
  *       {@code system}, then the messages) are a cacheable prefix (see {@link #cacheableTokens(JsonNode)}):
@@ -290,6 +293,34 @@ public final class BedrockWire {
         cachePoint, stop);
   }
 
+  /**
+   * The answer a scripted behaviour gives instead of the normal {@code a} (see {@link OpenAiWire#scripted}):
+   * {@code stopReason} {@code end_turn} (or {@code tool_use}), {@code max_tokens} at the token limit, {@code
+   * content_filtered} for a refusal, whose content is empty.
+   */
+  static Answer scripted(Answer a, Behaviour b) {
+    if (!b.shapesAnswer()) {
+      return a;
+    }
+    OpenAiWire.Answer content = OpenAiWire.scripted(a.content, b);
+    if (content == a.content) {
+      return a;
+    }
+    String stop;
+    switch (content.ending) {
+      case TOKEN_LIMIT:
+        stop = "max_tokens";
+        break;
+      case REFUSAL:
+        content = content.withText("", OpenAiWire.Ending.REFUSAL);
+        stop = "content_filtered";
+        break;
+      default:
+        stop = content.isToolCall() ? "tool_use" : "end_turn";
+    }
+    return new Answer(content, a.inputTokens, a.cacheRead, a.cacheWrite, a.cachePoint, stop);
+  }
+
   private static JsonNode toolToUse(JsonNode req) {
     JsonNode config = req.path("toolConfig");
     String named = config.path("toolChoice").path("tool").path("name").asText(null);
@@ -322,14 +353,6 @@ public final class BedrockWire {
     return u;
   }
 
-  private static JsonNode parse(String json) {
-    try {
-      return OpenAiWire.MAPPER.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   static ObjectNode converse(long seq, Answer a) {
     ObjectNode root = NODES.objectNode();
     ObjectNode message = root.putObject("output").putObject("message");
@@ -339,8 +362,8 @@ public final class BedrockWire {
       ObjectNode toolUse = content.addObject().putObject("toolUse");
       toolUse.put("toolUseId", toolUseId(seq));
       toolUse.put("name", a.content.toolName);
-      toolUse.set("input", parse(a.content.toolArguments));
-    } else {
+      toolUse.set("input", OpenAiWire.argumentsValue(a.content.toolArguments));
+    } else if (!a.content.refused()) {
       content.addObject().put("text", a.content.text);
     }
     root.put("stopReason", a.stopReason);
@@ -381,7 +404,9 @@ public final class BedrockWire {
         out.add(new Event("contentBlockDelta", delta));
       }
     }
-    out.add(new Event("contentBlockStop", NODES.objectNode().put("contentBlockIndex", 0)));
+    if (!a.content.refused()) { // a filtered answer has no content block to stop
+      out.add(new Event("contentBlockStop", NODES.objectNode().put("contentBlockIndex", 0)));
+    }
     out.add(new Event("messageStop", NODES.objectNode().put("stopReason", a.stopReason)));
     ObjectNode metadata = NODES.objectNode();
     metadata.set("usage", usage(a));

@@ -9,7 +9,9 @@ import java.util.concurrent.CountDownLatch;
  * <p>Every behaviour applies to every endpoint of every provider (OpenAI, Anthropic, Gemini, Bedrock: see
  * {@link FakeLlmServer}); the stream-specific ones ({@link #streamCut(int)}, {@link #chunks(int)}) fall back
  * as documented on each factory. A "chunk" is an SSE event (OpenAI, Anthropic, Gemini) or an event-stream
- * message (Bedrock).
+ * message (Bedrock). The answers output validation looks at ({@link #answerText}, {@link #toolArguments},
+ * {@link #cutAtTokenLimit()}, {@link #refusal()}, {@link #unsure()}) come in each provider's own shapes, as
+ * JSON and streamed alike; embeddings answer normally under them.
  */
 public final class Behaviour {
 
@@ -24,7 +26,12 @@ public final class Behaviour {
     RESET_CONNECTION,
     CHUNKS,
     INVALID_UTF8,
-    HELD
+    HELD,
+    ANSWER_TEXT,
+    TOOL_ARGUMENTS,
+    CUT_AT_TOKEN_LIMIT,
+    REFUSAL,
+    UNSURE
   }
 
   private static final Behaviour OK = new Behaviour(Kind.OK, 0, null, 0L, 0);
@@ -33,6 +40,9 @@ public final class Behaviour {
   private static final Behaviour WRONG_SHAPE = new Behaviour(Kind.WRONG_SHAPE, 0, null, 0L, 0);
   private static final Behaviour RESET = new Behaviour(Kind.RESET_CONNECTION, 0, null, 0L, 0);
   private static final Behaviour INVALID_UTF8 = new Behaviour(Kind.INVALID_UTF8, 0, null, 0L, 0);
+  private static final Behaviour CUT_AT_TOKEN_LIMIT = new Behaviour(Kind.CUT_AT_TOKEN_LIMIT, 0, null, 0L, 0);
+  private static final Behaviour REFUSAL = new Behaviour(Kind.REFUSAL, 0, null, 0L, 0);
+  private static final Behaviour UNSURE = new Behaviour(Kind.UNSURE, 0, null, 0L, 0);
 
   private final Kind kind;
   private final int status;
@@ -40,18 +50,26 @@ public final class Behaviour {
   private final long millis;
   private final int count;
   private final CountDownLatch release;
+  /** The scripted answer text ({@link #answerText}) or tool-call arguments ({@link #toolArguments}). */
+  private final String text;
 
   private Behaviour(Kind kind, int status, String retryAfter, long millis, int count) {
-    this(kind, status, retryAfter, millis, count, null);
+    this(kind, status, retryAfter, millis, count, null, null);
   }
 
-  private Behaviour(Kind kind, int status, String retryAfter, long millis, int count, CountDownLatch release) {
+  private Behaviour(Kind kind, String text) {
+    this(kind, 0, null, 0L, 0, null, text);
+  }
+
+  private Behaviour(
+      Kind kind, int status, String retryAfter, long millis, int count, CountDownLatch release, String text) {
     this.kind = kind;
     this.status = status;
     this.retryAfter = retryAfter;
     this.millis = millis;
     this.count = count;
     this.release = release;
+    this.text = text;
   }
 
   /** The normal, successful answer. */
@@ -97,7 +115,7 @@ public final class Behaviour {
     if (release == null) {
       throw new IllegalArgumentException("release latch is null");
     }
-    return new Behaviour(Kind.HELD, 0, null, 0L, 0, release);
+    return new Behaviour(Kind.HELD, 0, null, 0L, 0, release, null);
   }
 
   /**
@@ -160,14 +178,86 @@ public final class Behaviour {
    * The normal answer, but its text has exactly {@code n} words, so a stream carries exactly {@code n}
    * content chunks (chat, Gemini), {@code n} {@code response.output_text.delta} events (Responses) or {@code
    * n} {@code contentBlockDelta} events (Bedrock Converse). The words are
-   * the normal answer's words repeated cyclically (or cut). Non-stream requests get the same text in one
-   * message. Tool-call answers are not affected.
+   * the normal answer's words repeated cyclically (or cut): a structured answer's JSON words too, so it is
+   * no longer JSON. Non-stream requests get the same text in one message. Tool-call answers are not
+   * affected.
    */
   public static Behaviour chunks(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("chunk count must be >= 1: " + n);
     }
     return new Behaviour(Kind.CHUNKS, 0, null, 0L, n);
+  }
+
+  /**
+   * An answer whose text is exactly {@code text}, whatever the request declared (for JSON in the wrong
+   * structure, or text that is not JSON) and even if it offers tools, with the normal finish reason: chat
+   * {@code stop}, Responses {@code completed}, Anthropic {@code end_turn}, Gemini {@code STOP}, Bedrock
+   * {@code end_turn} (a {@code maxTokens} / {@code maxOutputTokens} limit does not cut it). Streams split it
+   * into words like the normal answer; the output tokens are its words. Embeddings answer normally.
+   */
+  public static Behaviour answerText(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("answer text is null");
+    }
+    return new Behaviour(Kind.ANSWER_TEXT, text);
+  }
+
+  /**
+   * When the normal answer is a tool call (the request offers tools, see {@link FakeLlmServer}), its
+   * arguments are exactly {@code argumentsJson}: the string as it is for OpenAI chat and Responses (whose
+   * {@code arguments} are text, so it need not even be JSON), the parsed value as Anthropic {@code input},
+   * Gemini {@code args} and Bedrock {@code input}, which are JSON values; there text that does not parse
+   * gets a 400 in the provider's error format naming this behaviour. The output tokens are its words + 1,
+   * as for any call. A request that gets a text answer gets the normal one.
+   */
+  public static Behaviour toolArguments(String argumentsJson) {
+    if (argumentsJson == null) {
+      throw new IllegalArgumentException("tool arguments are null");
+    }
+    return new Behaviour(Kind.TOOL_ARGUMENTS, argumentsJson);
+  }
+
+  /**
+   * The normal answer (a structured answer too) cut in the middle, after half its characters (trailing
+   * whitespace dropped), ending with the provider's token-limit reason: chat {@code finish_reason: length};
+   * Responses {@code status: incomplete} with {@code incomplete_details: {reason: max_output_tokens}} (the
+   * item's status {@code incomplete} too, and a stream ending with {@code response.incomplete}); Anthropic
+   * {@code stop_reason: max_tokens}; Gemini {@code finishReason: MAX_TOKENS}; Bedrock {@code stopReason:
+   * max_tokens}. A tool call's arguments are cut instead: as text where the format carries text (OpenAI,
+   * and the Anthropic and Bedrock stream fragments), as {@code {}} where it carries an object (Anthropic and
+   * Bedrock JSON bodies, Gemini). The output tokens are the words of what is left (+ 1 for a call).
+   */
+  public static Behaviour cutAtTokenLimit() {
+    return CUT_AT_TOKEN_LIMIT;
+  }
+
+  /**
+   * The model declines, in each provider's refusal shape, with the text {@code "I'm sorry, I can't help
+   * with that."} where the format has one: chat {@code message.content: null}, {@code message.refusal:
+   * <text>}, {@code finish_reason: stop} (streamed as {@code delta.refusal} pieces, one word each);
+   * Responses a message whose content is {@code {type: refusal, refusal: <text>}} (streamed as {@code
+   * response.refusal.delta} and {@code response.refusal.done} events), status {@code completed}; Anthropic
+   * {@code stop_reason: refusal} with the text as its only text block; Gemini a candidate with {@code
+   * finishReason: SAFETY}, {@code safetyRatings} (dangerous content {@code HIGH}, {@code blocked}) and no
+   * content; Bedrock Converse {@code stopReason: content_filtered} and an empty content (a stream without
+   * content block events). The output tokens are the words of the text sent (7, or 0 for Gemini and Bedrock
+   * Converse). Also for requests that offer tools or declare a structure.
+   */
+  public static Behaviour refusal() {
+    return REFUSAL;
+  }
+
+  /**
+   * The normal answer, but each token's log-probability is -1.5 instead of -0.05 (a mean token probability
+   * of about 0.22 instead of 0.95). The server sends log-probabilities only where asked: OpenAI chat with
+   * {@code "logprobs": true} ({@code choices[].logprobs.content}, one entry per word piece of the answer, in
+   * streams on the chunk of that piece) and Responses with {@code "message.output_text.logprobs"} in {@code
+   * include} (the {@code output_text} part's {@code logprobs}, and each {@code response.output_text.delta}'s).
+   * Otherwise this is {@link #ok()}.
+   */
+  public static Behaviour unsure() {
+    return UNSURE;
   }
 
   Kind kind() {
@@ -194,6 +284,18 @@ public final class Behaviour {
     return release;
   }
 
+  String text() {
+    return text;
+  }
+
+  /** Whether this behaviour replaces or changes the normal answer's content or its ending. */
+  boolean shapesAnswer() {
+    return kind == Kind.ANSWER_TEXT
+        || kind == Kind.TOOL_ARGUMENTS
+        || kind == Kind.CUT_AT_TOKEN_LIMIT
+        || kind == Kind.REFUSAL;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -208,12 +310,13 @@ public final class Behaviour {
         && millis == b.millis
         && count == b.count
         && release == b.release
-        && Objects.equals(retryAfter, b.retryAfter);
+        && Objects.equals(retryAfter, b.retryAfter)
+        && Objects.equals(text, b.text);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, status, retryAfter, millis, count, release);
+    return Objects.hash(kind, status, retryAfter, millis, count, release, text);
   }
 
   @Override
@@ -233,6 +336,12 @@ public final class Behaviour {
         return "wrongShape()";
       case RESET_CONNECTION:
         return "resetConnection()";
+      case ANSWER_TEXT:
+        return "answerText(" + OpenAiWire.json(OpenAiWire.NODES.textNode(text)) + ")";
+      case TOOL_ARGUMENTS:
+        return "toolArguments(" + OpenAiWire.json(OpenAiWire.NODES.textNode(text)) + ")";
+      case CUT_AT_TOKEN_LIMIT:
+        return "cutAtTokenLimit()";
       default:
         return kind.name().toLowerCase(java.util.Locale.ROOT) + "()";
     }

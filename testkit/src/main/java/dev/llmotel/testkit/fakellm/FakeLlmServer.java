@@ -68,12 +68,23 @@ import java.util.regex.Pattern;
  *       function_call_output} item) {@code "Fake answer using tool result: " + <first 60 chars of it>}.
  *   <li>Tool calls: when function tools are offered, {@code tool_choice} is not {@code "none"} and there is
  *       no tool result yet, the answer is one call to the first function tool, with arguments filling each
- *       required property of its schema: string {@code "fake"} (or the first {@code enum} value),
- *       number/integer {@code 1}, boolean {@code true}, array {@code []}, anything else {@code {}}; the
- *       first such string property instead takes what the last user message asks about (its last
- *       capitalised word of two or more letters after the first word, punctuation stripped), so "What is
- *       the weather in Paris?" gives {@code {"city":"Paris"}}, and a question without one {@code
- *       {"city":"fake"}}.
+ *       required property of its schema with a value that satisfies it (see {@link
+ *       OpenAiWire#schemaValue}): string {@code "fake"} (or the first {@code enum} value), number/integer
+ *       {@code 1} (within {@code minimum} / {@code maximum}), boolean {@code true}, an array of {@code
+ *       minItems} (at least one) items, an object with its required properties filled the same way; the
+ *       first plain string instead takes what the last user message asks about (its last capitalised word
+ *       of two or more letters after the first word, punctuation stripped), so "What is the weather in
+ *       Paris?" gives {@code {"city":"Paris"}}, and a question without one {@code {"city":"fake"}}.
+ *   <li>Structured answers: when a request declares the structure of the answer (chat {@code
+ *       response_format} {@code {type: json_schema, json_schema: {schema}}} or {@code {type: json_object}};
+ *       Responses {@code text.format} {@code {type: json_schema, schema}} or {@code {type: json_object}};
+ *       Anthropic, Gemini: see {@link AnthropicWire}, {@link GeminiWire}), the answer text is JSON in it: a
+ *       value of the schema built like tool arguments (the subject included), or for {@code json_object}
+ *       {@code {"answer": <the text above>}}; written with {@code ": "} and {@code ", "}, so it has words
+ *       and streams in pieces like any text, and its tokens are its words.
+ *   <li>Log-probabilities, when chat {@code logprobs} is true or Responses {@code include} has {@code
+ *       message.output_text.logprobs}: one entry {@code {token, logprob: -0.05, bytes, top_logprobs: []}}
+ *       per word piece of the text (see {@link Behaviour#unsure()}).
  *   <li>A "word" is a maximal run of non-whitespace characters. A message's text is its string {@code
  *       content}, or the {@code text} of each part of an array content.
  *   <li>Chat {@code prompt_tokens} = sum over messages of (4 + words of its text), see {@link
@@ -94,7 +105,9 @@ import java.util.regex.Pattern;
  * {@link #script(String, Behaviour...)} queues behaviours for requests carrying {@code x-fake-scenario:
  * <scenario>}; each such request takes the next one; other requests, and a scenario whose queue is empty,
  * get {@link Behaviour#ok()}. Errors come in each provider's format (OpenAI, Anthropic, Gemini {@code
- * {"error":{"code","message","status"}}}, Bedrock {@code x-amzn-ErrorType} + {@code {"message"}}).
+ * {"error":{"code","message","status"}}}, Bedrock {@code x-amzn-ErrorType} + {@code {"message"}}). So do
+ * the answers scripted for output checks: {@link Behaviour#answerText}, {@link Behaviour#toolArguments},
+ * {@link Behaviour#cutAtTokenLimit()}, {@link Behaviour#refusal()}, {@link Behaviour#unsure()}.
  *
  * <p>Request headers are recorded (see {@link #requests()}) but never printed: they carry API keys.
  */
@@ -374,8 +387,11 @@ public final class FakeLlmServer implements AutoCloseable {
     /** Where {@link Behaviour#invalidUtf8()} puts its bytes: after the first such marker. */
     private String utf8Marker = "\"content\":\"";
     private Route route;
+    /** The behaviour being served: what the answer builders apply to the normal answer (see scripted()). */
+    private Behaviour behaviour = Behaviour.ok();
 
     void run(Behaviour b) throws IOException, InterruptedException {
+      behaviour = b;
       String path = stripTrailingSlash(request.path());
       boolean post = "POST".equals(request.method());
       route = Route.of(stripTrailingSlash(ex.getRequestURI().getRawPath()), path);
@@ -488,6 +504,31 @@ public final class FakeLlmServer implements AutoCloseable {
       }
     }
 
+    /**
+     * Whether a call's arguments can go where the format carries them: scripted {@link
+     * Behaviour#toolArguments} that are not JSON cannot be an Anthropic or Bedrock {@code input} or a Gemini
+     * {@code args} object. If not, answers 400 in the provider's error format, naming the mistake.
+     */
+    private boolean argumentsFit(OpenAiWire.Answer answer) throws IOException {
+      if (behaviour.kind() != Behaviour.Kind.TOOL_ARGUMENTS || !answer.isToolCall()
+          || OpenAiWire.parseJson(answer.toolArguments) != null) {
+        return true;
+      }
+      String message = "Fake LLM server: " + behaviour + " is not JSON; only OpenAI carries tool arguments as"
+          + " text, this format needs a JSON value.";
+      switch (route.endpoint.provider) {
+        case ANTHROPIC:
+          sendJson(400, AnthropicWire.error("invalid_request_error", message), null);
+          break;
+        case GEMINI:
+          sendJson(400, GeminiWire.error(400, message), null);
+          break;
+        default:
+          sendBedrockError(400, message, null);
+      }
+      return false;
+    }
+
     /** A scripted {@link Behaviour#error(int, String)} in the provider's error format. */
     private void sendError(int status, JsonNode req, String retryAfter) throws IOException {
       switch (route.endpoint.provider) {
@@ -543,7 +584,8 @@ public final class FakeLlmServer implements AutoCloseable {
         return;
       }
       String model = OpenAiWire.responseModel(req.path("model").asText());
-      OpenAiWire.Answer answer = OpenAiWire.chatAnswer(req, reshape);
+      OpenAiWire.Answer answer =
+          OpenAiWire.scripted(OpenAiWire.chatAnswer(req, reshape), behaviour);
       if (!stream) {
         sendJson(200, OpenAiWire.chatCompletion(seq, model, answer), null);
         return;
@@ -585,7 +627,11 @@ public final class FakeLlmServer implements AutoCloseable {
         sendJson(400, AnthropicWire.error("invalid_request_error", "messages and max_tokens are required"), null);
         return;
       }
-      AnthropicWire.Answer answer = AnthropicWire.answer(req, cachedPrefixes);
+      AnthropicWire.Answer answer =
+          AnthropicWire.scripted(AnthropicWire.answer(req, cachedPrefixes), behaviour);
+      if (!argumentsFit(answer.content)) {
+        return;
+      }
       String model = req.path("model").asText();
       if (!stream) {
         sendJson(200, AnthropicWire.message(seq, model, answer), null);
@@ -610,7 +656,8 @@ public final class FakeLlmServer implements AutoCloseable {
     private void responses(JsonNode req, boolean stream, int cutAfter, int reshape)
         throws IOException {
       String model = OpenAiWire.responseModel(req.path("model").asText());
-      OpenAiWire.Answer answer = OpenAiWire.responsesAnswer(req, reshape);
+      OpenAiWire.Answer answer =
+          OpenAiWire.scripted(OpenAiWire.responsesAnswer(req, reshape), behaviour);
       if (!stream) {
         sendJson(200, OpenAiWire.response(seq, model, req, answer, true), null);
         return;
@@ -638,7 +685,10 @@ public final class FakeLlmServer implements AutoCloseable {
             null);
         return;
       }
-      GeminiWire.Answer answer = GeminiWire.answer(req, reshape);
+      GeminiWire.Answer answer = GeminiWire.scripted(GeminiWire.answer(req, reshape), behaviour);
+      if (!argumentsFit(answer.content)) {
+        return;
+      }
       if (!stream) {
         sendJson(200, GeminiWire.response(seq, route.model, route.vertex, answer), null);
         return;
@@ -686,7 +736,11 @@ public final class FakeLlmServer implements AutoCloseable {
             + " that starts with a user message.", null);
         return;
       }
-      BedrockWire.Answer answer = BedrockWire.answer(req, cachedPrefixes, reshape);
+      BedrockWire.Answer answer =
+          BedrockWire.scripted(BedrockWire.answer(req, cachedPrefixes, reshape), behaviour);
+      if (!argumentsFit(answer.content)) {
+        return;
+      }
       if (!stream) {
         sendJson(200, BedrockWire.converse(seq, answer), null);
         return;
@@ -717,7 +771,11 @@ public final class FakeLlmServer implements AutoCloseable {
               + " reformat your input and try again.", null);
           return;
         }
-        AnthropicWire.Answer answer = AnthropicWire.answer(req, cachedPrefixes);
+        AnthropicWire.Answer answer =
+            AnthropicWire.scripted(AnthropicWire.answer(req, cachedPrefixes), behaviour);
+        if (!argumentsFit(answer.content)) {
+          return;
+        }
         String model = BedrockWire.anthropicModel(modelId);
         ex.getResponseHeaders().set("X-Amzn-Bedrock-Input-Token-Count", Integer.toString(answer.inputTokens));
         ex.getResponseHeaders().set("X-Amzn-Bedrock-Output-Token-Count",

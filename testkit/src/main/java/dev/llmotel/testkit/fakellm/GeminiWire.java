@@ -45,9 +45,14 @@ import java.util.regex.Pattern;
  *       case-insensitive ({@code STRING} or {@code string}): see {@link FakeLlmServer}. {@code
  *       finishReason} is {@code STOP}.
  *   <li>Text: {@code "Fake answer to: " + snippet(last user text)}, or after a function response {@code
- *       "Fake answer using tool result: " + snippet(its text)}. If {@code generationConfig.maxOutputTokens}
- *       is smaller than its words, it is cut to that many words and {@code finishReason} is {@code
- *       MAX_TOKENS}.
+ *       "Fake answer using tool result: " + snippet(its text)}. A structured answer instead, when {@code
+ *       generationConfig} declares one: JSON satisfying {@code responseJsonSchema} (JSON Schema) or {@code
+ *       responseSchema} (the OpenAPI subset: {@code OBJECT}, {@code nullable}, ...), see {@link
+ *       OpenAiWire#schemaValue}, or with only {@code responseMimeType: application/json}, {@code {"answer":
+ *       <that text>}}. If {@code generationConfig.maxOutputTokens} is smaller than its words, it is cut to
+ *       that many words and {@code finishReason} is {@code MAX_TOKENS}.
+ *   <li>Scripted endings ({@link Behaviour#cutAtTokenLimit()}, {@link Behaviour#refusal()}): {@code
+ *       MAX_TOKENS}; {@code SAFETY} with {@code safetyRatings} and a candidate without content.
  *   <li>{@code promptTokenCount} = sum over {@code contents} of (4 + words) + (4 + words) of a present
  *       {@code systemInstruction} + {@link #CACHED_CONTENT_TOKENS} when the request names {@code
  *       cachedContent} (the API counts cached tokens inside the prompt); {@code cachedContentTokenCount} is
@@ -309,7 +314,7 @@ public final class GeminiWire {
       }
       text = "Fake answer to: " + OpenAiWire.snippet(user);
     }
-    text = text.trim();
+    text = OpenAiWire.structured(structure(req), user, text);
     if (reshapeWords > 0) {
       text = OpenAiWire.reshape(text, reshapeWords);
     }
@@ -320,6 +325,46 @@ public final class GeminiWire {
       finish = "MAX_TOKENS";
     }
     return new Answer(new OpenAiWire.Answer(text, null, null, prompt), cached, thoughts, thoughtText, finish);
+  }
+
+  /**
+   * The structure {@code generationConfig} declares: {@code responseJsonSchema} (the SDK may send it as
+   * {@code _responseJsonSchema}), else {@code responseSchema}, else any JSON for {@code responseMimeType:
+   * application/json}; null for none.
+   */
+  static OpenAiWire.Structure structure(JsonNode req) {
+    JsonNode config = req.path("generationConfig");
+    for (String field : new String[] {"responseJsonSchema", "_responseJsonSchema", "responseSchema"}) {
+      if (config.path(field).isObject()) {
+        return OpenAiWire.Structure.schema(config.path(field));
+      }
+    }
+    return "application/json".equals(config.path("responseMimeType").asText())
+        ? OpenAiWire.Structure.anyJson() : null;
+  }
+
+  /**
+   * The answer a scripted behaviour gives instead of the normal {@code a} (see {@link OpenAiWire#scripted}):
+   * finishReason {@code STOP}, {@code MAX_TOKENS} at the token limit, {@code SAFETY} for a refusal, which has
+   * no text (nor thought) at all.
+   */
+  static Answer scripted(Answer a, Behaviour b) {
+    if (!b.shapesAnswer()) {
+      return a;
+    }
+    OpenAiWire.Answer content = OpenAiWire.scripted(a.content, b);
+    if (content == a.content) {
+      return a;
+    }
+    switch (content.ending) {
+      case TOKEN_LIMIT:
+        return new Answer(content, a.cached, a.thoughts, a.thoughtText, "MAX_TOKENS");
+      case REFUSAL:
+        OpenAiWire.Answer nothing = content.withText("", OpenAiWire.Ending.REFUSAL);
+        return new Answer(nothing, a.cached, a.thoughts, null, "SAFETY");
+      default:
+        return new Answer(content, a.cached, a.thoughts, a.thoughtText, "STOP");
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -352,26 +397,30 @@ public final class GeminiWire {
     ObjectNode part = NODES.objectNode();
     ObjectNode call = part.putObject("functionCall");
     call.put("name", a.content.toolName);
-    try {
-      call.set("args", OpenAiWire.MAPPER.readTree(a.content.toolArguments));
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
+    call.set("args", OpenAiWire.argumentsValue(a.content.toolArguments));
     return part;
   }
 
-  /** One response (or stream chunk) with a single candidate holding {@code parts}. */
+  /**
+   * One response (or stream chunk) with a single candidate holding {@code parts}; a refused candidate has no
+   * content, as the API blocks it, and says why in {@code safetyRatings}.
+   */
   private static ObjectNode envelope(
       long seq, String model, boolean vertex, List<ObjectNode> parts, String finishReason, ObjectNode usage) {
     ObjectNode root = NODES.objectNode();
     ArrayNode candidates = root.putArray("candidates");
     ObjectNode candidate = candidates.addObject();
-    ObjectNode content = candidate.putObject("content");
-    content.put("role", "model");
-    ArrayNode p = content.putArray("parts");
-    for (ObjectNode part : parts) p.add(part);
+    if (!"SAFETY".equals(finishReason)) {
+      ObjectNode content = candidate.putObject("content");
+      content.put("role", "model");
+      ArrayNode p = content.putArray("parts");
+      for (ObjectNode part : parts) p.add(part);
+    }
     if (finishReason != null) {
       candidate.put("finishReason", finishReason);
+    }
+    if ("SAFETY".equals(finishReason)) {
+      candidate.set("safetyRatings", safetyRatings());
     }
     candidate.put("index", 0);
     root.set("usageMetadata", usage);
@@ -383,7 +432,25 @@ public final class GeminiWire {
     return root;
   }
 
+  /** The ratings of a blocked candidate: dangerous content rated HIGH and blocked, the rest NEGLIGIBLE. */
+  private static ArrayNode safetyRatings() {
+    ArrayNode ratings = NODES.arrayNode();
+    for (String category : new String[] {"HARM_CATEGORY_HATE_SPEECH", "HARM_CATEGORY_DANGEROUS_CONTENT",
+        "HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_SEXUALLY_EXPLICIT"}) {
+      ObjectNode r = ratings.addObject().put("category", category);
+      if (category.equals("HARM_CATEGORY_DANGEROUS_CONTENT")) {
+        r.put("probability", "HIGH").put("blocked", true);
+      } else {
+        r.put("probability", "NEGLIGIBLE");
+      }
+    }
+    return ratings;
+  }
+
   static ObjectNode response(long seq, String model, boolean vertex, Answer a) {
+    if (a.content.refused()) {
+      return envelope(seq, model, vertex, List.of(), a.finishReason, usage(a, a.content.outputTokens));
+    }
     List<ObjectNode> parts = new ArrayList<>();
     if (a.thoughtText != null) {
       parts.add(thoughtPart(a));
@@ -395,6 +462,10 @@ public final class GeminiWire {
   /** The chunks of {@code :streamGenerateContent}, in order. */
   static List<ObjectNode> chunks(long seq, String model, boolean vertex, Answer a) {
     List<ObjectNode> out = new ArrayList<>();
+    if (a.content.refused()) {
+      out.add(envelope(seq, model, vertex, List.of(), a.finishReason, usage(a, a.content.outputTokens)));
+      return out;
+    }
     if (a.thoughtText != null) {
       out.add(envelope(seq, model, vertex, List.of(thoughtPart(a)), null, usage(a, 0)));
     }
@@ -404,6 +475,9 @@ public final class GeminiWire {
       return out;
     }
     List<String> pieces = OpenAiWire.pieces(a.content.text);
+    if (pieces.isEmpty()) {
+      pieces = List.of(""); // an empty answer still needs its finishing chunk
+    }
     for (int i = 0; i < pieces.size(); i++) {
       boolean last = i == pieces.size() - 1;
       out.add(envelope(seq, model, vertex, List.of(NODES.objectNode().put("text", pieces.get(i))),

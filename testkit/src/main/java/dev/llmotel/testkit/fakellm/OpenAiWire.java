@@ -1,6 +1,7 @@
 package dev.llmotel.testkit.fakellm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -175,37 +176,41 @@ final class OpenAiWire {
   }
 
   /**
-   * Arguments for a call to a tool with this JSON schema: each required property gets a placeholder by its
-   * type (case-insensitive, as Gemini writes STRING): string {@code "fake"} (or the first {@code enum}
-   * value), number/integer {@code 1}, boolean {@code true}, array {@code []}, anything else {@code {}}.
+   * Arguments for a call to a tool with this JSON schema: each required property gets a value that
+   * satisfies its schema, see {@link #schemaValue(JsonNode, String)}.
    */
   static String toolArguments(JsonNode parameters) {
     return toolArguments(parameters, null);
   }
 
   /**
-   * As {@link #toolArguments(JsonNode)}, except that the first required string property (without
-   * {@code enum}) takes what the question is about, {@link #subjectOf}: "What is the weather in Paris?"
-   * calls the tool with {@code {"city":"Paris"}}. Without such a word it stays {@code "fake"}.
+   * As {@link #toolArguments(JsonNode)}, except that the first plain string (see {@link #schemaValue})
+   * takes what the question is about, {@link #subjectOf}: "What is the weather in Paris?" calls the tool
+   * with {@code {"city":"Paris"}}. Without such a word it stays {@code "fake"}. Always an object, whatever
+   * the schema's type.
    */
   static String toolArguments(JsonNode parameters, String question) {
-    String subject = subjectOf(question);
-    ObjectNode args = NODES.objectNode();
-    JsonNode props = parameters == null ? null : parameters.path("properties");
-    JsonNode required = parameters == null ? null : parameters.path("required");
-    if (required != null && required.isArray()) {
-      for (JsonNode r : required) {
-        String name = r.asText();
-        JsonNode schema = props == null ? NODES.missingNode() : props.path(name);
-        JsonNode value = placeholder(schema);
-        if (subject != null && value.isTextual() && "fake".equals(value.asText()) && !schema.has("enum")) {
-          value = NODES.textNode(subject);
-          subject = null;
-        }
-        args.set(name, value);
-      }
-    }
-    return json(args);
+    JsonNode schema = parameters == null ? NODES.missingNode() : parameters;
+    return json(new SchemaValues(schema, subjectOf(question)).object(schema, 0));
+  }
+
+  /**
+   * A value that satisfies this JSON Schema (or Gemini's OpenAPI subset: types in capitals, {@code
+   * nullable}), as a model honouring it would answer: an object fills the properties its {@code required}
+   * lists (from {@code properties}, else {@code additionalProperties}), each recursively; an array has
+   * {@code minItems} items (at least one, at most {@code maxItems}) satisfying {@code items} ({@code
+   * prefixItems} in order); {@code const}, else the first {@code enum} value; string {@code "fake"} (padded
+   * to {@code minLength}, cut to {@code maxLength}; a {@code format} date, date-time, time, email, uri or
+   * uuid gets a value of that format), number and integer {@code 1} moved into {@code minimum} / {@code
+   * maximum} (exclusive ones too) and onto {@code multipleOf}, boolean {@code true}, null {@code null}. The
+   * first plain string (no enum, const or format) takes what the question is about ({@link #subjectOf}) if
+   * it fits. {@code $ref} into the same schema ({@code #/$defs/..}, {@code #/definitions/..}) is followed;
+   * {@code anyOf} / {@code oneOf} take their first alternative that is not null, {@code allOf} its first
+   * (merging objects). Without a {@code type}, {@code properties} means an object and {@code items} an
+   * array; anything else gets {@code {}}.
+   */
+  static JsonNode schemaValue(JsonNode schema, String question) {
+    return new SchemaValues(schema, subjectOf(question)).value(schema, 0);
   }
 
   /**
@@ -228,11 +233,175 @@ final class OpenAiWire {
     return null;
   }
 
-  private static JsonNode placeholder(JsonNode schema) {
-    JsonNode en = schema.path("enum");
-    if (en.isArray() && en.size() > 0) {
-      return en.get(0);
+  /** Builds {@link #schemaValue} values for one schema: its root (for {@code $ref}) and the subject. */
+  private static final class SchemaValues {
+    /** Deeper than this, a (recursive) schema gets its smallest value: no finite value could fill it. */
+    private static final int MAX_DEPTH = 16;
+
+    private final JsonNode root;
+    /** What the question is about, until the first plain string takes it. */
+    private String subject;
+
+    SchemaValues(JsonNode root, String subject) {
+      this.root = root;
+      this.subject = subject;
     }
+
+    JsonNode value(JsonNode schema, int depth) {
+      schema = resolve(schema, depth);
+      if (schema.has("const")) {
+        return schema.get("const");
+      }
+      JsonNode en = schema.path("enum");
+      if (en.isArray() && en.size() > 0) {
+        return en.get(0);
+      }
+      JsonNode alternatives = schema.has("anyOf") ? schema.path("anyOf") : schema.path("oneOf");
+      if (alternatives.isArray() && alternatives.size() > 0) {
+        for (JsonNode alternative : alternatives) {
+          if (!"null".equals(type(resolve(alternative, depth)))) {
+            return value(alternative, depth + 1);
+          }
+        }
+        return NODES.nullNode();
+      }
+      JsonNode all = schema.path("allOf");
+      if (all.isArray() && all.size() > 0) {
+        JsonNode first = value(all.get(0), depth + 1);
+        if (first.isObject()) {
+          ObjectNode merged = ((ObjectNode) first).deepCopy();
+          for (int i = 1; i < all.size(); i++) {
+            JsonNode more = value(all.get(i), depth + 1);
+            if (more.isObject()) merged.setAll((ObjectNode) more);
+          }
+          return merged;
+        }
+        return first;
+      }
+      String type = type(schema);
+      if ("string".equals(type)) {
+        return NODES.textNode(string(schema));
+      }
+      if ("integer".equals(type) || "number".equals(type)) {
+        return number(schema, "integer".equals(type));
+      }
+      if ("boolean".equals(type)) {
+        return NODES.booleanNode(true);
+      }
+      if ("null".equals(type)) {
+        return NODES.nullNode();
+      }
+      if ("array".equals(type)) {
+        return array(schema, depth);
+      }
+      return object(schema, depth);
+    }
+
+    ObjectNode object(JsonNode schema, int depth) {
+      schema = resolve(schema, depth);
+      ObjectNode out = NODES.objectNode();
+      if (depth > MAX_DEPTH) {
+        return out;
+      }
+      JsonNode props = schema.path("properties");
+      JsonNode additional = schema.path("additionalProperties");
+      for (JsonNode r : schema.path("required")) {
+        String name = r.asText();
+        JsonNode property = props.has(name) ? props.get(name) : additional.isObject() ? additional
+            : NODES.missingNode();
+        out.set(name, value(property, depth + 1));
+      }
+      return out;
+    }
+
+    private ArrayNode array(JsonNode schema, int depth) {
+      ArrayNode out = NODES.arrayNode();
+      if (depth > MAX_DEPTH) {
+        return out;
+      }
+      JsonNode prefix = schema.path("prefixItems");
+      JsonNode items = schema.path("items");
+      if (items.isArray()) { // draft 4 to 7 tuples
+        prefix = items;
+        items = schema.path("additionalItems");
+      }
+      int n = Math.max(1, (int) bound(schema, "minItems", 0));
+      if (schema.has("maxItems")) {
+        n = Math.min(n, (int) bound(schema, "maxItems", n));
+      }
+      for (int i = 0; i < n; i++) {
+        JsonNode item = i < prefix.size() ? prefix.get(i) : items.isObject() ? items : NODES.missingNode();
+        out.add(value(item, depth + 1));
+      }
+      return out;
+    }
+
+    private String string(JsonNode schema) {
+      String format = schema.path("format").asText("");
+      String value;
+      switch (format) {
+        case "date-time": value = "2025-01-01T00:00:00Z"; break;
+        case "date": value = "2025-01-01"; break;
+        case "time": value = "00:00:00Z"; break;
+        case "email": value = "fake@example.com"; break;
+        case "uri": case "url": value = "https://example.com/fake"; break;
+        case "uuid": value = "00000000-0000-4000-8000-000000000000"; break;
+        default: value = "fake";
+      }
+      int min = (int) bound(schema, "minLength", 0);
+      int max = (int) bound(schema, "maxLength", Integer.MAX_VALUE);
+      if (format.isEmpty() && subject != null && subject.length() >= min && subject.length() <= max) {
+        value = subject;
+        subject = null;
+      }
+      StringBuilder sb = new StringBuilder(value);
+      while (sb.length() < min) {
+        sb.append('e');
+      }
+      return sb.length() > max ? sb.substring(0, max) : sb.toString();
+    }
+
+    private JsonNode number(JsonNode schema, boolean integer) {
+      double v = 1;
+      Double min = numberAt(schema, "minimum");
+      Double max = numberAt(schema, "maximum");
+      JsonNode exclusiveMin = schema.path("exclusiveMinimum");
+      JsonNode exclusiveMax = schema.path("exclusiveMaximum");
+      // Draft 4 writes exclusiveMinimum: true beside minimum; later drafts give the bound itself.
+      Double above = exclusiveMin.isBoolean() ? (exclusiveMin.booleanValue() ? min : null)
+          : numberAt(schema, "exclusiveMinimum");
+      Double below = exclusiveMax.isBoolean() ? (exclusiveMax.booleanValue() ? max : null)
+          : numberAt(schema, "exclusiveMaximum");
+      if (min != null && v < min) v = integer ? Math.ceil(min) : min;
+      if (above != null && v <= above) v = integer ? Math.floor(above) + 1 : above + 1;
+      if (max != null && v > max) v = integer ? Math.floor(max) : max;
+      if (below != null && v >= below) v = integer ? Math.ceil(below) - 1 : below - 1;
+      Double step = numberAt(schema, "multipleOf");
+      if (step != null && step > 0 && Math.abs(v / step - Math.rint(v / step)) > 1e-9) {
+        v = Math.ceil(v / step) * step;
+      }
+      long whole = (long) v;
+      if (whole != v) {
+        return NODES.numberNode(v);
+      }
+      return whole == (int) whole ? NODES.numberNode((int) whole) : NODES.numberNode(whole);
+    }
+
+    /** {@code $ref} into the root schema followed (to a depth), else the schema itself. */
+    private JsonNode resolve(JsonNode schema, int depth) {
+      for (int hops = 0; schema.path("$ref").isTextual() && hops < MAX_DEPTH; hops++) {
+        String ref = schema.path("$ref").asText();
+        if (!ref.startsWith("#") || depth > MAX_DEPTH) {
+          return NODES.missingNode();
+        }
+        schema = root.at(ref.substring(1));
+      }
+      return schema;
+    }
+  }
+
+  /** A schema's type in lower case (Gemini writes STRING): of a list the first but null; else inferred. */
+  private static String type(JsonNode schema) {
     String type = null;
     JsonNode t = schema.path("type");
     if (t.isTextual()) {
@@ -244,47 +413,265 @@ final class OpenAiWire {
           break;
         }
       }
+      if (type == null && t.size() > 0) {
+        type = "null";
+      }
+    } else if (schema.has("properties")) {
+      type = "object";
+    } else if (schema.has("items") || schema.has("prefixItems")) {
+      type = "array";
     }
-    // Gemini schemas spell types in capitals (STRING, OBJECT).
-    type = type == null ? null : type.toLowerCase(java.util.Locale.ROOT);
-    if ("string".equals(type)) {
-      return NODES.textNode("fake");
+    return type == null ? null : type.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** A numeric keyword (Gemini's int64 ones may come as strings), or null. */
+  private static Double numberAt(JsonNode schema, String keyword) {
+    JsonNode n = schema.path(keyword);
+    if (n.isNumber()) {
+      return n.asDouble();
     }
-    if ("number".equals(type) || "integer".equals(type)) {
-      return NODES.numberNode(1);
+    if (n.isTextual()) {
+      try {
+        return Double.parseDouble(n.asText());
+      } catch (NumberFormatException e) {
+        return null;
+      }
     }
-    if ("boolean".equals(type)) {
-      return NODES.booleanNode(true);
+    return null;
+  }
+
+  private static long bound(JsonNode schema, String keyword, long fallback) {
+    Double n = numberAt(schema, keyword);
+    return n == null ? fallback : Math.max(0, n.longValue());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Declared answer structure
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The structure a request declares for the answer text: a JSON Schema, or any JSON (OpenAI {@code
+   * json_object}, Gemini {@code responseMimeType: application/json} alone). Null when none is declared.
+   */
+  static final class Structure {
+    /** The schema, or null for any JSON. */
+    final JsonNode schema;
+
+    private Structure(JsonNode schema) {
+      this.schema = schema;
     }
-    if ("array".equals(type)) {
-      return NODES.arrayNode();
+
+    static Structure schema(JsonNode schema) {
+      return new Structure(schema);
     }
-    return NODES.objectNode();
+
+    static Structure anyJson() {
+      return new Structure(null);
+    }
+
+    /**
+     * The answer text a model honouring the structure gives: a value of the schema ({@link #schemaValue}),
+     * or {@code {"answer": <normal text>}} for any JSON, written with a space after each colon and comma so
+     * that a stream splits it into several words like any text.
+     */
+    String answer(String question, String normalText) {
+      JsonNode value;
+      if (schema != null) {
+        value = schemaValue(schema, question);
+      } else {
+        value = NODES.objectNode().put("answer", normalText);
+      }
+      return spacedJson(value);
+    }
+  }
+
+  /** Chat {@code response_format}: {@code json_schema} (its {@code json_schema.schema}) or json_object. */
+  static Structure chatStructure(JsonNode req) {
+    JsonNode format = req.path("response_format");
+    String type = format.path("type").asText();
+    if ("json_schema".equals(type)) {
+      return Structure.schema(format.path("json_schema").path("schema"));
+    }
+    return "json_object".equals(type) ? Structure.anyJson() : null;
+  }
+
+  /** Responses {@code text.format}: {@code json_schema} (its schema beside the type) or json_object. */
+  static Structure responsesStructure(JsonNode req) {
+    JsonNode format = req.path("text").path("format");
+    String type = format.path("type").asText();
+    if ("json_schema".equals(type)) {
+      return Structure.schema(format.path("schema"));
+    }
+    return "json_object".equals(type) ? Structure.anyJson() : null;
+  }
+
+  /** JSON with {@code ": "} and {@code ", "} between tokens, on one line. */
+  static String spacedJson(JsonNode node) {
+    StringBuilder sb = new StringBuilder();
+    writeSpaced(node, sb);
+    return sb.toString();
+  }
+
+  private static void writeSpaced(JsonNode node, StringBuilder sb) {
+    if (node.isObject()) {
+      sb.append('{');
+      boolean first = true;
+      for (java.util.Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        sb.append(first ? "" : ", ").append(json(NODES.textNode(field.getKey()))).append(": ");
+        writeSpaced(field.getValue(), sb);
+        first = false;
+      }
+      sb.append('}');
+    } else if (node.isArray()) {
+      sb.append('[');
+      for (int i = 0; i < node.size(); i++) {
+        sb.append(i == 0 ? "" : ", ");
+        writeSpaced(node.get(i), sb);
+      }
+      sb.append(']');
+    } else {
+      sb.append(json(node));
+    }
+  }
+
+  /** The JSON value {@code text} is (nothing before or after it), or null. */
+  static JsonNode parseJson(String text) {
+    try {
+      JsonNode value = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
+      return value == null || value.isMissingNode() ? null : value;
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Tool arguments as the JSON value a format carries where arguments are an object (Anthropic and Bedrock
+   * {@code input}, Gemini {@code args}): {@code {}} when they do not parse, as when they were cut short.
+   */
+  static JsonNode argumentsValue(String arguments) {
+    JsonNode value = parseJson(arguments);
+    return value == null ? NODES.objectNode() : value;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Answer planning
   // ---------------------------------------------------------------------------------------------
 
-  /** What the fake model answers: either text or one function call. */
+  /** How an answer ends: normally, cut at the token limit ({@link Behaviour#cutAtTokenLimit()}), refused. */
+  enum Ending {
+    NORMAL,
+    TOKEN_LIMIT,
+    REFUSAL
+  }
+
+  /** The text of a {@link Behaviour#refusal()}, where the provider's format has one. */
+  static final String REFUSAL_TEXT = "I'm sorry, I can't help with that.";
+
+  /** Each token's log-probability normally: the model is sure (probability 0.95). */
+  static final double SURE_LOGPROB = -0.05;
+
+  /** Each token's log-probability under {@link Behaviour#unsure()} (probability 0.22). */
+  static final double UNSURE_LOGPROB = -1.5;
+
+  /**
+   * What the fake model answers: text (a refusal's text too) or one function call; how it ends; and the
+   * log-probability of each of its tokens if the request asked for them.
+   */
   static final class Answer {
     final String text;
     final String toolName;
     final String toolArguments;
     final int inputTokens;
     final int outputTokens;
+    final Ending ending;
+    /** Whether the request asked for log-probabilities (OpenAI chat and Responses only). */
+    final boolean logprobs;
+    /** The log-probability of every token. */
+    final double logprob;
 
     Answer(String text, String toolName, String toolArguments, int inputTokens) {
+      this(text, toolName, toolArguments, inputTokens, Ending.NORMAL, false, SURE_LOGPROB);
+    }
+
+    private Answer(String text, String toolName, String toolArguments, int inputTokens, Ending ending,
+        boolean logprobs, double logprob) {
       this.text = text;
       this.toolName = toolName;
       this.toolArguments = toolArguments;
       this.inputTokens = inputTokens;
       this.outputTokens = text != null ? words(text) : words(toolArguments) + 1;
+      this.ending = ending;
+      this.logprobs = logprobs;
+      this.logprob = logprob;
     }
 
     boolean isToolCall() {
       return toolName != null;
     }
+
+    boolean refused() {
+      return ending == Ending.REFUSAL;
+    }
+
+    /** This answer with log-probabilities sent if {@code requested}. */
+    Answer withLogprobs(boolean requested) {
+      return new Answer(text, toolName, toolArguments, inputTokens, ending, requested, logprob);
+    }
+
+    /** A text answer (or refusal) in place of this one: the same input, log-probabilities and their value. */
+    Answer withText(String newText, Ending newEnding) {
+      return new Answer(newText, null, null, inputTokens, newEnding, logprobs, logprob);
+    }
+
+    private Answer withArguments(String arguments, Ending newEnding) {
+      return new Answer(null, toolName, arguments, inputTokens, newEnding, logprobs, logprob);
+    }
+
+    private Answer withLogprob(double value) {
+      return new Answer(text, toolName, toolArguments, inputTokens, ending, logprobs, value);
+    }
+  }
+
+  /**
+   * The answer a scripted behaviour gives instead of the normal answer {@code a} (see {@link
+   * Behaviour#answerText}, {@link Behaviour#toolArguments}, {@link Behaviour#cutAtTokenLimit()}, {@link
+   * Behaviour#refusal()}, {@link Behaviour#unsure()}); {@code a} itself when the behaviour leaves it as it
+   * is. How each provider shows the ending is up to its wire format.
+   */
+  static Answer scripted(Answer a, Behaviour b) {
+    switch (b.kind()) {
+      case ANSWER_TEXT:
+        return a.withText(b.text(), Ending.NORMAL);
+      case TOOL_ARGUMENTS:
+        return a.isToolCall() ? a.withArguments(b.text(), Ending.NORMAL) : a;
+      case CUT_AT_TOKEN_LIMIT:
+        return a.isToolCall()
+            ? a.withArguments(cutInHalf(a.toolArguments), Ending.TOKEN_LIMIT)
+            : a.withText(cutInHalf(a.text), Ending.TOKEN_LIMIT);
+      case REFUSAL:
+        return a.withText(REFUSAL_TEXT, Ending.REFUSAL);
+      case UNSURE:
+        return a.withLogprob(UNSURE_LOGPROB);
+      default:
+        return a;
+    }
+  }
+
+  /**
+   * The first half of a text's characters without trailing whitespace, as a token limit leaves it (at
+   * least its first character, never half a surrogate pair).
+   */
+  static String cutInHalf(String text) {
+    int end = text.length() / 2;
+    if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    String cut = text.substring(0, end).replaceFirst("\\s+$", "");
+    if (cut.isEmpty() && !text.isEmpty()) {
+      cut = text.substring(0, Character.charCount(text.codePointAt(0)));
+    }
+    return cut;
   }
 
   static int promptTokens(JsonNode messages) {
@@ -297,6 +684,10 @@ final class OpenAiWire {
     return total;
   }
 
+  /**
+   * The normal chat answer: a call to the first function tool, or text, as JSON in the declared structure
+   * when {@code response_format} declares one ({@link #chatStructure}); log-probabilities if asked.
+   */
   static Answer chatAnswer(JsonNode req, int reshapeWords) {
     JsonNode messages = req.path("messages");
     int prompt = promptTokens(messages);
@@ -308,12 +699,12 @@ final class OpenAiWire {
         break;
       }
     }
+    boolean logprobs = req.path("logprobs").asBoolean(false);
+    Structure structure = chatStructure(req);
     if ("tool".equals(last.path("role").asText())) {
-      return new Answer(
-          shaped("Fake answer using tool result: " + snippet(textOf(last.path("content"))), reshapeWords),
-          null,
-          null,
-          prompt);
+      String text = "Fake answer using tool result: " + snippet(textOf(last.path("content")));
+      return new Answer(shaped(structured(structure, user, text), reshapeWords), null, null, prompt)
+          .withLogprobs(logprobs);
     }
     if (!"none".equals(req.path("tool_choice").asText())) {
       for (JsonNode tool : req.path("tools")) {
@@ -321,11 +712,19 @@ final class OpenAiWire {
         JsonNode fn = tool.path("function");
         if ("function".equals(type) && fn.path("name").isTextual()) {
           return new Answer(
-              null, fn.path("name").asText(), toolArguments(fn.path("parameters"), user), prompt);
+              null, fn.path("name").asText(), toolArguments(fn.path("parameters"), user), prompt)
+              .withLogprobs(logprobs);
         }
       }
     }
-    return new Answer(shaped("Fake answer to: " + snippet(user), reshapeWords), null, null, prompt);
+    String text = "Fake answer to: " + snippet(user);
+    return new Answer(shaped(structured(structure, user, text), reshapeWords), null, null, prompt)
+        .withLogprobs(logprobs);
+  }
+
+  /** The answer text in the declared structure, or the text itself (trimmed) when none is declared. */
+  static String structured(Structure structure, String question, String text) {
+    return structure == null ? text.trim() : structure.answer(question, text.trim());
   }
 
   private static String shaped(String text, int reshapeWords) {
@@ -372,6 +771,10 @@ final class OpenAiWire {
     return "";
   }
 
+  /**
+   * The normal Responses answer: as {@link #chatAnswer}, with the structure from {@code text.format} and
+   * log-probabilities when {@code include} has {@code message.output_text.logprobs}.
+   */
   static Answer responsesAnswer(JsonNode req, int reshapeWords) {
     int input = inputTokens(req);
     JsonNode in = req.path("input");
@@ -390,22 +793,28 @@ final class OpenAiWire {
         }
       }
     }
+    boolean logprobs = false;
+    for (JsonNode include : req.path("include")) {
+      logprobs |= "message.output_text.logprobs".equals(include.asText());
+    }
+    Structure structure = responsesStructure(req);
     if (lastOutput != null) {
-      return new Answer(
-          shaped("Fake answer using tool result: " + snippet(itemText(lastOutput)), reshapeWords),
-          null,
-          null,
-          input);
+      String text = "Fake answer using tool result: " + snippet(itemText(lastOutput));
+      return new Answer(shaped(structured(structure, user, text), reshapeWords), null, null, input)
+          .withLogprobs(logprobs);
     }
     if (!"none".equals(req.path("tool_choice").asText())) {
       for (JsonNode tool : req.path("tools")) {
         if ("function".equals(tool.path("type").asText()) && tool.path("name").isTextual()) {
           return new Answer(
-              null, tool.path("name").asText(), toolArguments(tool.path("parameters"), user), input);
+              null, tool.path("name").asText(), toolArguments(tool.path("parameters"), user), input)
+              .withLogprobs(logprobs);
         }
       }
     }
-    return new Answer(shaped("Fake answer to: " + snippet(user), reshapeWords), null, null, input);
+    String text = "Fake answer to: " + snippet(user);
+    return new Answer(shaped(structured(structure, user, text), reshapeWords), null, null, input)
+        .withLogprobs(logprobs);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -436,6 +845,54 @@ final class OpenAiWire {
     return u;
   }
 
+  /** Chat {@code finish_reason}: {@code length} at the token limit, {@code tool_calls} or {@code stop}. */
+  static String finishReason(Answer a) {
+    if (a.ending == Ending.TOKEN_LIMIT) {
+      return "length";
+    }
+    return a.isToolCall() ? "tool_calls" : "stop";
+  }
+
+  /**
+   * One log-probability entry as chat {@code logprobs.content} and Responses {@code logprobs} carry it:
+   * the token, its log-probability, its UTF-8 bytes and no alternatives.
+   */
+  static ObjectNode logprobEntry(String token, double logprob) {
+    ObjectNode e = NODES.objectNode();
+    e.put("token", token);
+    e.put("logprob", logprob);
+    ArrayNode bytes = e.putArray("bytes");
+    for (byte b : token.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      bytes.add(b & 0xFF);
+    }
+    e.putArray("top_logprobs");
+    return e;
+  }
+
+  /** One entry per word piece of {@code text} (see {@link #pieces}): what the fake counts as tokens. */
+  static ArrayNode logprobEntries(String text, double logprob) {
+    ArrayNode out = NODES.arrayNode();
+    for (String piece : pieces(text)) {
+      out.add(logprobEntry(piece, logprob));
+    }
+    return out;
+  }
+
+  /**
+   * A chat choice's {@code logprobs}: null unless asked for; else {@code content} (text) or {@code refusal}
+   * (a refusal) holds the entries of {@code text}, the other null (both null for a tool call).
+   */
+  private static JsonNode chatLogprobs(Answer a, String text) {
+    if (!a.logprobs) {
+      return NODES.nullNode();
+    }
+    ObjectNode l = NODES.objectNode();
+    JsonNode entries = a.isToolCall() ? NODES.nullNode() : logprobEntries(text, a.logprob);
+    l.set("content", a.refused() ? NODES.nullNode() : entries);
+    l.set("refusal", a.refused() ? entries : NODES.nullNode());
+    return l;
+  }
+
   static ObjectNode chatCompletion(long seq, String model, Answer a) {
     ObjectNode root = NODES.objectNode();
     root.put("id", chatId(seq));
@@ -456,13 +913,19 @@ final class OpenAiWire {
       ObjectNode fn = call.putObject("function");
       fn.put("name", a.toolName);
       fn.put("arguments", a.toolArguments);
+    } else if (a.refused()) {
+      message.putNull("content");
     } else {
       message.put("content", a.text);
     }
-    message.putNull("refusal");
+    if (a.refused()) {
+      message.put("refusal", a.text);
+    } else {
+      message.putNull("refusal");
+    }
     message.putArray("annotations");
-    choice.putNull("logprobs");
-    choice.put("finish_reason", a.isToolCall() ? "tool_calls" : "stop");
+    choice.set("logprobs", chatLogprobs(a, a.text));
+    choice.put("finish_reason", finishReason(a));
     root.set("usage", chatUsage(a));
     root.put("service_tier", "default");
     root.put("system_fingerprint", SYSTEM_FINGERPRINT);
@@ -486,11 +949,16 @@ final class OpenAiWire {
 
   private static ObjectNode chunkWithDelta(
       long seq, String model, boolean includeUsage, ObjectNode delta, String finishReason) {
+    return chunkWithDelta(seq, model, includeUsage, delta, NODES.nullNode(), finishReason);
+  }
+
+  private static ObjectNode chunkWithDelta(long seq, String model, boolean includeUsage, ObjectNode delta,
+      JsonNode logprobs, String finishReason) {
     ObjectNode c = chunkBase(seq, model, includeUsage);
     ObjectNode choice = ((ArrayNode) c.get("choices")).addObject();
     choice.put("index", 0);
     choice.set("delta", delta);
-    choice.putNull("logprobs");
+    choice.set("logprobs", logprobs);
     if (finishReason == null) {
       choice.putNull("finish_reason");
     } else {
@@ -499,7 +967,12 @@ final class OpenAiWire {
     return c;
   }
 
-  /** Every chunk of a chat stream, in order, without the final {@code [DONE]}. */
+  /**
+   * Every chunk of a chat stream, in order, without the final {@code [DONE]}: the role chunk, one chunk per
+   * word piece of the text ({@code delta.content}, or {@code delta.refusal} for a refusal) or per argument
+   * fragment, the finish chunk, and the usage chunk if asked for. Log-probabilities, if asked for, ride on
+   * each text or refusal chunk for its own piece.
+   */
   static List<ObjectNode> chatChunks(long seq, String model, Answer a, boolean includeUsage) {
     List<ObjectNode> out = new ArrayList<>();
     ObjectNode first = NODES.objectNode();
@@ -523,18 +996,22 @@ final class OpenAiWire {
         out.add(chunkWithDelta(seq, model, includeUsage, d, null));
       }
     } else {
-      first.put("content", "");
-      first.putNull("refusal");
+      String field = a.refused() ? "refusal" : "content";
+      if (a.refused()) {
+        first.putNull("content");
+        first.put("refusal", "");
+      } else {
+        first.put("content", "");
+        first.putNull("refusal");
+      }
       out.add(chunkWithDelta(seq, model, includeUsage, first, null));
       for (String piece : pieces(a.text)) {
         ObjectNode d = NODES.objectNode();
-        d.put("content", piece);
-        out.add(chunkWithDelta(seq, model, includeUsage, d, null));
+        d.put(field, piece);
+        out.add(chunkWithDelta(seq, model, includeUsage, d, chatLogprobs(a, piece), null));
       }
     }
-    out.add(
-        chunkWithDelta(
-            seq, model, includeUsage, NODES.objectNode(), a.isToolCall() ? "tool_calls" : "stop"));
+    out.add(chunkWithDelta(seq, model, includeUsage, NODES.objectNode(), finishReason(a)));
     if (includeUsage) {
       ObjectNode u = chunkBase(seq, model, true);
       u.set("usage", chatUsage(a));
@@ -655,31 +1132,53 @@ final class OpenAiWire {
     return u;
   }
 
-  static ObjectNode outputTextPart(String text) {
+  /** An {@code output_text} part with the log-probabilities of {@code text} if asked for. */
+  static ObjectNode outputTextPart(Answer a, String text) {
     ObjectNode p = NODES.objectNode();
     p.put("type", "output_text");
     p.putArray("annotations");
-    p.putArray("logprobs");
+    p.set("logprobs", responsesLogprobs(a, text));
     p.put("text", text);
     return p;
   }
 
-  /** The output item, complete (status completed) or just opened (in_progress, empty). */
+  /** A Responses {@code logprobs} array: the entries of {@code text} if asked for, else empty. */
+  private static ArrayNode responsesLogprobs(Answer a, String text) {
+    return a.logprobs ? logprobEntries(text, a.logprob) : NODES.arrayNode();
+  }
+
+  /** A {@code refusal} content part. */
+  static ObjectNode refusalPart(String refusal) {
+    return NODES.objectNode().put("type", "refusal").put("refusal", refusal);
+  }
+
+  /** The message's part: its text, or its refusal. */
+  private static ObjectNode contentPart(Answer a, String text) {
+    return a.refused() ? refusalPart(text) : outputTextPart(a, text);
+  }
+
+  /** An output item's or response's final status: {@code incomplete} when cut at the token limit. */
+  private static String finalStatus(Answer a) {
+    return a.ending == Ending.TOKEN_LIMIT ? "incomplete" : "completed";
+  }
+
+  /** The output item, complete (status completed or incomplete) or just opened (in_progress, empty). */
   static ObjectNode outputItem(long seq, Answer a, boolean complete) {
     ObjectNode item = NODES.objectNode();
     item.put("id", itemId(seq, a));
+    String status = complete ? finalStatus(a) : "in_progress";
     if (a.isToolCall()) {
       item.put("type", "function_call");
-      item.put("status", complete ? "completed" : "in_progress");
+      item.put("status", status);
       item.put("arguments", complete ? a.toolArguments : "");
       item.put("call_id", callId(seq));
       item.put("name", a.toolName);
     } else {
       item.put("type", "message");
-      item.put("status", complete ? "completed" : "in_progress");
+      item.put("status", status);
       ArrayNode content = item.putArray("content");
       if (complete) {
-        content.add(outputTextPart(a.text));
+        content.add(contentPart(a, a.text));
       }
       item.put("role", "assistant");
     }
@@ -718,10 +1217,14 @@ final class OpenAiWire {
     r.put("id", responseId(seq));
     r.put("object", "response");
     r.put("created_at", CREATED);
-    r.put("status", complete ? "completed" : "in_progress");
+    r.put("status", complete ? finalStatus(a) : "in_progress");
     r.put("background", false);
     r.putNull("error");
-    r.putNull("incomplete_details");
+    if (complete && a.ending == Ending.TOKEN_LIMIT) {
+      r.putObject("incomplete_details").put("reason", "max_output_tokens");
+    } else {
+      r.putNull("incomplete_details");
+    }
     r.set("instructions", orElse(req, "instructions", NODES.nullNode()));
     r.set("max_output_tokens", orElse(req, "max_output_tokens", NODES.nullNode()));
     r.set("max_tool_calls", orElse(req, "max_tool_calls", NODES.nullNode()));
@@ -773,7 +1276,15 @@ final class OpenAiWire {
     }
   }
 
-  /** Every event of a Responses stream, in order, with sequence numbers from 0. */
+  /**
+   * Every event of a Responses stream, in order, with sequence numbers from 0: {@code response.created},
+   * {@code response.in_progress}, {@code response.output_item.added}, then for a call the argument deltas
+   * and done, for text {@code response.content_part.added}, one {@code response.output_text.delta} per
+   * word piece (each with its log-probabilities if asked for), {@code response.output_text.done} and {@code
+   * response.content_part.done} (a refusal: {@code response.refusal.delta} and {@code
+   * response.refusal.done}), then {@code response.output_item.done} and {@code response.completed} ({@code
+   * response.incomplete} when cut at the token limit).
+   */
   static List<Event> responseEvents(long seq, String model, JsonNode req, Answer a) {
     List<ObjectNode> raw = new ArrayList<>();
     ObjectNode e;
@@ -812,37 +1323,44 @@ final class OpenAiWire {
       e.put("arguments", a.toolArguments);
       raw.add(e);
     } else {
+      String kind = a.refused() ? "refusal" : "output_text";
       e = NODES.objectNode();
       e.put("type", "response.content_part.added");
       e.put("item_id", itemId);
       e.put("output_index", 0);
       e.put("content_index", 0);
-      e.set("part", outputTextPart(""));
+      e.set("part", contentPart(a, ""));
       raw.add(e);
       for (String piece : pieces(a.text)) {
         e = NODES.objectNode();
-        e.put("type", "response.output_text.delta");
+        e.put("type", "response." + kind + ".delta");
         e.put("item_id", itemId);
         e.put("output_index", 0);
         e.put("content_index", 0);
         e.put("delta", piece);
-        e.putArray("logprobs");
+        if (!a.refused()) {
+          e.set("logprobs", responsesLogprobs(a, piece));
+        }
         raw.add(e);
       }
       e = NODES.objectNode();
-      e.put("type", "response.output_text.done");
+      e.put("type", "response." + kind + ".done");
       e.put("item_id", itemId);
       e.put("output_index", 0);
       e.put("content_index", 0);
-      e.put("text", a.text);
-      e.putArray("logprobs");
+      if (a.refused()) {
+        e.put("refusal", a.text);
+      } else {
+        e.put("text", a.text);
+        e.set("logprobs", responsesLogprobs(a, a.text));
+      }
       raw.add(e);
       e = NODES.objectNode();
       e.put("type", "response.content_part.done");
       e.put("item_id", itemId);
       e.put("output_index", 0);
       e.put("content_index", 0);
-      e.set("part", outputTextPart(a.text));
+      e.set("part", contentPart(a, a.text));
       raw.add(e);
     }
 
@@ -853,7 +1371,7 @@ final class OpenAiWire {
     raw.add(e);
 
     e = NODES.objectNode();
-    e.put("type", "response.completed");
+    e.put("type", a.ending == Ending.TOKEN_LIMIT ? "response.incomplete" : "response.completed");
     e.set("response", response(seq, model, req, a, true));
     raw.add(e);
 

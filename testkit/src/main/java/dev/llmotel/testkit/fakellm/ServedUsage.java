@@ -12,12 +12,13 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #input()} is the whole prompt, a cached part included (as {@code gen_ai.usage.input_tokens}
  * counts it; it does not depend on whether the cache was written or read), {@link #output()} the answer's
- * tokens, thoughts included. Both hold for a request answered normally: not for {@link Behaviour#chunks(int)}
- * (a reshaped answer), nor for an error, a cut stream or a malformed body. Streams carry the same totals as
- * the answer without streaming: OpenAI chat in its {@code include_usage} chunk, Responses in {@code
- * response.completed}, Anthropic input in {@code message_start} and output in {@code message_delta}, Gemini in
- * the last chunk's {@code usageMetadata}, Bedrock Converse in the {@code metadata} event and InvokeModel in
- * {@code amazon-bedrock-invocationMetrics}.
+ * tokens, thoughts included. {@link #of(RecordedRequest)} holds for a request answered normally (a structured
+ * answer too), {@link #of(RecordedRequest, Behaviour)} also for one answered as a behaviour scripted it: the
+ * words of the text actually sent. Neither holds for an error, a cut stream or a malformed body. Streams
+ * carry the same totals as the answer without streaming: OpenAI chat in its {@code include_usage} chunk,
+ * Responses in {@code response.completed} (or {@code response.incomplete}), Anthropic input in {@code
+ * message_start} and output in {@code message_delta}, Gemini in the last chunk's {@code usageMetadata},
+ * Bedrock Converse in the {@code metadata} event and InvokeModel in {@code amazon-bedrock-invocationMetrics}.
  */
 public final class ServedUsage {
 
@@ -41,6 +42,33 @@ public final class ServedUsage {
    * @throws IllegalArgumentException for an endpoint whose answer carries no usage
    */
   public static ServedUsage of(RecordedRequest request) {
+    return of(request, Behaviour.ok());
+  }
+
+  /**
+   * The usage the server answers {@code request} with when {@code behaviour} served it: the normal one for
+   * {@link Behaviour#ok()}, {@link Behaviour#delay}, {@link Behaviour#heldUntil}, {@link
+   * Behaviour#invalidUtf8()} and {@link Behaviour#unsure()}; that of the reshaped or scripted answer for
+   * {@link Behaviour#chunks}, {@link Behaviour#answerText}, {@link Behaviour#toolArguments}, {@link
+   * Behaviour#cutAtTokenLimit()} and {@link Behaviour#refusal()}. Embeddings answer the same whatever the
+   * behaviour.
+   *
+   * @throws IllegalArgumentException for an endpoint whose answer carries no usage, or a behaviour whose
+   *     answer carries none (an error, a cut stream, a malformed body, ...)
+   */
+  public static ServedUsage of(RecordedRequest request, Behaviour behaviour) {
+    switch (behaviour.kind()) {
+      case ERROR:
+      case HANG:
+      case MALFORMED:
+      case WRONG_SHAPE:
+      case STREAM_CUT:
+      case RESET_CONNECTION:
+        throw new IllegalArgumentException("the fake server sends no usage with " + behaviour);
+      default:
+        break;
+    }
+    int reshape = behaviour.kind() == Behaviour.Kind.CHUNKS ? behaviour.count() : 0;
     JsonNode req = request.json();
     String path = request.path();
     if (path.length() > 1 && path.endsWith("/")) {
@@ -48,11 +76,11 @@ public final class ServedUsage {
     }
     switch (path) {
       case "/v1/chat/completions": {
-        OpenAiWire.Answer a = OpenAiWire.chatAnswer(req, 0);
+        OpenAiWire.Answer a = OpenAiWire.scripted(OpenAiWire.chatAnswer(req, reshape), behaviour);
         return new ServedUsage(a.inputTokens, a.outputTokens);
       }
       case "/v1/responses": {
-        OpenAiWire.Answer a = OpenAiWire.responsesAnswer(req, 0);
+        OpenAiWire.Answer a = OpenAiWire.scripted(OpenAiWire.responsesAnswer(req, reshape), behaviour);
         return new ServedUsage(a.inputTokens, a.outputTokens);
       }
       case "/v1/embeddings": {
@@ -63,7 +91,7 @@ public final class ServedUsage {
         return new ServedUsage(tokens, 0);
       }
       case "/v1/messages":
-        return anthropic(req);
+        return anthropic(req, behaviour);
       default:
         break;
     }
@@ -72,17 +100,18 @@ public final class ServedUsage {
       m = FakeLlmServer.GEMINI_PATH.matcher(path);
     }
     if (m.matches() && (m.group(2).equals("generateContent") || m.group(2).equals("streamGenerateContent"))) {
-      return new ServedUsage(GeminiWire.promptTokens(req),
-          GeminiWire.candidatesTokens(req) + GeminiWire.thoughtsTokens(req));
+      GeminiWire.Answer a = GeminiWire.scripted(GeminiWire.answer(req, reshape), behaviour);
+      return new ServedUsage(a.prompt(), a.content.outputTokens + a.thoughts);
     }
     m = BEDROCK.matcher(path);
     if (m.matches()) {
       String modelId = m.group(1);
       if (m.group(2).startsWith("converse")) {
-        return new ServedUsage(BedrockWire.promptTokens(req), BedrockWire.outputTokens(req));
+        BedrockWire.Answer a = BedrockWire.scripted(BedrockWire.answer(req, null, reshape), behaviour);
+        return new ServedUsage(BedrockWire.promptTokens(req), a.content.outputTokens);
       }
       if (BedrockWire.isAnthropic(modelId, req)) {
-        return anthropic(req);
+        return anthropic(req, behaviour);
       }
       if (BedrockWire.isTitanEmbedding(modelId, req) && req.path("inputText").isTextual()) {
         return new ServedUsage(BedrockWire.titanTokens(req.path("inputText").asText()), 0);
@@ -91,9 +120,12 @@ public final class ServedUsage {
     throw new IllegalArgumentException("the fake server sends no usage for " + request.method() + " " + path);
   }
 
-  /** Anthropic Messages (also on Bedrock InvokeModel): the whole prompt, whichever part a cache holds. */
-  private static ServedUsage anthropic(JsonNode req) {
-    AnthropicWire.Answer a = AnthropicWire.answer(req, new HashSet<>());
+  /**
+   * Anthropic Messages (also on Bedrock InvokeModel): the whole prompt, whichever part a cache holds.
+   * Messages does not reshape for {@link Behaviour#chunks}.
+   */
+  private static ServedUsage anthropic(JsonNode req, Behaviour behaviour) {
+    AnthropicWire.Answer a = AnthropicWire.scripted(AnthropicWire.answer(req, new HashSet<>()), behaviour);
     return new ServedUsage(a.content.inputTokens, a.content.outputTokens);
   }
 

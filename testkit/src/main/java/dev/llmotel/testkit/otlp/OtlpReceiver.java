@@ -69,6 +69,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private final List<ReceivedSpan> spans = new ArrayList<>();
   private final List<ReceivedMetric> metrics = new ArrayList<>();
   private final List<String> logBodies = new ArrayList<>();
+  private final List<ReceivedLogRecord> logRecords = new ArrayList<>();
   private final List<byte[]> rawBodies = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
   private long totalRawBytes;
@@ -152,6 +153,7 @@ public final class OtlpReceiver implements AutoCloseable {
       spans.clear();
       metrics.clear();
       logBodies.clear();
+      logRecords.clear();
       rawBodies.clear();
       errors.clear();
       totalRawBytes = 0;
@@ -316,6 +318,20 @@ public final class OtlpReceiver implements AutoCloseable {
     synchronized (lock) {
       return new ArrayList<>(logBodies);
     }
+  }
+
+  /** Every received log record, decoded, in arrival order. */
+  public List<ReceivedLogRecord> logRecords() {
+    synchronized (lock) {
+      return new ArrayList<>(logRecords);
+    }
+  }
+
+  /** The log records with this event name. */
+  public List<ReceivedLogRecord> logRecords(String eventName) {
+    List<ReceivedLogRecord> out = new ArrayList<>();
+    for (ReceivedLogRecord r : logRecords()) if (eventName.equals(r.eventName())) out.add(r);
+    return out;
   }
 
   /** True if {@code text} (UTF-8) occurs in any received request body (decompressed) of any signal. */
@@ -663,16 +679,20 @@ public final class OtlpReceiver implements AutoCloseable {
 
   private void acceptLogs(ExportLogsServiceRequest request) {
     List<String> bodies = new ArrayList<>();
+    List<ReceivedLogRecord> records = new ArrayList<>();
     for (ResourceLogs rl : request.getResourceLogsList()) {
       for (ScopeLogs sl : rl.getScopeLogsList()) {
         for (LogRecord r : sl.getLogRecordsList()) {
           String body = Attributes.asString(Attributes.toJava(r.getBody()));
           bodies.add(body == null ? "" : body);
+          records.add(new ReceivedLogRecord(r.getEventName(), Attributes.hex(r.getTraceId()), Attributes.hex(r.getSpanId()),
+              r.getSeverityText(), body, sl.getScope().getName(), Attributes.toMap(r.getAttributesList())));
         }
       }
     }
     synchronized (lock) {
       logBodies.addAll(bodies);
+      logRecords.addAll(records);
       lock.notifyAll();
     }
   }

@@ -1599,4 +1599,733 @@ class FakeLlmServerTest {
     // Only the first text is corrupted.
     StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(frames.get(2).getPayload()));
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Structured answers and the answers output validation escalates (issue 21)
+  // ---------------------------------------------------------------------------------------------
+
+  private static final String WEATHER_QUESTION = "What is the weather in Paris?";
+
+  /** A schema using what the generator fills: the subject, bounds, enum, nested array items, $ref, nullable. */
+  private static ObjectNode forecastSchema() throws IOException {
+    return (ObjectNode) MAPPER.readTree("{\"type\": \"object\", \"properties\": {"
+        + "\"city\": {\"type\": \"string\"},"
+        + "\"temperature\": {\"type\": \"number\", \"minimum\": -50, \"maximum\": 60},"
+        + "\"days\": {\"type\": \"integer\", \"minimum\": 3},"
+        + "\"unit\": {\"type\": \"string\", \"enum\": [\"celsius\", \"fahrenheit\"]},"
+        + "\"sunny\": {\"type\": \"boolean\"},"
+        + "\"forecast\": {\"type\": \"array\", \"minItems\": 2, \"items\": {\"type\": \"object\","
+        + "  \"properties\": {\"day\": {\"type\": \"string\", \"format\": \"date\"},"
+        + "    \"high\": {\"type\": \"integer\", \"exclusiveMinimum\": 10}},"
+        + "  \"required\": [\"day\", \"high\"], \"additionalProperties\": false}},"
+        + "\"source\": {\"$ref\": \"#/$defs/source\"},"
+        + "\"note\": {\"type\": [\"string\", \"null\"]},"
+        + "\"optional\": {\"type\": \"string\"}},"
+        + "\"required\": [\"city\", \"temperature\", \"days\", \"unit\", \"sunny\", \"forecast\", \"source\","
+        + "  \"note\"],"
+        + "\"additionalProperties\": false,"
+        + "\"$defs\": {\"source\": {\"type\": \"object\", \"properties\": {"
+        + "  \"name\": {\"type\": \"string\", \"minLength\": 6}, \"kind\": {\"const\": \"station\"}},"
+        + "  \"required\": [\"name\", \"kind\"], \"additionalProperties\": false}}}");
+  }
+
+  /** What a model honouring {@link #forecastSchema()} answers to {@link #WEATHER_QUESTION}. */
+  private static final String FORECAST = "{\"city\": \"Paris\", \"temperature\": 1, \"days\": 3, \"unit\":"
+      + " \"celsius\", \"sunny\": true, \"forecast\": [{\"day\": \"2025-01-01\", \"high\": 11}, {\"day\":"
+      + " \"2025-01-01\", \"high\": 11}], \"source\": {\"name\": \"fakeee\", \"kind\": \"station\"}, \"note\":"
+      + " \"fake\"}";
+
+  private static final String ANY_JSON_ANSWER = "{\"answer\": \"Fake answer to: " + WEATHER_QUESTION + "\"}";
+
+  /** Checks {@code answer} against {@code schema} with the validator llm-otel itself uses. */
+  private static void assertFits(JsonNode schema, String answer) {
+    dev.harrel.jsonschema.Validator.Result result = new dev.harrel.jsonschema.ValidatorFactory()
+        .withJsonNodeFactory(new dev.harrel.jsonschema.providers.JacksonNode.Factory(MAPPER))
+        .validate(schema.toString(), answer);
+    List<String> errors = new ArrayList<>();
+    for (dev.harrel.jsonschema.Error e : result.getErrors()) {
+      errors.add(e.getInstanceLocation() + ": " + e.getError());
+    }
+    assertTrue(result.isValid(), answer + " fits the schema: " + errors);
+  }
+
+  /** Gemini's OpenAPI subset as JSON Schema: lower-case types, {@code nullable} dropped, int64 bounds numbers. */
+  private static JsonNode openApiToJsonSchema(JsonNode schema) {
+    JsonNode copy = schema.deepCopy();
+    lowerTypes(copy);
+    return copy;
+  }
+
+  private static void lowerTypes(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode o = (ObjectNode) node;
+      if (o.path("type").isTextual()) {
+        o.put("type", o.path("type").asText().toLowerCase(java.util.Locale.ROOT));
+      }
+      o.remove("nullable");
+      for (String bound : new String[] {"minItems", "maxItems", "minLength", "maxLength"}) {
+        if (o.path(bound).isTextual()) o.put(bound, Integer.parseInt(o.path(bound).asText()));
+      }
+      o.forEach(FakeLlmServerTest::lowerTypes);
+    } else if (node.isArray()) {
+      node.forEach(FakeLlmServerTest::lowerTypes);
+    }
+  }
+
+  /** The JSON data of every event of an SSE body (OpenAI, Anthropic), without {@code [DONE]}. */
+  private static List<JsonNode> sseJson(String body) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String d : sseData(body)) {
+      if (!d.equals("[DONE]")) out.add(MAPPER.readTree(d));
+    }
+    return out;
+  }
+
+  /** The events of a stream whose {@code type} is {@code type}. */
+  private static List<JsonNode> ofType(List<JsonNode> events, String type) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode e : events) {
+      if (e.path("type").asText().equals(type)) out.add(e);
+    }
+    return out;
+  }
+
+  /** The text at {@code pointer} of each event, joined. */
+  private static String joined(List<JsonNode> events, String pointer) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode e : events) sb.append(e.at(pointer).asText(""));
+    return sb.toString();
+  }
+
+  private static ObjectNode chatJsonSchemaRequest(JsonNode schema) {
+    ObjectNode req = chatRequest("gpt-4o-mini", "user", WEATHER_QUESTION);
+    ObjectNode format = req.putObject("response_format");
+    format.put("type", "json_schema");
+    format.putObject("json_schema").put("name", "forecast").put("strict", true).set("schema", schema);
+    return req;
+  }
+
+  private static ObjectNode responsesRequest(String input) {
+    ObjectNode req = MAPPER.createObjectNode();
+    req.put("model", "gpt-4o-mini");
+    req.put("input", input);
+    return req;
+  }
+
+  private static ObjectNode anthropicRequest(String question) {
+    ObjectNode req = MAPPER.createObjectNode();
+    req.put("model", "claude-sonnet-4-5");
+    req.put("max_tokens", 1024);
+    req.putArray("messages").addObject().put("role", "user").put("content", question);
+    return req;
+  }
+
+  private static ObjectNode anthropicWeatherTool() {
+    ObjectNode tool = MAPPER.createObjectNode();
+    tool.put("name", "get_weather");
+    tool.put("description", "Current weather");
+    tool.set("input_schema", weatherTool().at("/function/parameters"));
+    return tool;
+  }
+
+  private static ObjectNode responsesWeatherTool() {
+    ObjectNode tool = MAPPER.createObjectNode();
+    tool.put("type", "function");
+    tool.put("name", "get_weather");
+    tool.set("parameters", weatherTool().at("/function/parameters"));
+    return tool;
+  }
+
+  /** The event-stream frames of a Bedrock answer: (event type, payload). */
+  private static List<JsonNode> converseStream(ObjectNode req, String... headers) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    HttpResponse<byte[]> r = postPathBytes(HAIKU + "/converse-stream", req, headers);
+    assertEquals(200, r.statusCode());
+    for (software.amazon.awssdk.eventstream.Message m : decodeFrames(r.body())) {
+      ObjectNode event = MAPPER.createObjectNode();
+      event.put("type", header(m, ":event-type"));
+      event.set("payload", payload(m));
+      out.add(event);
+    }
+    return out;
+  }
+
+  @Test
+  void schemaValuesSatisfyTheirSchema() throws Exception {
+    ObjectNode schema = forecastSchema();
+    assertEquals(FORECAST, OpenAiWire.spacedJson(OpenAiWire.schemaValue(schema, WEATHER_QUESTION)));
+    assertFits(schema, FORECAST);
+    assertFits(schema, OpenAiWire.spacedJson(OpenAiWire.schemaValue(schema, "how is it")));
+
+    // Gemini's OpenAPI subset: upper-case types, nullable, int64 bounds written as strings.
+    JsonNode gemini = MAPPER.readTree("{\"type\": \"OBJECT\", \"properties\": {"
+        + "\"name\": {\"type\": \"STRING\", \"nullable\": true},"
+        + "\"count\": {\"type\": \"INTEGER\", \"minimum\": 2},"
+        + "\"tags\": {\"type\": \"ARRAY\", \"items\": {\"type\": \"STRING\", \"maxLength\": 2}, \"minItems\": \"2\"}},"
+        + "\"required\": [\"name\", \"count\", \"tags\"], \"propertyOrdering\": [\"name\", \"count\", \"tags\"]}");
+    String value = OpenAiWire.spacedJson(OpenAiWire.schemaValue(gemini, WEATHER_QUESTION));
+    assertEquals("{\"name\": \"Paris\", \"count\": 2, \"tags\": [\"fa\", \"fa\"]}", value);
+    assertFits(openApiToJsonSchema(gemini), value);
+
+    // Alternatives, combinations, exclusive bounds, steps, tuples and a schema that is only a type.
+    JsonNode more = MAPPER.readTree("{\"type\": \"object\", \"properties\": {"
+        + "\"maybe\": {\"anyOf\": [{\"type\": \"null\"}, {\"type\": \"integer\", \"exclusiveMinimum\": 5}]},"
+        + "\"either\": {\"oneOf\": [{\"type\": \"number\", \"maximum\": 0.5}, {\"type\": \"string\"}]},"
+        + "\"both\": {\"allOf\": [{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"boolean\"}},"
+        + "  \"required\": [\"a\"]}, {\"properties\": {\"b\": {\"type\": \"null\"}}, \"required\": [\"b\"]}]},"
+        + "\"step\": {\"type\": \"integer\", \"multipleOf\": 5},"
+        + "\"pair\": {\"type\": \"array\", \"prefixItems\": [{\"type\": \"string\"}, {\"type\": \"integer\"}],"
+        + "  \"minItems\": 2, \"items\": false},"
+        + "\"when\": {\"type\": \"string\", \"format\": \"date-time\"},"
+        + "\"anything\": {}},"
+        + "\"required\": [\"maybe\", \"either\", \"both\", \"step\", \"pair\", \"when\", \"anything\"]}");
+    value = OpenAiWire.spacedJson(OpenAiWire.schemaValue(more, null));
+    assertEquals("{\"maybe\": 6, \"either\": 0.5, \"both\": {\"a\": true, \"b\": null}, \"step\": 5, \"pair\":"
+        + " [\"fake\", 1], \"when\": \"2025-01-01T00:00:00Z\", \"anything\": {}}", value);
+    assertFits(more, value);
+
+    // Tool arguments fill nested required properties the same way, and stay compact.
+    ObjectNode params = (ObjectNode) weatherTool().at("/function/parameters");
+    ((ObjectNode) params.get("properties")).set("stops", MAPPER.readTree(
+        "{\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\"at\": {\"type\": \"string\"}},"
+            + " \"required\": [\"at\"]}}"));
+    ((ArrayNode) params.get("required")).add("stops");
+    assertEquals("{\"city\":\"Paris\",\"days\":1,\"unit\":\"celsius\",\"stops\":[{\"at\":\"fake\"}]}",
+        OpenAiWire.toolArguments(params, WEATHER_QUESTION));
+  }
+
+  @Test
+  void chatStructuredAnswersFitTheirSchemaJsonAndStreamed() throws Exception {
+    ObjectNode schema = forecastSchema();
+    ObjectNode req = chatJsonSchemaRequest(schema);
+    JsonNode c = json(post("/chat/completions", req));
+    String content = c.at("/choices/0/message/content").asText();
+    assertEquals(FORECAST, content);
+    assertFits(schema, content);
+    assertEquals("stop", c.at("/choices/0/finish_reason").asText());
+    int words = FakeLlmServer.words(FORECAST);
+    assertEquals(words, c.at("/usage/completion_tokens").asInt(), "tokens are the JSON's words");
+    assertEquals(words, ServedUsage.of(server.requests().get(0)).output());
+
+    // Streamed: the same JSON, one word per chunk like any text.
+    req.put("stream", true);
+    List<JsonNode> chunks = sseJson(post("/chat/completions", req).body());
+    assertEquals(1 + words + 1, chunks.size(), "role chunk, one chunk per word, finish chunk");
+    assertEquals(FORECAST, joined(chunks, "/choices/0/delta/content"));
+    assertEquals("{\"city\":", chunks.get(1).at("/choices/0/delta/content").asText());
+
+    // json_object: any JSON object, the normal text as its answer.
+    ObjectNode object = chatRequest("gpt-4o-mini", "user", WEATHER_QUESTION);
+    object.putObject("response_format").put("type", "json_object");
+    JsonNode o = json(post("/chat/completions", object));
+    assertEquals(ANY_JSON_ANSWER, o.at("/choices/0/message/content").asText());
+    assertEquals(FakeLlmServer.words(ANY_JSON_ANSWER), o.at("/usage/completion_tokens").asInt());
+
+    // The answer after a tool result is structured too; a tool call is not.
+    req.remove("stream");
+    req.putArray("tools").add(weatherTool());
+    JsonNode call = json(post("/chat/completions", req));
+    assertEquals("tool_calls", call.at("/choices/0/finish_reason").asText());
+    ((ArrayNode) req.get("messages")).addObject().put("role", "tool").put("tool_call_id", "call_fake_4")
+        .put("content", "Sunny, 22C");
+    assertEquals(FORECAST, json(post("/chat/completions", req)).at("/choices/0/message/content").asText());
+
+    // response_format text: the normal answer.
+    ObjectNode text = chatRequest("gpt-4o-mini", "user", WEATHER_QUESTION);
+    text.putObject("response_format").put("type", "text");
+    assertEquals("Fake answer to: " + WEATHER_QUESTION,
+        json(post("/chat/completions", text)).at("/choices/0/message/content").asText());
+  }
+
+  @Test
+  void responsesStructuredAnswersFitTheirSchemaJsonAndStreamed() throws Exception {
+    ObjectNode schema = forecastSchema();
+    ObjectNode req = responsesRequest(WEATHER_QUESTION);
+    req.putObject("text").putObject("format").put("type", "json_schema").put("name", "forecast")
+        .put("strict", true).set("schema", schema);
+    JsonNode r = json(post("/responses", req));
+    String text = r.at("/output/0/content/0/text").asText();
+    assertEquals(FORECAST, text);
+    assertFits(schema, text);
+    assertEquals("json_schema", r.at("/text/format/type").asText(), "the format is echoed");
+    assertEquals(FakeLlmServer.words(FORECAST), r.at("/usage/output_tokens").asInt());
+
+    req.put("stream", true);
+    List<JsonNode> events = sseJson(post("/responses", req).body());
+    List<JsonNode> deltas = ofType(events, "response.output_text.delta");
+    assertEquals(FakeLlmServer.words(FORECAST), deltas.size());
+    assertEquals(FORECAST, joined(deltas, "/delta"));
+    assertEquals(FORECAST, ofType(events, "response.output_text.done").get(0).path("text").asText());
+
+    ObjectNode object = responsesRequest(WEATHER_QUESTION);
+    object.putObject("text").putObject("format").put("type", "json_object");
+    assertEquals(ANY_JSON_ANSWER, json(post("/responses", object)).at("/output/0/content/0/text").asText());
+  }
+
+  @Test
+  void anthropicStructuredAnswersFitTheirSchemaJsonAndStreamed() throws Exception {
+    ObjectNode schema = forecastSchema();
+    ObjectNode req = anthropicRequest(WEATHER_QUESTION);
+    req.putObject("output_config").putObject("format").put("type", "json_schema").set("schema", schema);
+    JsonNode m = json(post("/messages", req));
+    assertEquals(FORECAST, m.at("/content/0/text").asText());
+    assertFits(schema, m.at("/content/0/text").asText());
+    assertEquals("end_turn", m.path("stop_reason").asText());
+    assertEquals(FakeLlmServer.words(FORECAST), m.at("/usage/output_tokens").asInt());
+    assertEquals(FakeLlmServer.words(FORECAST), ServedUsage.of(server.requests().get(0)).output());
+
+    req.put("stream", true);
+    List<JsonNode> events = sseJson(post("/messages", req).body());
+    assertEquals(FORECAST, joined(ofType(events, "content_block_delta"), "/delta/text"));
+    assertEquals(FakeLlmServer.words(FORECAST), ofType(events, "content_block_delta").size());
+
+    // The structured-outputs beta's name for it.
+    ObjectNode beta = anthropicRequest(WEATHER_QUESTION);
+    beta.putObject("output_format").put("type", "json_schema").set("schema", schema);
+    assertEquals(FORECAST, json(post("/messages", beta)).at("/content/0/text").asText());
+
+    // Anthropic on Bedrock InvokeModel answers the same.
+    beta.put("anthropic_version", "bedrock-2023-05-31");
+    beta.remove("model");
+    assertEquals(FORECAST, json(postPath(HAIKU + "/invoke", beta)).at("/content/0/text").asText());
+  }
+
+  @Test
+  void geminiStructuredAnswersFitTheirSchemaJsonAndStreamed() throws Exception {
+    ObjectNode schema = forecastSchema();
+    ObjectNode req = geminiRequest(null, "user", WEATHER_QUESTION);
+    req.putObject("generationConfig").put("responseMimeType", "application/json").set("responseJsonSchema", schema);
+    JsonNode g = json(postPath(GEMINI + ":generateContent", req));
+    String text = g.at("/candidates/0/content/parts/0/text").asText();
+    assertEquals(FORECAST, text);
+    assertFits(schema, text);
+    assertEquals("STOP", g.at("/candidates/0/finishReason").asText());
+    assertEquals(FakeLlmServer.words(FORECAST), g.at("/usageMetadata/candidatesTokenCount").asInt());
+    assertEquals(FakeLlmServer.words(FORECAST), GeminiWire.candidatesTokens(req));
+
+    List<JsonNode> chunks = geminiChunks(postPath(GEMINI + ":streamGenerateContent?alt=sse", req).body());
+    assertEquals(FakeLlmServer.words(FORECAST), chunks.size());
+    assertEquals(FORECAST, joined(chunks, "/candidates/0/content/parts/0/text"));
+
+    // responseSchema: Gemini's OpenAPI subset, as the google-genai SDK sends a Schema.
+    JsonNode openApi = MAPPER.readTree("{\"type\": \"OBJECT\", \"properties\": {"
+        + "\"city\": {\"type\": \"STRING\"}, \"rain\": {\"type\": \"BOOLEAN\", \"nullable\": true},"
+        + "\"hours\": {\"type\": \"ARRAY\", \"items\": {\"type\": \"INTEGER\", \"minimum\": 6}}},"
+        + "\"required\": [\"city\", \"rain\", \"hours\"]}");
+    ObjectNode vertex = geminiRequest(null, "user", WEATHER_QUESTION);
+    vertex.putObject("generationConfig").put("responseMimeType", "application/json").set("responseSchema", openApi);
+    String answer = json(postPath(VERTEX + ":generateContent", vertex)).at("/candidates/0/content/parts/0/text")
+        .asText();
+    assertEquals("{\"city\": \"Paris\", \"rain\": true, \"hours\": [6]}", answer);
+    assertFits(openApiToJsonSchema(openApi), answer);
+
+    // Only the JSON MIME type: any JSON.
+    ObjectNode mime = geminiRequest(null, "user", WEATHER_QUESTION);
+    mime.putObject("generationConfig").put("responseMimeType", "application/json");
+    assertEquals(ANY_JSON_ANSWER,
+        json(postPath(GEMINI + ":generateContent", mime)).at("/candidates/0/content/parts/0/text").asText());
+  }
+
+  @Test
+  void answerTextIsSentExactlyWithTheNormalEnding() throws Exception {
+    String wrong = "{\"town\": \"Paris\", \"extra\": 1}";
+    int words = FakeLlmServer.words(wrong);
+
+    // OpenAI chat, even for a structured request that offers tools.
+    ObjectNode chat = chatJsonSchemaRequest(forecastSchema());
+    chat.putArray("tools").add(weatherTool());
+    server.script("text", Behaviour.answerText(wrong), Behaviour.answerText("Not JSON at all."));
+    JsonNode c = json(post("/chat/completions", chat, "x-fake-scenario", "text"));
+    assertEquals(wrong, c.at("/choices/0/message/content").asText());
+    assertFalse(c.at("/choices/0/message").has("tool_calls"));
+    assertEquals("stop", c.at("/choices/0/finish_reason").asText());
+    assertEquals(words, c.at("/usage/completion_tokens").asInt());
+    assertEquals(words, ServedUsage.of(server.requests().get(0), Behaviour.answerText(wrong)).output());
+    chat.put("stream", true);
+    List<JsonNode> chunks = sseJson(post("/chat/completions", chat, "x-fake-scenario", "text").body());
+    assertEquals("Not JSON at all.", joined(chunks, "/choices/0/delta/content"));
+    assertEquals("stop", chunks.get(chunks.size() - 1).at("/choices/0/finish_reason").asText());
+
+    // Responses
+    server.script("text", Behaviour.answerText(wrong), Behaviour.answerText(wrong));
+    ObjectNode responses = responsesRequest(WEATHER_QUESTION);
+    JsonNode r = json(post("/responses", responses, "x-fake-scenario", "text"));
+    assertEquals(wrong, r.at("/output/0/content/0/text").asText());
+    assertEquals("completed", r.path("status").asText());
+    assertEquals(words, r.at("/usage/output_tokens").asInt());
+    responses.put("stream", true);
+    List<JsonNode> events = sseJson(post("/responses", responses, "x-fake-scenario", "text").body());
+    assertEquals(wrong, joined(ofType(events, "response.output_text.delta"), "/delta"));
+    assertEquals("response.completed", events.get(events.size() - 1).path("type").asText());
+
+    // Anthropic
+    server.script("text", Behaviour.answerText(wrong), Behaviour.answerText(wrong));
+    ObjectNode anthropic = anthropicRequest(WEATHER_QUESTION);
+    anthropic.putArray("tools").add(anthropicWeatherTool());
+    JsonNode m = json(post("/messages", anthropic, "x-fake-scenario", "text"));
+    assertEquals(1, m.path("content").size());
+    assertEquals("text", m.at("/content/0/type").asText());
+    assertEquals(wrong, m.at("/content/0/text").asText());
+    assertEquals("end_turn", m.path("stop_reason").asText());
+    assertEquals(words, m.at("/usage/output_tokens").asInt());
+    anthropic.put("stream", true);
+    events = sseJson(post("/messages", anthropic, "x-fake-scenario", "text").body());
+    assertEquals(wrong, joined(ofType(events, "content_block_delta"), "/delta/text"));
+    assertEquals("end_turn", ofType(events, "message_delta").get(0).at("/delta/stop_reason").asText());
+
+    // Gemini: exactly the text, even past maxOutputTokens.
+    server.script("text", Behaviour.answerText(wrong), Behaviour.answerText(wrong));
+    ObjectNode gemini = geminiRequest(null, "user", WEATHER_QUESTION);
+    gemini.putObject("generationConfig").put("maxOutputTokens", 2);
+    JsonNode g = json(postPath(GEMINI + ":generateContent", gemini, "x-fake-scenario", "text"));
+    assertEquals(wrong, g.at("/candidates/0/content/parts/0/text").asText());
+    assertEquals("STOP", g.at("/candidates/0/finishReason").asText());
+    assertEquals(words, g.at("/usageMetadata/candidatesTokenCount").asInt());
+    List<JsonNode> gchunks = geminiChunks(
+        postPath(GEMINI + ":streamGenerateContent?alt=sse", gemini, "x-fake-scenario", "text").body());
+    assertEquals(wrong, joined(gchunks, "/candidates/0/content/parts/0/text"));
+    assertEquals("STOP", gchunks.get(gchunks.size() - 1).at("/candidates/0/finishReason").asText());
+
+    // Bedrock Converse
+    server.script("text", Behaviour.answerText(wrong), Behaviour.answerText(wrong));
+    ObjectNode converse = converseRequest(null, "user", WEATHER_QUESTION);
+    converse.putObject("toolConfig").putArray("tools").add(bedrockWeatherTool());
+    JsonNode b = json(postPath(HAIKU + "/converse", converse, "x-fake-scenario", "text"));
+    assertEquals(wrong, b.at("/output/message/content/0/text").asText());
+    assertEquals("end_turn", b.path("stopReason").asText());
+    assertEquals(words, b.at("/usage/outputTokens").asInt());
+    List<JsonNode> frames = converseStream(converse, "x-fake-scenario", "text");
+    assertEquals(wrong, joined(ofType(frames, "contentBlockDelta"), "/payload/delta/text"));
+    assertEquals("end_turn", ofType(frames, "messageStop").get(0).at("/payload/stopReason").asText());
+  }
+
+  @Test
+  void toolArgumentsAreSentAsScripted() throws Exception {
+    String args = "{\"city\": 42}";
+    String notJson = "{\"city\": \"Par";
+
+    // OpenAI carries arguments as text: anything goes, JSON or not.
+    ObjectNode chat = chatRequest("gpt-4o-mini", "user", WEATHER_QUESTION);
+    chat.putArray("tools").add(weatherTool());
+    server.script("args", Behaviour.toolArguments(args), Behaviour.toolArguments(notJson));
+    JsonNode c = json(post("/chat/completions", chat, "x-fake-scenario", "args"));
+    assertEquals(args, c.at("/choices/0/message/tool_calls/0/function/arguments").asText());
+    assertEquals("tool_calls", c.at("/choices/0/finish_reason").asText());
+    assertEquals(FakeLlmServer.words(args) + 1, c.at("/usage/completion_tokens").asInt());
+    chat.put("stream", true);
+    List<JsonNode> chunks = sseJson(post("/chat/completions", chat, "x-fake-scenario", "args").body());
+    assertEquals(notJson, joined(chunks, "/choices/0/delta/tool_calls/0/function/arguments"));
+
+    ObjectNode responses = responsesRequest(WEATHER_QUESTION);
+    responses.putArray("tools").add(responsesWeatherTool());
+    server.script("args", Behaviour.toolArguments(notJson), Behaviour.toolArguments(args));
+    assertEquals(notJson, json(post("/responses", responses, "x-fake-scenario", "args")).at("/output/0/arguments")
+        .asText());
+    responses.put("stream", true);
+    List<JsonNode> events = sseJson(post("/responses", responses, "x-fake-scenario", "args").body());
+    assertEquals(args, joined(ofType(events, "response.function_call_arguments.delta"), "/delta"));
+    assertEquals(args, ofType(events, "response.function_call_arguments.done").get(0).path("arguments").asText());
+
+    // Anthropic, Gemini and Bedrock carry the parsed value.
+    ObjectNode anthropic = anthropicRequest(WEATHER_QUESTION);
+    anthropic.putArray("tools").add(anthropicWeatherTool());
+    server.script("args", Behaviour.toolArguments(args), Behaviour.toolArguments(args),
+        Behaviour.toolArguments(notJson));
+    JsonNode m = json(post("/messages", anthropic, "x-fake-scenario", "args"));
+    assertEquals("tool_use", m.path("stop_reason").asText());
+    assertEquals(MAPPER.readTree(args), m.at("/content/0/input"));
+    anthropic.put("stream", true);
+    events = sseJson(post("/messages", anthropic, "x-fake-scenario", "args").body());
+    assertEquals(args, joined(ofType(events, "content_block_delta"), "/delta/partial_json"));
+    HttpResponse<String> bad = post("/messages", anthropic, "x-fake-scenario", "args");
+    assertEquals(400, bad.statusCode());
+    assertEquals("invalid_request_error", json(bad).at("/error/type").asText());
+    assertTrue(json(bad).at("/error/message").asText().contains("toolArguments("), bad.body());
+
+    ObjectNode gemini = geminiRequest(null, "user", WEATHER_QUESTION);
+    gemini.putArray("tools").add(geminiWeatherTool());
+    server.script("args", Behaviour.toolArguments(args), Behaviour.toolArguments(args),
+        Behaviour.toolArguments(notJson));
+    JsonNode g = json(postPath(GEMINI + ":generateContent", gemini, "x-fake-scenario", "args"));
+    assertEquals(MAPPER.readTree(args), g.at("/candidates/0/content/parts/0/functionCall/args"));
+    List<JsonNode> gchunks = geminiChunks(
+        postPath(GEMINI + ":streamGenerateContent?alt=sse", gemini, "x-fake-scenario", "args").body());
+    assertEquals(MAPPER.readTree(args), gchunks.get(0).at("/candidates/0/content/parts/0/functionCall/args"));
+    HttpResponse<String> gbad = postPath(GEMINI + ":generateContent", gemini, "x-fake-scenario", "args");
+    assertEquals(400, gbad.statusCode());
+    assertEquals("INVALID_ARGUMENT", json(gbad).at("/error/status").asText());
+
+    ObjectNode converse = converseRequest(null, "user", WEATHER_QUESTION);
+    converse.putObject("toolConfig").putArray("tools").add(bedrockWeatherTool());
+    server.script("args", Behaviour.toolArguments(args), Behaviour.toolArguments(args),
+        Behaviour.toolArguments(notJson));
+    JsonNode b = json(postPath(HAIKU + "/converse", converse, "x-fake-scenario", "args"));
+    assertEquals(MAPPER.readTree(args), b.at("/output/message/content/0/toolUse/input"));
+    assertEquals(FakeLlmServer.words(args) + 1, b.at("/usage/outputTokens").asInt());
+    List<JsonNode> frames = converseStream(converse, "x-fake-scenario", "args");
+    assertEquals(args, joined(ofType(frames, "contentBlockDelta"), "/payload/delta/toolUse/input"));
+    HttpResponse<String> bbad = postPath(HAIKU + "/converse", converse, "x-fake-scenario", "args");
+    assertEquals(400, bbad.statusCode());
+    assertTrue(bbad.headers().firstValue("x-amzn-ErrorType").orElse("").startsWith("ValidationException"));
+
+    // A request without tools gets its normal text answer.
+    server.script("args", Behaviour.toolArguments(args));
+    assertEquals("Fake answer to: " + WEATHER_QUESTION, json(post("/chat/completions",
+        chatRequest("gpt-4o-mini", "user", WEATHER_QUESTION), "x-fake-scenario", "args"))
+        .at("/choices/0/message/content").asText());
+  }
+
+  @Test
+  void cutAtTokenLimitEndsHalfwayWithTheProvidersReason() throws Exception {
+    String cut = FORECAST.substring(0, FORECAST.length() / 2).stripTrailing();
+    assertEquals(cut, OpenAiWire.cutInHalf(FORECAST));
+    assertTrue(cut.length() > 10 && OpenAiWire.parseJson(cut) == null, "cut JSON no longer parses: " + cut);
+    int words = FakeLlmServer.words(cut);
+    Behaviour limit = Behaviour.cutAtTokenLimit();
+
+    ObjectNode chat = chatJsonSchemaRequest(forecastSchema());
+    server.script("cut", limit, limit);
+    JsonNode c = json(post("/chat/completions", chat, "x-fake-scenario", "cut"));
+    assertEquals(cut, c.at("/choices/0/message/content").asText());
+    assertEquals("length", c.at("/choices/0/finish_reason").asText());
+    assertEquals(words, c.at("/usage/completion_tokens").asInt());
+    assertEquals(words, ServedUsage.of(server.requests().get(0), limit).output());
+    chat.put("stream", true);
+    chat.putObject("stream_options").put("include_usage", true);
+    List<JsonNode> chunks = sseJson(post("/chat/completions", chat, "x-fake-scenario", "cut").body());
+    assertEquals(cut, joined(chunks, "/choices/0/delta/content"));
+    assertEquals("length", chunks.get(chunks.size() - 2).at("/choices/0/finish_reason").asText());
+    assertEquals(words, chunks.get(chunks.size() - 1).at("/usage/completion_tokens").asInt());
+
+    // A tool call's arguments are cut, where they are text.
+    ObjectNode call = chatRequest("gpt-4o-mini", "user", WEATHER_QUESTION);
+    call.putArray("tools").add(weatherTool());
+    server.script("cut", limit);
+    JsonNode cc = json(post("/chat/completions", call, "x-fake-scenario", "cut"));
+    assertEquals("{\"city\":\"Paris\",\"days", cc.at("/choices/0/message/tool_calls/0/function/arguments").asText());
+    assertEquals("length", cc.at("/choices/0/finish_reason").asText());
+
+    ObjectNode responses = responsesRequest(WEATHER_QUESTION);
+    responses.putObject("text").putObject("format").put("type", "json_schema").put("name", "forecast")
+        .set("schema", forecastSchema());
+    server.script("cut", limit, limit);
+    JsonNode r = json(post("/responses", responses, "x-fake-scenario", "cut"));
+    assertEquals("incomplete", r.path("status").asText());
+    assertEquals("max_output_tokens", r.at("/incomplete_details/reason").asText());
+    assertEquals("incomplete", r.at("/output/0/status").asText());
+    assertEquals(cut, r.at("/output/0/content/0/text").asText());
+    assertEquals(words, r.at("/usage/output_tokens").asInt());
+    responses.put("stream", true);
+    List<JsonNode> events = sseJson(post("/responses", responses, "x-fake-scenario", "cut").body());
+    assertEquals(cut, joined(ofType(events, "response.output_text.delta"), "/delta"));
+    JsonNode last = events.get(events.size() - 1);
+    assertEquals("response.incomplete", last.path("type").asText());
+    assertEquals("incomplete", last.at("/response/status").asText());
+    assertEquals("max_output_tokens", last.at("/response/incomplete_details/reason").asText());
+    assertTrue(ofType(events, "response.created").get(0).at("/response/incomplete_details").isNull());
+
+    ObjectNode anthropic = anthropicRequest(WEATHER_QUESTION);
+    anthropic.putObject("output_config").putObject("format").put("type", "json_schema")
+        .set("schema", forecastSchema());
+    server.script("cut", limit, limit);
+    JsonNode m = json(post("/messages", anthropic, "x-fake-scenario", "cut"));
+    assertEquals(cut, m.at("/content/0/text").asText());
+    assertEquals("max_tokens", m.path("stop_reason").asText());
+    assertEquals(words, m.at("/usage/output_tokens").asInt());
+    anthropic.put("stream", true);
+    events = sseJson(post("/messages", anthropic, "x-fake-scenario", "cut").body());
+    assertEquals(cut, joined(ofType(events, "content_block_delta"), "/delta/text"));
+    JsonNode messageDelta = ofType(events, "message_delta").get(0);
+    assertEquals("max_tokens", messageDelta.at("/delta/stop_reason").asText());
+    assertEquals(words, messageDelta.at("/usage/output_tokens").asInt());
+
+    ObjectNode gemini = geminiRequest(null, "user", WEATHER_QUESTION);
+    gemini.putObject("generationConfig").put("responseMimeType", "application/json")
+        .set("responseJsonSchema", forecastSchema());
+    server.script("cut", limit, limit);
+    JsonNode g = json(postPath(GEMINI + ":generateContent", gemini, "x-fake-scenario", "cut"));
+    assertEquals(cut, g.at("/candidates/0/content/parts/0/text").asText());
+    assertEquals("MAX_TOKENS", g.at("/candidates/0/finishReason").asText());
+    assertEquals(words, g.at("/usageMetadata/candidatesTokenCount").asInt());
+    List<JsonNode> gchunks = geminiChunks(
+        postPath(GEMINI + ":streamGenerateContent?alt=sse", gemini, "x-fake-scenario", "cut").body());
+    assertEquals(cut, joined(gchunks, "/candidates/0/content/parts/0/text"));
+    assertEquals("MAX_TOKENS", gchunks.get(gchunks.size() - 1).at("/candidates/0/finishReason").asText());
+
+    // Bedrock: the normal text, cut (no structure to declare).
+    String answer = "Fake answer to: " + WEATHER_QUESTION;
+    String half = OpenAiWire.cutInHalf(answer);
+    assertEquals("Fake answer to: What i", half, "cut mid-word, as tokens are");
+    ObjectNode converse = converseRequest(null, "user", WEATHER_QUESTION);
+    server.script("cut", limit, limit);
+    JsonNode b = json(postPath(HAIKU + "/converse", converse, "x-fake-scenario", "cut"));
+    assertEquals(half, b.at("/output/message/content/0/text").asText());
+    assertEquals("max_tokens", b.path("stopReason").asText());
+    assertEquals(5, b.at("/usage/outputTokens").asInt());
+    List<JsonNode> frames = converseStream(converse, "x-fake-scenario", "cut");
+    assertEquals(half, joined(ofType(frames, "contentBlockDelta"), "/payload/delta/text"));
+    assertEquals("max_tokens", ofType(frames, "messageStop").get(0).at("/payload/stopReason").asText());
+    assertEquals(5, ofType(frames, "metadata").get(0).at("/payload/usage/outputTokens").asInt());
+  }
+
+  @Test
+  void refusalInEachProvidersShape() throws Exception {
+    String refusal = "I'm sorry, I can't help with that.";
+    Behaviour no = Behaviour.refusal();
+
+    // OpenAI chat: content null, the refusal beside it; streamed as delta.refusal.
+    ObjectNode chat = chatJsonSchemaRequest(forecastSchema());
+    server.script("no", no, no);
+    JsonNode c = json(post("/chat/completions", chat, "x-fake-scenario", "no"));
+    JsonNode message = c.at("/choices/0/message");
+    assertTrue(message.get("content").isNull());
+    assertEquals(refusal, message.path("refusal").asText());
+    assertEquals("stop", c.at("/choices/0/finish_reason").asText());
+    assertEquals(7, c.at("/usage/completion_tokens").asInt());
+    assertEquals(7, ServedUsage.of(server.requests().get(0), no).output());
+    chat.put("stream", true);
+    List<JsonNode> chunks = sseJson(post("/chat/completions", chat, "x-fake-scenario", "no").body());
+    assertTrue(chunks.get(0).at("/choices/0/delta/content").isNull());
+    assertEquals("", chunks.get(0).at("/choices/0/delta/refusal").asText());
+    assertEquals(1 + 7 + 1, chunks.size());
+    assertEquals(refusal, joined(chunks, "/choices/0/delta/refusal"));
+    assertEquals("", joined(chunks, "/choices/0/delta/content"));
+    assertEquals("stop", chunks.get(chunks.size() - 1).at("/choices/0/finish_reason").asText());
+
+    // Responses: a refusal part in the message.
+    ObjectNode responses = responsesRequest(WEATHER_QUESTION);
+    server.script("no", no, no);
+    JsonNode r = json(post("/responses", responses, "x-fake-scenario", "no"));
+    assertEquals("completed", r.path("status").asText());
+    assertEquals("message", r.at("/output/0/type").asText());
+    assertEquals(1, r.at("/output/0/content").size());
+    assertEquals("refusal", r.at("/output/0/content/0/type").asText());
+    assertEquals(refusal, r.at("/output/0/content/0/refusal").asText());
+    assertEquals(7, r.at("/usage/output_tokens").asInt());
+    responses.put("stream", true);
+    List<JsonNode> events = sseJson(post("/responses", responses, "x-fake-scenario", "no").body());
+    assertEquals("refusal", ofType(events, "response.content_part.added").get(0).at("/part/type").asText());
+    assertEquals(refusal, joined(ofType(events, "response.refusal.delta"), "/delta"));
+    assertEquals(refusal, ofType(events, "response.refusal.done").get(0).path("refusal").asText());
+    assertEquals(refusal, ofType(events, "response.content_part.done").get(0).at("/part/refusal").asText());
+    assertTrue(ofType(events, "response.output_text.delta").isEmpty());
+    JsonNode completed = ofType(events, "response.completed").get(0).path("response");
+    assertEquals(refusal, completed.at("/output/0/content/0/refusal").asText());
+
+    // Anthropic: stop_reason refusal.
+    ObjectNode anthropic = anthropicRequest(WEATHER_QUESTION);
+    server.script("no", no, no);
+    JsonNode m = json(post("/messages", anthropic, "x-fake-scenario", "no"));
+    assertEquals("refusal", m.path("stop_reason").asText());
+    assertEquals(refusal, m.at("/content/0/text").asText());
+    assertEquals(7, m.at("/usage/output_tokens").asInt());
+    anthropic.put("stream", true);
+    events = sseJson(post("/messages", anthropic, "x-fake-scenario", "no").body());
+    assertEquals("refusal", ofType(events, "message_delta").get(0).at("/delta/stop_reason").asText());
+
+    // Gemini: SAFETY, no content.
+    ObjectNode gemini = geminiRequest(null, "user", WEATHER_QUESTION);
+    server.script("no", no, no);
+    JsonNode g = json(postPath(GEMINI + ":generateContent", gemini, "x-fake-scenario", "no"));
+    JsonNode candidate = g.at("/candidates/0");
+    assertEquals("SAFETY", candidate.path("finishReason").asText());
+    assertFalse(candidate.has("content"), candidate.toString());
+    assertEquals("HARM_CATEGORY_DANGEROUS_CONTENT", candidate.at("/safetyRatings/1/category").asText());
+    assertTrue(candidate.at("/safetyRatings/1/blocked").asBoolean());
+    assertFalse(g.path("usageMetadata").has("candidatesTokenCount"));
+    assertEquals(GeminiWire.promptTokens(gemini), g.at("/usageMetadata/totalTokenCount").asInt());
+    List<JsonNode> gchunks = geminiChunks(
+        postPath(GEMINI + ":streamGenerateContent?alt=sse", gemini, "x-fake-scenario", "no").body());
+    assertEquals(1, gchunks.size());
+    assertEquals("SAFETY", gchunks.get(0).at("/candidates/0/finishReason").asText());
+    assertFalse(gchunks.get(0).at("/candidates/0").has("content"));
+
+    // Bedrock Converse: content_filtered, empty content.
+    ObjectNode converse = converseRequest(null, "user", WEATHER_QUESTION);
+    server.script("no", no, no);
+    JsonNode b = json(postPath(HAIKU + "/converse", converse, "x-fake-scenario", "no"));
+    assertEquals("content_filtered", b.path("stopReason").asText());
+    assertEquals(0, b.at("/output/message/content").size());
+    assertTrue(b.at("/output/message/content").isArray());
+    assertEquals(0, b.at("/usage/outputTokens").asInt());
+    assertEquals(0, ServedUsage.of(server.requests().get(server.requests().size() - 1), no).output());
+    List<JsonNode> frames = converseStream(converse, "x-fake-scenario", "no");
+    List<String> types = new ArrayList<>();
+    for (JsonNode f : frames) types.add(f.path("type").asText());
+    assertEquals(List.of("messageStart", "messageStop", "metadata"), types);
+    assertEquals("content_filtered", frames.get(1).at("/payload/stopReason").asText());
+  }
+
+  @Test
+  void logprobsWhenAskedForAndUnsure() throws Exception {
+    ObjectNode chat = chatRequest("gpt-4o-mini", "user", "Say hi please");
+    JsonNode plain = json(post("/chat/completions", chat));
+    assertTrue(plain.at("/choices/0/logprobs").isNull(), "none unless asked for");
+
+    chat.put("logprobs", true);
+    JsonNode c = json(post("/chat/completions", chat));
+    JsonNode content = c.at("/choices/0/logprobs/content");
+    String answer = "Fake answer to: Say hi please";
+    assertEquals(FakeLlmServer.words(answer), content.size());
+    assertTrue(c.at("/choices/0/logprobs/refusal").isNull());
+    StringBuilder tokens = new StringBuilder();
+    for (JsonNode t : content) {
+      tokens.append(t.path("token").asText());
+      assertEquals(-0.05, t.path("logprob").asDouble());
+      assertEquals(t.path("token").asText().length(), t.path("bytes").size());
+      assertEquals(0, t.path("top_logprobs").size());
+    }
+    assertEquals(answer, tokens.toString());
+    assertEquals(" answer", content.get(1).path("token").asText());
+    assertEquals(32, content.get(1).path("bytes").get(0).asInt(), "the space's byte");
+
+    server.script("unsure", Behaviour.unsure(), Behaviour.unsure());
+    JsonNode u = json(post("/chat/completions", chat, "x-fake-scenario", "unsure"));
+    assertEquals(answer, u.at("/choices/0/message/content").asText(), "otherwise the normal answer");
+    for (JsonNode t : u.at("/choices/0/logprobs/content")) {
+      assertEquals(-1.5, t.path("logprob").asDouble());
+    }
+    chat.put("stream", true);
+    List<JsonNode> chunks = sseJson(post("/chat/completions", chat, "x-fake-scenario", "unsure").body());
+    for (int i = 1; i < chunks.size() - 1; i++) {
+      JsonNode choice = chunks.get(i).at("/choices/0");
+      assertEquals(1, choice.at("/logprobs/content").size(), "each chunk its own delta's");
+      assertEquals(choice.at("/delta/content").asText(), choice.at("/logprobs/content/0/token").asText());
+      assertEquals(-1.5, choice.at("/logprobs/content/0/logprob").asDouble());
+    }
+    assertTrue(chunks.get(0).at("/choices/0/logprobs").isNull());
+
+    // Responses: include message.output_text.logprobs.
+    ObjectNode responses = responsesRequest("Say hi please");
+    responses.putArray("include").add("message.output_text.logprobs");
+    JsonNode r = json(post("/responses", responses));
+    JsonNode logprobs = r.at("/output/0/content/0/logprobs");
+    assertEquals(FakeLlmServer.words(answer), logprobs.size());
+    assertEquals(-0.05, logprobs.get(0).path("logprob").asDouble());
+    assertEquals("Fake", logprobs.get(0).path("token").asText());
+    server.script("unsure", Behaviour.unsure());
+    responses.put("stream", true);
+    List<JsonNode> events = sseJson(post("/responses", responses, "x-fake-scenario", "unsure").body());
+    for (JsonNode delta : ofType(events, "response.output_text.delta")) {
+      assertEquals(delta.path("delta").asText(), delta.at("/logprobs/0/token").asText());
+      assertEquals(-1.5, delta.at("/logprobs/0/logprob").asDouble());
+    }
+    assertEquals(FakeLlmServer.words(answer),
+        ofType(events, "response.output_text.done").get(0).path("logprobs").size());
+    assertEquals(0, json(post("/responses", responsesRequest("Say hi please")))
+        .at("/output/0/content/0/logprobs").size(), "empty unless asked for");
+  }
+
+  @Test
+  void scriptedAnswersBehaviourValues() {
+    assertEquals(Behaviour.answerText("x"), Behaviour.answerText("x"));
+    assertFalse(Behaviour.answerText("x").equals(Behaviour.toolArguments("x")));
+    assertEquals("answerText(\"{\\\"a\\\": 1}\")", Behaviour.answerText("{\"a\": 1}").toString());
+    assertEquals("toolArguments(\"{}\")", Behaviour.toolArguments("{}").toString());
+    assertEquals("cutAtTokenLimit()", Behaviour.cutAtTokenLimit().toString());
+    assertEquals("refusal()", Behaviour.refusal().toString());
+    assertEquals("unsure()", Behaviour.unsure().toString());
+    assertThrows(IllegalArgumentException.class, () -> Behaviour.answerText(null));
+    assertThrows(IllegalArgumentException.class, () -> Behaviour.toolArguments(null));
+  }
 }
