@@ -36,7 +36,10 @@ abstract class AbstractOpenAiSmokeTest {
   static final String SECRET_IN_PROMPT = "SECRET-PROMPT-TEXT-4242";
   static final List<String> SCENARIOS = Arrays.asList("sync", "async", "stream", "stream-early-close",
       "stream-async", "embeddings", "responses", "responses-stream", "tools", "retry-429", "async-retry-429", "fail-503",
-      "malformed");
+      "malformed", "out-valid", "out-json-object", "out-wrong", "out-not-json", "out-truncated", "out-refusal",
+      "out-stream-wrong", "out-tool-wrong", "out-unsure", "out-responses-wrong");
+  /** An answer in the wrong structure: the schema wants city and population, nothing else. */
+  static final String WRONG_STRUCTURE = "{\"town\":\"Paris\"}";
   static final List<Double> DURATION_BUCKETS = Arrays.asList(
       0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
   static final List<Double> TOKEN_BUCKETS = Arrays.asList(1d, 4d, 16d, 64d, 256d, 1024d, 4096d,
@@ -63,7 +66,16 @@ abstract class AbstractOpenAiSmokeTest {
     llm.script("async-retry-429", Behaviour.error(429, "0"), Behaviour.ok());
     llm.script("fail-503", Behaviour.error(503), Behaviour.error(503), Behaviour.error(503));
     llm.script("malformed", Behaviour.malformed());
+    llm.script("out-wrong", Behaviour.answerText(WRONG_STRUCTURE));
+    llm.script("out-not-json", Behaviour.answerText("The capital of France is Paris."));
+    llm.script("out-truncated", Behaviour.cutAtTokenLimit());
+    llm.script("out-refusal", Behaviour.refusal());
+    llm.script("out-stream-wrong", Behaviour.answerText(WRONG_STRUCTURE));
+    llm.script("out-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
+    llm.script("out-unsure", Behaviour.unsure());
+    llm.script("out-responses-wrong", Behaviour.answerText(WRONG_STRUCTURE));
     Map<String, String> props = new HashMap<>();
+    props.put("otel.logs.exporter", "otlp"); // the escalations are log records
     props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
     String name = "openai-" + sdk() + "-java" + javaMajor() + (captureContent() ? "-capture" : "");
     app = run.launch(name, sdk(), javaHome(), props, SCENARIOS).app;
@@ -108,6 +120,44 @@ abstract class AbstractOpenAiSmokeTest {
   }
 
   // ---- the tests ----
+
+  @Test
+  void structuredAnswersAreMarkedValidOrNotAndUnusableOnesEscalated() {
+    OutputChecks out = new OutputChecks(run, captureContent());
+    out.assertVerdict("out-valid", "valid", null);
+    out.assertNotEscalated("out-valid");
+    out.assertVerdict("out-json-object", "valid", null);
+    out.assertNotEscalated("out-json-object");
+    // The policy is off: the app gets every answer as the SDK returned it.
+    assertEquals("ok answer=" + WRONG_STRUCTURE, app.results.get("out-wrong"));
+    out.assertVerdict("out-wrong", "invalid", "$: required");
+    out.assertEscalated("out-wrong", "output_invalid");
+    out.assertVerdict("out-not-json", "not_json", "$: not JSON");
+    out.assertEscalated("out-not-json", "output_invalid");
+    out.assertVerdict("out-stream-wrong", "invalid", "$: required");
+    out.assertEscalated("out-stream-wrong", "output_invalid");
+    out.assertVerdict("out-responses-wrong", "invalid", "$: required");
+    out.assertEscalated("out-responses-wrong", "output_invalid");
+    // The tool's arguments miss the city the tool's schema requires.
+    out.assertVerdict("out-tool-wrong", "invalid", "tool get_weather: $: required");
+    out.assertEscalated("out-tool-wrong", "output_invalid");
+  }
+
+  @Test
+  void truncatedRefusedAndUnsureAnswersAreEscalatedWithTheirReason() {
+    OutputChecks out = new OutputChecks(run, captureContent());
+    ReceivedSpan cut = out.assertVerdict("out-truncated", "not_json", "$: not JSON");
+    assertEquals("length", cut.attr("gen_ai.response.finish_reasons"));
+    out.assertEscalated("out-truncated", "truncated");
+    out.assertNotChecked("out-refusal");
+    out.assertEscalated("out-refusal", "refusal");
+    ReceivedSpan unsure = out.assertNotChecked("out-unsure");
+    assertEquals(Math.exp(-1.5), unsure.doubleAttr("llm_otel.output.confidence"), 1e-6);
+    out.assertEscalated("out-unsure", "low_confidence");
+    // A confident answer with log-probabilities would carry its confidence too; without them, none.
+    assertNull(onlyLlmSpan("sync").doubleAttr("llm_otel.output.confidence"));
+    out.assertNotEscalated("sync");
+  }
 
   @Test
   void appRanEveryScenarioAndAgentLoggedNoInstrumentationError() {

@@ -58,13 +58,22 @@ abstract class AbstractRawHttpSmokeTest {
     r.llm.script("large-response", Behaviour.chunks(6000));
     // A stream far longer than any reader's buffer, so that what the app abandons was not read ahead.
     r.llm.script("chat-stream-abandoned", Behaviour.chunks(5000));
+    // Structured output (RawBodies.structuredBody): an answer in the wrong structure, a tool call with
+    // the wrong arguments, an answer cut at the token limit; the others answer as the schema asks.
+    r.llm.script("out-chat-wrong", Behaviour.answerText("{\"town\":\"Paris\"}"));
+    r.llm.script("out-anthropic-tool-wrong", Behaviour.toolArguments("{\"town\":\"Paris\"}"));
+    r.llm.script("out-responses-cut", Behaviour.cutAtTokenLimit());
   }
+
+  static final List<String> OUTPUT_SCENARIOS = List.of("out-chat-valid", "out-chat-wrong", "out-chat-stream-valid",
+      "out-responses-cut", "out-anthropic-tool-wrong", "out-gemini-valid");
 
   @BeforeAll
   void runApp() throws Exception {
     scenarios = new ArrayList<>(List.of("chat", asyncScenario(), "chat-stream", "chat-stream-abandoned",
         "body-never-read", "custom-endpoint", "embeddings", "anthropic", "gemini", "gemini-stream", "retried-429",
         "large-response"));
+    scenarios.addAll(OUTPUT_SCENARIOS);
     scenarios.addAll(extraScenarios());
     String main = mainClass();
     plain = new SmokeRun();
@@ -75,6 +84,7 @@ abstract class AbstractRawHttpSmokeTest {
     script(run);
     Map<String, String> props = new HashMap<>();
     props.put("otel.instrumentation.llm-otel.http.max-body-bytes", String.valueOf(MAX_BODY));
+    props.put("otel.logs.exporter", "otlp"); // the escalations are log records
     props.put("otel.instrumentation.llm-otel.http.endpoints",
         "localhost:" + run.llm.port() + "/v1/chat/.*=acme-llm:openai-chat");
     run.launchApp(appModule() + suffix, appModule(),
@@ -125,6 +135,28 @@ abstract class AbstractRawHttpSmokeTest {
       // Status, byte count and SHA-256 of the body, and what it said: identical with and without the agent.
       assertEquals(plain.result(s), run.result(s), s);
     }
+  }
+
+  /**
+   * A raw client's structured-output calls are checked as an SDK's are: the answer text against the
+   * declared schema (OpenAI chat, streamed or not; Gemini's responseSchema in its own dialect), an
+   * Anthropic tool call's input against the tool's input_schema; an answer cut at the token limit
+   * is escalated as truncated. The app reads the same bytes (the policy is off).
+   */
+  @Test
+  void structuredAnswersAreCheckedAndUnusableOnesEscalated() {
+    OutputChecks out = new OutputChecks(run, false);
+    out.assertVerdict("out-chat-valid", "valid", null);
+    out.assertNotEscalated("out-chat-valid");
+    out.assertVerdict("out-chat-stream-valid", "valid", null);
+    out.assertVerdict("out-gemini-valid", "valid", null);
+    out.assertVerdict("out-chat-wrong", "invalid", "$: required");
+    out.assertEscalated("out-chat-wrong", "output_invalid");
+    out.assertVerdict("out-anthropic-tool-wrong", "invalid", "tool get_weather: $: required");
+    out.assertEscalated("out-anthropic-tool-wrong", "output_invalid");
+    out.assertVerdict("out-responses-cut", "not_json", "$: not JSON");
+    out.assertEscalated("out-responses-cut", "truncated");
+    assertEquals("json", run.onlyLlmSpan("out-chat-valid").attr("gen_ai.output.type"));
   }
 
   @Test

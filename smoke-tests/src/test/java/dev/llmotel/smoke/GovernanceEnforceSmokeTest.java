@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.knuddels.jtokkit.Encodings;
@@ -14,6 +15,7 @@ import dev.llmotel.testkit.otlp.ReceivedPoint;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 class GovernanceEnforceSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("gov-cost", "gov-fp-a", "gov-fp-b", "gov-fp-edited",
       "gov-baggage", "gov-rule", "gov-big-prompt", "gov-rate-1", "gov-rate-2", "gov-rate-3", "gov-loop",
-      "gov-budget", "gov-async-refused", "gov-async-stream-refused", "gov-slow", "gov-route", "gov-slow-stream", "gov-agent");
+      "gov-budget", "gov-async-refused", "gov-async-stream-refused", "gov-slow", "gov-route", "gov-slow-stream", "gov-agent",
+      "out-policy-valid", "out-policy-wrong", "out-policy-async-wrong", "out-policy-stream-wrong",
+      "out-policy-async-stream-wrong");
 
   SmokeRun run;
 
@@ -33,8 +37,13 @@ class GovernanceEnforceSmokeTest {
     run = new SmokeRun();
     run.llm.script("gov-slow", Behaviour.delay(3000), Behaviour.delay(3000), Behaviour.delay(3000));
     run.llm.script("gov-slow-stream", Behaviour.delay(3000), Behaviour.delay(3000), Behaviour.delay(3000));
-    run.launch("governance-enforce", "newest", System.getProperty("java.home"),
-        GovernanceFiles.properties("enforce"), SCENARIOS);
+    for (String wrong : new String[] {"out-policy-wrong", "out-policy-async-wrong", "out-policy-stream-wrong",
+        "out-policy-async-stream-wrong"}) {
+      run.llm.script(wrong, Behaviour.answerText(AbstractOpenAiSmokeTest.WRONG_STRUCTURE));
+    }
+    Map<String, String> props = GovernanceFiles.properties("enforce");
+    props.put("otel.logs.exporter", "otlp"); // escalations, and the app's own log of each failed scenario
+    run.launch("governance-enforce", "newest", System.getProperty("java.home"), props, SCENARIOS);
   }
 
   @AfterAll
@@ -45,6 +54,39 @@ class GovernanceEnforceSmokeTest {
   @Test
   void appRanEveryScenarioWithoutInstrumentationErrors() {
     run.assertRanCleanly(SCENARIOS.size());
+  }
+
+  /**
+   * output_validation in enforce mode: an answer in the wrong structure fails the call with the SDK's
+   * own exception for data it cannot use, blocking, async, streamed and async-streamed alike, its
+   * message naming the policy and the violation; an answer that fits passes untouched.
+   */
+  @Test
+  void anAnswerInTheWrongStructureFailsTheCallTheSdksWay() {
+    String invalidData = "com.openai.errors.OpenAIInvalidDataException";
+    assertTrue(run.result("out-policy-valid").startsWith("ok answer={"), run.result("out-policy-valid"));
+    OutputChecks out = new OutputChecks(run, false);
+    out.assertVerdict("out-policy-valid", "valid", null);
+    assertNull(run.onlyLlmSpan("out-policy-valid").attr("llm_otel.policy.name"));
+
+    assertEquals("error " + invalidData, run.result("out-policy-wrong"));
+    assertEquals("error " + invalidData, run.result("out-policy-stream-wrong"));
+    assertEquals("error java.util.concurrent.ExecutionException", run.result("out-policy-async-wrong"));
+    assertEquals("ok handler-error " + invalidData, run.result("out-policy-async-stream-wrong"));
+    for (String scenario : new String[] {"out-policy-wrong", "out-policy-async-wrong", "out-policy-stream-wrong",
+        "out-policy-async-stream-wrong"}) {
+      ReceivedSpan span = out.assertVerdict(scenario, "invalid", "$: required");
+      assertEquals("output_validation", span.attr("llm_otel.policy.name"), scenario);
+      assertEquals("refused", span.attr("llm_otel.policy.decision"), scenario);
+      assertEquals(invalidData, span.attr("error.type"), scenario);
+      assertEquals("ERROR", span.statusCode(), scenario);
+      out.assertEscalated(scenario, "output_invalid");
+      assertEquals(1, run.llm.requests(scenario).size(), "the call itself was made once: " + scenario);
+    }
+    // The app's own log of the failure (exported by the agent) carries the exception's message.
+    String message = "llm-otel policy output_validation rejected this call's answer: the answer is invalid ($: required)";
+    assertTrue(run.receiver.logRecords().stream().anyMatch(r -> "scenario out-policy-wrong failed".equals(r.body())
+        && String.valueOf(r.attr("exception.message")).contains(message)), "the app logged: " + message);
   }
 
   @Test

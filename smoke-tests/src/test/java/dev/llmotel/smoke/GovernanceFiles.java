@@ -28,6 +28,7 @@ final class GovernanceFiles {
         + "  \"input_tokens\": {\"mode\": \"" + mode + "\", \"max\": 5000},\n"
         + "  \"rate_limit\": {\"mode\": \"" + mode + "\", \"models\": {\"gpt-4.1-nano\": 2}},\n"
         + "  \"loop_guard\": {\"mode\": \"" + mode + "\", \"max_repeats\": 2},\n"
+        + "  \"output_validation\": {\"mode\": \"" + mode + "\"},\n"
         + "  \"cost\": {\"mode\": \"" + mode + "\", \"workflows\": {\"budgeted\": {\"per_minute_usd\": 2.0}}},\n"
         + "  \"workflow_rules\": [{\"match\": \"^scenario gov-rule$\", \"workflow\": \"rule-matched\"}]\n"
         + "}\n";

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 class GovernanceMonitorSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("gov-budget", "gov-big-prompt", "gov-rate-1",
       "gov-rate-2", "gov-rate-3", "gov-loop", "gov-slow", "gov-slow-stream", "gov-wf-1", "gov-wf-2", "gov-wf-3", "gov-wf-4",
-      "gov-wf-5");
+      "gov-wf-5", "out-policy-wrong");
 
   SmokeRun run;
 
@@ -29,6 +29,7 @@ class GovernanceMonitorSmokeTest {
     run = new SmokeRun();
     run.llm.script("gov-slow", Behaviour.delay(1500));
     run.llm.script("gov-slow-stream", Behaviour.delay(1000));
+    run.llm.script("out-policy-wrong", Behaviour.answerText(AbstractOpenAiSmokeTest.WRONG_STRUCTURE));
     Map<String, String> props = GovernanceFiles.properties("monitor");
     props.put("otel.instrumentation.llm-otel.workflow.max-values", "4");
     run.launch("governance-monitor", "newest", System.getProperty("java.home"), props, SCENARIOS);
@@ -58,6 +59,11 @@ class GovernanceMonitorSmokeTest {
 
     assertTrue(run.result("gov-slow").startsWith("ok"));
     assertWouldRefuse(run.onlyLlmSpan("gov-slow"), "timeout");
+
+    // An answer in the wrong structure reaches the app; the span says what enforce would have done.
+    assertEquals("ok answer=" + AbstractOpenAiSmokeTest.WRONG_STRUCTURE, run.result("out-policy-wrong"));
+    assertWouldRefuse(run.onlyLlmSpan("out-policy-wrong"), "output_validation");
+    assertEquals("invalid", run.onlyLlmSpan("out-policy-wrong").attr("llm_otel.output.validation"));
 
     assertTrue(run.result("gov-slow-stream").startsWith("ok chunks="));
     ReceivedSpan slowStream = run.onlyLlmSpan("gov-slow-stream");

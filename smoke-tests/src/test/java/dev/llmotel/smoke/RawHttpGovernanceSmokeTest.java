@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.llmotel.testkit.fakellm.Behaviour;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,9 +38,11 @@ class RawHttpGovernanceSmokeTest {
     try (SmokeRun run = new SmokeRun(); LookAlikeServer lookAlikes = new LookAlikeServer()) {
       Map<String, String> properties = new HashMap<>(GovernanceFiles.properties("enforce"));
       properties.put("smoke.lookalike.url", lookAlikes.url());
+      run.llm.script("out-chat-wrong", Behaviour.answerText("{\"town\":\"Paris\"}"));
       run.launchApp("governance-" + appModule, appModule, mainClass, System.getProperty("java.home"),
-          properties, List.of("gov-big-prompt", "chat", "lookalike-messaging", "lookalike-others", "unread-body-repeated"));
-      run.assertRanCleanly(5);
+          properties, List.of("gov-big-prompt", "chat", "lookalike-messaging", "lookalike-others", "unread-body-repeated",
+              "out-chat-valid", "out-chat-wrong"));
+      run.assertRanCleanly(7);
       String appSaw = run.result("gov-big-prompt");
       assertTrue(appSaw.startsWith("error java.io.IOException llm-otel policy input_tokens refused this call"), appSaw);
       assertEquals(0, run.llm.requests("gov-big-prompt").size(), "nothing reached the provider");
@@ -67,6 +70,16 @@ class RawHttpGovernanceSmokeTest {
       ReceivedSpan last = unread.get(4);
       assertEquals("loop_guard", last.attr("llm_otel.policy.name"), "the policy still decides: " + last);
       assertEquals("would_refuse", last.attr("llm_otel.policy.decision"), "but only monitors");
+
+      // output_validation (enforce): an answer in the wrong structure fails the app's read of the body
+      // with the client's own I/O exception, naming the policy and the violation; one that fits passes.
+      assertTrue(run.result("out-chat-valid").startsWith("ok status=200"), run.result("out-chat-valid"));
+      String rejected = run.result("out-chat-wrong");
+      assertTrue(rejected.startsWith("error java.io.IOException llm-otel policy output_validation rejected this call's "
+          + "answer: the answer is invalid ($: required)"), rejected);
+      ReceivedSpan wrong = run.onlyLlmSpan("out-chat-wrong");
+      GovernanceEnforceSmokeTest.assertRefused(wrong, "output_validation", "java.io.IOException");
+      assertEquals(1, run.llm.requests("out-chat-wrong").size(), "the call itself was made");
     }
   }
 

@@ -150,6 +150,10 @@ public final class ApacheHttpClientSmokeApp {
         return RawBodies.statuses(statuses);
       }
       default:
+        // Structured output: the request declares its answer's structure (see RawBodies.structuredUrl).
+        if (scenario.startsWith("out-")) {
+          return read(post(scenario, RawBodies.structuredUrl(root, KEY, scenario), RawBodies.structuredBody(scenario)));
+        }
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }

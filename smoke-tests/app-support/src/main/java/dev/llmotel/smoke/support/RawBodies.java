@@ -29,6 +29,52 @@ public final class RawBodies {
     return "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"" + text + "\"}]}]}";
   }
 
+  /** {"city": string, "population": integer >= 0}, both required, nothing else. */
+  public static final String CITY_SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},"
+      + "\"population\":{\"type\":\"integer\",\"minimum\":0}},\"required\":[\"city\",\"population\"],"
+      + "\"additionalProperties\":false}";
+  /** The same in Gemini's OpenAPI dialect: upper-case types. */
+  public static final String CITY_SCHEMA_GEMINI = "{\"type\":\"OBJECT\",\"properties\":{\"city\":{\"type\":\"STRING\"},"
+      + "\"population\":{\"type\":\"INTEGER\",\"minimum\":0}},\"required\":[\"city\",\"population\"]}";
+
+  /**
+   * The URL of a structured-output scenario ("out-..."): each declares the structure of its answer
+   * in one provider's format (OpenAI chat's response_format, streamed or not; the Responses API's
+   * text.format; an Anthropic tool's input_schema; Gemini's responseSchema).
+   */
+  public static String structuredUrl(String root, String key, String scenario) {
+    if (scenario.startsWith("out-chat")) return root + "/v1/chat/completions";
+    if (scenario.startsWith("out-responses")) return root + "/v1/responses";
+    if (scenario.startsWith("out-anthropic")) return root + "/v1/messages";
+    if (scenario.startsWith("out-gemini")) return root + "/v1beta/models/gemini-2.5-flash:generateContent?key=" + key;
+    throw new IllegalArgumentException("unknown scenario " + scenario);
+  }
+
+  /** The body of a structured-output scenario (see {@link #structuredUrl}). */
+  public static String structuredBody(String scenario) {
+    if (scenario.startsWith("out-chat")) {
+      return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}],"
+          + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"city_answer\",\"strict\":true,"
+          + "\"schema\":" + CITY_SCHEMA + "}}" + (scenario.contains("stream")
+              ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
+    }
+    if (scenario.startsWith("out-responses")) {
+      return "{\"model\":\"gpt-4o-mini\",\"input\":\"What is the capital of France?\",\"text\":{\"format\":"
+          + "{\"type\":\"json_schema\",\"name\":\"city_answer\",\"schema\":" + CITY_SCHEMA + "}}}";
+    }
+    if (scenario.startsWith("out-anthropic")) {
+      return "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\","
+          + "\"content\":\"What is the weather in Paris?\"}],\"tools\":[{\"name\":\"get_weather\","
+          + "\"description\":\"Current weather for a city\",\"input_schema\":{\"type\":\"object\","
+          + "\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}]}";
+    }
+    if (scenario.startsWith("out-gemini")) {
+      return "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"What is the capital of France?\"}]}],"
+          + "\"generationConfig\":{\"responseMimeType\":\"application/json\",\"responseSchema\":" + CITY_SCHEMA_GEMINI + "}}";
+    }
+    throw new IllegalArgumentException("unknown scenario " + scenario);
+  }
+
   /**
    * The base URL of an ordinary (non-LLM) API whose paths end like LLM APIs' ({@code
    * /chat-service/v1/messages}, {@code /api/completions}...), from the system property

@@ -144,6 +144,10 @@ public final class JavaHttpClientSmokeApp {
         return RawBodies.statuses(statuses);
       }
       default:
+        // Structured output: the request declares its answer's structure (see RawBodies.structuredUrl).
+        if (scenario.startsWith("out-")) {
+          return read(post(scenario, RawBodies.structuredUrl(root, KEY, scenario), RawBodies.structuredBody(scenario)));
+        }
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }

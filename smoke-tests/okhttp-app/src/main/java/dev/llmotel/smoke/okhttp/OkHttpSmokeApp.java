@@ -172,6 +172,10 @@ public final class OkHttpSmokeApp {
         return RawBodies.statuses(statuses);
       }
       default:
+        // Structured output: the request declares its answer's structure (see RawBodies.structuredUrl).
+        if (scenario.startsWith("out-")) {
+          return read(post(scenario, RawBodies.structuredUrl(root, KEY, scenario), RawBodies.structuredBody(scenario)));
+        }
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }

@@ -62,6 +62,7 @@ public final class OpenAiSmokeApp {
    */
   private final OpenAIClient shortTimeoutClient;
   private final GovernanceHoldsScenarios holds;
+  private final OutputScenarios outputs;
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("smoke-app");
 
@@ -73,6 +74,7 @@ public final class OpenAiSmokeApp {
     shortTimeoutClient = OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey(API_KEY)
         .maxRetries(2).timeout(Duration.ofMillis(1000)).build();
     holds = new GovernanceHoldsScenarios(client, asyncClient, baseUrl);
+    outputs = new OutputScenarios(client, asyncClient);
   }
 
   /**
@@ -170,6 +172,7 @@ public final class OpenAiSmokeApp {
       case "tools":
         return toolRoundTrip(scenario);
       default:
+        if (scenario.startsWith("out-")) return outputs.run(scenario);
         if (scenario.startsWith("fault-") || scenario.startsWith("big-") || scenario.startsWith("secret-")) {
           return safetyScenario(scenario);
         }
