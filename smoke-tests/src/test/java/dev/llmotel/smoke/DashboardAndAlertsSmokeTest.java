@@ -55,6 +55,8 @@ class DashboardAndAlertsSmokeTest {
     Files.deleteIfExists(export);
     run = new SmokeRun();
     run.llm.script("retried-429", Behaviour.error(429, "0"));
+    // A structured answer in the wrong structure: the validation and escalation series the output row reads.
+    run.llm.script("out-chat-wrong", Behaviour.answerText("{\"town\":\"Paris\"}"));
     run.launchApp("prometheus-export", "java-http-client-app", "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp",
         System.getProperty("java.home"), Map.of(
             "otel.metrics.exporter", "otlp,prometheus",
@@ -71,7 +73,8 @@ class DashboardAndAlertsSmokeTest {
             "otel.instrumentation.llm-otel.prompt-registry", GovernanceFiles.write("prompts-support.json",
                 "{\"prompts\": [{\"system_pattern\": \"support assistant\", \"name\": \"support\", \"version\": \"3\"}]}")
                 .toString()),
-        List.of("chat", "chat-system", "chat-stream", "retried-429", "embeddings", "anthropic", "gemini-stream"));
+        List.of("chat", "chat-system", "chat-stream", "retried-429", "embeddings", "anthropic", "gemini-stream",
+            "out-chat-valid", "out-chat-wrong"));
   }
 
   @AfterAll
@@ -104,7 +107,8 @@ class DashboardAndAlertsSmokeTest {
         "gen_ai_client_operation_duration_seconds_count", "gen_ai_client_token_usage_sum",
         "gen_ai_client_operation_time_to_first_chunk_seconds_bucket", "llm_otel_cost_USD_total",
         "llm_otel_retries_total", "llm_otel_prompt_calls_total", "llm_otel_policy_decisions_total",
-        "llm_otel_prompt_name")) {
+        "llm_otel_prompt_name", "llm_otel_output_validations_total", "llm_otel_output_validation",
+        "llm_otel_escalations_total", "llm_otel_escalation_reason")) {
       assertTrue(exported.contains(family), family + " not in the export: " + exported);
     }
   }
