@@ -25,8 +25,10 @@ public final class HookCostBenchmark {
     configurations.put("capture off", Collections.emptyList());
     configurations.put("capture on", Collections.singletonList("-Dotel.instrumentation.genai.capture-message-content=true"));
     configurations.put("all policies in monitor mode", BenchmarkSuite.MONITOR_ALL_POLICIES);
-    print("OpenAI chat call", "openai-java", "dev.llmotel.instrumentation.openai.OpenAiHookCostBenchmark",
-        configurations);
+    Map<String, List<String>> openAi = new LinkedHashMap<>(configurations);
+    // The same call declaring a json_schema answer, and the answer checked against it (output validation).
+    openAi.put("capture off, structured answer checked", Collections.singletonList("-Dllm-otel.benchmark.structured=true"));
+    print("OpenAI chat call", "openai-java", "dev.llmotel.instrumentation.openai.OpenAiHookCostBenchmark", openAi);
     print("Anthropic Messages call", "anthropic-java",
         "dev.llmotel.instrumentation.anthropic.AnthropicHookCostBenchmark", configurations);
     print("plain-HTTP chat call (OkHttp, body read by the app)", "okhttp",

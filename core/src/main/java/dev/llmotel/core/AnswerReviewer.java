@@ -66,7 +66,8 @@ final class AnswerReviewer {
   void review(LlmCall call, Throwable error) {
     OutputReview review = call.outputReview();
     PolicyDecision refusal = call.governance().refusal();
-    if (error == null && call.request().checksAnswer() && !call.response().modelRefused()) {
+    // A refusal or a safety stop is not an attempt at the structure: it is escalated as what it is, not checked.
+    if (error == null && call.request().checksAnswer() && !call.response().modelRefused() && !declined(call)) {
       OutputCheck check = OutputValidation.check(call.request().outputContract(), call.request().toolDefinitions(),
           call.response().answerForValidation());
       review.check(check);
@@ -76,18 +77,29 @@ final class AnswerReviewer {
     review.escalationReason(escalationReason(call, refusal, error));
   }
 
+  /** The model declined to answer: a refusal or a safety system's stop, by the finish reason. */
+  private static boolean declined(LlmCall call) {
+    String incomplete = call.response().incompleteReason();
+    if (incomplete != null && FILTERED.contains(incomplete)) return true;
+    for (String reason : call.response().finishReasons()) {
+      String r = reason.toLowerCase(Locale.ROOT);
+      if (REFUSAL.equals(r) || FILTERED.contains(r)) return true;
+    }
+    return false;
+  }
+
   private static void applyPolicy(LlmCall call, OutputCheck check) {
     Governance governance = Governance.get();
     boolean enforce = governance.outputValidationEnforced();
     if (!enforce && !governance.outputValidationMonitored()) return;
-    // A call whose policies are monitor-only (replayed, a judge's) records what it would have done.
-    if (call.governance().isPoliciesMonitorOnly()) enforce = false;
+    // A call whose policies are monitor-only (replayed, a judge's), or whose layer cannot fail it (a
+    // stream the app already has), records what it would have done.
+    java.util.function.Function<PolicyDecision, ? extends Throwable> exception = call.outputReview().libraryException();
+    if (call.governance().isPoliciesMonitorOnly() || exception == null) enforce = false;
     PolicyDecision decision = new PolicyDecision(POLICY, enforce, PolicyDecision.Kind.UNUSABLE_ANSWER,
         "the answer is " + check.result.replace('_', ' ') + " (" + check.error + ")");
     call.governance().addPolicyDecision(decision);
     if (!enforce) return;
-    java.util.function.Function<PolicyDecision, ? extends Throwable> exception = call.outputReview().libraryException();
-    if (exception == null) return;
     Throwable rejection = exception.apply(decision);
     call.outputReview().rejection(rejection);
     call.response().unusableResponse(rejection);

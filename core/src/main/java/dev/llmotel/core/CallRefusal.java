@@ -33,6 +33,19 @@ public final class CallRefusal extends SkippedCall {
   }
 
   /**
+   * The future the app gets of an async call whose answer the future carries (a response, or a
+   * stream's completion): when the output_validation policy enforces a structure the call declared,
+   * one that fails with the rejection of an unusable answer; else the library's own future, untouched.
+   */
+  public static Object rejectedFutureOr(LlmCall call, Object future) {
+    if (future instanceof java.util.concurrent.CompletableFuture && call.request().checksAnswer()
+        && dev.llmotel.core.governance.Governance.get().outputValidationEnforced()) {
+      return call.outputReview().rejectingFuture((java.util.concurrent.CompletableFuture<?>) future);
+    }
+    return future;
+  }
+
+  /**
    * What a blocking method's exit throws: the refusal's exception; or, for a call that returned an
    * answer the output_validation policy rejected, the library's exception for an unusable response;
    * else what the library threw.
@@ -47,18 +60,13 @@ public final class CallRefusal extends SkippedCall {
   }
 
   /**
-   * What an async method returns when refused: a future failed the way the library fails them. When
-   * the output_validation policy enforces a structure this call declared, a future that fails with
-   * the rejection of an unusable answer; else the library's own future, untouched.
+   * What an async method returns when refused: a future failed the way the library fails them. For
+   * a call that goes through, {@link #rejectedFutureOr}: a stream's future is not such a future (its
+   * answer arrives after the app has the stream), so it is left alone here.
    */
   public static Object failedFutureOr(Object state, Object result) {
-    if (state instanceof LlmScope && result instanceof java.util.concurrent.CompletableFuture) {
-      LlmCall call = ((LlmScope) state).call;
-      // Not a stream's future: its answer arrives after the app has the stream, and the future must not wait for it.
-      if (!call.request().streaming() && call.request().checksAnswer()
-          && dev.llmotel.core.governance.Governance.get().outputValidationEnforced()) {
-        return call.outputReview().rejectingFuture((java.util.concurrent.CompletableFuture<?>) result);
-      }
+    if (state instanceof LlmScope && !((LlmScope) state).call.request().streaming()) {
+      return rejectedFutureOr(((LlmScope) state).call, result);
     }
     if (!(state instanceof CallRefusal)) return result;
     java.util.concurrent.CompletableFuture<Object> failed = new java.util.concurrent.CompletableFuture<>();

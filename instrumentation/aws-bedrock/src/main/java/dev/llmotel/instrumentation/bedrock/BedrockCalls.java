@@ -196,8 +196,13 @@ public final class BedrockCalls {
     }
   }
 
-  /** A refused stream: the app's handler learns of it as of any failed request, and so does the future. */
+  /**
+   * A refused stream: the app's handler learns of it as of any failed request, and so does the future.
+   * A stream that goes through: its future completes with the stream, so it carries the rejection of
+   * an answer the output_validation policy refuses (the handler gets it from {@link TracedConverseStreamHandler}).
+   */
   public static Object refusedStream(Object state, Object handler, Object result) {
+    if (state instanceof LlmScope) return CallRefusal.rejectedFutureOr(((LlmScope) state).call, result);
     if (!(state instanceof CallRefusal)) return result;
     RuntimeException exception = ((CallRefusal) state).exception();
     try {

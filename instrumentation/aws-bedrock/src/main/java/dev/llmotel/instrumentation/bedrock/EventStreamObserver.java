@@ -46,9 +46,11 @@ final class EventStreamObserver<E> {
 
   /**
    * A connection cut mid-stream also completes without an error: without the final event that
-   * carries the usage, the stream did not reach its end.
+   * carries the usage, the stream did not reach its end. Returns the rejection of an answer the
+   * output_validation policy refused (enforce), which the app's handler gets instead of its completion.
    */
-  void completed() {
+  Throwable completed() {
     stream.end(null, reachedEnd.getAsBoolean());
+    return stream.call().outputReview().rejection();
   }
 }

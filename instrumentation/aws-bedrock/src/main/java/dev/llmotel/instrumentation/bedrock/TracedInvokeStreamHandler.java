@@ -34,12 +34,19 @@ final class TracedInvokeStreamHandler implements InvokeModelWithResponseStreamRe
     }
   }
 
+  /** The span ends first: an answer the output_validation policy rejected reaches the app as the handler's exception. */
   @Override
   public void complete() {
+    Throwable rejection = null;
     try {
+      rejection = observer.completed();
+    } catch (Throwable t) {
+      dev.llmotel.core.SafeHooks.failed("bedrock stream end", t);
+    }
+    if (rejection != null) {
+      delegate.exceptionOccurred(rejection);
+    } else {
       delegate.complete();
-    } finally {
-      observer.completed();
     }
   }
 }

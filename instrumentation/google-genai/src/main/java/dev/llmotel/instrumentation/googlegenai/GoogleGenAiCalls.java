@@ -188,12 +188,18 @@ public final class GoogleGenAiCalls {
   }
 
   /** Iterator.hasNext of a stream: false is the stream's end, a throw its failure. */
-  public static void onHasNext(Object responseStream, boolean hasNext, Throwable error) {
-    if (hasNext && error == null) return;
+  /**
+   * Ends the span when the stream says it has no more (or fails). Returns what hasNext throws: its
+   * own error, or at the end of an answer the output_validation policy rejected, the rejection.
+   */
+  public static Throwable onHasNext(Object responseStream, boolean hasNext, Throwable error) {
+    if (hasNext && error == null) return null;
     TrackedStream tracked = tracked(responseStream);
-    if (tracked == null) return;
+    if (tracked == null) return error;
     tracked.stream.end(error, error == null);
     STREAMS.remove((ResponseStream<?>) responseStream);
+    Throwable rejection = tracked.stream.call().outputReview().rejection();
+    return error == null && rejection != null ? rejection : error;
   }
 
   /** The app closed the stream: its normal end if the model had finished, else closed early. */

@@ -33,7 +33,7 @@ final class ChatCompletionMapper {
       call.request().choiceCount(params.n().orElse(null));
       if (params.stop().isPresent()) call.request().stopSequences(stopSequences(OpenAiJson.tree(params.stop().get())));
       if (params.responseFormat().isPresent()) {
-        DeclaredStructures.openAiChat(call, DeclaredStructures.parse(OpenAiJson.tree(params.responseFormat().get()).toString()));
+        DeclaredStructures.openAiChat(call, OpenAiJson.responseFormat(params.responseFormat().get()));
       }
       call.request().logprobsRequested(params.logprobs().orElse(false));
       // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.

@@ -156,5 +156,73 @@ final class OpenAiJson {
         params == null ? null : params.toString());
   }
 
+  /**
+   * A JSON value of the SDK as plain Java values (maps, lists, strings, numbers, booleans, null), by
+   * the SDK's own visitor: no Jackson serializer is looked up for it (for a schema's nested maps
+   * that lookup costs more than the rest of the call's mapping).
+   */
+  static Object plain(com.openai.core.JsonValue value) {
+    return value == null ? null : value.accept(PLAIN);
+  }
+
+  private static final com.openai.core.JsonValue.Visitor<Object> PLAIN = new com.openai.core.JsonValue.Visitor<Object>() {
+    @Override public Object visitNull() { return null; }
+    @Override public Object visitMissing() { return null; }
+    @Override public Object visitBoolean(boolean value) { return value; }
+    @Override public Object visitNumber(Number value) { return value; }
+    @Override public Object visitString(String value) { return value; }
+
+    @Override
+    public Object visitArray(java.util.List<? extends com.openai.core.JsonValue> values) {
+      java.util.List<Object> out = new java.util.ArrayList<>(values.size());
+      for (com.openai.core.JsonValue v : values) out.add(plain(v));
+      return out;
+    }
+
+    @Override
+    public Object visitObject(java.util.Map<String, ? extends com.openai.core.JsonValue> values) {
+      return plain(values);
+    }
+  };
+
+  static java.util.Map<String, Object> plain(java.util.Map<String, ? extends com.openai.core.JsonValue> values) {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (java.util.Map.Entry<String, ? extends com.openai.core.JsonValue> e : values.entrySet()) {
+      out.put(e.getKey(), plain(e.getValue()));
+    }
+    return out;
+  }
+
+  /** Chat completions' response_format as the wire has it ({"type": ..., "json_schema": {"schema": ...}}), for the core. */
+  static java.util.Map<String, Object> responseFormat(
+      com.openai.models.chat.completions.ChatCompletionCreateParams.ResponseFormat format) {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    if (format.isJsonSchema()) {
+      out.put("type", "json_schema");
+      java.util.Map<String, Object> jsonSchema = new java.util.LinkedHashMap<>();
+      format.asJsonSchema().jsonSchema().schema().ifPresent(s -> jsonSchema.put("schema", plain(s._additionalProperties())));
+      out.put("json_schema", jsonSchema);
+    } else if (format.isJsonObject()) {
+      out.put("type", "json_object");
+    } else if (format.isText()) {
+      out.put("type", "text");
+    }
+    return out;
+  }
+
+  /** The Responses API's text.format as the wire has it ({"type": ..., "schema": ...}), for the core. */
+  static java.util.Map<String, Object> textFormat(com.openai.models.responses.ResponseFormatTextConfig format) {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    if (format.isJsonSchema()) {
+      out.put("type", "json_schema");
+      out.put("schema", plain(format.asJsonSchema().schema()._additionalProperties()));
+    } else if (format.isJsonObject()) {
+      out.put("type", "json_object");
+    } else if (format.isText()) {
+      out.put("type", "text");
+    }
+    return out;
+  }
+
   private OpenAiJson() {}
 }

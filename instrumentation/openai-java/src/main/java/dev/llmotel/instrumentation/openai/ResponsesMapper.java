@@ -31,9 +31,8 @@ final class ResponsesMapper {
       call.request().topP(params.topP().orElse(null));
       call.request().maxTokens(params.maxOutputTokens().orElse(null));
       mapInput(call, params); // always: governance hashes it; capture only decides export
-      if (params.text().isPresent()) {
-        JsonNode format = OpenAiJson.tree(params.text().get()).get("format");
-        if (format != null) DeclaredStructures.openAiResponses(call, DeclaredStructures.parse(format.toString()));
+      if (params.text().isPresent() && params.text().get().format().isPresent()) {
+        DeclaredStructures.openAiResponses(call, OpenAiJson.textFormat(params.text().get().format().get()));
       }
       JsonNode include = OpenAiJson.tree(params._include());
       if (include != null && include.toString().contains("message.output_text.logprobs")) call.request().logprobsRequested(true);

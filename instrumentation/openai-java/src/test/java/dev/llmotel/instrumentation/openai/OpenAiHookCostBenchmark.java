@@ -30,15 +30,26 @@ public final class OpenAiHookCostBenchmark {
     OpenTelemetrySdk sdk = HookCostHarness.droppingSdk();
     ClientOptions options = ClientOptions.builder().httpClient(new NoHttpClient()).apiKey("sk-benchmark")
         .baseUrl("https://api.openai.com/v1").build();
-    ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
+    ChatCompletionCreateParams.Builder request = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
         .addSystemMessage("You are a support assistant for ACME. Answer briefly.")
         .addUserMessage("My order 4711 has not arrived; it was due yesterday.")
-        .temperature(0.2).build();
+        .temperature(0.2);
+    String answer = "Sorry about that: order 4711 ships today.";
+    // With -Dllm-otel.benchmark.structured=true the request declares a typical structured output (a
+    // strict json_schema of five properties, an enum and a nested array) and the answer fits it: the
+    // row measures the check of every answer against its schema (compiled once, then cached).
+    if (Boolean.getBoolean("llm-otel.benchmark.structured")) {
+      request.responseFormat(ChatCompletionMapperTest.parse("{\"type\":\"json_schema\",\"json_schema\":{\"name\":"
+          + "\"order_status\",\"strict\":true,\"schema\":" + ORDER_SCHEMA + "}}",
+          com.openai.models.ResponseFormatJsonSchema.class));
+      answer = ORDER_ANSWER;
+    }
+    ChatCompletionCreateParams params = request.build();
     ChatCompletion completion = ChatCompletionMapperTest.parse("{\"id\":\"chatcmpl-1\",\"object\":"
         + "\"chat.completion\",\"created\":1732000000,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,"
-        + "\"message\":{\"role\":\"assistant\",\"content\":\"Sorry about that: order 4711 ships today.\","
-        + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":31,"
-        + "\"completion_tokens\":9,\"total_tokens\":40}}", ChatCompletion.class);
+        + "\"message\":{\"role\":\"assistant\",\"content\":" + com.fasterxml.jackson.databind.json.JsonMapper.builder()
+        .build().writeValueAsString(answer) + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":9,\"total_tokens\":40}}", ChatCompletion.class);
     HookCostHarness harness = new HookCostHarness();
     harness.measureCalls(() -> OpenAiCalls.endChat(OpenAiCalls.startChat(params, options, false), completion, null));
     ChatCompletionCreateParams streamParams = params.toBuilder()
@@ -51,6 +62,15 @@ public final class OpenAiHookCostBenchmark {
     harness.print(label);
     sdk.close();
   }
+
+  static final String ORDER_SCHEMA = "{\"type\":\"object\",\"properties\":{"
+      + "\"order_id\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"pending\",\"shipped\",\"delivered\"]},"
+      + "\"eta_days\":{\"type\":\"integer\",\"minimum\":0},\"apology\":{\"type\":\"boolean\"},"
+      + "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"},"
+      + "\"qty\":{\"type\":\"integer\"}},\"required\":[\"sku\",\"qty\"],\"additionalProperties\":false}}},"
+      + "\"required\":[\"order_id\",\"status\",\"eta_days\",\"apology\",\"items\"],\"additionalProperties\":false}";
+  static final String ORDER_ANSWER = "{\"order_id\":\"4711\",\"status\":\"shipped\",\"eta_days\":1,\"apology\":true,"
+      + "\"items\":[{\"sku\":\"A-100\",\"qty\":2},{\"sku\":\"B-7\",\"qty\":1}]}";
 
   /** A stream as the SDK hands it over: a role chunk, content chunks, a finish chunk, a usage chunk. */
   private static List<ChatCompletionChunk> streamOf(int contentChunks) throws Exception {

@@ -44,8 +44,8 @@ public class ResponseStreamInstrumentation implements TypeInstrumentation {
   public static class HasNextAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(@Advice.FieldValue("this$0") Object responseStream, @Advice.Return boolean hasNext,
-        @Advice.Thrown Throwable error) {
-      GoogleGenAiCalls.onHasNext(responseStream, hasNext, error);
+        @Advice.Thrown(readOnly = false) Throwable error) {
+      error = GoogleGenAiCalls.onHasNext(responseStream, hasNext, error);
     }
   }
 
