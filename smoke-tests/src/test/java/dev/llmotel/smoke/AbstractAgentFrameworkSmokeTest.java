@@ -56,7 +56,9 @@ abstract class AbstractAgentFrameworkSmokeTest {
     run = new SmokeRun();
     run.llm.script("agent-error", Behaviour.error(500), Behaviour.error(500));
     run.llm.script("chat-retried", Behaviour.error(429, "0"));
+    scriptOutputScenarios(run.llm);
     Map<String, String> props = new HashMap<>();
+    props.put("otel.logs.exporter", "otlp"); // the escalations are log records
     props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
     run.launchApp(runName() + (captureContent() ? "-capture" : ""), appModule(), mainClass(), javaHome(), props,
         scenarios());
@@ -92,6 +94,94 @@ abstract class AbstractAgentFrameworkSmokeTest {
     assertEquals(List.of(), run.receiver.spans(s -> s.scopeName().equals("dev.llmotel.java-http-client")
         || s.scopeName().equals("dev.llmotel.okhttp") || s.scopeName().equals("dev.llmotel.apache-httpclient-5")),
         "no LLM span from a plain-HTTP layer in the whole run");
+  }
+
+  // ---- output validation ----
+
+  /** An answer in the wrong structure: the schemas want city (and population), not town. */
+  static final String WRONG_STRUCTURE = AbstractOpenAiSmokeTest.WRONG_STRUCTURE;
+  /** Both properties there, the city not a string (an AI service's typed answer, parsed leniently). */
+  static final String WRONG_TYPE = "{\"city\": 42, \"population\": 2100000}";
+
+  /**
+   * The answers of the output scenarios, whichever of them an app runs: the "-wrong" ones answer
+   * {@link #WRONG_STRUCTURE} as text, or as the arguments of the first tool call; an agent's typed
+   * answer {@link #WRONG_TYPE}.
+   */
+  static void scriptOutputScenarios(FakeLlmServer llm) {
+    for (String scenario : List.of("out-wrong", "out-stream-wrong", "out-policy-wrong", "out-policy-stream-wrong")) {
+      llm.script(scenario, Behaviour.answerText(WRONG_STRUCTURE));
+    }
+    llm.script("out-agent-wrong", Behaviour.answerText(WRONG_TYPE));
+    llm.script("out-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
+    llm.script("out-agent-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
+  }
+
+  OutputChecks outputChecks() {
+    return new OutputChecks(run, captureContent());
+  }
+
+  /**
+   * Direct model calls (no agent, so the workflow is the scenario's app span) that declare the
+   * answer's structure: a JSON Schema response format answered in it is valid; answered in another
+   * structure, or with tool arguments outside the tool's schema, invalid and escalated, while the
+   * app (the policy off) gets the answer as the framework returned it; and so for a stream.
+   */
+  void assertDirectStructuredCallsAreCheckedAndEscalated() {
+    OutputChecks out = outputChecks();
+    String valid = run.result("out-valid");
+    assertTrue(valid.startsWith("ok answer={\"city\": \"") && valid.contains("\"population\": "), valid);
+    out.assertUsable("out-valid");
+    assertEquals("ok answer=" + WRONG_STRUCTURE, run.result("out-wrong"));
+    out.assertUnusable("out-wrong", "invalid", "$: required");
+    assertEquals("ok answer=" + WRONG_STRUCTURE, run.result("out-stream-wrong"));
+    ReceivedSpan stream = out.assertVerdict("out-stream-wrong", "invalid", "$: required");
+    assertEquals(Boolean.TRUE, stream.attributes().get("gen_ai.request.stream"));
+    out.assertEscalated("out-stream-wrong", "output_invalid");
+    assertEquals("ok tool=get_weather " + WRONG_STRUCTURE, run.result("out-tool-wrong"));
+    ReceivedSpan tool = out.assertVerdict("out-tool-wrong", "invalid", "tool get_weather: $: required");
+    assertEquals("tool_calls", tool.attr("gen_ai.response.finish_reasons"));
+    out.assertEscalated("out-tool-wrong", "output_invalid");
+    for (String scenario : List.of("out-valid", "out-wrong", "out-stream-wrong", "out-tool-wrong")) {
+      ReceivedSpan span = run.onlyLlmSpan(scenario);
+      assertEquals(scope(), span.scopeName(), scenario + ": the framework's span owns the call");
+      assertEquals("UNSET", span.statusCode(), scenario + ": the policy is off, nothing fails");
+      assertNull(span.attr("llm_otel.policy.name"), scenario + ": no policy file, no decision");
+    }
+  }
+
+  /** The escalation log records in the span's context. */
+  List<dev.llmotel.testkit.otlp.ReceivedLogRecord> escalationRecords(ReceivedSpan span) {
+    return run.receiver.logRecords(OutputChecks.ESCALATION).stream()
+        .filter(r -> r.traceId().equals(span.traceId()) && r.spanId().equals(span.spanId()))
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * An agent run's call whose answer was escalated: the verdict and reason on its span, one record
+   * in its context (the log exporter's batches may lag: waits a little), the agent as the workflow.
+   */
+  void assertAgentCallEscalated(ReceivedSpan chat, String agent, String error) {
+    assertEquals("invalid", chat.attr("llm_otel.output.validation"), chat.attributes().toString());
+    assertEquals(error, chat.attr("llm_otel.output.validation.error"), chat.attributes().toString());
+    assertEquals("output_invalid", chat.attr("llm_otel.escalation.reason"), chat.attributes().toString());
+    assertEquals(agent, chat.attr("llm_otel.workflow"), "the agent names the workflow");
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    List<dev.llmotel.testkit.otlp.ReceivedLogRecord> records = escalationRecords(chat);
+    while (records.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      records = escalationRecords(chat);
+    }
+    assertEquals(1, records.size(), "one escalation record in the call's context: " + records);
+    assertEquals("output_invalid", records.get(0).attr("llm_otel.escalation.reason"));
+    assertEquals(agent, records.get(0).attr("llm_otel.workflow"));
+    assertEquals(error, records.get(0).attr("llm_otel.output.validation.error"));
+    assertEquals(scope(), records.get(0).scope());
   }
 
   /** The span tree under a span, one line per span, for failure messages. */

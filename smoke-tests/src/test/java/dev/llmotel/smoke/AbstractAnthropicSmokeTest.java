@@ -30,7 +30,10 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractAnthropicSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("chat", "chat-async", "chat-stream", "chat-stream-async",
-      "chat-stream-closed-early", "tool-use", "cached", "chat-retried");
+      "chat-stream-closed-early", "tool-use", "cached", "chat-retried", "out-valid", "out-wrong", "out-not-json",
+      "out-truncated", "out-refusal", "out-tool-valid", "out-tool-wrong", "out-stream-wrong", "out-stream-tool-wrong");
+  /** An answer in the wrong structure: the schema wants city and population, the tool a city. */
+  static final String WRONG_STRUCTURE = AbstractOpenAiSmokeTest.WRONG_STRUCTURE;
   static final String SCOPE = "dev.llmotel.anthropic-java";
   static final String MODEL = "claude-sonnet-4-20250514";
   /** claude-sonnet-4 in the bundled price table, USD per million tokens. */
@@ -51,7 +54,15 @@ abstract class AbstractAnthropicSmokeTest {
   void runApp() throws Exception {
     run = new SmokeRun();
     run.llm.script("chat-retried", Behaviour.error(429, "0"));
+    run.llm.script("out-wrong", Behaviour.answerText(WRONG_STRUCTURE));
+    run.llm.script("out-not-json", Behaviour.answerText("The capital of France is Paris."));
+    run.llm.script("out-truncated", Behaviour.cutAtTokenLimit());
+    run.llm.script("out-refusal", Behaviour.refusal());
+    run.llm.script("out-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
+    run.llm.script("out-stream-wrong", Behaviour.answerText(WRONG_STRUCTURE));
+    run.llm.script("out-stream-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
     Map<String, String> props = new HashMap<>();
+    props.put("otel.logs.exporter", "otlp"); // the escalations are log records
     props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
     run.launchApp("anthropic-" + release() + (captureContent() ? "-capture" : ""), "anthropic-app-" + release(),
         "dev.llmotel.smoke.anthropic.AnthropicSmokeApp", javaHome(), props, SCENARIOS);
@@ -230,6 +241,57 @@ abstract class AbstractAnthropicSmokeTest {
     assertEquals(2, run.receiver.children(span).size(), "each attempt's HTTP span under the one chat span");
     assertEquals(2, run.llm.requests("chat-retried").size());
     run.assertServedUsage("chat-retried", span);
+  }
+
+  /**
+   * Structured outputs (output_config.format on 3.x, the beta's output_format as a body property on
+   * 1.0) and tool inputs are checked against their schemas, blocking and streamed; the policy is
+   * off, so the app gets every answer as the SDK returned it.
+   */
+  @Test
+  void structuredAnswersAndToolInputsAreMarkedValidOrNotAndUnusableOnesEscalated() {
+    OutputChecks out = new OutputChecks(run, captureContent());
+    ReceivedSpan valid = out.assertUsable("out-valid");
+    assertEquals("json", valid.attr("gen_ai.output.type"));
+    assertTrue(run.result("out-valid").startsWith("ok stop=end_turn answer={"), run.result("out-valid"));
+    out.assertUsable("out-tool-valid");
+    assertTrue(run.result("out-tool-valid").startsWith("ok stop=tool_use tools=get_weather"), run.result("out-tool-valid"));
+
+    assertEquals("ok stop=end_turn answer=" + WRONG_STRUCTURE, run.result("out-wrong"));
+    out.assertUnusable("out-wrong", "invalid", "$: required");
+    out.assertUnusable("out-not-json", "not_json", "$: not JSON");
+    // The tool's input misses the city its input_schema requires.
+    out.assertUnusable("out-tool-wrong", "invalid", "tool get_weather: $: required");
+    // Streamed: the text deltas, and the tool input's input_json_delta fragments, put together.
+    assertEquals("ok answer=" + WRONG_STRUCTURE, run.result("out-stream-wrong"));
+    out.assertUnusable("out-stream-wrong", "invalid", "$: required");
+    assertEquals("ok input=" + WRONG_STRUCTURE, run.result("out-stream-tool-wrong"));
+    out.assertUnusable("out-stream-tool-wrong", "invalid", "tool get_weather: $: required");
+  }
+
+  @Test
+  void truncatedAndRefusedAnswersAreEscalatedWithTheirReason() {
+    OutputChecks out = new OutputChecks(run, captureContent());
+    ReceivedSpan cut = out.assertVerdict("out-truncated", "not_json", "$: not JSON");
+    assertEquals("max_tokens", cut.attr("gen_ai.response.finish_reasons"));
+    out.assertEscalated("out-truncated", "truncated");
+    ReceivedSpan refused = run.onlyLlmSpan("out-refusal");
+    assertEquals("refusal", refused.attr("gen_ai.response.finish_reasons"));
+    assertTrue(run.result("out-refusal").startsWith("ok stop=refusal answer="), run.result("out-refusal"));
+    out.assertEscalated("out-refusal", "refusal");
+    // An answer to a request that declared nothing is not checked, and not escalated.
+    out.assertNotChecked("chat");
+    out.assertNotEscalated("chat");
+  }
+
+  /**
+   * A refusal (stop_reason refusal, its text the model's apology) is not an answer in the wrong
+   * structure: as for OpenAI's refusals, no check runs, so none is counted and enforce does not turn
+   * the refusal into the SDK's invalid-data exception.
+   */
+  @Test
+  void aRefusalIsNotCheckedAgainstTheDeclaredStructure() {
+    new OutputChecks(run, captureContent()).assertNotChecked("out-refusal");
   }
 
   @Test

@@ -31,7 +31,11 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractBedrockSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("converse", "converse-async", "converse-stream",
-      "converse-stream-cancelled", "tool-use", "cached", "invoke", "invoke-embed", "invoke-stream", "converse-retried");
+      "converse-stream-cancelled", "tool-use", "cached", "invoke", "invoke-embed", "invoke-stream", "converse-retried",
+      "out-tool-valid", "out-tool-wrong", "out-structured-wrong", "out-truncated", "out-refusal", "out-stream-tool-wrong",
+      "out-invoke-wrong");
+  /** An answer in the wrong structure: the tool wants a city, the schema city and population. */
+  static final String WRONG_STRUCTURE = AbstractOpenAiSmokeTest.WRONG_STRUCTURE;
   static final String SCOPE = "dev.llmotel.aws-bedrock";
   static final String MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
   /** anthropic.claude-3-haiku on Bedrock in the bundled price table, USD per million tokens. */
@@ -52,7 +56,14 @@ abstract class AbstractBedrockSmokeTest {
   void runApp() throws Exception {
     run = new SmokeRun();
     run.llm.script("converse-retried", Behaviour.error(429));
+    run.llm.script("out-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
+    run.llm.script("out-structured-wrong", Behaviour.answerText(WRONG_STRUCTURE));
+    run.llm.script("out-truncated", Behaviour.cutAtTokenLimit());
+    run.llm.script("out-refusal", Behaviour.refusal());
+    run.llm.script("out-stream-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
+    run.llm.script("out-invoke-wrong", Behaviour.answerText(WRONG_STRUCTURE));
     Map<String, String> props = new HashMap<>();
+    props.put("otel.logs.exporter", "otlp"); // the escalations are log records
     props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
     run.launchApp("bedrock-" + release() + (captureContent() ? "-capture" : ""), "bedrock-app-" + release(),
         "dev.llmotel.smoke.bedrock.BedrockSmokeApp", javaHome(), props, SCENARIOS);
@@ -239,6 +250,48 @@ abstract class AbstractBedrockSmokeTest {
     assertTrue(failed.get(0).attr("llm_otel.provider.request_id").startsWith("00000000-0000-4000-8000-"));
     assertEquals(2, run.llm.requests("converse-retried").size());
     run.assertServedUsage("converse-retried", span);
+  }
+
+  /**
+   * A Converse tool call's input is checked against the tool's inputSchema (blocking and streamed),
+   * a structured output's text against outputConfig's JSON Schema (Converse) or output_config's
+   * (a Claude InvokeModel body); the policy is off, so the app gets every answer as the SDK returned it.
+   */
+  @Test
+  void toolInputsAndStructuredAnswersAreMarkedValidOrNotAndUnusableOnesEscalated() {
+    OutputChecks out = new OutputChecks(run, captureContent());
+    out.assertUsable("out-tool-valid");
+    assertTrue(run.result("out-tool-valid").startsWith("ok stop=tool_use tools=get_weather"), run.result("out-tool-valid"));
+
+    assertTrue(run.result("out-tool-wrong").startsWith("ok stop=tool_use tools=get_weather"), run.result("out-tool-wrong"));
+    out.assertUnusable("out-tool-wrong", "invalid", "tool get_weather: $: required");
+    assertEquals("ok stop=end_turn answer=" + WRONG_STRUCTURE, run.result("out-structured-wrong"));
+    ReceivedSpan structured = out.assertVerdict("out-structured-wrong", "invalid", "$: required");
+    assertEquals("json", structured.attr("gen_ai.output.type"));
+    out.assertEscalated("out-structured-wrong", "output_invalid");
+    // InvokeModel with a Claude model: the structured output declared in Anthropic's own body.
+    assertTrue(run.result("out-invoke-wrong").contains("\"stop_reason\":\"end_turn\""), run.result("out-invoke-wrong"));
+    out.assertUnusable("out-invoke-wrong", "invalid", "$: required");
+    // Streamed: the contentBlockDelta toolUse fragments, put together.
+    assertEquals("ok stop=tool_use input=" + WRONG_STRUCTURE, run.result("out-stream-tool-wrong"));
+    out.assertUnusable("out-stream-tool-wrong", "invalid", "tool get_weather: $: required");
+  }
+
+  @Test
+  void truncatedAndFilteredAnswersAreEscalatedWithTheirReason() {
+    OutputChecks out = new OutputChecks(run, captureContent());
+    // The tool call cut at the token limit: its input is {} (Converse's JSON body carries an object).
+    assertTrue(run.result("out-truncated").startsWith("ok stop=max_tokens"), run.result("out-truncated"));
+    ReceivedSpan cut = out.assertVerdict("out-truncated", "invalid", "tool get_weather: $: required");
+    assertEquals("max_tokens", cut.attr("gen_ai.response.finish_reasons"));
+    out.assertEscalated("out-truncated", "truncated");
+    // stopReason content_filtered, no content: no tool call to check (the request declared no answer schema).
+    assertEquals("ok stop=content_filtered answer=", run.result("out-refusal"));
+    ReceivedSpan filtered = out.assertNotChecked("out-refusal");
+    assertEquals("content_filtered", filtered.attr("gen_ai.response.finish_reasons"));
+    out.assertEscalated("out-refusal", "content_filter");
+    out.assertNotChecked("converse");
+    out.assertNotEscalated("converse");
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.llmotel.smoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +32,15 @@ abstract class AbstractFrameworkGovernanceSmokeTest {
   /** What the framework throws for a 400. */
   abstract String refusedType();
 
+  /** What a blocking call whose answer the output_validation policy rejected fails with. */
+  abstract String unusableAnswerType();
+
+  /** What a stream's handler is told of a rejected answer; null where streams are only recorded. */
+  abstract String rejectedStreamType();
+
   List<String> scenarios() {
-    return Arrays.asList("gov-big-prompt", "gov-loop");
+    return Arrays.asList("gov-big-prompt", "gov-loop", "out-policy-valid", "out-policy-wrong",
+        "out-policy-stream-valid", "out-policy-stream-wrong");
   }
 
   SmokeRun run;
@@ -39,8 +48,11 @@ abstract class AbstractFrameworkGovernanceSmokeTest {
   @BeforeAll
   void launch() throws Exception {
     run = new SmokeRun();
-    run.launchApp("governance-" + appModule(), appModule(), mainClass(), System.getProperty("java.home"),
-        GovernanceFiles.properties("enforce"), scenarios());
+    AbstractAgentFrameworkSmokeTest.scriptOutputScenarios(run.llm);
+    Map<String, String> props = GovernanceFiles.properties("enforce");
+    props.put("otel.logs.exporter", "otlp"); // the escalations are log records
+    run.launchApp("governance-" + appModule(), appModule(), mainClass(), System.getProperty("java.home"), props,
+        scenarios());
   }
 
   @AfterAll
@@ -72,6 +84,54 @@ abstract class AbstractFrameworkGovernanceSmokeTest {
         && s.traceId().equals(chats.get(0).traceId())).get(0);
     assertEquals("ERROR", agent.statusCode());
     assertEquals(refusedType(), agent.attr("error.type"));
+  }
+
+  /**
+   * output_validation in enforce mode: a blocking call answered in the wrong structure fails with
+   * the framework's exception for an answer it cannot use, naming the policy and the violation, its
+   * span in error with that type and the policy's refusal, the answer escalated; a stream's handler
+   * is told the same through onError where the framework fails streams, else the stream is only
+   * recorded. Answers that fit pass untouched. The call itself was made once.
+   */
+  @Test
+  void anAnswerInTheWrongStructureFailsTheCallTheFrameworksWay() {
+    OutputChecks out = new OutputChecks(run, false);
+    for (String valid : List.of("out-policy-valid", "out-policy-stream-valid")) {
+      assertTrue(run.result(valid).startsWith("ok answer={"), valid + ": " + run.result(valid));
+      ReceivedSpan span = out.assertVerdict(valid, "valid", null);
+      out.assertNotEscalated(valid);
+      assertNull(span.attr("llm_otel.policy.name"), span.attributes().toString());
+      assertEquals("UNSET", span.statusCode(), valid);
+    }
+    String message = "llm-otel policy output_validation rejected this call's answer: the answer is invalid "
+        + "($: required)";
+    Map<String, String> failedWith = new java.util.LinkedHashMap<>();
+    failedWith.put("out-policy-wrong", unusableAnswerType());
+    if (rejectedStreamType() != null) failedWith.put("out-policy-stream-wrong", rejectedStreamType());
+    failedWith.forEach((scenario, type) -> {
+      String appSaw = run.result(scenario);
+      assertTrue(appSaw.startsWith("error " + type + " "), scenario + ": " + appSaw);
+      assertTrue(appSaw.contains(message), scenario + ": " + appSaw);
+      ReceivedSpan span = out.assertVerdict(scenario, "invalid", "$: required");
+      assertEquals("output_validation", span.attr("llm_otel.policy.name"), scenario + ": " + span.attributes());
+      assertEquals("refused", span.attr("llm_otel.policy.decision"), scenario + ": " + span.attributes());
+      assertEquals("ERROR", span.statusCode(), scenario);
+      assertEquals(type, span.attr("error.type"), scenario + ": " + span.attributes());
+      out.assertEscalated(scenario, "output_invalid");
+      assertEquals(1, run.llm.requests(scenario).size(), "the call itself was made once: " + scenario);
+    });
+    if (rejectedStreamType() == null) {
+      // The answer reached the app as it streamed: recorded, escalated, not failed.
+      String scenario = "out-policy-stream-wrong";
+      assertEquals("ok answer=" + AbstractAgentFrameworkSmokeTest.WRONG_STRUCTURE, run.result(scenario));
+      ReceivedSpan span = out.assertVerdict(scenario, "invalid", "$: required");
+      out.assertEscalated(scenario, "output_invalid");
+      assertEquals("UNSET", span.statusCode(), scenario + ": " + span.attributes());
+      assertNull(span.attr("error.type"), scenario + ": " + span.attributes());
+      // The policy saw it (the span names it); a stream's answer is not failed.
+      assertEquals("output_validation", span.attr("llm_otel.policy.name"), scenario + ": " + span.attributes());
+      assertEquals(1, run.llm.requests(scenario).size());
+    }
   }
 
   @Test

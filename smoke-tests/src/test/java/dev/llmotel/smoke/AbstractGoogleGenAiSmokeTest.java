@@ -33,7 +33,10 @@ import org.junit.jupiter.api.TestInstance;
 abstract class AbstractGoogleGenAiSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("chat", "chat-params", "chat-async", "chat-stream",
       "chat-stream-async", "chat-stream-closed-early", "tool-use", "thinking", "cached", "embed", "vertex-chat",
-      "chat-retried");
+      "chat-retried", "out-valid", "out-json-any", "out-wrong", "out-not-json", "out-truncated", "out-refusal",
+      "out-tool-valid", "out-tool-wrong", "out-stream-wrong");
+  /** An answer in the wrong structure: the schema wants city and population, the function a city. */
+  static final String WRONG_STRUCTURE = AbstractOpenAiSmokeTest.WRONG_STRUCTURE;
   static final String SCOPE = "dev.llmotel.google-genai";
   static final String MODEL = "gemini-2.5-flash";
   /** gemini-2.5-flash in the bundled price table, USD per million tokens. */
@@ -58,7 +61,14 @@ abstract class AbstractGoogleGenAiSmokeTest {
   void runApp() throws Exception {
     run = new SmokeRun();
     run.llm.script("chat-retried", Behaviour.error(429, "0"));
+    run.llm.script("out-wrong", Behaviour.answerText(WRONG_STRUCTURE));
+    run.llm.script("out-not-json", Behaviour.answerText("The capital of France is Paris."));
+    run.llm.script("out-truncated", Behaviour.cutAtTokenLimit());
+    run.llm.script("out-refusal", Behaviour.refusal());
+    run.llm.script("out-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
+    run.llm.script("out-stream-wrong", Behaviour.answerText(WRONG_STRUCTURE));
     Map<String, String> props = new HashMap<>();
+    props.put("otel.logs.exporter", "otlp"); // the escalations are log records
     props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
     run.launchApp("google-genai-" + release() + (captureContent() ? "-capture" : ""), "google-genai-app-" + release(),
         "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp", javaHome(), props, SCENARIOS);
@@ -286,6 +296,47 @@ abstract class AbstractGoogleGenAiSmokeTest {
     assertEquals("0", failed.get(0).attr("llm_otel.retry_after"));
     assertEquals(2, run.llm.requests("chat-retried").size());
     run.assertServedUsage("chat-retried", span);
+  }
+
+  /**
+   * responseMimeType application/json with a responseSchema (Gemini's OpenAPI dialect) or with none,
+   * and a function's parameters: the answer is checked against them, blocking and streamed; the
+   * policy is off, so the app gets every answer as the SDK returned it.
+   */
+  @Test
+  void structuredAnswersAndFunctionCallsAreMarkedValidOrNotAndUnusableOnesEscalated() {
+    OutputChecks out = new OutputChecks(run, captureContent());
+    ReceivedSpan valid = out.assertUsable("out-valid");
+    assertEquals("json", valid.attr("gen_ai.output.type"));
+    assertTrue(run.result("out-valid").startsWith("ok finish=STOP answer={"), run.result("out-valid"));
+    out.assertUsable("out-json-any");
+    out.assertUsable("out-tool-valid");
+    assertTrue(run.result("out-tool-valid").startsWith("ok finish=STOP calls=get_weather"), run.result("out-tool-valid"));
+
+    assertEquals("ok finish=STOP answer=" + WRONG_STRUCTURE, run.result("out-wrong"));
+    out.assertUnusable("out-wrong", "invalid", "$: required");
+    out.assertUnusable("out-not-json", "not_json", "$: not JSON");
+    // The function call's args miss the city its parameters require.
+    out.assertUnusable("out-tool-wrong", "invalid", "tool get_weather: $: required");
+    assertEquals("ok answer=" + WRONG_STRUCTURE, run.result("out-stream-wrong"));
+    out.assertUnusable("out-stream-wrong", "invalid", "$: required");
+  }
+
+  @Test
+  void truncatedAndBlockedAnswersAreEscalatedWithTheirReason() {
+    OutputChecks out = new OutputChecks(run, captureContent());
+    ReceivedSpan cut = out.assertVerdict("out-truncated", "not_json", "$: not JSON");
+    assertTrue(run.result("out-truncated").startsWith("ok finish=MAX_TOKENS answer="), run.result("out-truncated"));
+    assertEquals("max_tokens", cut.attr("gen_ai.response.finish_reasons"));
+    out.assertEscalated("out-truncated", "truncated");
+    // finishReason SAFETY, no content: the app reads the candidate (the SDK's text() has nothing to give).
+    assertEquals("ok finish=SAFETY answer=", run.result("out-refusal"));
+    // A safety stop is not an attempt at the structure: escalated as what it is, not checked.
+    ReceivedSpan blocked = out.assertNotChecked("out-refusal");
+    assertEquals("safety", blocked.attr("gen_ai.response.finish_reasons"));
+    out.assertEscalated("out-refusal", "content_filter");
+    out.assertNotChecked("chat");
+    out.assertNotEscalated("chat");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmotel.testkit.fakellm.RecordedRequest;
 import dev.llmotel.testkit.fakellm.ServedUsage;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "agent-stream",
-      "chat", "chat-stream", "embeddings", "rag");
+      "chat", "chat-stream", "embeddings", "rag", "out-valid", "out-wrong", "out-default-json", "out-tool-wrong",
+      "out-stream-wrong", "out-agent-wrong", "out-agent-tool-wrong");
   static final String SCOPE = "dev.llmotel.langchain4j";
 
   /** oldest or newest supported release. */
@@ -169,6 +171,54 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     assertNotNull(askTool.longAttr("llm_otel.stream.chunks"), askTool.attributes().toString());
     assertTrue(askTool.longAttr("llm_otel.stream.chunks") >= 2, askTool.attributes().toString());
     assertNotNull(askTool.doubleAttr("gen_ai.response.time_to_first_chunk"), askTool.attributes().toString());
+  }
+
+  /**
+   * Output validation (issue 21): a ChatRequest with a JSON Schema response format, a tool the app
+   * declared by hand, a stream; and the model's own default response format (any JSON object).
+   */
+  @Test
+  void structuredAnswersAreMarkedValidOrNotAndUnusableOnesEscalated() {
+    assertDirectStructuredCallsAreCheckedAndEscalated();
+    OutputChecks out = outputChecks();
+    assertTrue(run.result("out-default-json").startsWith("ok answer={\"answer\": "), run.result("out-default-json"));
+    out.assertUsable("out-default-json");
+  }
+
+  /**
+   * An AI service returning a type, on a model configured for structured outputs: LangChain4j
+   * declares that type's JSON Schema (strict), so an answer whose city is not a string is invalid
+   * and escalated, with the agent as the workflow; the app gets what LangChain4j made of it.
+   */
+  @Test
+  void anAiServicesTypedAnswerIsCheckedAgainstTheSchemaItDeclared() {
+    ReceivedSpan agent = onlyAgent("out-agent-wrong", "CityAssistant");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(List.of("chat gpt-4o-mini"), names(steps), tree(agent));
+    JsonNode format = run.llm.requests("out-agent-wrong").get(0).json().get("response_format");
+    assertEquals("json_schema", format.path("type").asText(), "LangChain4j declared the type's schema: " + format);
+    assertAgentCallEscalated(steps.get(0), "CityAssistant", "$.city: type");
+    assertEquals("UNSET", agent.statusCode(), "the policy is off: " + tree(agent));
+    assertEquals("ok answer=city=42 population=2100000", run.result("out-agent-wrong"));
+  }
+
+  /**
+   * An agent's tool call whose arguments miss the property the tool's schema requires: the call
+   * asking for it is invalid and escalated; LangChain4j still runs the tool (the missing argument as
+   * null) and the run goes on to its answer.
+   */
+  @Test
+  void aToolCallOutsideTheToolsSchemaIsEscalatedAndTheAgentRunGoesOn() {
+    ReceivedSpan agent = onlyAgent("out-agent-tool-wrong");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(Arrays.asList("chat gpt-4o-mini", "execute_tool get_weather", "chat gpt-4o-mini"), names(steps),
+        tree(agent));
+    assertAgentCallEscalated(steps.get(0), "WeatherAssistant", "tool get_weather: $: required");
+    ReceivedSpan answer = steps.get(2);
+    assertNull(answer.attr("llm_otel.escalation.reason"), answer.attributes().toString());
+    assertEquals("UNSET", agent.statusCode(), tree(agent));
+    assertTrue(run.result("out-agent-tool-wrong").startsWith("ok Fake answer using tool result"),
+        run.result("out-agent-tool-wrong"));
   }
 
   @Test

@@ -124,23 +124,16 @@ abstract class AbstractOpenAiSmokeTest {
   @Test
   void structuredAnswersAreMarkedValidOrNotAndUnusableOnesEscalated() {
     OutputChecks out = new OutputChecks(run, captureContent());
-    out.assertVerdict("out-valid", "valid", null);
-    out.assertNotEscalated("out-valid");
-    out.assertVerdict("out-json-object", "valid", null);
-    out.assertNotEscalated("out-json-object");
+    out.assertUsable("out-valid");
+    out.assertUsable("out-json-object");
     // The policy is off: the app gets every answer as the SDK returned it.
     assertEquals("ok answer=" + WRONG_STRUCTURE, app.results.get("out-wrong"));
-    out.assertVerdict("out-wrong", "invalid", "$: required");
-    out.assertEscalated("out-wrong", "output_invalid");
-    out.assertVerdict("out-not-json", "not_json", "$: not JSON");
-    out.assertEscalated("out-not-json", "output_invalid");
-    out.assertVerdict("out-stream-wrong", "invalid", "$: required");
-    out.assertEscalated("out-stream-wrong", "output_invalid");
-    out.assertVerdict("out-responses-wrong", "invalid", "$: required");
-    out.assertEscalated("out-responses-wrong", "output_invalid");
+    out.assertUnusable("out-wrong", "invalid", "$: required");
+    out.assertUnusable("out-not-json", "not_json", "$: not JSON");
+    out.assertUnusable("out-stream-wrong", "invalid", "$: required");
+    out.assertUnusable("out-responses-wrong", "invalid", "$: required");
     // The tool's arguments miss the city the tool's schema requires.
-    out.assertVerdict("out-tool-wrong", "invalid", "tool get_weather: $: required");
-    out.assertEscalated("out-tool-wrong", "output_invalid");
+    out.assertUnusable("out-tool-wrong", "invalid", "tool get_weather: $: required");
   }
 
   @Test

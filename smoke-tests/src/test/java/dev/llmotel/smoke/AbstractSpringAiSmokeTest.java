@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error",
-      "agent-stream", "agent-observed", "anthropic-agent", "chat", "chat-retried", "chat-stream", "chat-stream-cancelled", "embeddings", "rag");
+      "agent-stream", "agent-observed", "anthropic-agent", "chat", "chat-retried", "chat-stream", "chat-stream-cancelled", "embeddings", "rag",
+      "out-valid", "out-wrong", "out-tool-wrong", "out-stream-wrong", "out-agent-tool-wrong");
   static final String SCOPE = "dev.llmotel.spring-ai";
 
   /** boot3 (Spring AI 1.1) or boot4 (Spring AI 2.0). */
@@ -277,6 +278,35 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
     assertNotNull(followUp.longAttr("llm_otel.stream.chunks"), followUp.attributes().toString());
     assertTrue(followUp.longAttr("llm_otel.stream.chunks") > 0, followUp.attributes().toString());
     assertNotNull(followUp.doubleAttr("gen_ai.response.time_to_first_chunk"), followUp.attributes().toString());
+  }
+
+  /**
+   * Output validation (issue 21): OpenAiChatOptions with a JSON_SCHEMA response format, blocking and
+   * streamed, and tools offered to a model that leaves running them to the app.
+   */
+  @Test
+  void structuredAnswersAreMarkedValidOrNotAndUnusableOnesEscalated() {
+    assertDirectStructuredCallsAreCheckedAndEscalated();
+    assertEquals(1, run.llm.requests("out-tool-wrong").size(), "the app runs the tool, not the model");
+  }
+
+  /**
+   * A ChatClient agent's tool call whose arguments miss the property the tool's schema requires: the
+   * call asking for it is invalid and escalated; Spring AI still runs the tool (the missing argument
+   * as null) and the run goes on to its answer.
+   */
+  @Test
+  void aToolCallOutsideTheToolsSchemaIsEscalatedAndTheAgentRunGoesOn() {
+    ReceivedSpan agent = onlyAgent("out-agent-tool-wrong", "WeatherAgent");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(Arrays.asList("chat gpt-4o-mini", "execute_tool get_weather", "chat gpt-4o-mini"), names(steps),
+        tree(agent));
+    assertAgentCallEscalated(steps.get(0), "WeatherAgent", "tool get_weather: $: required");
+    assertNull(steps.get(2).attr("llm_otel.escalation.reason"), steps.get(2).attributes().toString());
+    assertEquals("UNSET", steps.get(1).statusCode(), "the tool ran: " + tree(agent));
+    assertEquals("UNSET", agent.statusCode(), tree(agent));
+    assertTrue(run.result("out-agent-tool-wrong").startsWith("ok Fake answer using tool result"),
+        run.result("out-agent-tool-wrong"));
   }
 
   @Test

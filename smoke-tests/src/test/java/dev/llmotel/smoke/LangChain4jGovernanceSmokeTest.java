@@ -2,7 +2,7 @@ package dev.llmotel.smoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +17,15 @@ class LangChain4jGovernanceSmokeTest extends AbstractFrameworkGovernanceSmokeTes
   @Override String mainClass() { return "dev.llmotel.smoke.langchain4j.LangChain4jSmokeApp"; }
   @Override String agentName() { return "WeatherAssistant"; }
   @Override String refusedType() { return REFUSED; }
+  /** LangChain4j's base exception of its model modules, for an answer the app cannot use; streams too. */
+  @Override String unusableAnswerType() { return "dev.langchain4j.exception.LangChain4jException"; }
+  @Override String rejectedStreamType() { return unusableAnswerType(); }
 
   @Override
   List<String> scenarios() {
-    return Arrays.asList("gov-big-prompt", "gov-loop", "gov-stream-refused");
+    List<String> all = new ArrayList<>(super.scenarios());
+    all.add("gov-stream-refused");
+    return all;
   }
 
   @Test

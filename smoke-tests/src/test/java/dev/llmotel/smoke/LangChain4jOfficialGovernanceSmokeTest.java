@@ -9,4 +9,7 @@ class LangChain4jOfficialGovernanceSmokeTest extends AbstractFrameworkGovernance
   @Override String mainClass() { return "dev.llmotel.smoke.langchain4j.LangChain4jOfficialSmokeApp"; }
   @Override String agentName() { return "WeatherAssistant"; }
   @Override String refusedType() { return "com.openai.errors.BadRequestException"; }
+  /** The SDK's own exception for data it cannot use, blocking and streamed (through the handler). */
+  @Override String unusableAnswerType() { return "com.openai.errors.OpenAIInvalidDataException"; }
+  @Override String rejectedStreamType() { return unusableAnswerType(); }
 }

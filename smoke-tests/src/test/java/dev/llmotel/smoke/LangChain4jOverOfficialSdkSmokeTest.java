@@ -19,7 +19,14 @@ class LangChain4jOverOfficialSdkSmokeTest extends AbstractAgentFrameworkSmokeTes
   @Override String runName() { return "langchain4j-official"; }
   @Override String appModule() { return "langchain4j-app-official"; }
   @Override String mainClass() { return "dev.llmotel.smoke.langchain4j.LangChain4jOfficialSmokeApp"; }
-  @Override List<String> scenarios() { return Arrays.asList("agent-tool", "chat-retried", "chat-stream"); }
+  static final List<String> OUTPUT_SCENARIOS = Arrays.asList("out-valid", "out-wrong", "out-default-json",
+      "out-tool-wrong", "out-stream-wrong", "out-agent-wrong");
+
+  @Override List<String> scenarios() {
+    List<String> all = new java.util.ArrayList<>(Arrays.asList("agent-tool", "chat-retried", "chat-stream"));
+    all.addAll(OUTPUT_SCENARIOS);
+    return all;
+  }
   @Override String directChatScenario() { return "chat-retried"; }
   @Override String scope() { return SCOPE; }
   @Override String javaHome() { return System.getProperty("java.home"); }
@@ -38,8 +45,8 @@ class LangChain4jOverOfficialSdkSmokeTest extends AbstractAgentFrameworkSmokeTes
   void theSdkLevelInstrumentationMakesNoSpanOfItsOwn() {
     List<ReceivedSpan> llmSpans = run.receiver.spans(s -> s.attr("gen_ai.operation.name") != null
         && s.attr("gen_ai.operation.name").equals("chat"));
-    // agent-tool: two model calls; chat-retried: one; chat-stream: one.
-    assertEquals(4, llmSpans.size(), llmSpans.toString());
+    // agent-tool: two model calls; chat-retried: one; chat-stream: one; each output scenario: one.
+    assertEquals(4 + OUTPUT_SCENARIOS.size(), llmSpans.size(), llmSpans.toString());
     assertTrue(llmSpans.stream().allMatch(s -> s.scopeName().equals(SCOPE)), llmSpans.toString());
     for (ReceivedSpan chat : llmSpans) {
       assertTrue(run.receiver.children(chat).stream().allMatch(s -> s.kind().equals("CLIENT") && !s.name().startsWith("chat")),
@@ -55,6 +62,23 @@ class LangChain4jOverOfficialSdkSmokeTest extends AbstractAgentFrameworkSmokeTes
         tree(agent));
     assertEquals("tool_calls", steps.get(0).attr("gen_ai.response.finish_reasons"));
     assertEquals(1, run.receiver.children(steps.get(0)).size(), tree(agent));
+  }
+
+  /**
+   * Output validation over the SDK: the SDK-level instrumentation sees the same response format and
+   * answer, yet each call has one verdict and one escalation, on LangChain4j's span (OutputChecks
+   * finds exactly one LLM span and one record per scenario).
+   */
+  @Test
+  void structuredAnswersOverTheSdkAreCheckedOnceOnLangChain4jsSpan() {
+    assertDirectStructuredCallsAreCheckedAndEscalated();
+    OutputChecks out = outputChecks();
+    out.assertUsable("out-default-json");
+    ReceivedSpan agent = onlyAgent("out-agent-wrong", "CityAssistant");
+    List<ReceivedSpan> steps = childrenInOrder(agent);
+    assertEquals(List.of("chat gpt-4o-mini"), names(steps), tree(agent));
+    assertAgentCallEscalated(steps.get(0), "CityAssistant", "$.city: type");
+    assertEquals("ok answer=city=42 population=2100000", run.result("out-agent-wrong"));
   }
 
   @Test

@@ -38,6 +38,15 @@ import org.junit.jupiter.api.TestInstance;
 class LangChain4jSpringBootSmokeTest {
   static final List<String> SCENARIOS = List.of("support-session", "support-other-session", "assistant",
       "streaming-assistant", "streaming-assistant-error");
+  /**
+   * Output validation: direct calls of the starter's models declaring the answer's structure (a job
+   * of the app, so the workflow is its scenario span), and a typed AI service behind an endpoint.
+   */
+  static final List<String> OUTPUT_SCENARIOS = List.of("out-valid", "out-wrong", "out-tool-wrong", "out-stream-wrong",
+      "out-endpoint-wrong");
+  /** Everything the app runs, in order. */
+  static final List<String> LAUNCHED = java.util.stream.Stream.concat(SCENARIOS.stream(), OUTPUT_SCENARIOS.stream())
+      .collect(Collectors.toList());
   /** The scenarios whose agent runs end in an answer (not the failing stream). */
   static final List<String> ANSWERED = SCENARIOS.subList(0, 4);
   static final String SCOPE = "dev.llmotel.langchain4j";
@@ -67,9 +76,13 @@ class LangChain4jSpringBootSmokeTest {
     run = new SmokeRun();
     // The first model call of the failing stream is cut after its role chunk and one argument fragment.
     run.llm.script("streaming-assistant-error", Behaviour.streamCut(2));
+    AbstractAgentFrameworkSmokeTest.scriptOutputScenarios(run.llm);
+    run.llm.script("out-endpoint-wrong", Behaviour.answerText(AbstractAgentFrameworkSmokeTest.WRONG_TYPE));
     run.launchApp("langchain4j-spring-boot", "langchain4j-spring-boot-app",
         "dev.llmotel.smoke.lc4jboot.LangChain4jSpringBootSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.genai.capture-message-content", "false"), SCENARIOS);
+        Map.of("otel.instrumentation.genai.capture-message-content", "false",
+            "otel.logs.exporter", "otlp"), // the escalations are log records
+        LAUNCHED);
   }
 
   @AfterAll
@@ -79,8 +92,8 @@ class LangChain4jSpringBootSmokeTest {
 
   @Test
   void theAppRanEveryScenarioOverItsOwnEndpointsWithoutInstrumentationErrors() {
-    run.assertRanCleanly(SCENARIOS.size());
-    for (String scenario : SCENARIOS) {
+    run.assertRanCleanly(LAUNCHED.size());
+    for (String scenario : LAUNCHED) {
       assertTrue(run.result(scenario).startsWith("ok "), scenario + ": " + run.result(scenario) + "\n" + run.tail());
     }
     assertTrue(run.result("streaming-assistant").startsWith("ok status=200 events="),
@@ -290,11 +303,11 @@ class LangChain4jSpringBootSmokeTest {
   @Test
   void eachModelRequestIsTheHttpClientSpanUnderItsChatSpan() {
     int requests = 0;
-    for (String scenario : SCENARIOS) requests += run.llm.requests(scenario).size();
+    for (String scenario : LAUNCHED) requests += run.llm.requests(scenario).size();
     List<ReceivedSpan> http = run.receiver.spans(s -> s.kind().equals("CLIENT") && !s.hasAttr("gen_ai.operation.name")
         && Long.valueOf(run.llm.port()).equals(s.longAttr("server.port")));
     StringBuilder trees = new StringBuilder();
-    for (String scenario : SCENARIOS) trees.append(tree(run.scenario(scenario)));
+    for (String scenario : LAUNCHED) trees.append(tree(run.scenario(scenario)));
     assertEquals(requests, http.size(), "one HTTP client span per request:\n" + trees);
     for (ReceivedSpan request : http) {
       assertEquals(REACTOR_NETTY, request.scopeName(), request.attributes().toString());
@@ -302,11 +315,73 @@ class LangChain4jSpringBootSmokeTest {
       assertTrue(chat != null && chat.name().equals(CHAT) && chat.scopeName().equals(SCOPE),
           request.name() + " " + request.attributes() + " under " + chat + ":\n" + trees);
     }
-    for (String scenario : SCENARIOS) {
+    for (String scenario : LAUNCHED) {
       for (ReceivedSpan chat : chatSpans(scenario)) {
         assertEquals(1, run.receiver.children(chat).stream().filter(http::contains).count(), trees.toString());
       }
     }
+  }
+
+  /**
+   * The starter's models called directly with a ChatRequest declaring a JSON Schema response format
+   * (blocking and streamed) or a tool: valid when the answer fits, else invalid and escalated; the
+   * app (the policy off) gets every answer as LangChain4j returned it.
+   */
+  @Test
+  void structuredAnswersOfTheStartersModelsAreMarkedValidOrNotAndUnusableOnesEscalated() {
+    OutputChecks out = new OutputChecks(run, false);
+    String wrong = AbstractAgentFrameworkSmokeTest.WRONG_STRUCTURE;
+    assertTrue(run.result("out-valid").startsWith("ok answer={\"city\": "), run.result("out-valid"));
+    out.assertUsable("out-valid");
+    assertEquals("ok answer=" + wrong, run.result("out-wrong"));
+    out.assertUnusable("out-wrong", "invalid", "$: required");
+    assertEquals("ok answer=" + wrong, run.result("out-stream-wrong"));
+    out.assertUnusable("out-stream-wrong", "invalid", "$: required");
+    assertEquals("ok tool=get_weather " + wrong, run.result("out-tool-wrong"));
+    out.assertUnusable("out-tool-wrong", "invalid", "tool get_weather: $: required");
+  }
+
+  /**
+   * A typed AI service behind an endpoint, on the starter's model configured for structured outputs
+   * by properties: LangChain4j declares the type's JSON Schema, so an answer whose city is not a
+   * string is invalid and escalated, the route as the workflow; the endpoint still answers.
+   */
+  @Test
+  void aTypedAiServiceBehindAnEndpointHasItsAnswerCheckedAgainstTheDeclaredSchema() {
+    ReceivedSpan root = run.scenario("out-endpoint-wrong");
+    List<ReceivedSpan> agents = inTrace("out-endpoint-wrong", s -> s.name().equals("invoke_agent CityAssistant"));
+    assertEquals(1, agents.size(), tree(root));
+    assertEquals("/city", parent(agents.get(0)).attr("http.route"), tree(root));
+    List<ReceivedSpan> chats = chatSpans("out-endpoint-wrong");
+    assertEquals(1, chats.size(), tree(root));
+    ReceivedSpan chat = chats.get(0);
+    assertEquals("json_schema", run.llm.requests("out-endpoint-wrong").get(0).json().path("response_format")
+        .path("type").asText(), "the starter's model declared the type's schema");
+    assertEquals("invalid", chat.attr("llm_otel.output.validation"), chat.attributes().toString());
+    assertEquals("$.city: type", chat.attr("llm_otel.output.validation.error"), chat.attributes().toString());
+    assertEquals("output_invalid", chat.attr("llm_otel.escalation.reason"), chat.attributes().toString());
+    assertEquals("/city", chat.attr("llm_otel.workflow"));
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    List<dev.llmotel.testkit.otlp.ReceivedLogRecord> records = escalations(chat);
+    while (records.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      records = escalations(chat);
+    }
+    assertEquals(1, records.size(), records.toString());
+    assertEquals("/city", records.get(0).attr("llm_otel.workflow"));
+    assertEquals("output_invalid", records.get(0).attr("llm_otel.escalation.reason"));
+    assertEquals("ok CityAnswer[city=42, population=2100000]", run.result("out-endpoint-wrong"));
+  }
+
+  List<dev.llmotel.testkit.otlp.ReceivedLogRecord> escalations(ReceivedSpan span) {
+    return run.receiver.logRecords(OutputChecks.ESCALATION).stream()
+        .filter(r -> r.traceId().equals(span.traceId()) && r.spanId().equals(span.spanId()))
+        .collect(Collectors.toList());
   }
 
   // --- reading the run ---

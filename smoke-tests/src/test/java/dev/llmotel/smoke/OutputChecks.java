@@ -38,6 +38,20 @@ final class OutputChecks {
     return span;
   }
 
+  /** An answer that fits its declared structure: valid, and not escalated. */
+  ReceivedSpan assertUsable(String scenario) {
+    ReceivedSpan span = assertVerdict(scenario, "valid", null);
+    assertNotEscalated(scenario);
+    return span;
+  }
+
+  /** An answer that does not fit: this verdict and violation, escalated as output_invalid. */
+  ReceivedSpan assertUnusable(String scenario, String result, String error) {
+    ReceivedSpan span = assertVerdict(scenario, result, error);
+    assertEscalated(scenario, "output_invalid");
+    return span;
+  }
+
   /** No check ran: the request declared nothing, or the model refused before answering. */
   ReceivedSpan assertNotChecked(String scenario) {
     ReceivedSpan span = run.onlyLlmSpan(scenario);

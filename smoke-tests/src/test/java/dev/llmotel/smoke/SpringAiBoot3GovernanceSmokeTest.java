@@ -6,4 +6,7 @@ class SpringAiBoot3GovernanceSmokeTest extends AbstractFrameworkGovernanceSmokeT
   @Override String mainClass() { return "dev.llmotel.smoke.springai.SpringAiSmokeApp"; }
   @Override String agentName() { return "WeatherAgent"; }
   @Override String refusedType() { return "org.springframework.ai.retry.NonTransientAiException"; }
+  @Override String unusableAnswerType() { return refusedType(); }
+  /** Spring AI streams are only recorded: the answer reached the app as it streamed. */
+  @Override String rejectedStreamType() { return null; }
 }

@@ -6,4 +6,8 @@ class SpringAiBoot4GovernanceSmokeTest extends AbstractFrameworkGovernanceSmokeT
   @Override String mainClass() { return "dev.llmotel.smoke.springai.SpringAiSmokeApp"; }
   @Override String agentName() { return "WeatherAgent"; }
   @Override String refusedType() { return "com.openai.errors.BadRequestException"; }
+  /** The OpenAI SDK's own exception for data it cannot use. */
+  @Override String unusableAnswerType() { return "com.openai.errors.OpenAIInvalidDataException"; }
+  /** Spring AI streams are only recorded: the answer reached the app as it streamed. */
+  @Override String rejectedStreamType() { return null; }
 }

@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
 /**
  * A small service on the Anthropic Java SDK run under the real agent by the smoke tests: messages
  * blocking, async and streamed (read fully, async, closed early), a tool round trip, a prompt with
- * a cached system prefix, a retried 429 and policy refusals, against the fake LLM server speaking
- * the Messages API. Arguments: the fake server's base URL (ending in /v1), then the scenarios.
+ * a cached system prefix, a retried 429, policy refusals and answers checked against the structure
+ * their request declared ({@link OutputScenarios}), against the fake LLM server speaking the
+ * Messages API. Arguments: the fake server's base URL (ending in /v1), then the scenarios.
  */
 public final class AnthropicSmokeApp {
   static final String API_KEY = "sk-ant-smoke-test-secret-key-0123456789abcdef";
@@ -34,11 +35,13 @@ public final class AnthropicSmokeApp {
   static final String MODEL = "claude-sonnet-4-20250514";
 
   private final AnthropicClient client;
+  private final OutputScenarios outputs;
 
   AnthropicSmokeApp(String baseUrl) {
     // The SDK appends /v1/messages itself.
     String root = baseUrl.endsWith("/v1") ? baseUrl.substring(0, baseUrl.length() - 3) : baseUrl;
     this.client = AnthropicOkHttpClient.builder().baseUrl(root).apiKey(API_KEY).maxRetries(1).build();
+    this.outputs = new OutputScenarios(client);
   }
 
   public static void main(String[] args) {
@@ -167,6 +170,7 @@ public final class AnthropicSmokeApp {
         }
       }
       default:
+        if (scenario.startsWith("out-")) return outputs.run(scenario);
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }

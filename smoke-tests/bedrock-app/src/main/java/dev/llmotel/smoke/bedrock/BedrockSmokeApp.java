@@ -48,8 +48,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
  * A small service on the AWS SDK's Bedrock Runtime client run under the real agent by the smoke
  * tests: Converse blocking and async, ConverseStream (read fully, cancelled), a tool round trip,
  * prompt caching, InvokeModel for a Claude and a Titan embedding model, InvokeModelWithResponseStream,
- * a retried throttle and policy refusals, against the fake LLM server with a fixed endpoint and
- * static credentials. Arguments: the fake server's base URL, then the scenarios.
+ * a retried throttle, policy refusals and answers checked against the structure their request
+ * declared ({@link OutputScenarios}), against the fake LLM server with a fixed endpoint and static
+ * credentials. Arguments: the fake server's base URL, then the scenarios.
  */
 public final class BedrockSmokeApp {
   static final String MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
@@ -58,6 +59,7 @@ public final class BedrockSmokeApp {
 
   private final BedrockRuntimeClient client;
   private final BedrockRuntimeAsyncClient async;
+  private final OutputScenarios outputs;
 
   BedrockSmokeApp(String baseUrl) {
     URI endpoint = URI.create(baseUrl.endsWith("/v1") ? baseUrl.substring(0, baseUrl.length() - 3) : baseUrl);
@@ -69,6 +71,7 @@ public final class BedrockSmokeApp {
     this.async = BedrockRuntimeAsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
         .credentialsProvider(credentials)
         .httpClient(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).build()).build();
+    this.outputs = new OutputScenarios(client, async);
   }
 
   public static void main(String[] args) {
@@ -248,6 +251,7 @@ public final class BedrockSmokeApp {
           throw (Exception) e.getCause();
         }
       default:
+        if (scenario.startsWith("out-")) return outputs.run(scenario);
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }

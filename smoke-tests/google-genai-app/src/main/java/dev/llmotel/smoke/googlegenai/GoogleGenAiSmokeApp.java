@@ -30,9 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A small service on the Google GenAI Java SDK run under the real agent by the smoke tests:
  * generateContent blocking, async and streamed (read fully, async, closed early), a function-call
- * round trip, thinking, cached content, embeddings, Vertex AI, a retried 429 and policy refusals,
- * against the fake LLM server speaking the Gemini API. Arguments: the fake server's base URL, then
- * the scenarios.
+ * round trip, thinking, cached content, embeddings, Vertex AI, a retried 429, policy refusals and
+ * answers checked against the structure their request declared ({@link OutputScenarios}), against
+ * the fake LLM server speaking the Gemini API. Arguments: the fake server's base URL, then the
+ * scenarios.
  */
 public final class GoogleGenAiSmokeApp {
   static final String API_KEY = "AIzaSy-smoke-test-secret-key-0123456789abcdef";
@@ -42,6 +43,7 @@ public final class GoogleGenAiSmokeApp {
   private final String root;
   /** One client per scenario: the fake server reads the scenario from a header the client sends. */
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
+  private final OutputScenarios outputs = new OutputScenarios();
 
   GoogleGenAiSmokeApp(String baseUrl) {
     // The SDK appends /{apiVersion}/models/... itself.
@@ -193,6 +195,7 @@ public final class GoogleGenAiSmokeApp {
         }
       }
       default:
+        if (scenario.startsWith("out-")) return outputs.run(client, scenario);
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }

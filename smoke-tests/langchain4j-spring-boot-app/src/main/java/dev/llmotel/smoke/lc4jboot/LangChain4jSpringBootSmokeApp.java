@@ -1,11 +1,14 @@
 package dev.llmotel.smoke.lc4jboot;
 
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.llmotel.smoke.support.ScenarioLoop;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
@@ -26,9 +29,11 @@ public class LangChain4jSpringBootSmokeApp implements CommandLineRunner {
   static final String MODEL = "gpt-4o-mini";
 
   private final Environment environment;
+  private final ApplicationContext context;
 
-  public LangChain4jSpringBootSmokeApp(Environment environment) {
+  public LangChain4jSpringBootSmokeApp(Environment environment, ApplicationContext context) {
     this.environment = environment;
+    this.context = context;
   }
 
   public static void main(String[] args) {
@@ -51,12 +56,17 @@ public class LangChain4jSpringBootSmokeApp implements CommandLineRunner {
       p.put(prefix + "api-key", API_KEY);
       p.put(prefix + "model-name", MODEL);
     }
+    // Structured outputs: AI services returning a type declare its JSON Schema (strict) as the response format.
+    p.put("langchain4j.open-ai.chat-model.supported-capabilities", "RESPONSE_FORMAT_JSON_SCHEMA");
+    p.put("langchain4j.open-ai.chat-model.strict-json-schema", "true");
     return p;
   }
 
   @Override
   public void run(String... args) {
     int port = Integer.parseInt(environment.getRequiredProperty("local.server.port"));
-    ScenarioLoop.runAll(args, new SelfClient("http://127.0.0.1:" + port)::run);
+    OutputScenarios outputs = new OutputScenarios(context.getBean("openAiChatModel", ChatModel.class),
+        context.getBean("openAiStreamingChatModel", StreamingChatModel.class));
+    ScenarioLoop.runAll(args, new SelfClient("http://127.0.0.1:" + port, outputs)::run);
   }
 }

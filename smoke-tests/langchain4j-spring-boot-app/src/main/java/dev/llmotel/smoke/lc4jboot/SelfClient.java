@@ -17,9 +17,11 @@ import java.util.stream.Collectors;
 final class SelfClient {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String base;
+  private final OutputScenarios outputs;
 
-  SelfClient(String base) {
+  SelfClient(String base, OutputScenarios outputs) {
     this.base = base;
+    this.outputs = outputs;
   }
 
   String run(String scenario) throws IOException, InterruptedException {
@@ -40,6 +42,13 @@ final class SelfClient {
       case "streaming-assistant":
       case "streaming-assistant-error":
         return stream("/streamingAssistant?message=" + encode("What is the weather in Paris?"));
+      case "out-endpoint-wrong":
+        return get("/city?question=" + encode("What is the capital of France and its population?"));
+      case "out-valid":
+      case "out-wrong":
+      case "out-tool-wrong":
+      case "out-stream-wrong":
+        return outputs.run(scenario);
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }

@@ -5,6 +5,7 @@ import org.springframework.ai.anthropic.AnthropicChatModel;
 import org.springframework.ai.anthropic.AnthropicChatOptions;
 import org.springframework.ai.anthropic.api.AnthropicApi;
 import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.document.MetadataMode;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.openai.OpenAiChatModel;
@@ -12,7 +13,9 @@ import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.ai.openai.OpenAiEmbeddingModel;
 import org.springframework.ai.openai.OpenAiEmbeddingOptions;
 import org.springframework.ai.openai.api.OpenAiApi;
+import org.springframework.ai.openai.api.ResponseFormat;
 import org.springframework.ai.retry.TransientAiException;
+import org.springframework.ai.support.ToolCallbacks;
 import org.springframework.retry.support.RetryTemplate;
 import org.springframework.util.LinkedMultiValueMap;
 
@@ -54,6 +57,20 @@ final class Models {
         .anthropicApi(AnthropicApi.builder().baseUrl(root).apiKey(SpringAiSmokeApp.API_KEY).build())
         .defaultOptions(AnthropicChatOptions.builder().model("claude-sonnet-4-20250514").maxTokens(256).build())
         .build();
+  }
+
+  /** Options of a call whose answer must be JSON in this schema (OpenAI's strict structured outputs). */
+  static ChatOptions structured(String name, String schema) {
+    return OpenAiChatOptions.builder().model("gpt-4o-mini").streamUsage(true)
+        .responseFormat(ResponseFormat.builder().type(ResponseFormat.Type.JSON_SCHEMA)
+            .jsonSchema(ResponseFormat.JsonSchema.builder().name(name).schema(schema).strict(true).build()).build())
+        .build();
+  }
+
+  /** Options of a call that offers these tools and leaves running them to the app. */
+  static ChatOptions offeringTools(Object tools) {
+    return OpenAiChatOptions.builder().model("gpt-4o-mini").toolCallbacks(ToolCallbacks.from(tools))
+        .internalToolExecutionEnabled(false).build();
   }
 
   private Models() {}

@@ -62,6 +62,7 @@ public class SpringAiSmokeApp implements CommandLineRunner {
 
   private String runScenario(String scenario) {
     ChatModel model = Models.chat(baseUrl, scenario);
+    if (scenario.startsWith("out-")) return OutputScenarios.run(model, scenario);
     switch (scenario) {
       case "agent-tool":
       case "agent-error":
