@@ -115,6 +115,26 @@ abstract class AbstractAgentFrameworkSmokeTest {
     llm.script("out-agent-wrong", Behaviour.answerText(WRONG_TYPE));
     llm.script("out-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
     llm.script("out-agent-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
+    llm.script("out-not-json", Behaviour.answerText(NOT_JSON));
+    llm.script("out-truncated", Behaviour.cutAtTokenLimit());
+    llm.script("out-refusal", Behaviour.refusal());
+  }
+
+  /** A structured request answered in prose. */
+  static final String NOT_JSON = "The capital of France is Paris.";
+
+  /**
+   * An answer in prose, and one cut at the token limit (the city's JSON cut in half), to a request
+   * that declared a JSON Schema: both not JSON; the cut one escalated as truncated, as its finish
+   * reason says.
+   */
+  void assertProseAndTruncatedAnswersAreEscalated() {
+    OutputChecks out = outputChecks();
+    assertEquals("ok answer=" + NOT_JSON, run.result("out-not-json"));
+    out.assertUnusable("out-not-json", "not_json", "$: not JSON");
+    ReceivedSpan cut = out.assertVerdict("out-truncated", "not_json", "$: not JSON");
+    assertEquals("length", cut.attr("gen_ai.response.finish_reasons").toLowerCase(java.util.Locale.ROOT));
+    out.assertEscalated("out-truncated", "truncated");
   }
 
   OutputChecks outputChecks() {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "agent-stream",
       "chat", "chat-stream", "embeddings", "rag", "out-valid", "out-wrong", "out-default-json", "out-tool-wrong",
-      "out-stream-wrong", "out-agent-wrong", "out-agent-tool-wrong");
+      "out-stream-wrong", "out-agent-wrong", "out-agent-tool-wrong", "out-not-json", "out-truncated");
   static final String SCOPE = "dev.llmotel.langchain4j";
 
   /** oldest or newest supported release. */
@@ -180,6 +180,7 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
   @Test
   void structuredAnswersAreMarkedValidOrNotAndUnusableOnesEscalated() {
     assertDirectStructuredCallsAreCheckedAndEscalated();
+    assertProseAndTruncatedAnswersAreEscalated();
     OutputChecks out = outputChecks();
     assertTrue(run.result("out-default-json").startsWith("ok answer={\"answer\": "), run.result("out-default-json"));
     out.assertUsable("out-default-json");

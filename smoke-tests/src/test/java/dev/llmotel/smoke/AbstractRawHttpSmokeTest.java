@@ -63,10 +63,14 @@ abstract class AbstractRawHttpSmokeTest {
     r.llm.script("out-chat-wrong", Behaviour.answerText("{\"town\":\"Paris\"}"));
     r.llm.script("out-anthropic-tool-wrong", Behaviour.toolArguments("{\"town\":\"Paris\"}"));
     r.llm.script("out-responses-cut", Behaviour.cutAtTokenLimit());
+    r.llm.script("out-chat-prose", Behaviour.answerText("The capital of France is Paris."));
+    r.llm.script("out-anthropic-refusal", Behaviour.refusal());
+    r.llm.script("out-gemini-blocked", Behaviour.refusal());
   }
 
   static final List<String> OUTPUT_SCENARIOS = List.of("out-chat-valid", "out-chat-wrong", "out-chat-stream-valid",
-      "out-responses-cut", "out-anthropic-tool-wrong", "out-gemini-valid");
+      "out-responses-cut", "out-anthropic-tool-wrong", "out-gemini-valid", "out-chat-prose", "out-anthropic-refusal",
+      "out-gemini-blocked");
 
   @BeforeAll
   void runApp() throws Exception {
@@ -153,6 +157,12 @@ abstract class AbstractRawHttpSmokeTest {
     out.assertUnusable("out-anthropic-tool-wrong", "invalid", "tool get_weather: $: required");
     out.assertVerdict("out-responses-cut", "not_json", "$: not JSON");
     out.assertEscalated("out-responses-cut", "truncated");
+    out.assertUnusable("out-chat-prose", "not_json", "$: not JSON");
+    // A refusal and a safety stop are not attempts at the structure: escalated as what they are, unchecked.
+    out.assertNotChecked("out-anthropic-refusal");
+    out.assertEscalated("out-anthropic-refusal", "refusal");
+    out.assertNotChecked("out-gemini-blocked");
+    out.assertEscalated("out-gemini-blocked", "content_filter");
     assertEquals("json", run.onlyLlmSpan("out-chat-valid").attr("gen_ai.output.type"));
   }
 

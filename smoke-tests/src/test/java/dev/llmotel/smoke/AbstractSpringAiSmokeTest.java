@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error",
       "agent-stream", "agent-observed", "anthropic-agent", "chat", "chat-retried", "chat-stream", "chat-stream-cancelled", "embeddings", "rag",
-      "out-valid", "out-wrong", "out-tool-wrong", "out-stream-wrong", "out-agent-tool-wrong");
+      "out-valid", "out-wrong", "out-tool-wrong", "out-stream-wrong", "out-agent-tool-wrong", "out-not-json",
+      "out-truncated", "out-refusal");
   static final String SCOPE = "dev.llmotel.spring-ai";
 
   /** boot3 (Spring AI 1.1) or boot4 (Spring AI 2.0). */
@@ -287,7 +288,12 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
   @Test
   void structuredAnswersAreMarkedValidOrNotAndUnusableOnesEscalated() {
     assertDirectStructuredCallsAreCheckedAndEscalated();
+    assertProseAndTruncatedAnswersAreEscalated();
     assertEquals(1, run.llm.requests("out-tool-wrong").size(), "the app runs the tool, not the model");
+    // OpenAI's refusal, which Spring AI keeps in the generation's metadata: escalated as such, not checked.
+    OutputChecks out = outputChecks();
+    out.assertNotChecked("out-refusal");
+    out.assertEscalated("out-refusal", "refusal");
   }
 
   /**

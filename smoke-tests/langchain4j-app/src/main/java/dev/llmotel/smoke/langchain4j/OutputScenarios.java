@@ -70,6 +70,8 @@ final class OutputScenarios {
     switch (scenario) {
       case "out-valid":
       case "out-wrong":
+      case "out-not-json":
+      case "out-truncated":
       case "out-policy-valid":
       case "out-policy-wrong":
         return "answer=" + app.model(scenario).chat(structured()).aiMessage().text();

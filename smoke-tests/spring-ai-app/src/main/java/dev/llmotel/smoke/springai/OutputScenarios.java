@@ -25,6 +25,9 @@ final class OutputScenarios {
     switch (scenario) {
       case "out-valid":
       case "out-wrong":
+      case "out-not-json":
+      case "out-truncated":
+      case "out-refusal":
       case "out-policy-valid":
       case "out-policy-wrong": {
         ChatResponse response = model.call(new Prompt(QUESTION, Models.structured("city_answer", CITY_SCHEMA)));
