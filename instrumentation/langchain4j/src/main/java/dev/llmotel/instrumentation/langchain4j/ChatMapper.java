@@ -55,7 +55,8 @@ final class ChatMapper {
       if (modelName == null && defaults != null) modelName = defaults.modelName();
       call.request().requestModel(modelName);
       ResponseFormat format = p == null ? null : p.responseFormat();
-      responseFormat(call, format == null && defaults != null ? defaults.responseFormat() : format);
+      responseFormat(call, format == null && defaults != null ? defaults.responseFormat() : format,
+          StrictSchemas.json(model));
       if (p != null) {
         call.request().temperature(p.temperature());
         call.request().topP(p.topP());
@@ -67,7 +68,7 @@ final class ChatMapper {
           for (ToolSpecification tool : p.toolSpecifications()) {
             // The parameters are an element tree, not JSON text: checked as their JSON Schema, not exported.
             call.request().toolDefinitions().add(new ToolDefinition(GenAiValues.TOOL_TYPE_FUNCTION, tool.name(),
-                tool.description(), null, JsonSchemaElements.toJsonSchema(tool.parameters())));
+                tool.description(), null, JsonSchemaElements.toJsonSchema(tool.parameters(), StrictSchemas.tools(model))));
           }
         }
       }
@@ -79,7 +80,7 @@ final class ChatMapper {
   }
 
   /** The structure the answer must have: JSON fitting the format's schema, or any JSON object without one. */
-  private static void responseFormat(LlmCall call, ResponseFormat format) {
+  private static void responseFormat(LlmCall call, ResponseFormat format, boolean strict) {
     if (format == null || format.type() == null) return;
     if (format.type() != ResponseFormatType.JSON) {
       call.request().outputType(GenAiValues.OUTPUT_TYPE_TEXT);
@@ -87,7 +88,7 @@ final class ChatMapper {
     }
     JsonSchema schema = format.jsonSchema();
     call.request().outputType(GenAiValues.OUTPUT_TYPE_JSON).outputContract(
-        OutputContract.schema(schema == null ? null : JsonSchemaElements.toJsonSchema(schema.rootElement())));
+        OutputContract.schema(schema == null ? null : JsonSchemaElements.toJsonSchema(schema.rootElement(), strict)));
   }
 
   private static void mapMessage(LlmCall call, ChatMessage message) {

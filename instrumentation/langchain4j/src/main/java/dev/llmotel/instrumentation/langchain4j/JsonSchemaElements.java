@@ -30,9 +30,17 @@ final class JsonSchemaElements {
 
   /** The element's JSON Schema, or null without one (or should it fail: the answer goes unchecked, the call on). */
   static String toJsonSchema(JsonSchemaElement root) {
+    return toJsonSchema(root, false);
+  }
+
+  /**
+   * As the model sends it: {@code strict} as LangChain4j's OpenAI models send a schema in strict mode
+   * (every property required, the optional ones nullable; no other properties unless the schema says).
+   */
+  static String toJsonSchema(JsonSchemaElement root, boolean strict) {
     if (root == null) return null;
     try {
-      return Json.write(schema(root));
+      return Json.write(schema(root, strict));
     } catch (RuntimeException e) {
       SafeHooks.failed("langchain4j json schema", e);
       return null;
@@ -40,7 +48,7 @@ final class JsonSchemaElements {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> schema(JsonSchemaElement element) {
+  private static Map<String, Object> schema(JsonSchemaElement element, boolean strict) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (element instanceof JsonObjectSchema object) {
       out.put("type", "object");
@@ -48,14 +56,19 @@ final class JsonSchemaElements {
       Map<String, Object> properties = new LinkedHashMap<>();
       if (object.properties() != null) {
         object.properties().forEach((name, property) ->
-            properties.put(name, required.contains(name) ? schema(property) : nullable(schema(property))));
+            properties.put(name, required.contains(name) ? schema(property, strict) : nullable(schema(property, strict))));
       }
       out.put("properties", properties);
-      if (!required.isEmpty()) out.put("required", required);
-      if (object.additionalProperties() != null) out.put("additionalProperties", object.additionalProperties());
+      List<String> mustHave = strict && object.properties() != null ? new ArrayList<>(object.properties().keySet()) : required;
+      if (!mustHave.isEmpty()) out.put("required", mustHave);
+      if (object.additionalProperties() != null) {
+        out.put("additionalProperties", object.additionalProperties());
+      } else if (strict) {
+        out.put("additionalProperties", false);
+      }
       if (object.definitions() != null && !object.definitions().isEmpty()) {
         Map<String, Object> definitions = new LinkedHashMap<>();
-        object.definitions().forEach((name, definition) -> definitions.put(name, schema(definition)));
+        object.definitions().forEach((name, definition) -> definitions.put(name, schema(definition, strict)));
         out.put("$defs", definitions);
       }
     } else if (element instanceof JsonStringSchema) {
@@ -73,10 +86,10 @@ final class JsonSchemaElements {
       out.put("enum", enumeration.enumValues());
     } else if (element instanceof JsonArraySchema array) {
       out.put("type", "array");
-      if (array.items() != null) out.put("items", schema(array.items()));
+      if (array.items() != null) out.put("items", schema(array.items(), strict));
     } else if (element instanceof JsonAnyOfSchema anyOf) {
       List<Object> options = new ArrayList<>();
-      for (JsonSchemaElement option : anyOf.anyOf()) options.add(schema(option));
+      for (JsonSchemaElement option : anyOf.anyOf()) options.add(schema(option, strict));
       out.put("anyOf", options);
     } else if (element instanceof JsonReferenceSchema reference) {
       // LangChain4j keeps the definitions on the root object and names them there.

@@ -2,6 +2,7 @@ package dev.llmotel.instrumentation.langchain4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -184,6 +185,31 @@ class ChatMapperTest {
     assertEquals("$.friends[0]: required", invalid.error);
     OutputCheck extra = answered(asked(withSchema()), AiMessage.from("{\"name\":\"Ann\",\"nickname\":\"A\"}"));
     assertEquals("$: additionalProperties", extra.error);
+  }
+
+  /**
+   * A model that sends its schemas strict (LangChain4j's OpenAI models with strictJsonSchema and
+   * strictTools) holds the answer to that: every property required, no others.
+   */
+  @Test
+  void aStrictModelsAnswerIsHeldToTheStrictSchema() {
+    Object strict = new dev.langchain4j.model.openai.StrictOpenAiChatModel();
+    JsonObjectSchema city = JsonObjectSchema.builder().addStringProperty("city").addIntegerProperty("population")
+        .required("city").build();
+    ChatRequest request = ChatRequest.builder().messages(UserMessage.from("The capital of France?"))
+        .responseFormat(ResponseFormat.builder().type(dev.langchain4j.model.chat.request.ResponseFormatType.JSON)
+            .jsonSchema(JsonSchema.builder().name("City").rootElement(city).build()).build())
+        .toolSpecifications(WEATHER).build();
+    OutputCheck missing = answered(ChatMapper.request(strict, request), AiMessage.from("{\"city\":\"Paris\"}"));
+    assertEquals("$: required", missing.error, "strict: population is required (it may be null)");
+    assertEquals("valid", answered(ChatMapper.request(strict, request),
+        AiMessage.from("{\"city\":\"Paris\",\"population\":null}")).result);
+    assertEquals("$: additionalProperties", answered(ChatMapper.request(strict, request),
+        AiMessage.from("{\"city\":\"Paris\",\"population\":1,\"mayor\":\"x\"}")).error);
+    assertEquals("valid", answered(asked(ChatRequest.builder().responseFormat(request.responseFormat())),
+        AiMessage.from("{\"city\":\"Paris\"}")).result, "not strict: population is optional");
+    assertTrue(ChatMapper.request(strict, request).request().toolDefinitions().get(0).parametersJsonSchema
+        .contains("\"additionalProperties\":false"), "strict tools too");
   }
 
   @Test
