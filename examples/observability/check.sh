@@ -158,7 +158,7 @@ ALL_LABELS = set().union(*LABELS.values())
 VALUES = {"llm_otel_policy_decision": {"refused", "would_refuse"},
           "llm_otel_policy_name": {"timeout", "input_tokens", "cost", "rate_limit", "loop_guard", "output_validation"},
           "gen_ai_token_type": {"input", "output"},
-          "llm_otel_output_validation": {"valid", "invalid", "not_json"},
+          "llm_otel_output_validation": {"valid", "invalid", "not_json", "unchecked"},
           "llm_otel_escalation_reason": {"output_invalid", "refusal", "content_filter", "truncated",
                                          "policy_refused", "low_confidence"}}
 STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
