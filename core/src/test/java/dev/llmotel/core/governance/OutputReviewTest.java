@@ -290,6 +290,25 @@ class OutputReviewTest {
     assertTrue(call.outputReview().rejection() instanceof IOException);
   }
 
+  @Test
+  void thePolicyFileSetsTheModeAndTheConfidenceThresholdAndRejectsBadValues() {
+    List<String> problems = new ArrayList<>();
+    PolicySettings s = PolicySettings.reload("policies.json",
+        "{\"output_validation\": {\"mode\": \"enforce\"}, \"escalation\": {\"confidence_threshold\": 0.8}}", problems);
+    assertEquals(PolicySettings.Mode.ENFORCE, s.outputValidationMode, problems.toString());
+    assertEquals(0.8, s.confidenceThreshold, 1e-12);
+    assertEquals(PolicySettings.Mode.MONITOR,
+        PolicySettings.reload("p.json", "{\"output_validation\": {}}", problems).outputValidationMode, "a section alone monitors");
+    assertEquals(0.6, new PolicySettings().confidenceThreshold, 1e-12, "the default");
+    assertEquals(PolicySettings.Mode.OFF, new PolicySettings().outputValidationMode, "off by default");
+    for (String bad : new String[] {"{\"escalation\": {\"confidence_threshold\": 1.5}}",
+        "{\"escalation\": {\"confidence_threshold\": \"high\"}}", "{\"output_validation\": {\"mode\": \"strict\"}}"}) {
+      List<String> found = new ArrayList<>();
+      assertNull(PolicySettings.reload("p.json", bad, found), bad + " is rejected as a whole");
+      assertEquals(1, found.size(), found.toString());
+    }
+  }
+
   long count(String metric, String value) {
     long total = 0;
     for (MetricData m : metrics.collectAllMetrics()) {
