@@ -96,6 +96,10 @@ abstract class AbstractFrameworkGovernanceSmokeTest {
   @Test
   void anAnswerInTheWrongStructureFailsTheCallTheFrameworksWay() {
     OutputChecks out = new OutputChecks(run, false);
+    // A stream whose completion waited for its answer's review got it from the review, not from the
+    // fallback that lets it go after 5 s should the review never come.
+    assertTrue(run.scenario("out-policy-stream-valid").durationNanos() < 4_000_000_000L,
+        "the valid stream completed when its answer was reviewed");
     for (String valid : List.of("out-policy-valid", "out-policy-stream-valid")) {
       assertTrue(run.result(valid).startsWith("ok answer={"), valid + ": " + run.result(valid));
       ReceivedSpan span = out.assertVerdict(valid, "valid", null);

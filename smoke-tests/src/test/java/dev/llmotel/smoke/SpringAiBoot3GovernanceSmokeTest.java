@@ -7,6 +7,6 @@ class SpringAiBoot3GovernanceSmokeTest extends AbstractFrameworkGovernanceSmokeT
   @Override String agentName() { return "WeatherAgent"; }
   @Override String refusedType() { return "org.springframework.ai.retry.NonTransientAiException"; }
   @Override String unusableAnswerType() { return refusedType(); }
-  /** Spring AI streams are only recorded: the answer reached the app as it streamed. */
-  @Override String rejectedStreamType() { return null; }
+  /** A stream's completion waits for the answer's review, and becomes the same exception as the Flux's error. */
+  @Override String rejectedStreamType() { return unusableAnswerType(); }
 }

@@ -8,6 +8,6 @@ class SpringAiBoot4GovernanceSmokeTest extends AbstractFrameworkGovernanceSmokeT
   @Override String refusedType() { return "com.openai.errors.BadRequestException"; }
   /** The OpenAI SDK's own exception for data it cannot use. */
   @Override String unusableAnswerType() { return "com.openai.errors.OpenAIInvalidDataException"; }
-  /** Spring AI streams are only recorded: the answer reached the app as it streamed. */
-  @Override String rejectedStreamType() { return null; }
+  /** A stream's completion waits for the answer's review, and becomes the same exception as the Flux's error. */
+  @Override String rejectedStreamType() { return unusableAnswerType(); }
 }

@@ -69,12 +69,10 @@ final class ModelCallOperation extends ObservedOperation {
         throw new PolicyRefusal(exception);
       }
     }
-    // A blocking call's end throws the rejection of an answer the output_validation policy cannot let
-    // through (see finish). A stream's has reached the app before its observation stops: not failed.
-    if (!call.request().streaming()) {
-      String provider = call.provider();
-      call.outputReview().failWith(decision -> SpringAiErrors.unusableAnswer(provider, decision));
-    }
+    // The rejection of an answer the output_validation policy cannot let through: a blocking call's end
+    // throws it (see finish); a stream's completion becomes it (StreamSubscription holds the completion).
+    String provider = call.provider();
+    call.outputReview().failWith(decision -> SpringAiErrors.unusableAnswer(provider, decision));
     if (subscription != null) {
       subscription.attach(call, context);
       this.subscription = subscription;
@@ -95,6 +93,11 @@ final class ModelCallOperation extends ObservedOperation {
     BiConsumer<LlmCall, Object> map = nestsFollowUp && mapResponse != null ? ChatMapper::responseOfCallWithFollowUp
         : mapResponse;
     SpringAiTelemetry.CALLS.end(context, call, response.get(), error, map);
+    if (subscription != null) {
+      // A stream's observation stops after its completion reached us: the app's subscriber gets it now.
+      subscription.reviewed(call);
+      return;
+    }
     Throwable rejection = call.outputReview().rejection();
     if (rejection instanceof RuntimeException) throw new PolicyRefusal((RuntimeException) rejection);
   }

@@ -26,6 +26,8 @@ final class StreamSubscription {
   private volatile LlmCall call;
   private Context context;
   private Scope scope;
+  /** The app's subscriber whose completion waits for the answer's review (enforce mode only). */
+  private ChunkCounter<?> awaitingReview;
 
   /** Wraps the Flux a chat model's stream(Prompt) returned. */
   static <T> Flux<T> wrap(Flux<T> flux) {
@@ -73,6 +75,44 @@ final class StreamSubscription {
     return () -> s.scope = s.context.makeCurrent();
   }
 
+  /**
+   * At the stream's completion: whether the app's completion waits for the current call's review.
+   * Only when the output_validation policy enforces a structure the call declared, and the call has
+   * not ended yet: Spring AI stops a stream's observation (which ends the call) just after the
+   * completion has passed through us. Otherwise the completion goes on at once.
+   */
+  synchronized boolean awaitReview(ChunkCounter<?> counter) {
+    LlmCall current = call;
+    if (current == null || current.ended() || !current.request().checksAnswer()
+        || !dev.llmotel.core.governance.Governance.get().outputValidationEnforced()) {
+      return false;
+    }
+    awaitingReview = counter;
+    // Should the observation never stop, the app still gets its completion, a little late.
+    dev.llmotel.core.DelayedTasks.schedule(() -> counter.end(null), COMPLETION_FALLBACK_MILLIS);
+    return true;
+  }
+
+  /** Longest a held completion waits for the call's review. */
+  static final long COMPLETION_FALLBACK_MILLIS = 5000;
+
+  /** The call ended (its answer reviewed): a completion held for it goes on, or becomes the rejection. */
+  void reviewed(LlmCall ended) {
+    ChunkCounter<?> waiting;
+    synchronized (this) {
+      if (ended != call) return;
+      waiting = awaitingReview;
+      awaitingReview = null;
+    }
+    if (waiting != null) waiting.end(ended.outputReview().rejection());
+  }
+
+  /** What the app's completion becomes when it did not wait: the current call's rejection, if it has one. */
+  Throwable rejectionOfCurrentCall() {
+    LlmCall current = call;
+    return current == null ? null : current.outputReview().rejection();
+  }
+
   private void subscribed() {
     if (scope != null) {
       scope.close();
@@ -116,6 +156,7 @@ final class StreamSubscription {
     private final StreamSubscription subscription;
     private Subscription upstream;
     private volatile boolean terminated;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
     ChunkCounter(CoreSubscriber<? super T> actual, StreamSubscription subscription) {
       this.actual = actual;
@@ -154,7 +195,23 @@ final class StreamSubscription {
     @Override
     public void onComplete() {
       terminated = true;
-      actual.onComplete();
+      boolean held = false;
+      try {
+        held = subscription.awaitReview(this);
+      } catch (Throwable e) {
+        SafeHooks.failed("spring ai stream completion", e);
+      }
+      if (!held) end(subscription.rejectionOfCurrentCall());
+    }
+
+    /** The app's completion, once: or, for an answer the output_validation policy rejected, its error. */
+    void end(Throwable rejection) {
+      if (!ended.compareAndSet(false, true)) return;
+      if (rejection != null) {
+        actual.onError(rejection);
+      } else {
+        actual.onComplete();
+      }
     }
 
     @Override
