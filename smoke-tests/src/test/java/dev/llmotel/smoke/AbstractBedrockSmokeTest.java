@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 abstract class AbstractBedrockSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("converse", "converse-async", "converse-stream",
       "converse-stream-cancelled", "tool-use", "cached", "invoke", "invoke-embed", "invoke-stream", "converse-retried",
-      "out-tool-valid", "out-tool-wrong", "out-structured-wrong", "out-truncated", "out-refusal", "out-stream-tool-wrong",
+      "out-tool-valid", "out-tool-wrong", "out-structured-wrong", "out-structured-prose", "out-truncated", "out-refusal", "out-stream-tool-wrong",
       "out-invoke-wrong");
   /** An answer in the wrong structure: the tool wants a city, the schema city and population. */
   static final String WRONG_STRUCTURE = AbstractOpenAiSmokeTest.WRONG_STRUCTURE;
@@ -58,6 +58,7 @@ abstract class AbstractBedrockSmokeTest {
     run.llm.script("converse-retried", Behaviour.error(429));
     run.llm.script("out-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
     run.llm.script("out-structured-wrong", Behaviour.answerText(WRONG_STRUCTURE));
+    run.llm.script("out-structured-prose", Behaviour.answerText("The capital of France is Paris."));
     run.llm.script("out-truncated", Behaviour.cutAtTokenLimit());
     run.llm.script("out-refusal", Behaviour.refusal());
     run.llm.script("out-stream-tool-wrong", Behaviour.toolArguments(WRONG_STRUCTURE));
@@ -269,6 +270,8 @@ abstract class AbstractBedrockSmokeTest {
     ReceivedSpan structured = out.assertVerdict("out-structured-wrong", "invalid", "$: required");
     assertEquals("json", structured.attr("gen_ai.output.type"));
     out.assertEscalated("out-structured-wrong", "output_invalid");
+    // Prose where the output config asked for JSON.
+    out.assertUnusable("out-structured-prose", "not_json", "$: not JSON");
     // InvokeModel with a Claude model: the structured output declared in Anthropic's own body.
     assertTrue(run.result("out-invoke-wrong").contains("\"stop_reason\":\"end_turn\""), run.result("out-invoke-wrong"));
     out.assertUnusable("out-invoke-wrong", "invalid", "$: required");

@@ -21,7 +21,8 @@ import reactor.core.publisher.Hooks;
 /**
  * The output_validation policy in enforce (this module's tests run with it): a blocking call whose
  * answer does not fit the structure its request declared fails with Spring AI's exception instead
- * of returning it; a stream, whose answer has reached the app by then, is not failed.
+ * of returning it; a stream, whose chunks have reached the app by then, ends with that exception as
+ * its error signal instead of its completion.
  */
 class AnswerRejectionTest {
   static ChatModelObservationContext askedForAPerson() {
@@ -56,23 +57,35 @@ class AnswerRejectionTest {
     }));
   }
 
-  @Test
-  void aStreamIsNotFailedItsAnswerHasReachedTheAppBeforeItsObservationStops() {
-    ChatModelObservationContext context = askedForAPerson();
-    ChatResponse incomplete = answer("{\"name\":\"Ann\"}");
-    Flux<ChatResponse> stream = Flux.defer(() -> {
+  /** A stream as Spring AI runs one: the response set on completion (MessageAggregator), then the observation's stop (doFinally). */
+  static Flux<ChatResponse> streamed(ChatModelObservationContext context, ChatResponse response) {
+    return Flux.defer(() -> {
       TracedObservation observation = observed(context);
       observation.start();
-      // As Spring AI's MessageAggregator and doFinally do: the response set on completion, then the stop.
-      return Flux.just(incomplete).doOnComplete(() -> context.setResponse(incomplete)).doFinally(s -> observation.stop());
+      return Flux.just(response).doOnComplete(() -> context.setResponse(response)).doFinally(s -> observation.stop());
     });
+  }
+
+  @Test
+  void aStreamWhoseAnswerDoesNotFitEndsWithTheRejectionInsteadOfItsCompletion() {
+    ChatResponse incomplete = answer("{\"name\":\"Ann\"}");
+    List<ChatResponse> received = new java.util.ArrayList<>();
     List<Throwable> dropped = new java.util.ArrayList<>();
     Hooks.onErrorDropped(dropped::add); // what an exception from doFinally would come to
     try {
-      assertEquals(List.of(incomplete), StreamSubscription.wrap(stream).collectList().block());
+      IllegalStateException rejected = assertThrows(IllegalStateException.class,
+          () -> StreamSubscription.wrap(streamed(askedForAPerson(), incomplete)).doOnNext(received::add).blockLast());
+      assertTrue(rejected.getMessage().contains("output_validation"), rejected.getMessage());
     } finally {
       Hooks.resetOnErrorDropped();
     }
+    assertEquals(List.of(incomplete), received, "the chunks reached the app; its completion became the rejection");
     assertEquals(List.of(), dropped);
+
+    // An answer that fits completes, as soon as it is reviewed (not after the fallback's 5 s).
+    ChatResponse person = answer("{\"name\":\"Ann\",\"age\":30}");
+    long start = System.nanoTime();
+    assertEquals(List.of(person), StreamSubscription.wrap(streamed(askedForAPerson(), person)).collectList().block());
+    assertTrue(System.nanoTime() - start < 2_000_000_000L, "completed on its review");
   }
 }

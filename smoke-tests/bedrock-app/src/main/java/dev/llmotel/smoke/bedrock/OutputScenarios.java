@@ -84,6 +84,7 @@ final class OutputScenarios {
       case "out-policy-wrong":
         return answer(client.converse(weather(scenario)));
       case "out-structured-wrong":
+      case "out-structured-prose":
         return answer(client.converse(structured(scenario)));
       case "out-invoke-wrong": {
         // InvokeModel with a Claude model: Anthropic's own body, its structured output in output_config.
