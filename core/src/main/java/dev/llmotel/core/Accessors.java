@@ -18,5 +18,18 @@ public final class Accessors {
     }
   }
 
+  /**
+   * The unchecked exception of the named type with this message, as {@code loader} sees the type (a
+   * library's own exception where it may or may not be on the class path); null where it cannot be made.
+   */
+  public static RuntimeException newException(ClassLoader loader, String type, String message) {
+    try {
+      Object e = Class.forName(type, false, loader).getConstructor(String.class).newInstance(message);
+      return e instanceof RuntimeException ? (RuntimeException) e : null;
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
   private Accessors() {}
 }

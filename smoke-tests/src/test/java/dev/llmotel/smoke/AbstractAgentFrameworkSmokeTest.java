@@ -170,12 +170,6 @@ abstract class AbstractAgentFrameworkSmokeTest {
     }
   }
 
-  /** The escalation log records in the span's context. */
-  List<dev.llmotel.testkit.otlp.ReceivedLogRecord> escalationRecords(ReceivedSpan span) {
-    return run.receiver.logRecords(OutputChecks.ESCALATION).stream()
-        .filter(r -> r.traceId().equals(span.traceId()) && r.spanId().equals(span.spanId()))
-        .collect(Collectors.toList());
-  }
 
   /**
    * An agent run's call whose answer was escalated: the verdict and reason on its span, one record
@@ -186,17 +180,7 @@ abstract class AbstractAgentFrameworkSmokeTest {
     assertEquals(error, chat.attr("llm_otel.output.validation.error"), chat.attributes().toString());
     assertEquals("output_invalid", chat.attr("llm_otel.escalation.reason"), chat.attributes().toString());
     assertEquals(agent, chat.attr("llm_otel.workflow"), "the agent names the workflow");
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-    List<dev.llmotel.testkit.otlp.ReceivedLogRecord> records = escalationRecords(chat);
-    while (records.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      records = escalationRecords(chat);
-    }
+    List<dev.llmotel.testkit.otlp.ReceivedLogRecord> records = new OutputChecks(run, false).awaitRecords(chat, 1);
     assertEquals(1, records.size(), "one escalation record in the call's context: " + records);
     assertEquals("output_invalid", records.get(0).attr("llm_otel.escalation.reason"));
     assertEquals(agent, records.get(0).attr("llm_otel.workflow"));

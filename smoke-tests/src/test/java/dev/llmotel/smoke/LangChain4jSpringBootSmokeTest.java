@@ -361,28 +361,13 @@ class LangChain4jSpringBootSmokeTest {
     assertEquals("$.city: type", chat.attr("llm_otel.output.validation.error"), chat.attributes().toString());
     assertEquals("output_invalid", chat.attr("llm_otel.escalation.reason"), chat.attributes().toString());
     assertEquals("/city", chat.attr("llm_otel.workflow"));
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-    List<dev.llmotel.testkit.otlp.ReceivedLogRecord> records = escalations(chat);
-    while (records.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      records = escalations(chat);
-    }
+    List<dev.llmotel.testkit.otlp.ReceivedLogRecord> records = new OutputChecks(run, false).awaitRecords(chat, 1);
     assertEquals(1, records.size(), records.toString());
     assertEquals("/city", records.get(0).attr("llm_otel.workflow"));
     assertEquals("output_invalid", records.get(0).attr("llm_otel.escalation.reason"));
     assertEquals("ok CityAnswer[city=42, population=2100000]", run.result("out-endpoint-wrong"));
   }
 
-  List<dev.llmotel.testkit.otlp.ReceivedLogRecord> escalations(ReceivedSpan span) {
-    return run.receiver.logRecords(OutputChecks.ESCALATION).stream()
-        .filter(r -> r.traceId().equals(span.traceId()) && r.spanId().equals(span.spanId()))
-        .collect(Collectors.toList());
-  }
 
   // --- reading the run ---
 

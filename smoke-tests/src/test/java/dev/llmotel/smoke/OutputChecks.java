@@ -121,8 +121,11 @@ final class OutputChecks {
         .collect(Collectors.toList());
   }
 
-  /** Log records leave in their own batches: waits until the span's are in (or the time is up). */
-  private List<ReceivedLogRecord> awaitRecords(ReceivedSpan span, int atLeast) {
+  /**
+   * The escalation records in the span's context. Log records leave in their own batches: waits until
+   * at least {@code atLeast} are in (or the time is up).
+   */
+  List<ReceivedLogRecord> awaitRecords(ReceivedSpan span, int atLeast) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     List<ReceivedLogRecord> found = records(span);
     while (found.size() < atLeast && System.nanoTime() < deadline) {

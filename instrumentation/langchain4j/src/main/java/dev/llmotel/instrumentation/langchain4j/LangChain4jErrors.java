@@ -42,15 +42,10 @@ final class LangChain4jErrors {
    * exception for data it cannot use where the model lets the SDK's exceptions through.
    */
   static RuntimeException unusableAnswer(Object model, PolicyDecision decision) {
-    if (sdkRefusesInstead(model)) {
-      try {
-        return (RuntimeException) Class.forName("com.openai.errors.OpenAIInvalidDataException", false,
-            model.getClass().getClassLoader()).getConstructor(String.class).newInstance(decision.exceptionMessage());
-      } catch (Throwable t) {
-        // not loadable from the model's class loader: LangChain4j's own, below
-      }
-    }
-    return refusal(decision);
+    RuntimeException sdk = sdkRefusesInstead(model) ? dev.llmotel.core.Accessors.newException(
+        model.getClass().getClassLoader(), "com.openai.errors.OpenAIInvalidDataException", decision.exceptionMessage())
+        : null;
+    return sdk != null ? sdk : refusal(decision); // not loadable from the model's class loader: LangChain4j's own
   }
 
   private LangChain4jErrors() {}

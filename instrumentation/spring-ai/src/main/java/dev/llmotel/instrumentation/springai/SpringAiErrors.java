@@ -1,7 +1,6 @@
 package dev.llmotel.instrumentation.springai;
 
 import dev.llmotel.core.PolicyDecision;
-import java.lang.reflect.Constructor;
 
 /**
  * The exceptions Spring AI throws for the conditions a policy refuses a call for. Spring AI 1.1's
@@ -61,13 +60,7 @@ final class SpringAiErrors {
 
   /** The unchecked exception of that type with that message, or null when it cannot be made here. */
   private static RuntimeException newException(String type, String message) {
-    try {
-      Class<?> c = Class.forName(type, false, SpringAiErrors.class.getClassLoader());
-      Constructor<?> constructor = c.getConstructor(String.class);
-      return (RuntimeException) constructor.newInstance(message);
-    } catch (Throwable t) {
-      return null;
-    }
+    return dev.llmotel.core.Accessors.newException(SpringAiErrors.class.getClassLoader(), type, message);
   }
 
   private SpringAiErrors() {}
