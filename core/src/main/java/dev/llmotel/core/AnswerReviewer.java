@@ -32,6 +32,8 @@ final class AnswerReviewer {
   static final String TRUNCATED = "truncated";
   static final String POLICY_REFUSED = "policy_refused";
   static final String LOW_CONFIDENCE = "low_confidence";
+  /** The judge scored the answer under its evaluator's threshold (online evaluation, after the call). */
+  static final String EVALUATION = "evaluation";
 
   /** Finish reasons (lower case) of an answer a safety system stopped, across providers. */
   private static final Set<String> FILTERED = new HashSet<>(Arrays.asList(
@@ -106,6 +108,7 @@ final class AnswerReviewer {
   }
 
   private static String escalationReason(LlmCall call, PolicyDecision refusalAtStart, Throwable error) {
+    if (call.evaluation().isJudge()) return null; // a judge's answer is counted by the evaluation, not reviewed by a person
     if (refusalAtStart != null && refusalAtStart.refused()) return POLICY_REFUSED;
     if (error != null) return null; // a failed call is an error, not an answer to review
     if (call.response().modelRefused()) return REFUSAL;
@@ -135,6 +138,20 @@ final class AnswerReviewer {
     }
     String reason = review.escalationReason();
     if (reason == null) return;
+    LogRecordBuilder record = escalation(context, call, reason);
+    if (check != null) {
+      record.setAttribute(LlmOtelAttributes.OUTPUT_VALIDATION, check.result);
+      putIfNotNull(record, LlmOtelAttributes.OUTPUT_VALIDATION_ERROR, check.error);
+    }
+    putIfNotNull(record, LlmOtelAttributes.OUTPUT_CONFIDENCE, review.confidence());
+    record.emit();
+  }
+
+  /**
+   * Counts an escalation and returns its log record in the call's span context with what identifies
+   * the call (and its content where capture is on), for the caller to add its reason's details and emit.
+   */
+  LogRecordBuilder escalation(Context context, LlmCall call, String reason) {
     escalations.add(1, CallCounters.callAttributes(call).put(LlmOtelAttributes.ESCALATION_REASON, reason).build(), context);
     LogRecordBuilder record = logger.logRecordBuilder()
         .setEventName(LlmOtelAttributes.EVENT_ESCALATION)
@@ -152,11 +169,6 @@ final class AnswerReviewer {
     putIfNotNull(record, LlmOtelAttributes.PROMPT_FINGERPRINT, call.governance().promptFingerprint());
     List<String> finish = call.response().finishReasons();
     if (!finish.isEmpty()) record.setAttribute(GenAiAttributes.RESPONSE_FINISH_REASONS, finish);
-    if (check != null) {
-      record.setAttribute(LlmOtelAttributes.OUTPUT_VALIDATION, check.result);
-      putIfNotNull(record, LlmOtelAttributes.OUTPUT_VALIDATION_ERROR, check.error);
-    }
-    putIfNotNull(record, LlmOtelAttributes.OUTPUT_CONFIDENCE, review.confidence());
     PolicyDecision refusal = call.governance().refusal();
     if (refusal != null) {
       record.setAttribute(LlmOtelAttributes.POLICY_NAME, refusal.policy);
@@ -171,10 +183,10 @@ final class AnswerReviewer {
       List<LlmMessage> output = call.response().outputMessages();
       if (!output.isEmpty()) record.setAttribute(GenAiAttributes.OUTPUT_MESSAGES, ContentJson.messages(output, max).json);
     }
-    record.emit();
+    return record;
   }
 
-  private static <T> void putIfNotNull(LogRecordBuilder b, io.opentelemetry.api.common.AttributeKey<T> key, T value) {
+  static <T> void putIfNotNull(LogRecordBuilder b, io.opentelemetry.api.common.AttributeKey<T> key, T value) {
     if (value != null) b.setAttribute(key, value);
   }
 }

@@ -21,6 +21,7 @@ public final class LlmCall {
   private final CallGovernance governance = new CallGovernance();
   private final AttemptLog attemptLog = new AttemptLog();
   private final OutputReview outputReview = new OutputReview();
+  private final CallEvaluation evaluation = new CallEvaluation();
 
   private long startNanos;
   private List<io.opentelemetry.api.trace.SpanContext> links;
@@ -51,6 +52,9 @@ public final class LlmCall {
 
   /** Whether the answer can be used, and why not: written by the core when the call ends. */
   public OutputReview outputReview() { return outputReview; }
+
+  /** Whether the answer goes to the judge (sampled at start), and whether this is a judge's call: written by the core. */
+  public CallEvaluation evaluation() { return evaluation; }
 
   /** Spans this call's span links to (e.g. the app's previous attempt of the same request). */
   public synchronized List<io.opentelemetry.api.trace.SpanContext> links() {

@@ -30,11 +30,15 @@ public final class LlmInstrumenter {
   private final Instrumenter<LlmCall, LlmCall> instrumenter;
   private final CallCounters counters;
   private final AnswerReviewer answerReviewer;
+  /** Null for the judge's own instrumenter: a judge's calls are never evaluated. */
+  private final AnswerEvaluator answerEvaluator;
 
-  private LlmInstrumenter(Instrumenter<LlmCall, LlmCall> instrumenter, Meter meter, AnswerReviewer answerReviewer) {
+  private LlmInstrumenter(Instrumenter<LlmCall, LlmCall> instrumenter, Meter meter, AnswerReviewer answerReviewer,
+      AnswerEvaluator answerEvaluator) {
     this.instrumenter = instrumenter;
     this.counters = new CallCounters(meter);
     this.answerReviewer = answerReviewer;
+    this.answerEvaluator = answerEvaluator;
   }
 
   public static LlmInstrumenter create(String instrumentationName, String instrumentationVersion) {
@@ -43,6 +47,19 @@ public final class LlmInstrumenter {
 
   public static LlmInstrumenter create(OpenTelemetry openTelemetry, String instrumentationName,
       String instrumentationVersion) {
+    return create(openTelemetry, instrumentationName, instrumentationVersion, true);
+  }
+
+  /** The instrumenter of the judge's own calls (online and offline evaluation): they are traced, never evaluated. */
+  public static LlmInstrumenter createForJudge(OpenTelemetry openTelemetry) {
+    return create(openTelemetry, JUDGE_SCOPE, LlmOtelVersion.VERSION, false);
+  }
+
+  /** The instrumentation scope of the judge's calls. */
+  public static final String JUDGE_SCOPE = "dev.llmotel.evaluation";
+
+  private static LlmInstrumenter create(OpenTelemetry openTelemetry, String instrumentationName,
+      String instrumentationVersion, boolean evaluates) {
     Instrumenter<LlmCall, LlmCall> instrumenter = Instrumenter.<LlmCall, LlmCall>builder(
             openTelemetry, instrumentationName, LlmInstrumenter::spanName)
         .setInstrumentationVersion(instrumentationVersion)
@@ -54,8 +71,9 @@ public final class LlmInstrumenter {
         .buildInstrumenter(SpanKindExtractor.alwaysClient());
     Meter meter = openTelemetry.getMeterProvider()
         .meterBuilder(instrumentationName).setInstrumentationVersion(instrumentationVersion).build();
-    return new LlmInstrumenter(instrumenter, meter,
-        new AnswerReviewer(meter, openTelemetry, instrumentationName, LlmOtelConfig.get()));
+    AnswerReviewer reviewer = new AnswerReviewer(meter, openTelemetry, instrumentationName, LlmOtelConfig.get());
+    return new LlmInstrumenter(instrumenter, meter, reviewer, evaluates
+        ? new AnswerEvaluator(meter, openTelemetry, instrumentationName, LlmOtelConfig.get(), reviewer) : null);
   }
 
   /** {gen_ai.operation.name} {gen_ai.request.model}, or the operation alone without a model. */
@@ -121,6 +139,13 @@ public final class LlmInstrumenter {
         hook.run(parentContext, call);
       } catch (Throwable t) {
         SafeHooks.failed("before span start", t);
+      }
+    }
+    if (answerEvaluator != null) {
+      try {
+        answerEvaluator.sample(call);
+      } catch (Throwable t) {
+        SafeHooks.failed("evaluation sampling", t);
       }
     }
     call.startNanos(System.nanoTime());
@@ -238,6 +263,13 @@ public final class LlmInstrumenter {
       if (span.isRecording()) span.end(); // the record without what failed, rather than no record
     } finally {
       call.markEnded();
+      if (answerEvaluator != null) {
+        try {
+          answerEvaluator.submit(context, call, error);
+        } catch (Throwable t) {
+          SafeHooks.failed("evaluation", t);
+        }
+      }
       // After the call's span: the run it belongs to may be waiting for it to end its own.
       AgentRun run = AgentInstrumenter.currentRun(call.parentContext());
       if (run != null) run.callEnded();

@@ -64,6 +64,20 @@ public final class LlmOtelConfig {
     return defaultValue;
   }
 
+  /** A number from min to max, or the default (with one log line when the value is not such a number). */
+  public static double readDouble(String key, double defaultValue, double min, double max) {
+    String value = raw(key);
+    if (value == null || value.isEmpty()) return defaultValue;
+    try {
+      double parsed = Double.parseDouble(value);
+      if (parsed >= min && parsed <= max) return parsed;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    invalid(key, value, "a number from " + min + " to " + max, String.valueOf(defaultValue));
+    return defaultValue;
+  }
+
   private static void invalid(String key, String value, String expected, String fallback) {
     ConfigProblems.report(logger, "llm-otel: invalid value ''{0}'' for {1} (expected {2}); using {3}",
         new Object[] {value, key, expected, fallback});

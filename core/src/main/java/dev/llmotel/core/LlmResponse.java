@@ -149,13 +149,24 @@ public final class LlmResponse {
 
   /**
    * Answer text of one choice (a whole message, or a stream's delta in order), kept for the check
-   * against the structure the request declared; dropped at once when it declared none.
+   * against the structure the request declared and for the judge of a sampled call; dropped at once
+   * when neither needs it.
    */
   public synchronized LlmResponse answerText(int choice, String text) {
-    if (text == null || call.request().outputContract() == null) return this;
+    if (text == null || !keepsAnswerText()) return this;
     if (answer == null) answer = new dev.llmotel.core.output.AnswerForValidation();
     answer.appendText(choice, text);
     return this;
+  }
+
+  /** Whether {@link #answerText} keeps text: the request declared a structure, or the call was sampled for evaluation. */
+  public boolean keepsAnswerText() {
+    return call.request().outputContract() != null || call.evaluation().sampled();
+  }
+
+  /** The answer's text as {@link #answerText} kept it (first choice), or null. */
+  public synchronized String keptAnswerText() {
+    return answer == null ? null : answer.firstText();
   }
 
   /** A tool call of the answer (name, arguments as JSON text), kept for the check against its tool's schema. */

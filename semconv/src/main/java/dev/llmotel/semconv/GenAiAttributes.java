@@ -76,6 +76,14 @@ public final class GenAiAttributes {
       stringKey("gen_ai.system_instructions");
   public static final AttributeKey<String> TOOL_DEFINITIONS = stringKey("gen_ai.tool.definitions");
 
+  // Evaluation results (the gen_ai.evaluation.result event), in the evaluated call's span context.
+  public static final String EVENT_EVALUATION_RESULT = "gen_ai.evaluation.result";
+  public static final AttributeKey<String> EVALUATION_NAME = stringKey("gen_ai.evaluation.name");
+  public static final AttributeKey<Double> EVALUATION_SCORE_VALUE =
+      AttributeKey.doubleKey("gen_ai.evaluation.score.value");
+  public static final AttributeKey<String> EVALUATION_SCORE_LABEL = stringKey("gen_ai.evaluation.score.label");
+  public static final AttributeKey<String> EVALUATION_EXPLANATION = stringKey("gen_ai.evaluation.explanation");
+
   // General semconv attributes used on GenAI spans.
   public static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
   public static final AttributeKey<String> SERVER_ADDRESS = stringKey("server.address");

@@ -78,6 +78,14 @@ public final class LlmOtelAttributes {
   /** Event name of the log record that hands an unusable answer to a person. */
   public static final String EVENT_ESCALATION = "llm_otel.escalation";
 
+  /**
+   * What became of one sampled evaluation: "scored", or why it has no score ("dropped": the queue was
+   * full; "over_budget"; "judge_error"; "judge_timeout"; "judge_invalid": the judge's answer did not fit).
+   */
+  public static final AttributeKey<String> EVALUATION_RESULT = stringKey("llm_otel.evaluation.result");
+  /** The workflow of the judge's own calls: never evaluated themselves, with their own budget. */
+  public static final String WORKFLOW_EVALUATION = "llm_otel.evaluation";
+
   public static final String STREAM_END_CLOSED_EARLY = "closed_early";
   public static final String STREAM_END_ERROR = "error";
 

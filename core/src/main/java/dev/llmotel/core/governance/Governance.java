@@ -1,5 +1,7 @@
 package dev.llmotel.core.governance;
 
+import dev.llmotel.semconv.LlmOtelAttributes;
+
 import dev.llmotel.core.AttemptLog;
 import dev.llmotel.core.ConfigProblems;
 import dev.llmotel.core.LlmCall;
@@ -37,6 +39,9 @@ public final class Governance {
   private final PolicyFileWatcher watcher;
 
   /** With a store of its own (tests, benchmarks): nothing shared with other instances. */
+  /** The policy state (the JVM's, or a test's): also the evaluation budget's. */
+  private final PolicyStore store;
+
   Governance(PromptRegistry registry, PriceTable prices, PolicySettings settings, int maxWorkflows) {
     this(registry, prices, settings, maxWorkflows, new LocalPolicyStore(10_000, 3_600_000L));
   }
@@ -47,6 +52,7 @@ public final class Governance {
     this.prices = prices;
     this.workflows = new Workflows(maxWorkflows);
     this.policies = new PolicyEngine(settings, store, this::estimateCost);
+    this.store = store;
     String file = PolicySettings.policyFile();
     this.watcher = file == null ? null : new PolicyFileWatcher(file, policies);
   }
@@ -153,6 +159,11 @@ public final class Governance {
   }
 
   /** Whether a failed check is recorded as the policy output_validation's would_refuse. */
+  /** The policy file's evaluation section, as loaded now (it reloads with the file). */
+  public dev.llmotel.core.evaluation.EvaluationPolicy evaluationPolicy() {
+    return policies.settings().evaluation;
+  }
+
   public boolean outputValidationMonitored() {
     return "monitor".equals(policies.outputValidationMode());
   }
@@ -219,6 +230,49 @@ public final class Governance {
     call.response().estimatedUsage(input, output);
     GovernanceMetrics.get().usageEstimated(call.provider(), call.request().requestModel());
   }
+
+  /** {@link #reserveEvaluation}'s answer when no evaluation budget is set: nothing to settle. */
+  public static final Object NO_EVALUATION_BUDGET = new Object();
+
+  /**
+   * The judge's own budget (online evaluation), enforced whatever mode the cost policy is in: reserves
+   * the judge call's estimated cost in USD per hour and per day (0: no cap for that window), in the
+   * JVM's policy store, so it holds across class loaders and, with a shared store, across replicas.
+   * Returns the reservation to settle, {@link #NO_EVALUATION_BUDGET} with no cap, or null when the
+   * budget is spent. A store that fails admits (as for every policy: unavailable is not a refusal).
+   */
+  public Object reserveEvaluation(LlmCall judgeCall, double perHourUsd, double perDayUsd) {
+    if (perHourUsd <= 0 && perDayUsd <= 0) return NO_EVALUATION_BUDGET;
+    AdmissionRequest request = new AdmissionRequest(System.currentTimeMillis(), estimateCost(judgeCall))
+        .budget(EVALUATION_BUDGET, LlmOtelAttributes.WORKFLOW_EVALUATION, 0, perHourUsd, perDayUsd, true);
+    Admission admission;
+    try {
+      admission = store.admit(request);
+    } catch (RuntimeException e) {
+      logger.log(Level.FINE, "llm-otel: the policy store failed; the evaluation budget admits", e);
+      return NO_EVALUATION_BUDGET;
+    }
+    if (admission.refused()) return null;
+    return admission.reservation == null ? NO_EVALUATION_BUDGET : admission.reservation;
+  }
+
+  /** Settles a judge call's reservation to what it cost (its usage by the price table; 0 without usage). */
+  public void settleEvaluation(Object reservation, LlmCall judgeCall) {
+    if (reservation == null || reservation == NO_EVALUATION_BUDGET) return;
+    Double cost = judgeCall.governance().costUsd();
+    try {
+      store.settle(reservation, cost == null ? 0 : cost, System.currentTimeMillis());
+    } catch (RuntimeException e) {
+      logger.log(Level.FINE, "llm-otel: the policy store failed to settle an evaluation", e);
+    }
+  }
+
+  /** What the evaluation budget holds now, USD {minute, hour, day}: for tests and operators. */
+  public double[] evaluationSpent() {
+    return store.spent(EVALUATION_BUDGET, System.currentTimeMillis());
+  }
+
+  private static final String EVALUATION_BUDGET = "evaluation";
 
   /** What this call's usage costs by the price table, or null (no usage, or no price for its model). */
   public Double costOf(LlmCall call) {

@@ -44,6 +44,8 @@ final class PolicySettings {
   long maxRepeats = 3;
   /** What an answer that fails its declared structure does: off records it, enforce fails the call. */
   Mode outputValidationMode = Mode.OFF;
+  /** The policy file's evaluation section (sample rates and evaluators per workflow, thresholds). */
+  dev.llmotel.core.evaluation.EvaluationPolicy evaluation = dev.llmotel.core.evaluation.EvaluationPolicy.NONE;
   /** Answers whose mean token probability is below this are escalated (only where logprobs came back). */
   double confidenceThreshold = 0.6;
   List<Workflows.Rule> workflowRules = Collections.emptyList();
@@ -163,6 +165,7 @@ final class PolicySettings {
       loopGuardMode = mode(m);
     });
     section(path, root, "output_validation", m -> outputValidationMode = mode(m));
+    section(path, root, "evaluation", m -> evaluation = dev.llmotel.core.evaluation.EvaluationPolicy.parse(m));
     section(path, root, "escalation", m -> {
       Object threshold = m.get("confidence_threshold");
       if (threshold != null) confidenceThreshold = fraction(threshold);

@@ -190,7 +190,7 @@ final class AnthropicMessagesWire implements WireFormat {
     Events(LlmCall call) {
       this.call = call;
       this.toolCalls = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
-      this.readDeltas = text != null || call.request().checksAnswer();
+      this.readDeltas = text != null || call.request().checksAnswer() || call.response().keepsAnswerText();
     }
 
     /** Content deltas say nothing unless {@link #readDeltas}; every other event is read. */

@@ -169,8 +169,9 @@ public abstract class HttpLlmExchange {
    * Before the request goes out: replay answers it from a recording (or fails it, for a request
    * without one); else fault injection may put a fault into it; record mode starts its record.
    */
-  final void beforeSend(String provider, String model, String workflow, boolean streaming, String path,
-      byte[] requestBytes) {
+  final void beforeSend(String provider, String model, dev.llmotel.core.CallGovernance governance, boolean streaming,
+      String path, byte[] requestBytes) {
+    String workflow = governance == null ? null : governance.workflow();
     try {
       Recordings recordings = Recordings.get();
       if (recordings.active()) {
@@ -192,6 +193,7 @@ public abstract class HttpLlmExchange {
         if (recordings.recording()) {
           record = new InteractionRecord(endpoint.format, provider, model, path, key, request,
               Span.fromContext(context).getSpanContext());
+          if (governance != null) record.identity(workflow, governance.promptName(), governance.promptVersion());
         }
       }
     } catch (Throwable t) {

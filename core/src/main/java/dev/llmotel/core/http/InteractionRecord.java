@@ -49,6 +49,13 @@ final class InteractionRecord {
     record.put("request", capped(request));
   }
 
+  /** What the call is filed under (the offline evaluation groups by it): its workflow and prompt version. */
+  synchronized void identity(String workflow, String promptName, String promptVersion) {
+    if (workflow != null) record.put("workflow", workflow);
+    if (promptName != null) record.put("prompt_name", promptName);
+    if (promptVersion != null) record.put("prompt_version", promptVersion);
+  }
+
   /**
    * Response headers a replay needs besides the content type and retry-after, none of them a
    * credential: the AWS SDK builds its exception from the error type, and reads InvokeModel's usage
@@ -159,36 +166,7 @@ final class InteractionRecord {
     if (!record.containsKey("status") || text.isEmpty()) return;
     LlmCall scratch = new LlmCall((String) record.get("provider"), format.operation());
     scratch.request().requestModel((String) record.get("model"));
-    if (chunks != null) {
-      WireFormat.StreamEvents events = format.stream(scratch);
-      if (events == null) return;
-      if (frames != null) {
-        for (Map<String, Object> c : chunks) {
-          Object headers = c.get("headers");
-          String event = headers instanceof Map ? (String) ((Map<?, ?>) headers).get(":event-type") : null;
-          String data = (String) c.get("text");
-          events.onEvent(event, JsonMaps.parseObject(data), data);
-        }
-      } else {
-        SseParser parser = new SseParser(new SseParser.Listener() {
-          @Override
-          public void onEvent(String event, String data) {
-            events.onEvent(event, JsonMaps.parseObject(data), data);
-          }
-
-          @Override
-          public void onOversizedEvent() {}
-        }, Recordings.MAX_TEXT);
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        parser.feed(bytes, 0, bytes.length);
-        parser.end();
-      }
-      events.finish();
-    } else {
-      Map<?, ?> parsed = JsonMaps.parseObject(text);
-      if (parsed == null) return;
-      format.response(scratch, parsed);
-    }
+    RecordedExchanges.mapResponse(format, scratch, text, frames != null ? chunks : null, chunks != null);
     if (scratch.response().inputTokens() == null && scratch.response().outputTokens() == null) return;
     Map<String, Object> usage = new LinkedHashMap<>();
     usage.put("input_tokens", scratch.response().inputTokens());

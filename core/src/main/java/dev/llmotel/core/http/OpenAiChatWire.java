@@ -280,7 +280,7 @@ final class OpenAiChatWire implements WireFormat {
 
     Chunks(LlmCall call) {
       this.call = call;
-      this.readAll = capture || call.request().outputContract() != null || call.request().logprobsRequested();
+      this.readAll = capture || call.response().keepsAnswerText() || call.request().logprobsRequested();
       this.toolCalls = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
     }
 

@@ -73,7 +73,7 @@ final class OwnedCallExchange extends LlmCallExchange {
     OwnedCallExchange exchange = new OwnedCallExchange(instrumenter, endpoint, call, parent, context, bytes == null);
     if (exchange.refusal() == null) {
       exchange.scope = context.makeCurrent();
-      exchange.beforeSend(call.provider(), call.request().requestModel(), call.governance().workflow(), call.request().streaming(), path, bytes);
+      exchange.beforeSend(call.provider(), call.request().requestModel(), call.governance(), call.request().streaming(), path, bytes);
     }
     return exchange;
   }

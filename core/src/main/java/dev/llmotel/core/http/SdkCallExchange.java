@@ -22,7 +22,7 @@ final class SdkCallExchange extends LlmCallExchange {
   static SdkCallExchange start(LlmEndpoint endpoint, LlmCall call, Context context, String model, String path,
       byte[] requestBytes) {
     SdkCallExchange exchange = new SdkCallExchange(endpoint, call, context);
-    exchange.beforeSend(call.provider(), model, call.governance().workflow(), call.request().streaming(), path, requestBytes);
+    exchange.beforeSend(call.provider(), model, call.governance(), call.request().streaming(), path, requestBytes);
     return exchange;
   }
 }

@@ -56,6 +56,12 @@ public final class AnswerForValidation {
     return out;
   }
 
+  /** The first choice's answer text (what a judge scores), or null when it had none or overflowed. */
+  public String firstText() {
+    for (StringBuilder b : texts) if (b.length() > 0) return b.toString();
+    return null;
+  }
+
   List<String[]> toolCalls() {
     return toolCalls == null ? Collections.<String[]>emptyList() : toolCalls;
   }

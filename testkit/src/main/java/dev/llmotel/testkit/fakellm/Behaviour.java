@@ -204,6 +204,15 @@ public final class Behaviour {
   }
 
   /**
+   * A judge's verdict (see {@link FakeLlmServer#scriptJudge}): the answer text is the JSON object {@code
+   * {"score", "label", "explanation"}} of llm-otel's evaluation schema; label and explanation are written as
+   * given (no escaping: keep them plain).
+   */
+  public static Behaviour verdict(double score, String label, String explanation) {
+    return answerText("{\"score\": " + score + ", \"label\": \"" + label + "\", \"explanation\": \"" + explanation + "\"}");
+  }
+
+  /**
    * When the normal answer is a tool call (the request offers tools, see {@link FakeLlmServer}), its
    * arguments are exactly {@code argumentsJson}: the string as it is for OpenAI chat and Responses (whose
    * {@code arguments} are text, so it need not even be JSON), the parsed value as Anthropic {@code input},

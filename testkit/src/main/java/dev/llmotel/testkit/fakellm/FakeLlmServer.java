@@ -201,6 +201,51 @@ public final class FakeLlmServer implements AutoCloseable {
     }
   }
 
+  /** The schema name of a judge's request (llm-otel's online and offline evaluation). */
+  public static final String JUDGE_SCHEMA = "llm_otel_evaluation";
+  /** What the judge answers when no rule matches: a passing verdict. */
+  public static final double DEFAULT_JUDGE_SCORE = 0.9;
+
+  private final List<Object[]> judgeRules = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * How the judge answers a judge request (chat completions whose {@code response_format} is the
+   * json_schema {@value #JUDGE_SCHEMA}) whose body contains {@code marker} (a question's words, an
+   * evaluator's name: the judge's prompt names its evaluator as {@code "Evaluator: <name>."}): {@code
+   * behaviour} (a {@link Behaviour#verdict}, an error, garbage text...) after {@code delayMillis}. Rules are
+   * tried in the order added and stay until {@link #reset()}; a judge request no rule matches gets the
+   * verdict {@value #DEFAULT_JUDGE_SCORE} "good" at once.
+   */
+  public void scriptJudge(String marker, Behaviour behaviour, long delayMillis) {
+    judgeRules.add(new Object[] {marker, behaviour, delayMillis});
+  }
+
+  private static boolean isJudgeRequest(RecordedRequest r) {
+    if (!r.body().contains(JUDGE_SCHEMA)) return false;
+    try {
+      return JUDGE_SCHEMA.equals(r.json().path("response_format").path("json_schema").path("name").asText());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private Behaviour judgeBehaviour(String body) {
+    for (Object[] rule : judgeRules) {
+      if (body.contains((String) rule[0])) {
+        long delay = (Long) rule[2];
+        if (delay > 0) {
+          try {
+            Thread.sleep(delay);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return (Behaviour) rule[1];
+      }
+    }
+    return Behaviour.verdict(DEFAULT_JUDGE_SCORE, "good", "Fake judge: the answer meets the rubric.");
+  }
+
   /** Every request received since start or the last {@link #reset()}, in arrival order. */
   public List<RecordedRequest> requests() {
     synchronized (records) {
@@ -229,6 +274,7 @@ public final class FakeLlmServer implements AutoCloseable {
     synchronized (scripts) {
       scripts.clear();
     }
+    judgeRules.clear();
     synchronized (records) {
       records.clear();
       sequence.set(0);
@@ -359,7 +405,7 @@ public final class FakeLlmServer implements AutoCloseable {
       seq = sequence.incrementAndGet();
       if (recording) records.add(recorded);
     }
-    Behaviour behaviour = nextBehaviour(scenario);
+    Behaviour behaviour = scenario == null && isJudgeRequest(recorded) ? judgeBehaviour(body) : nextBehaviour(scenario);
     Exchange x = new Exchange(ex, seq, startNanos, recorded);
     try {
       x.run(behaviour);

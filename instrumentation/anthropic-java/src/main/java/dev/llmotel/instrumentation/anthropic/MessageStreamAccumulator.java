@@ -40,7 +40,7 @@ final class MessageStreamAccumulator {
   MessageStreamAccumulator(LlmCall call) {
     this.call = call;
     this.toolCalls = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
-    this.readDeltas = capture || call.request().checksAnswer();
+    this.readDeltas = capture || call.request().checksAnswer() || call.response().keepsAnswerText();
   }
 
   synchronized void onEvent(Object event) {

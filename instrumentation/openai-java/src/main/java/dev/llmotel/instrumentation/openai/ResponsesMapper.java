@@ -117,7 +117,8 @@ final class ResponsesMapper {
       OpenAiErrors.badField(call, "openai responses incomplete details", t, false);
     }
     boolean capture = LlmOtelConfig.get().captureContent();
-    if (capture || call.request().checksAnswer() || call.request().logprobsRequested()) {
+    if (capture || call.request().checksAnswer() || call.response().keepsAnswerText()
+        || call.request().logprobsRequested()) {
       try {
         readOutput(call, response, status, capture);
       } catch (Throwable t) {
