@@ -86,25 +86,40 @@ final class AgentApp {
     // Short-lived apps on 2 cores: the C1 compiler alone starts the agent faster and leaves the other
     // core to the test. A test whose app runs long and hot (the load test) passes -XX:TieredStopAtLevel=4.
     command.add("-XX:TieredStopAtLevel=1");
+    Map<String, String> environment = new java.util.HashMap<>();
     for (Map.Entry<String, String> e : extraProperties.entrySet()) {
-      // A key that starts with "-" is a JVM option (e.g. -Xmx256m), passed as it is.
+      // A key "env:NAME" is an environment variable (secrets: the agent exports the command line as
+      // process.command_args); one that starts with "-" is a JVM option (e.g. -Xmx256m), passed as it is.
+      if (e.getKey().startsWith(ENV)) {
+        environment.put(e.getKey().substring(ENV.length()), e.getValue());
+        continue;
+      }
       command.add(e.getKey().startsWith("-") ? e.getKey() : "-D" + e.getKey() + "=" + e.getValue());
     }
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classpath));
     command.add(mainClass);
     command.addAll(args);
-    return execute(name, command, timeoutSeconds);
+    return execute(name, command, timeoutSeconds, environment);
+  }
+
+  /** The prefix of a launch property that is an environment variable of the app instead. */
+  static final String ENV = "env:";
+
+  static AgentApp execute(String name, List<String> command, int timeoutSeconds)
+      throws IOException, InterruptedException {
+    return execute(name, command, timeoutSeconds, java.util.Collections.<String, String>emptyMap());
   }
 
   /** Runs any command to its end, its output in smoke-output/NAME.log; for tools the tests run (scripts, CLIs). */
-  static AgentApp execute(String name, List<String> command, int timeoutSeconds)
+  static AgentApp execute(String name, List<String> command, int timeoutSeconds, Map<String, String> environment)
       throws IOException, InterruptedException {
     Path outDir = Paths.get(required("smoke.outputDir"));
     Files.createDirectories(outDir);
     Path log = outDir.resolve(name + ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("app " + name + " did not finish in " + timeoutSeconds + " s; log: " + log);

@@ -63,6 +63,7 @@ public final class OpenAiSmokeApp {
   private final OpenAIClient shortTimeoutClient;
   private final GovernanceHoldsScenarios holds;
   private final OutputScenarios outputs;
+  private final EvaluationScenarios evaluations;
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("smoke-app");
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("smoke-app");
 
@@ -75,6 +76,7 @@ public final class OpenAiSmokeApp {
         .maxRetries(2).timeout(Duration.ofMillis(1000)).build();
     holds = new GovernanceHoldsScenarios(client, asyncClient, baseUrl);
     outputs = new OutputScenarios(client, asyncClient);
+    evaluations = new EvaluationScenarios(client, asyncClient);
   }
 
   /**
@@ -170,9 +172,11 @@ public final class OpenAiSmokeApp {
         return "events=" + events;
       }
       case "tools":
+      case "eval-tools":
         return toolRoundTrip(scenario);
       default:
         if (scenario.startsWith("out-")) return outputs.run(scenario);
+        if (scenario.startsWith("eval-")) return evaluations.run(scenario);
         if (scenario.startsWith("fault-") || scenario.startsWith("big-") || scenario.startsWith("secret-")) {
           return safetyScenario(scenario);
         }
