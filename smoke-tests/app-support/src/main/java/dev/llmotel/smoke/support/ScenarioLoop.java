@@ -34,6 +34,13 @@ public final class ScenarioLoop {
    */
   public static void runAll(String[] args, Scenarios scenarios) {
     new ScenarioLoop().loop(args, scenarios);
+    if (Boolean.getBoolean(EvaluationThreads.AWAIT_PROPERTY)) {
+      try {
+        System.out.println("evaluation threads idle: " + EvaluationThreads.awaitIdle());
+      } catch (InterruptedException | RuntimeException e) {
+        System.out.println("evaluations not awaited: " + e);
+      }
+    }
     String dump = System.getProperty(PROMETHEUS_DUMP);
     if (dump != null) scrapeTo(dump);
     System.out.println("DONE");

@@ -8,7 +8,6 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,7 +42,7 @@ final class EvaluationScenarios {
   String run(String scenario) throws Exception {
     switch (scenario) {
       case "eval-wait":
-        return awaitEvaluationsIdle();
+        return "evaluation threads idle: " + dev.llmotel.smoke.support.EvaluationThreads.awaitIdle();
       case "eval-async":
         return text(asyncClient.chat().completions().create(chat(scenario).build()).get(30, TimeUnit.SECONDS));
       case "eval-stream": {
@@ -61,32 +60,5 @@ final class EvaluationScenarios {
 
   private static String text(ChatCompletion completion) {
     return completion.choices().get(0).message().content().orElse("");
-  }
-
-  /**
-   * Waits (at most a minute) until every llm-otel evaluation thread is parked waiting for work, three
-   * looks in a row: nothing is queued and no judge call is in flight.
-   */
-  private static String awaitEvaluationsIdle() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    int idleLooks = 0;
-    int threads = 0;
-    while (idleLooks < 3) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException("evaluations still running after 60 s");
-      boolean idle = true;
-      threads = 0;
-      for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
-        if (!t.getKey().getName().startsWith("llm-otel-evaluation-")) continue;
-        threads++;
-        boolean waiting = false;
-        for (StackTraceElement frame : t.getValue()) {
-          if (frame.getMethodName().equals("getTask")) waiting = true;
-        }
-        idle &= waiting;
-      }
-      idleLooks = idle ? idleLooks + 1 : 0;
-      Thread.sleep(50);
-    }
-    return "evaluation threads idle: " + threads;
   }
 }
