@@ -277,4 +277,31 @@ class AnswerEvaluatorTest {
     assertEquals(1, evaluations("relevance", "over_budget"));
     assertEquals(0, judgeRequests().size());
   }
+
+  @Test
+  void sixtyFourCallsEndingTogetherAreEachScoredOrCountedAsDropped() throws Exception {
+    settings(1.0, 16, 2, 30_000, 0);
+    CountDownLatch release = new CountDownLatch(1);
+    judge.scriptJudge("together", Behaviour.heldUntil(release), 0);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(64);
+    CountDownLatch start = new CountDownLatch(1);
+    List<java.util.concurrent.Future<?>> ends = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      int n = i;
+      ends.add(pool.submit(() -> {
+        start.await();
+        return call("together " + n + "?", "An answer.");
+      }));
+    }
+    start.countDown();
+    for (java.util.concurrent.Future<?> f : ends) f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    pool.shutdown();
+    // Every call ended without waiting for the held judge; two on the workers, sixteen queued, the rest dropped.
+    assertEquals(46, evaluations("relevance", "dropped"));
+    release.countDown();
+    awaitIdle();
+    assertEquals(18, evaluations("relevance", "scored"));
+    assertEquals(18, results().size());
+    assertEquals(18, judgeRequests().size());
+  }
 }
