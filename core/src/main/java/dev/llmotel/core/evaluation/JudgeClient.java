@@ -26,8 +26,8 @@ import java.util.Map;
  * Asks the judge (any OpenAI-compatible chat completions endpoint) for one verdict. Each request is
  * an LLM call of its own, traced and costed like any (a chat span of the workflow
  * {@value LlmOtelAttributes#WORKFLOW_EVALUATION}, in a trace of its own linked to the evaluated
- * call's span), marked as a judge's so it is never evaluated, under the app's policies in monitor
- * mode only (a judge never takes an app's refusal), and within the evaluation budget. Never retried.
+ * call's span), marked as a judge's so it is never evaluated and takes nothing from the app's
+ * policies (its limits, budgets, refusals), within the evaluation budget of its own. Never retried.
  */
 public final class JudgeClient {
   /** Largest judge answer read: a verdict is a few hundred bytes. */

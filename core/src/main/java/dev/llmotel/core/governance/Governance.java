@@ -121,6 +121,9 @@ public final class Governance {
     call.governance().workflow(workflows.resolve(parent, settings));
     SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
     if (parentSpan.isValid()) call.governance().traceId(parentSpan.getTraceId());
+    // A judge's call has its own budget (reserveEvaluation): it takes nothing from the app's limits, so
+    // evaluation can never make the app's own calls refused.
+    if (call.evaluation().isJudge()) return;
     policies.beforeCall(call, System.currentTimeMillis());
   }
 

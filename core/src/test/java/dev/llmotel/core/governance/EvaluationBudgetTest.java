@@ -131,4 +131,23 @@ class EvaluationBudgetTest {
     assertNull(bad, "a changed file with a bad section is rejected whole");
     assertTrue(problems.stream().anyMatch(p -> p.contains("\"evaluation\" is invalid")), problems.toString());
   }
+
+  @Test
+  void aJudgesCallTakesNothingFromTheAppsLimitsAndIsNeverRefusedByThem() {
+    PolicySettings s = GovernanceSettlementTest.budget(); // an enforced process budget of 1 USD an hour
+    s.processCaps.perHour = 1e-9; // less than any call: every app call is refused
+    Governance g = GovernanceSettlementTest.governance(s);
+    LlmCall app = judgeCall();
+    g.beforeCall(io.opentelemetry.context.Context.root(), app);
+    assertNotNull(app.governance().refusal(), "the app's call is refused by its budget");
+    LlmCall judge = judgeCall();
+    judge.evaluation().markJudge();
+    g.beforeCall(io.opentelemetry.context.Context.root(), judge);
+    assertNull(judge.governance().refusal());
+    assertTrue(judge.governance().policyDecisions().isEmpty(), "the app's policies leave it alone");
+    judge.response().usage(1000L, 100L);
+    g.afterCall(judge, 0);
+    assertTrue(judge.governance().costUsd() > 0, "still costed");
+    assertEquals(0, g.spent("cost/process")[1], 1e-12, "nothing of it in the app's budget");
+  }
 }
