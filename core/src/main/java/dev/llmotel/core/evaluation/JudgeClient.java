@@ -97,6 +97,8 @@ public final class JudgeClient {
   private static final String GOVERNANCE_WORKFLOW_BAGGAGE = "llm_otel.workflow";
 
   private String post(String body) throws IOException, JudgeFailure {
+    // The whole exchange within the timeout: a judge that trickles its answer byte by byte is slow too.
+    long deadline = System.nanoTime() + settings.timeoutMillis * 1_000_000L;
     URL url = new URL(settings.baseUrl.replaceAll("/+$", "") + "/chat/completions");
     HttpURLConnection http = (HttpURLConnection) url.openConnection();
     try {
@@ -118,19 +120,20 @@ public final class JudgeClient {
         drain(http.getErrorStream());
         throw new JudgeFailure(JudgeFailure.ERROR, "the judge answered HTTP " + status);
       }
-      return read(http.getInputStream());
+      return read(http.getInputStream(), deadline);
     } finally {
       http.disconnect();
     }
   }
 
-  private static String read(InputStream in) throws IOException, JudgeFailure {
+  private static String read(InputStream in, long deadline) throws IOException, JudgeFailure {
     if (in == null) return null;
     try (InputStream s = in) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
       byte[] buf = new byte[8192];
       for (int n; (n = s.read(buf)) > 0; ) {
         if (out.size() + n > MAX_ANSWER_BYTES) throw new JudgeFailure(JudgeFailure.INVALID, "the judge's answer is too large");
+        if (System.nanoTime() > deadline) throw new SocketTimeoutException("the judge's answer took too long");
         out.write(buf, 0, n);
       }
       return new String(out.toByteArray(), StandardCharsets.UTF_8);

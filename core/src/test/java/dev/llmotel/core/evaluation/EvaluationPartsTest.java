@@ -131,4 +131,39 @@ class EvaluationPartsTest {
     System.clearProperty(EvaluationSettings.PREFIX + "evaluators");
     assertEquals(all, EvaluationSettings.load().evaluatorNames);
   }
+
+  @Test
+  void aJudgeThatTricklesItsAnswerTimesOutAsAWhole() throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread trickler = new Thread(() -> {
+        try (java.net.Socket s = server.accept()) {
+          java.io.InputStream in = s.getInputStream();
+          byte[] buf = new byte[65536];
+          in.read(buf); // the request (small enough for one read here)
+          java.io.OutputStream out = s.getOutputStream();
+          out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          for (int i = 0; i < 100; i++) {
+            out.write(' ');
+            out.flush();
+            Thread.sleep(50);
+          }
+        } catch (Exception ignored) {
+          // the client gave up: what the test wants
+        }
+      });
+      trickler.setDaemon(true);
+      trickler.start();
+      JudgeClient client = new JudgeClient(new JudgeSettings("http://127.0.0.1:" + server.getLocalPort() + "/v1", "m",
+          null, 400, 0, 0), null);
+      LlmCall call = answered("Paris.");
+      call.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Capital of France?")));
+      long start = System.nanoTime();
+      JudgeFailure f = assertThrows(JudgeFailure.class,
+          () -> client.judge(Evaluators.builtIn().get(Evaluators.RELEVANCE), EvaluationSubject.of(call), null));
+      assertEquals(JudgeFailure.TIMEOUT, f.result);
+      // Each byte came within the read timeout; only the whole exchange's deadline stops it (100 bytes x 50 ms).
+      assertTrue(System.nanoTime() - start < 4_000_000_000L, "stopped long before the trickle ended");
+    }
+  }
 }
