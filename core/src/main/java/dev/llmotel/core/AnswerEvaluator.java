@@ -52,6 +52,11 @@ final class AnswerEvaluator {
   private static final java.util.logging.Logger log = java.util.logging.Logger.getLogger(AnswerEvaluator.class.getName());
   private static final Set<String> reported = ConcurrentHashMap.newKeySet();
   private static volatile ThreadPoolExecutor executor;
+  /** After this many judge errors or timeouts in a row, evaluations pause (the judge is down, not one call). */
+  static final int FAILURES_BEFORE_PAUSE = 5;
+  static final long PAUSE_MILLIS = 30_000;
+  private static final AtomicInteger failuresInARow = new AtomicInteger();
+  private static volatile long pausedUntilNanos = System.nanoTime();
   /** A test's settings in place of the configured ones. */
   private static volatile EvaluationSettings override;
 
@@ -88,6 +93,8 @@ final class AnswerEvaluator {
   /** Tests only: these settings instead of the configured ones (null: back to the configured). */
   static void overrideSettings(EvaluationSettings settings) {
     override = settings;
+    failuresInARow.set(0);
+    pausedUntilNanos = System.nanoTime();
     synchronized (AnswerEvaluator.class) {
       ThreadPoolExecutor e = executor;
       executor = null; // the next evaluation starts one sized by these settings
@@ -136,12 +143,28 @@ final class AnswerEvaluator {
     SpanContext evaluated = Span.fromContext(context).getSpanContext();
     for (Evaluator e : evaluators) {
       try {
+        if (System.nanoTime() - pausedUntilNanos < 0) {
+          // The judge has failed again and again: no request to it until the pause is over.
+          count(call, e.name, DROPPED, context);
+          continue;
+        }
         JudgeVerdict verdict = judge(settings).judge(e, subject, evaluated);
+        failuresInARow.set(0);
         record(context, call, subject, e, verdict);
       } catch (JudgeFailure f) {
         count(call, e.name, f.result, context);
         emitResult(context, subject, e, null, f.result);
         once(f.result, f.getMessage());
+        if (JudgeFailure.ERROR.equals(f.result) || JudgeFailure.TIMEOUT.equals(f.result)) {
+          if (failuresInARow.incrementAndGet() >= FAILURES_BEFORE_PAUSE) {
+            failuresInARow.set(0);
+            pausedUntilNanos = System.nanoTime() + PAUSE_MILLIS * 1_000_000L;
+            once("paused", FAILURES_BEFORE_PAUSE + " judge errors or timeouts in a row: evaluations pause for "
+                + PAUSE_MILLIS / 1000 + " s at a time (counted as dropped) rather than keep calling a judge that is down");
+          }
+        } else {
+          failuresInARow.set(0);
+        }
       } catch (Throwable t) {
         SafeHooks.failed("evaluation", t);
       }

@@ -304,4 +304,14 @@ class AnswerEvaluatorTest {
     assertEquals(18, results().size());
     assertEquals(18, judgeRequests().size());
   }
+
+  @Test
+  void aJudgeThatKeepsFailingIsLeftAloneForAWhileNotCalledForEverySample() throws Exception {
+    judge.scriptJudge("down question", Behaviour.error(503), 0);
+    for (int i = 0; i < 8; i++) call("down question " + i + "?", "An answer.");
+    awaitIdle();
+    assertEquals(AnswerEvaluator.FAILURES_BEFORE_PAUSE, evaluations("relevance", "judge_error"));
+    assertEquals(8 - AnswerEvaluator.FAILURES_BEFORE_PAUSE, evaluations("relevance", "dropped"));
+    assertEquals(AnswerEvaluator.FAILURES_BEFORE_PAUSE, judgeRequests().size(), "no request while paused");
+  }
 }
