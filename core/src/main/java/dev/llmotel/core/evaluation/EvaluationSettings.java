@@ -116,7 +116,8 @@ public final class EvaluationSettings {
     return new EvaluationSettings(enabled, judge, rate, Collections.unmodifiableList(names), evaluators, queue, workers);
   }
 
-  static boolean httpUrl(String s) {
+  /** Whether the text is an absolute http(s) URL with a host: a judge's base URL. */
+  public static boolean httpUrl(String s) {
     try {
       URI u = new URI(s);
       return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;

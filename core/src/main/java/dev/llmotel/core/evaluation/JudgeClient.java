@@ -11,15 +11,6 @@ import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.SocketTimeoutException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,15 +21,14 @@ import java.util.Map;
  * policies (its limits, budgets, refusals), within the evaluation budget of its own. Never retried.
  */
 public final class JudgeClient {
-  /** Largest judge answer read: a verdict is a few hundred bytes. */
-  static final int MAX_ANSWER_BYTES = 256 * 1024;
-
   private final JudgeSettings settings;
   private final LlmInstrumenter instrumenter;
+  private final JudgeExchange exchange;
 
   public JudgeClient(JudgeSettings settings, LlmInstrumenter instrumenter) {
     this.settings = settings;
     this.instrumenter = instrumenter;
+    this.exchange = new JudgeExchange(settings.baseUrl, settings.apiKey, settings.timeoutMillis);
   }
 
   public JudgeSettings settings() {
@@ -67,19 +57,15 @@ public final class JudgeClient {
     Throwable spanError = null;
     JudgeVerdict verdict = null;
     try (Scope ignored = context == null ? null : context.makeCurrent()) {
-      String answer = post(body);
-      Map<?, ?> parsed = answer == null ? null : asMap(answer);
-      if (parsed == null) throw new JudgeFailure(JudgeFailure.INVALID, "the judge's response is not a chat completion");
-      RecordedExchanges.openAiChatResponse(call, parsed);
-      verdict = JudgeVerdict.parse(content(parsed), null);
+      Map<?, ?> completion = exchange.send(body);
+      RecordedExchanges.openAiChatResponse(call, completion);
+      verdict = JudgeVerdict.parse(JudgeExchange.content(completion), null);
     } catch (JudgeFailure f) {
       failure = f;
-      if (!JudgeFailure.INVALID.equals(f.result)) spanError = f;
-    } catch (SocketTimeoutException e) {
-      failure = new JudgeFailure(JudgeFailure.TIMEOUT, "the judge did not answer within " + settings.timeoutMillis + " ms");
-      spanError = e;
-    } catch (IOException | RuntimeException e) {
-      failure = new JudgeFailure(JudgeFailure.ERROR, "the judge call failed: " + e.getClass().getSimpleName());
+      // An answer that does not fit is on the span as its output validation; an error or timeout is the span's error.
+      if (!JudgeFailure.INVALID.equals(f.result)) spanError = f.getCause() != null ? f.getCause() : f;
+    } catch (RuntimeException e) {
+      failure = new JudgeFailure(JudgeFailure.ERROR, "the judge call failed: " + e.getClass().getSimpleName(), e);
       spanError = e;
     } finally {
       if (context != null) {
@@ -95,80 +81,4 @@ public final class JudgeClient {
 
   /** The baggage key that names a call's workflow (the governance reads it). */
   private static final String GOVERNANCE_WORKFLOW_BAGGAGE = "llm_otel.workflow";
-
-  private String post(String body) throws IOException, JudgeFailure {
-    // The whole exchange within the timeout: a judge that trickles its answer byte by byte is slow too.
-    long deadline = System.nanoTime() + settings.timeoutMillis * 1_000_000L;
-    URL url = new URL(settings.baseUrl.replaceAll("/+$", "") + "/chat/completions");
-    HttpURLConnection http = (HttpURLConnection) url.openConnection();
-    try {
-      http.setConnectTimeout((int) Math.min(settings.timeoutMillis, 5_000));
-      http.setReadTimeout((int) settings.timeoutMillis);
-      http.setRequestMethod("POST");
-      http.setDoOutput(true);
-      http.setRequestProperty("Content-Type", "application/json");
-      if (settings.apiKey != null && !settings.apiKey.isEmpty()) {
-        http.setRequestProperty("Authorization", "Bearer " + settings.apiKey);
-      }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      http.setFixedLengthStreamingMode(bytes.length);
-      try (OutputStream out = http.getOutputStream()) {
-        out.write(bytes);
-      }
-      int status = http.getResponseCode();
-      if (status / 100 != 2) {
-        drain(http.getErrorStream());
-        throw new JudgeFailure(JudgeFailure.ERROR, "the judge answered HTTP " + status);
-      }
-      return read(http.getInputStream(), deadline);
-    } finally {
-      http.disconnect();
-    }
-  }
-
-  private static String read(InputStream in, long deadline) throws IOException, JudgeFailure {
-    if (in == null) return null;
-    try (InputStream s = in) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-      byte[] buf = new byte[8192];
-      for (int n; (n = s.read(buf)) > 0; ) {
-        if (out.size() + n > MAX_ANSWER_BYTES) throw new JudgeFailure(JudgeFailure.INVALID, "the judge's answer is too large");
-        if (System.nanoTime() > deadline) throw new SocketTimeoutException("the judge's answer took too long");
-        out.write(buf, 0, n);
-      }
-      return new String(out.toByteArray(), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static void drain(InputStream in) {
-    if (in == null) return;
-    try (InputStream s = in) {
-      byte[] buf = new byte[8192];
-      int total = 0;
-      for (int n; (n = s.read(buf)) > 0 && total < MAX_ANSWER_BYTES; ) total += n;
-    } catch (IOException ignored) {
-      // the status already says what went wrong
-    }
-  }
-
-  private static Map<?, ?> asMap(String text) {
-    try {
-      Object o = Json.parse(text);
-      return o instanceof Map ? (Map<?, ?>) o : null;
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** choices[0].message.content of a chat completion, or null. */
-  private static String content(Map<?, ?> completion) {
-    Object choices = completion.get("choices");
-    if (!(choices instanceof List) || ((List<?>) choices).isEmpty()) return null;
-    Object first = ((List<?>) choices).get(0);
-    if (!(first instanceof Map)) return null;
-    Object message = ((Map<?, ?>) first).get("message");
-    if (!(message instanceof Map)) return null;
-    Object content = ((Map<?, ?>) message).get("content");
-    return content instanceof String ? (String) content : null;
-  }
 }

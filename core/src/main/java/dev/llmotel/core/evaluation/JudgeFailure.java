@@ -10,7 +10,12 @@ public final class JudgeFailure extends Exception {
   public final String result;
 
   JudgeFailure(String result, String message) {
-    super(message, null, false, false);
+    this(result, message, null);
+  }
+
+  /** With the exception that caused it (an I/O failure, a timeout): what the judge's span records. */
+  JudgeFailure(String result, String message, Throwable cause) {
+    super(message, cause, false, false);
     this.result = result;
   }
 }

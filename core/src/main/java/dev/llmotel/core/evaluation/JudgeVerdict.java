@@ -23,7 +23,7 @@ public final class JudgeVerdict {
    * else. Anything that does not fit (not JSON, a score outside 0..1 or not a number, a missing label
    * or explanation) is a judge failure, never guessed into a score.
    */
-  static JudgeVerdict parse(String text, Double costUsd) throws JudgeFailure {
+  public static JudgeVerdict parse(String text, Double costUsd) throws JudgeFailure {
     if (text == null) throw new JudgeFailure(JudgeFailure.INVALID, "the judge answered no text");
     Object parsed;
     try {

@@ -19,16 +19,34 @@ import java.util.TimeZone;
 /**
  * Prints a record-mode file as a readable transcript, one block per trace: each LLM call with its
  * time, model, status, tokens, cost, duration and injected faults, the last message sent and what
- * came back. Runs without the agent:
- * {@code java -cp llm-otel-extension.jar dev.llmotel.core.tools.Transcript recording.jsonl}.
+ * came back. Runs without the agent: {@code java -jar llm-otel-extension.jar transcript recording.jsonl}
+ * (see {@link Main}; {@code java -cp llm-otel-extension.jar dev.llmotel.core.tools.Transcript FILE} still works).
  */
 public final class Transcript {
-  public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      System.err.println("usage: java -cp llm-otel-extension.jar " + Transcript.class.getName() + " RECORDING.jsonl");
-      System.exit(2);
+  static final String USAGE = "transcript RECORDING.jsonl\n"
+      + "  Prints a record-mode file per trace: each call's time, model, status, tokens, cost, duration and faults,\n"
+      + "  the last message sent and what came back. Exit codes: 0 printed; 2 usage error or unreadable file.";
+
+  public static void main(String[] args) {
+    int exit = run(args, System.out, System.err);
+    if (exit != 0) System.exit(exit);
+  }
+
+  /** Prints the file named by the one argument; returns the exit code (2: usage error or unreadable file). */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length != 1 || args[0].startsWith("-")) {
+      err.println("usage: java -jar llm-otel-extension.jar " + USAGE);
+      return 2;
     }
-    print(readRecords(args[0]), System.out);
+    List<Map<?, ?>> records;
+    try {
+      records = readRecords(args[0]);
+    } catch (IOException e) {
+      err.println("llm-otel transcript: cannot read " + args[0] + " (" + e + ")");
+      return 2;
+    }
+    print(records, out);
+    return 0;
   }
 
   static List<Map<?, ?>> readRecords(String file) throws IOException {
