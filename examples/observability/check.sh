@@ -5,7 +5,8 @@
 #   - every PromQL expression of the dashboard and of the Grafana data sources (as recording rules,
 #     through promtool check rules), and their template variables;
 #   - that every metric and label used is one llm-otel exports (names as the collector's prometheus
-#     exporter translates them) and that each selector uses only labels its metric has;
+#     exporter translates them) and that each selector uses only labels its metric has; the rules' own
+#     recorded series (llm_otel:<what>:<window>) count as metrics with the labels they are summed by;
 #   - that every alert has a severity, a summary, a description and a runbook anchor that exists in
 #     docs/runbook.md, and that the unit tests make each alert fire and also hold a case where it must not;
 #   - that every JSON and YAML file parses; the collector's pipelines reference defined components;
@@ -150,6 +151,13 @@ LABELS["llm_otel_output_validations_total"] = SCOPE | {"llm_otel_output_validati
                                                        "gen_ai_request_model", "llm_otel_workflow"}
 LABELS["llm_otel_escalations_total"] = SCOPE | {"llm_otel_escalation_reason", "llm_otel_workflow",
                                                 "gen_ai_provider_name", "gen_ai_request_model"}
+# Online evaluation (an LLM judge scoring sampled answers): exported only by services with a judge configured.
+# The score histogram's unit {score} is dropped from the name; llm_otel_prompt_version only when the call has one.
+EVALUATION = {"gen_ai_evaluation_name", "llm_otel_workflow", "gen_ai_provider_name", "gen_ai_request_model"}
+LABELS["llm_otel_evaluation_score_bucket"] = SCOPE | EVALUATION | {"llm_otel_prompt_version", "le"}
+LABELS["llm_otel_evaluation_score_sum"] = SCOPE | EVALUATION | {"llm_otel_prompt_version"}
+LABELS["llm_otel_evaluation_score_count"] = SCOPE | EVALUATION | {"llm_otel_prompt_version"}
+LABELS["llm_otel_evaluations_total"] = SCOPE | EVALUATION | {"llm_otel_evaluation_result"}
 # The shared governance store's health: exported only by services with governance.store set.
 LABELS["llm_otel_governance_store_fallback"] = SCOPE | {"llm_otel_governance_store"}
 LABELS["llm_otel_governance_store_transitions_total"] = SCOPE | {"llm_otel_governance_store",
@@ -160,7 +168,13 @@ VALUES = {"llm_otel_policy_decision": {"refused", "would_refuse"},
           "gen_ai_token_type": {"input", "output"},
           "llm_otel_output_validation": {"valid", "invalid", "not_json", "unchecked"},
           "llm_otel_escalation_reason": {"output_invalid", "refusal", "content_filter", "truncated",
-                                         "policy_refused", "low_confidence"}}
+                                         "policy_refused", "low_confidence", "evaluation"},
+          "llm_otel_evaluation_result": {"scored", "dropped", "over_budget", "judge_error", "judge_timeout",
+                                         "judge_invalid"}}
+# Series the alert rules record themselves: name -> the labels they keep (None: not known). Filled from the
+# rules file by vocabulary-rules. Their names are llm_otel:<what>:<window>, never a name llm-otel exports.
+RECORDED = {}
+RECORDED_NAME = re.compile(r'llm_otel:[a-z0-9_]+:[a-z0-9_]+')
 STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 MATCHER = re.compile(r'([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"')
 
@@ -171,6 +185,11 @@ def vocabulary(expr, where):
             err(f"{where}: unknown metric or label {token!r}")
     for m in re.finditer(r'\b([A-Za-z_:][A-Za-z0-9_:]*)\s*\{([^}]*)\}', expr):
         metric, body = m.group(1), m.group(2)
+        if metric in RECORDED:
+            for label, op, value in MATCHER.findall(body):
+                if RECORDED[metric] is not None and label not in RECORDED[metric]:
+                    err(f"{where}: the recorded {metric} has no label {label!r}")
+            continue
         if metric not in LABELS:
             if metric.startswith(("gen_ai_", "llm_otel_")):
                 err(f"{where}: selector of unknown metric {metric!r}")
@@ -182,7 +201,7 @@ def vocabulary(expr, where):
                 for v in (value.split("|") if op == "=~" else [value]):
                     if v and v not in VALUES[label]:
                         err(f"{where}: {label}={v!r} is not a value llm-otel exports ({sorted(VALUES[label])})")
-    if not any(t in expr for t in LABELS):
+    if not any(t in expr for t in LABELS) and not any(t in expr for t in RECORDED):
         err(f"{where}: uses none of the llm-otel metrics")
 
 # --- Grafana variables -> values PromQL accepts --------------------------------------------------------
@@ -299,8 +318,15 @@ elif cmd == "vocabulary-rules":
     for path in args:
         for g in load_yaml(path)["groups"]:
             for r in g["rules"]:
+                if "record" in r:
+                    if not RECORDED_NAME.fullmatch(r["record"]):
+                        err(f"{rel(path)} {r['record']}: a recorded series is named llm_otel:<what>:<window>")
+                    by = re.findall(r'\bby\s*\(([^)]*)\)', r["expr"])
+                    RECORDED[r["record"]] = ({l.strip() for b in by for l in b.split(",") if l.strip()} or None)
+        for g in load_yaml(path)["groups"]:
+            for r in g["rules"]:
                 vocabulary(r["expr"], f"{rel(path)} {r.get('alert') or r.get('record')}")
-    print("metric and label names of the alert rules checked")
+    print(f"metric and label names of the alert rules checked ({len(RECORDED)} recorded series)")
 
 elif cmd == "alerts":
     rules_path, tests_path, runbook = args
@@ -451,7 +477,7 @@ check "promtool check rules alerts/llm-otel-rules.yml" "$PROMTOOL" check rules "
 check "metric and label names in the alert rules" helper vocabulary-rules "$ALERTS/llm-otel-rules.yml"
 check "alert labels, annotations, runbook anchors, test coverage" \
   helper alerts "$ALERTS/llm-otel-rules.yml" "$ALERTS/llm-otel-rules.test.yml" "$REPO/docs/runbook.md"
-note "  (the unit tests replay 7 days of samples; this takes about a minute)"
+note "  (the unit tests replay 8 days of samples; this takes a minute or two)"
 check "promtool test rules alerts/llm-otel-rules.test.yml" bash -c 'cd "$1" && "$2" test rules llm-otel-rules.test.yml' _ "$ALERTS" "$PROMTOOL"
 
 note "== Prometheus configuration"

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The Grafana dashboard and the Prometheus alert rules in examples/observability read metrics the
  * extension really exports: a plain-HTTP app runs calls of every kind under the agent (JSON and
- * streams, a retried 429, policies in monitor mode) with the agent's own Prometheus exporter on, and
- * the app scrapes it before it exits; every {@code gen_ai_*} and {@code llm_otel_*} name the
+ * streams, a retried 429, policies in monitor mode, online evaluation by the fake server's judge) with
+ * the agent's own Prometheus exporter on, and the app scrapes it before it exits (once the judge's
+ * verdicts are in it); every {@code gen_ai_*} and {@code llm_otel_*} name the
  * dashboard, the rules and their unit tests use must be a series or a label of that export. Then
  * the examples' own checker runs: promtool on the rules, their unit tests, the Prometheus config and
  * every dashboard query, and the compose and collector files.
@@ -33,6 +34,14 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardAndAlertsSmokeTest {
   static final Pattern NAME = Pattern.compile("\\b(?:gen_ai|llm_otel)_[a-zA-Z0-9_]+\\b");
+  /**
+   * What online evaluation exports once the judge has answered: a score, a judge answer out of its schema,
+   * an escalation for a low score, and the judge's own calls (workflow llm_otel.evaluation). The app waits
+   * for them before its scrape ("await-metrics").
+   */
+  static final List<String> EVALUATION_SERIES = List.of("llm_otel_evaluation_result=\"scored\"",
+      "llm_otel_evaluation_result=\"judge_invalid\"", "llm_otel_escalation_reason=\"evaluation\"",
+      "llm_otel_workflow=\"llm_otel.evaluation\"");
 
   final Path observability = Paths.get(System.getProperty("smoke.exampleDir"), "..", "observability")
       .toAbsolutePath().normalize();
@@ -57,24 +66,35 @@ class DashboardAndAlertsSmokeTest {
     run.llm.script("retried-429", Behaviour.error(429, "0"));
     // A structured answer in the wrong structure: the validation and escalation series the output row reads.
     run.llm.script("out-chat-wrong", Behaviour.answerText("{\"town\":\"Paris\"}"));
+    // Online evaluation: every chat answer goes to the fake server's judge, which scores 0.9 unless told
+    // otherwise. The system-prompted call's instruction_following gets 0.2 (under the 0.5 threshold: an
+    // escalation with reason evaluation); the capital question gets prose (judge_invalid).
+    run.llm.scriptJudge("Evaluator: instruction_following.", Behaviour.verdict(0.2, "poor", "Too vague"), 0);
+    run.llm.scriptJudge("What is the capital of France?", Behaviour.answerText("not json"), 0);
     run.launchApp("prometheus-export", "java-http-client-app", "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp",
-        System.getProperty("java.home"), Map.of(
-            "otel.metrics.exporter", "otlp,prometheus",
-            "otel.exporter.prometheus.port", String.valueOf(port),
-            "smoke.prometheus.dump", export.toString(),
+        System.getProperty("java.home"), Map.ofEntries(
+            Map.entry("otel.metrics.exporter", "otlp,prometheus"),
+            Map.entry("otel.exporter.prometheus.port", String.valueOf(port)),
+            Map.entry("smoke.prometheus.dump", export.toString()),
             // Every call over a tiny input budget: the policy metric gets its "would_refuse" series.
-            "otel.instrumentation.llm-otel.input-tokens.mode", "monitor",
-            "otel.instrumentation.llm-otel.input-tokens.max", "1",
+            Map.entry("otel.instrumentation.llm-otel.input-tokens.mode", "monitor"),
+            Map.entry("otel.instrumentation.llm-otel.input-tokens.max", "1"),
             // A limit the store decides (the input-token limit is decided without it), on that unreachable store.
-            "otel.instrumentation.llm-otel.rate-limit.mode", "monitor",
-            "otel.instrumentation.llm-otel.rate-limit.calls-per-minute", "1000",
-            "otel.instrumentation.llm-otel.governance.store", "redis://127.0.0.1:" + noRedis,
+            Map.entry("otel.instrumentation.llm-otel.rate-limit.mode", "monitor"),
+            Map.entry("otel.instrumentation.llm-otel.rate-limit.calls-per-minute", "1000"),
+            Map.entry("otel.instrumentation.llm-otel.governance.store", "redis://127.0.0.1:" + noRedis),
             // A named prompt version, as a registry gives it: the series get llm_otel_prompt_name.
-            "otel.instrumentation.llm-otel.prompt-registry", GovernanceFiles.write("prompts-support.json",
+            Map.entry("otel.instrumentation.llm-otel.prompt-registry", GovernanceFiles.write("prompts-support.json",
                 "{\"prompts\": [{\"system_pattern\": \"support assistant\", \"name\": \"support\", \"version\": \"3\"}]}")
                 .toString()),
+            // Online evaluation of every call by the fake server's judge (it POSTs to {base-url}/chat/completions):
+            // the score, evaluation and escalation series the "Evaluation (LLM judge)" row and the quality rules read.
+            Map.entry("otel.instrumentation.llm-otel.evaluation.judge.base-url", run.llm.baseUrl() + "/v1"),
+            Map.entry("otel.instrumentation.llm-otel.evaluation.judge.model", "gpt-4o-mini"),
+            Map.entry("otel.instrumentation.llm-otel.evaluation.sample-rate", "1"),
+            Map.entry("smoke.await-metrics", String.join("|", EVALUATION_SERIES))),
         List.of("chat", "chat-system", "chat-stream", "retried-429", "embeddings", "anthropic", "gemini-stream",
-            "out-chat-valid", "out-chat-wrong"));
+            "out-chat-valid", "out-chat-wrong", "await-metrics"));
   }
 
   @AfterAll
@@ -108,9 +128,33 @@ class DashboardAndAlertsSmokeTest {
         "gen_ai_client_operation_time_to_first_chunk_seconds_bucket", "llm_otel_cost_USD_total",
         "llm_otel_retries_total", "llm_otel_prompt_calls_total", "llm_otel_policy_decisions_total",
         "llm_otel_prompt_name", "llm_otel_output_validations_total", "llm_otel_output_validation",
-        "llm_otel_escalations_total", "llm_otel_escalation_reason")) {
+        "llm_otel_escalations_total", "llm_otel_escalation_reason", "llm_otel_evaluation_score_bucket",
+        "llm_otel_evaluation_score_sum", "llm_otel_evaluation_score_count", "llm_otel_evaluations_total",
+        "gen_ai_evaluation_name", "llm_otel_evaluation_result")) {
       assertTrue(exported.contains(family), family + " not in the export: " + exported);
     }
+  }
+
+  /**
+   * Online evaluation under the real agent: the judge's verdicts reached the export, with the values the
+   * evaluation row and the quality rules filter on, and the judge's own calls are costed in their workflow
+   * (the "Judge cost per hour" panel).
+   */
+  @Test
+  void theExportHasTheJudgesVerdictsAndItsCost() throws Exception {
+    assertTrue(Files.exists(export), "the app scraped the agent's Prometheus endpoint: " + run.tail());
+    assertTrue(String.valueOf(run.result("await-metrics")).startsWith("ok"),
+        "the judge's series appeared before the scrape: " + run.result("await-metrics") + "\n" + run.tail());
+    List<String> lines = Files.readAllLines(export, StandardCharsets.UTF_8);
+    for (String series : EVALUATION_SERIES) {
+      assertTrue(lines.stream().anyMatch(l -> !l.startsWith("#") && l.contains(series)), series + " not in the export");
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("llm_otel_evaluation_score_count{")
+            && l.contains("gen_ai_evaluation_name=\"instruction_following\"")),
+        "a score of the system-prompted call's instruction_following in the export");
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("llm_otel_cost_USD_total{")
+            && l.contains("llm_otel_workflow=\"llm_otel.evaluation\"")),
+        "the judge's calls costed in workflow llm_otel.evaluation");
   }
 
   @Test

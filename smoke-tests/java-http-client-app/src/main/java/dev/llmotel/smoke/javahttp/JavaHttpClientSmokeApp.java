@@ -13,14 +13,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A legacy agent that talks to LLM APIs with the JDK's HttpClient directly, no SDK, run under the
  * real agent by the smoke tests (and without it, for the byte-for-byte comparison): blocking and
  * async calls, streams read fully and abandoned, a body never read, a request body the client reads
  * once, embeddings, Anthropic and Gemini formats, a custom endpoint, its own retry loop around a 429,
- * a response larger than llm-otel's copy, and a call the policies refuse.
+ * a response larger than llm-otel's copy, and a call the policies refuse. Scenario "await-metrics" waits
+ * for what llm-otel records after the calls on its own threads (online evaluation's verdicts) to show
+ * in the agent's Prometheus endpoint.
  */
 public final class JavaHttpClientSmokeApp {
   static final String KEY = "sk-jdk-http-smoke-test-secret-0123456789abcdef";
@@ -56,6 +60,34 @@ public final class JavaHttpClientSmokeApp {
 
   int status(HttpRequest request) throws Exception {
     return client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
+  }
+
+  /** Longest wait of "await-metrics". */
+  static final long AWAIT_METRICS_MILLIS = 60_000;
+
+  /**
+   * Waits, at most {@link #AWAIT_METRICS_MILLIS}, until the agent's Prometheus endpoint (port {@code
+   * otel.exporter.prometheus.port}) shows every text of the system property {@code smoke.await-metrics}
+   * ("|"-separated): the judge of online evaluation answers on llm-otel's own thread after each call, so
+   * its series come some time after the last scenario, and the scrape the app takes before it exits must
+   * hold them.
+   */
+  String awaitMetrics() throws Exception {
+    List<String> wanted = Arrays.stream(System.getProperty("smoke.await-metrics", "").split("\\|"))
+        .filter(w -> !w.isEmpty()).collect(Collectors.toList());
+    HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://localhost:"
+        + System.getProperty("otel.exporter.prometheus.port") + "/metrics")).GET().build();
+    long start = System.nanoTime();
+    while (true) {
+      String text = client.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+      List<String> missing = wanted.stream().filter(w -> !text.contains(w)).collect(Collectors.toList());
+      long waited = (System.nanoTime() - start) / 1_000_000;
+      if (missing.isEmpty()) return wanted.size() + " present after " + waited + " ms";
+      if (waited > AWAIT_METRICS_MILLIS) {
+        throw new IllegalStateException("not in the Prometheus endpoint after " + waited + " ms: " + missing);
+      }
+      Thread.sleep(200);
+    }
   }
 
   /** A stream read through an InputStream, as a legacy agent reads SSE line by line. */
@@ -133,6 +165,8 @@ public final class JavaHttpClientSmokeApp {
         return RawBodies.lookAlikeMessaging((url, body) -> status(post(scenario, url, body)));
       case "lookalike-others":
         return RawBodies.lookAlikeOthers((url, body) -> status(post(scenario, url, body)));
+      case "await-metrics":
+        return awaitMetrics();
       case "unread-body-repeated": {
         // Five identical chat calls whose body llm-otel cannot read before sending: traced, never refused.
         byte[] json = RawBodies.chat("Say hello", false).getBytes(StandardCharsets.UTF_8);
