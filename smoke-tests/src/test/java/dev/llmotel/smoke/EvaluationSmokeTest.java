@@ -37,7 +37,8 @@ import org.junit.jupiter.api.TestInstance;
 class EvaluationSmokeTest {
   static final String RESULT = "gen_ai.evaluation.result";
   static final List<String> SCENARIOS = Arrays.asList("eval-scored", "eval-async", "eval-stream", "eval-tools",
-      "eval-low", "eval-garbage", "eval-failing", "eval-slow", "eval-unsampled", "eval-wait");
+      "eval-low", "eval-garbage", "eval-failing", "eval-slow", "eval-unsampled", "eval-custom", "eval-wait");
+  static final String TERSE_RUBRIC = "Terseness: is the answer one short sentence with no filler?";
   static final long SLOW_JUDGE_MS = 2_000;
   static final double BUDGET_PER_HOUR_USD = 0.002;
   static final int BUDGET_CALLS = 8;
@@ -66,13 +67,18 @@ class EvaluationSmokeTest {
     run.llm.scriptJudge(question("eval-garbage"), Behaviour.answerText("Looks fine to me, 8 out of 10."), 0);
     run.llm.scriptJudge(question("eval-failing"), Behaviour.error(500), 0);
     run.llm.scriptJudge(question("eval-slow"), Behaviour.verdict(0.8, "good", "Fine"), SLOW_JUDGE_MS);
+    run.llm.scriptJudge("Evaluator: terse.", Behaviour.verdict(0.7, "terse", "One sentence"), 0);
     Map<String, String> props = judge(run);
     props.put("otel.instrumentation.llm-otel.evaluation.sample-rate", "1");
     props.put("otel.instrumentation.genai.capture-message-content", "false");
     // Per workflow from the policy file: one workflow never sampled, one scored by relevance only.
     props.put("otel.instrumentation.llm-otel.policy-file", GovernanceFiles.write("policies-evaluation.json",
         "{\"evaluation\": {\"workflows\": {\"scenario eval-unsampled\": {\"sample_rate\": 0},"
-            + " \"scenario eval-low\": {\"evaluators\": [\"relevance\"]}}}}").toString());
+            + " \"scenario eval-low\": {\"evaluators\": [\"relevance\"]},"
+            + " \"scenario eval-custom\": {\"evaluators\": [\"terse\", \"relevance\"]}}}}").toString());
+    // The operator's own evaluator, from a rubric file.
+    props.put("otel.instrumentation.llm-otel.evaluation.rubrics", GovernanceFiles.write("rubrics.json",
+        "{\"evaluators\": {\"terse\": {\"rubric\": \"" + TERSE_RUBRIC + "\", \"threshold\": 0.6}}}").toString());
     run.launch("evaluation-openai", "newest", System.getProperty("java.home"), props, SCENARIOS);
     run.receiver.awaitMetric("llm_otel.evaluation.score", Duration.ofSeconds(10));
 
@@ -282,6 +288,19 @@ class EvaluationSmokeTest {
     assertEquals(scored, judged.size());
     assertEquals(overBudget, sum(budgetRun, "over_budget"));
     assertEquals(scored, sum(budgetRun, "scored"));
+  }
+
+  @Test
+  void anOperatorsRubricFromAFileIsAnEvaluatorLikeTheBuiltIns() {
+    ReceivedSpan span = run.onlyLlmSpan("eval-custom");
+    Map<String, ReceivedLogRecord> results = byEvaluator(results(run, span));
+    assertEquals(new java.util.TreeSet<>(Arrays.asList("relevance", "terse")), results.keySet());
+    assertEquals(0.7, results.get("terse").doubleAttr("gen_ai.evaluation.score.value"), 1e-9);
+    assertEquals("terse", results.get("terse").attr("gen_ai.evaluation.score.label"));
+    RecordedRequest asked = judgeRequests(run).stream().filter(r -> r.body().contains("Evaluator: terse.")).findFirst().get();
+    assertTrue(asked.body().contains(TERSE_RUBRIC), "the rubric is the judge's instruction");
+    assertTrue(asked.body().contains(question("eval-custom")));
+    assertScored(run, "eval-custom", "terse", 0.7);
   }
 
   static List<String> budgetRunScenarios() {
