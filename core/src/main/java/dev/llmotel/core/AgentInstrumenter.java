@@ -6,6 +6,7 @@ import dev.llmotel.semconv.LlmOtelAttributes;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -28,12 +29,14 @@ public final class AgentInstrumenter {
   private final Instrumenter<AgentRun, Object> agents;
   private final Instrumenter<ToolCall, Object> tools;
   private final Instrumenter<Retrieval, Object> retrievals;
+  private final InjectionSignals injections;
 
   private AgentInstrumenter(Instrumenter<AgentRun, Object> agents, Instrumenter<ToolCall, Object> tools,
-      Instrumenter<Retrieval, Object> retrievals) {
+      Instrumenter<Retrieval, Object> retrievals, InjectionSignals injections) {
     this.agents = agents;
     this.tools = tools;
     this.retrievals = retrievals;
+    this.injections = injections;
   }
 
   public static AgentInstrumenter create(String instrumentationName, String instrumentationVersion) {
@@ -56,6 +59,13 @@ public final class AgentInstrumenter {
           AgentRun run = parentContext.get(RUN);
           SpanContext source = run == null ? null : run.toolCallSource(tool.callId());
           if (source != null && source.isValid()) links.addLink(source);
+          // A tool the model called after a suspected injection in this run: cause and effect, for a reviewer.
+          if (run != null) {
+            for (SpanContext suspected : run.suspectedInjections()) {
+              links.addLink(suspected, io.opentelemetry.api.common.Attributes.of(LlmOtelAttributes.LINK_REASON,
+                  InjectionSignals.ESCALATION_REASON));
+            }
+          }
         })
         .buildInstrumenter(SpanKindExtractor.alwaysInternal());
     Instrumenter<Retrieval, Object> retrievals = Instrumenter.<Retrieval, Object>builder(openTelemetry,
@@ -63,7 +73,10 @@ public final class AgentInstrumenter {
         .setInstrumentationVersion(instrumentationVersion)
         .addAttributesExtractor(new RetrievalAttributes())
         .buildInstrumenter(SpanKindExtractor.alwaysClient());
-    return new AgentInstrumenter(agents, tools, retrievals);
+    Meter meter = openTelemetry.getMeterProvider()
+        .meterBuilder(instrumentationName).setInstrumentationVersion(instrumentationVersion).build();
+    return new AgentInstrumenter(agents, tools, retrievals,
+        new InjectionSignals(meter, openTelemetry, instrumentationName, config));
   }
 
   /** The agent run this context belongs to, if any. */
@@ -110,6 +123,7 @@ public final class AgentInstrumenter {
 
   /** Ends the tool's span: in error when the tool threw, even if the framework caught it. Never throws. */
   public void endTool(Context context, ToolCall tool, Throwable error) {
+    if (context != null) injections.inspect(context, tool, context.get(RUN));
     try {
       tools.end(context, tool, null, error != null ? error : tool.failure());
     } catch (Throwable t) {

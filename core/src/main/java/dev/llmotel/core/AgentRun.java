@@ -61,6 +61,19 @@ public final class AgentRun {
     end.run();
   }
 
+  /** Tool spans of this run whose results set off injection detection (bounded), oldest first. */
+  private final java.util.List<SpanContext> suspectedInjections = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static final int MAX_SUSPECTED = 16;
+
+  void injectionSuspected(SpanContext toolSpan) {
+    if (toolSpan.isValid() && suspectedInjections.size() < MAX_SUSPECTED) suspectedInjections.add(toolSpan);
+  }
+
+  /** The tool spans whose results were suspected injections: later tool spans of the run link to them. */
+  java.util.List<SpanContext> suspectedInjections() {
+    return suspectedInjections;
+  }
+
   SpanContext toolCallSource(String toolCallId) {
     return toolCallId == null ? null : toolCallSources.get(toolCallId);
   }

@@ -53,12 +53,18 @@ final class AnswerReviewer {
         .setUnit("{call}")
         .setDescription("LLM calls whose request declared a structure, by whether the answer fits it.")
         .build();
-    escalations = meter.counterBuilder("llm_otel.escalations")
-        .setUnit("{escalation}")
-        .setDescription("LLM calls whose answer cannot be used as it is, by reason: handed to a person.")
-        .build();
+    escalations = escalationCounter(meter);
     logger = openTelemetry.getLogsBridge().get(instrumentationName);
     this.config = config;
+  }
+
+  /** The escalations counter of a meter (answers, judges' scores, suspected injections: one instrument). */
+  static LongCounter escalationCounter(Meter meter) {
+    return meter.counterBuilder("llm_otel.escalations")
+        .setUnit("{escalation}")
+        .setDescription("What is handed to a person to review, by reason: answers that cannot be used as they are, "
+            + "low scores of the judge, suspected prompt injections.")
+        .build();
   }
 
   /**

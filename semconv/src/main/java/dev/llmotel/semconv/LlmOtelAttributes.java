@@ -86,6 +86,18 @@ public final class LlmOtelAttributes {
   /** The workflow of the judge's own calls: never evaluated themselves, with their own budget. */
   public static final String WORKFLOW_EVALUATION = "llm_otel.evaluation";
 
+  /** Span event on a tool (or retrieval) span whose result looks written to steer the model. */
+  public static final String EVENT_INJECTION_SUSPECTED = "llm_otel.injection.suspected";
+  /** The detection rule that matched (a rule id of the versioned rule set). */
+  public static final AttributeKey<String> INJECTION_RULE = stringKey("llm_otel.injection.rule");
+  /** Character offset of the match in the scanned text. */
+  public static final AttributeKey<Long> INJECTION_POSITION = AttributeKey.longKey("llm_otel.injection.position");
+  public static final AttributeKey<String> INJECTION_RULES_VERSION = stringKey("llm_otel.injection.rules_version");
+  /** The text around the match, redacted and capped: only with content capture on. */
+  public static final AttributeKey<String> INJECTION_EXCERPT = stringKey("llm_otel.injection.excerpt");
+  /** Why a span links to another: "injection_suspected" on a tool span made after a suspected injection. */
+  public static final AttributeKey<String> LINK_REASON = stringKey("llm_otel.link.reason");
+
   public static final String STREAM_END_CLOSED_EARLY = "closed_early";
   public static final String STREAM_END_ERROR = "error";
 
