@@ -140,6 +140,7 @@ public final class AgentInstrumenter {
 
   /** Ends a retrieval's span. Never throws. */
   public void endRetrieval(Context context, Retrieval retrieval, Throwable error) {
+    if (context != null) injections.inspect(context, retrieval, context.get(RUN));
     try {
       retrievals.end(context, retrieval, null, error);
     } catch (Throwable t) {

@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Injection detection, on in every environment (a signal, not a fault): a tool's result is scanned
- * with {@link InjectionRules} when its span ends. A hit adds an {@code llm_otel.injection.suspected}
+ * Injection detection, on in every environment (a signal, not a fault): a tool's result, and each
+ * document a retrieval returned, is scanned with {@link InjectionRules} when its span ends. A hit adds an {@code llm_otel.injection.suspected}
  * event to the tool's span (rule, position; the text around it only with content capture on), counts
  * in {@code llm_otel.injection.suspected}, escalates ({@code injection_suspected}: an
  * {@code llm_otel.escalation} record in the tool span's context), and is remembered by the agent run,
@@ -38,7 +38,8 @@ final class InjectionSignals {
   InjectionSignals(Meter meter, OpenTelemetry openTelemetry, String instrumentationName, LlmOtelConfig config) {
     suspected = meter.counterBuilder("llm_otel.injection.suspected")
         .setUnit("{result}")
-        .setDescription("Tool results that look written to steer the model (indirect prompt injection), by rule and tool.")
+        .setDescription("Tool results and retrieved documents that look written to steer the model (indirect prompt "
+            + "injection), by rule and tool or data source.")
         .build();
     escalations = AnswerReviewer.escalationCounter(meter);
     logger = openTelemetry.getLogsBridge().get(instrumentationName);
@@ -50,40 +51,61 @@ final class InjectionSignals {
     try {
       List<InjectionRules.Hit> hits = InjectionRules.scan(tool.result());
       if (hits.isEmpty()) return;
-      Span span = Span.fromContext(toolContext);
-      List<String> rules = new ArrayList<>(hits.size());
-      for (InjectionRules.Hit hit : hits) {
-        rules.add(hit.rule);
-        AttributesBuilder event = Attributes.builder()
-            .put(LlmOtelAttributes.INJECTION_RULE, hit.rule)
-            .put(LlmOtelAttributes.INJECTION_POSITION, (long) hit.position)
-            .put(LlmOtelAttributes.INJECTION_RULES_VERSION, InjectionRules.VERSION);
-        if (config.captureContent()) event.put(LlmOtelAttributes.INJECTION_EXCERPT, excerpt(tool.result(), hit.position));
-        span.addEvent(LlmOtelAttributes.EVENT_INJECTION_SUSPECTED, event.build());
-        suspected.add(1, toolAttributes(tool, run).put(LlmOtelAttributes.INJECTION_RULE, hit.rule).build(), toolContext);
-      }
-      if (run != null) run.injectionSuspected(span.getSpanContext());
-      escalations.add(1, toolAttributes(tool, run).put(LlmOtelAttributes.ESCALATION_REASON, ESCALATION_REASON).build(),
-          toolContext);
-      LogRecordBuilder record = logger.logRecordBuilder()
-          .setEventName(LlmOtelAttributes.EVENT_ESCALATION)
-          .setContext(toolContext)
-          .setSeverity(Severity.WARN)
-          .setAttribute(LlmOtelAttributes.ESCALATION_REASON, ESCALATION_REASON)
-          .setAttribute(GenAiAttributes.TOOL_NAME, tool.name())
-          .setAttribute(io.opentelemetry.api.common.AttributeKey.stringArrayKey("llm_otel.injection.rules"), rules);
-      if (tool.callId() != null) record.setAttribute(GenAiAttributes.TOOL_CALL_ID, tool.callId());
-      if (run != null) record.setAttribute(GenAiAttributes.AGENT_NAME, run.name());
-      record.emit();
+      AttributesBuilder subject = Attributes.builder().put(GenAiAttributes.TOOL_NAME, tool.name());
+      if (tool.callId() != null) subject.put(GenAiAttributes.TOOL_CALL_ID, tool.callId());
+      signal(toolContext, run, subject, tool.result(), hits, null);
     } catch (Throwable t) {
       SafeHooks.failed("injection detection", t);
     }
   }
 
-  private static AttributesBuilder toolAttributes(ToolCall tool, AgentRun run) {
-    AttributesBuilder b = Attributes.builder().put(GenAiAttributes.TOOL_NAME, tool.name());
-    if (run != null) b.put(GenAiAttributes.AGENT_NAME, run.name());
-    return b;
+  /** Scans each retrieved document before the retrieval's span ends; never throws. */
+  void inspect(Context retrievalContext, Retrieval retrieval, AgentRun run) {
+    try {
+      List<String> documents = retrieval.documentTexts();
+      for (int i = 0; i < documents.size(); i++) {
+        List<InjectionRules.Hit> hits = InjectionRules.scan(documents.get(i));
+        if (hits.isEmpty()) continue;
+        AttributesBuilder subject = Attributes.builder().put(GenAiAttributes.DATA_SOURCE_ID, retrieval.dataSourceId());
+        signal(retrievalContext, run, subject, documents.get(i), hits, (long) i);
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("injection detection", t);
+    }
+  }
+
+  /**
+   * The events on the span, the counter, the run's memory and one escalation for one text that set
+   * rules off. {@code subject} names the tool (or data source); {@code document} the retrieved document.
+   */
+  private void signal(Context context, AgentRun run, AttributesBuilder subject, String text,
+      List<InjectionRules.Hit> hits, Long document) {
+    Span span = Span.fromContext(context);
+    if (run != null) subject.put(GenAiAttributes.AGENT_NAME, run.name());
+    Attributes identity = subject.build();
+    List<String> rules = new ArrayList<>(hits.size());
+    for (InjectionRules.Hit hit : hits) {
+      rules.add(hit.rule);
+      AttributesBuilder event = Attributes.builder()
+          .put(LlmOtelAttributes.INJECTION_RULE, hit.rule)
+          .put(LlmOtelAttributes.INJECTION_POSITION, (long) hit.position)
+          .put(LlmOtelAttributes.INJECTION_RULES_VERSION, InjectionRules.VERSION);
+      if (document != null) event.put(LlmOtelAttributes.INJECTION_DOCUMENT, document);
+      if (config.captureContent()) event.put(LlmOtelAttributes.INJECTION_EXCERPT, excerpt(text, hit.position));
+      span.addEvent(LlmOtelAttributes.EVENT_INJECTION_SUSPECTED, event.build());
+      suspected.add(1, identity.toBuilder().put(LlmOtelAttributes.INJECTION_RULE, hit.rule).build(), context);
+    }
+    if (run != null) run.injectionSuspected(span.getSpanContext());
+    escalations.add(1, identity.toBuilder().put(LlmOtelAttributes.ESCALATION_REASON, ESCALATION_REASON).build(), context);
+    LogRecordBuilder record = logger.logRecordBuilder()
+        .setEventName(LlmOtelAttributes.EVENT_ESCALATION)
+        .setContext(context)
+        .setSeverity(Severity.WARN)
+        .setAllAttributes(identity)
+        .setAttribute(LlmOtelAttributes.ESCALATION_REASON, ESCALATION_REASON)
+        .setAttribute(io.opentelemetry.api.common.AttributeKey.stringArrayKey("llm_otel.injection.rules"), rules);
+    if (document != null) record.setAttribute(LlmOtelAttributes.INJECTION_DOCUMENT, document);
+    record.emit();
   }
 
   /** The text around the match, redacted and capped (content capture on only). */

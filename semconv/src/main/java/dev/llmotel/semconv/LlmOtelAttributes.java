@@ -92,6 +92,8 @@ public final class LlmOtelAttributes {
   public static final AttributeKey<String> INJECTION_RULE = stringKey("llm_otel.injection.rule");
   /** Character offset of the match in the scanned text. */
   public static final AttributeKey<Long> INJECTION_POSITION = AttributeKey.longKey("llm_otel.injection.position");
+  /** On a retrieval span's event: which retrieved document (0-based, in the order returned). */
+  public static final AttributeKey<Long> INJECTION_DOCUMENT = AttributeKey.longKey("llm_otel.injection.document");
   public static final AttributeKey<String> INJECTION_RULES_VERSION = stringKey("llm_otel.injection.rules_version");
   /** The text around the match, redacted and capped: only with content capture on. */
   public static final AttributeKey<String> INJECTION_EXCERPT = stringKey("llm_otel.injection.excerpt");

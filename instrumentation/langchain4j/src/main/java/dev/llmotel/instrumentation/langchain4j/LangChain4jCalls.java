@@ -420,6 +420,13 @@ public final class LangChain4jCalls {
       scope.scope.close();
       if (contents instanceof java.util.Collection) {
         scope.subject.documentCount((long) ((java.util.Collection<?>) contents).size());
+        // Each document's text, for injection detection (scanned at the span's end, never exported).
+        for (Object c : (java.util.Collection<?>) contents) {
+          if (c instanceof dev.langchain4j.rag.content.Content) {
+            dev.langchain4j.data.segment.TextSegment segment = ((dev.langchain4j.rag.content.Content) c).textSegment();
+            scope.subject.addDocumentText(segment == null ? null : segment.text());
+          }
+        }
       }
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j retrieval end", t);

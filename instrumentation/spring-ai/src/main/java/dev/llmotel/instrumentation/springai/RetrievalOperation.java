@@ -41,7 +41,14 @@ final class RetrievalOperation extends ObservedOperation {
   protected void finish(Context context, Throwable error) {
     try {
       Object documents = Accessors.call(ai, "getQueryResponse");
-      if (documents instanceof Collection) retrieval.documentCount((long) ((Collection<?>) documents).size());
+      if (documents instanceof Collection) {
+        retrieval.documentCount((long) ((Collection<?>) documents).size());
+        // Each document's text, for injection detection (scanned at the span's end, never exported).
+        for (Object d : (Collection<?>) documents) {
+          Object text = Accessors.call(d, "getText");
+          retrieval.addDocumentText(text instanceof String ? (String) text : null);
+        }
+      }
     } catch (Throwable t) {
       SafeHooks.failed("spring ai retrieval result", t);
     }

@@ -15,8 +15,13 @@ final class KnowledgeAgent {
   private final ChatClient client;
 
   KnowledgeAgent(ChatModel model, EmbeddingModel embeddings) {
+    this(model, embeddings, "Paris is sunny in spring.", "Berlin is windy in autumn.");
+  }
+
+  /** A store of these documents. */
+  KnowledgeAgent(ChatModel model, EmbeddingModel embeddings, String... documents) {
     this.store = SimpleVectorStore.builder(embeddings).build();
-    this.store.add(List.of(new Document("Paris is sunny in spring."), new Document("Berlin is windy in autumn.")));
+    this.store.add(java.util.Arrays.stream(documents).map(Document::new).collect(Collectors.toList()));
     this.client = ChatClient.builder(model).build();
   }
 
