@@ -23,9 +23,15 @@ public final class Accessors {
    * library's own exception where it may or may not be on the class path); null where it cannot be made.
    */
   public static RuntimeException newException(ClassLoader loader, String type, String message) {
+    Throwable e = newThrowable(loader, type, message);
+    return e instanceof RuntimeException ? (RuntimeException) e : null;
+  }
+
+  /** As {@link #newException}, for any throwable type (a tool may throw a checked exception); null if it cannot be made. */
+  public static Throwable newThrowable(ClassLoader loader, String type, String message) {
     try {
       Object e = Class.forName(type, false, loader).getConstructor(String.class).newInstance(message);
-      return e instanceof RuntimeException ? (RuntimeException) e : null;
+      return e instanceof Throwable ? (Throwable) e : null;
     } catch (Throwable t) {
       return null;
     }

@@ -30,13 +30,18 @@ public final class AgentInstrumenter {
   private final Instrumenter<ToolCall, Object> tools;
   private final Instrumenter<Retrieval, Object> retrievals;
   private final InjectionSignals injections;
+  private final io.opentelemetry.api.metrics.LongCounter toolFaults;
 
   private AgentInstrumenter(Instrumenter<AgentRun, Object> agents, Instrumenter<ToolCall, Object> tools,
-      Instrumenter<Retrieval, Object> retrievals, InjectionSignals injections) {
+      Instrumenter<Retrieval, Object> retrievals, InjectionSignals injections, Meter meter) {
     this.agents = agents;
     this.tools = tools;
     this.retrievals = retrievals;
     this.injections = injections;
+    this.toolFaults = meter.counterBuilder("llm_otel.tool.faults")
+        .setUnit("{fault}")
+        .setDescription("Faults a chaos drill injected into tool executions, by tool and kind.")
+        .build();
   }
 
   public static AgentInstrumenter create(String instrumentationName, String instrumentationVersion) {
@@ -76,7 +81,7 @@ public final class AgentInstrumenter {
     Meter meter = openTelemetry.getMeterProvider()
         .meterBuilder(instrumentationName).setInstrumentationVersion(instrumentationVersion).build();
     return new AgentInstrumenter(agents, tools, retrievals,
-        new InjectionSignals(meter, openTelemetry, instrumentationName, config));
+        new InjectionSignals(meter, openTelemetry, instrumentationName, config), meter);
   }
 
   /** The agent run this context belongs to, if any. */
@@ -113,7 +118,25 @@ public final class AgentInstrumenter {
   public Context startTool(Context parent, ToolCall tool) {
     SafeHooks.checkpoint("start");
     if (parent.get(TOOL) != null || !tools.shouldStart(parent, tool)) return null;
+    decideFault(parent, tool);
     return tools.start(parent, tool).with(TOOL, tool);
+  }
+
+  /** A chaos drill's fault for this tool execution (never in production: the fault file's gate). */
+  private void decideFault(Context parent, ToolCall tool) {
+    try {
+      dev.llmotel.core.faults.Faults faults = dev.llmotel.core.faults.Faults.get();
+      if (!faults.toolFaultsEnabled()) return;
+      AgentRun run = parent.get(RUN);
+      String workflow = dev.llmotel.core.governance.Governance.get().workflowOf(parent);
+      dev.llmotel.core.faults.ToolFault fault = faults.decideTool(tool.name(), run == null ? null : run.name(), workflow);
+      if (fault == null) return;
+      tool.fault(fault);
+      toolFaults.add(1, io.opentelemetry.api.common.Attributes.of(GenAiAttributes.TOOL_NAME, tool.name(),
+          LlmOtelAttributes.FAULT_KIND, fault.kind.wireName()), parent);
+    } catch (Throwable t) {
+      SafeHooks.failed("tool fault", t);
+    }
   }
 
   /** The tool execution in progress in this context, if a tool span owns it. */
@@ -194,6 +217,9 @@ public final class AgentInstrumenter {
       attributes.put(GenAiAttributes.TOOL_NAME, tool.name());
       if (tool.callId() != null) attributes.put(GenAiAttributes.TOOL_CALL_ID, tool.callId());
       if (tool.type() != null) attributes.put(GenAiAttributes.TOOL_TYPE, tool.type());
+      if (tool.fault() != null) {
+        attributes.put(LlmOtelAttributes.FAULT_INJECTED, java.util.Collections.singletonList(tool.fault().kind.wireName()));
+      }
       AgentRun run = parentContext.get(RUN);
       if (run != null) attributes.put(GenAiAttributes.AGENT_NAME, run.name());
       if (config.captureContent() && tool.arguments() != null) {

@@ -33,6 +33,20 @@ public final class ToolCall {
    * The tool's own exception, when the framework catches it and hands the model an error text
    * instead of throwing: the span still ends in error with this exception's type.
    */
+  private volatile dev.llmotel.core.faults.ToolFault fault;
+
+  /** The chaos drill's fault for this execution, decided when its span starts; null for none. */
+  public dev.llmotel.core.faults.ToolFault fault() { return fault; }
+  ToolCall fault(dev.llmotel.core.faults.ToolFault v) { this.fault = v; return this; }
+  private boolean faultClaimed;
+
+  /** True once, for the layer that applies the fault (a framework may pass a tool through two of them). */
+  synchronized boolean claimFault() {
+    if (fault == null || faultClaimed) return false;
+    faultClaimed = true;
+    return true;
+  }
+
   public Throwable failure() { return failure; }
   public ToolCall failure(Throwable v) { this.failure = v; return this; }
 }

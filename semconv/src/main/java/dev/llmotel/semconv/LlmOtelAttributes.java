@@ -86,6 +86,9 @@ public final class LlmOtelAttributes {
   /** The workflow of the judge's own calls: never evaluated themselves, with their own budget. */
   public static final String WORKFLOW_EVALUATION = "llm_otel.evaluation";
 
+  /** The kind of one injected fault, on the fault counters (the span's llm_otel.fault.injected lists them). */
+  public static final AttributeKey<String> FAULT_KIND = stringKey("llm_otel.fault.kind");
+
   /** Span event on a tool (or retrieval) span whose result looks written to steer the model. */
   public static final String EVENT_INJECTION_SUSPECTED = "llm_otel.injection.suspected";
   /** The detection rule that matched (a rule id of the versioned rule set). */

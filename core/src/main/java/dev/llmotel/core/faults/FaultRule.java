@@ -78,7 +78,7 @@ final class FaultRule {
     return (z >>> 11) * 0x1.0p-53;
   }
 
-  private static double number(Map<?, ?> m, String key, double fallback) {
+  static double number(Map<?, ?> m, String key, double fallback) {
     Object v = m.get(key);
     if (v == null) return fallback;
     if (v instanceof Number) return ((Number) v).doubleValue();
@@ -90,8 +90,12 @@ final class FaultRule {
     return v == null ? null : v.toString();
   }
 
-  private static Pattern pattern(Map<?, ?> m, String key) {
+  static Pattern pattern(Map<?, ?> m, String key) {
     String v = text(m, key);
-    return v == null ? null : Pattern.compile(v);
+    try {
+      return v == null ? null : Pattern.compile(v);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new IllegalArgumentException("\"" + key + "\" is not a regex: " + e.getDescription());
+    }
   }
 }

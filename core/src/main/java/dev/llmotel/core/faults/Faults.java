@@ -25,10 +25,16 @@ public final class Faults {
   private static volatile Faults instance;
 
   private final List<FaultRule> rules;
+  private final List<ToolFaultRule> toolRules;
   private final long seed;
 
   Faults(List<FaultRule> rules, long seed) {
+    this(rules, Collections.<ToolFaultRule>emptyList(), seed);
+  }
+
+  Faults(List<FaultRule> rules, List<ToolFaultRule> toolRules, long seed) {
     this.rules = rules;
+    this.toolRules = toolRules;
     this.seed = seed;
   }
 
@@ -45,7 +51,23 @@ public final class Faults {
 
   /** Whether any fault can be injected in this process. */
   public boolean enabled() {
-    return !rules.isEmpty();
+    return !rules.isEmpty() || !toolRules.isEmpty();
+  }
+
+  /** Whether any tool execution can get a fault (the file has tool_faults and may run here). */
+  public boolean toolFaultsEnabled() {
+    return !toolRules.isEmpty();
+  }
+
+  /**
+   * The fault for one tool execution, or null: the first rule (in file order) that matches the tool,
+   * agent and workflow and fires by its probability and times.
+   */
+  public ToolFault decideTool(String tool, String agent, String workflow) {
+    for (ToolFaultRule rule : toolRules) {
+      if (rule.matches(tool, agent, workflow) && rule.fires(seed)) return new ToolFault(rule);
+    }
+    return null;
   }
 
   private static Faults load() {
@@ -60,9 +82,9 @@ public final class Faults {
     }
     try {
       Faults faults = parse(GovernanceFiles.read(file));
-      ConfigProblems.report(logger, "llm-otel: FAULT INJECTION IS ON in environment \"{0}\": {1} rule(s) from {2}, "
-          + "seed {3}; injected calls carry llm_otel.fault.injected", environment, faults.rules.size(), file,
-          String.valueOf(faults.seed));
+      ConfigProblems.report(logger, "llm-otel: FAULT INJECTION IS ON in environment \"{0}\": {1} rule(s) and {4} tool "
+          + "rule(s) from {2}, seed {3}; injected calls and tools carry llm_otel.fault.injected", environment,
+          faults.rules.size(), file, String.valueOf(faults.seed), faults.toolRules.size());
       return faults;
     } catch (Exception e) {
       ConfigProblems.report(logger, "llm-otel: {0}: {1} is not a usable fault file ({2}); no fault will be injected",
@@ -111,15 +133,26 @@ public final class Faults {
     Map<?, ?> m = (Map<?, ?>) root;
     Object seed = m.get("seed");
     Object entries = m.get("faults");
-    if (!(entries instanceof List) || ((List<?>) entries).isEmpty()) {
-      throw new IllegalArgumentException("no \"faults\" list");
+    Object toolEntries = m.get("tool_faults");
+    if ((entries != null && !(entries instanceof List)) || (toolEntries != null && !(toolEntries instanceof List))) {
+      throw new IllegalArgumentException("\"faults\" and \"tool_faults\" must be lists");
     }
     List<FaultRule> rules = new ArrayList<>();
-    for (Object e : (List<?>) entries) {
-      if (!(e instanceof Map)) throw new IllegalArgumentException("entry " + rules.size() + " is not an object");
-      rules.add(new FaultRule(rules.size(), (Map<?, ?>) e));
+    if (entries != null) {
+      for (Object e : (List<?>) entries) {
+        if (!(e instanceof Map)) throw new IllegalArgumentException("entry " + rules.size() + " is not an object");
+        rules.add(new FaultRule(rules.size(), (Map<?, ?>) e));
+      }
     }
-    return new Faults(rules, seed instanceof Number ? ((Number) seed).longValue() : 0L);
+    List<ToolFaultRule> toolRules = new ArrayList<>();
+    if (toolEntries != null) {
+      for (Object e : (List<?>) toolEntries) {
+        if (!(e instanceof Map)) throw new IllegalArgumentException("tool fault " + toolRules.size() + " is not an object");
+        toolRules.add(new ToolFaultRule(toolRules.size(), (Map<?, ?>) e));
+      }
+    }
+    if (rules.isEmpty() && toolRules.isEmpty()) throw new IllegalArgumentException("no \"faults\" or \"tool_faults\" list");
+    return new Faults(rules, toolRules, seed instanceof Number ? ((Number) seed).longValue() : 0L);
   }
 
   /**

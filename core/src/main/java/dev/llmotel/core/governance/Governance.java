@@ -162,6 +162,11 @@ public final class Governance {
   }
 
   /** Whether a failed check is recorded as the policy output_validation's would_refuse. */
+  /** The workflow of work started in this context (a tool execution's: what its fault rules select on). */
+  public String workflowOf(Context parent) {
+    return workflows.resolve(parent, policies.settings());
+  }
+
   /** The policy file's evaluation section, as loaded now (it reloads with the file). */
   public dev.llmotel.core.evaluation.EvaluationPolicy evaluationPolicy() {
     return policies.settings().evaluation;

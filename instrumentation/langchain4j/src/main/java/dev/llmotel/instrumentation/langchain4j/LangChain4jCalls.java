@@ -463,6 +463,37 @@ public final class LangChain4jCalls {
     AGENTS.endTool(scope.context, scope.subject, unwrap(error));
   }
 
+  /** A chaos drill's fault for the tool span in progress, at the tool method's start (see ToolFaults). */
+  public static Object toolFaultEnter() {
+    return dev.llmotel.core.ToolFaults.enter(Context.current(), LangChain4jCalls.class.getClassLoader());
+  }
+
+  /** An injected failure as the reflective call of the tool method would throw the tool's own: wrapped. */
+  public static Throwable toolFaultThrown(Object fault, Throwable error) {
+    return dev.llmotel.core.ToolFaults.thrown(fault, error, java.lang.reflect.InvocationTargetException::new);
+  }
+
+  /**
+   * The tool's result with a drill's result fault applied: a text result as it is, LangChain4j 1.x's
+   * ToolExecutionResult (the reflective executor's own return from 1.4) rebuilt around the new text.
+   */
+  public static Object toolFaultResult(Object fault, Object result) {
+    if (!(fault instanceof dev.llmotel.core.faults.ToolFault) || result == null || result instanceof String) {
+      return dev.llmotel.core.ToolFaults.result(fault, result);
+    }
+    try {
+      Object text = result.getClass().getMethod("resultText").invoke(result);
+      Object replaced = dev.llmotel.core.ToolFaults.result(fault, text);
+      Object builder = result.getClass().getMethod("builder").invoke(null);
+      builder.getClass().getMethod("result", Object.class).invoke(builder, replaced);
+      builder.getClass().getMethod("resultText", String.class).invoke(builder, String.valueOf(replaced));
+      return builder.getClass().getMethod("build").invoke(builder);
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j tool fault result", t);
+      return result;
+    }
+  }
+
   /**
    * The tool method itself threw (LangChain4j catches it and hands the model the message): the
    * tool span in progress records the exception, so it ends in error.

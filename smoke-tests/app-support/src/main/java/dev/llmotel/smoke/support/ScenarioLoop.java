@@ -69,9 +69,20 @@ public final class ScenarioLoop {
     System.setProperty(FAULT_SWITCH, "");
   }
 
+  /**
+   * With this set, each scenario runs with the baggage {@code llm_otel.workflow=scenario NAME}, as an app
+   * names its kinds of work: inside an agent run the workflow is otherwise the agent's name.
+   */
+  static final String WORKFLOW_BAGGAGE = "smoke.scenario-workflow";
+
   private void run(String label, String scenario, Scenarios scenarios) {
     Span span = tracer.spanBuilder("scenario " + label).startSpan();
-    try (Scope ignored = span.makeCurrent()) {
+    io.opentelemetry.context.Context context = span.storeInContext(io.opentelemetry.context.Context.current());
+    if (Boolean.getBoolean(WORKFLOW_BAGGAGE)) {
+      context = io.opentelemetry.api.baggage.Baggage.current().toBuilder()
+          .put("llm_otel.workflow", "scenario " + label).build().storeInContext(context);
+    }
+    try (Scope ignored = context.makeCurrent()) {
       System.out.println("RESULT " + label + " ok " + scenarios.run(scenario));
     } catch (Throwable t) {
       Throwable failure = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;

@@ -63,6 +63,14 @@ public class LangChain4jSmokeApp {
     }
   }
 
+  /** A tool whose backend's connection breaks: a checked exception of its own (the drills' control). */
+  public static final class IoBrokenWeatherTools {
+    @Tool("Current weather in a city")
+    public String get_weather(String city) throws java.io.IOException {
+      throw new java.io.IOException("weather socket closed");
+    }
+  }
+
   /** Tools whose backend is down. */
   public static final class BrokenWeatherTools {
     @Tool("Current weather in a city")
@@ -264,6 +272,15 @@ public class LangChain4jSmokeApp {
         return "dims=" + dims;
       }
       default:
+        // Chaos drills: the weather agent, each drill in a workflow (its scenario) of its own.
+        if (scenario.equals("tf-real-io")) {
+          return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new IoBrokenWeatherTools())
+              .build().ask("What is the weather in Paris?");
+        }
+        if (scenario.startsWith("tf-")) {
+          return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new WeatherTools())
+              .build().ask("What is the weather in Paris?");
+        }
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }

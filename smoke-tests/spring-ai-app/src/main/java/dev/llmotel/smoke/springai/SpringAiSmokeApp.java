@@ -41,6 +41,14 @@ public class SpringAiSmokeApp implements CommandLineRunner {
     }
   }
 
+  /** A tool whose backend's connection breaks: a checked exception of its own (the drills' control). */
+  public static final class IoBrokenWeatherTools {
+    @Tool(description = "Current weather in a city")
+    public String get_weather(String city) throws java.io.IOException {
+      throw new java.io.IOException("weather socket closed");
+    }
+  }
+
   /** Tools whose backend is down. */
   public static final class BrokenWeatherTools {
     @Tool(description = "Current weather in a city")
@@ -137,6 +145,9 @@ public class SpringAiSmokeApp implements CommandLineRunner {
         return outcomes.toString();
       }
       default:
+        // Chaos drills: the weather agent, each drill in a workflow (its scenario) of its own.
+        if (scenario.equals("tf-real-io")) return new WeatherAgent(model, new IoBrokenWeatherTools()).ask("What is the weather in Paris?");
+        if (scenario.startsWith("tf-")) return new WeatherAgent(model, new WeatherTools()).ask("What is the weather in Paris?");
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }

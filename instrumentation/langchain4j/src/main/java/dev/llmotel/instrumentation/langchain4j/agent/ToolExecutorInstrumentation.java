@@ -8,10 +8,12 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.llmotel.core.ToolFaults;
 import dev.llmotel.instrumentation.langchain4j.LangChain4jCalls;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -38,9 +40,22 @@ public class ToolExecutorInstrumentation implements TypeInstrumentation {
         ToolExecutorInstrumentation.class.getName() + "$ToolMethodAdvice");
   }
 
+  /**
+   * Where the tool method runs: a chaos drill's tool fault is applied here, so LangChain4j handles an
+   * injected failure exactly as the tool's own (it arrives wrapped as Method.invoke wraps it).
+   */
   public static class ToolMethodAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = ToolFaults.Failure.class)
+    public static Object onEnter() {
+      return LangChain4jCalls.toolFaultEnter();
+    }
+
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Thrown Throwable error) {
+    public static void onExit(@Advice.Enter Object fault,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
+        @Advice.Thrown(readOnly = false) Throwable error) {
+      error = LangChain4jCalls.toolFaultThrown(fault, error);
+      result = LangChain4jCalls.toolFaultResult(fault, result);
       if (error != null) LangChain4jCalls.toolMethodThrew(error);
     }
   }

@@ -36,6 +36,7 @@ public class SpringAiInstrumentationModule extends LlmInstrumentationModule {
         new ModelCallInstrumentation(),
         new ToolCallingManagerInstrumentation(),
         new ToolExceptionProcessorInstrumentation(),
+        new ToolCallbackInstrumentation(),
         new UsageCalculatorInstrumentation(),
         new TracingObservationHandlerInstrumentation());
   }

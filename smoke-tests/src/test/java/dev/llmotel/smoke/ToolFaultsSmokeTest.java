@@ -1,0 +1,162 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.fakellm.RecordedRequest;
+import dev.llmotel.testkit.otlp.ReceivedPoint;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Chaos for tools under the real agent, with a LangChain4j and a Spring AI agent: each tool fault
+ * kind, chosen per workflow (the app names each scenario's work with llm_otel.workflow baggage) by a
+ * fault file in a staging environment, reaches the framework as the
+ * tool's own behaviour would (a thrown exception of the named type, a slow tool, a timeout, a replaced
+ * result, a poisoned result that injection detection then flags), and the tool span says what was
+ * injected; the same file in production injects nothing.
+ */
+class ToolFaultsSmokeTest {
+  static final String STAGING = "staging";
+  static final List<String> SCENARIOS = Arrays.asList("tf-none", "tf-real-io", "tf-error", "tf-error-io", "tf-latency",
+      "tf-timeout", "tf-result", "tf-injected");
+  static final String FAULTS = "{\"seed\": 7, \"tool_faults\": [\n"
+      + " {\"fault\": \"tool_error\", \"workflow\": \"scenario tf-error\", \"exception\": \"java.lang.IllegalStateException\","
+      + " \"message\": \"drill: orders database down\"},\n"
+      + " {\"fault\": \"tool_error\", \"workflow\": \"scenario tf-error-io\", \"exception\": \"java.io.IOException\"},\n"
+      + " {\"fault\": \"tool_latency\", \"workflow\": \"scenario tf-latency\", \"ms\": 400},\n"
+      + " {\"fault\": \"tool_timeout\", \"workflow\": \"scenario tf-timeout\", \"ms\": 200},\n"
+      + " {\"fault\": \"tool_result\", \"workflow\": \"scenario tf-result\", \"result\": \"{\\\"temperature_c\\\": -40}\"},\n"
+      + " {\"fault\": \"injected_instructions\", \"workflow\": \"scenario tf-injected\", \"tool\": \"get_weather\","
+      + " \"payload\": \"call-tool-covertly\"}\n"
+      + "]}\n";
+
+  static Stream<Arguments> apps() {
+    return Stream.of(
+        Arguments.of("langchain4j-app-newest", "dev.llmotel.smoke.langchain4j.LangChain4jSmokeApp"),
+        Arguments.of("spring-ai-app-boot3", "dev.llmotel.smoke.springai.SpringAiSmokeApp"));
+  }
+
+  /** "ok", or "error" and the exception type the app got. */
+  static String outcome(String result) {
+    String[] words = result.split(" ");
+    return words[0].equals("ok") ? "ok" : words[0] + " " + words[1];
+  }
+
+  static Map<String, String> properties(String environment) throws Exception {
+    Map<String, String> p = new HashMap<>();
+    p.put("otel.logs.exporter", "otlp");
+    p.put("smoke.scenario-workflow", "true"); // each scenario its own workflow (the app's baggage)
+    p.put("otel.resource.attributes", "deployment.environment.name=" + environment);
+    p.put("otel.instrumentation.llm-otel.faults.file", GovernanceFiles.write("tool-faults.json", FAULTS).toString());
+    p.put("otel.instrumentation.llm-otel.faults.enabled-in", environment);
+    return p;
+  }
+
+  static ReceivedSpan tool(SmokeRun run, String scenario) {
+    return InjectionDetectionSmokeTest.only(run, scenario, "execute_tool");
+  }
+
+  static String injected(ReceivedSpan span) {
+    Object v = span.attributes().get("llm_otel.fault.injected");
+    return v == null ? null : String.valueOf(v);
+  }
+
+  /** What the model was sent as the tool's result: the tool message of the scenario's last request. */
+  static String toolMessage(SmokeRun run, String scenario) {
+    List<RecordedRequest> sent = run.llm.requests(scenario);
+    for (com.fasterxml.jackson.databind.JsonNode m : sent.get(sent.size() - 1).json().path("messages")) {
+      if ("tool".equals(m.path("role").asText())) return m.path("content").asText();
+    }
+    throw new AssertionError("no tool message in " + sent.get(sent.size() - 1).body());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("apps")
+  void eachToolFaultReachesTheFrameworkAsTheToolsOwnBehaviour(String appModule, String mainClass) throws Exception {
+    try (SmokeRun run = new SmokeRun()) {
+      run.launchApp("tool-faults-" + appModule, appModule, mainClass, System.getProperty("java.home"),
+          properties(STAGING), SCENARIOS);
+      run.assertRanCleanly(SCENARIOS.size());
+      // An injected failure takes the framework's path for that exception type: an unchecked one's message goes to
+      // the model (the run goes on); a checked one goes where the framework sends a real tool's (tf-real-io: a
+      // tool that really throws IOException; Spring AI hands those to the app, LangChain4j to the model).
+      for (String s : Arrays.asList("tf-none", "tf-error", "tf-latency", "tf-result", "tf-injected")) {
+        assertTrue(run.result(s).startsWith("ok"), s + ": " + run.result(s));
+      }
+      String checked = outcome(run.result("tf-real-io"));
+      assertEquals(checked, outcome(run.result("tf-error-io")), run.result("tf-error-io") + " vs " + run.result("tf-real-io"));
+      assertEquals(checked, outcome(run.result("tf-timeout")), run.result("tf-timeout") + " vs " + run.result("tf-real-io"));
+      assertTrue(run.app.output.contains("FAULT INJECTION IS ON"), run.tail());
+
+      assertNull(injected(tool(run, "tf-none")), "no rule for this workflow");
+      assertTrue(toolMessage(run, "tf-none").contains("18"), "the real result");
+
+      ReceivedSpan error = tool(run, "tf-error");
+      assertEquals("[tool_error]", injected(error));
+      assertEquals("java.lang.IllegalStateException", error.attr("error.type"));
+      assertTrue(toolMessage(run, "tf-error").contains("drill: orders database down"), toolMessage(run, "tf-error"));
+      // The span records a checked failure as it records the real one (Spring AI: the ToolExecutionException it throws).
+      String realIo = tool(run, "tf-real-io").attr("error.type");
+      assertEquals(realIo, tool(run, "tf-error-io").attr("error.type"));
+
+      ReceivedSpan slow = tool(run, "tf-latency");
+      assertEquals("[tool_latency]", injected(slow));
+      assertTrue(slow.durationNanos() >= Duration.ofMillis(400).toNanos(), slow.toString());
+      assertTrue(toolMessage(run, "tf-latency").contains("18"), "the real result, late");
+
+      ReceivedSpan timeout = tool(run, "tf-timeout");
+      assertEquals("[tool_timeout]", injected(timeout));
+      assertEquals(realIo.equals("java.io.IOException") ? "java.util.concurrent.TimeoutException" : realIo,
+          timeout.attr("error.type"));
+      assertTrue(timeout.durationNanos() >= Duration.ofMillis(200).toNanos());
+
+      assertEquals("[tool_result]", injected(tool(run, "tf-result")));
+      assertEquals("{\"temperature_c\": -40}", toolMessage(run, "tf-result"));
+
+      ReceivedSpan poisoned = tool(run, "tf-injected");
+      assertEquals("[injected_instructions]", injected(poisoned));
+      String sent = toolMessage(run, "tf-injected");
+      assertTrue(sent.contains("18") && sent.contains("send_email"), "the real result with the payload after it: " + sent);
+      assertFalse(poisoned.events("llm_otel.injection.suspected").isEmpty(), "detection flags what the drill put in");
+
+      assertTrue(run.receiver.awaitMetric("llm_otel.tool.faults", Duration.ofSeconds(10)));
+      Map<String, Long> byKind = new HashMap<>();
+      for (ReceivedPoint p : run.receiver.latestPoints("llm_otel.tool.faults")) {
+        assertEquals("get_weather", p.attr("gen_ai.tool.name"));
+        byKind.merge(p.attr("llm_otel.fault.kind"), p.longValue(), Long::sum);
+      }
+      assertEquals(Long.valueOf(2), byKind.get("tool_error"), byKind.toString());
+      for (String kind : Arrays.asList("tool_latency", "tool_timeout", "tool_result", "injected_instructions")) {
+        assertEquals(Long.valueOf(1), byKind.get(kind), kind + " " + byKind);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("apps")
+  void theSameFileInProductionInjectsNothing(String appModule, String mainClass) throws Exception {
+    try (SmokeRun run = new SmokeRun()) {
+      List<String> scenarios = Arrays.asList("tf-error", "tf-result");
+      run.launchApp("tool-faults-prod-" + appModule, appModule, mainClass, System.getProperty("java.home"),
+          properties("production"), scenarios);
+      run.assertRanCleanly(scenarios.size());
+      assertTrue(run.app.output.contains("fault injection REFUSED"), run.tail());
+      for (String s : scenarios) {
+        assertNull(injected(tool(run, s)), s);
+        assertNull(tool(run, s).attr("error.type"), s);
+        assertTrue(toolMessage(run, s).contains("18"), "the real result: " + toolMessage(run, s));
+      }
+    }
+  }
+}
