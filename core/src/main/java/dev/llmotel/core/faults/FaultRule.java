@@ -23,6 +23,7 @@ final class FaultRule {
   final int afterChunks;
   final int afterBytes;
   final String tool;
+  final Timeline timeline;
   private final AtomicLong matched = new AtomicLong();
   private final AtomicLong injected = new AtomicLong();
 
@@ -49,6 +50,7 @@ final class FaultRule {
     afterBytes = (int) number(m, "after_bytes", 32);
     String t = text(m, "tool");
     tool = t == null ? "llm_otel_fault_unknown_tool" : t;
+    timeline = Timeline.parse("entry " + index, m);
   }
 
   boolean matches(String provider, String model, String workflow, String operation) {
@@ -63,8 +65,9 @@ final class FaultRule {
    * seed, the rule and n only, so a run that makes the same calls in the same order injects the
    * same faults.
    */
-  boolean fires(long seed) {
+  boolean fires(long seed, long sinceStartNanos) {
     long n = matched.getAndIncrement();
+    if (!timeline.live(sinceStartNanos, n)) return false;
     if (injected.get() >= times) return false;
     if (probability < 1.0 && unitDraw(seed, index, n) >= probability) return false;
     return injected.incrementAndGet() <= times;

@@ -32,6 +32,9 @@ public final class Faults {
     this(rules, Collections.<ToolFaultRule>emptyList(), seed);
   }
 
+  /** The drill's start: when the fault file was loaded. Rules' timelines count from here. */
+  private final long startNanos = System.nanoTime();
+
   Faults(List<FaultRule> rules, List<ToolFaultRule> toolRules, long seed) {
     this.rules = rules;
     this.toolRules = toolRules;
@@ -65,7 +68,7 @@ public final class Faults {
    */
   public ToolFault decideTool(String tool, String agent, String workflow) {
     for (ToolFaultRule rule : toolRules) {
-      if (rule.matches(tool, agent, workflow) && rule.fires(seed)) return new ToolFault(rule);
+      if (rule.matches(tool, agent, workflow) && rule.fires(seed, System.nanoTime() - startNanos)) return new ToolFault(rule);
     }
     return null;
   }
@@ -170,7 +173,7 @@ public final class Faults {
     for (FaultRule rule : rules) {
       if (rule.kind != FaultKind.LATENCY && outcome != null) continue;
       if (!applies(rule.kind, streaming, toolCallPossible)) continue;
-      if (!rule.matches(provider, model, workflow, operation) || !rule.fires(seed)) continue;
+      if (!rule.matches(provider, model, workflow, operation) || !rule.fires(seed, System.nanoTime() - startNanos)) continue;
       if (rule.kind == FaultKind.LATENCY) {
         latency += rule.millis;
       } else {

@@ -29,6 +29,7 @@ final class ToolFaultRule {
   final String text;
   /** INJECTED_INSTRUCTIONS: whether the payload is appended to the real result (else it replaces it). */
   final boolean append;
+  final Timeline timeline;
   private final AtomicLong matched = new AtomicLong();
   private final AtomicLong injected = new AtomicLong();
 
@@ -58,6 +59,7 @@ final class ToolFaultRule {
       throw new IllegalArgumentException("tool fault " + index + ": placement is append or replace");
     }
     append = kind == ToolFaultKind.INJECTED_INSTRUCTIONS && !"replace".equals(placement);
+    timeline = Timeline.parse("tool fault " + index, m);
   }
 
   private static String text(int index, ToolFaultKind kind, Map<?, ?> m) {
@@ -90,8 +92,9 @@ final class ToolFaultRule {
   }
 
   /** Whether this matching execution gets the fault: the n-th one's draw depends on the seed, the rule and n only. */
-  boolean fires(long seed) {
+  boolean fires(long seed, long sinceStartNanos) {
     long n = matched.getAndIncrement();
+    if (!timeline.live(sinceStartNanos, n)) return false;
     if (injected.get() >= times) return false;
     if (probability < 1.0 && FaultRule.unitDraw(seed, INDEX_BASE + index, n) >= probability) return false;
     return injected.incrementAndGet() <= times;

@@ -101,4 +101,27 @@ class ToolFaultsTest {
       assertThrows(IllegalArgumentException.class, () -> Faults.parse(bad), bad);
     }
   }
+
+  @Test
+  void aTimelineOverlapsFaultsByCallsAndByTime() throws Exception {
+    // Calls 3 and 4 of search_orders time out; every weather call in the first 300 ms is slow, none later.
+    Faults f = Faults.parse("{\"tool_faults\": ["
+        + "{\"fault\": \"tool_timeout\", \"tool\": \"search_orders\", \"from_call\": 3, \"until_call\": 5, \"ms\": 1},"
+        + "{\"fault\": \"tool_latency\", \"tool\": \"get_weather\", \"until\": \"300ms\", \"ms\": 1}]}");
+    List<Integer> timedOut = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) if (f.decideTool("search_orders", null, null) != null) timedOut.add(i);
+    assertEquals(java.util.Arrays.asList(3, 4), timedOut);
+    assertEquals(ToolFaultKind.TOOL_LATENCY, f.decideTool("get_weather", null, null).kind);
+    Thread.sleep(350);
+    assertNull(f.decideTool("get_weather", null, null), "the storm is over");
+    // The LLM rules take the same timeline: a 429 from the second minute only.
+    Faults later = Faults.parse("{\"faults\": [{\"fault\": \"http_429\", \"from\": \"1m\"}]}");
+    assertNull(later.decide("openai", "gpt-4o-mini", null, "chat", false, false));
+    assertEquals(60_000_000_000L, Timeline.duration("x", "1m", 0));
+    assertEquals(1_500_000_000L, Timeline.duration("x", 1.5, 0));
+    assertThrows(IllegalArgumentException.class, () -> Faults.parse(
+        "{\"faults\": [{\"fault\": \"http_429\", \"from\": \"2m\", \"until\": \"1m\"}]}"));
+    assertThrows(IllegalArgumentException.class, () -> Faults.parse(
+        "{\"faults\": [{\"fault\": \"http_429\", \"until\": \"soon\"}]}"));
+  }
 }
