@@ -31,6 +31,7 @@ public final class AgentInstrumenter {
   private final Instrumenter<Retrieval, Object> retrievals;
   private final InjectionSignals injections;
   private final io.opentelemetry.api.metrics.LongCounter toolFaults;
+  private final io.opentelemetry.api.metrics.LongCounter drillRuns;
 
   private AgentInstrumenter(Instrumenter<AgentRun, Object> agents, Instrumenter<ToolCall, Object> tools,
       Instrumenter<Retrieval, Object> retrievals, InjectionSignals injections, Meter meter) {
@@ -41,6 +42,10 @@ public final class AgentInstrumenter {
     this.toolFaults = meter.counterBuilder("llm_otel.tool.faults")
         .setUnit("{fault}")
         .setDescription("Faults a chaos drill injected into tool executions, by tool and kind.")
+        .build();
+    this.drillRuns = meter.counterBuilder("llm_otel.drill.runs")
+        .setUnit("{run}")
+        .setDescription("Agent runs during a chaos drill, by workflow, how they ended and whether a fault reached them.")
         .build();
   }
 
@@ -98,6 +103,7 @@ public final class AgentInstrumenter {
 
   /** Ends the agent's span: in error when the invocation threw. Never throws. */
   public void endAgent(Context context, AgentRun run, Throwable error) {
+    drillRun(context, run, error);
     try {
       run.endAfterOpenCalls(() -> {
         try {
@@ -120,6 +126,39 @@ public final class AgentInstrumenter {
     if (parent.get(TOOL) != null || !tools.shouldStart(parent, tool)) return null;
     decideFault(parent, tool);
     return tools.start(parent, tool).with(TOOL, tool);
+  }
+
+  /** What a chaos drill's report and the run keep of an ended tool execution (fault injection on only). */
+  private static void drillTool(Context context, ToolCall tool, boolean failed) {
+    try {
+      dev.llmotel.core.faults.DrillReport drill = dev.llmotel.core.faults.Faults.get().report();
+      if (drill == null || context == null) return;
+      String fault = tool.fault() == null ? null : tool.fault().kind.wireName();
+      drill.tool(dev.llmotel.core.governance.Governance.get().workflowOf(context), fault,
+          System.nanoTime() - tool.startNanos(), failed);
+      AgentRun run = context.get(RUN);
+      if (run != null) run.drillStep(fault != null, false, false, 0, null);
+    } catch (Throwable t) {
+      SafeHooks.failed("drill report", t);
+    }
+  }
+
+  /** The run's outcome in a chaos drill's report and its counter (fault injection on only). */
+  private void drillRun(Context context, AgentRun run, Throwable error) {
+    try {
+      dev.llmotel.core.faults.DrillReport drill = dev.llmotel.core.faults.Faults.get().report();
+      if (drill == null || context == null) return;
+      String workflow = dev.llmotel.core.governance.Governance.get().workflowOf(context);
+      String outcome = run.drillOutcome(error);
+      drill.run(workflow, run.drillFaulted(), outcome, System.nanoTime() - run.startNanos(), run.drillRetries(),
+          run.drillCostUsd());
+      io.opentelemetry.api.common.AttributesBuilder a = io.opentelemetry.api.common.Attributes.builder()
+          .put(LlmOtelAttributes.DRILL_OUTCOME, outcome).put(LlmOtelAttributes.DRILL_FAULTED, run.drillFaulted());
+      if (workflow != null) a.put(LlmOtelAttributes.WORKFLOW, workflow);
+      drillRuns.add(1, a.build(), context);
+    } catch (Throwable t) {
+      SafeHooks.failed("drill report", t);
+    }
   }
 
   /** A chaos drill's fault for this tool execution (never in production: the fault file's gate). */
@@ -147,6 +186,7 @@ public final class AgentInstrumenter {
   /** Ends the tool's span: in error when the tool threw, even if the framework caught it. Never throws. */
   public void endTool(Context context, ToolCall tool, Throwable error) {
     if (context != null) injections.inspect(context, tool, context.get(RUN));
+    drillTool(context, tool, error != null || tool.failure() != null);
     try {
       tools.end(context, tool, null, error != null ? error : tool.failure());
     } catch (Throwable t) {

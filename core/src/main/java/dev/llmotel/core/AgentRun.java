@@ -61,6 +61,34 @@ public final class AgentRun {
     end.run();
   }
 
+  // What a chaos drill's report says of this run (kept only while fault injection is on).
+  private final long startNanos = System.nanoTime();
+  private boolean faulted;
+  private boolean refused;
+  private boolean escalated;
+  private long retries;
+  private double costUsd;
+
+  /** One of the run's calls or tools ended: what the drill report sums for the run. */
+  synchronized void drillStep(boolean faulted, boolean refused, boolean escalated, long retries, Double cost) {
+    this.faulted |= faulted;
+    this.refused |= refused;
+    this.escalated |= escalated;
+    this.retries += retries;
+    if (cost != null) this.costUsd += cost;
+  }
+
+  /** How the run ended for the drill report: failed or refused (it threw), escalated, or answered. */
+  synchronized String drillOutcome(Throwable error) {
+    if (error != null) return refused ? dev.llmotel.core.faults.DrillReport.REFUSED : dev.llmotel.core.faults.DrillReport.FAILED;
+    return escalated ? dev.llmotel.core.faults.DrillReport.ESCALATED : dev.llmotel.core.faults.DrillReport.ANSWERED;
+  }
+
+  synchronized boolean drillFaulted() { return faulted; }
+  synchronized long drillRetries() { return retries; }
+  synchronized double drillCostUsd() { return costUsd; }
+  long startNanos() { return startNanos; }
+
   /** Tool spans of this run whose results set off injection detection (bounded), oldest first. */
   private final java.util.List<SpanContext> suspectedInjections = new java.util.concurrent.CopyOnWriteArrayList<>();
   static final int MAX_SUSPECTED = 16;

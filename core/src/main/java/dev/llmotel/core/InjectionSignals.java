@@ -95,7 +95,10 @@ final class InjectionSignals {
       span.addEvent(LlmOtelAttributes.EVENT_INJECTION_SUSPECTED, event.build());
       suspected.add(1, identity.toBuilder().put(LlmOtelAttributes.INJECTION_RULE, hit.rule).build(), context);
     }
-    if (run != null) run.injectionSuspected(span.getSpanContext());
+    if (run != null) {
+      run.injectionSuspected(span.getSpanContext());
+      run.drillStep(false, false, true, 0, null); // the run was escalated (for a drill's report)
+    }
     escalations.add(1, identity.toBuilder().put(LlmOtelAttributes.ESCALATION_REASON, ESCALATION_REASON).build(), context);
     LogRecordBuilder record = logger.logRecordBuilder()
         .setEventName(LlmOtelAttributes.EVENT_ESCALATION)

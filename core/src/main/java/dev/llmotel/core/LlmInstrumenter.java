@@ -263,6 +263,7 @@ public final class LlmInstrumenter {
       if (span.isRecording()) span.end(); // the record without what failed, rather than no record
     } finally {
       call.markEnded();
+      drillCall(call, error);
       if (answerEvaluator != null) {
         try {
           answerEvaluator.submit(context, call, error);
@@ -273,6 +274,26 @@ public final class LlmInstrumenter {
       // After the call's span: the run it belongs to may be waiting for it to end its own.
       AgentRun run = AgentInstrumenter.currentRun(call.parentContext());
       if (run != null) run.callEnded();
+    }
+  }
+
+  /** What a chaos drill's report and the call's agent run keep of an ended call (fault injection on only). */
+  private static void drillCall(LlmCall call, Throwable error) {
+    try {
+      dev.llmotel.core.faults.DrillReport drill = dev.llmotel.core.faults.Faults.get().report();
+      if (drill == null) return;
+      java.util.List<String> faults = call.attemptLog().faultsInjected();
+      PolicyDecision refusal = call.governance().refusal();
+      boolean refused = refusal != null && refusal.refused();
+      drill.call(call.governance().workflow(), faults, System.nanoTime() - call.startNanos(), error != null,
+          call.attemptLog().retryCount(), call.governance().costUsd());
+      AgentRun run = AgentInstrumenter.currentRun(call.parentContext());
+      if (run != null) {
+        run.drillStep(faults != null && !faults.isEmpty(), refused, call.outputReview().escalationReason() != null,
+            call.attemptLog().retryCount(), call.governance().costUsd());
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("drill report", t);
     }
   }
 

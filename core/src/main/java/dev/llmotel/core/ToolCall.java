@@ -34,6 +34,9 @@ public final class ToolCall {
    * instead of throwing: the span still ends in error with this exception's type.
    */
   private volatile dev.llmotel.core.faults.ToolFault fault;
+  private final long startNanos = System.nanoTime();
+
+  long startNanos() { return startNanos; }
 
   /** The chaos drill's fault for this execution, decided when its span starts; null for none. */
   public dev.llmotel.core.faults.ToolFault fault() { return fault; }

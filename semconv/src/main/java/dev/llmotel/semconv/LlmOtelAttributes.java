@@ -89,6 +89,11 @@ public final class LlmOtelAttributes {
   /** The kind of one injected fault, on the fault counters (the span's llm_otel.fault.injected lists them). */
   public static final AttributeKey<String> FAULT_KIND = stringKey("llm_otel.fault.kind");
 
+  /** How an agent run ended during a drill: answered, escalated, failed, refused. */
+  public static final AttributeKey<String> DRILL_OUTCOME = stringKey("llm_otel.drill.outcome");
+  /** Whether any fault of the drill reached the run (a call's or a tool's). */
+  public static final AttributeKey<Boolean> DRILL_FAULTED = AttributeKey.booleanKey("llm_otel.drill.faulted");
+
   /** Span event on a tool (or retrieval) span whose result looks written to steer the model. */
   public static final String EVENT_INJECTION_SUSPECTED = "llm_otel.injection.suspected";
   /** The detection rule that matched (a rule id of the versioned rule set). */

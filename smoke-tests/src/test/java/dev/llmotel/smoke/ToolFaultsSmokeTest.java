@@ -55,6 +55,8 @@ class ToolFaultsSmokeTest {
 
   static Map<String, String> properties(String environment) throws Exception {
     Map<String, String> p = new HashMap<>();
+    p.put("otel.instrumentation.llm-otel.faults.report",
+        java.nio.file.Paths.get(AgentApp.required("smoke.outputDir"), "drill-" + environment).toString());
     p.put("otel.logs.exporter", "otlp");
     p.put("smoke.scenario-workflow", "true"); // each scenario its own workflow (the app's baggage)
     p.put("otel.resource.attributes", "deployment.environment.name=" + environment);
@@ -130,6 +132,8 @@ class ToolFaultsSmokeTest {
       assertTrue(sent.contains("18") && sent.contains("send_email"), "the real result with the payload after it: " + sent);
       assertFalse(poisoned.events("llm_otel.injection.suspected").isEmpty(), "detection flags what the drill put in");
 
+      assertDrillReport(run, appModule);
+
       assertTrue(run.receiver.awaitMetric("llm_otel.tool.faults", Duration.ofSeconds(10)));
       Map<String, Long> byKind = new HashMap<>();
       for (ReceivedPoint p : run.receiver.latestPoints("llm_otel.tool.faults")) {
@@ -141,6 +145,55 @@ class ToolFaultsSmokeTest {
         assertEquals(Long.valueOf(1), byKind.get(kind), kind + " " + byKind);
       }
     }
+  }
+
+  /**
+   * The drill report written at exit: per workflow (one per scenario here), its numbers are those of the
+   * decoded spans: LLM calls and tool executions with and without faults, faults by kind, how each run ended.
+   */
+  static void assertDrillReport(SmokeRun run, String appModule) throws Exception {
+    java.nio.file.Path json = java.nio.file.Paths.get(AgentApp.required("smoke.outputDir"), "drill-" + STAGING + ".json");
+    java.nio.file.Path html = java.nio.file.Paths.get(AgentApp.required("smoke.outputDir"), "drill-" + STAGING + ".html");
+    Map<?, ?> report = (Map<?, ?>) new com.fasterxml.jackson.databind.ObjectMapper().readValue(json.toFile(), Map.class);
+    assertEquals("llm-otel-drill-report", report.get("format"));
+    Map<?, ?> workflows = (Map<?, ?>) report.get("workflows");
+    for (String scenario : SCENARIOS) {
+      Map<?, ?> w = (Map<?, ?>) workflows.get("scenario " + scenario);
+      assertTrue(w != null, appModule + ": no workflow for " + scenario + " in " + workflows.keySet());
+      ReceivedSpan root = run.scenario(scenario);
+      List<ReceivedSpan> trace = run.receiver.trace(root.traceId());
+      long chats = trace.stream().filter(s -> "chat".equals(s.attr("gen_ai.operation.name"))).count();
+      long tools = trace.stream().filter(s -> "execute_tool".equals(s.attr("gen_ai.operation.name"))).count();
+      long faultedTools = trace.stream().filter(s -> "execute_tool".equals(s.attr("gen_ai.operation.name"))
+          && injected(s) != null).count();
+      Map<?, ?> calls = (Map<?, ?>) w.get("calls");
+      assertEquals(chats, count(calls, "with_faults") + count(calls, "without_faults"), scenario + " calls");
+      Map<?, ?> toolSides = (Map<?, ?>) w.get("tools");
+      assertEquals(tools, count(toolSides, "with_faults") + count(toolSides, "without_faults"), scenario + " tools");
+      assertEquals(faultedTools, count(toolSides, "with_faults"), scenario + " faulted tools");
+      Map<?, ?> faults = (Map<?, ?>) w.get("faults");
+      if (faultedTools > 0) {
+        String kind = injected(tool(run, scenario)).replace("[", "").replace("]", "");
+        assertEquals(1, ((Number) faults.get(kind)).intValue(), scenario + " " + faults);
+      } else {
+        assertTrue(faults.isEmpty(), scenario + " " + faults);
+      }
+      Map<?, ?> runs = (Map<?, ?>) w.get("runs");
+      String side = faultedTools > 0 ? "with_faults" : "without_faults";
+      assertEquals(1, count(runs, side), scenario + " runs " + runs);
+      Map<?, ?> outcomes = (Map<?, ?>) ((Map<?, ?>) runs.get(side)).get("outcomes");
+      String expected = run.result(scenario).startsWith("ok")
+          ? (scenario.equals("tf-injected") ? "escalated" : "answered") : "failed";
+      assertEquals(java.util.Collections.singletonMap(expected, 1), outcomes, scenario + " " + run.result(scenario));
+    }
+    Map<?, ?> slow = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) workflows.get("scenario tf-latency")).get("tools")).get("with_faults");
+    assertTrue(((Number) slow.get("mean_latency_ms")).doubleValue() >= 400, slow.toString());
+    String page = new String(java.nio.file.Files.readAllBytes(html), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(page.contains("Workflow scenario tf-timeout") && page.contains("tool_timeout &times; 1"), page);
+  }
+
+  static long count(Map<?, ?> sides, String side) {
+    return ((Number) ((Map<?, ?>) sides.get(side)).get("count")).longValue();
   }
 
   @ParameterizedTest(name = "{0}")

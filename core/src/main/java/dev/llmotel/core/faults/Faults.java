@@ -34,6 +34,9 @@ public final class Faults {
 
   /** The drill's start: when the fault file was loaded. Rules' timelines count from here. */
   private final long startNanos = System.nanoTime();
+  /** What the drill did to the agent; null when no fault can be injected. */
+  private volatile DrillReport report;
+  private String name;
 
   Faults(List<FaultRule> rules, List<ToolFaultRule> toolRules, long seed) {
     this.rules = rules;
@@ -56,6 +59,43 @@ public final class Faults {
   public boolean enabled() {
     return !rules.isEmpty() || !toolRules.isEmpty();
   }
+
+  /** The drill's report, or null when fault injection is off. */
+  public DrillReport report() {
+    return report;
+  }
+
+  /** Starts keeping the drill's report, and writing it when the report key names a path. */
+  private Faults withReport() {
+    report = new DrillReport();
+    String base = LlmOtelConfig.raw(DrillReport.REPORT);
+    if (base != null && !base.isEmpty()) {
+      final String path = base.endsWith(".json") ? base.substring(0, base.length() - 5) : base;
+      Runnable write = () -> {
+        try {
+          report.writeIfChanged(path, name);
+        } catch (Exception e) {
+          ConfigProblems.report(logger, "llm-otel: the drill report {0}.json could not be written ({1})", path, e.toString());
+        }
+      };
+      schedule(write);
+      try {
+        Runtime.getRuntime().addShutdownHook(new Thread(write, "llm-otel-drill-report"));
+      } catch (IllegalStateException | SecurityException e) {
+        // shutting down already, or not allowed: the periodic writes still happen
+      }
+    }
+    return this;
+  }
+
+  private static void schedule(Runnable write) {
+    dev.llmotel.core.DelayedTasks.schedule(() -> {
+      write.run();
+      schedule(write);
+    }, REPORT_EVERY_MILLIS);
+  }
+
+  static final long REPORT_EVERY_MILLIS = 5_000;
 
   /** Whether any tool execution can get a fault (the file has tool_faults and may run here). */
   public boolean toolFaultsEnabled() {
@@ -84,7 +124,7 @@ public final class Faults {
       return new Faults(Collections.<FaultRule>emptyList(), 0);
     }
     try {
-      Faults faults = parse(GovernanceFiles.read(file));
+      Faults faults = parse(GovernanceFiles.read(file)).withReport();
       ConfigProblems.report(logger, "llm-otel: FAULT INJECTION IS ON in environment \"{0}\": {1} rule(s) and {4} tool "
           + "rule(s) from {2}, seed {3}; injected calls and tools carry llm_otel.fault.injected", environment,
           faults.rules.size(), file, String.valueOf(faults.seed), faults.toolRules.size());
@@ -155,7 +195,9 @@ public final class Faults {
       }
     }
     if (rules.isEmpty() && toolRules.isEmpty()) throw new IllegalArgumentException("no \"faults\" or \"tool_faults\" list");
-    return new Faults(rules, toolRules, seed instanceof Number ? ((Number) seed).longValue() : 0L);
+    Faults parsed = new Faults(rules, toolRules, seed instanceof Number ? ((Number) seed).longValue() : 0L);
+    parsed.name = m.get("name") instanceof String ? (String) m.get("name") : null;
+    return parsed;
   }
 
   /**

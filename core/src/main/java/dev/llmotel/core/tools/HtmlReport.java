@@ -21,7 +21,7 @@ import java.util.Map;
  * {@code data-charts-drawn}, {@code data-bars-drawn}) for tests; the page's Content-Security-Policy allows
  * that script by its hash and nothing else. Every text from the recording or the judge is escaped.
  */
-final class HtmlReport {
+public final class HtmlReport {
   static final int LOWEST_SHOWN = 20;
 
   /** The self-check: counts the charts whose every non-empty bar has a rendered, non-zero height. */
@@ -265,8 +265,8 @@ final class HtmlReport {
     return String.format(Locale.ROOT, "%.3f", v);
   }
 
-  /** Text for HTML content and attribute values. */
-  static String esc(String s) {
+  /** Text for HTML content and attribute values (the drill report's page uses the same). */
+  public static String esc(String s) {
     if (s == null) return "&ndash;";
     StringBuilder b = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {

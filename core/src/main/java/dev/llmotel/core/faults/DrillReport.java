@@ -1,0 +1,161 @@
+package dev.llmotel.core.faults;
+
+import dev.llmotel.core.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What a chaos drill did to the agent, per workflow: its calls and tool executions, the faults
+ * injected by kind, how each agent run ended (answered, escalated, failed, refused by a policy), and
+ * retries, latency and cost of the calls and runs with faults against those of the same workflow
+ * without. Kept in memory while fault injection is on, written as JSON and as a page
+ * ({@code otel.instrumentation.llm-otel.faults.report}, a path without extension) every few seconds while
+ * it changes and at exit, so the files are the report "on demand". One per class loader.
+ */
+public final class DrillReport {
+  public static final String REPORT = "otel.instrumentation.llm-otel.faults.report";
+  /** How an agent run ended. */
+  public static final String ANSWERED = "answered";
+  public static final String ESCALATED = "escalated";
+  public static final String FAILED = "failed";
+  public static final String REFUSED = "refused";
+
+  private final Map<String, Workflow> workflows = new TreeMap<>();
+  private final AtomicBoolean changed = new AtomicBoolean();
+  private final long startMillis = System.currentTimeMillis();
+
+  /** Calls, tool executions or runs of one workflow, with or without an injected fault. */
+  static final class Side {
+    long count;
+    long failed;
+    long retries;
+    double costUsd;
+    long latencyNanosSum;
+    long latencyNanosMax;
+    final Map<String, Long> outcomes = new TreeMap<>();
+
+    void add(long nanos, boolean fail, long retries, Double cost) {
+      count++;
+      if (fail) failed++;
+      this.retries += retries;
+      if (cost != null) costUsd += cost;
+      latencyNanosSum += nanos;
+      latencyNanosMax = Math.max(latencyNanosMax, nanos);
+    }
+
+    Map<String, Object> json(boolean withOutcomes) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("count", count);
+      m.put("failed", failed);
+      m.put("retries", retries);
+      m.put("cost_usd", round(costUsd));
+      m.put("mean_cost_usd", count == 0 ? 0.0 : round(costUsd / count));
+      m.put("mean_latency_ms", count == 0 ? 0.0 : round(latencyNanosSum / 1e6 / count));
+      m.put("max_latency_ms", round(latencyNanosMax / 1e6));
+      if (withOutcomes) m.put("outcomes", new TreeMap<String, Object>(outcomes));
+      return m;
+    }
+  }
+
+  static final class Workflow {
+    final Side faultedCalls = new Side();
+    final Side cleanCalls = new Side();
+    final Side faultedTools = new Side();
+    final Side cleanTools = new Side();
+    final Side faultedRuns = new Side();
+    final Side cleanRuns = new Side();
+    final Map<String, Long> faults = new TreeMap<>();
+  }
+
+  private Workflow workflow(String name) {
+    return workflows.computeIfAbsent(name == null ? "(none)" : name, k -> new Workflow());
+  }
+
+  /** One LLM call that ended: its injected faults (empty: none), whether it failed, its retries and cost. */
+  public synchronized void call(String workflow, List<String> faults, long nanos, boolean failed, long retries, Double cost) {
+    Workflow w = workflow(workflow);
+    boolean faulted = faults != null && !faults.isEmpty();
+    (faulted ? w.faultedCalls : w.cleanCalls).add(nanos, failed, retries, cost);
+    if (faulted) for (String f : faults) w.faults.merge(f, 1L, Long::sum);
+    changed.set(true);
+  }
+
+  /** One tool execution that ended: its injected fault kind (null: none), whether it failed. */
+  public synchronized void tool(String workflow, String fault, long nanos, boolean failed) {
+    Workflow w = workflow(workflow);
+    (fault != null ? w.faultedTools : w.cleanTools).add(nanos, failed, 0, null);
+    if (fault != null) w.faults.merge(fault, 1L, Long::sum);
+    changed.set(true);
+  }
+
+  /** One agent run that ended, how, and whether any of its calls or tools had a fault. */
+  public synchronized void run(String workflow, boolean faulted, String outcome, long nanos, long retries, Double cost) {
+    Side side = faulted ? workflow(workflow).faultedRuns : workflow(workflow).cleanRuns;
+    side.add(nanos, FAILED.equals(outcome) || REFUSED.equals(outcome), retries, cost);
+    side.outcomes.merge(outcome, 1L, Long::sum);
+    changed.set(true);
+  }
+
+  /** The report as its JSON file holds it. */
+  public synchronized Map<String, Object> json(String drillName) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("format", "llm-otel-drill-report");
+    root.put("version", 1L);
+    if (drillName != null) root.put("drill", drillName);
+    root.put("started_ms", startMillis);
+    root.put("written_ms", System.currentTimeMillis());
+    Map<String, Object> ws = new LinkedHashMap<>();
+    for (Map.Entry<String, Workflow> e : workflows.entrySet()) {
+      Workflow w = e.getValue();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("faults", new TreeMap<String, Object>(w.faults));
+      m.put("calls", sides(w.faultedCalls, w.cleanCalls, false));
+      m.put("tools", sides(w.faultedTools, w.cleanTools, false));
+      m.put("runs", sides(w.faultedRuns, w.cleanRuns, true));
+      ws.put(e.getKey(), m);
+    }
+    root.put("workflows", ws);
+    return root;
+  }
+
+  private static Map<String, Object> sides(Side faulted, Side clean, boolean outcomes) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("with_faults", faulted.json(outcomes));
+    m.put("without_faults", clean.json(outcomes));
+    return m;
+  }
+
+  /** Writes {@code base.json} and {@code base.html} (each replaced whole, never half-written) when anything changed. */
+  void writeIfChanged(String base, String drillName) throws IOException {
+    if (!changed.getAndSet(false)) return;
+    Map<String, Object> json = json(drillName);
+    write(Paths.get(base + ".json"), Json.write(json));
+    write(Paths.get(base + ".html"), DrillPage.render(json));
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) Files.createDirectories(dir);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1e6) / 1e6;
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+}
