@@ -34,7 +34,8 @@ class InjectionDetectionSmokeTest {
   static Stream<Arguments> apps() {
     return Stream.of(
         Arguments.of("langchain4j-app-newest", "dev.llmotel.smoke.langchain4j.LangChain4jSmokeApp"),
-        Arguments.of("spring-ai-app-boot3", "dev.llmotel.smoke.springai.SpringAiSmokeApp"));
+        Arguments.of("spring-ai-app-boot3", "dev.llmotel.smoke.springai.SpringAiSmokeApp"),
+        Arguments.of("spring-ai-app-boot4", "dev.llmotel.smoke.springai.SpringAiSmokeApp"));
   }
 
   static ReceivedSpan only(SmokeRun run, String scenario, String operation) {

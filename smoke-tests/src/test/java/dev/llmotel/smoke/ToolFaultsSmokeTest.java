@@ -47,6 +47,11 @@ class ToolFaultsSmokeTest {
         Arguments.of("spring-ai-app-boot3", "dev.llmotel.smoke.springai.SpringAiSmokeApp"));
   }
 
+  /** The drills themselves also on Spring AI 2.0 (Spring Boot 4). */
+  static Stream<Arguments> drillApps() {
+    return Stream.concat(apps(), Stream.of(Arguments.of("spring-ai-app-boot4", "dev.llmotel.smoke.springai.SpringAiSmokeApp")));
+  }
+
   /** "ok", or "error" and the exception type the app got. */
   static String outcome(String result) {
     String[] words = result.split(" ");
@@ -84,7 +89,7 @@ class ToolFaultsSmokeTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("apps")
+  @MethodSource("drillApps")
   void eachToolFaultReachesTheFrameworkAsTheToolsOwnBehaviour(String appModule, String mainClass) throws Exception {
     try (SmokeRun run = new SmokeRun()) {
       run.launchApp("tool-faults-" + appModule, appModule, mainClass, System.getProperty("java.home"),
