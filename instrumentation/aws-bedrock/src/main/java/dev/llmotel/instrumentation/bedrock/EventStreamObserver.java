@@ -40,7 +40,7 @@ final class EventStreamObserver<E> {
     }
   }
 
-  void failed(Throwable error) {
+  private void failed(Throwable error) {
     stream.end(error, false);
   }
 
@@ -49,8 +49,35 @@ final class EventStreamObserver<E> {
    * carries the usage, the stream did not reach its end. Returns the rejection of an answer the
    * output_validation policy refused (enforce), which the app's handler gets instead of its completion.
    */
-  Throwable completed() {
+  private Throwable completed() {
     stream.end(null, reachedEnd.getAsBoolean());
     return stream.call().outputReview().rejection();
+  }
+
+  /** A stream handler's exceptionOccurred: the app's handler first, then the span ends in error. */
+  void exceptionOccurred(Throwable error, Consumer<Throwable> appHandler) {
+    try {
+      appHandler.accept(error);
+    } finally {
+      failed(error);
+    }
+  }
+
+  /**
+   * A stream handler's complete: the span ends first, so an answer the output_validation policy
+   * rejected reaches the app as the handler's exception instead of its completion.
+   */
+  void complete(Consumer<Throwable> appFailure, Runnable appComplete) {
+    Throwable rejection = null;
+    try {
+      rejection = completed();
+    } catch (Throwable t) {
+      SafeHooks.failed("bedrock stream end", t);
+    }
+    if (rejection != null) {
+      appFailure.accept(rejection);
+    } else {
+      appComplete.run();
+    }
   }
 }

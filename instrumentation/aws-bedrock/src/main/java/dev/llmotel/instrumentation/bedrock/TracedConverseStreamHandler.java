@@ -27,26 +27,11 @@ final class TracedConverseStreamHandler implements ConverseStreamResponseHandler
 
   @Override
   public void exceptionOccurred(Throwable throwable) {
-    try {
-      delegate.exceptionOccurred(throwable);
-    } finally {
-      observer.failed(throwable);
-    }
+    observer.exceptionOccurred(throwable, delegate::exceptionOccurred);
   }
 
-  /** The span ends first: an answer the output_validation policy rejected reaches the app as the handler's exception. */
   @Override
   public void complete() {
-    Throwable rejection = null;
-    try {
-      rejection = observer.completed();
-    } catch (Throwable t) {
-      dev.llmotel.core.SafeHooks.failed("bedrock stream end", t);
-    }
-    if (rejection != null) {
-      delegate.exceptionOccurred(rejection);
-    } else {
-      delegate.complete();
-    }
+    observer.complete(delegate::exceptionOccurred, delegate::complete);
   }
 }
