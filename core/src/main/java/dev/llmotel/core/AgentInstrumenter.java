@@ -98,7 +98,9 @@ public final class AgentInstrumenter {
   public Context startAgent(Context parent, AgentRun run) {
     SafeHooks.checkpoint("start");
     if (!agents.shouldStart(parent, run)) return null;
-    return agents.start(parent, run).with(RUN, run);
+    Context context = agents.start(parent, run);
+    run.spanId(Span.fromContext(context).getSpanContext().getSpanId());
+    return context.with(RUN, run);
   }
 
   /** Ends the agent's span: in error when the invocation threw. Never throws. */
@@ -149,6 +151,8 @@ public final class AgentInstrumenter {
       dev.llmotel.core.faults.DrillReport drill = dev.llmotel.core.faults.Faults.get().report();
       if (drill == null || context == null) return;
       String workflow = dev.llmotel.core.governance.Governance.get().workflowOf(context);
+      // Faults another copy put into the run's HTTP requests (the JDK HttpClient's, http_faults).
+      if (drill.takeFaultsAt(run.spanId()) != null) run.drillStep(true, false, false, 0, null);
       String outcome = run.drillOutcome(error);
       drill.run(workflow, run.drillFaulted(), outcome, System.nanoTime() - run.startNanos(), run.drillRetries(),
           run.drillCostUsd());

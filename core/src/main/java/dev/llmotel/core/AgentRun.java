@@ -25,6 +25,29 @@ public final class AgentRun {
     return name;
   }
 
+  /** How {@link #toString} starts: another copy of llm-otel finds the run's span id in a context's text by it. */
+  public static final String TO_STRING_PREFIX = "agent-run ";
+  private volatile String spanId;
+
+  void spanId(String spanId) {
+    this.spanId = spanId;
+  }
+
+  /** The run's span id, once its span started. */
+  String spanId() {
+    return spanId;
+  }
+
+  /**
+   * The run's span id: a context's text shows each value by its toString, which is how another
+   * class loader's copy of llm-otel (the JDK HttpClient's), which cannot read this copy's context
+   * key, tells which run a request belongs to.
+   */
+  @Override
+  public String toString() {
+    return TO_STRING_PREFIX + spanId;
+  }
+
   void toolCallRequested(String toolCallId, SpanContext chatSpan) {
     // Bounded: a runaway agent loop must not grow this map without end.
     if (toolCallId != null && toolCallSources.size() < 1000) toolCallSources.put(toolCallId, chatSpan);

@@ -263,7 +263,7 @@ public final class LlmInstrumenter {
       if (span.isRecording()) span.end(); // the record without what failed, rather than no record
     } finally {
       call.markEnded();
-      drillCall(call, error);
+      drillCall(context, call, error);
       if (answerEvaluator != null) {
         try {
           answerEvaluator.submit(context, call, error);
@@ -278,11 +278,17 @@ public final class LlmInstrumenter {
   }
 
   /** What a chaos drill's report and the call's agent run keep of an ended call (fault injection on only). */
-  private static void drillCall(LlmCall call, Throwable error) {
+  private static void drillCall(Context context, LlmCall call, Throwable error) {
     try {
       dev.llmotel.core.faults.DrillReport drill = dev.llmotel.core.faults.Faults.get().report();
       if (drill == null) return;
       java.util.List<String> faults = call.attemptLog().faultsInjected();
+      // Faults another copy put into this call's HTTP requests (the JDK HttpClient's, under a framework's call).
+      java.util.List<String> elsewhere = drill.takeFaultsAt(Span.fromContext(context).getSpanContext().getSpanId());
+      if (elsewhere != null) {
+        if (faults == null) faults = new java.util.ArrayList<>(2);
+        for (String kind : elsewhere) if (!faults.contains(kind)) faults.add(kind);
+      }
       PolicyDecision refusal = call.governance().refusal();
       boolean refused = refusal != null && refusal.refused();
       drill.call(call.governance().workflow(), faults, System.nanoTime() - call.startNanos(), error != null,

@@ -58,9 +58,26 @@ class FaultInjectionSmokeTest {
       return this;
     }
 
+    /**
+     * A scenario whose request to the app's own backend (no LLM, {@code /internal/...}) meets a fault:
+     * scripted on the server in the real run, an http_faults rule (host and path) in the injected one.
+     */
+    Drill requestFault(String scenario, String kind, String ruleParams, Behaviour... real) {
+      scenarios.add(scenario);
+      if (real.length > 0) realFaults.put(scenario, real);
+      requestKinds.put(scenario, kind);
+      requestRules.add("{\"fault\": \"" + kind + "\", \"host\": \"127\\\\.0\\\\.0\\\\.1|localhost\", "
+          + "\"path\": \"/internal/.*\", \"workflow\": \"scenario " + scenario + "\"" + ruleParams + "}");
+      return this;
+    }
+
+    final Map<String, String> requestKinds = new LinkedHashMap<>();
+    final List<String> requestRules = new ArrayList<>();
+
     String faultFile() {
       // Seed 6: the seeded rule's first draw injects, its second does not (see aSeededRun...).
-      return "{\"seed\": 6, \"faults\": [\n  " + String.join(",\n  ", rules) + "]}";
+      return "{\"seed\": 6, \"faults\": [\n  " + String.join(",\n  ", rules) + "]"
+          + (requestRules.isEmpty() ? "" : ",\n \"http_faults\": [\n  " + String.join(",\n  ", requestRules) + "]") + "}";
     }
   }
 
@@ -72,6 +89,11 @@ class FaultInjectionSmokeTest {
       .fault("stream", "stream_cut", ", \"after_chunks\": 2", Behaviour.streamCut(2))
       .fault("async", "malformed_response", "", Behaviour.malformed())
       .fault("responses", "connection_failure", ", \"times\": 1", Behaviour.resetConnection(), Behaviour.ok());
+  // A plain OkHttp client's requests to the app's own backend (no LLM): http_faults only.
+  final Drill okHttp = new Drill("okhttp", "okhttp-app-4", "dev.llmotel.smoke.okhttp.OkHttpSmokeApp")
+      .requestFault("internal-get", "http_429", ", \"retry_after\": \"3\"", Behaviour.error(429, "3"))
+      .requestFault("internal-slow", "latency", ", \"ms\": 300")
+      .requestFault("internal-cut", "truncated_response", ", \"after_bytes\": 10");
   final Drill anthropic = new Drill("anthropic", "anthropic-app-newest", "dev.llmotel.smoke.anthropic.AnthropicSmokeApp")
       .fault("chat", "http_429", ", \"retry_after\": \"0\", \"times\": 1", Behaviour.error(429, "0"), Behaviour.ok())
       .fault("chat-async", "http_503", "", Behaviour.error(503), Behaviour.error(503), Behaviour.error(503))
@@ -90,7 +112,11 @@ class FaultInjectionSmokeTest {
       .fault("chat-system", "latency", ", \"ms\": 400")
       // Seeded: half of the app's own attempts get a 500; a second run must draw the same ones.
       .fault(SEEDED, "http_500", ", \"probability\": 0.5")
-      .fault("large-response", "truncated_response", ", \"after_bytes\": 10");
+      .fault("large-response", "truncated_response", ", \"after_bytes\": 10")
+      .requestFault("internal-get", "http_503", "", Behaviour.error(503))
+      .requestFault("internal-search", "malformed_response", "", Behaviour.malformed())
+      .requestFault("internal-down", "connection_failure", "")
+      .requestFault("internal-slow", "latency", ", \"ms\": 300, \"method\": \"GET\"");
   final Drill apacheHttp = new Drill("apache-httpclient-5", "apache-httpclient-5-app-newest",
       "dev.llmotel.smoke.apachehttp.ApacheHttpClientSmokeApp")
       .fault("chat", "http_429", ", \"retry_after\": \"0\"", Behaviour.error(429, "0"))
@@ -105,7 +131,10 @@ class FaultInjectionSmokeTest {
       .fault("chat-handler", "connection_failure", "")
       .fault("embeddings", "timeout", ", \"ms\": 50")
       .fault("custom-endpoint", "unknown_tool_call", ", \"tool\": \"launch_rockets\"")
-      .fault("large-response", "truncated_response", ", \"after_bytes\": 10");
+      .fault("large-response", "truncated_response", ", \"after_bytes\": 10")
+      .requestFault("internal-get", "http_503", "", Behaviour.error(503))
+      .requestFault("internal-down", "connection_failure", "")
+      .requestFault("internal-cut", "truncated_response", ", \"after_bytes\": 10");
   final Drill bedrock = new Drill("bedrock", "bedrock-app-newest", "dev.llmotel.smoke.bedrock.BedrockSmokeApp")
       // The AWS SDK turns the injected 429 into its ThrottlingException and retries it by its own policy.
       .fault("converse", "http_429", ", \"retry_after\": \"0\", \"times\": 1", Behaviour.error(429, "0"), Behaviour.ok())
@@ -149,7 +178,7 @@ class FaultInjectionSmokeTest {
   @BeforeAll
   void runDrills() throws Exception {
     String faultFile = GovernanceFiles.write("faults-drill.json", javaHttp.faultFile()).toString();
-    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google, googleOldest)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google, googleOldest, okHttp)) {
       d.real = new SmokeRun();
       d.realFaults.forEach(d.real.llm::script);
       d.real.launchApp("faults-" + d.name + "-real", d.appModule, d.mainClass, System.getProperty("java.home"),
@@ -179,7 +208,7 @@ class FaultInjectionSmokeTest {
 
   @AfterAll
   void stop() {
-    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google, googleOldest)) {
+    for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google, googleOldest, okHttp)) {
       if (d.real != null) d.real.close();
       if (d.injected != null) d.injected.close();
     }
@@ -212,6 +241,30 @@ class FaultInjectionSmokeTest {
       assertTrue(String.valueOf(spans.get(0).attributes().get("llm_otel.fault.injected")).contains(e.getValue()),
           d.name + " " + e.getKey() + ": " + spans.get(0).attributes());
     }
+    for (Map.Entry<String, String> e : d.requestKinds.entrySet()) {
+      ReceivedSpan request = requestSpan(d.injected, e.getKey());
+      assertEquals("[" + e.getValue() + "]", String.valueOf(request.attributes().get("llm_otel.fault.injected")),
+          d.name + " " + e.getKey() + ": " + request.attributes());
+      assertEquals("dev.llmotel.faults", request.scopeName());
+      assertEquals("CLIENT", request.kind());
+      String url = request.attr("url.full");
+      assertTrue(url.contains("/internal/orders/") || url.contains("/internal/search"), url);
+      assertFalse(url.contains("?"), "no query (it may carry tokens): " + url);
+      assertTrue(d.injected.llmSpans(e.getKey()).isEmpty(), "a request to the app's backend is no LLM call");
+      // The real run's request to the backend has no llm-otel span at all: nothing but the drill makes one.
+      assertTrue(d.real.receiver.trace(d.real.scenario(e.getKey()).traceId()).stream()
+          .noneMatch(s -> "dev.llmotel.faults".equals(s.scopeName())), e.getKey());
+    }
+  }
+
+  /** The span llm-otel made for the scenario's faulted request to the app's backend. */
+  static ReceivedSpan requestSpan(SmokeRun run, String scenario) {
+    List<ReceivedSpan> found = new ArrayList<>();
+    for (ReceivedSpan s : run.receiver.trace(run.scenario(scenario).traceId())) {
+      if ("dev.llmotel.faults".equals(s.scopeName())) found.add(s);
+    }
+    assertEquals(1, found.size(), scenario + ": " + found);
+    return found.get(0);
   }
 
   @Test
@@ -225,6 +278,19 @@ class FaultInjectionSmokeTest {
     assertEquals(0, openAi.injected.llm.requests("fail-503").size(), "every attempt was answered by the fault");
     assertEquals(3, openAi.injected.onlyLlmSpan("fail-503").events("llm_otel.attempt.failed").size(),
         "the SDK's two retries, as against the real 503s");
+  }
+
+  @Test
+  void aPlainOkHttpClientsRequestsToItsBackendMeetInjectedFaultsAsRealOnes() {
+    Drill d = okHttp;
+    assertInjectedFaultsLookReal(d);
+    assertEquals(0, d.injected.llm.requests("internal-get").size(), "the injected 429 replaced the request");
+    ReceivedSpan backend = requestSpan(d.injected, "internal-get");
+    assertEquals("429", backend.attr("error.type"));
+    assertEquals("127.0.0.1", backend.attr("server.address"));
+    assertPassesThrough(d.injected, "internal-slow", 300);
+    assertEquals(1, d.injected.llm.requests("internal-cut").size());
+    assertTrue(d.injected.result("internal-cut").startsWith("error java.io."), d.injected.result("internal-cut"));
   }
 
   @Test
@@ -256,6 +322,32 @@ class FaultInjectionSmokeTest {
     assertEquals("ERROR", d.injected.onlyLlmSpan("large-response").statusCode());
     ReceivedSpan cut = d.injected.onlyLlmSpan("chat-stream");
     assertEquals("ERROR", cut.statusCode(), cut.attributes().toString());
+    // Requests to the app's own backend (http_faults): replaced ones never reach it; their span says what happened.
+    for (String replaced : List.of("internal-get", "internal-search", "internal-down")) {
+      assertEquals(0, d.injected.llm.requests(replaced).size(), replaced);
+    }
+    assertEquals("503", requestSpan(d.injected, "internal-get").attr("error.type"));
+    assertEquals("GET", requestSpan(d.injected, "internal-get").attr("http.request.method"));
+    assertEquals("POST", requestSpan(d.injected, "internal-search").attr("http.request.method"));
+    assertTrue(d.injected.result("internal-down").startsWith("error java.net.ConnectException"),
+        d.injected.result("internal-down"));
+    assertEquals("java.net.ConnectException", requestSpan(d.injected, "internal-down").attr("error.type"));
+    assertPassesThrough(d.injected, "internal-slow", 300);
+  }
+
+  /**
+   * A fault that lets the request go on (latency): it reaches the server, and the agent's own HTTP span of
+   * the request is a child of llm-otel's span, which lasts the injected delay longer.
+   */
+  static void assertPassesThrough(SmokeRun run, String scenario, long millis) {
+    assertTrue(run.result(scenario).startsWith("ok status=200"), run.result(scenario));
+    assertEquals(1, run.llm.requests(scenario).size());
+    ReceivedSpan ours = requestSpan(run, scenario);
+    assertTrue(ours.durationNanos() >= millis * 1_000_000L, ours.toString());
+    assertEquals(200L, ((Number) ours.attributes().get("http.response.status_code")).longValue());
+    boolean agentSpanUnder = run.receiver.trace(ours.traceId()).stream()
+        .anyMatch(s -> ours.spanId().equals(s.parentSpanId()) && "CLIENT".equals(s.kind()));
+    assertTrue(agentSpanUnder, "the agent's HTTP span under llm-otel's: " + run.receiver.trace(ours.traceId()));
   }
 
   @Test
@@ -281,6 +373,14 @@ class FaultInjectionSmokeTest {
     assertEquals("ERROR", d.injected.onlyLlmSpan("chat-stream").statusCode());
     assertEquals(0, d.injected.llm.requests("sdk-chat").size(), "the malformed answer replaced the framework's request");
     assertEquals(1, d.injected.llmSpans("sdk-chat").size(), "one span, Spring AI's, marked by the HTTP layer's fault");
+    assertEquals(0, d.injected.llm.requests("internal-get").size());
+    assertEquals("503", requestSpan(d.injected, "internal-get").attr("error.type"));
+    assertTrue(d.injected.result("internal-down").startsWith("error org.apache.hc.client5.http.HttpHostConnectException"),
+        d.injected.result("internal-down"));
+    // The real body, broken after 10 bytes with the client's own error for a dropped connection.
+    assertEquals(1, d.injected.llm.requests("internal-cut").size());
+    assertTrue(d.injected.result("internal-cut").startsWith("error org.apache.hc.core5.http.ConnectionClosedException"),
+        d.injected.result("internal-cut"));
   }
 
   @Test

@@ -22,20 +22,26 @@ final class DrillPage {
     for (Map.Entry<?, ?> e : workflows.entrySet()) {
       Map<?, ?> w = (Map<?, ?>) e.getValue();
       b.append("<h2>Workflow ").append(esc(e.getKey())).append("</h2>\n");
-      Map<?, ?> faults = (Map<?, ?>) w.get("faults");
-      b.append("<p class=\"faults\">Faults injected: ");
-      if (faults.isEmpty()) b.append("none");
-      boolean first = true;
-      for (Map.Entry<?, ?> f : faults.entrySet()) {
-        b.append(first ? "" : ", ").append(esc(f.getKey())).append(" &times; ").append(f.getValue());
-        first = false;
-      }
-      b.append("</p>\n");
+      faults(b, "Faults injected", (Map<?, ?>) w.get("faults"), true);
+      faults(b, "Faults injected into other HTTP requests", (Map<?, ?>) w.get("request_faults"), false);
       table(b, "Agent runs", (Map<?, ?>) w.get("runs"), true);
       table(b, "LLM calls", (Map<?, ?>) w.get("calls"), false);
       table(b, "Tool executions", (Map<?, ?>) w.get("tools"), false);
     }
     return b.append("</body></html>\n").toString();
+  }
+
+  /** A line of fault kinds and counts; "none" for an empty one when {@code always}, else nothing. */
+  private static void faults(StringBuilder b, String title, Map<?, ?> faults, boolean always) {
+    if (faults == null || (faults.isEmpty() && !always)) return;
+    b.append("<p class=\"faults\">").append(title).append(": ");
+    if (faults.isEmpty()) b.append("none");
+    boolean first = true;
+    for (Map.Entry<?, ?> f : faults.entrySet()) {
+      b.append(first ? "" : ", ").append(esc(f.getKey())).append(" &times; ").append(f.getValue());
+      first = false;
+    }
+    b.append("</p>\n");
   }
 
   private static void table(StringBuilder b, String title, Map<?, ?> sides, boolean outcomes) {

@@ -20,7 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * retries, latency and cost of the calls and runs with faults against those of the same workflow
  * without. Kept in memory while fault injection is on, written as JSON and as a page
  * ({@code otel.instrumentation.llm-otel.faults.report}, a path without extension) every few seconds while
- * it changes and at exit, so the files are the report "on demand". One per class loader.
+ * it changes and at exit, so the files are the report "on demand".
+ *
+ * <p>One per JVM: the copy of core in the agent's extension loader keeps and writes it; every other
+ * copy (the app's, the JDK HttpClient's in the platform loader) forwards what it saw ({@link
+ * dev.llmotel.core.JvmHost}). It also carries faults from the copy that injected them to the copy
+ * that reports the span they hit ({@link #faultAt}): the JDK HttpClient's copy injects a fault into
+ * a LangChain4j call or an agent's HTTP request, LangChain4j's copy ends that call or run.
  */
 public final class DrillReport {
   public static final String REPORT = "otel.instrumentation.llm-otel.faults.report";
@@ -30,7 +36,68 @@ public final class DrillReport {
   public static final String FAILED = "failed";
   public static final String REFUSED = "refused";
 
+  /** Kinds of faults injected elsewhere per span id (a call's or an agent run's span), until taken. */
+  static final int MAX_PENDING_SPANS = 10_000;
+
   private final Map<String, Workflow> workflows = new TreeMap<>();
+  private final Map<String, List<String>> faultsAt = new java.util.LinkedHashMap<String, List<String>>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+      return size() > MAX_PENDING_SPANS; // a span whose end never comes must not hold memory
+    }
+  };
+  /** The JVM's report in another copy, or null when this is it. */
+  private final java.util.function.Function<Object[], Object> host;
+
+  DrillReport() {
+    this(null);
+  }
+
+  DrillReport(java.util.function.Function<Object[], Object> host) {
+    this.host = host;
+  }
+
+  /** Whether this copy keeps (and writes) the report, or forwards to the copy that does. */
+  boolean hosted() {
+    return host == null;
+  }
+
+  /**
+   * The entry point the other copies call, on the extension loader's copy: each call is the name of
+   * a recording method and its arguments, JDK values only.
+   */
+  public static java.util.function.Function<Object[], Object> endpoint() {
+    return args -> {
+      DrillReport report = Faults.get().report();
+      if (report == null) return null; // fault injection refused here: nothing to keep
+      return report.apply(args);
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  Object apply(Object[] a) {
+    switch ((String) a[0]) {
+      case "call":
+        call((String) a[1], (List<String>) a[2], (Long) a[3], (Boolean) a[4], (Long) a[5], (Double) a[6]);
+        return null;
+      case "tool":
+        tool((String) a[1], (String) a[2], (Long) a[3], (Boolean) a[4]);
+        return null;
+      case "run":
+        run((String) a[1], (Boolean) a[2], (String) a[3], (Long) a[4], (Long) a[5], (Double) a[6]);
+        return null;
+      case "request":
+        request((String) a[1], (String) a[2]);
+        return null;
+      case "faultAt":
+        faultAt((String) a[1], (String) a[2]);
+        return null;
+      case "takeFaultsAt":
+        return takeFaultsAt((String) a[1]);
+      default:
+        throw new IllegalArgumentException("unknown drill report operation " + a[0]);
+    }
+  }
   private final AtomicBoolean changed = new AtomicBoolean();
   private final long startMillis = System.currentTimeMillis();
 
@@ -75,6 +142,8 @@ public final class DrillReport {
     final Side faultedRuns = new Side();
     final Side cleanRuns = new Side();
     final Map<String, Long> faults = new TreeMap<>();
+    /** Faults injected into the agent's other HTTP requests (http_faults), by kind. */
+    final Map<String, Long> requestFaults = new TreeMap<>();
   }
 
   private Workflow workflow(String name) {
@@ -82,7 +151,17 @@ public final class DrillReport {
   }
 
   /** One LLM call that ended: its injected faults (empty: none), whether it failed, its retries and cost. */
-  public synchronized void call(String workflow, List<String> faults, long nanos, boolean failed, long retries, Double cost) {
+  public void call(String workflow, List<String> faults, long nanos, boolean failed, long retries, Double cost) {
+    if (host != null) {
+      host.apply(new Object[] {"call", workflow, faults == null ? null : new java.util.ArrayList<>(faults), nanos, failed,
+          retries, cost});
+      return;
+    }
+    recordCall(workflow, faults, nanos, failed, retries, cost);
+  }
+
+  private synchronized void recordCall(String workflow, List<String> faults, long nanos, boolean failed, long retries,
+      Double cost) {
     Workflow w = workflow(workflow);
     boolean faulted = faults != null && !faults.isEmpty();
     (faulted ? w.faultedCalls : w.cleanCalls).add(nanos, failed, retries, cost);
@@ -91,7 +170,15 @@ public final class DrillReport {
   }
 
   /** One tool execution that ended: its injected fault kind (null: none), whether it failed. */
-  public synchronized void tool(String workflow, String fault, long nanos, boolean failed) {
+  public void tool(String workflow, String fault, long nanos, boolean failed) {
+    if (host != null) {
+      host.apply(new Object[] {"tool", workflow, fault, nanos, failed});
+      return;
+    }
+    recordTool(workflow, fault, nanos, failed);
+  }
+
+  private synchronized void recordTool(String workflow, String fault, long nanos, boolean failed) {
     Workflow w = workflow(workflow);
     (fault != null ? w.faultedTools : w.cleanTools).add(nanos, failed, 0, null);
     if (fault != null) w.faults.merge(fault, 1L, Long::sum);
@@ -99,7 +186,55 @@ public final class DrillReport {
   }
 
   /** One agent run that ended, how, and whether any of its calls or tools had a fault. */
-  public synchronized void run(String workflow, boolean faulted, String outcome, long nanos, long retries, Double cost) {
+  public void run(String workflow, boolean faulted, String outcome, long nanos, long retries, Double cost) {
+    if (host != null) {
+      host.apply(new Object[] {"run", workflow, faulted, outcome, nanos, retries, cost});
+      return;
+    }
+    recordRun(workflow, faulted, outcome, nanos, retries, cost);
+  }
+
+  /** One fault injected into an HTTP request that is no LLM call (http_faults), of this kind. */
+  public void request(String workflow, String kind) {
+    if (host != null) {
+      host.apply(new Object[] {"request", workflow, kind});
+      return;
+    }
+    synchronized (this) {
+      workflow(workflow).requestFaults.merge(kind, 1L, Long::sum);
+      changed.set(true);
+    }
+  }
+
+  /**
+   * A fault of this kind reached the span with this id (an LLM call's span another copy owns, or an
+   * agent run's): kept until that copy takes it at the span's end.
+   */
+  public void faultAt(String spanId, String kind) {
+    if (spanId == null) return;
+    if (host != null) {
+      host.apply(new Object[] {"faultAt", spanId, kind});
+      return;
+    }
+    synchronized (this) {
+      List<String> kinds = faultsAt.get(spanId);
+      if (kinds == null) faultsAt.put(spanId, kinds = new java.util.ArrayList<>(2));
+      if (!kinds.contains(kind)) kinds.add(kind);
+    }
+  }
+
+  /** The kinds of faults other copies injected into the span with this id (null for none), forgotten here. */
+  @SuppressWarnings("unchecked")
+  public List<String> takeFaultsAt(String spanId) {
+    if (spanId == null) return null;
+    if (host != null) return (List<String>) host.apply(new Object[] {"takeFaultsAt", spanId});
+    synchronized (this) {
+      return faultsAt.isEmpty() ? null : faultsAt.remove(spanId);
+    }
+  }
+
+  private synchronized void recordRun(String workflow, boolean faulted, String outcome, long nanos, long retries,
+      Double cost) {
     Side side = faulted ? workflow(workflow).faultedRuns : workflow(workflow).cleanRuns;
     side.add(nanos, FAILED.equals(outcome) || REFUSED.equals(outcome), retries, cost);
     side.outcomes.merge(outcome, 1L, Long::sum);
@@ -119,6 +254,7 @@ public final class DrillReport {
       Workflow w = e.getValue();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("faults", new TreeMap<String, Object>(w.faults));
+      m.put("request_faults", new TreeMap<String, Object>(w.requestFaults));
       m.put("calls", sides(w.faultedCalls, w.cleanCalls, false));
       m.put("tools", sides(w.faultedTools, w.cleanTools, false));
       m.put("runs", sides(w.faultedRuns, w.cleanRuns, true));

@@ -30,6 +30,14 @@ public enum FaultKind {
     this.status = status;
   }
 
+  /**
+   * Whether the kind means something for any HTTP request (http_faults), not only for an LLM call's
+   * wire format: not a stream cut by events, nor an answer asking for a tool.
+   */
+  boolean appliesToAnyRequest() {
+    return this != STREAM_CUT && this != UNKNOWN_TOOL_CALL;
+  }
+
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -7,9 +7,13 @@ import java.util.regex.Pattern;
 /**
  * One entry of the fault file: which calls (provider, model, workflow, operation; each optional,
  * the model and workflow as regexes), how often (a probability, drawn from the seed, and at most
- * {@code times} injections), and the fault's own parameters.
+ * {@code times} injections), and the fault's own parameters. An entry of {@code http_faults} is the
+ * same for the agent's other HTTP requests (a vector database, an internal API): it matches by
+ * {@code host} and {@code path} regexes (at least one), {@code method} and workflow.
  */
 final class FaultRule {
+  /** Rule numbers of http_faults start here, so their seeded draws never coincide with other rules'. */
+  static final int REQUEST_INDEX_BASE = 20_000;
   final int index;
   final FaultKind kind;
   final double probability;
@@ -24,11 +28,20 @@ final class FaultRule {
   final int afterBytes;
   final String tool;
   final Timeline timeline;
+  /** http_faults only: the request's host and path (regexes) and method; null for an LLM rule. */
+  final Pattern host;
+  final Pattern path;
+  final String method;
   private final AtomicLong matched = new AtomicLong();
   private final AtomicLong injected = new AtomicLong();
 
   FaultRule(int index, Map<?, ?> m) {
-    this.index = index;
+    this(index, m, false);
+  }
+
+  /** An entry of {@code faults} (an LLM call's), or of {@code http_faults} when {@code request}. */
+  FaultRule(int index, Map<?, ?> m, boolean request) {
+    this.index = request ? REQUEST_INDEX_BASE + index : index;
     Object fault = m.get("fault");
     if (fault == null) throw new IllegalArgumentException("entry " + index + " has no \"fault\"");
     try {
@@ -51,6 +64,30 @@ final class FaultRule {
     String t = text(m, "tool");
     tool = t == null ? "llm_otel_fault_unknown_tool" : t;
     timeline = Timeline.parse("entry " + index, m);
+    host = pattern(m, "host");
+    path = pattern(m, "path");
+    String verb = text(m, "method");
+    method = verb == null ? null : verb.toUpperCase(java.util.Locale.ROOT);
+    if (request) {
+      String where = "http fault " + index;
+      if (host == null && path == null) throw new IllegalArgumentException(where + ": needs \"host\" or \"path\"");
+      if (this.provider != null || this.model != null || this.operation != null) {
+        throw new IllegalArgumentException(where + ": \"provider\", \"model\" and \"operation\" are for LLM calls (\"faults\")");
+      }
+      if (!kind.appliesToAnyRequest()) {
+        throw new IllegalArgumentException(where + ": \"" + kind.wireName() + "\" is for LLM calls only");
+      }
+    } else if (host != null || path != null || method != null) {
+      throw new IllegalArgumentException("entry " + index + ": \"host\", \"path\" and \"method\" are for \"http_faults\"");
+    }
+  }
+
+  /** An http_faults rule: whether it is for this request (the path without its query). */
+  boolean matchesRequest(String method, String host, String path, String workflow) {
+    return (this.method == null || this.method.equalsIgnoreCase(method))
+        && (this.host == null || (host != null && this.host.matcher(host).matches()))
+        && (this.path == null || (path != null && this.path.matcher(path).matches()))
+        && (this.workflow == null || (workflow != null && this.workflow.matcher(workflow).matches()));
   }
 
   boolean matches(String provider, String model, String workflow, String operation) {

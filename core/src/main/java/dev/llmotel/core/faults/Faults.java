@@ -26,6 +26,8 @@ public final class Faults {
 
   private final List<FaultRule> rules;
   private final List<ToolFaultRule> toolRules;
+  /** http_faults: the agent's other HTTP requests. */
+  private List<FaultRule> requestRules = Collections.emptyList();
   private final long seed;
 
   Faults(List<FaultRule> rules, long seed) {
@@ -57,7 +59,41 @@ public final class Faults {
 
   /** Whether any fault can be injected in this process. */
   public boolean enabled() {
-    return !rules.isEmpty() || !toolRules.isEmpty();
+    return !rules.isEmpty() || !toolRules.isEmpty() || !requestRules.isEmpty();
+  }
+
+  /** Whether any HTTP request that is no LLM call can get a fault (the file has http_faults and may run here). */
+  public boolean requestFaultsEnabled() {
+    return !requestRules.isEmpty();
+  }
+
+  /**
+   * The faults for one HTTP request that is no LLM call, as {@link #decide} for LLM calls: the
+   * latency of every matching LATENCY rule that fires, and the first other one that fires. Null
+   * when nothing fires.
+   */
+  public InjectedFault decideRequest(String method, String host, String path, String workflow) {
+    if (requestRules.isEmpty()) return null;
+    return decide(requestRules, rule -> rule.matchesRequest(method, host, path, workflow));
+  }
+
+  /**
+   * Every matching LATENCY rule that fires adds its delay; the first other matching rule that fires
+   * (in file order) decides the outcome. A rule is drawn (and counted) only when it matches.
+   */
+  private InjectedFault decide(List<FaultRule> candidates, java.util.function.Predicate<FaultRule> matches) {
+    long latency = 0;
+    FaultRule outcome = null;
+    for (FaultRule rule : candidates) {
+      if (rule.kind != FaultKind.LATENCY && outcome != null) continue;
+      if (!matches.test(rule) || !rule.fires(seed, System.nanoTime() - startNanos)) continue;
+      if (rule.kind == FaultKind.LATENCY) {
+        latency += rule.millis;
+      } else {
+        outcome = rule;
+      }
+    }
+    return latency == 0 && outcome == null ? null : new InjectedFault(latency, outcome);
   }
 
   /** The drill's report, or null when fault injection is off. */
@@ -67,6 +103,16 @@ public final class Faults {
 
   /** Starts keeping the drill's report, and writing it when the report key names a path. */
   private Faults withReport() {
+    try {
+      java.util.function.Function<Object[], Object> host = dev.llmotel.core.JvmHost.endpoint(DrillReport.class, "endpoint");
+      if (host != null) {
+        report = new DrillReport(host); // the extension loader's copy keeps and writes the JVM's report
+        return this;
+      }
+    } catch (Throwable t) {
+      ConfigProblems.report(logger, "llm-otel: the JVM''s drill report could not be reached from {0} ({1}); this "
+          + "class loader keeps a report of its own", String.valueOf(Faults.class.getClassLoader()), t.toString());
+    }
     report = new DrillReport();
     String base = LlmOtelConfig.raw(DrillReport.REPORT);
     if (base != null && !base.isEmpty()) {
@@ -125,9 +171,10 @@ public final class Faults {
     }
     try {
       Faults faults = parse(GovernanceFiles.read(file)).withReport();
-      ConfigProblems.report(logger, "llm-otel: FAULT INJECTION IS ON in environment \"{0}\": {1} rule(s) and {4} tool "
-          + "rule(s) from {2}, seed {3}; injected calls and tools carry llm_otel.fault.injected", environment,
-          faults.rules.size(), file, String.valueOf(faults.seed), faults.toolRules.size());
+      ConfigProblems.report(logger, "llm-otel: FAULT INJECTION IS ON in environment \"{0}\": {1} rule(s), {4} tool "
+          + "rule(s) and {5} http rule(s) from {2}, seed {3}; injected calls, tools and requests carry "
+          + "llm_otel.fault.injected", environment, faults.rules.size(), file, String.valueOf(faults.seed),
+          faults.toolRules.size(), faults.requestRules.size());
       return faults;
     } catch (Exception e) {
       ConfigProblems.report(logger, "llm-otel: {0}: {1} is not a usable fault file ({2}); no fault will be injected",
@@ -177,8 +224,10 @@ public final class Faults {
     Object seed = m.get("seed");
     Object entries = m.get("faults");
     Object toolEntries = m.get("tool_faults");
-    if ((entries != null && !(entries instanceof List)) || (toolEntries != null && !(toolEntries instanceof List))) {
-      throw new IllegalArgumentException("\"faults\" and \"tool_faults\" must be lists");
+    Object requestEntries = m.get("http_faults");
+    if ((entries != null && !(entries instanceof List)) || (toolEntries != null && !(toolEntries instanceof List))
+        || (requestEntries != null && !(requestEntries instanceof List))) {
+      throw new IllegalArgumentException("\"faults\", \"tool_faults\" and \"http_faults\" must be lists");
     }
     List<FaultRule> rules = new ArrayList<>();
     if (entries != null) {
@@ -194,8 +243,18 @@ public final class Faults {
         toolRules.add(new ToolFaultRule(toolRules.size(), (Map<?, ?>) e));
       }
     }
-    if (rules.isEmpty() && toolRules.isEmpty()) throw new IllegalArgumentException("no \"faults\" or \"tool_faults\" list");
+    List<FaultRule> requestRules = new ArrayList<>();
+    if (requestEntries != null) {
+      for (Object e : (List<?>) requestEntries) {
+        if (!(e instanceof Map)) throw new IllegalArgumentException("http fault " + requestRules.size() + " is not an object");
+        requestRules.add(new FaultRule(requestRules.size(), (Map<?, ?>) e, true));
+      }
+    }
+    if (rules.isEmpty() && toolRules.isEmpty() && requestRules.isEmpty()) {
+      throw new IllegalArgumentException("no \"faults\", \"tool_faults\" or \"http_faults\" list");
+    }
     Faults parsed = new Faults(rules, toolRules, seed instanceof Number ? ((Number) seed).longValue() : 0L);
+    parsed.requestRules = requestRules;
     parsed.name = m.get("name") instanceof String ? (String) m.get("name") : null;
     return parsed;
   }
@@ -210,19 +269,8 @@ public final class Faults {
   public InjectedFault decide(String provider, String model, String workflow, String operation, boolean streaming,
       boolean toolCallPossible) {
     if (rules.isEmpty()) return null;
-    long latency = 0;
-    FaultRule outcome = null;
-    for (FaultRule rule : rules) {
-      if (rule.kind != FaultKind.LATENCY && outcome != null) continue;
-      if (!applies(rule.kind, streaming, toolCallPossible)) continue;
-      if (!rule.matches(provider, model, workflow, operation) || !rule.fires(seed, System.nanoTime() - startNanos)) continue;
-      if (rule.kind == FaultKind.LATENCY) {
-        latency += rule.millis;
-      } else {
-        outcome = rule;
-      }
-    }
-    return latency == 0 && outcome == null ? null : new InjectedFault(latency, outcome);
+    return decide(rules, rule -> applies(rule.kind, streaming, toolCallPossible)
+        && rule.matches(provider, model, workflow, operation));
   }
 
   private static boolean applies(FaultKind kind, boolean streaming, boolean toolCallPossible) {

@@ -5,7 +5,6 @@ import dev.llmotel.core.governance.Admission.Check;
 import dev.llmotel.core.governance.Admission.Failure;
 import dev.llmotel.core.governance.AdmissionRequest.BudgetCheck;
 import dev.llmotel.core.governance.AdmissionRequest.RateCheck;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -44,22 +43,14 @@ public final class PolicyStores {
   }
 
   private static PolicyStore find() {
-    ClassLoader extensions = extensionsClassLoader();
-    if (extensions != null && extensions != PolicyStores.class.getClassLoader()) {
-      try {
-        Class<?> host = Class.forName(PolicyStores.class.getName(), true, extensions);
-        // The extensions loader may delegate to a loader of its own per extension jar: this copy may be that one.
-        if (host == PolicyStores.class) return hostedStore();
-        Method endpoint = host.getMethod("endpoint");
-        @SuppressWarnings("unchecked")
-        Function<Object[], Object> remote = (Function<Object[], Object>) endpoint.invoke(null);
-        return new Codec.Client(remote);
-      } catch (Throwable t) {
-        // The extension loader should always have these classes; if it does not, a per-loader store
-        // still enforces every limit within this loader.
-        logger.log(Level.WARNING, "llm-otel: the JVM-wide policy state could not be reached from "
-            + PolicyStores.class.getClassLoader() + "; policies hold per class loader here", t);
-      }
+    try {
+      Function<Object[], Object> remote = dev.llmotel.core.JvmHost.endpoint(PolicyStores.class, "endpoint");
+      if (remote != null) return new Codec.Client(remote);
+    } catch (Throwable t) {
+      // The extension loader should always have these classes; if it does not, a per-loader store
+      // still enforces every limit within this loader.
+      logger.log(Level.WARNING, "llm-otel: the JVM-wide policy state could not be reached from "
+          + PolicyStores.class.getClassLoader() + "; policies hold per class loader here", t);
     }
     return hostedStore();
   }
@@ -111,16 +102,6 @@ public final class PolicyStores {
    */
   public static Function<Object[], Object> endpoint() {
     return new Codec.Server(hostedStore());
-  }
-
-  /** The agent's extension class loader, or null without the agent. */
-  private static ClassLoader extensionsClassLoader() {
-    try {
-      Class<?> initializer = Class.forName("io.opentelemetry.javaagent.bootstrap.AgentInitializer", false, null);
-      return (ClassLoader) initializer.getMethod("getExtensionsClassLoader").invoke(null);
-    } catch (Throwable t) {
-      return null;
-    }
   }
 
   /** For tests: forget the store so the next {@link #get} finds it again. */

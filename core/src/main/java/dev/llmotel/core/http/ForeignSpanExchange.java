@@ -41,8 +41,22 @@ final class ForeignSpanExchange extends HttpLlmExchange {
 
   @Override
   void markFault(FaultKind kind) {
-    Span.fromContext(context).setAttribute(LlmOtelAttributes.FAULT_INJECTED, Collections.singletonList(kind.wireName()));
+    Span span = Span.fromContext(context);
+    synchronized (kinds) {
+      if (!kinds.contains(kind.wireName())) kinds.add(kind.wireName());
+      span.setAttribute(LlmOtelAttributes.FAULT_INJECTED, new java.util.ArrayList<>(kinds));
+    }
+    // The copy that owns the span ends it: it takes these kinds for the drill report there.
+    try {
+      dev.llmotel.core.faults.DrillReport drill = dev.llmotel.core.faults.Faults.get().report();
+      if (drill != null) drill.faultAt(span.getSpanContext().getSpanId(), kind.wireName());
+    } catch (Throwable t) {
+      dev.llmotel.core.SafeHooks.failed("drill report", t);
+    }
   }
+
+  /** The kinds injected so far (a latency and an outcome; a client's own retries draw anew). */
+  private final java.util.List<String> kinds = new java.util.ArrayList<>(2);
 
   /** The faults are listed on that copy's call, out of reach: the record goes without them. */
   @Override

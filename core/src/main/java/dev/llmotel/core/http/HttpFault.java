@@ -37,13 +37,22 @@ public final class HttpFault {
     this.connectMessage = connectMessage;
   }
 
-  /** An injected fault, in the request's wire format. */
+  /** An injected fault, in the request's wire format (null: a request that is no LLM call). */
   static HttpFault injected(InjectedFault fault, WireFormat format, String model) {
     FaultKind kind = fault.kind;
     return new HttpFault(fault.latencyMillis, kind == FaultKind.CONNECTION_FAILURE,
         kind == FaultKind.TIMEOUT ? fault.timeoutMillis() : -1, made(fault, format, model),
         kind == FaultKind.TRUNCATED_RESPONSE ? fault.afterBytes() : -1,
         kind == FaultKind.STREAM_CUT ? fault.afterChunks() : -1, MARK);
+  }
+
+  /**
+   * An injected fault in an HTTP request that is no LLM call (http_faults): an error response has a
+   * small JSON body naming the drill, a malformed one a JSON body that breaks off; the rest is as
+   * for an LLM call.
+   */
+  static HttpFault injectedIntoRequest(InjectedFault fault) {
+    return injected(fault, null, null);
   }
 
   /**
@@ -120,7 +129,8 @@ public final class HttpFault {
     String reason;
     if (kind == FaultKind.MALFORMED_RESPONSE) {
       reason = "OK";
-      body = "{\"id\":\"llm-otel-fault\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":";
+      body = format == null ? "{\"llm_otel_fault\": \"malformed_response\", \"items\": [{\"id\": "
+          : "{\"id\":\"llm-otel-fault\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":";
     } else if (kind == FaultKind.UNKNOWN_TOOL_CALL) {
       reason = "OK";
       body = format.toolCallBody(model, fault.tool());
@@ -128,9 +138,13 @@ public final class HttpFault {
       reason = kind.status == 429 ? "Too Many Requests" : kind.status == 503 ? "Service Unavailable"
           : "Internal Server Error";
       if (fault.retryAfter() != null) headers.put("retry-after", fault.retryAfter());
-      format.errorHeaders(kind.status, headers);
-      body = format.errorBody(kind.status, (kind.status == 429 ? "Rate limit reached" : "The server had an error")
-          + " (" + MARK + ")");
+      String message = (kind.status == 429 ? "Rate limit reached" : "The server had an error") + " (" + MARK + ")";
+      if (format == null) {
+        body = "{\"error\": {\"code\": " + kind.status + ", \"message\": \"" + message + "\"}}";
+      } else {
+        format.errorHeaders(kind.status, headers);
+        body = format.errorBody(kind.status, message);
+      }
     }
     return new Response(kind.status, reason, headers, body.getBytes(StandardCharsets.UTF_8));
   }

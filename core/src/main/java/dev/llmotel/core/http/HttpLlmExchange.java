@@ -10,6 +10,7 @@ import dev.llmotel.core.faults.Faults;
 import dev.llmotel.core.faults.InjectedFault;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One LLM call made with a plain HTTP client, whichever client, as the client modules see it: they
+ * One LLM call made with a plain HTTP client, whichever client, as the client modules see it (or,
+ * in a chaos drill, another HTTP request a rule of http_faults reaches: {@link RequestFaultExchange}): they
  * hand over the request (URL and body bytes) before it is sent, the response status and headers,
  * and the response body's bytes as the app reads them ({@link ResponseTap}). Who owns the call
  * decides which class serves the exchange; the static entry points choose it:
@@ -53,9 +55,9 @@ public abstract class HttpLlmExchange {
   final Context context;
   volatile int status;
   volatile long contentLength = -1;
-  private HttpFault fault;
+  HttpFault fault;
   private boolean replayed;
-  private int attempts;
+  int attempts;
   private String faultProvider;
   private String faultModel;
   private String faultWorkflow;
@@ -78,9 +80,8 @@ public abstract class HttpLlmExchange {
   public static HttpLlmExchange start(LlmInstrumenter instrumenter, String method, String url, String host,
       int port, String path, RequestBytes requestBody) {
     try {
-      if (!"POST".equalsIgnoreCase(method)) return null;
-      LlmEndpoint endpoint = LlmEndpoints.get().match(host, port, path);
-      if (endpoint == null) return null;
+      LlmEndpoint endpoint = "POST".equalsIgnoreCase(method) ? LlmEndpoints.get().match(host, port, path) : null;
+      if (endpoint == null) return RequestFaultExchange.start(method, url, host, port, path);
       Context parent = Context.current();
       LlmCall outer = LlmInstrumenter.currentCall(parent);
       if (outer != null || LlmInstrumenter.hasOpenCallFromAnyClassLoader(parent)) {
@@ -89,11 +90,19 @@ public abstract class HttpLlmExchange {
         // fault injection or record/replay, so that the SDK's calls pay nothing more.
         byte[] bytes = sdkAttemptsObserved() ? read(requestBody) : null;
         Map<?, ?> body = bytes == null ? null : LlmRequests.parse(endpoint, bytes);
-        if (bytes != null && body == null) return null;
+        if (bytes != null && body == null) return RequestFaultExchange.start(method, url, host, port, path);
         if (outer != null) return SdkCallExchange.start(endpoint, outer, parent, outer.request().requestModel(), path, bytes);
         return ForeignSpanExchange.start(endpoint, parent, body, path, bytes);
       }
-      return OwnedCallExchange.start(instrumenter, endpoint, parent, url, path, read(requestBody));
+      byte[] bytes = read(requestBody);
+      HttpLlmExchange owned = OwnedCallExchange.start(instrumenter, endpoint, parent, url, path, bytes);
+      // No span: tracing is suppressed here, or the body is not that format's request (then it is no
+      // LLM call, and a drill's http_faults may reach it like any other request).
+      if (owned != null || bytes == null || !Faults.get().requestFaultsEnabled()
+          || LlmRequests.parse(endpoint, bytes) != null) {
+        return owned;
+      }
+      return RequestFaultExchange.start(method, url, host, port, path);
     } catch (Throwable t) {
       SafeHooks.failed("http call start", t);
       return null;
@@ -142,6 +151,14 @@ public abstract class HttpLlmExchange {
     }
   }
 
+  /**
+   * Whether {@link #start} may act on a request with this method, for a client module to skip the
+   * rest cheaply: an LLM call is a POST; any request only in a drill with http_faults.
+   */
+  public static boolean mayAct(String method) {
+    return "POST".equalsIgnoreCase(method) || Faults.get().requestFaultsEnabled();
+  }
+
   /** Whether {@link #underSdkCall} has anything to do: fault injection or record/replay is on. */
   public static boolean sdkAttemptsObserved() {
     return Faults.get().enabled() || Recordings.get().active();
@@ -171,7 +188,8 @@ public abstract class HttpLlmExchange {
    */
   final void beforeSend(String provider, String model, dev.llmotel.core.CallGovernance governance, boolean streaming,
       String path, byte[] requestBytes) {
-    String workflow = governance == null ? null : governance.workflow();
+    // Under another copy's span the workflow is what this copy can see of it: the app's baggage.
+    String workflow = governance != null ? governance.workflow() : workflowOf(context);
     try {
       Recordings recordings = Recordings.get();
       if (recordings.active()) {
@@ -220,6 +238,15 @@ public abstract class HttpLlmExchange {
       if (injected.kind != null) markFault(injected.kind);
     } catch (Throwable t) {
       SafeHooks.failed("fault injection", t);
+    }
+  }
+
+  private static String workflowOf(Context context) {
+    try {
+      return dev.llmotel.core.governance.Governance.get().workflowOf(context);
+    } catch (Throwable t) {
+      SafeHooks.failed("workflow of a request", t);
+      return null;
     }
   }
 
@@ -285,7 +312,20 @@ public abstract class HttpLlmExchange {
    * current. Called on the thread that started the exchange, always (also after a failure). Only
    * an exchange that made the span has a scope to close.
    */
-  public void closeScope() {}
+  public void closeScope() {
+    Scope s = scope;
+    scope = null;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (Throwable t) {
+        SafeHooks.failed("http scope close", t);
+      }
+    }
+  }
+
+  /** The scope of the span this exchange made (and made current), until {@link #closeScope}; null for none. */
+  Scope scope;
 
   /** The response's status and headers arrived. */
   public void onResponse(int status, Function<String, String> headers) {

@@ -7,7 +7,6 @@ import dev.llmotel.core.LlmInstrumenter;
 import dev.llmotel.core.PolicyDecision;
 import dev.llmotel.core.SafeHooks;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +25,6 @@ final class OwnedCallExchange extends LlmCallExchange {
   /** The request's body could not be read before sending: the call is traced but never refused or faulted. */
   private final boolean unreadBody;
   private final AtomicBoolean ended = new AtomicBoolean();
-  private Scope scope;
 
   private OwnedCallExchange(LlmInstrumenter instrumenter, LlmEndpoint endpoint, LlmCall call, Context parent,
       Context context, boolean unreadBody) {
@@ -89,18 +87,6 @@ final class OwnedCallExchange extends LlmCallExchange {
     return unreadBody ? null : call.governance().refusal();
   }
 
-  @Override
-  public void closeScope() {
-    Scope s = scope;
-    scope = null;
-    if (s != null) {
-      try {
-        s.close();
-      } catch (Throwable t) {
-        SafeHooks.failed("http scope close", t);
-      }
-    }
-  }
 
   /** Each response is an attempt of the call, with its status, retry-after and request id. */
   @Override

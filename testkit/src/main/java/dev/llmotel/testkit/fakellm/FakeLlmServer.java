@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Gemini and Bedrock take the model from the path, so only OpenAI and Anthropic bodies must name a
- * {@code model}. Anything else gets a 404 with an OpenAI error body ({@code Invalid URL (GET /v1/x)}).
+ * {@code model}. Paths under {@link #INTERNAL_API} ({@code /internal/...}, any method) play the app's own
+ * backend, no LLM. Anything else gets a 404 with an OpenAI error body ({@code Invalid URL (GET /v1/x)}).
  * Every response carries {@code x-request-id: req_<n>} ({@code n} = 1-based arrival number since start or
  * {@link #reset()}) and {@code openai-processing-ms}; Bedrock answers also {@code x-amzn-RequestId}.
  *
@@ -440,6 +441,10 @@ public final class FakeLlmServer implements AutoCloseable {
       behaviour = b;
       String path = stripTrailingSlash(request.path());
       boolean post = "POST".equals(request.method());
+      if (path.startsWith(INTERNAL_API)) {
+        internalApi(b, path);
+        return;
+      }
       route = Route.of(stripTrailingSlash(ex.getRequestURI().getRawPath()), path);
       if (route == null || !post) {
         route = null;
@@ -462,9 +467,8 @@ public final class FakeLlmServer implements AutoCloseable {
       boolean stream = endpoint.streamsByPath || req.path("stream").asBoolean(false);
       switch (b.kind()) {
         case RESET_CONNECTION:
-          throw new DropConnection();
         case HANG:
-          hang();
+          dropOrHang(b);
           return;
         case ERROR:
           sendError(b.status(), req, b.retryAfter());
@@ -548,6 +552,39 @@ public final class FakeLlmServer implements AutoCloseable {
         default:
           throw new IllegalStateException(endpoint.name());
       }
+    }
+
+    /** A connection the server drops, or a request it never answers. */
+    private void dropOrHang(Behaviour b) throws IOException, InterruptedException {
+      if (b.kind() == Behaviour.Kind.RESET_CONNECTION) throw new DropConnection();
+      hang();
+    }
+
+    /**
+     * The app's own backend, no LLM ({@link #INTERNAL_API}): any method, a small JSON answer naming
+     * the path, or the scripted error, dropped connection, delay or broken body, as a real service
+     * fails; so a drill's http_faults can be compared with the real thing.
+     */
+    private void internalApi(Behaviour b, String path) throws IOException, InterruptedException {
+      switch (b.kind()) {
+        case RESET_CONNECTION:
+        case HANG:
+          dropOrHang(b);
+          return;
+        case ERROR:
+          sendRaw(b.status(), "application/json", "{\"error\": {\"code\": " + b.status() + "}}");
+          return;
+        case MALFORMED:
+          sendRaw(200, "application/json", "{\"items\": [{\"id\": ");
+          return;
+        case DELAY:
+          Thread.sleep(b.millis());
+          break;
+        default:
+          break;
+      }
+      sendRaw(200, "application/json", "{\"service\": \"internal\", \"path\": \"" + path.replace("\"", "")
+          + "\", \"items\": [{\"id\": 7, \"status\": \"shipped\"}]}");
     }
 
     /**
@@ -1094,6 +1131,9 @@ public final class FakeLlmServer implements AutoCloseable {
   public static final Pattern VERTEX_PATH =
       Pattern.compile(
           "/(?:v1beta1|v1)/(?:projects/[^/]+/locations/[^/]+/)?publishers/[^/]+/models/([^/:]+):([A-Za-z]+)");
+
+  /** Paths under this are the app's own backend (a database, an internal API), not an LLM: see internalApi. */
+  public static final String INTERNAL_API = "/internal/";
 
   /** Bedrock Runtime: {@code /model/{modelId}/{operation}}, matched on the raw path (ids hold %3A, %2F). */
   public static final Pattern BEDROCK_PATH =

@@ -73,7 +73,7 @@ public final class ApacheHttpClientCalls {
     try {
       if (!(request instanceof ClassicHttpRequest)) return null;
       ClassicHttpRequest r = (ClassicHttpRequest) request;
-      if (!"POST".equalsIgnoreCase(r.getMethod())) return null;
+      if (!HttpLlmExchange.mayAct(r.getMethod())) return null;
       URI uri = uri(target, r);
       if (uri == null) return null;
       int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;

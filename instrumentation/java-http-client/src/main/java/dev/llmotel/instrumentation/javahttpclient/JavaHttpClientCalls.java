@@ -31,7 +31,7 @@ public final class JavaHttpClientCalls {
     try {
       if (!(request instanceof HttpRequest)) return null;
       HttpRequest r = (HttpRequest) request;
-      if (!"POST".equals(r.method())) return null;
+      if (!HttpLlmExchange.mayAct(r.method())) return null;
       URI uri = r.uri();
       int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
       return HttpLlmExchange.start(JavaHttpClientTelemetry.INSTRUMENTER, r.method(), uri.toString(), uri.getHost(),

@@ -136,7 +136,7 @@ public final class OkHttpCalls implements Interceptor {
 
   private static HttpLlmExchange start(Request request) {
     try {
-      if (!"POST".equals(request.method())) return null;
+      if (!HttpLlmExchange.mayAct(request.method())) return null;
       HttpUrl url = request.url();
       return HttpLlmExchange.start(OkHttpTelemetry.INSTRUMENTER, request.method(), url.toString(), url.host(),
           url.port(), url.encodedPath(), () -> requestBytes(request.body()));

@@ -66,6 +66,17 @@ public final class ApacheHttpClientSmokeApp {
   String run(String scenario) throws Exception {
     String chat = root + "/v1/chat/completions";
     switch (scenario) {
+      // The app's own backend (no LLM), as a tool or a RAG step calls it: what a drill's http_faults reach.
+      case "internal-get":
+      case "internal-down":
+      case "internal-cut": {
+        org.apache.hc.client5.http.classic.methods.HttpGet get =
+            new org.apache.hc.client5.http.classic.methods.HttpGet(root + "/internal/orders/7");
+        get.setHeader("x-fake-scenario", scenario);
+        try (CloseableHttpResponse response = client.execute(get)) {
+          return RawBodies.describe(response.getCode(), EntityUtils.toByteArray(response.getEntity()));
+        }
+      }
       case "chat":
       case "large-response":
         return read(post(scenario, chat, RawBodies.chat("Say hello", false)));

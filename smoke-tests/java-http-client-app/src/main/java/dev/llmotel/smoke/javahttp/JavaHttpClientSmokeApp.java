@@ -101,6 +101,14 @@ public final class JavaHttpClientSmokeApp {
   String run(String scenario) throws Exception {
     String chat = root + "/v1/chat/completions";
     switch (scenario) {
+      // The app's own backend (no LLM), as a tool or a RAG step calls it: what a drill's http_faults reach.
+      case "internal-get":
+      case "internal-down":
+      case "internal-slow":
+        return read(HttpRequest.newBuilder(URI.create(root + "/internal/orders/7")).header("x-fake-scenario", scenario)
+            .GET().build());
+      case "internal-search":
+        return read(post(scenario, root + "/internal/search", "{\"query\": \"refund\", \"top_k\": 3}"));
       case "chat":
       case "large-response":
         return read(post(scenario, chat, RawBodies.chat("Say hello", false)));

@@ -96,6 +96,13 @@ public final class OkHttpSmokeApp {
   String run(String scenario) throws Exception {
     String chat = root + "/v1/chat/completions";
     switch (scenario) {
+      // The app's own backend (no LLM), as a tool or a RAG step calls it: what a drill's http_faults reach.
+      // The query carries a token, which no span may show.
+      case "internal-get":
+      case "internal-slow":
+      case "internal-cut":
+        return read(new Request.Builder().url(root + "/internal/orders/7?token=secret-in-query")
+            .header("x-fake-scenario", scenario).get().build());
       case "chat":
       case "large-response":
         return read(post(scenario, chat, RawBodies.chat("Say hello", false)));
