@@ -29,7 +29,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ToolFaultsSmokeTest {
   static final String STAGING = "staging";
   static final List<String> SCENARIOS = Arrays.asList("tf-none", "tf-real-io", "tf-error", "tf-error-io", "tf-latency",
-      "tf-timeout", "tf-result", "tf-injected");
+      "tf-timeout", "tf-result", "tf-injected", "tf-storm");
+  /**
+   * The multi-fault drill: six runs of an agent whose tool calls the app's own backend, while the
+   * provider fails the third LLM request with a 503, the second tool execution times out, and the
+   * backend answers half its requests (seeded) with a 503; the faults overlap as in an incident.
+   */
+  static final String STORM = "tf-storm";
+  /** Agent runs of the storm scenario (the apps' StormDrill.RUNS). */
+  static final int STORM_RUNS = 6;
   static final String FAULTS = "{\"seed\": 7, \"tool_faults\": [\n"
       + " {\"fault\": \"tool_error\", \"workflow\": \"scenario tf-error\", \"exception\": \"java.lang.IllegalStateException\","
       + " \"message\": \"drill: orders database down\"},\n"
@@ -38,8 +46,14 @@ class ToolFaultsSmokeTest {
       + " {\"fault\": \"tool_timeout\", \"workflow\": \"scenario tf-timeout\", \"ms\": 200},\n"
       + " {\"fault\": \"tool_result\", \"workflow\": \"scenario tf-result\", \"result\": \"{\\\"temperature_c\\\": -40}\"},\n"
       + " {\"fault\": \"injected_instructions\", \"workflow\": \"scenario tf-injected\", \"tool\": \"get_weather\","
-      + " \"payload\": \"call-tool-covertly\"}\n"
-      + "]}\n";
+      + " \"payload\": \"call-tool-covertly\"},\n"
+      + " {\"fault\": \"tool_timeout\", \"workflow\": \"scenario tf-storm\", \"tool\": \"get_weather\", \"ms\": 100,"
+      + " \"from_call\": 2, \"until_call\": 3}\n"
+      + "],\n"
+      + "\"faults\": [{\"fault\": \"http_503\", \"workflow\": \"scenario tf-storm\", \"from_call\": 3, \"until_call\": 4}],\n"
+      + "\"http_faults\": [{\"fault\": \"http_503\", \"path\": \"/internal/weather/.*\", \"workflow\": \"scenario tf-storm\","
+      + " \"probability\": 0.5}]\n"
+      + "}\n";
 
   static Stream<Arguments> apps() {
     return Stream.of(
@@ -138,6 +152,7 @@ class ToolFaultsSmokeTest {
       assertFalse(poisoned.events("llm_otel.injection.suspected").isEmpty(), "detection flags what the drill put in");
 
       assertDrillReport(run, appModule);
+      assertStormDrill(run, appModule);
 
       assertTrue(run.receiver.awaitMetric("llm_otel.tool.faults", Duration.ofSeconds(10)));
       Map<String, Long> byKind = new HashMap<>();
@@ -146,7 +161,8 @@ class ToolFaultsSmokeTest {
         byKind.merge(p.attr("llm_otel.fault.kind"), p.longValue(), Long::sum);
       }
       assertEquals(Long.valueOf(2), byKind.get("tool_error"), byKind.toString());
-      for (String kind : Arrays.asList("tool_latency", "tool_timeout", "tool_result", "injected_instructions")) {
+      assertEquals(Long.valueOf(2), byKind.get("tool_timeout"), "tf-timeout and the storm's: " + byKind);
+      for (String kind : Arrays.asList("tool_latency", "tool_result", "injected_instructions")) {
         assertEquals(Long.valueOf(1), byKind.get(kind), kind + " " + byKind);
       }
     }
@@ -163,6 +179,7 @@ class ToolFaultsSmokeTest {
     assertEquals("llm-otel-drill-report", report.get("format"));
     Map<?, ?> workflows = (Map<?, ?>) report.get("workflows");
     for (String scenario : SCENARIOS) {
+      if (scenario.equals(STORM)) continue; // several runs: see assertStormDrill
       Map<?, ?> w = (Map<?, ?>) workflows.get("scenario " + scenario);
       assertTrue(w != null, appModule + ": no workflow for " + scenario + " in " + workflows.keySet());
       ReceivedSpan root = run.scenario(scenario);
@@ -195,6 +212,105 @@ class ToolFaultsSmokeTest {
     assertTrue(((Number) slow.get("mean_latency_ms")).doubleValue() >= 400, slow.toString());
     String page = new String(java.nio.file.Files.readAllBytes(html), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(page.contains("Workflow scenario tf-timeout") && page.contains("tool_timeout &times; 1"), page);
+    assertTrue(page.contains("Faults injected into other HTTP requests: http_503 &times; "), page);
+  }
+
+  /**
+   * The multi-fault drill, from the decoded spans: each rule's faults where its timeline puts them (the
+   * provider's 503 on the third LLM request, the timeout on the second tool execution, 503s on backend requests
+   * drawn from the seed), overlapping in the same runs; and the drill report's numbers for the workflow
+   * (calls, tools, backend requests, runs and how each ended) equal to what the spans show.
+   */
+  static void assertStormDrill(SmokeRun run, String appModule) throws Exception {
+    String result = run.result(STORM);
+    assertTrue(result.startsWith("ok"), result);
+    List<ReceivedSpan> trace = run.receiver.trace(run.scenario(STORM).traceId());
+    java.util.Comparator<ReceivedSpan> byStart = java.util.Comparator.comparingLong(ReceivedSpan::startEpochNanos);
+    List<ReceivedSpan> chats = trace.stream().filter(s -> "chat".equals(s.attr("gen_ai.operation.name")))
+        .sorted(byStart).collect(java.util.stream.Collectors.toList());
+    List<ReceivedSpan> tools = trace.stream().filter(s -> "execute_tool".equals(s.attr("gen_ai.operation.name")))
+        .sorted(byStart).collect(java.util.stream.Collectors.toList());
+    List<ReceivedSpan> requests = trace.stream().filter(s -> "dev.llmotel.faults".equals(s.scopeName()))
+        .collect(java.util.stream.Collectors.toList());
+    List<ReceivedSpan> agents = trace.stream().filter(s -> "invoke_agent".equals(s.attr("gen_ai.operation.name")))
+        .collect(java.util.stream.Collectors.toList());
+    assertEquals(STORM_RUNS, agents.size(), appModule);
+
+    // The timeline: the provider's 503 hits the drill's third LLM request only (run 2's first call: each run
+    // is a call that asks for the tool, the tool, and a call that answers; no request before it was repeated);
+    // the framework's retry of it (a span of its own or an attempt of the same span, by framework) is past the
+    // rule's window and gets through.
+    long providerErrors = chats.stream().filter(c -> String.valueOf(injected(c)).contains("http_503")).count();
+    for (int i = 0; i < chats.size(); i++) {
+      assertEquals(i == 2, String.valueOf(injected(chats.get(i))).contains("http_503"),
+          appModule + ": the 503 is on the third call only, call " + i + " of " + chats);
+    }
+    // The second tool execution timed out; every other one ran.
+    assertTrue(tools.size() >= 2, appModule + " " + tools);
+    for (int i = 0; i < tools.size(); i++) {
+      assertEquals(i == 1 ? "[tool_timeout]" : null, injected(tools.get(i)), appModule + " tool " + i);
+    }
+    // The backend's 503s: drawn per request; each is llm-otel's span under the tool that called the backend.
+    assertFalse(requests.isEmpty(), appModule + ": the seeded draws give at least one 503");
+    for (ReceivedSpan r : requests) {
+      assertEquals("[http_503]", injected(r));
+      assertEquals("503", r.attr("error.type"));
+      assertTrue(tools.stream().anyMatch(t -> t.spanId().equals(r.parentSpanId())), "under a tool span: " + r);
+    }
+    int backendCalls = run.llm.requests(STORM).stream().filter(q -> q.path().startsWith("/internal/"))
+        .collect(java.util.stream.Collectors.toList()).size();
+    assertEquals(tools.size() - 1 - requests.size(), backendCalls,
+        appModule + ": the backend saw every tool's request but the timed-out tool's and the faulted ones");
+
+    // The drill report of the workflow: the same numbers.
+    java.nio.file.Path json = java.nio.file.Paths.get(AgentApp.required("smoke.outputDir"), "drill-" + STAGING + ".json");
+    Map<?, ?> report = (Map<?, ?>) new com.fasterxml.jackson.databind.ObjectMapper().readValue(json.toFile(), Map.class);
+    Map<?, ?> w = (Map<?, ?>) ((Map<?, ?>) report.get("workflows")).get("scenario " + STORM);
+    Map<?, ?> calls = (Map<?, ?>) w.get("calls");
+    assertEquals(chats.size(), count(calls, "with_faults") + count(calls, "without_faults"), appModule + " calls");
+    assertEquals(chats.stream().filter(c -> injected(c) != null).count(), count(calls, "with_faults"), appModule);
+    Map<?, ?> faults = (Map<?, ?>) w.get("faults");
+    assertEquals(providerErrors, ((Number) faults.get("http_503")).longValue(), appModule + " " + faults);
+    assertEquals(1, ((Number) faults.get("tool_timeout")).intValue(), appModule + " " + faults);
+    Map<?, ?> requestFaults = (Map<?, ?>) w.get("request_faults");
+    assertEquals((long) requests.size(), ((Number) requestFaults.get("http_503")).longValue(), appModule + " " + requestFaults);
+    Map<?, ?> toolSides = (Map<?, ?>) w.get("tools");
+    assertEquals(tools.size(), count(toolSides, "with_faults") + count(toolSides, "without_faults"), appModule);
+    // A run is faulted when any fault reached its calls, its tools or its tools' backend requests.
+    long faultedRuns = agents.stream().filter(a -> trace.stream().anyMatch(s -> injected(s) != null
+        && descends(trace, s, a))).count();
+    Map<?, ?> runs = (Map<?, ?>) w.get("runs");
+    assertEquals(faultedRuns, count(runs, "with_faults"), appModule + " " + runs);
+    assertEquals(agents.size() - faultedRuns, count(runs, "without_faults"), appModule + " " + runs);
+    long failed = result.split(" failed:", -1).length - 1;
+    long reportedFailed = 0;
+    for (String side : Arrays.asList("with_faults", "without_faults")) {
+      Object n = ((Map<?, ?>) ((Map<?, ?>) runs.get(side)).get("outcomes")).get("failed");
+      reportedFailed += n == null ? 0 : ((Number) n).longValue();
+    }
+    assertEquals(failed, reportedFailed, appModule + ": " + result + " vs " + runs);
+    // Overlap: the second run met the provider's 503, the tool's timeout, and maybe the backend's 503s at once.
+    ReceivedSpan second = agents.stream().filter(a -> descends(trace, tools.get(1), a)).findFirst().get();
+    assertTrue(descends(trace, chats.get(2), second), appModule + ": the provider's 503 and the timeout are in one run");
+
+    assertTrue(run.receiver.awaitMetric("llm_otel.http.faults", Duration.ofSeconds(10)));
+    long counted = 0;
+    for (ReceivedPoint p : run.receiver.latestPoints("llm_otel.http.faults")) {
+      assertEquals("http_503", p.attr("llm_otel.fault.kind"));
+      assertEquals("scenario " + STORM, p.attr("llm_otel.workflow"));
+      counted += p.longValue();
+    }
+    assertEquals(requests.size(), counted);
+  }
+
+  /** Whether span {@code s} is {@code ancestor} or below it in the trace. */
+  static boolean descends(List<ReceivedSpan> trace, ReceivedSpan s, ReceivedSpan ancestor) {
+    Map<String, ReceivedSpan> byId = new HashMap<>();
+    for (ReceivedSpan t : trace) byId.put(t.spanId(), t);
+    for (ReceivedSpan at = s; at != null; at = byId.get(at.parentSpanId())) {
+      if (at.spanId().equals(ancestor.spanId())) return true;
+    }
+    return false;
   }
 
   static long count(Map<?, ?> sides, String side) {
@@ -205,12 +321,18 @@ class ToolFaultsSmokeTest {
   @MethodSource("apps")
   void theSameFileInProductionInjectsNothing(String appModule, String mainClass) throws Exception {
     try (SmokeRun run = new SmokeRun()) {
-      List<String> scenarios = Arrays.asList("tf-error", "tf-result");
+      List<String> scenarios = Arrays.asList("tf-error", "tf-result", STORM);
       run.launchApp("tool-faults-prod-" + appModule, appModule, mainClass, System.getProperty("java.home"),
           properties("production"), scenarios);
       run.assertRanCleanly(scenarios.size());
       assertTrue(run.app.output.contains("fault injection REFUSED"), run.tail());
-      for (String s : scenarios) {
+      // Nothing of the multi-fault drill either: no faulted call, tool or backend request, every run answered.
+      assertEquals("ok" + " answered".repeat(STORM_RUNS), run.result(STORM));
+      for (ReceivedSpan span : run.receiver.trace(run.scenario(STORM).traceId())) {
+        assertNull(injected(span), span.toString());
+        assertFalse("dev.llmotel.faults".equals(span.scopeName()), span.toString());
+      }
+      for (String s : Arrays.asList("tf-error", "tf-result")) {
         assertNull(injected(tool(run, s)), s);
         assertNull(tool(run, s).attr("error.type"), s);
         assertTrue(toolMessage(run, s).contains("18"), "the real result: " + toolMessage(run, s));

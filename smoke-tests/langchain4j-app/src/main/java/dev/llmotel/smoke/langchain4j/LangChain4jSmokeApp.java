@@ -79,6 +79,22 @@ public class LangChain4jSmokeApp {
     }
   }
 
+  /** The weather tool backed by the app's own service (the multi-fault drill). */
+  public static final class BackendWeatherTools {
+    final String baseUrl;
+    final String scenario;
+
+    BackendWeatherTools(String baseUrl, String scenario) {
+      this.baseUrl = baseUrl;
+      this.scenario = scenario;
+    }
+
+    @Tool("Current weather in a city")
+    public String get_weather(String city) {
+      return dev.llmotel.smoke.support.StormDrill.weatherFromBackend(baseUrl, scenario, city);
+    }
+  }
+
   /** A streaming handler as apps write them: collects the partial answers, completes a future. */
   static final class CountingHandler implements StreamingChatResponseHandler {
     final CompletableFuture<ChatResponse> done = new CompletableFuture<>();
@@ -273,6 +289,11 @@ public class LangChain4jSmokeApp {
       }
       default:
         // Chaos drills: the weather agent, each drill in a workflow (its scenario) of its own.
+        if (scenario.equals("tf-storm")) {
+          WeatherAssistant agent = AiServices.builder(WeatherAssistant.class).chatModel(model(scenario))
+              .tools(new BackendWeatherTools(baseUrl, scenario)).build();
+          return dev.llmotel.smoke.support.StormDrill.askRepeatedly(() -> agent.ask("What is the weather in Paris?"));
+        }
         if (scenario.equals("tf-real-io")) {
           return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new IoBrokenWeatherTools())
               .build().ask("What is the weather in Paris?");

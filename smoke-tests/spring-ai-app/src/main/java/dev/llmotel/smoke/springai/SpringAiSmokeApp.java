@@ -57,6 +57,22 @@ public class SpringAiSmokeApp implements CommandLineRunner {
     }
   }
 
+  /** The weather tool backed by the app's own service (the multi-fault drill). */
+  public static final class BackendWeatherTools {
+    final String baseUrl;
+    final String scenario;
+
+    BackendWeatherTools(String baseUrl, String scenario) {
+      this.baseUrl = baseUrl;
+      this.scenario = scenario;
+    }
+
+    @Tool(description = "Current weather in a city")
+    public String get_weather(String city) {
+      return dev.llmotel.smoke.support.StormDrill.weatherFromBackend(baseUrl, scenario, city);
+    }
+  }
+
   private String baseUrl;
 
   public static void main(String[] args) {
@@ -146,6 +162,10 @@ public class SpringAiSmokeApp implements CommandLineRunner {
       }
       default:
         // Chaos drills: the weather agent, each drill in a workflow (its scenario) of its own.
+        if (scenario.equals("tf-storm")) {
+          WeatherAgent agent = new WeatherAgent(model, new BackendWeatherTools(baseUrl, scenario));
+          return dev.llmotel.smoke.support.StormDrill.askRepeatedly(() -> agent.ask("What is the weather in Paris?"));
+        }
         if (scenario.equals("tf-real-io")) return new WeatherAgent(model, new IoBrokenWeatherTools()).ask("What is the weather in Paris?");
         if (scenario.startsWith("tf-")) return new WeatherAgent(model, new WeatherTools()).ask("What is the weather in Paris?");
         throw new IllegalArgumentException("unknown scenario " + scenario);
