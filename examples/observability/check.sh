@@ -130,7 +130,7 @@ def load_yaml(path):
 # --- The metrics llm-otel exports, as the collector's prometheus exporter names them ------------------
 SCOPE = {"job", "instance", "otel_scope_name", "otel_scope_version"}
 CALL = {"gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_response_model",
-        "server_address", "server_port", "error_type", "llm_otel_workflow"}
+        "server_address", "server_port", "error_type", "llm_otel_workflow", "llm_otel_fault_injected"}
 LABELS = {}
 for base, extra in (("gen_ai_client_operation_duration_seconds", set()),
                     ("gen_ai_client_token_usage", {"gen_ai_token_type"}),
@@ -158,6 +158,12 @@ LABELS["llm_otel_evaluation_score_bucket"] = SCOPE | EVALUATION | {"llm_otel_pro
 LABELS["llm_otel_evaluation_score_sum"] = SCOPE | EVALUATION | {"llm_otel_prompt_version"}
 LABELS["llm_otel_evaluation_score_count"] = SCOPE | EVALUATION | {"llm_otel_prompt_version"}
 LABELS["llm_otel_evaluations_total"] = SCOPE | EVALUATION | {"llm_otel_evaluation_result"}
+# Chaos drills (fault injection on, staging only): exported only by services in a drill. The calls' fault kinds
+# label their duration and token series (llm_otel_fault_injected, absent on calls without a fault).
+LABELS["llm_otel_drill_runs_total"] = SCOPE | {"llm_otel_workflow", "llm_otel_drill_outcome", "llm_otel_drill_faulted"}
+LABELS["llm_otel_tool_faults_total"] = SCOPE | {"gen_ai_tool_name", "llm_otel_fault_kind", "llm_otel_workflow"}
+LABELS["llm_otel_http_faults_total"] = SCOPE | {"llm_otel_fault_kind", "server_address", "http_request_method",
+                                                 "llm_otel_workflow"}
 # The shared governance store's health: exported only by services with governance.store set.
 LABELS["llm_otel_governance_store_fallback"] = SCOPE | {"llm_otel_governance_store"}
 LABELS["llm_otel_governance_store_transitions_total"] = SCOPE | {"llm_otel_governance_store",
@@ -169,6 +175,10 @@ VALUES = {"llm_otel_policy_decision": {"refused", "would_refuse"},
           "llm_otel_output_validation": {"valid", "invalid", "not_json", "unchecked"},
           "llm_otel_escalation_reason": {"output_invalid", "refusal", "content_filter", "truncated",
                                          "policy_refused", "low_confidence", "evaluation"},
+          "llm_otel_drill_outcome": {"answered", "escalated", "failed", "refused"},
+          "llm_otel_fault_kind": {"http_429", "http_500", "http_503", "connection_failure", "timeout", "latency",
+                                  "malformed_response", "truncated_response", "tool_error", "tool_latency",
+                                  "tool_timeout", "tool_result", "injected_instructions"},
           "llm_otel_evaluation_result": {"scored", "dropped", "over_budget", "judge_error", "judge_timeout",
                                          "judge_invalid"}}
 # Series the alert rules record themselves: name -> the labels they keep (None: not known). Filled from the

@@ -175,8 +175,10 @@ public final class AgentInstrumenter {
       dev.llmotel.core.faults.ToolFault fault = faults.decideTool(tool.name(), run == null ? null : run.name(), workflow);
       if (fault == null) return;
       tool.fault(fault);
-      toolFaults.add(1, io.opentelemetry.api.common.Attributes.of(GenAiAttributes.TOOL_NAME, tool.name(),
-          LlmOtelAttributes.FAULT_KIND, fault.kind.wireName()), parent);
+      io.opentelemetry.api.common.AttributesBuilder a = io.opentelemetry.api.common.Attributes.builder()
+          .put(GenAiAttributes.TOOL_NAME, tool.name()).put(LlmOtelAttributes.FAULT_KIND, fault.kind.wireName());
+      if (workflow != null) a.put(LlmOtelAttributes.WORKFLOW, workflow);
+      toolFaults.add(1, a.build(), parent);
     } catch (Throwable t) {
       SafeHooks.failed("tool fault", t);
     }

@@ -254,6 +254,7 @@ public final class LlmInstrumenter {
       SafeHooks.failed("policy decisions, attempt events and escalations", t);
     }
     if (error == null) error = call.response().unusableResponse();
+    takeFaultsInjectedElsewhere(context, call);
     try {
       SafeHooks.checkpoint("end");
       instrumenter.end(context, call, call, error);
@@ -263,7 +264,7 @@ public final class LlmInstrumenter {
       if (span.isRecording()) span.end(); // the record without what failed, rather than no record
     } finally {
       call.markEnded();
-      drillCall(context, call, error);
+      drillCall(call, error);
       if (answerEvaluator != null) {
         try {
           answerEvaluator.submit(context, call, error);
@@ -277,18 +278,27 @@ public final class LlmInstrumenter {
     }
   }
 
+  /**
+   * Faults another copy of llm-otel put into this call's HTTP requests (the JDK HttpClient's, under a
+   * framework's call) join the call's own before its span and metrics are recorded, so both carry them.
+   */
+  private static void takeFaultsInjectedElsewhere(Context context, LlmCall call) {
+    try {
+      dev.llmotel.core.faults.DrillReport drill = dev.llmotel.core.faults.Faults.get().report();
+      if (drill == null) return;
+      java.util.List<String> elsewhere = drill.takeFaultsAt(Span.fromContext(context).getSpanContext().getSpanId());
+      if (elsewhere != null) for (String kind : elsewhere) call.attemptLog().faultInjected(kind);
+    } catch (Throwable t) {
+      SafeHooks.failed("drill report", t);
+    }
+  }
+
   /** What a chaos drill's report and the call's agent run keep of an ended call (fault injection on only). */
-  private static void drillCall(Context context, LlmCall call, Throwable error) {
+  private static void drillCall(LlmCall call, Throwable error) {
     try {
       dev.llmotel.core.faults.DrillReport drill = dev.llmotel.core.faults.Faults.get().report();
       if (drill == null) return;
       java.util.List<String> faults = call.attemptLog().faultsInjected();
-      // Faults another copy put into this call's HTTP requests (the JDK HttpClient's, under a framework's call).
-      java.util.List<String> elsewhere = drill.takeFaultsAt(Span.fromContext(context).getSpanContext().getSpanId());
-      if (elsewhere != null) {
-        if (faults == null) faults = new java.util.ArrayList<>(2);
-        for (String kind : elsewhere) if (!faults.contains(kind)) faults.add(kind);
-      }
       PolicyDecision refusal = call.governance().refusal();
       boolean refused = refusal != null && refusal.refused();
       drill.call(call.governance().workflow(), faults, System.nanoTime() - call.startNanos(), error != null,

@@ -97,18 +97,52 @@ class DashboardAndAlertsSmokeTest {
             "out-chat-valid", "out-chat-wrong", "await-metrics"));
   }
 
+  /**
+   * A staging service in a chaos drill (a LangChain4j agent whose tool calls the app's backend, the
+   * multi-fault scenario): the series of the dashboard's drill row, faults by kind on calls, tools and
+   * backend requests, and how the runs ended.
+   */
+  @BeforeAll
+  void runDrillWithThePrometheusExporter() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    drillExport = Paths.get(System.getProperty("smoke.outputDir"), "prometheus-export-drill.txt");
+    Files.deleteIfExists(drillExport);
+    drill = new SmokeRun();
+    drill.launchApp("prometheus-export-drill", "langchain4j-app-newest", "dev.llmotel.smoke.langchain4j.LangChain4jSmokeApp",
+        System.getProperty("java.home"), Map.ofEntries(
+            Map.entry("otel.metrics.exporter", "otlp,prometheus"),
+            Map.entry("otel.exporter.prometheus.port", String.valueOf(port)),
+            Map.entry("smoke.prometheus.dump", drillExport.toString()),
+            Map.entry("smoke.scenario-workflow", "true"),
+            Map.entry("otel.resource.attributes", "deployment.environment.name=staging"),
+            Map.entry("otel.instrumentation.llm-otel.faults.file",
+                GovernanceFiles.write("dashboard-drill.json", ToolFaultsSmokeTest.FAULTS).toString()),
+            Map.entry("otel.instrumentation.llm-otel.faults.enabled-in", "staging")),
+        List.of(ToolFaultsSmokeTest.STORM));
+  }
+
+  SmokeRun drill;
+  Path drillExport;
+
   @AfterAll
   void stop() {
     if (run != null) run.close();
+    if (drill != null) drill.close();
   }
 
-  /** Series and label names of the real export. */
+  /** Series and label names of the real exports (the service with everything on, the service in a drill). */
   Set<String> exportedNames() throws Exception {
     assertTrue(Files.exists(export), "the app scraped the agent's Prometheus endpoint: " + run.tail());
+    assertTrue(Files.exists(drillExport), "the drill app scraped the agent's Prometheus endpoint: " + drill.tail());
     Set<String> names = new TreeSet<>();
     Pattern sample = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? ");
     Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
-    for (String line : Files.readAllLines(export, StandardCharsets.UTF_8)) {
+    List<String> lines = new ArrayList<>(Files.readAllLines(export, StandardCharsets.UTF_8));
+    lines.addAll(Files.readAllLines(drillExport, StandardCharsets.UTF_8));
+    for (String line : lines) {
       Matcher m = sample.matcher(line);
       if (line.startsWith("#") || !m.find()) continue;
       names.add(m.group(1));
