@@ -5,7 +5,8 @@ import java.util.logging.Logger;
 
 /**
  * Settings read once from system properties, then environment variables (the agent's own
- * convention: {@code otel.foo.bar-baz} is also {@code OTEL_FOO_BAR_BAZ}). A malformed value is
+ * convention: {@code otel.foo.bar-baz} is also {@code OTEL_FOO_BAR_BAZ}), then the agent's
+ * configuration file. A malformed value is
  * reported in one log line and the safe default is used: a config mistake never stops the app.
  */
 public final class LlmOtelConfig {
@@ -34,11 +35,16 @@ public final class LlmOtelConfig {
   /** Most characters of message text kept per content attribute. */
   public int contentMaxLength() { return contentMaxLength; }
 
+  /**
+   * A key's value with the agent's precedence: a system property, else the environment variable,
+   * else the agent's configuration file ({@link AgentConfiguration}); null when none sets it.
+   */
   public static String raw(String key) {
     String value = System.getProperty(key);
     if (value == null) {
       value = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
     }
+    if (value == null) value = AgentConfiguration.get(key);
     return value == null ? null : value.trim();
   }
 

@@ -1,6 +1,7 @@
 package dev.llmotel.extension.agent;
 
 import com.google.auto.service.AutoService;
+import dev.llmotel.core.AgentConfiguration;
 import dev.llmotel.core.ConfigProblems;
 import dev.llmotel.core.LlmOtelConfig;
 import dev.llmotel.core.Redactor;
@@ -20,8 +21,9 @@ import java.util.logging.Logger;
 /**
  * Defaults that the extension sets before instrumentations are installed. The agent's own OpenAI
  * instrumentation would give each call a second chat span, so it is off unless the operator turns
- * it back on: a supplied property has the lowest precedence, so
- * {@code -Dotel.instrumentation.openai-java.enabled=true} still wins.
+ * it back on: each default applies only where the operator set nothing, so
+ * {@code -Dotel.instrumentation.openai-java.enabled=true} (or the same line in the agent's
+ * configuration file) still wins.
  */
 @AutoService(AutoConfigurationCustomizerProvider.class)
 public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomizerProvider {
@@ -51,12 +53,29 @@ public final class LlmOtelAutoConfiguration implements AutoConfigurationCustomiz
 
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
-    customizer.addPropertiesSupplier(() -> DEFAULTS);
+    // Once the agent has resolved its configuration (its configuration file, system properties and the
+    // environment, with its precedence), llm-otel's settings read it too, and are checked with it.
+    customizer.addPropertiesCustomizer(config -> {
+      AgentConfiguration.install(config::getString);
+      checkConfiguration();
+      return defaultsNotSetIn(config::getString);
+    });
     // llm-otel's baggage entries from remote callers are marked as such when extracted, so that
     // governance can tell them from the process's own (see RemoteBaggage, and docs/governance.md,
     // "Trust model for baggage").
     customizer.addPropagatorCustomizer((propagator, config) -> RemoteBaggage.wrap(propagator));
-    checkConfiguration();
+  }
+
+  /**
+   * The defaults the operator has not set anywhere (system property, environment, configuration
+   * file): a value the operator gives always wins over ours.
+   */
+  static Map<String, String> defaultsNotSetIn(java.util.function.Function<String, String> config) {
+    Map<String, String> missing = new HashMap<>();
+    for (Map.Entry<String, String> d : DEFAULTS.entrySet()) {
+      if (config.apply(d.getKey()) == null) missing.put(d.getKey(), d.getValue());
+    }
+    return missing;
   }
 
   /**

@@ -1,0 +1,49 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * llm-otel's settings in the agent's configuration file ({@code otel.javaagent.configuration-file}),
+ * with the agent's precedence: a system property beats the file. The JDK HttpClient app's calls are
+ * traced by the copy of llm-otel in the platform class loader, not the extension loader's that read
+ * the file while the agent started: every copy sees the same settings.
+ */
+class AgentConfigurationFileSmokeTest {
+  @Test
+  void everyLlmOtelKeyCanBeSetInTheAgentsConfigurationFileWithTheAgentsPrecedence() throws Exception {
+    String faults = GovernanceFiles.write("config-file-faults.json", "{\"http_faults\": [{\"fault\": \"http_503\","
+        + " \"path\": \"/internal/.*\"}]}").toString();
+    String file = GovernanceFiles.write("agent-config.properties", String.join("\n",
+        "otel.instrumentation.genai.capture-message-content=true",
+        "otel.instrumentation.llm-otel.input-tokens.max=1",
+        // Overridden by the system property below: the call is monitored, not refused.
+        "otel.instrumentation.llm-otel.input-tokens.mode=enforce",
+        "otel.resource.attributes=deployment.environment.name=staging",
+        "otel.instrumentation.llm-otel.faults.file=" + faults.replace("\\", "\\\\"),
+        "otel.instrumentation.llm-otel.faults.enabled-in=staging", "")).toString();
+    try (SmokeRun run = new SmokeRun()) {
+      List<String> scenarios = List.of("chat", "internal-get");
+      run.launchApp("agent-config-file", "java-http-client-app", "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp",
+          System.getProperty("java.home"), Map.of("otel.javaagent.configuration-file", file,
+              "otel.instrumentation.llm-otel.input-tokens.mode", "monitor"), scenarios);
+      run.assertRanCleanly(scenarios.size());
+
+      assertTrue(run.result("chat").startsWith("ok status=200"), "monitored, not refused: " + run.result("chat"));
+      ReceivedSpan chat = run.onlyLlmSpan("chat");
+      assertTrue(chat.attr("gen_ai.input.messages").contains("Say hello"), "content capture from the file");
+      assertEquals("would_refuse", chat.attr("llm_otel.policy.decision"), "the limit from the file, the mode from -D");
+
+      assertTrue(run.app.output.contains("FAULT INJECTION IS ON in environment \"staging\""),
+          "the fault file, its gate and the resource from the file: " + run.tail());
+      assertTrue(run.result("internal-get").startsWith("ok status=503"), run.result("internal-get"));
+      assertEquals("[http_503]", String.valueOf(FaultInjectionSmokeTest.requestSpan(run, "internal-get")
+          .attributes().get("llm_otel.fault.injected")));
+    }
+  }
+}
