@@ -24,6 +24,11 @@ public final class AgentConfiguration {
     installed = lookup;
   }
 
+  /** Whether the agent's configuration has been handed over (in this, the extension loader's, copy). */
+  public static boolean installed() {
+    return installed != null;
+  }
+
   /** The entry point of the other copies, on the extension loader's copy: {key} to its value or null. */
   public static Function<Object[], Object> endpoint() {
     return args -> {

@@ -46,4 +46,67 @@ class AgentConfigurationFileSmokeTest {
           .attributes().get("llm_otel.fault.injected")));
     }
   }
+
+  /**
+   * The agent's declarative configuration file ({@code otel.config.file}, file format 1.0): the SDK,
+   * the resource and llm-otel's settings under {@code instrumentation/development: java: llm_otel:}.
+   */
+  @Test
+  void llmOtelHasItsPlaceInTheDeclarativeConfigurationFile() throws Exception {
+    String faults = GovernanceFiles.write("declarative-faults.json", "{\"http_faults\": [{\"fault\": \"http_503\","
+        + " \"path\": \"/internal/.*\"}]}").toString();
+    try (SmokeRun run = new SmokeRun()) {
+      String otlp = run.receiver.endpoint();
+      String yaml = String.join("\n",
+          "file_format: \"1.0\"",
+          "resource:",
+          "  attributes:",
+          "    - name: service.name",
+          "      value: declarative-config",
+          "    - name: deployment.environment.name",
+          "      value: staging",
+          "tracer_provider:",
+          "  processors:",
+          "    - simple:",
+          "        exporter:",
+          "          otlp_http:",
+          "            endpoint: " + otlp + "/v1/traces",
+          "meter_provider:",
+          "  readers:",
+          "    - periodic:",
+          "        interval: 1000",
+          "        exporter:",
+          "          otlp_http:",
+          "            endpoint: " + otlp + "/v1/metrics",
+          "propagator:",
+          "  composite:",
+          "    - tracecontext:",
+          "    - baggage:",
+          "instrumentation/development:",
+          "  java:",
+          "    genai:",
+          "      capture_message_content: true",
+          "    llm_otel:",
+          "      input_tokens:",
+          "        max: 1",
+          "        mode: monitor",
+          "      faults:",
+          "        file: \"" + faults.replace("\\", "\\\\") + "\"",
+          "        enabled_in: staging",
+          "");
+      String file = GovernanceFiles.write("agent-config.yaml", yaml).toString();
+      List<String> scenarios = List.of("chat", "internal-get");
+      run.launchApp("agent-config-declarative", "java-http-client-app", "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp",
+          System.getProperty("java.home"), Map.of("otel.config.file", file), scenarios);
+      run.assertRanCleanly(scenarios.size());
+
+      assertTrue(run.result("chat").startsWith("ok status=200"), run.result("chat"));
+      ReceivedSpan chat = run.onlyLlmSpan("chat");
+      assertTrue(chat.attr("gen_ai.input.messages").contains("Say hello"), "content capture from the file");
+      assertEquals("would_refuse", chat.attr("llm_otel.policy.decision"), "the limit and its mode from the file");
+      assertTrue(run.app.output.contains("FAULT INJECTION IS ON in environment \"staging\""),
+          "the fault file, its gate, and the environment from the file's resource: " + run.tail());
+      assertTrue(run.result("internal-get").startsWith("ok status=503"), run.result("internal-get"));
+    }
+  }
 }
