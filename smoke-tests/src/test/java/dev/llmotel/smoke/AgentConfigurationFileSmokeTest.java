@@ -56,32 +56,7 @@ class AgentConfigurationFileSmokeTest {
     String faults = GovernanceFiles.write("declarative-faults.json", "{\"http_faults\": [{\"fault\": \"http_503\","
         + " \"path\": \"/internal/.*\"}]}").toString();
     try (SmokeRun run = new SmokeRun()) {
-      String otlp = run.receiver.endpoint();
-      String yaml = String.join("\n",
-          "file_format: \"1.0\"",
-          "resource:",
-          "  attributes:",
-          "    - name: service.name",
-          "      value: declarative-config",
-          "    - name: deployment.environment.name",
-          "      value: staging",
-          "tracer_provider:",
-          "  processors:",
-          "    - simple:",
-          "        exporter:",
-          "          otlp_http:",
-          "            endpoint: " + otlp + "/v1/traces",
-          "meter_provider:",
-          "  readers:",
-          "    - periodic:",
-          "        interval: 1000",
-          "        exporter:",
-          "          otlp_http:",
-          "            endpoint: " + otlp + "/v1/metrics",
-          "propagator:",
-          "  composite:",
-          "    - tracecontext:",
-          "    - baggage:",
+      String yaml = declarativeFile(run, String.join("\n",
           "instrumentation/development:",
           "  java:",
           "    genai:",
@@ -93,7 +68,7 @@ class AgentConfigurationFileSmokeTest {
           "      faults:",
           "        file: \"" + faults.replace("\\", "\\\\") + "\"",
           "        enabled_in: staging",
-          "");
+          ""));
       String file = GovernanceFiles.write("agent-config.yaml", yaml).toString();
       List<String> scenarios = List.of("chat", "internal-get");
       run.launchApp("agent-config-declarative", "java-http-client-app", "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp",
@@ -107,6 +82,61 @@ class AgentConfigurationFileSmokeTest {
       assertTrue(run.app.output.contains("FAULT INJECTION IS ON in environment \"staging\""),
           "the fault file, its gate, and the environment from the file's resource: " + run.tail());
       assertTrue(run.result("internal-get").startsWith("ok status=503"), run.result("internal-get"));
+    }
+  }
+
+  /** A declarative configuration file: the SDK exporting to the test's receiver, the resource, then {@code rest}. */
+  static String declarativeFile(SmokeRun run, String rest) {
+    String otlp = run.receiver.endpoint();
+    return String.join("\n",
+        "file_format: \"1.0\"",
+        "resource:",
+        "  attributes:",
+        "    - name: service.name",
+        "      value: declarative-config",
+        "    - name: deployment.environment.name",
+        "      value: staging",
+        "tracer_provider:",
+        "  processors:",
+        "    - simple:",
+        "        exporter:",
+        "          otlp_http:",
+        "            endpoint: " + otlp + "/v1/traces",
+        "meter_provider:",
+        "  readers:",
+        "    - periodic:",
+        "        interval: 1000",
+        "        exporter:",
+        "          otlp_http:",
+        "            endpoint: " + otlp + "/v1/metrics",
+        "propagator:",
+        "  composite:",
+        "    - tracecontext:",
+        "    - baggage:",
+        rest);
+  }
+
+  /**
+   * With a declarative file the agent applies none of the extension's defaults (it calls no properties
+   * customizer): the file turns the agent's own OpenAI instrumentation off, as configuration.md shows, and
+   * each call has one chat span, llm-otel's (without it the agent adds its own INTERNAL one).
+   */
+  @Test
+  void theDocumentedDeclarativeFileGivesOneSpanPerCall() throws Exception {
+    try (SmokeRun run = new SmokeRun()) {
+      String file = GovernanceFiles.write("agent-config-openai.yaml", declarativeFile(run, String.join("\n",
+          "distribution:",
+          "  javaagent:",
+          "    instrumentation:",
+          "      disabled:",
+          "        - openai_java",
+          ""))).toString();
+      List<String> scenarios = List.of("sync");
+      run.launchApp("agent-config-declarative-openai", "openai-app-newest", "dev.llmotel.smoke.openai.OpenAiSmokeApp",
+          System.getProperty("java.home"), Map.of("otel.config.file", file), scenarios);
+      run.assertRanCleanly(scenarios.size());
+      assertEquals(1, run.llmSpans("sync").size(), String.valueOf(run.llmSpans("sync")));
+      assertEquals("dev.llmotel.openai-java", run.onlyLlmSpan("sync").scopeName());
     }
   }
 }
