@@ -134,7 +134,8 @@ CALL = {"gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model",
 LABELS = {}
 for base, extra in (("gen_ai_client_operation_duration_seconds", set()),
                     ("gen_ai_client_token_usage", {"gen_ai_token_type"}),
-                    ("gen_ai_client_operation_time_to_first_chunk_seconds", set())):
+                    ("gen_ai_client_inference_time_to_first_chunk_seconds", set()),
+                    ("gen_ai_client_inference_time_per_output_chunk_seconds", set())):
     LABELS[base + "_bucket"] = SCOPE | CALL | extra | {"le"}
     LABELS[base + "_sum"] = SCOPE | CALL | extra
     LABELS[base + "_count"] = SCOPE | CALL | extra

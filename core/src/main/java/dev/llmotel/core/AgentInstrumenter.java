@@ -23,6 +23,9 @@ import java.util.List;
  * is what ties them together (tool call ids, workflow).
  */
 public final class AgentInstrumenter {
+  /** The conventions' advice for gen_ai.invoke_agent.duration: agents run longer than single calls. */
+  static final java.util.List<Double> AGENT_DURATION_BUCKETS = java.util.Arrays.asList(
+      0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6);
   private static final ContextKey<AgentRun> RUN = ContextKey.named("llm-otel-agent-run");
   private static final ContextKey<ToolCall> TOOL = ContextKey.named("llm-otel-tool-call");
 
@@ -60,11 +63,19 @@ public final class AgentInstrumenter {
             instrumentationName, run -> GenAiValues.OPERATION_INVOKE_AGENT + " " + run.name())
         .setInstrumentationVersion(instrumentationVersion)
         .addAttributesExtractor(new AgentAttributes())
+        .addOperationMetrics(OperationDurationMetric.of("gen_ai.invoke_agent.duration",
+            "Duration of agent invocations.", AGENT_DURATION_BUCKETS,
+            java.util.Arrays.<io.opentelemetry.api.common.AttributeKey<?>>asList(GenAiAttributes.AGENT_NAME,
+                GenAiAttributes.ERROR_TYPE)))
         .buildInstrumenter(SpanKindExtractor.alwaysInternal());
     Instrumenter<ToolCall, Object> tools = Instrumenter.<ToolCall, Object>builder(openTelemetry,
             instrumentationName, tool -> GenAiValues.OPERATION_EXECUTE_TOOL + " " + tool.name())
         .setInstrumentationVersion(instrumentationVersion)
         .addAttributesExtractor(new ToolAttributes(config))
+        .addOperationMetrics(OperationDurationMetric.of("gen_ai.execute_tool.duration",
+            "Duration of tool executions.", LlmMetrics.DURATION_BUCKETS,
+            java.util.Arrays.<io.opentelemetry.api.common.AttributeKey<?>>asList(GenAiAttributes.TOOL_NAME,
+                GenAiAttributes.TOOL_TYPE, GenAiAttributes.AGENT_NAME, GenAiAttributes.ERROR_TYPE)))
         .addSpanLinksExtractor((links, parentContext, tool) -> {
           AgentRun run = parentContext.get(RUN);
           SpanContext source = run == null ? null : run.toolCallSource(tool.callId());
@@ -246,6 +257,9 @@ public final class AgentInstrumenter {
     @Override
     public void onEnd(AttributesBuilder attributes, Context context, AgentRun run, Object response,
         Throwable error) {
+      // Known by the end: the framework names it when the run reads its chat memory; else the app's baggage.
+      String conversation = Conversations.of(context, run.conversationId());
+      if (conversation != null) attributes.put(GenAiAttributes.CONVERSATION_ID, conversation);
       if (error != null) attributes.put(GenAiAttributes.ERROR_TYPE, ErrorTypes.of(error));
     }
   }

@@ -25,6 +25,18 @@ public final class AgentRun {
     return name;
   }
 
+  private volatile String conversationId;
+
+  /** The conversation the run belongs to (its chat memory's id), once the framework names it; null before. */
+  public String conversationId() {
+    return conversationId;
+  }
+
+  /** The run's conversation, named by its framework: the first one stays (a run reads one chat memory). */
+  public void conversationId(Object id) {
+    if (conversationId == null) conversationId = Conversations.clean(id);
+  }
+
   /** How {@link #toString} starts: another copy of llm-otel finds the run's span id in a context's text by it. */
   public static final String TO_STRING_PREFIX = "agent-run ";
   private volatile String spanId;

@@ -24,7 +24,7 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
   public void onStart(AttributesBuilder attributes, Context parentContext, LlmCall call) {
     try {
       SafeHooks.checkpoint("attributes");
-      requestAttributes(attributes, call);
+      requestAttributes(attributes, parentContext, call);
     } catch (Throwable t) {
       SafeHooks.failed("span attributes at call start", t);
     }
@@ -41,7 +41,7 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     }
   }
 
-  private void requestAttributes(AttributesBuilder attributes, LlmCall call) {
+  private void requestAttributes(AttributesBuilder attributes, Context parentContext, LlmCall call) {
     attributes.put(OPERATION_NAME, call.operation());
     attributes.put(PROVIDER_NAME, call.provider());
     putIfNotNull(attributes, REQUEST_MODEL, call.request().requestModel());
@@ -62,6 +62,7 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     }
     putIfNotEmpty(attributes, REQUEST_ENCODING_FORMATS, call.request().encodingFormats());
     putIfNotNull(attributes, OUTPUT_TYPE, call.request().outputType());
+    putIfNotNull(attributes, CONVERSATION_ID, Conversations.of(parentContext, call.request().conversationId()));
     putIfNotNull(attributes, LlmOtelAttributes.PROMPT_FINGERPRINT, call.governance().promptFingerprint());
     putIfNotNull(attributes, LlmOtelAttributes.REQUEST_HASH, call.governance().requestHash());
     putIfNotNull(attributes, LlmOtelAttributes.PROMPT_NAME, call.governance().promptName());
@@ -97,7 +98,7 @@ final class LlmAttributesExtractor implements AttributesExtractor<LlmCall, LlmCa
     putIfNotNull(attributes, USAGE_INPUT_TOKENS, call.response().inputTokens());
     putIfNotNull(attributes, USAGE_OUTPUT_TOKENS, call.response().outputTokens());
     putIfNotNull(attributes, USAGE_CACHE_READ_INPUT_TOKENS, call.response().cacheReadInputTokens());
-    putIfNotNull(attributes, USAGE_CACHE_CREATION_INPUT_TOKENS, call.response().cacheCreationInputTokens());
+    putIfNotNull(attributes, USAGE_CACHE_WRITE_INPUT_TOKENS, call.response().cacheCreationInputTokens());
     putIfNotNull(attributes, USAGE_REASONING_OUTPUT_TOKENS, call.response().reasoningOutputTokens());
     if (call.response().usageEstimated()) attributes.put(LlmOtelAttributes.USAGE_ESTIMATED, true);
     putIfNotNull(attributes, EMBEDDINGS_DIMENSION_COUNT, call.response().embeddingDimensions());

@@ -39,6 +39,7 @@ final class LlmMetrics implements OperationListener {
   private final DoubleHistogram duration;
   private final LongHistogram tokenUsage;
   private final DoubleHistogram timeToFirstChunk;
+  private final DoubleHistogram timePerOutputChunk;
   private final DoubleCounter cost;
 
   static OperationMetrics get() {
@@ -57,9 +58,14 @@ final class LlmMetrics implements OperationListener {
         .setDescription("Number of input and output tokens used.")
         .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS)
         .build();
-    timeToFirstChunk = meter.histogramBuilder("gen_ai.client.operation.time_to_first_chunk")
+    timeToFirstChunk = meter.histogramBuilder("gen_ai.client.inference.time_to_first_chunk")
         .setUnit("s")
         .setDescription("Time to receive the first chunk of a streaming response.")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+        .build();
+    timePerOutputChunk = meter.histogramBuilder("gen_ai.client.inference.time_per_output_chunk")
+        .setUnit("s")
+        .setDescription("Time between consecutive chunks of a streaming response, for each chunk after the first.")
         .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
         .build();
     cost = meter.counterBuilder("llm_otel.cost")
@@ -105,7 +111,14 @@ final class LlmMetrics implements OperationListener {
     }
     Double ttfc = endAttributes.get(RESPONSE_TIME_TO_FIRST_CHUNK);
     if (ttfc != null) {
-      timeToFirstChunk.record(ttfc, attributes, context);
+      // The streaming metrics carry no error.type: a stream that failed still measured its chunks.
+      Attributes streaming = attributes.get(ERROR_TYPE) == null ? attributes
+          : attributes.toBuilder().remove(ERROR_TYPE).build();
+      timeToFirstChunk.record(ttfc, streaming, context);
+      LlmCall call = LlmInstrumenter.currentCall(context);
+      if (call != null) {
+        for (long gap : call.response().chunkGapsNanos()) timePerOutputChunk.record(gap / 1e9, streaming, context);
+      }
     }
   }
 
@@ -125,8 +138,14 @@ final class LlmMetrics implements OperationListener {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Attributes metricAttributes(Attributes start, Attributes end) {
+    return select(METRIC_KEYS, start, end);
+  }
+
+  /** Of these keys, each one's value at the span's end, else at its start: a metric's attributes. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Attributes select(List<AttributeKey<?>> keys, Attributes start, Attributes end) {
     AttributesBuilder b = Attributes.builder();
-    for (AttributeKey key : METRIC_KEYS) {
+    for (AttributeKey key : keys) {
       Object value = end.get(key);
       if (value == null) value = start.get(key);
       if (value != null) b.put(key, value);
@@ -134,7 +153,8 @@ final class LlmMetrics implements OperationListener {
     return b.build();
   }
 
-  private static final class State {
+  /** A span's attributes and time at its start, kept in its context until its end. */
+  static final class State {
     final Attributes startAttributes;
     final long startNanos;
 

@@ -23,6 +23,7 @@ public final class LlmRequest {
   private Long choiceCount;
   private List<String> encodingFormats;
   private String outputType;
+  private String conversationId;
   private dev.llmotel.core.output.OutputContract outputContract;
   private boolean logprobsRequested;
   private final List<LlmMessage> inputMessages = new ArrayList<>();
@@ -73,6 +74,9 @@ public final class LlmRequest {
   public LlmRequest choiceCount(Long v) { this.choiceCount = v; return this; }
   public List<String> encodingFormats() { return encodingFormats; }
   public LlmRequest encodingFormats(List<String> v) { this.encodingFormats = v; return this; }
+  /** The conversation the request itself names (see {@link Conversations}); null when it names none. */
+  public String conversationId() { return conversationId; }
+  public LlmRequest conversationId(String v) { this.conversationId = Conversations.clean(v); return this; }
   public String outputType() { return outputType; }
   public LlmRequest outputType(String v) { this.outputType = v; return this; }
   /** The structure the request asks the answer to have (a response format), or null for free text. */

@@ -122,10 +122,29 @@ public final class LlmResponse {
 
   public synchronized boolean replayed() { return replayed; }
 
-  /** Notes one stream chunk; the first one fixes the time to first chunk. */
+  /** Notes one stream chunk; the first one fixes the time to first chunk, each later one its time since the one before. */
   public synchronized void onChunk() {
-    if (firstChunkNanos < 0) firstChunkNanos = System.nanoTime();
+    long now = System.nanoTime();
+    if (firstChunkNanos < 0) {
+      firstChunkNanos = now;
+    } else if (chunkGapCount < MAX_CHUNK_GAPS) {
+      if (chunkGaps == null) chunkGaps = new long[16];
+      if (chunkGapCount == chunkGaps.length) chunkGaps = java.util.Arrays.copyOf(chunkGaps, chunkGaps.length * 2);
+      chunkGaps[chunkGapCount++] = now - lastChunkNanos;
+    }
+    lastChunkNanos = now;
     chunkCount++;
+  }
+
+  /** Chunk gaps kept for gen_ai.client.inference.time_per_output_chunk: a bound on a stream that never ends. */
+  static final int MAX_CHUNK_GAPS = 65_536;
+  private long lastChunkNanos;
+  private long[] chunkGaps;
+  private int chunkGapCount;
+
+  /** The time from each chunk after the first to the one before it, in nanoseconds (a copy). */
+  public synchronized long[] chunkGapsNanos() {
+    return chunkGaps == null ? new long[0] : java.util.Arrays.copyOf(chunkGaps, chunkGapCount);
   }
 
   public synchronized long chunkCount() { return chunkCount; }

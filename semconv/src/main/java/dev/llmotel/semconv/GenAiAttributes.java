@@ -45,8 +45,9 @@ public final class GenAiAttributes {
   public static final AttributeKey<Long> USAGE_OUTPUT_TOKENS = longKey("gen_ai.usage.output_tokens");
   public static final AttributeKey<Long> USAGE_CACHE_READ_INPUT_TOKENS =
       longKey("gen_ai.usage.cache_read.input_tokens");
-  public static final AttributeKey<Long> USAGE_CACHE_CREATION_INPUT_TOKENS =
-      longKey("gen_ai.usage.cache_creation.input_tokens");
+  /** Input tokens written to the provider's cache (formerly gen_ai.usage.cache_creation.input_tokens). */
+  public static final AttributeKey<Long> USAGE_CACHE_WRITE_INPUT_TOKENS =
+      longKey("gen_ai.usage.cache_write.input_tokens");
   public static final AttributeKey<Long> USAGE_REASONING_OUTPUT_TOKENS =
       longKey("gen_ai.usage.reasoning.output_tokens");
 

@@ -1,6 +1,7 @@
 package dev.llmotel.smoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -220,6 +221,44 @@ abstract class AbstractAgentFrameworkSmokeTest {
     List<ReceivedSpan> spans = childrenInOrder(root);
     assertEquals(List.of(name), names(spans), tree(root));
     return spans.get(0);
+  }
+
+  /**
+   * gen_ai.conversation.id: an agent that reads a chat memory is in that memory's conversation (LangChain4j's
+   * {@code @MemoryId}, Spring AI's chat-memory conversation id), and so are its model calls; a call the app put
+   * in a conversation with the baggage entry gen_ai.conversation.id carries it; a call without either has none.
+   */
+  @Test
+  void theConversationIsTheChatMemorysOrTheOneTheAppNamesInBaggage() {
+    List<ReceivedSpan> memory = run.receiver.trace(run.scenario("conv-memory").traceId());
+    List<ReceivedSpan> agents = memory.stream().filter(s -> "invoke_agent".equals(s.attr("gen_ai.operation.name")))
+        .collect(Collectors.toList());
+    assertEquals(1, agents.size(), String.valueOf(memory));
+    assertEquals("user-42", agents.get(0).attr("gen_ai.conversation.id"), agents.get(0).toString());
+    List<ReceivedSpan> chats = memory.stream().filter(s -> "chat".equals(s.attr("gen_ai.operation.name")))
+        .collect(Collectors.toList());
+    assertFalse(chats.isEmpty());
+    for (ReceivedSpan chat : chats) assertEquals("user-42", chat.attr("gen_ai.conversation.id"), chat.toString());
+    List<ReceivedSpan> named = run.receiver.trace(run.scenario("conv-baggage").traceId()).stream()
+        .filter(s -> "chat".equals(s.attr("gen_ai.operation.name"))).collect(Collectors.toList());
+    assertEquals(1, named.size());
+    assertEquals("conv-from-app", named.get(0).attr("gen_ai.conversation.id"));
+    for (ReceivedSpan other : childrenInOrder(run.scenario(directChatScenario()))) {
+      assertNull(other.attr("gen_ai.conversation.id"), "no conversation named: " + other);
+    }
+  }
+
+  /** gen_ai.invoke_agent.duration and gen_ai.execute_tool.duration, by agent and tool. */
+  @Test
+  void agentRunsAndToolExecutionsHaveTheirDurationMetrics() {
+    assertTrue(run.receiver.awaitMetric("gen_ai.execute_tool.duration", java.time.Duration.ofSeconds(10)));
+    assertTrue(run.receiver.latestPoints("gen_ai.execute_tool.duration").stream()
+        .anyMatch(p -> "get_weather".equals(p.attr("gen_ai.tool.name")) && toolAgentName().equals(p.attr("gen_ai.agent.name"))
+            && p.count() >= 1), String.valueOf(run.receiver.latestPoints("gen_ai.execute_tool.duration")));
+    assertTrue(run.receiver.awaitMetric("gen_ai.invoke_agent.duration", java.time.Duration.ofSeconds(10)));
+    assertTrue(run.receiver.latestPoints("gen_ai.invoke_agent.duration").stream()
+        .anyMatch(p -> toolAgentName().equals(p.attr("gen_ai.agent.name")) && p.count() >= 1),
+        String.valueOf(run.receiver.latestPoints("gen_ai.invoke_agent.duration")));
   }
 
   /** The one invoke_agent span directly under the scenario's app span, checked for its shape. */

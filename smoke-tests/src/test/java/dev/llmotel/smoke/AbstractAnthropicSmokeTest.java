@@ -212,11 +212,11 @@ abstract class AbstractAnthropicSmokeTest {
     assertEquals(2, sent.size(), sent.toString());
     SmokeRun.assertServedUsage(ServedUsage.of(sent.get(0)), write, "cache write");
     SmokeRun.assertServedUsage(ServedUsage.of(sent.get(1)), read, "cache read");
-    long cached = write.longAttr("gen_ai.usage.cache_creation.input_tokens");
+    long cached = write.longAttr("gen_ai.usage.cache_write.input_tokens");
     assertTrue(cached > 100, "the system prompt's words: " + cached);
     assertEquals(0L, write.longAttr("gen_ai.usage.cache_read.input_tokens"));
     assertEquals(cached, read.longAttr("gen_ai.usage.cache_read.input_tokens"));
-    assertEquals(0L, read.longAttr("gen_ai.usage.cache_creation.input_tokens"));
+    assertEquals(0L, read.longAttr("gen_ai.usage.cache_write.input_tokens"));
     // gen_ai.usage.input_tokens includes the cached tokens (the semconv rule): the fake server counts
     // the whole prompt, system included, and reports the cached part apart, as the API does.
     long writeInput = write.longAttr("gen_ai.usage.input_tokens");

@@ -196,7 +196,7 @@ abstract class AbstractBedrockSmokeTest {
     assertEquals(2, sent.size(), sent.toString());
     SmokeRun.assertServedUsage(ServedUsage.of(sent.get(0)), write, "cache write");
     SmokeRun.assertServedUsage(ServedUsage.of(sent.get(1)), read, "cache read");
-    long cached = write.longAttr("gen_ai.usage.cache_creation.input_tokens");
+    long cached = write.longAttr("gen_ai.usage.cache_write.input_tokens");
     assertTrue(cached > 100, "the system prompt's words: " + cached);
     assertEquals(cached, read.longAttr("gen_ai.usage.cache_read.input_tokens"));
     long writeInput = write.longAttr("gen_ai.usage.input_tokens");

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeTest {
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "agent-stream",
       "chat", "chat-stream", "embeddings", "rag", "out-valid", "out-wrong", "out-default-json", "out-tool-wrong",
-      "out-stream-wrong", "out-agent-wrong", "out-agent-tool-wrong", "out-not-json", "out-truncated");
+      "out-stream-wrong", "out-agent-wrong", "out-agent-tool-wrong", "out-not-json", "out-truncated", "conv-memory",
+      "conv-baggage");
   static final String SCOPE = "dev.llmotel.langchain4j";
 
   /** oldest or newest supported release. */

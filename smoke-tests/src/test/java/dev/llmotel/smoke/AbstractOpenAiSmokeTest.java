@@ -35,7 +35,7 @@ abstract class AbstractOpenAiSmokeTest {
   static final String API_KEY = "sk-smoke-test-secret-key-0123456789abcdef";
   static final String SECRET_IN_PROMPT = "SECRET-PROMPT-TEXT-4242";
   static final List<String> SCENARIOS = Arrays.asList("sync", "async", "stream", "stream-early-close",
-      "stream-async", "embeddings", "responses", "responses-stream", "tools", "retry-429", "async-retry-429", "fail-503",
+      "stream-async", "embeddings", "responses", "responses-chain", "responses-stream", "tools", "retry-429", "async-retry-429", "fail-503",
       "malformed", "out-valid", "out-json-object", "out-wrong", "out-not-json", "out-truncated", "out-refusal",
       "out-stream-wrong", "out-tool-wrong", "out-unsure", "out-responses-wrong");
   /** An answer in the wrong structure: the schema wants city and population, nothing else. */
@@ -256,7 +256,22 @@ abstract class AbstractOpenAiSmokeTest {
     assertChatBasics(span);
     assertTrue(span.attr("gen_ai.response.id").startsWith("resp_"));
     run.assertServedUsage("responses", span);
-    assertEquals("completed", span.attr("gen_ai.response.finish_reasons"));
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"), "completed, no function call");
+  }
+
+  /**
+   * A chain of Responses API calls, each continuing the one before (previous_response_id), is one
+   * conversation: gen_ai.conversation.id is the chain's first response id on every call after it.
+   */
+  @Test
+  void aResponsesChainIsOneConversation() {
+    List<ReceivedSpan> calls = llmSpans("responses-chain");
+    calls.sort(java.util.Comparator.comparingLong(ReceivedSpan::startEpochNanos));
+    assertEquals(3, calls.size());
+    String first = calls.get(0).attr("gen_ai.response.id");
+    assertNull(calls.get(0).attr("gen_ai.conversation.id"), "the first call continues nothing");
+    assertEquals(first, calls.get(1).attr("gen_ai.conversation.id"));
+    assertEquals(first, calls.get(2).attr("gen_ai.conversation.id"), "the chain keeps its first response's id");
   }
 
   @Test
@@ -266,7 +281,7 @@ abstract class AbstractOpenAiSmokeTest {
     assertEquals(Boolean.TRUE, span.attributes().get("gen_ai.request.stream"));
     // The usage of the response.completed event: the server's numbers for this request.
     run.assertServedUsage("responses-stream", span);
-    assertEquals("completed", span.attr("gen_ai.response.finish_reasons"));
+    assertEquals("stop", span.attr("gen_ai.response.finish_reasons"), "completed, no function call");
     long events = Long.parseLong(app.results.get("responses-stream").replace("ok events=", ""));
     assertEquals(events, span.longAttr("llm_otel.stream.chunks"));
     assertNotNull(span.doubleAttr("gen_ai.response.time_to_first_chunk"));
@@ -367,7 +382,15 @@ abstract class AbstractOpenAiSmokeTest {
         .mapToDouble(ReceivedPoint::sum).sum();
     assertEquals(spanInputTokens, (long) metricInputTokens, "the metric counts what the spans report");
     assertTrue(tokens.stream().anyMatch(p -> "output".equals(p.attr("gen_ai.token.type"))));
-    assertFalse(receiver.latestPoints("gen_ai.client.operation.time_to_first_chunk").isEmpty());
+    assertFalse(receiver.latestPoints("gen_ai.client.inference.time_to_first_chunk").isEmpty());
+    // One value per chunk after the first, of every stream: as many as the streamed spans' chunks, less one each.
+    long gaps = receiver.latestPoints("gen_ai.client.inference.time_per_output_chunk").stream()
+        .mapToLong(ReceivedPoint::count).sum();
+    long chunksAfterFirst = receiver.spans(s -> s.hasAttr("llm_otel.stream.chunks") && s.longAttr("llm_otel.stream.chunks") > 0)
+        .stream().mapToLong(s -> s.longAttr("llm_otel.stream.chunks") - 1).sum();
+    assertEquals(chunksAfterFirst, gaps, "time_per_output_chunk: one value per chunk after the first");
+    assertTrue(receiver.latestPoints("gen_ai.client.inference.time_per_output_chunk").stream()
+        .noneMatch(p -> p.attr("error.type") != null), "the streaming metrics carry no error.type");
 
     // The series the retry-rate and new-prompt alerts read: each retried 429 counted with its reason,
     // and every call counted by its prompt version (the template's fingerprint here: no registry).

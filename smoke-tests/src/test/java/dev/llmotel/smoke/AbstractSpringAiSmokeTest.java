@@ -23,7 +23,7 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error",
       "agent-stream", "agent-observed", "anthropic-agent", "chat", "chat-retried", "chat-stream", "chat-stream-cancelled", "embeddings", "rag",
       "out-valid", "out-wrong", "out-tool-wrong", "out-stream-wrong", "out-agent-tool-wrong", "out-not-json",
-      "out-truncated", "out-refusal");
+      "out-truncated", "out-refusal", "conv-memory", "conv-baggage");
   static final String SCOPE = "dev.llmotel.spring-ai";
 
   /** boot3 (Spring AI 1.1) or boot4 (Spring AI 2.0). */

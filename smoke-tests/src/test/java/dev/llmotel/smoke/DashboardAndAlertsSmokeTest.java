@@ -159,7 +159,7 @@ class DashboardAndAlertsSmokeTest {
     Set<String> exported = exportedNames();
     for (String family : List.of("gen_ai_client_operation_duration_seconds_bucket",
         "gen_ai_client_operation_duration_seconds_count", "gen_ai_client_token_usage_sum",
-        "gen_ai_client_operation_time_to_first_chunk_seconds_bucket", "llm_otel_cost_USD_total",
+        "gen_ai_client_inference_time_to_first_chunk_seconds_bucket", "llm_otel_cost_USD_total",
         "llm_otel_retries_total", "llm_otel_prompt_calls_total", "llm_otel_policy_decisions_total",
         "llm_otel_prompt_name", "llm_otel_output_validations_total", "llm_otel_output_validation",
         "llm_otel_escalations_total", "llm_otel_escalation_reason", "llm_otel_evaluation_score_bucket",

@@ -23,7 +23,8 @@ class LangChain4jOverOfficialSdkSmokeTest extends AbstractAgentFrameworkSmokeTes
       "out-tool-wrong", "out-stream-wrong", "out-agent-wrong");
 
   @Override List<String> scenarios() {
-    List<String> all = new java.util.ArrayList<>(Arrays.asList("agent-tool", "chat-retried", "chat-stream"));
+    List<String> all = new java.util.ArrayList<>(Arrays.asList("agent-tool", "chat-retried", "chat-stream", "conv-memory",
+        "conv-baggage"));
     all.addAll(OUTPUT_SCENARIOS);
     return all;
   }

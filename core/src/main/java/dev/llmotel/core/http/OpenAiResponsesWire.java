@@ -6,6 +6,8 @@ import static dev.llmotel.core.http.JsonMaps.longValue;
 import static dev.llmotel.core.http.JsonMaps.map;
 import static dev.llmotel.core.http.JsonMaps.string;
 
+import dev.llmotel.core.Conversations;
+import dev.llmotel.core.FinishReasons;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.ToolDefinition;
@@ -60,6 +62,10 @@ final class OpenAiResponsesWire implements WireFormat {
   public void request(LlmCall call, Map<?, ?> body, String pathModel) {
     String model = string(body.get("model"));
     call.request().requestModel(model != null ? model : pathModel);
+    Object conversation = body.get("conversation"); // an id, or {"id": ...}
+    call.request().conversationId(Conversations.ofResponsesRequest(
+        conversation instanceof Map ? string(((Map<?, ?>) conversation).get("id")) : string(conversation),
+        string(body.get("previous_response_id"))));
     call.request().maxTokens(longValue(body.get("max_output_tokens")));
     call.request().temperature(doubleValue(body.get("temperature")));
     call.request().topP(doubleValue(body.get("top_p")));
@@ -103,12 +109,14 @@ final class OpenAiResponsesWire implements WireFormat {
   public void response(LlmCall call, Map<?, ?> body) {
     call.response().responseId(string(body.get("id")));
     call.response().responseModel(string(body.get("model")));
-    call.response().addFinishReason(string(body.get("status")));
-    call.response().incompleteReason(string(map(body.get("incomplete_details")).get("reason")));
+    String incomplete = string(map(body.get("incomplete_details")).get("reason"));
+    call.response().incompleteReason(incomplete);
+    boolean calledFunction = false;
     for (Object item : list(body.get("output"))) {
       Map<?, ?> m = map(item);
       String type = string(m.get("type"));
       if ("function_call".equals(type)) {
+        calledFunction = true;
         call.response().addToolCallId(string(m.get("call_id")));
         call.response().answerToolCall(string(m.get("name")), string(m.get("arguments")));
       } else if ("message".equals(type)) {
@@ -127,6 +135,8 @@ final class OpenAiResponsesWire implements WireFormat {
         }
       }
     }
+    call.response().addFinishReason(FinishReasons.openAiResponses(string(body.get("status")), incomplete, calledFunction));
+    Conversations.responseCreated(call.response().responseId(), call.request().conversationId());
     Map<?, ?> usage = map(body.get("usage"));
     Long input = longValue(usage.get("input_tokens"));
     if (input == null) return;

@@ -197,7 +197,7 @@ class RawHttpWireTest {
     assertTrue(events.finished());
     assertEquals("resp_1", call.response().responseId());
     assertEquals("gpt-4o-mini-2024-07-18", call.response().responseModel());
-    assertEquals(Arrays.asList("completed"), call.response().finishReasons());
+    assertEquals(Arrays.asList("tool_calls"), call.response().finishReasons(), "completed with a function call");
     assertEquals(12L, call.response().inputTokens());
     assertEquals(5L, call.response().outputTokens());
     assertEquals(4L, call.response().cacheReadInputTokens());

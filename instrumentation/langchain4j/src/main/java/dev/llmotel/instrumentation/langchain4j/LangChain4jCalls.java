@@ -65,6 +65,18 @@ public final class LangChain4jCalls {
     }
   }
 
+  /** A chat memory was read: inside an agent run, its id is the run's conversation. */
+  public static void memoryRead(Object memory) {
+    try {
+      AgentRun run = AgentInstrumenter.currentRun(Context.current());
+      if (run != null && run.conversationId() == null && memory instanceof dev.langchain4j.memory.ChatMemory) {
+        run.conversationId(((dev.langchain4j.memory.ChatMemory) memory).id());
+      }
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j chat memory", t);
+    }
+  }
+
   /**
    * An AI service method that runs the model: not Object's methods, default methods (their body
    * calls the others) or chat-memory access; and not streaming methods, whose work starts later,

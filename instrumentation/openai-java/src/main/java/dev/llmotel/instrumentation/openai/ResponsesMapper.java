@@ -6,6 +6,8 @@ import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseUsage;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
+import dev.llmotel.core.Conversations;
+import dev.llmotel.core.FinishReasons;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
 import dev.llmotel.core.LlmOtelConfig;
@@ -30,6 +32,8 @@ final class ResponsesMapper {
       call.request().temperature(params.temperature().orElse(null));
       call.request().topP(params.topP().orElse(null));
       call.request().maxTokens(params.maxOutputTokens().orElse(null));
+      call.request().conversationId(Conversations.ofResponsesRequest(conversation(params),
+          params.previousResponseId().orElse(null)));
       mapInput(call, params); // always: governance hashes it; capture only decides export
       if (params.text().isPresent() && params.text().get().format().isPresent()) {
         DeclaredStructures.openAiResponses(call, OpenAiJson.textFormat(params.text().get().format().get()));
@@ -40,6 +44,30 @@ final class ResponsesMapper {
       SafeHooks.failed("openai responses request mapping", t);
     }
     return call;
+  }
+
+  /** {@code _conversation()}, which SDKs before the Conversations API lack: looked up once. */
+  private static final java.lang.reflect.Method CONVERSATION = conversationAccessor();
+
+  private static java.lang.reflect.Method conversationAccessor() {
+    try {
+      return ResponseCreateParams.class.getMethod("_conversation");
+    } catch (NoSuchMethodException | SecurityException e) {
+      return null;
+    }
+  }
+
+  /** The request's conversation id (an id, or an object with one), or null. */
+  static String conversation(ResponseCreateParams params) {
+    if (CONVERSATION == null) return null;
+    try {
+      JsonNode node = OpenAiJson.tree(CONVERSATION.invoke(params));
+      if (node == null) return null;
+      if (node.isTextual()) return node.asText();
+      return OpenAiJson.text(node, "id");
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static void mapInput(LlmCall call, ResponseCreateParams params) {
@@ -92,10 +120,21 @@ final class ResponsesMapper {
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai responses model", t, false);
     }
+    String incomplete = null;
+    try {
+      if (response.incompleteDetails().isPresent()) {
+        incomplete = response.incompleteDetails().get().reason().map(r -> r.asString()).orElse(null);
+        call.response().incompleteReason(incomplete);
+      }
+    } catch (Throwable t) {
+      OpenAiErrors.badField(call, "openai responses incomplete details", t, false);
+    }
     String status = null;
     try {
-      status = response.status().isPresent() ? response.status().get().asString() : null;
+      String state = response.status().isPresent() ? response.status().get().asString() : null;
+      status = FinishReasons.openAiResponses(state, incomplete, calledFunction(response));
       call.response().addFinishReason(status);
+      Conversations.responseCreated(response.id(), call.request().conversationId());
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai responses status", t, false);
     }
@@ -109,13 +148,6 @@ final class ResponsesMapper {
     } catch (Throwable t) {
       OpenAiErrors.badField(call, "openai responses usage", t, false);
     }
-    try {
-      if (response.incompleteDetails().isPresent()) {
-        call.response().incompleteReason(response.incompleteDetails().get().reason().map(r -> r.asString()).orElse(null));
-      }
-    } catch (Throwable t) {
-      OpenAiErrors.badField(call, "openai responses incomplete details", t, false);
-    }
     boolean capture = LlmOtelConfig.get().captureContent();
     if (capture || call.request().checksAnswer() || call.response().keepsAnswerText()
         || call.request().logprobsRequested()) {
@@ -125,6 +157,17 @@ final class ResponsesMapper {
         OpenAiErrors.badField(call, "openai responses output", t, false);
       }
     }
+  }
+
+  /** Whether the model called a function (an output item of type function_call). */
+  private static boolean calledFunction(Response response) {
+    for (Object item : response.output()) {
+      if (item instanceof com.openai.models.responses.ResponseOutputItem
+          && ((com.openai.models.responses.ResponseOutputItem) item).isFunctionCall()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -60,7 +60,7 @@ public final class SpringAiObservations {
       return new ToolOperation((ToolCallingObservationContext) context);
     }
     String type = context.getClass().getName();
-    if (type.equals(CHAT_CLIENT_CONTEXT)) return new AgentOperation(AgentNames.current());
+    if (type.equals(CHAT_CLIENT_CONTEXT)) return new AgentOperation(AgentNames.current(), context);
     if (type.equals(VECTOR_STORE_CONTEXT)) return RetrievalOperation.of(context);
     return null; // an advisor, a vector store write: passed through
   }

@@ -34,6 +34,11 @@ public class LangChain4jSmokeApp {
     String ask(String question);
   }
 
+  /** An agent with a chat memory per user: each user's conversation is that memory. */
+  interface MemoryAssistant {
+    String chat(@dev.langchain4j.service.MemoryId String user, @dev.langchain4j.service.UserMessage String message);
+  }
+
   /** An agent that answers from the app's documents (RAG). */
   interface KnowledgeAssistant {
     String ask(String question);
@@ -194,6 +199,20 @@ public class LangChain4jSmokeApp {
       case "chat":
       case "chat-retried":
         return model(scenario).chat("Say hello");
+      case "conv-memory": {
+        // Each user's conversation is the chat memory its @MemoryId selects.
+        MemoryAssistant assistant = AiServices.builder(MemoryAssistant.class).chatModel(model(scenario))
+            .chatMemoryProvider(id -> dev.langchain4j.memory.chat.MessageWindowChatMemory.builder().id(id)
+                .maxMessages(10).build())
+            .build();
+        return assistant.chat("user-42", "What is the capital of France?");
+      }
+      case "conv-baggage":
+        // The app names the conversation itself, as baggage (gen_ai.conversation.id).
+        try (io.opentelemetry.context.Scope ignored = io.opentelemetry.api.baggage.Baggage.current().toBuilder()
+            .put("gen_ai.conversation.id", "conv-from-app").build().makeCurrent()) {
+          return model(scenario).chat("Say hello");
+        }
       case "gov-big-prompt":
         return AiServices.builder(WeatherAssistant.class).chatModel(model(scenario)).tools(new WeatherTools())
             .build().ask(huge());

@@ -162,6 +162,19 @@ public final class OpenAiSmokeApp {
             .model(ChatModel.GPT_4O_MINI).input("Say hello " + SECRET_IN_PROMPT)
             .putAdditionalHeader("x-fake-scenario", scenario).build());
         return "id=" + r.id();
+      case "responses-chain": {
+        // A conversation kept by the API: each request continues the response before it.
+        String previous = null;
+        StringBuilder ids = new StringBuilder("ids=");
+        for (String question : new String[] {"Say hello", "And again", "Once more"}) {
+          ResponseCreateParams.Builder b = ResponseCreateParams.builder().model(ChatModel.GPT_4O_MINI).input(question)
+              .putAdditionalHeader("x-fake-scenario", scenario);
+          if (previous != null) b.previousResponseId(previous);
+          previous = client.responses().create(b.build()).id();
+          ids.append(ids.length() > 4 ? "," : "").append(previous);
+        }
+        return ids.toString();
+      }
       case "responses-stream": {
         long events;
         try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(

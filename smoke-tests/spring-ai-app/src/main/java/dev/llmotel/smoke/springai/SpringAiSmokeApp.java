@@ -112,6 +112,23 @@ public class SpringAiSmokeApp implements CommandLineRunner {
       }
       case "agent-stream":
         return new WeatherAgent(model, new WeatherTools()).askStreaming("What is the weather in Paris?");
+      case "conv-memory": {
+        // The chat-memory advisor's conversation, named per call by the app.
+        org.springframework.ai.chat.memory.ChatMemory memory =
+            org.springframework.ai.chat.memory.MessageWindowChatMemory.builder().build();
+        return org.springframework.ai.chat.client.ChatClient.builder(model, io.micrometer.observation.ObservationRegistry.NOOP,
+                null, null)
+            .defaultAdvisors(org.springframework.ai.chat.client.advisor.MessageChatMemoryAdvisor.builder(memory).build())
+            .build().prompt().user("What is the capital of France?")
+            .advisors(a -> a.param(org.springframework.ai.chat.memory.ChatMemory.CONVERSATION_ID, "user-42"))
+            .call().content();
+      }
+      case "conv-baggage":
+        // The app names the conversation itself, as baggage (gen_ai.conversation.id).
+        try (io.opentelemetry.context.Scope ignored = io.opentelemetry.api.baggage.Baggage.current().toBuilder()
+            .put("gen_ai.conversation.id", "conv-from-app").build().makeCurrent()) {
+          return model.call(new Prompt("Say hello")).getResult().getOutput().getText();
+        }
       case "chat":
       case "chat-retried": {
         ChatResponse response = model.call(new Prompt("Say hello"));

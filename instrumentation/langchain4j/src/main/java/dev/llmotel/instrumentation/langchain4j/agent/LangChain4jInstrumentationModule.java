@@ -30,6 +30,7 @@ public class LangChain4jInstrumentationModule extends LlmInstrumentationModule {
   public List<TypeInstrumentation> typeInstrumentations() {
     return Arrays.asList(
         new AiServiceInstrumentation(),
+        new ChatMemoryInstrumentation(),
         new ChatModelInstrumentation(),
         new StreamingChatModelInstrumentation(),
         new StreamingHandlerInstrumentation(),
