@@ -34,6 +34,7 @@ public final class GenAiValues {
   // gen_ai.output.type
   public static final String OUTPUT_TYPE_TEXT = "text";
   public static final String OUTPUT_TYPE_JSON = "json";
+  public static final String OUTPUT_TYPE_SPEECH = "speech";
 
   // error.type when no exception class says more
   public static final String ERROR_TYPE_OTHER = "_OTHER";

@@ -258,6 +258,8 @@ abstract class AbstractRawHttpSmokeTest {
   void embeddingsAnthropicAndGeminiFormatsAreRecognised() {
     ReceivedSpan embeddings = onlyCall("embeddings", "embeddings text-embedding-3-small");
     assertEquals(usageTheAppRead("embeddings")[0], embeddings.longAttr("gen_ai.usage.input_tokens"));
+    assertEquals(8L,
+        embeddings.longAttr("gen_ai.embeddings.dimension.count"), "the fake server's 8 dimensions, counted from the base64 vector");
     ReceivedSpan anthropic = onlyCall("anthropic", "chat claude-sonnet-4-20250514");
     assertEquals("anthropic", anthropic.attr("gen_ai.provider.name"));
     assertEquals(usageTheAppRead("anthropic")[0], anthropic.longAttr("gen_ai.usage.input_tokens"));

@@ -80,6 +80,7 @@ final class OpenAiChatWire implements WireFormat {
       call.request().inputMessages().add(out);
     }
     DeclaredStructures.openAiChat(call, map(body.get("response_format")));
+    DeclaredStructures.openAiModalities(call, body.get("modalities"));
     call.request().logprobsRequested(Boolean.TRUE.equals(body.get("logprobs")));
     for (Object t : list(body.get("tools"))) {
       Map<?, ?> function = map(map(t).get("function"));

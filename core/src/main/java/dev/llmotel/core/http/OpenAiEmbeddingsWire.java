@@ -51,8 +51,25 @@ final class OpenAiEmbeddingsWire implements WireFormat {
     if (input != null) call.response().usage(input, null);
     if (call.response().embeddingDimensions() == null && !list(body.get("data")).isEmpty()) {
       Object embedding = map(list(body.get("data")).get(0)).get("embedding");
-      if (embedding instanceof java.util.List) call.response().embeddingDimensions((long) ((java.util.List<?>) embedding).size());
+      if (embedding instanceof java.util.List) {
+        call.response().embeddingDimensions((long) ((java.util.List<?>) embedding).size());
+      } else if (embedding instanceof String) {
+        call.response().embeddingDimensions(base64Dimensions((String) embedding));
+      }
     }
+  }
+
+  /**
+   * The dimensions of an embedding sent as {@code encoding_format: base64}: little-endian float32
+   * values, four bytes each, counted from the text's length without decoding it; null for text that
+   * is not such a value.
+   */
+  static Long base64Dimensions(String base64) {
+    int length = base64.length();
+    if (length == 0 || length % 4 != 0) return null;
+    int padding = base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0;
+    long bytes = length / 4L * 3 - padding;
+    return bytes % 4 == 0 ? bytes / 4 : null;
   }
 
   @Override

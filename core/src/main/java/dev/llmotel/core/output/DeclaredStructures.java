@@ -27,6 +27,17 @@ public final class DeclaredStructures {
     }
   }
 
+  /**
+   * OpenAI chat completions' {@code modalities}: an answer that includes audio is {@code speech}
+   * (unless a response format already named the type).
+   */
+  public static void openAiModalities(LlmCall call, Object modalities) {
+    if (call.request().outputType() != null || !(modalities instanceof java.util.List)) return;
+    for (Object m : (java.util.List<?>) modalities) {
+      if ("audio".equals(String.valueOf(m))) call.request().outputType(GenAiValues.OUTPUT_TYPE_SPEECH);
+    }
+  }
+
   /** The Responses API's {@code text.format}: as chat completions', the schema beside the type. */
   public static void openAiResponses(LlmCall call, Map<?, ?> format) {
     String type = string(format.get("type"));

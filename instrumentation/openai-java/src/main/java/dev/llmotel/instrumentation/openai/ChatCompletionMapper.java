@@ -35,6 +35,12 @@ final class ChatCompletionMapper {
       if (params.responseFormat().isPresent()) {
         DeclaredStructures.openAiChat(call, OpenAiJson.responseFormat(params.responseFormat().get()));
       }
+      JsonNode modalities = OpenAiJson.tree(params._modalities());
+      if (modalities != null && modalities.isArray()) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (JsonNode m : modalities) names.add(m.asText());
+        DeclaredStructures.openAiModalities(call, names);
+      }
       call.request().logprobsRequested(params.logprobs().orElse(false));
       // Always mapped: governance hashes and estimates them; only capture decides whether they are exported.
       mapInput(call, params);

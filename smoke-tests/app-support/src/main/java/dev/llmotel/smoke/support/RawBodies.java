@@ -21,7 +21,9 @@ public final class RawBodies {
   public static final String RESPONSES_STREAM = "{\"model\":\"gpt-4o-mini\",\"input\":\"Tell me a short story\","
       + "\"stream\":true}";
 
-  public static final String EMBEDDINGS = "{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}";
+  /** As the OpenAI SDKs send it by default: the vectors come back base64-encoded. */
+  public static final String EMBEDDINGS = "{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\","
+      + "\"encoding_format\":\"base64\"}";
   public static final String ANTHROPIC = "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":256,"
       + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
 
