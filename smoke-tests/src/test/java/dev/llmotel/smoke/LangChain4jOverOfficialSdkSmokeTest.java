@@ -46,8 +46,9 @@ class LangChain4jOverOfficialSdkSmokeTest extends AbstractAgentFrameworkSmokeTes
   void theSdkLevelInstrumentationMakesNoSpanOfItsOwn() {
     List<ReceivedSpan> llmSpans = run.receiver.spans(s -> s.attr("gen_ai.operation.name") != null
         && s.attr("gen_ai.operation.name").equals("chat"));
-    // agent-tool: two model calls; chat-retried: one; chat-stream: one; each output scenario: one.
-    assertEquals(4 + OUTPUT_SCENARIOS.size(), llmSpans.size(), llmSpans.toString());
+    // agent-tool: two model calls; chat-retried, chat-stream, conv-memory, conv-baggage: one each; each output
+    // scenario: one.
+    assertEquals(6 + OUTPUT_SCENARIOS.size(), llmSpans.size(), llmSpans.toString());
     assertTrue(llmSpans.stream().allMatch(s -> s.scopeName().equals(SCOPE)), llmSpans.toString());
     for (ReceivedSpan chat : llmSpans) {
       assertTrue(run.receiver.children(chat).stream().allMatch(s -> s.kind().equals("CLIENT") && !s.name().startsWith("chat")),
