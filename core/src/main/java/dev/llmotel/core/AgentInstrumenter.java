@@ -100,6 +100,15 @@ public final class AgentInstrumenter {
         new InjectionSignals(meter, openTelemetry, instrumentationName, config), meter);
   }
 
+  /**
+   * A drill's fault reached a step of the run this context belongs to that another layer traces (an
+   * MCP client's tool call): the run counts as faulted in the drill report.
+   */
+  public static void drillStepElsewhere(Context context) {
+    AgentRun run = currentRun(context);
+    if (run != null) run.drillStep(true, false, false, 0, null);
+  }
+
   /** The agent run this context belongs to, if any. */
   public static AgentRun currentRun(Context context) {
     return context == null ? null : context.get(RUN);

@@ -40,6 +40,12 @@ final class SmokeRun implements AutoCloseable {
   /** Runs a smoke app module's main class through the scenarios and waits for telemetry. */
   SmokeRun launchApp(String name, String appModule, String mainClass, String javaHome,
       Map<String, String> properties, List<String> scenarios) throws Exception {
+    return launchApp(name, appModule, mainClass, javaHome, properties, scenarios, "gen_ai.client.operation.duration");
+  }
+
+  /** The same, for an app whose first metric (awaited after it exits) is {@code firstMetric}. */
+  SmokeRun launchApp(String name, String appModule, String mainClass, String javaHome,
+      Map<String, String> properties, List<String> scenarios, String firstMetric) throws Exception {
     List<String> args = new ArrayList<>();
     args.add(llm.baseUrl() + "/v1");
     args.addAll(scenarios);
@@ -47,7 +53,7 @@ final class SmokeRun implements AutoCloseable {
         properties, args);
     // The app has exited, so the agent flushed on shutdown; wait briefly for late exports.
     receiver.awaitSpans(s -> s.name().startsWith("scenario "), scenarios.size(), Duration.ofSeconds(10));
-    receiver.awaitMetric("gen_ai.client.operation.duration", Duration.ofSeconds(10));
+    receiver.awaitMetric(firstMetric, Duration.ofSeconds(10));
     System.out.println(TraceTreePrinter.renderAll(receiver.spans()));
     return this;
   }

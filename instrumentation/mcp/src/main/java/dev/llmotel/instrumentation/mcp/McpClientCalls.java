@@ -1,0 +1,199 @@
+package dev.llmotel.instrumentation.mcp;
+
+import dev.llmotel.core.AgentInstrumenter;
+import dev.llmotel.core.AgentRun;
+import dev.llmotel.core.SafeHooks;
+import dev.llmotel.core.ToolCall;
+import dev.llmotel.core.faults.DrillReport;
+import dev.llmotel.core.faults.Faults;
+import dev.llmotel.core.faults.ToolFault;
+import dev.llmotel.core.governance.Governance;
+import dev.llmotel.semconv.GenAiAttributes;
+import dev.llmotel.semconv.LlmOtelAttributes;
+import dev.llmotel.semconv.McpAttributes;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransport;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import reactor.core.publisher.Mono;
+
+/**
+ * What the advice on the client session's {@code sendRequest} calls, the one method every client
+ * request of the SDK goes through: the request's span starts there, its params go out as a copy
+ * whose {@code _meta} carries the span's context, and the Mono it returns ends the span. A chaos
+ * drill's tool fault (fault file {@code tool_faults}, by tool name) is applied to a {@code tools/call}
+ * here, as the SDK itself would show it. Every method is safe: a failure of ours is logged once and
+ * the app's request goes on untouched.
+ */
+public final class McpClientCalls {
+  private McpClientCalls() {}
+
+  /** The protocol version each client session negotiated (its initialize result). */
+  private static final Map<Object, String> PROTOCOL_VERSIONS = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** An operation and the params to send instead of the app's. */
+  static final class Started {
+    final McpOperation op;
+    final Object params;
+    final Object transport;
+    final Object session;
+    final ToolFault fault;
+    final String workflow;
+
+    Started(McpOperation op, Object params, Object transport, Object session, ToolFault fault, String workflow) {
+      this.op = op;
+      this.params = params;
+      this.transport = transport;
+      this.session = session;
+      this.fault = fault;
+      this.workflow = workflow;
+    }
+  }
+
+  /** Map conversion for the params copy: through the transport's own JSON mapper, as the request will be written. */
+  private static final class ParamsType extends TypeRef<Map<String, Object>> {}
+
+  /** At {@code sendRequest}'s start: the operation (null when nothing is traced here). */
+  public static Object start(Object session, Object transport, String method, Object params) {
+    try {
+      if (method == null) return null;
+      Context parent = Context.current();
+      ToolCall tool = AgentInstrumenter.currentTool(parent);
+      boolean toolCall = McpAttributes.TOOLS_CALL.equals(method);
+      Span frameworkTool = toolCall && tool != null ? Span.fromContext(parent) : null;
+      String target = McpSchemaAccess.target(method, params);
+      McpOperation op = McpOperation.start(false, parent, method, target,
+          McpSchemaAccess.networkTransport(transport), frameworkTool, null);
+      op.put(McpAttributes.MCP_PROTOCOL_VERSION, PROTOCOL_VERSIONS.get(session));
+      ToolFault fault = null;
+      String workflow = null;
+      if (toolCall && frameworkTool == null && Faults.get().toolFaultsEnabled()) {
+        // A tool the framework runs had its fault decided at its own span; this call is the tool itself.
+        AgentRun run = AgentInstrumenter.currentRun(parent);
+        workflow = Governance.get().workflowOf(parent);
+        fault = Faults.get().decideTool(target, run == null ? null : run.name(), workflow);
+        if (fault != null) markFault(op, fault, workflow);
+      }
+      Object sent = params;
+      if (transport instanceof McpTransport) {
+        Map<String, Object> asMap = params == null ? null
+            : ((McpTransport) transport).unmarshalFrom(params, new ParamsType());
+        sent = McpMeta.withContext(asMap, op.context);
+      }
+      return new Started(op, sent, transport, session, fault, workflow);
+    } catch (Throwable t) {
+      SafeHooks.failed("mcp client request", t);
+      return null;
+    }
+  }
+
+  private static void markFault(McpOperation op, ToolFault fault, String workflow) {
+    String kind = fault.kind.wireName();
+    op.span.setAttribute(LlmOtelAttributes.FAULT_INJECTED, Collections.singletonList(kind));
+    AttributesBuilder a = Attributes.builder().put(GenAiAttributes.TOOL_NAME, op.target).put(LlmOtelAttributes.FAULT_KIND, kind);
+    if (workflow != null) a.put(LlmOtelAttributes.WORKFLOW, workflow);
+    McpTelemetry.get().toolFaults.add(1, a.build(), op.context);
+    AgentInstrumenter.drillStepElsewhere(op.context);
+  }
+
+  /** The params {@code sendRequest} sends: the copy carrying the trace context, else the app's. */
+  public static Object params(Object started, Object params) {
+    return started instanceof Started ? ((Started) started).params : params;
+  }
+
+  /** At {@code sendRequest}'s end: the Mono the app gets, which ends the span (and applies a drill's fault). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Object end(Object started, Object returned, Throwable thrown) {
+    if (!(started instanceof Started)) return returned;
+    Started s = (Started) started;
+    if (thrown != null || !(returned instanceof Mono)) {
+      s.op.end(null, null, false, thrown);
+      return returned;
+    }
+    try {
+      Mono<Object> mono = withFault(s, (Mono<Object>) returned);
+      mono = mono.doOnSuccess(result -> ended(s, result, null))
+          .doOnError(error -> ended(s, null, error))
+          .doOnCancel(() -> ended(s, null, null));
+      return new ContextMono(mono, s.op.context);
+    } catch (Throwable t) {
+      SafeHooks.failed("mcp client response", t);
+      s.op.end(null, null, false, null);
+      return returned;
+    }
+  }
+
+  /** A drill's tool fault, as the SDK shows the real one: a slow or silent server, an error result, another result. */
+  private static Mono<Object> withFault(Started s, Mono<Object> mono) {
+    ToolFault fault = s.fault;
+    if (fault == null) return mono;
+    ClassLoader loader = McpClientCalls.class.getClassLoader();
+    switch (fault.kind) {
+      case TOOL_LATENCY:
+        return mono.delaySubscription(Duration.ofMillis(fault.waitMillis()));
+      case TOOL_TIMEOUT:
+        // What the SDK's own request timeout gives: the request never answered.
+        return Mono.delay(Duration.ofMillis(fault.waitMillis())).then(Mono.error(fault.failure(loader)));
+      case TOOL_ERROR: {
+        // A failing tool, as MCP reports one: a result that says isError, with the failure's message.
+        Throwable failure = fault.failure(loader);
+        return Mono.just(McpSchema.CallToolResult.builder().addTextContent(String.valueOf(failure.getMessage()))
+            .isError(true).build());
+      }
+      default:
+        return mono.map(result -> replaced(fault, result));
+    }
+  }
+
+  /** A tool result replaced, or with a payload appended, as text content. */
+  private static Object replaced(ToolFault fault, Object result) {
+    if (!(result instanceof McpSchema.CallToolResult)) return result;
+    StringBuilder text = new StringBuilder();
+    for (McpSchema.Content c : ((McpSchema.CallToolResult) result).content()) {
+      if (c instanceof McpSchema.TextContent) text.append(text.length() == 0 ? "" : "\n").append(((McpSchema.TextContent) c).text());
+    }
+    Object changed = fault.result(text.toString());
+    return McpSchema.CallToolResult.builder().addTextContent(String.valueOf(changed)).isError(false).build();
+  }
+
+  private static void ended(Started s, Object result, Throwable error) {
+    try {
+      if (result instanceof McpSchema.InitializeResult) {
+        String version = ((McpSchema.InitializeResult) result).protocolVersion();
+        if (version != null) PROTOCOL_VERSIONS.put(s.session, version);
+        s.op.put(McpAttributes.MCP_PROTOCOL_VERSION, version);
+      }
+      s.op.put(McpAttributes.MCP_SESSION_ID, McpSchemaAccess.clientSessionId(s.transport));
+      boolean toolError = result instanceof McpSchema.CallToolResult
+          && Boolean.TRUE.equals(((McpSchema.CallToolResult) result).isError());
+      if (s.fault != null) {
+        DrillReport drill = Faults.get().report();
+        if (drill != null) {
+          drill.tool(s.workflow, s.fault.kind.wireName(), System.nanoTime() - s.op.startNanos(),
+              error != null || toolError);
+        }
+      }
+      s.op.end(null, null, toolError, error);
+    } catch (Throwable t) {
+      SafeHooks.failed("mcp client response", t);
+    }
+  }
+
+  /** Any client transport's {@code sendMessage}: a request of a traced operation gets its JSON-RPC id. */
+  public static void sending(Object message) {
+    try {
+      if (!(message instanceof McpSchema.JSONRPCRequest)) return;
+      McpOperation op = McpOperation.current(Context.current());
+      if (op != null && !op.server) op.requestId(((McpSchema.JSONRPCRequest) message).id());
+    } catch (Throwable t) {
+      SafeHooks.failed("mcp client message", t);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.llmotel.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmotel.testkit.otlp.ReceivedPoint;
+import dev.llmotel.testkit.otlp.ReceivedSpan;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * MCP tool calls under the real agent, client and server each in a JVM of its own (the client app
+ * starts the server), over stdio and streamable HTTP, with the oldest supported 1.x and the newest 2.x
+ * MCP Java SDK: the client's request spans, the server's spans in the same trace (the context went in
+ * the request's {@code params._meta}), the app's code in the server's tool nested under the server's
+ * span, errors as the conventions name them, the duration metrics, and a chaos drill's tool fault on an
+ * MCP tool call.
+ */
+class McpSmokeTest {
+  static final List<String> SCENARIOS = List.of("mcp-stdio", "mcp-stdio-errors", "mcp-http", "mcp-fault");
+  static final String FAULTS = "{\"tool_faults\": [{\"fault\": \"tool_error\", \"tool\": \"echo\","
+      + " \"workflow\": \"scenario mcp-fault\", \"message\": \"drill: weather MCP server down\"}]}";
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"oldest", "newest"})
+  void mcpRequestsAreTracedFromClientToServer(String release) throws Exception {
+    try (SmokeRun run = new SmokeRun()) {
+      Map<String, String> p = new HashMap<>();
+      p.put("smoke.scenario-workflow", "true");
+      p.put("otel.resource.attributes", "deployment.environment.name=staging");
+      p.put("otel.instrumentation.llm-otel.faults.file", GovernanceFiles.write("mcp-faults.json", FAULTS).toString());
+      p.put("otel.instrumentation.llm-otel.faults.enabled-in", "staging");
+      run.launchApp("mcp-" + release, "mcp-app-" + release, "dev.llmotel.smoke.mcp.McpSmokeApp",
+          System.getProperty("java.home"), p, SCENARIOS, "mcp.client.operation.duration");
+      run.assertRanCleanly(SCENARIOS.size());
+      assertEquals("ok isError=false echo: hello over stdio", run.result("mcp-stdio"));
+      assertEquals("ok isError=false echo: hello over http", run.result("mcp-http"));
+
+      // stdio: the client's call, the server's span under it (another JVM), the tool's own code under that.
+      ReceivedSpan call = clientCall(run, "mcp-stdio", "tools/call echo");
+      assertEquals("CLIENT", call.kind());
+      assertEquals("dev.llmotel.mcp", call.scopeName());
+      assertEquals("tools/call", call.attr("mcp.method.name"));
+      assertEquals("execute_tool", call.attr("gen_ai.operation.name"));
+      assertEquals("echo", call.attr("gen_ai.tool.name"));
+      assertEquals("pipe", call.attr("network.transport"));
+      assertNotNull(call.attr("jsonrpc.request.id"), call.toString());
+      assertNotNull(call.attr("mcp.protocol.version"), "negotiated at initialize: " + call);
+      ReceivedSpan served = serverSpan(run, call);
+      assertEquals(call.attr("jsonrpc.request.id"), served.attr("jsonrpc.request.id"));
+      assertEquals("echo", served.attr("gen_ai.tool.name"));
+      assertTrue(String.valueOf(served.resourceAttributes().get("service.name")).endsWith("-server"),
+          "the server's own process: " + served.resourceAttributes());
+      List<ReceivedSpan> trace = run.receiver.trace(call.traceId());
+      assertTrue(trace.stream().anyMatch(s -> s.name().equals("lookup weather") && s.parentSpanId().equals(served.spanId())),
+          "the tool's code nests under the server's span: " + trace);
+      assertTrue(trace.stream().anyMatch(s -> s.name().equals("tools/list") && "CLIENT".equals(s.kind())), "" + trace);
+
+      // Errors: a tool that reports a failure, a tool the server does not have (the client's mistake).
+      ReceivedSpan failed = clientCall(run, "mcp-stdio-errors", "tools/call fail");
+      assertEquals("tool_error", failed.attr("error.type"));
+      assertEquals("ERROR", failed.statusCode());
+      assertEquals("tool_error", serverSpan(run, failed).attr("error.type"));
+      ReceivedSpan unknown = clientCall(run, "mcp-stdio-errors", "tools/call no_such_tool");
+      assertEquals("-32602", unknown.attr("error.type"));
+      assertEquals("-32602", unknown.attr("rpc.response.status_code"));
+      assertEquals("ERROR", unknown.statusCode());
+      ReceivedSpan unknownServed = serverSpan(run, unknown);
+      assertEquals("-32602", unknownServed.attr("error.type"));
+      assertFalse("ERROR".equals(unknownServed.statusCode()), "the client's mistake is no server error");
+
+      // Streamable HTTP: the session id on both sides.
+      ReceivedSpan httpCall = clientCall(run, "mcp-http", "tools/call echo");
+      assertEquals("tcp", httpCall.attr("network.transport"));
+      assertNotNull(httpCall.attr("mcp.session.id"), httpCall.toString());
+      ReceivedSpan httpServed = serverSpan(run, httpCall);
+      assertEquals(httpCall.attr("mcp.session.id"), httpServed.attr("mcp.session.id"));
+
+      // A drill's tool_error: the tool answers with an error result, the server never sees the call.
+      assertEquals("ok isError=true drill: weather MCP server down", run.result("mcp-fault"));
+      ReceivedSpan faulted = clientCall(run, "mcp-fault", "tools/call echo");
+      assertEquals("[tool_error]", String.valueOf(faulted.attributes().get("llm_otel.fault.injected")));
+      assertEquals("tool_error", faulted.attr("error.type"));
+      assertTrue(run.receiver.trace(faulted.traceId()).stream()
+          .noneMatch(s -> "SERVER".equals(s.kind()) && "tools/call echo".equals(s.name())), "the call was never sent");
+
+      assertTrue(run.receiver.awaitMetric("mcp.server.operation.duration", Duration.ofSeconds(20)));
+      for (String metric : List.of("mcp.client.operation.duration", "mcp.server.operation.duration")) {
+        List<ReceivedPoint> points = run.receiver.latestPoints(metric);
+        assertTrue(points.stream().anyMatch(pt -> "tools/call".equals(pt.attr("mcp.method.name"))
+            && "echo".equals(pt.attr("gen_ai.tool.name"))), metric + ": " + points);
+        assertTrue(points.stream().noneMatch(pt -> pt.attr("mcp.session.id") != null || pt.attr("jsonrpc.request.id") != null),
+            metric + " has no per-session or per-request attributes");
+      }
+    }
+  }
+
+  /** The one client span of this name in the scenario's trace. */
+  static ReceivedSpan clientCall(SmokeRun run, String scenario, String name) {
+    List<ReceivedSpan> found = run.receiver.trace(run.scenario(scenario).traceId()).stream()
+        .filter(s -> s.name().equals(name) && "CLIENT".equals(s.kind()) && "dev.llmotel.mcp".equals(s.scopeName()))
+        .collect(Collectors.toList());
+    assertEquals(1, found.size(), scenario + " " + name + ": " + run.receiver.trace(run.scenario(scenario).traceId()));
+    return found.get(0);
+  }
+
+  /** The server's span of a client call: a child of it, in the same trace (it may arrive after the client exited). */
+  static ReceivedSpan serverSpan(SmokeRun run, ReceivedSpan call) {
+    List<ReceivedSpan> found = run.receiver.awaitSpans(s -> "SERVER".equals(s.kind())
+        && call.spanId().equals(s.parentSpanId()), 1, Duration.ofSeconds(20));
+    assertEquals(1, found.size(), "the server's span under " + call + ": " + run.receiver.trace(call.traceId()));
+    ReceivedSpan served = found.get(0);
+    assertEquals(call.traceId(), served.traceId());
+    assertEquals(call.name(), served.name());
+    assertEquals("dev.llmotel.mcp", served.scopeName());
+    return served;
+  }
+}
