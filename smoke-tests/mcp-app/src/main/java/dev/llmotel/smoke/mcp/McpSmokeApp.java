@@ -74,7 +74,16 @@ public class McpSmokeApp {
   String stdio(Session session) throws Exception {
     List<String> command = serverCommand("stdio");
     ServerParameters params = ServerParameters.builder(command.get(0)).args(command.subList(1, command.size())).build();
-    return withClient(new StdioClientTransport(params, McpJsonDefaults.getMapper()), session);
+    try {
+      return withClient(new StdioClientTransport(params, McpJsonDefaults.getMapper()), session);
+    } finally {
+      // The SDK's stdio client closes the server's pipes but not its process: end it (SIGTERM, so its agent
+      // flushes the server's spans) and wait for it.
+      for (ProcessHandle child : ProcessHandle.current().children().toArray(ProcessHandle[]::new)) {
+        child.destroy();
+        child.onExit().get(30, TimeUnit.SECONDS);
+      }
+    }
   }
 
   String http(Session session) throws Exception {

@@ -20,6 +20,9 @@ import org.apache.catalina.startup.Tomcat;
  */
 public class McpSmokeServer {
   public static void main(String[] args) throws Exception {
+    // A server started by a client lives no longer than it: the SDK's stdio client closes the pipes but
+    // leaves the process, and this one would wait forever.
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
     McpJsonMapper json = McpJsonDefaults.getMapper();
     String schema = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}";
     McpServerFeatures.SyncToolSpecification echo = McpServerFeatures.SyncToolSpecification.builder()
