@@ -47,6 +47,11 @@ abstract class AbstractAgentFrameworkSmokeTest {
 
   abstract boolean captureContent();
 
+  /** Launch properties an app's scenarios need besides the common ones. */
+  Map<String, String> extraProperties() throws Exception {
+    return Map.of();
+  }
+
   /** A scenario that calls the chat model directly, without an agent. */
   String directChatScenario() {
     return "chat";
@@ -61,6 +66,7 @@ abstract class AbstractAgentFrameworkSmokeTest {
     Map<String, String> props = new HashMap<>();
     props.put("otel.logs.exporter", "otlp"); // the escalations are log records
     props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
+    props.putAll(extraProperties());
     run.launchApp(runName() + (captureContent() ? "-capture" : ""), appModule(), mainClass(), javaHome(), props,
         scenarios());
   }

@@ -10,6 +10,7 @@ import dev.llmotel.testkit.fakellm.ServedUsage;
 import dev.llmotel.testkit.otlp.ReceivedSpan;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error",
       "agent-stream", "agent-observed", "anthropic-agent", "chat", "chat-retried", "chat-stream", "chat-stream-cancelled", "embeddings", "rag",
       "out-valid", "out-wrong", "out-tool-wrong", "out-stream-wrong", "out-agent-tool-wrong", "out-not-json",
-      "out-truncated", "out-refusal", "conv-memory", "conv-baggage");
+      "out-truncated", "out-refusal", "conv-memory", "conv-baggage", "mcp-agent");
   static final String SCOPE = "dev.llmotel.spring-ai";
 
   /** boot3 (Spring AI 1.1) or boot4 (Spring AI 2.0). */
@@ -33,6 +34,35 @@ abstract class AbstractSpringAiSmokeTest extends AbstractAgentFrameworkSmokeTest
   @Override String appModule() { return "spring-ai-app-" + line(); }
   @Override String mainClass() { return "dev.llmotel.smoke.springai.SpringAiSmokeApp"; }
   @Override List<String> scenarios() { return SCENARIOS; }
+  /** The MCP server the "mcp-agent" scenario starts: the MCP smoke app's (newest MCP SDK), over stdio. */
+  @Override Map<String, String> extraProperties() throws Exception {
+    return Map.of("smoke.mcp.server-classpath", String.join(java.io.File.pathSeparator, AgentApp.appClasspath("mcp-app-newest")));
+  }
+
+  /**
+   * An agent whose tools are an MCP server's (Spring AI's MCP tool callbacks): its execute_tool span is the
+   * MCP client's call too (the MCP attributes are added to it, no second span), and the server's span, in its
+   * own JVM, is that tool span's child in the same trace (the context went in the request's params._meta).
+   */
+  @Test
+  void mcpToolsNestUnderTheAgentAndTheServerJoinsTheTrace() {
+    List<ReceivedSpan> trace = run.receiver.trace(run.scenario("mcp-agent").traceId());
+    List<ReceivedSpan> tools = trace.stream().filter(s -> "execute_tool".equals(s.attr("gen_ai.operation.name"))
+        && SCOPE.equals(s.scopeName())).collect(java.util.stream.Collectors.toList());
+    assertEquals(1, tools.size(), SpanTrees.names(trace).toString());
+    ReceivedSpan tool = tools.get(0);
+    assertEquals("tools/call", tool.attr("mcp.method.name"), tool.toString());
+    assertEquals("pipe", tool.attr("network.transport"));
+    assertTrue(trace.stream().noneMatch(s -> "CLIENT".equals(s.kind()) && s.name().startsWith("tools/call")),
+        "no second span for the MCP call: " + trace);
+    assertTrue(trace.stream().anyMatch(s -> "invoke_agent".equals(s.attr("gen_ai.operation.name"))
+        && SpanTrees.isAncestor(trace, s, tool)), "the tool under the agent");
+    List<ReceivedSpan> served = run.receiver.awaitSpans(s -> "SERVER".equals(s.kind())
+        && tool.spanId().equals(s.parentSpanId()), 1, java.time.Duration.ofSeconds(20));
+    assertEquals(1, served.size(), "the MCP server's span under the tool: " + run.receiver.trace(tool.traceId()));
+    assertEquals("tools/call echo", served.get(0).name());
+    assertTrue(run.result("mcp-agent").startsWith("ok"), run.result("mcp-agent"));
+  }
   @Override String scope() { return SCOPE; }
   @Override String toolAgentName() { return "WeatherAgent"; }
 

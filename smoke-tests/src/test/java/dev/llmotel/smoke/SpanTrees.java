@@ -15,6 +15,16 @@ final class SpanTrees {
         .collect(Collectors.toList());
   }
 
+  /** Whether {@code ancestor} is {@code span}'s parent, or its parent's, and so on, within the trace. */
+  static boolean isAncestor(List<ReceivedSpan> trace, ReceivedSpan ancestor, ReceivedSpan span) {
+    java.util.Map<String, ReceivedSpan> byId = new java.util.HashMap<>();
+    for (ReceivedSpan s : trace) byId.put(s.spanId(), s);
+    for (ReceivedSpan at = byId.get(span.parentSpanId()); at != null; at = byId.get(at.parentSpanId())) {
+      if (at.spanId().equals(ancestor.spanId())) return true;
+    }
+    return false;
+  }
+
   static List<String> names(List<ReceivedSpan> spans) {
     return spans.stream().map(ReceivedSpan::name).collect(Collectors.toList());
   }

@@ -1,5 +1,6 @@
 package dev.llmotel.smoke.mcp;
 
+import dev.llmotel.smoke.support.ChildJvm;
 import dev.llmotel.smoke.support.ScenarioLoop;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -11,11 +12,8 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,22 +70,20 @@ public class McpSmokeApp {
   }
 
   String stdio(Session session) throws Exception {
-    List<String> command = serverCommand("stdio");
+    List<String> command = ChildJvm.command(System.getProperty("java.class.path"), McpSmokeServer.class.getName(), "stdio");
     ServerParameters params = ServerParameters.builder(command.get(0)).args(command.subList(1, command.size())).build();
     try {
       return withClient(new StdioClientTransport(params, McpJsonDefaults.getMapper()), session);
     } finally {
       // The SDK's stdio client closes the server's pipes but not its process: end it (SIGTERM, so its agent
       // flushes the server's spans) and wait for it.
-      for (ProcessHandle child : ProcessHandle.current().children().toArray(ProcessHandle[]::new)) {
-        child.destroy();
-        child.onExit().get(30, TimeUnit.SECONDS);
-      }
+      ChildJvm.endChildren();
     }
   }
 
   String http(Session session) throws Exception {
-    Process server = new ProcessBuilder(serverCommand("http")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process server = new ProcessBuilder(ChildJvm.command(System.getProperty("java.class.path"),
+        McpSmokeServer.class.getName(), "http")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       String line;
@@ -114,19 +110,5 @@ public class McpSmokeApp {
       client.listTools();
       return session.run(client);
     }
-  }
-
-  /** A JVM for the server: this JVM's java and class path, its agent flags, its service name suffixed "-server". */
-  static List<String> serverCommand(String mode) {
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      command.add(arg.startsWith("-Dotel.service.name=") ? arg + "-server" : arg);
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(McpSmokeServer.class.getName());
-    command.add(mode);
-    return command;
   }
 }

@@ -73,6 +73,41 @@ public class SpringAiSmokeApp implements CommandLineRunner {
     }
   }
 
+  /**
+   * An agent whose tools come from an MCP server (Spring AI's MCP tool callbacks over the MCP Java SDK):
+   * the smoke tests' MCP server, started over stdio in a JVM of its own under the agent, from the class
+   * path the test names ({@code smoke.mcp.server-classpath}).
+   */
+  static String mcpAgent(ChatModel model, String scenario) throws Exception {
+    java.util.List<String> command = dev.llmotel.smoke.support.ChildJvm.command(
+        System.getProperty("smoke.mcp.server-classpath"), "dev.llmotel.smoke.mcp.McpSmokeServer", "stdio");
+    io.modelcontextprotocol.client.transport.ServerParameters params = io.modelcontextprotocol.client.transport
+        .ServerParameters.builder(command.get(0)).args(command.subList(1, command.size())).build();
+    try (io.modelcontextprotocol.client.McpSyncClient mcp = io.modelcontextprotocol.client.McpClient.sync(
+        new io.modelcontextprotocol.client.transport.StdioClientTransport(params, jsonMapper()))
+        .requestTimeout(java.time.Duration.ofSeconds(30)).build()) {
+      mcp.initialize();
+      org.springframework.ai.tool.ToolCallback[] tools = org.springframework.ai.mcp.SyncMcpToolCallbackProvider.builder()
+          .mcpClients(mcp).build().getToolCallbacks();
+      return org.springframework.ai.chat.client.ChatClient.builder(model, io.micrometer.observation.ObservationRegistry.NOOP,
+              null, null).defaultToolCallbacks(tools).build()
+          .prompt().user("What is the weather in Paris?").call().content();
+    } finally {
+      dev.llmotel.smoke.support.ChildJvm.endChildren();
+    }
+  }
+
+  /** The MCP SDK's default JSON mapper: McpJsonDefaults from 1.0, McpJsonMapper.getDefault() before. */
+  static io.modelcontextprotocol.json.McpJsonMapper jsonMapper() throws Exception {
+    try {
+      return (io.modelcontextprotocol.json.McpJsonMapper) Class.forName("io.modelcontextprotocol.json.McpJsonDefaults")
+          .getMethod("getMapper").invoke(null);
+    } catch (ClassNotFoundException older) {
+      return (io.modelcontextprotocol.json.McpJsonMapper) io.modelcontextprotocol.json.McpJsonMapper.class
+          .getMethod("getDefault").invoke(null);
+    }
+  }
+
   private String baseUrl;
 
   public static void main(String[] args) {
@@ -93,7 +128,7 @@ public class SpringAiSmokeApp implements CommandLineRunner {
     ScenarioLoop.runAll(args, this::runScenario);
   }
 
-  private String runScenario(String scenario) {
+  private String runScenario(String scenario) throws Exception {
     ChatModel model = Models.chat(baseUrl, scenario);
     if (scenario.startsWith("out-")) return OutputScenarios.run(model, scenario);
     switch (scenario) {
@@ -112,6 +147,8 @@ public class SpringAiSmokeApp implements CommandLineRunner {
       }
       case "agent-stream":
         return new WeatherAgent(model, new WeatherTools()).askStreaming("What is the weather in Paris?");
+      case "mcp-agent":
+        return mcpAgent(model, scenario);
       case "conv-memory": {
         // The chat-memory advisor's conversation, named per call by the app.
         org.springframework.ai.chat.memory.ChatMemory memory =

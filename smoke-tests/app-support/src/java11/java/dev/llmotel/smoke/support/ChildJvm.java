@@ -1,0 +1,36 @@
+package dev.llmotel.smoke.support;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A second JVM an app starts (an MCP server), under the agent as this one is: this JVM's java, its
+ * agent and other flags (the service name suffixed "-server"), and the class path given.
+ */
+public final class ChildJvm {
+  private ChildJvm() {}
+
+  public static List<String> command(String classpath, String mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      command.add(arg.startsWith("-Dotel.service.name=") ? arg + "-server" : arg);
+    }
+    command.add("-cp");
+    command.add(classpath);
+    command.add(mainClass);
+    command.addAll(Arrays.asList(args));
+    return command;
+  }
+
+  /** Ends this JVM's child processes (SIGTERM: their agents flush) and waits for them. */
+  public static void endChildren() throws Exception {
+    for (ProcessHandle child : ProcessHandle.current().children().toArray(ProcessHandle[]::new)) {
+      child.destroy();
+      child.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+}
