@@ -38,7 +38,34 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     if (!release().equals("newest")) return SCENARIOS;
     List<String> all = new java.util.ArrayList<>(SCENARIOS);
     all.add("local-embeddings");
+    all.add("mcp-agent");
     return all;
+  }
+
+  /** The MCP server the newest app's "mcp-agent" scenario starts: the MCP smoke app's, over stdio. */
+  @Override java.util.Map<String, String> extraProperties() throws Exception {
+    return java.util.Map.of("smoke.mcp.server-classpath",
+        String.join(java.io.File.pathSeparator, AgentApp.appClasspath("mcp-app-newest")));
+  }
+
+  /**
+   * LangChain4j's own MCP client (langchain4j-mcp, not the MCP Java SDK) carries the trace context in its
+   * requests' _meta: the MCP server's span, in its own JVM, is the child of LangChain4j's tool span, under the agent.
+   */
+  @Test
+  void mcpToolsOfLangChain4jsOwnClientJoinTheAgentsTrace() {
+    if (!scenarios().contains("mcp-agent")) return; // the newest app only has langchain4j-mcp
+    assertTrue(run.result("mcp-agent").startsWith("ok"), run.result("mcp-agent"));
+    List<ReceivedSpan> trace = run.receiver.trace(run.scenario("mcp-agent").traceId());
+    List<ReceivedSpan> tools = trace.stream().filter(s -> "execute_tool".equals(s.attr("gen_ai.operation.name"))
+        && SCOPE.equals(s.scopeName())).collect(java.util.stream.Collectors.toList());
+    assertEquals(1, tools.size(), SpanTrees.names(trace).toString());
+    List<ReceivedSpan> served = run.receiver.awaitSpans(s -> "SERVER".equals(s.kind())
+        && tools.get(0).spanId().equals(s.parentSpanId()), 1, java.time.Duration.ofSeconds(20));
+    assertEquals(1, served.size(), "the MCP server's span under the tool: " + run.receiver.trace(tools.get(0).traceId()));
+    assertEquals("tools/call echo", served.get(0).name());
+    assertTrue(trace.stream().anyMatch(s -> s.name().startsWith("invoke_agent")
+        && SpanTrees.isAncestor(trace, s, tools.get(0))), "the tool under the agent");
   }
   @Override String scope() { return SCOPE; }
 

@@ -294,6 +294,17 @@ public class LangChain4jSmokeApp {
         return AiServices.builder(KnowledgeAssistant.class).chatModel(model(scenario)).contentRetriever(retriever)
             .build().ask("What is the weather in Paris?");
       }
+      case "mcp-agent":
+        // Only the newest app has langchain4j-mcp: its scenario class is called by name.
+        try {
+          return (String) Class.forName("dev.llmotel.smoke.langchain4j.McpScenario")
+              .getMethod("run", ChatModel.class).invoke(null, model(scenario));
+        } catch (java.lang.reflect.InvocationTargetException e) {
+          throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+              : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("no MCP scenario in this app", e);
+        }
       case "local-embeddings": {
         // An in-process ONNX model (the newest app has it on its classpath), as RAG apps embed their
         // documents at startup. DJL must not reach the network (its usage tracking, model downloads).
