@@ -91,6 +91,13 @@ class McpSmokeTest {
       assertTrue(run.receiver.trace(faulted.traceId()).stream()
           .noneMatch(s -> "SERVER".equals(s.kind()) && "tools/call echo".equals(s.name())), "the call was never sent");
 
+      // Every session the client opened (one per scenario), by transport, with the version it negotiated.
+      List<ReceivedPoint> sessions = run.receiver.latestPoints("mcp.client.session.duration");
+      for (String transport : List.of("pipe", "tcp")) {
+        assertTrue(sessions.stream().anyMatch(pt -> transport.equals(pt.attr("network.transport"))
+            && pt.attr("mcp.protocol.version") != null && pt.count() >= 1), transport + ": " + sessions);
+      }
+      assertEquals(SCENARIOS.size(), sessions.stream().mapToLong(ReceivedPoint::count).sum(), "" + sessions);
       assertTrue(run.receiver.awaitMetric("mcp.server.operation.duration", Duration.ofSeconds(20)));
       for (String metric : List.of("mcp.client.operation.duration", "mcp.server.operation.duration")) {
         List<ReceivedPoint> points = run.receiver.latestPoints(metric);

@@ -20,6 +20,7 @@ final class McpTelemetry {
   final Tracer tracer;
   final DoubleHistogram clientDuration;
   final DoubleHistogram serverDuration;
+  final DoubleHistogram clientSessionDuration;
   final LongCounter toolFaults;
 
   private McpTelemetry() {
@@ -32,6 +33,9 @@ final class McpTelemetry {
     serverDuration = meter.histogramBuilder("mcp.server.operation.duration").setUnit("s")
         .setDescription("Duration of MCP requests as the server handles them.").setExplicitBucketBoundariesAdvice(BUCKETS)
         .build();
+    clientSessionDuration = meter.histogramBuilder("mcp.client.session.duration").setUnit("s")
+        .setDescription("Duration of MCP client sessions, from the session's creation to its close.")
+        .setExplicitBucketBoundariesAdvice(BUCKETS).build();
     toolFaults = meter.counterBuilder("llm_otel.tool.faults").setUnit("{fault}")
         .setDescription("Faults a chaos drill injected into tool executions, by tool and kind.").build();
   }

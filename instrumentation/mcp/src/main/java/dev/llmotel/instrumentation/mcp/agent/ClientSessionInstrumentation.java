@@ -1,6 +1,8 @@
 package dev.llmotel.instrumentation.mcp.agent;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -24,6 +26,23 @@ public class ClientSessionInstrumentation implements TypeInstrumentation {
     transformer.applyAdviceToMethod(named("sendRequest").and(takesArguments(3))
             .and(takesArgument(0, String.class)),
         ClientSessionInstrumentation.class.getName() + "$SendRequestAdvice");
+    transformer.applyAdviceToMethod(isConstructor(), ClientSessionInstrumentation.class.getName() + "$OpenedAdvice");
+    transformer.applyAdviceToMethod(namedOneOf("close", "closeGracefully").and(takesArguments(0)),
+        ClientSessionInstrumentation.class.getName() + "$ClosedAdvice");
+  }
+
+  public static class OpenedAdvice {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void onExit(@Advice.This Object session, @Advice.FieldValue("transport") Object transport) {
+      McpClientCalls.sessionOpened(session, transport);
+    }
+  }
+
+  public static class ClosedAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.This Object session) {
+      McpClientCalls.sessionClosed(session);
+    }
   }
 
   public static class SendRequestAdvice {
