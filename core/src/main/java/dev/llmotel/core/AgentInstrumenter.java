@@ -35,6 +35,8 @@ public final class AgentInstrumenter {
   private final InjectionSignals injections;
   private final io.opentelemetry.api.metrics.LongCounter toolFaults;
   private final io.opentelemetry.api.metrics.LongCounter drillRuns;
+  private final io.opentelemetry.api.metrics.LongHistogram inferenceCallsPerRun;
+  private final io.opentelemetry.api.metrics.LongHistogram toolCallsPerRun;
 
   private AgentInstrumenter(Instrumenter<AgentRun, Object> agents, Instrumenter<ToolCall, Object> tools,
       Instrumenter<Retrieval, Object> retrievals, InjectionSignals injections, Meter meter) {
@@ -46,6 +48,13 @@ public final class AgentInstrumenter {
         .setUnit("{fault}")
         .setDescription("Faults a chaos drill injected into tool executions, by tool and kind.")
         .build();
+    java.util.List<Long> countBuckets = java.util.Arrays.asList(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L);
+    this.inferenceCallsPerRun = meter.histogramBuilder("gen_ai.invoke_agent.inference_calls").ofLongs()
+        .setUnit("{inference_call}").setDescription("Model calls one agent invocation made.")
+        .setExplicitBucketBoundariesAdvice(countBuckets).build();
+    this.toolCallsPerRun = meter.histogramBuilder("gen_ai.invoke_agent.tool_calls").ofLongs()
+        .setUnit("{tool_call}").setDescription("Tool executions one agent invocation made.")
+        .setExplicitBucketBoundariesAdvice(countBuckets).build();
     this.drillRuns = meter.counterBuilder("llm_otel.drill.runs")
         .setUnit("{run}")
         .setDescription("Agent runs during a chaos drill, by workflow, how they ended and whether a fault reached them.")
@@ -130,6 +139,7 @@ public final class AgentInstrumenter {
       run.endAfterOpenCalls(() -> {
         try {
           agents.end(context, run, null, error);
+          recordCounts(context, run);
         } catch (Throwable t) {
           SafeHooks.failed("agent span end", t);
         }
@@ -147,7 +157,20 @@ public final class AgentInstrumenter {
     SafeHooks.checkpoint("start");
     if (parent.get(TOOL) != null || !tools.shouldStart(parent, tool)) return null;
     decideFault(parent, tool);
+    AgentRun run = parent.get(RUN);
+    if (run != null) run.toolStarted();
     return tools.start(parent, tool).with(TOOL, tool);
+  }
+
+  /** gen_ai.invoke_agent.inference_calls and .tool_calls: how many model calls and tools the run made. */
+  private void recordCounts(Context context, AgentRun run) {
+    try {
+      io.opentelemetry.api.common.Attributes a = io.opentelemetry.api.common.Attributes.of(GenAiAttributes.AGENT_NAME, run.name());
+      inferenceCallsPerRun.record(run.inferenceCalls(), a, context);
+      toolCallsPerRun.record(run.toolCalls(), a, context);
+    } catch (Throwable t) {
+      SafeHooks.failed("agent metrics", t);
+    }
   }
 
   /** What a chaos drill's report and the run keep of an ended tool execution (fault injection on only). */

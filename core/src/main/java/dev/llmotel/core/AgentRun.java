@@ -65,7 +65,24 @@ public final class AgentRun {
     if (toolCallId != null && toolCallSources.size() < 1000) toolCallSources.put(toolCallId, chatSpan);
   }
 
+  /** Model calls and tool executions the run made (the conventions' per-invocation counts). */
+  private int inferenceCalls;
+  private int toolCalls;
+
+  synchronized void toolStarted() {
+    toolCalls++;
+  }
+
+  synchronized int inferenceCalls() {
+    return inferenceCalls;
+  }
+
+  synchronized int toolCalls() {
+    return toolCalls;
+  }
+
   synchronized void callStarted() {
+    inferenceCalls++;
     openCalls++;
   }
 

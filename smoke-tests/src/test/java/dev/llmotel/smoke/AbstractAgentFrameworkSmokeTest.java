@@ -265,6 +265,17 @@ abstract class AbstractAgentFrameworkSmokeTest {
     assertTrue(run.receiver.latestPoints("gen_ai.invoke_agent.duration").stream()
         .anyMatch(p -> toolAgentName().equals(p.attr("gen_ai.agent.name")) && p.count() >= 1),
         String.valueOf(run.receiver.latestPoints("gen_ai.invoke_agent.duration")));
+    // The counts per invocation: as many values as agent runs, summing to the model calls and tools under them.
+    List<ReceivedSpan> agents = run.receiver.spans(s -> "invoke_agent".equals(s.attr("gen_ai.operation.name"))
+        && scope().equals(s.scopeName()));
+    long toolSpans = run.receiver.spans(s -> "execute_tool".equals(s.attr("gen_ai.operation.name"))
+        && scope().equals(s.scopeName()) && agents.stream().anyMatch(a -> a.traceId().equals(s.traceId()))).size();
+    assertTrue(run.receiver.awaitMetric("gen_ai.invoke_agent.tool_calls", java.time.Duration.ofSeconds(10)));
+    List<dev.llmotel.testkit.otlp.ReceivedPoint> tools = run.receiver.latestPoints("gen_ai.invoke_agent.tool_calls");
+    assertEquals(agents.size(), tools.stream().mapToLong(dev.llmotel.testkit.otlp.ReceivedPoint::count).sum(), "" + tools);
+    assertEquals(toolSpans, (long) tools.stream().mapToDouble(dev.llmotel.testkit.otlp.ReceivedPoint::sum).sum(), "" + tools);
+    List<dev.llmotel.testkit.otlp.ReceivedPoint> calls = run.receiver.latestPoints("gen_ai.invoke_agent.inference_calls");
+    assertEquals(agents.size(), calls.stream().mapToLong(dev.llmotel.testkit.otlp.ReceivedPoint::count).sum(), "" + calls);
   }
 
   /** The one invoke_agent span directly under the scenario's app span, checked for its shape. */
