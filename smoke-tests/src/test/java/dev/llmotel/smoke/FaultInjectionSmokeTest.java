@@ -178,24 +178,26 @@ class FaultInjectionSmokeTest {
   @BeforeAll
   void runDrills() throws Exception {
     String faultFile = GovernanceFiles.write("faults-drill.json", javaHttp.faultFile()).toString();
+    List<SmokeRun.Launch> launches = new ArrayList<>();
     for (Drill d : List.of(openAi, anthropic, javaHttp, apacheHttp, bedrock, google, googleOldest, okHttp)) {
       d.real = new SmokeRun();
       d.realFaults.forEach(d.real.llm::script);
-      d.real.launchApp("faults-" + d.name + "-real", d.appModule, d.mainClass, System.getProperty("java.home"),
-          Map.of(), d.scenarios);
+      launches.add(() -> d.real.launchApp("faults-" + d.name + "-real", d.appModule, d.mainClass,
+          System.getProperty("java.home"), Map.of(), d.scenarios));
       d.injected = new SmokeRun();
-      d.injected.launchApp("faults-" + d.name + "-injected", d.appModule, d.mainClass, System.getProperty("java.home"),
-          injectionProperties(GovernanceFiles.write("faults-" + d.name + ".json", d.faultFile()).toString(), ENVIRONMENT),
-          d.scenarios);
+      String file = GovernanceFiles.write("faults-" + d.name + ".json", d.faultFile()).toString();
+      launches.add(() -> d.injected.launchApp("faults-" + d.name + "-injected", d.appModule, d.mainClass,
+          System.getProperty("java.home"), injectionProperties(file, ENVIRONMENT), d.scenarios));
     }
     repeat = new SmokeRun();
-    repeat.launchApp("faults-java-http-client-repeat", javaHttp.appModule, javaHttp.mainClass,
-        System.getProperty("java.home"), injectionProperties(faultFile, ENVIRONMENT), javaHttp.scenarios);
+    launches.add(() -> repeat.launchApp("faults-java-http-client-repeat", javaHttp.appModule, javaHttp.mainClass,
+        System.getProperty("java.home"), injectionProperties(faultFile, ENVIRONMENT), javaHttp.scenarios));
     refused = new SmokeRun();
     Map<String, String> noKey = new HashMap<>(injectionProperties(faultFile, ENVIRONMENT));
     noKey.remove("otel.instrumentation.llm-otel.faults.enabled-in");
-    refused.launchApp("faults-refused", javaHttp.appModule, javaHttp.mainClass, System.getProperty("java.home"),
-        noKey, List.of("chat"));
+    launches.add(() -> refused.launchApp("faults-refused", javaHttp.appModule, javaHttp.mainClass,
+        System.getProperty("java.home"), noKey, List.of("chat")));
+    SmokeRun.launchTogether(launches.toArray(new SmokeRun.Launch[0]));
   }
 
   static Map<String, String> injectionProperties(String file, String enabledIn) {

@@ -25,18 +25,17 @@ class FrameworkSafetySmokeTest {
   static void assertTheAppSeesWhatItSeesAlone(String appModule, String mainClass, List<String> scenarios,
       List<String> stagesItHasNot) throws Exception {
     List<String> expected = new ArrayList<>();
-    try (SmokeRun plain = new SmokeRun()) {
+    try (SmokeRun plain = new SmokeRun(); SmokeRun faulted = new SmokeRun()) {
       script(plain, 1);
-      plain.launchAppWithoutAgent("safety-" + appModule + "-no-agent", appModule, mainClass,
-          System.getProperty("java.home"), scenarios);
+      script(faulted, ROUNDS.size());
+      SmokeRun.launchTogether(
+          () -> faulted.launchAppRounds("safety-" + appModule + "-faults", appModule, mainClass,
+              System.getProperty("java.home"), Map.of("otel.instrumentation.genai.capture-message-content", "true"),
+              ROUNDS, scenarios),
+          () -> plain.launchAppWithoutAgent("safety-" + appModule + "-no-agent", appModule, mainClass,
+              System.getProperty("java.home"), scenarios));
       assertEquals(0, plain.app.exitCode, plain.tail());
       for (String s : scenarios) expected.add(plain.result(s));
-    }
-    try (SmokeRun faulted = new SmokeRun()) {
-      script(faulted, ROUNDS.size());
-      faulted.launchAppRounds("safety-" + appModule + "-faults", appModule, mainClass,
-          System.getProperty("java.home"), Map.of("otel.instrumentation.genai.capture-message-content", "true"),
-          ROUNDS, scenarios);
       assertEquals(0, faulted.app.exitCode, faulted.tail());
       for (String round : ROUNDS) {
         for (int i = 0; i < scenarios.size(); i++) {

@@ -68,42 +68,56 @@ class RecordReplaySmokeTest {
     Files.deleteIfExists(apacheHttpFile);
     Files.deleteIfExists(bedrockFile);
     Files.deleteIfExists(googleFile);
-    openAiRecord = new SmokeRun().launch("record-openai", "newest", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.record.file", openAiFile.toString()), OPENAI);
-    List<String> replayed = new ArrayList<>(OPENAI);
-    replayed.add("async"); // never recorded
-    openAiReplay = new SmokeRun().launch("replay-openai", "newest", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.replay.file", openAiFile.toString()), replayed);
-    javaHttpRecord = new SmokeRun().launchApp("record-java-http", "java-http-client-app",
-        "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.record.file", javaHttpFile.toString()), JAVA_HTTP);
-    javaHttpReplay = new SmokeRun().launchApp("replay-java-http", "java-http-client-app",
-        "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.replay.file", javaHttpFile.toString()), JAVA_HTTP);
-    anthropicRecord = new SmokeRun().launchApp("record-anthropic", "anthropic-app-newest",
-        "dev.llmotel.smoke.anthropic.AnthropicSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.record.file", anthropicFile.toString()), ANTHROPIC);
-    anthropicReplay = new SmokeRun().launchApp("replay-anthropic", "anthropic-app-newest",
-        "dev.llmotel.smoke.anthropic.AnthropicSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.replay.file", anthropicFile.toString()), ANTHROPIC);
-    apacheHttpRecord = new SmokeRun().launchApp("record-apache-http", "apache-httpclient-5-app-newest",
-        "dev.llmotel.smoke.apachehttp.ApacheHttpClientSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.record.file", apacheHttpFile.toString()), APACHE_HTTP);
-    apacheHttpReplay = new SmokeRun().launchApp("replay-apache-http", "apache-httpclient-5-app-newest",
-        "dev.llmotel.smoke.apachehttp.ApacheHttpClientSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.replay.file", apacheHttpFile.toString()), APACHE_HTTP);
-    bedrockRecord = new SmokeRun().launchApp("record-bedrock", "bedrock-app-newest",
-        "dev.llmotel.smoke.bedrock.BedrockSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.record.file", bedrockFile.toString()), BEDROCK);
-    bedrockReplay = new SmokeRun().launchApp("replay-bedrock", "bedrock-app-newest",
-        "dev.llmotel.smoke.bedrock.BedrockSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.replay.file", bedrockFile.toString()), BEDROCK);
-    googleRecord = new SmokeRun().launchApp("record-google-genai-1", "google-genai-app-oldest",
-        "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.record.file", googleFile.toString()), GOOGLE);
-    googleReplay = new SmokeRun().launchApp("replay-google-genai-1", "google-genai-app-oldest",
-        "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp", System.getProperty("java.home"),
-        Map.of("otel.instrumentation.llm-otel.replay.file", googleFile.toString()), GOOGLE);
+    // Each library's record run, then its replay of that recording; two libraries at a time.
+    SmokeRun.launchTogether(
+        () -> {
+          openAiRecord = new SmokeRun().launch("record-openai", "newest", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.record.file", openAiFile.toString()), OPENAI);
+          List<String> replayed = new ArrayList<>(OPENAI);
+          replayed.add("async"); // never recorded
+          openAiReplay = new SmokeRun().launch("replay-openai", "newest", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.replay.file", openAiFile.toString()), replayed);
+        },
+        () -> {
+          javaHttpRecord = new SmokeRun().launchApp("record-java-http", "java-http-client-app",
+              "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.record.file", javaHttpFile.toString()), JAVA_HTTP);
+          javaHttpReplay = new SmokeRun().launchApp("replay-java-http", "java-http-client-app",
+              "dev.llmotel.smoke.javahttp.JavaHttpClientSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.replay.file", javaHttpFile.toString()), JAVA_HTTP);
+        },
+        () -> {
+          anthropicRecord = new SmokeRun().launchApp("record-anthropic", "anthropic-app-newest",
+              "dev.llmotel.smoke.anthropic.AnthropicSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.record.file", anthropicFile.toString()), ANTHROPIC);
+          anthropicReplay = new SmokeRun().launchApp("replay-anthropic", "anthropic-app-newest",
+              "dev.llmotel.smoke.anthropic.AnthropicSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.replay.file", anthropicFile.toString()), ANTHROPIC);
+        },
+        () -> {
+          apacheHttpRecord = new SmokeRun().launchApp("record-apache-http", "apache-httpclient-5-app-newest",
+              "dev.llmotel.smoke.apachehttp.ApacheHttpClientSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.record.file", apacheHttpFile.toString()), APACHE_HTTP);
+          apacheHttpReplay = new SmokeRun().launchApp("replay-apache-http", "apache-httpclient-5-app-newest",
+              "dev.llmotel.smoke.apachehttp.ApacheHttpClientSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.replay.file", apacheHttpFile.toString()), APACHE_HTTP);
+        },
+        () -> {
+          bedrockRecord = new SmokeRun().launchApp("record-bedrock", "bedrock-app-newest",
+              "dev.llmotel.smoke.bedrock.BedrockSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.record.file", bedrockFile.toString()), BEDROCK);
+          bedrockReplay = new SmokeRun().launchApp("replay-bedrock", "bedrock-app-newest",
+              "dev.llmotel.smoke.bedrock.BedrockSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.replay.file", bedrockFile.toString()), BEDROCK);
+        },
+        () -> {
+          googleRecord = new SmokeRun().launchApp("record-google-genai-1", "google-genai-app-oldest",
+              "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.record.file", googleFile.toString()), GOOGLE);
+          googleReplay = new SmokeRun().launchApp("replay-google-genai-1", "google-genai-app-oldest",
+              "dev.llmotel.smoke.googlegenai.GoogleGenAiSmokeApp", System.getProperty("java.home"),
+              Map.of("otel.instrumentation.llm-otel.replay.file", googleFile.toString()), GOOGLE);
+        });
   }
 
   @AfterAll

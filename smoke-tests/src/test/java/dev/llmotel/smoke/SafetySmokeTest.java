@@ -90,18 +90,17 @@ class SafetySmokeTest {
     String java = System.getProperty("java.home");
     plain = new SmokeRun();
     script(plain.llm, 1);
-    plain.launchWithoutAgent("safety-no-agent", "newest", java, everyScenario());
-
     Map<String, String> props = new HashMap<>();
     props.put("otel.instrumentation.genai.capture-message-content", "true");
     props.put("otel.logs.exporter", "otlp"); // logs are scanned for secrets too
     traced = new SmokeRun();
     script(traced.llm, 1);
-    traced.launch("safety-capture", "newest", java, props, everyScenario());
-
     faulted = new SmokeRun();
     script(faulted.llm, ROUNDS.size());
-    faulted.launchRounds("safety-faults", "newest", java, props, ROUNDS, roundScenarios());
+    SmokeRun.launchTogether(
+        () -> faulted.launchRounds("safety-faults", "newest", java, props, ROUNDS, roundScenarios()),
+        () -> plain.launchWithoutAgent("safety-no-agent", "newest", java, everyScenario()),
+        () -> traced.launch("safety-capture", "newest", java, props, everyScenario()));
   }
 
   @AfterAll

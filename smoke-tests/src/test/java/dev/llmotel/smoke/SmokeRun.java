@@ -97,6 +97,39 @@ final class SmokeRun implements AutoCloseable {
     return this;
   }
 
+  /** A launch of a smoke app, for {@link #launchTogether}. */
+  interface Launch {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs independent launches (each with its own fake server and receiver) two at a time: one app's
+   * start-up, retries and waits overlap another's, which shortens the suite on two cores. Nothing is
+   * shared between them; a failed launch fails the caller with its own exception.
+   */
+  static void launchTogether(Launch... launches) throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<?>> started = new ArrayList<>();
+      for (Launch launch : launches) {
+        started.add(pool.submit(() -> {
+          launch.run();
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : started) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof Exception) throw (Exception) e.getCause();
+          throw e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   ReceivedSpan scenario(String name) {
     List<ReceivedSpan> found = receiver.spans(s -> s.name().equals("scenario " + name));
     assertEquals(1, found.size(), "one app span for scenario " + name + "; app output:\n" + tail());

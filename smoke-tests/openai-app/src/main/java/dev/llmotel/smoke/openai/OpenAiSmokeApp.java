@@ -82,7 +82,8 @@ public final class OpenAiSmokeApp {
   /**
    * {@code BASE_URL [--rounds=R1;R2;...] SCENARIO...}. Without rounds each scenario runs once under
    * its own name. With rounds, every scenario runs once per round, named {@code ROUND/SCENARIO}, with
-   * the fault switch set to the round's value (stages of llm-otel's hooks that must fail).
+   * the fault switch set to the round's value (stages of llm-otel's hooks that must fail); a round's
+   * scenarios run on eight threads.
    */
   public static void main(String[] args) throws Exception {
     OpenAiSmokeApp app = new OpenAiSmokeApp(args[0]);
@@ -98,10 +99,21 @@ public final class OpenAiSmokeApp {
     if (rounds.isEmpty()) {
       for (String scenario : scenarios) app.run(scenario, scenario);
     } else {
+      // A round's scenarios run side by side: the faults' retries and timeouts wait together, not one
+      // after another, and the failing stage meets concurrent calls. Each round ends before the next.
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
       for (String round : rounds) {
         System.setProperty(FAULT_SWITCH, round);
-        for (String scenario : scenarios) app.run(round + "/" + scenario, scenario);
+        java.util.List<java.util.concurrent.Callable<Void>> tasks = new java.util.ArrayList<>();
+        for (String scenario : scenarios) {
+          tasks.add(() -> {
+            app.run(round + "/" + scenario, scenario);
+            return null;
+          });
+        }
+        for (java.util.concurrent.Future<Void> done : pool.invokeAll(tasks)) done.get();
       }
+      pool.shutdown();
       System.setProperty(FAULT_SWITCH, "");
     }
     System.out.println("DONE");
