@@ -24,7 +24,7 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
   static final List<String> SCENARIOS = Arrays.asList("agent-tool", "agent-failing-tool", "agent-error", "agent-stream",
       "chat", "chat-stream", "embeddings", "rag", "out-valid", "out-wrong", "out-default-json", "out-tool-wrong",
       "out-stream-wrong", "out-agent-wrong", "out-agent-tool-wrong", "out-not-json", "out-truncated", "conv-memory",
-      "conv-baggage");
+      "conv-baggage", "conv-memory-stream");
   static final String SCOPE = "dev.llmotel.langchain4j";
 
   /** oldest or newest supported release. */
@@ -44,8 +44,28 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
 
   /** The MCP server the newest app's "mcp-agent" scenario starts: the MCP smoke app's, over stdio. */
   @Override java.util.Map<String, String> extraProperties() throws Exception {
+    // The local embeddings' test tells the three texts apart by their request hashes, off by default.
     return java.util.Map.of("smoke.mcp.server-classpath",
-        String.join(java.io.File.pathSeparator, AgentApp.appClasspath("mcp-app-newest")));
+        String.join(java.io.File.pathSeparator, AgentApp.appClasspath("mcp-app-newest")),
+        "otel.instrumentation.llm-otel.request-hash.enabled", "true");
+  }
+
+  /**
+   * A streaming agent (its method returns a TokenStream) reads its chat memory when the method runs, before
+   * its run starts at start(): the run and its model call are in that memory's conversation all the same.
+   */
+  @Test
+  void aStreamingAgentIsInItsChatMemorysConversation() {
+    assertTrue(run.result("conv-memory-stream").startsWith("ok text="), run.result("conv-memory-stream"));
+    List<ReceivedSpan> trace = run.receiver.trace(run.scenario("conv-memory-stream").traceId());
+    List<ReceivedSpan> agents = trace.stream().filter(s -> "invoke_agent".equals(s.attr("gen_ai.operation.name")))
+        .collect(java.util.stream.Collectors.toList());
+    assertEquals(1, agents.size(), String.valueOf(trace));
+    assertEquals("user-7", agents.get(0).attr("gen_ai.conversation.id"), agents.get(0).toString());
+    List<ReceivedSpan> chats = trace.stream().filter(s -> "chat".equals(s.attr("gen_ai.operation.name")))
+        .collect(java.util.stream.Collectors.toList());
+    assertFalse(chats.isEmpty(), String.valueOf(trace));
+    for (ReceivedSpan chat : chats) assertEquals("user-7", chat.attr("gen_ai.conversation.id"), chat.toString());
   }
 
   /**
@@ -64,6 +84,9 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
         && tools.get(0).spanId().equals(s.parentSpanId()), 1, java.time.Duration.ofSeconds(20));
     assertEquals(1, served.size(), "the MCP server's span under the tool: " + run.receiver.trace(tools.get(0).traceId()));
     assertEquals("tools/call echo", served.get(0).name());
+    // LangChain4j's tool span is the MCP call's client span: it carries the MCP conventions' attributes.
+    assertEquals("tools/call", tools.get(0).attr("mcp.method.name"), tools.get(0).toString());
+    assertEquals(served.get(0).attr("jsonrpc.request.id"), tools.get(0).attr("jsonrpc.request.id"));
     assertTrue(trace.stream().anyMatch(s -> s.name().startsWith("invoke_agent")
         && SpanTrees.isAncestor(trace, s, tools.get(0))), "the tool under the agent");
   }

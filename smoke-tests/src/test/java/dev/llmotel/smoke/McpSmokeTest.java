@@ -98,6 +98,22 @@ class McpSmokeTest {
             && pt.attr("mcp.protocol.version") != null && pt.count() >= 1), transport + ": " + sessions);
       }
       assertEquals(SCENARIOS.size(), sessions.stream().mapToLong(ReceivedPoint::count).sum(), "" + sessions);
+      // The server's sessions, each ended by its client (a stdio one when its input ends, a streamable HTTP one
+      // when the client deletes it), by transport, with the version negotiated: one per scenario, each once.
+      assertTrue(run.receiver.awaitMetric("mcp.server.session.duration", Duration.ofSeconds(20)));
+      List<ReceivedPoint> serverSessions = run.receiver.latestPoints("mcp.server.session.duration");
+      for (String transport : List.of("pipe", "tcp")) {
+        assertTrue(serverSessions.stream().anyMatch(pt -> transport.equals(pt.attr("network.transport"))
+            && pt.attr("mcp.protocol.version") != null && pt.count() >= 1), transport + ": " + serverSessions);
+      }
+      assertEquals(SCENARIOS.size(), serverSessions.stream().mapToLong(ReceivedPoint::count).sum(), "" + serverSessions);
+      // Streamable HTTP answers initialize outside the session's dispatch: its server span all the same.
+      ReceivedSpan init = clientCall(run, "mcp-http", "initialize");
+      ReceivedSpan initServed = serverSpan(run, init);
+      assertEquals("initialize", initServed.name());
+      assertEquals("initialize", initServed.attr("mcp.method.name"));
+      assertEquals(httpCall.attr("mcp.protocol.version"), initServed.attr("mcp.protocol.version"));
+      assertEquals(httpCall.attr("mcp.session.id"), initServed.attr("mcp.session.id"), "the session it opened");
       assertTrue(run.receiver.awaitMetric("mcp.server.operation.duration", Duration.ofSeconds(20)));
       for (String metric : List.of("mcp.client.operation.duration", "mcp.server.operation.duration")) {
         List<ReceivedPoint> points = run.receiver.latestPoints(metric);

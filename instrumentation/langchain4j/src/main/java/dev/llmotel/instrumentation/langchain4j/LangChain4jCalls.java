@@ -55,6 +55,11 @@ public final class LangChain4jCalls {
 
   public static Object startAgent(Object proxy, Method method) {
     try {
+      if (isStreamingAgentMethod(method)) {
+        // Its run starts at TokenStream.start(), but the method reads the chat memory now.
+        STREAMING_MEMORY.set(new String[1]);
+        return null;
+      }
       if (!isAgentMethod(method)) return null;
       AgentRun run = new AgentRun(agentName(proxy, method));
       Context context = AGENTS.startAgent(Context.current(), run);
@@ -68,9 +73,16 @@ public final class LangChain4jCalls {
   /** A chat memory was read: inside an agent run, its id is the run's conversation. */
   public static void memoryRead(Object memory) {
     try {
+      if (!(memory instanceof dev.langchain4j.memory.ChatMemory)) return;
       AgentRun run = AgentInstrumenter.currentRun(Context.current());
-      if (run != null && run.conversationId() == null && memory instanceof dev.langchain4j.memory.ChatMemory) {
-        run.conversationId(((dev.langchain4j.memory.ChatMemory) memory).id());
+      if (run != null) {
+        if (run.conversationId() == null) run.conversationId(((dev.langchain4j.memory.ChatMemory) memory).id());
+        return;
+      }
+      String[] streaming = STREAMING_MEMORY.get();
+      if (streaming != null && streaming[0] == null) {
+        Object id = ((dev.langchain4j.memory.ChatMemory) memory).id();
+        streaming[0] = id == null ? null : String.valueOf(id);
       }
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j chat memory", t);
@@ -310,11 +322,22 @@ public final class LangChain4jCalls {
     }
   }
 
-  /** At the AI service method's exit: a TokenStream result is remembered for its start(). */
+  /**
+   * The chat memory a streaming AI service method read while it built its TokenStream (its id, or
+   * null), for the run that starts later; set for the method's duration on its thread.
+   */
+  private static final ThreadLocal<String[]> STREAMING_MEMORY = new ThreadLocal<>();
+
+  /** At the AI service method's exit: a TokenStream result is remembered for its start(), with the memory it read. */
   public static void agentReturned(Object proxy, Method method, Object result) {
     try {
-      if (result == null || !isStreamingAgentMethod(method)) return;
-      tokenStreams.put(result, new StreamingAgent(new AgentRun(agentName(proxy, method)), Context.current()));
+      if (!isStreamingAgentMethod(method)) return;
+      String[] memory = STREAMING_MEMORY.get();
+      STREAMING_MEMORY.remove();
+      if (result == null) return;
+      AgentRun run = new AgentRun(agentName(proxy, method));
+      if (memory != null && memory[0] != null) run.conversationId(memory[0]);
+      tokenStreams.put(result, new StreamingAgent(run, Context.current()));
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j streaming agent", t);
     }

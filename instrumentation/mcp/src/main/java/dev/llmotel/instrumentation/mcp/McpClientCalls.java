@@ -186,31 +186,18 @@ public final class McpClientCalls {
     }
   }
 
-  /** Client sessions open, with when they opened and over which transport. */
-  private static final Map<Object, Object[]> SESSIONS = Collections.synchronizedMap(new WeakHashMap<>());
+  /** Client sessions open: their duration when they close. */
+  private static final McpSessionClock SESSIONS = new McpSessionClock(() -> McpTelemetry.get().clientSessionDuration,
+      PROTOCOL_VERSIONS::get, "mcp client session");
 
   /** A client session was created (its constructor returned). */
   public static void sessionOpened(Object session, Object transport) {
-    try {
-      SESSIONS.put(session, new Object[] {System.nanoTime(), McpSchemaAccess.networkTransport(transport)});
-    } catch (Throwable t) {
-      SafeHooks.failed("mcp client session", t);
-    }
+    SESSIONS.opened(session, McpSchemaAccess.networkTransport(transport));
   }
 
   /** A client session is closed ({@code close} or {@code closeGracefully}): its duration, once. */
   public static void sessionClosed(Object session) {
-    try {
-      Object[] opened = SESSIONS.remove(session);
-      if (opened == null) return;
-      AttributesBuilder a = Attributes.builder();
-      if (opened[1] != null) a.put(McpAttributes.NETWORK_TRANSPORT, (String) opened[1]);
-      String version = PROTOCOL_VERSIONS.get(session);
-      if (version != null) a.put(McpAttributes.MCP_PROTOCOL_VERSION, version);
-      McpTelemetry.get().clientSessionDuration.record((System.nanoTime() - (Long) opened[0]) / 1e9, a.build());
-    } catch (Throwable t) {
-      SafeHooks.failed("mcp client session", t);
-    }
+    SESSIONS.closed(session);
   }
 
   /** Any client transport's {@code sendMessage}: a request of a traced operation gets its JSON-RPC id. */

@@ -125,6 +125,73 @@ public final class McpServerCalls {
     }
   }
 
+  /** Server sessions open: their duration when they end. */
+  private static final McpSessionClock SESSIONS = new McpSessionClock(() -> McpTelemetry.get().serverSessionDuration,
+      PROTOCOL_VERSIONS::get, "mcp server session");
+
+  /** A server session was created (stdio: with its transport; streamable HTTP: none, it is TCP). */
+  public static void sessionOpened(Object session, Object transport) {
+    SESSIONS.opened(session, transport == null ? "tcp" : McpSchemaAccess.networkTransport(transport));
+  }
+
+  /** A server session is closed or deleted: its duration, once, with the protocol version it negotiated. */
+  public static void sessionClosed(Object session) {
+    SESSIONS.closed(session);
+  }
+
+  /**
+   * A streamable HTTP server's {@code initialize}, which the transport answers through the session
+   * factory, outside the session's dispatch: its SERVER span, a child of the context the request's
+   * {@code _meta} carries. Null when there is nothing to trace.
+   */
+  public static Object startInitialize(Object initializeRequest) {
+    try {
+      if (!(initializeRequest instanceof McpSchema.InitializeRequest)) return null;
+      Map<String, Object> meta = ((McpSchema.InitializeRequest) initializeRequest).meta();
+      Context ambient = Context.current();
+      Context parent = meta == null ? ambient : McpMeta.extract(Collections.singletonMap("_meta", meta), ambient);
+      return McpOperation.start(true, parent, McpAttributes.INITIALIZE, null, "tcp", null,
+          parent == ambient ? null : ambient);
+    } catch (Throwable t) {
+      SafeHooks.failed("mcp server initialize", t);
+      return null;
+    }
+  }
+
+  /**
+   * The factory's answer: the new session (its id on the span) and its initialize result, which ends
+   * the span when it is produced and gives the session its negotiated protocol version.
+   */
+  public static Object endInitialize(Object started, Object returned, Throwable thrown) {
+    if (!(started instanceof McpOperation)) return returned;
+    McpOperation op = (McpOperation) started;
+    try {
+      if (thrown != null || !(returned instanceof io.modelcontextprotocol.spec.McpStreamableServerSession.McpStreamableServerSessionInit)) {
+        op.end(null, null, false, thrown);
+        return returned;
+      }
+      io.modelcontextprotocol.spec.McpStreamableServerSession.McpStreamableServerSessionInit init =
+          (io.modelcontextprotocol.spec.McpStreamableServerSession.McpStreamableServerSessionInit) returned;
+      Object session = init.session();
+      op.put(McpAttributes.MCP_SESSION_ID, streamableSessionId(session));
+      Mono<McpSchema.InitializeResult> result = init.initResult()
+          .doOnSuccess(r -> {
+            String version = r == null ? null : r.protocolVersion();
+            if (version != null && session != null) PROTOCOL_VERSIONS.put(session, version);
+            op.put(McpAttributes.MCP_PROTOCOL_VERSION, version);
+            op.end(null, null, false, null);
+          })
+          .doOnError(error -> op.end(null, null, false, error))
+          .doOnCancel(() -> op.end(null, null, false, null));
+      return new io.modelcontextprotocol.spec.McpStreamableServerSession.McpStreamableServerSessionInit(
+          init.session(), new ContextMono<>(result, op.context));
+    } catch (Throwable t) {
+      SafeHooks.failed("mcp server initialize", t);
+      op.end(null, null, false, null);
+      return returned;
+    }
+  }
+
   /** A streamable server transport's {@code sendMessage}: the response of the request being handled here ends its span. */
   public static void sending(Object message) {
     try {

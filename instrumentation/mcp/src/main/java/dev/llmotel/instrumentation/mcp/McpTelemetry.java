@@ -21,6 +21,7 @@ final class McpTelemetry {
   final DoubleHistogram clientDuration;
   final DoubleHistogram serverDuration;
   final DoubleHistogram clientSessionDuration;
+  final DoubleHistogram serverSessionDuration;
   final LongCounter toolFaults;
 
   private McpTelemetry() {
@@ -35,6 +36,9 @@ final class McpTelemetry {
         .build();
     clientSessionDuration = meter.histogramBuilder("mcp.client.session.duration").setUnit("s")
         .setDescription("Duration of MCP client sessions, from the session's creation to its close.")
+        .setExplicitBucketBoundariesAdvice(BUCKETS).build();
+    serverSessionDuration = meter.histogramBuilder("mcp.server.session.duration").setUnit("s")
+        .setDescription("Duration of MCP server sessions, from the session's creation to its close or deletion.")
         .setExplicitBucketBoundariesAdvice(BUCKETS).build();
     toolFaults = meter.counterBuilder("llm_otel.tool.faults").setUnit("{fault}")
         .setDescription("Faults a chaos drill injected into tool executions, by tool and kind.").build();

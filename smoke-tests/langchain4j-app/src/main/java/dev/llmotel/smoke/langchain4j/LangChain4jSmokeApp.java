@@ -44,6 +44,11 @@ public class LangChain4jSmokeApp {
     String ask(String question);
   }
 
+  /** An agent with a chat memory per user, answering as a stream. */
+  interface StreamingMemoryAssistant {
+    TokenStream chat(@dev.langchain4j.service.MemoryId String user, @dev.langchain4j.service.UserMessage String message);
+  }
+
   /** The same agent, answering as a stream. */
   interface StreamingWeatherAssistant {
     TokenStream ask(String question);
@@ -206,6 +211,23 @@ public class LangChain4jSmokeApp {
                 .maxMessages(10).build())
             .build();
         return assistant.chat("user-42", "What is the capital of France?");
+      }
+      case "conv-memory-stream": {
+        // The memory is read when the method builds its TokenStream; the run starts at start().
+        StreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(baseUrl).apiKey(API_KEY)
+            .modelName("gpt-4o-mini").customHeaders(Collections.singletonMap("x-fake-scenario", scenario)).build();
+        StreamingMemoryAssistant assistant = AiServices.builder(StreamingMemoryAssistant.class)
+            .streamingChatModel(streaming)
+            .chatMemoryProvider(id -> dev.langchain4j.memory.chat.MessageWindowChatMemory.builder().id(id)
+                .maxMessages(10).build())
+            .build();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        assistant.chat("user-7", "What is the capital of France?")
+            .onPartialResponse(partial -> { })
+            .onCompleteResponse(done::complete)
+            .onError(done::completeExceptionally)
+            .start();
+        return "text=" + done.join().aiMessage().text();
       }
       case "conv-baggage":
         // The app names the conversation itself, as baggage (gen_ai.conversation.id).

@@ -108,7 +108,10 @@ public class McpSmokeApp {
         .clientInfo(new McpSchema.Implementation("smoke-mcp-client", "1.0.0")).build()) {
       client.initialize();
       client.listTools();
-      return session.run(client);
+      String result = session.run(client);
+      // As a well-behaved client ends its session: over streamable HTTP this deletes the server's session.
+      client.closeGracefully();
+      return result;
     }
   }
 }

@@ -2,8 +2,12 @@ package dev.llmotel.instrumentation.langchain4j.mcp;
 
 import dev.langchain4j.mcp.client.McpCallContext;
 import dev.langchain4j.mcp.client.McpMetaSupplier;
+import dev.langchain4j.mcp.protocol.McpClientMethod;
+import dev.llmotel.core.AgentInstrumenter;
 import dev.llmotel.core.SafeHooks;
+import dev.llmotel.semconv.McpAttributes;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
@@ -44,13 +48,29 @@ public final class McpTraceContext implements McpMetaSupplier {
       if (own != null) meta.putAll(own);
     }
     try {
-      GlobalOpenTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), meta,
+      Context context = Context.current();
+      GlobalOpenTelemetry.getPropagators().getTextMapPropagator().inject(context, meta,
           (carrier, key, value) -> {
             if (carrier != null) carrier.put(key, value);
           });
+      describeToolCall(context, call);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j mcp client", t);
     }
     return meta;
+  }
+
+  /**
+   * A {@code tools/call} sent from inside LangChain4j's tool execution: that execute_tool span is the
+   * MCP call's client span (this client makes none of its own), so it gets the MCP conventions'
+   * method name and JSON-RPC request id.
+   */
+  private static void describeToolCall(Context context, McpCallContext call) {
+    if (call == null || call.message() == null || call.message().method != McpClientMethod.TOOLS_CALL) return;
+    if (AgentInstrumenter.currentTool(context) == null) return;
+    Span tool = Span.fromContext(context);
+    tool.setAttribute(McpAttributes.MCP_METHOD_NAME, McpAttributes.TOOLS_CALL);
+    Long id = call.message().getId();
+    if (id != null) tool.setAttribute(McpAttributes.JSONRPC_REQUEST_ID, String.valueOf(id));
   }
 }

@@ -31,6 +31,7 @@ public class McpInstrumentationModule extends LlmInstrumentationModule {
   public List<TypeInstrumentation> typeInstrumentations() {
     return Arrays.asList(new ClientSessionInstrumentation(), new ClientTransportInstrumentation(),
         new ServerSessionInstrumentation(), new StreamableServerSessionInstrumentation(),
-        new StreamableServerTransportInstrumentation());
+        new StreamableServerTransportInstrumentation(), new ServerSessionLifecycleInstrumentation(),
+        new StreamableInitializeInstrumentation());
   }
 }
