@@ -43,17 +43,7 @@ public final class BenchmarkSuite {
         "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
         // Run alone, the benchmark starts its fake server in its own JVM: its server spans are not measured.
         "-Dotel.instrumentation.java-http-server.enabled=false", "-Dotel.javaagent.logging=none");
-    Map<String, List<String>> configurations = new LinkedHashMap<>();
-    configurations.put("no agent", new ArrayList<>());
-    configurations.put("bare agent", concat(agentCommon, "-Dotel.instrumentation.openai-java.enabled=false"));
-    configurations.put("agent, its own OpenAI instrumentation", concat(agentCommon,
-        "-Dotel.instrumentation.openai-java.enabled=true"));
-    List<String> withExtension = concat(agentCommon, "-Dotel.javaagent.extensions=" + extension);
-    configurations.put("llm-otel, capture off", withExtension);
-    configurations.put("llm-otel, capture on", concat(withExtension,
-        "-Dotel.instrumentation.genai.capture-message-content=true"));
-    configurations.put("llm-otel, all policies in monitor mode",
-        concat(withExtension, MONITOR_ALL_POLICIES.toArray(new String[0])));
+    Map<String, List<String>> configurations = configurations(agentCommon, extension);
 
     StringBuilder table = new StringBuilder();
     table.append("| configuration | chat call p50 (µs) | chat call p99 (µs) | allocated per chat call (KB) "
@@ -68,6 +58,26 @@ public final class BenchmarkSuite {
     System.out.println("=== Results (JDK " + System.getProperty("java.version") + ", "
         + Runtime.getRuntime().availableProcessors() + " cores) ===");
     System.out.println(table);
+  }
+
+  /**
+   * The configurations every benchmark compares, each the JVM flags on top of {@code agentCommon} (the
+   * agent and its exporters): no agent, the bare agent, the agent's own OpenAI instrumentation, llm-otel
+   * with capture off, with capture on, and with every policy in monitor mode.
+   */
+  static Map<String, List<String>> configurations(List<String> agentCommon, String extension) {
+    Map<String, List<String>> configurations = new LinkedHashMap<>();
+    configurations.put("no agent", new ArrayList<>());
+    configurations.put("bare agent", concat(agentCommon, "-Dotel.instrumentation.openai-java.enabled=false"));
+    configurations.put("agent, its own OpenAI instrumentation", concat(agentCommon,
+        "-Dotel.instrumentation.openai-java.enabled=true"));
+    List<String> withExtension = concat(agentCommon, "-Dotel.javaagent.extensions=" + extension);
+    configurations.put("llm-otel, capture off", withExtension);
+    configurations.put("llm-otel, capture on", concat(withExtension,
+        "-Dotel.instrumentation.genai.capture-message-content=true"));
+    configurations.put("llm-otel, all policies in monitor mode",
+        concat(withExtension, MONITOR_ALL_POLICIES.toArray(new String[0])));
+    return configurations;
   }
 
   private static void run(String configuration, List<String> flags, boolean quick, StringBuilder table)
@@ -103,7 +113,7 @@ public final class BenchmarkSuite {
     return Double.NaN;
   }
 
-  private static List<String> concat(List<String> base, String... more) {
+  static List<String> concat(List<String> base, String... more) {
     List<String> out = new ArrayList<>(base);
     out.addAll(Arrays.asList(more));
     return out;

@@ -1,0 +1,269 @@
+package dev.llmotel.benchmarks;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * CPU and allocation per call, side by side for every configuration, in one run: each configuration
+ * is a {@link CallProbe} JVM kept running, and the rounds are interleaved (round 1 of every
+ * configuration, then round 2, ...), so that a slow minute of the machine falls on all of them. Per
+ * workload and configuration: the median over rounds and the rounds' range of CPU per call on the
+ * calling thread and in the whole probe process (the fake servers run in another process, so their
+ * work is not counted; the agent's exporter threads, GC and JIT are), bytes allocated per call by every
+ * thread, and OTLP span bytes per call (each agent exports over OTLP/HTTP to a counting receiver here).
+ *
+ * <p>Usage: {@code CpuPerCallBenchmark [rounds] [redis-url]}; with a redis URL, one more configuration
+ * puts every policy in monitor mode on that shared store. {@code -Dbenchmark.before-extension=JAR} adds an
+ * earlier build of the extension; {@code -Dbenchmark.only=PREFIX,...} and {@code -Dbenchmark.workloads=short,...}
+ * narrow the run.
+ */
+public final class CpuPerCallBenchmark {
+  /** Calls per round and workload, sized for about a second each on two cores. */
+  static final Map<String, Integer> WORKLOADS = new LinkedHashMap<>();
+
+  static {
+    WORKLOADS.put("short", 2000);
+    WORKLOADS.put("large", 150);
+    WORKLOADS.put("stream", 20);
+    WORKLOADS.put("http", 2000);
+  }
+
+  static final int STREAM_CHUNKS = 200;
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    String redis = args.length > 1 ? args[1] : null;
+    String agent = AgentJars.agent();
+    String extension = AgentJars.extension();
+    List<String> agentCommon = Arrays.asList("-javaagent:" + agent, "-Dotel.javaagent.logging=none",
+        "-Dotel.metrics.exporter=otlp", "-Dotel.traces.exporter=otlp", "-Dotel.logs.exporter=otlp",
+        "-Dotel.exporter.otlp.protocol=http/protobuf",
+        // A round's spans leave before the same JVM's next round (other configurations run in between),
+        // so that OTLP bytes are counted per workload; full batches of 512 go out at once anyway.
+        "-Dotel.bsp.schedule.delay=1000");
+    Map<String, List<String>> configurations = BenchmarkSuite.configurations(agentCommon, extension);
+    // An earlier build of the extension, measured in the same run: what a change saved.
+    String before = System.getProperty("benchmark.before-extension");
+    if (before != null) {
+      configurations.put("llm-otel before, capture off", BenchmarkSuite.concat(agentCommon, "-Dotel.javaagent.extensions=" + before));
+    }
+    if (redis != null) {
+      List<String> shared = new ArrayList<>(configurations.get("llm-otel, all policies in monitor mode"));
+      shared.add("-Dotel.instrumentation.llm-otel.governance.store=" + redis);
+      configurations.put("llm-otel, all policies in monitor mode, Redis store", shared);
+    }
+
+    // -Dbenchmark.only=a,b: the configurations whose names start with one of these, for a focused run.
+    String only = System.getProperty("benchmark.only");
+    if (only != null) {
+      configurations.keySet().removeIf(name -> Arrays.stream(only.split(",")).noneMatch(name::startsWith));
+    }
+    String workloads = System.getProperty("benchmark.workloads");
+    if (workloads != null) WORKLOADS.keySet().retainAll(Arrays.asList(workloads.split(",")));
+    List<Probe> probes = new ArrayList<>();
+    try (BenchmarkLlmServers.Running servers = BenchmarkLlmServers.launch(STREAM_CHUNKS)) {
+      for (Map.Entry<String, List<String>> c : configurations.entrySet()) {
+        probes.add(Probe.start(c.getKey(), c.getValue(), servers));
+      }
+      // Warm-up: every workload in every JVM until the JIT has settled; not counted.
+      for (Probe p : probes) {
+        for (Map.Entry<String, Integer> w : WORKLOADS.entrySet()) p.run(w.getKey(), w.getValue() * 3);
+      }
+      for (Probe p : probes) p.receiver.reset();
+      for (int r = 0; r < rounds; r++) {
+        for (Map.Entry<String, Integer> w : WORKLOADS.entrySet()) {
+          // A different configuration goes first each round.
+          for (int k = 0; k < probes.size(); k++) {
+            Probe p = probes.get((k + r) % probes.size());
+            p.measure(w.getKey(), w.getValue());
+          }
+        }
+        System.out.println("round " + (r + 1) + " of " + rounds + " done");
+      }
+      Thread.sleep(3000); // the last rounds' spans
+      for (Probe p : probes) p.settleBytes();
+    } finally {
+      for (Probe p : probes) p.close();
+    }
+    System.out.println("=== CPU and allocation per call (JDK " + System.getProperty("java.version") + ", "
+        + Runtime.getRuntime().availableProcessors() + " cores, " + rounds + " interleaved rounds; median [min–max]) ===");
+    for (String workload : WORKLOADS.keySet()) {
+      boolean perChunk = workload.equals("stream");
+      System.out.println();
+      System.out.println("### " + workload + (perChunk ? " (per chunk, " + STREAM_CHUNKS + " chunks a stream)" : ""));
+      System.out.println("| configuration | calling thread CPU (µs) | process CPU (µs) | allocated (KB) | wall (µs) |");
+      System.out.println("|---|---|---|---|---|");
+      for (Probe p : probes) {
+        List<double[]> results = p.results.get(workload);
+        // Calls, or chunks for the stream: per call (per chunk) in µs and KB.
+        double units = (double) WORKLOADS.get(workload) * (perChunk ? STREAM_CHUNKS : 1);
+        String format = perChunk ? "%.3f" : "%.1f";
+        System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", p.name,
+            stat(results, 0, units * 1000, format), stat(results, 1, units * 1000, format),
+            stat(results, 2, units * 1024, format), stat(results, 3, units * 1000, format)));
+      }
+    }
+    System.out.println();
+    System.out.println("### OTLP span bytes per call");
+    StringBuilder header = new StringBuilder("| configuration |");
+    for (String w : WORKLOADS.keySet()) header.append(' ').append(w).append(" |");
+    System.out.println(header);
+    System.out.println("|---" + "|---".repeat(WORKLOADS.size()) + "|");
+    for (Probe p : probes) {
+      StringBuilder row = new StringBuilder("| " + p.name + " |");
+      for (Map.Entry<String, Integer> w : WORKLOADS.entrySet()) {
+        long bytes = p.traceBytes.getOrDefault(w.getKey(), 0L);
+        row.append(String.format(Locale.ROOT, " %.0f |", bytes / (double) (w.getValue() * (long) rounds)));
+      }
+      System.out.println(row);
+    }
+  }
+
+  /** Median and range over rounds of column {@code i}, each divided by {@code divisor}. */
+  private static String stat(List<double[]> rounds, int i, double divisor, String format) {
+    double[] values = new double[rounds.size()];
+    for (int k = 0; k < values.length; k++) values[k] = rounds.get(k)[i] / divisor;
+    Arrays.sort(values);
+    double median = values.length % 2 == 1 ? values[values.length / 2]
+        : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+    return String.format(Locale.ROOT, format + " [" + format + "–" + format + "]", median, values[0],
+        values[values.length - 1]);
+  }
+
+  /** One configuration's probe JVM and its results per workload: one {thread ns, process ns, bytes, wall ns} per round. */
+  static final class Probe implements AutoCloseable {
+    final String name;
+    final Process process;
+    final BufferedReader out;
+    final Writer in;
+    final CountingReceiver receiver;
+    final Map<String, List<double[]>> results = new LinkedHashMap<>();
+
+    private Probe(String name, Process process, CountingReceiver receiver) {
+      this.name = name;
+      this.process = process;
+      this.receiver = receiver;
+      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    }
+
+    static Probe start(String name, List<String> flags, BenchmarkLlmServers.Running servers) throws IOException {
+      CountingReceiver receiver = new CountingReceiver();
+      List<String> command = new ArrayList<>();
+      command.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx1g");
+      command.addAll(flags);
+      command.add("-Dotel.exporter.otlp.endpoint=http://127.0.0.1:" + receiver.port());
+      command.add("-Dotel.service.name=probe");
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(CallProbe.class.getName());
+      command.add(servers.chatUrl);
+      command.add(servers.streamUrl);
+      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Probe probe = new Probe(name, process, receiver);
+      String line;
+      while ((line = probe.out.readLine()) != null && !line.equals("READY")) { }
+      if (line == null) throw new IOException(name + ": the probe JVM did not start");
+      return probe;
+    }
+
+    double[] run(String workload, int calls) throws IOException {
+      in.write(workload + " " + calls + "\n");
+      in.flush();
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith("RESULT ")) { }
+      if (line == null) throw new IOException(name + ": the probe JVM stopped during " + workload);
+      String[] f = line.split(" ");
+      return new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+          Double.parseDouble(f[4])};
+    }
+
+    /** OTLP span bytes per workload: what arrived from one measurement's start to the next one's. */
+    final Map<String, Long> traceBytes = new LinkedHashMap<>();
+    private String pendingWorkload;
+    private long pendingBytes;
+
+    void measure(String workload, int calls) throws IOException {
+      settleBytes();
+      pendingWorkload = workload;
+      pendingBytes = receiver.traceBytes.get();
+      results.computeIfAbsent(workload, w -> new ArrayList<>()).add(run(workload, calls));
+    }
+
+    void settleBytes() {
+      if (pendingWorkload != null) traceBytes.merge(pendingWorkload, receiver.traceBytes.get() - pendingBytes, Long::sum);
+      pendingWorkload = null;
+    }
+
+    @Override
+    public void close() {
+      try {
+        in.write("EXIT\n");
+        in.flush();
+      } catch (IOException ignored) {
+        // already gone
+      }
+      process.destroy();
+      receiver.close();
+    }
+  }
+
+  /** An OTLP/HTTP endpoint that counts the bytes of each signal and answers every export with success. */
+  static final class CountingReceiver implements AutoCloseable {
+    final AtomicLong traceBytes = new AtomicLong();
+    private final HttpServer server;
+
+    CountingReceiver() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+      server.createContext("/", exchange -> {
+        long n = 0;
+        byte[] buffer = new byte[16384];
+        try (InputStream body = exchange.getRequestBody()) {
+          for (int r; (r = body.read(buffer)) > 0; ) n += r;
+        }
+        if (exchange.getRequestURI().getPath().endsWith("/v1/traces")) traceBytes.addAndGet(n);
+        exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+      });
+      server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "otlp-counter");
+        t.setDaemon(true);
+        return t;
+      }));
+      server.start();
+    }
+
+    int port() {
+      return server.getAddress().getPort();
+    }
+
+    void reset() {
+      traceBytes.set(0);
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+
+  private CpuPerCallBenchmark() {}
+}
