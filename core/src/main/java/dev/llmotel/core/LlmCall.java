@@ -47,6 +47,21 @@ public final class LlmCall {
   /** What governance decided and computed for this call: written by the core's governance only. */
   public CallGovernance governance() { return governance; }
 
+  /**
+   * The hash of the whole request ({@link dev.llmotel.core.governance.Fingerprints#requestHash}), computed
+   * the first time a feature asks for it: it reads every character of the prompt, which on a large
+   * prompt costs more than the rest of the call's instrumentation, so calls that need it not (no loop
+   * guard, no app retry to match) never pay for it.
+   */
+  public String requestHash() {
+    String hash = governance.requestHash();
+    if (hash == null) {
+      hash = dev.llmotel.core.governance.Fingerprints.requestHash(this);
+      governance.requestHash(hash);
+    }
+    return hash;
+  }
+
   /** The call's HTTP attempts, retries and injected faults: written by the layers that see attempts. */
   public AttemptLog attemptLog() { return attemptLog; }
 

@@ -9,6 +9,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
@@ -20,7 +21,16 @@ import java.util.List;
 
 /**
  * The GenAI client metrics of the semantic conventions: token usage, operation duration and, for
- * streams, time to first chunk, with the semconv units and bucket boundaries.
+ * streams, time to first chunk and per chunk, with the semconv units and bucket boundaries.
+ *
+ * <p>Which names: by default those the agent's own GenAI instrumentations record, which dashboards
+ * and alerts read ({@code gen_ai.client.operation.duration}, the {@code gen_ai.client.token.usage}
+ * histogram by {@code gen_ai.token.type}). With {@code otel.semconv-stability.opt-in} naming
+ * {@value #LATEST_OPT_IN} (the value OpenTelemetry's other GenAI instrumentations read), the latest
+ * conventions' instead: {@code gen_ai.client.inference.duration} for inference operations, the
+ * {@code gen_ai.client.inference.usage.*} counters by {@code gen_ai.token.modality} and the
+ * {@code gen_ai.client.inference.operation.*_tokens} histograms; with {@value #LATEST_OPT_IN}/dup both,
+ * while dashboards move.
  */
 final class LlmMetrics implements OperationListener {
   static final List<Double> DURATION_BUCKETS = Arrays.asList(
@@ -36,17 +46,90 @@ final class LlmMetrics implements OperationListener {
       OPERATION_NAME, PROVIDER_NAME, REQUEST_MODEL, RESPONSE_MODEL, SERVER_ADDRESS, SERVER_PORT,
       ERROR_TYPE, LlmOtelAttributes.WORKFLOW, LlmOtelAttributes.FAULT_INJECTED);
 
+  static final String LATEST_OPT_IN = "gen_ai_latest_experimental";
+  static final String OPT_IN_KEY = "otel.semconv-stability.opt-in";
+
+  /** The metric names recorded: the previous conventions', the latest, or both. */
+  enum Names {
+    PREVIOUS, LATEST, BOTH;
+
+    boolean previous() {
+      return this != LATEST;
+    }
+
+    boolean latest() {
+      return this != PREVIOUS;
+    }
+
+    /** From {@code otel.semconv-stability.opt-in}, a comma-separated list as the agent reads it. */
+    static Names fromOptIn(String optIn) {
+      if (optIn == null) return PREVIOUS;
+      Names names = PREVIOUS;
+      for (String value : optIn.split(",")) {
+        String v = value.trim();
+        if (v.equals(LATEST_OPT_IN + "/dup")) return BOTH;
+        if (v.equals(LATEST_OPT_IN)) names = LATEST;
+      }
+      return names;
+    }
+  }
+
+  /** Modalities of the usage counters: text, or unknown when no usage came back or media went in. */
+  static final String MODALITY_TEXT = "text";
+  static final String MODALITY_UNKNOWN = "unknown";
+  static final AttributeKey<String> TOKEN_MODALITY = AttributeKey.stringKey("gen_ai.token.modality");
+
+  private final Names names;
   private final DoubleHistogram duration;
   private final LongHistogram tokenUsage;
+  private final DoubleHistogram inferenceDuration;
+  private final LongCounter usageInput;
+  private final LongCounter usageOutput;
+  private final LongCounter usageCacheRead;
+  private final LongCounter usageCacheWrite;
+  private final LongCounter usageReasoning;
+  private final LongHistogram operationInputTokens;
+  private final LongHistogram operationOutputTokens;
   private final DoubleHistogram timeToFirstChunk;
   private final DoubleHistogram timePerOutputChunk;
   private final DoubleCounter cost;
 
   static OperationMetrics get() {
-    return LlmMetrics::new;
+    Names names = Names.fromOptIn(LlmOtelConfig.raw(OPT_IN_KEY));
+    return meter -> new LlmMetrics(meter, names);
   }
 
-  private LlmMetrics(Meter meter) {
+  static OperationMetrics get(Names names) {
+    return meter -> new LlmMetrics(meter, names);
+  }
+
+  private LlmMetrics(Meter meter, Names names) {
+    this.names = names;
+    inferenceDuration = meter.histogramBuilder("gen_ai.client.inference.duration")
+        .setUnit("s")
+        .setDescription("GenAI inference operation duration.")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+        .build();
+    usageInput = usageCounter(meter, "input_tokens", "The number of input (prompt) tokens used, including cached tokens.");
+    usageOutput = usageCounter(meter, "output_tokens",
+        "The number of output (completion) tokens used, including reasoning tokens.");
+    usageCacheRead = usageCounter(meter, "cache_read.input_tokens",
+        "The number of input tokens served from a provider-managed cache.");
+    usageCacheWrite = usageCounter(meter, "cache_write.input_tokens",
+        "The number of input tokens written to a provider-managed cache.");
+    usageReasoning = usageCounter(meter, "reasoning.output_tokens", "The number of output tokens used for reasoning.");
+    operationInputTokens = meter.histogramBuilder("gen_ai.client.inference.operation.input_tokens")
+        .ofLongs()
+        .setUnit("{token}")
+        .setDescription("The number of input (prompt) tokens used per inference operation.")
+        .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS)
+        .build();
+    operationOutputTokens = meter.histogramBuilder("gen_ai.client.inference.operation.output_tokens")
+        .ofLongs()
+        .setUnit("{token}")
+        .setDescription("The number of output (completion) tokens used per inference operation.")
+        .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS)
+        .build();
     duration = meter.histogramBuilder("gen_ai.client.operation.duration")
         .setUnit("s")
         .setDescription("GenAI operation duration.")
@@ -75,6 +158,11 @@ final class LlmMetrics implements OperationListener {
         .build();
   }
 
+  private static LongCounter usageCounter(Meter meter, String name, String description) {
+    return meter.counterBuilder("gen_ai.client.inference.usage." + name).setUnit("{token}")
+        .setDescription(description).build();
+  }
+
   @Override
   public Context onStart(Context context, Attributes startAttributes, long startNanos) {
     return context.with(STATE, new State(startAttributes, startNanos));
@@ -94,16 +182,24 @@ final class LlmMetrics implements OperationListener {
     State state = context.get(STATE);
     if (state == null) return;
     Attributes attributes = metricAttributes(state.startAttributes, endAttributes);
-    duration.record((endNanos - state.startNanos) / 1e9, attributes, context);
+    double seconds = (endNanos - state.startNanos) / 1e9;
     Long input = endAttributes.get(USAGE_INPUT_TOKENS);
-    if (input != null) {
-      tokenUsage.record(input, attributes.toBuilder()
-          .put(TOKEN_TYPE, GenAiValues.TOKEN_TYPE_INPUT).build(), context);
-    }
     Long output = endAttributes.get(USAGE_OUTPUT_TOKENS);
-    if (output != null) {
-      tokenUsage.record(output, attributes.toBuilder()
-          .put(TOKEN_TYPE, GenAiValues.TOKEN_TYPE_OUTPUT).build(), context);
+    boolean inference = isInference(attributes.get(OPERATION_NAME));
+    if (names.previous() || !inference) duration.record(seconds, attributes, context);
+    if (names.previous()) {
+      if (input != null) {
+        tokenUsage.record(input, attributes.toBuilder()
+            .put(TOKEN_TYPE, GenAiValues.TOKEN_TYPE_INPUT).build(), context);
+      }
+      if (output != null) {
+        tokenUsage.record(output, attributes.toBuilder()
+            .put(TOKEN_TYPE, GenAiValues.TOKEN_TYPE_OUTPUT).build(), context);
+      }
+    }
+    if (names.latest()) {
+      if (inference) inferenceDuration.record(seconds, attributes, context);
+      recordLatestUsage(context, attributes, endAttributes, input, output, inference);
     }
     Double usd = endAttributes.get(LlmOtelAttributes.COST_USD);
     if (usd != null) {
@@ -120,6 +216,40 @@ final class LlmMetrics implements OperationListener {
         for (long gap : call.response().chunkGapsNanos()) timePerOutputChunk.record(gap / 1e9, streaming, context);
       }
     }
+  }
+
+  /**
+   * The latest conventions' token metrics. An inference operation records them even when it failed or
+   * no usage came back: 0, with modality {@code unknown} on the counters. Counters carry no error.type.
+   */
+  private void recordLatestUsage(Context context, Attributes attributes, Attributes end, Long input, Long output,
+      boolean inference) {
+    if (input == null && output == null && !inference) return;
+    boolean reported = input != null || output != null;
+    LlmCall call = LlmInstrumenter.currentCall(context);
+    String modality = reported && (call == null || !call.request().hasMedia()) ? MODALITY_TEXT : MODALITY_UNKNOWN;
+    AttributesBuilder counted = attributes.toBuilder().put(TOKEN_MODALITY, modality);
+    counted.remove(ERROR_TYPE);
+    Attributes usage = counted.build();
+    long in = input == null ? 0 : input;
+    long out = output == null ? 0 : output;
+    usageInput.add(in, usage, context);
+    usageOutput.add(out, usage, context);
+    Long cacheRead = end.get(USAGE_CACHE_READ_INPUT_TOKENS);
+    if (cacheRead != null) usageCacheRead.add(cacheRead, usage, context);
+    Long cacheWrite = end.get(USAGE_CACHE_WRITE_INPUT_TOKENS);
+    if (cacheWrite != null) usageCacheWrite.add(cacheWrite, usage, context);
+    Long reasoning = end.get(USAGE_REASONING_OUTPUT_TOKENS);
+    if (reasoning != null) usageReasoning.add(reasoning, usage, context);
+    if (inference) {
+      operationInputTokens.record(in, attributes, context);
+      operationOutputTokens.record(out, attributes, context);
+    }
+  }
+
+  /** The conventions' inference operations: a model generating content, not embeddings or other work. */
+  static boolean isInference(String operation) {
+    return "chat".equals(operation) || "text_completion".equals(operation) || "generate_content".equals(operation);
   }
 
   /** Cost by provider, model and workflow: fewer attributes than the histograms, one series per model. */

@@ -94,4 +94,17 @@ public final class LlmRequest {
   public List<LlmMessage> inputMessages() { return inputMessages; }
   public List<LlmMessage.Part> systemInstructions() { return systemInstructions; }
   public List<ToolDefinition> toolDefinitions() { return toolDefinitions; }
+
+  /** Whether an image, audio, video or document part goes in: then the usage is not text alone. */
+  public boolean hasMedia() {
+    for (LlmMessage.Part part : systemInstructions) {
+      if (part.isMedia()) return true;
+    }
+    for (LlmMessage m : inputMessages) {
+      for (LlmMessage.Part part : m.parts()) {
+        if (part.isMedia()) return true;
+      }
+    }
+    return false;
+  }
 }

@@ -249,9 +249,10 @@ class LlmInstrumenterTest {
     assertTrue(LlmInstrumenter.hasOpenCallFromAnyClassLoader(instrumenter.start(Context.root(), chat())),
         "an open call is");
     LlmCall chained = chat();
+    chained.request().systemInstructions().add(LlmMessage.Part.text("You are terse."));
     Context chainedContext = instrumenter.start(firstContext, chained);
     assertNotNull(chainedContext, "the call made in the callback gets its own span");
-    assertNotNull(chained.governance().requestHash(), "and governance");
+    assertNotNull(chained.governance().promptFingerprint(), "and governance");
     instrumenter.end(chainedContext, chained, null);
     List<SpanData> finished = spans.getFinishedSpanItems();
     assertEquals(2, finished.size());

@@ -57,6 +57,15 @@ abstract class AbstractOpenAiSmokeTest {
 
   abstract boolean captureContent();
 
+  /** The run's otel.semconv-stability.opt-in, null for none: which GenAI metric names it records. */
+  String semconvOptIn() {
+    return null;
+  }
+
+  boolean latestMetricNames() {
+    return semconvOptIn() != null;
+  }
+
   @BeforeAll
   void runApp() throws Exception {
     run = new SmokeRun();
@@ -77,6 +86,8 @@ abstract class AbstractOpenAiSmokeTest {
     Map<String, String> props = new HashMap<>();
     props.put("otel.logs.exporter", "otlp"); // the escalations are log records
     props.put("otel.instrumentation.genai.capture-message-content", String.valueOf(captureContent()));
+    if (semconvOptIn() != null) props.put("otel.semconv-stability.opt-in", semconvOptIn());
+    if (captureContent()) props.put("otel.instrumentation.llm-otel.request-hash.enabled", "true");
     String name = "openai-" + sdk() + "-java" + javaMajor() + (captureContent() ? "-capture" : "");
     app = run.launch(name, sdk(), javaHome(), props, SCENARIOS).app;
   }
@@ -243,11 +254,17 @@ abstract class AbstractOpenAiSmokeTest {
         "the input's words, as the server counted them: " + span.attributes());
     String dims = app.results.get("embeddings").replace("ok dims=", "");
     assertEquals(Long.parseLong(dims), span.longAttr("gen_ai.embeddings.dimension.count"));
-    // No template to identify: no fingerprint, no prompt version, no new-version event; the request is hashed.
+    // No template to identify: no fingerprint, no prompt version, no new-version event.
     assertFalse(span.hasAttr("llm_otel.prompt.fingerprint"), span.toString());
     assertFalse(span.hasAttr("llm_otel.prompt.version"), span.toString());
     assertTrue(span.events("llm_otel.prompt.new_version").isEmpty());
-    assertEquals(16, span.attr("llm_otel.request.hash").length());
+    // The whole request's hash reads the whole prompt: only where the operator asks for it (the capture
+    // runs here) or the loop guard counts it.
+    if (captureContent()) {
+      assertEquals(16, span.attr("llm_otel.request.hash").length());
+    } else {
+      assertNull(span.attr("llm_otel.request.hash"), "no request hash unless asked for");
+    }
   }
 
   @Test
@@ -358,30 +375,11 @@ abstract class AbstractOpenAiSmokeTest {
 
   @Test
   void metricsFollowGenAiSemconv() {
-    List<ReceivedPoint> duration = receiver.latestPoints("gen_ai.client.operation.duration");
-    assertFalse(duration.isEmpty());
-    ReceivedPoint chat = duration.stream()
-        .filter(p -> "chat".equals(p.attr("gen_ai.operation.name")) && p.attr("error.type") == null)
-        .findFirst().orElseThrow(AssertionError::new);
-    assertEquals("openai", chat.attr("gen_ai.provider.name"));
-    assertEquals("gpt-4o-mini", chat.attr("gen_ai.request.model"));
-    assertEquals(DURATION_BUCKETS, chat.explicitBounds());
-    assertTrue(duration.stream().anyMatch(p -> "com.openai.errors.InternalServerException".equals(p.attr("error.type"))),
-        "failed calls carry error.type on the duration metric");
-
-    List<ReceivedPoint> tokens = receiver.latestPoints("gen_ai.client.token.usage");
-    ReceivedPoint input = tokens.stream()
-        .filter(p -> "input".equals(p.attr("gen_ai.token.type")) && "chat".equals(p.attr("gen_ai.operation.name")))
-        .findFirst().orElseThrow(AssertionError::new);
-    assertEquals(TOKEN_BUCKETS, input.explicitBounds());
-    long spanInputTokens = receiver.spans(s -> "chat".equals(s.attr("gen_ai.operation.name"))
-            && s.hasAttr("gen_ai.usage.input_tokens"))
-        .stream().mapToLong(s -> s.longAttr("gen_ai.usage.input_tokens")).sum();
-    double metricInputTokens = tokens.stream()
-        .filter(p -> "input".equals(p.attr("gen_ai.token.type")) && "chat".equals(p.attr("gen_ai.operation.name")))
-        .mapToDouble(ReceivedPoint::sum).sum();
-    assertEquals(spanInputTokens, (long) metricInputTokens, "the metric counts what the spans report");
-    assertTrue(tokens.stream().anyMatch(p -> "output".equals(p.attr("gen_ai.token.type"))));
+    if (latestMetricNames()) {
+      assertLatestTokenAndDurationMetrics();
+    } else {
+      assertPreviousTokenAndDurationMetrics();
+    }
     assertFalse(receiver.latestPoints("gen_ai.client.inference.time_to_first_chunk").isEmpty());
     // One value per chunk after the first, of every stream: as many as the streamed spans' chunks, less one each.
     long gaps = receiver.latestPoints("gen_ai.client.inference.time_per_output_chunk").stream()
@@ -440,5 +438,71 @@ abstract class AbstractOpenAiSmokeTest {
     assertTrue(tools.get(0).attr("gen_ai.tool.definitions").contains("get_weather"));
     String second = tools.get(1).attr("gen_ai.input.messages");
     assertTrue(second.contains("\"type\":\"tool_call_response\"") && second.contains("temperature_c"), second);
+  }
+
+  /** The previous conventions' names, recorded by default. */
+  void assertPreviousTokenAndDurationMetrics() {
+    List<ReceivedPoint> duration = receiver.latestPoints("gen_ai.client.operation.duration");
+    assertFalse(duration.isEmpty());
+    ReceivedPoint chat = duration.stream()
+        .filter(p -> "chat".equals(p.attr("gen_ai.operation.name")) && p.attr("error.type") == null)
+        .findFirst().orElseThrow(AssertionError::new);
+    assertEquals("openai", chat.attr("gen_ai.provider.name"));
+    assertEquals("gpt-4o-mini", chat.attr("gen_ai.request.model"));
+    assertEquals(DURATION_BUCKETS, chat.explicitBounds());
+    assertTrue(duration.stream().anyMatch(p -> "com.openai.errors.InternalServerException".equals(p.attr("error.type"))),
+        "failed calls carry error.type on the duration metric");
+
+    List<ReceivedPoint> tokens = receiver.latestPoints("gen_ai.client.token.usage");
+    ReceivedPoint input = tokens.stream()
+        .filter(p -> "input".equals(p.attr("gen_ai.token.type")) && "chat".equals(p.attr("gen_ai.operation.name")))
+        .findFirst().orElseThrow(AssertionError::new);
+    assertEquals(TOKEN_BUCKETS, input.explicitBounds());
+    long spanInputTokens = receiver.spans(s -> "chat".equals(s.attr("gen_ai.operation.name"))
+            && s.hasAttr("gen_ai.usage.input_tokens"))
+        .stream().mapToLong(s -> s.longAttr("gen_ai.usage.input_tokens")).sum();
+    double metricInputTokens = tokens.stream()
+        .filter(p -> "input".equals(p.attr("gen_ai.token.type")) && "chat".equals(p.attr("gen_ai.operation.name")))
+        .mapToDouble(ReceivedPoint::sum).sum();
+    assertEquals(spanInputTokens, (long) metricInputTokens, "the metric counts what the spans report");
+    assertTrue(tokens.stream().anyMatch(p -> "output".equals(p.attr("gen_ai.token.type"))));
+    assertTrue(receiver.latestPoints("gen_ai.client.inference.duration").isEmpty(), "not without the opt-in");
+  }
+
+  /**
+   * With otel.semconv-stability.opt-in=gen_ai_latest_experimental: inference timed by
+   * gen_ai.client.inference.duration (embeddings keep gen_ai.client.operation.duration), tokens counted by the
+   * gen_ai.client.inference.usage.* counters and the per-operation histograms, no token.usage histogram.
+   */
+  void assertLatestTokenAndDurationMetrics() {
+    assertTrue(receiver.latestPoints("gen_ai.client.token.usage").isEmpty(), "the previous token histogram is gone");
+    List<ReceivedPoint> inference = receiver.latestPoints("gen_ai.client.inference.duration");
+    ReceivedPoint chat = inference.stream()
+        .filter(p -> "chat".equals(p.attr("gen_ai.operation.name")) && p.attr("error.type") == null)
+        .findFirst().orElseThrow(AssertionError::new);
+    assertEquals(DURATION_BUCKETS, chat.explicitBounds());
+    assertTrue(inference.stream().anyMatch(p -> "com.openai.errors.InternalServerException".equals(p.attr("error.type"))));
+    List<ReceivedPoint> operation = receiver.latestPoints("gen_ai.client.operation.duration");
+    assertFalse(operation.isEmpty(), "the embeddings call");
+    assertTrue(operation.stream().allMatch(p -> "embeddings".equals(p.attr("gen_ai.operation.name"))), operation.toString());
+    long llmSpans = receiver.spans(s -> "chat".equals(s.attr("gen_ai.operation.name"))).size();
+    assertEquals(llmSpans, inference.stream().filter(p -> "chat".equals(p.attr("gen_ai.operation.name")))
+        .mapToLong(ReceivedPoint::count).sum(), "one inference duration per chat span");
+
+    long spanInputTokens = receiver.spans(s -> "chat".equals(s.attr("gen_ai.operation.name"))
+            && s.hasAttr("gen_ai.usage.input_tokens"))
+        .stream().mapToLong(s -> s.longAttr("gen_ai.usage.input_tokens")).sum();
+    List<ReceivedPoint> counted = receiver.latestPoints("gen_ai.client.inference.usage.input_tokens");
+    assertEquals(spanInputTokens, counted.stream().filter(p -> "chat".equals(p.attr("gen_ai.operation.name")))
+        .mapToLong(ReceivedPoint::longValue).sum(), "the counter counts what the spans report");
+    assertTrue(counted.stream().allMatch(p -> p.attr("error.type") == null && p.attr("gen_ai.token.modality") != null));
+    assertTrue(counted.stream().anyMatch(p -> "text".equals(p.attr("gen_ai.token.modality"))));
+    assertTrue(counted.stream().anyMatch(p -> "unknown".equals(p.attr("gen_ai.token.modality"))),
+        "failed calls add 0 as unknown");
+    List<ReceivedPoint> perCall = receiver.latestPoints("gen_ai.client.inference.operation.input_tokens");
+    assertEquals(llmSpans, perCall.stream().filter(p -> "chat".equals(p.attr("gen_ai.operation.name")))
+        .mapToLong(ReceivedPoint::count).sum(), "one value per inference operation, failed ones too");
+    assertEquals(TOKEN_BUCKETS, perCall.get(0).explicitBounds());
+    assertFalse(receiver.latestPoints("gen_ai.client.inference.usage.output_tokens").isEmpty());
   }
 }

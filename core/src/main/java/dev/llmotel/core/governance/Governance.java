@@ -37,6 +37,9 @@ public final class Governance {
   private final Set<String> seenFingerprints = ConcurrentHashMap.newKeySet();
   private final Set<String> unpricedModels = ConcurrentHashMap.newKeySet();
   private final PolicyFileWatcher watcher;
+  /** {@value #REQUEST_HASH_KEY}: the request hash on every call's span, not only where the loop guard counts it. */
+  static final String REQUEST_HASH_KEY = PREFIX + "request-hash.enabled";
+  private final boolean hashEveryRequest = LlmOtelConfig.readBoolean(REQUEST_HASH_KEY, false);
 
   /** With a store of its own (tests, benchmarks): nothing shared with other instances. */
   /** The policy state (the JVM's, or a test's): also the evaluation budget's. */
@@ -112,8 +115,10 @@ public final class Governance {
     if (watcher != null) watcher.start();
     String fingerprint = Fingerprints.promptFingerprint(call);
     call.governance().promptFingerprint(fingerprint);
-    call.governance().requestHash(Fingerprints.requestHash(call));
     PolicySettings settings = policies.settings();
+    // The whole request's hash goes on the span when the loop guard counts it or the operator asks for
+    // it; other features compute it only when they need it (LlmCall.requestHash).
+    if (hashEveryRequest || settings.loopGuardMode != PolicySettings.Mode.OFF) call.requestHash();
     resolvePromptVersion(parent, call, fingerprint, settings);
     if (fingerprint != null && seenFingerprints.size() < MAX_REMEMBERED && seenFingerprints.add(fingerprint)) {
       call.governance().newPromptVersion(true);

@@ -131,10 +131,10 @@ final class PolicyEngine {
       }
     }
     boolean traceBudget = s.costMode != Mode.OFF && s.perTraceUsd > 0;
-    boolean loopGuard = s.loopGuardMode != Mode.OFF && call.governance().requestHash() != null;
+    boolean loopGuard = s.loopGuardMode != Mode.OFF;
     if (call.governance().traceId() != null && (traceBudget || loopGuard)) {
       r.trace(call.governance().traceId(), traceBudget ? s.perTraceUsd : 0, costEnforced,
-          loopGuard ? hash64(call.governance().requestHash()) : null, s.maxRepeats, mayRefuse && s.loopGuardMode == Mode.ENFORCE);
+          loopGuard ? hash64(call.requestHash()) : null, s.maxRepeats, mayRefuse && s.loopGuardMode == Mode.ENFORCE);
     }
     return r;
   }

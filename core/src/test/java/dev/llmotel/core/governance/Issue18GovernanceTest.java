@@ -78,7 +78,14 @@ class Issue18GovernanceTest {
     assertNull(userOnly.governance().promptFingerprint());
     assertNull(userOnly.governance().promptVersion());
     assertFalse(userOnly.governance().newPromptVersion());
-    assertNotNull(userOnly.governance().requestHash(), "the request is still hashed (loop guard)");
+    assertNull(userOnly.governance().requestHash(), "the whole request is not hashed when nothing uses it");
+    PolicySettings loopGuard = new PolicySettings();
+    loopGuard.loopGuardMode = PolicySettings.Mode.MONITOR;
+    LlmCall counted = new LlmCall("openai", "chat").request().requestModel("gpt-4o-mini").call();
+    counted.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("What is the weather in Paris?")));
+    new Governance(PromptRegistry.EMPTY, PriceTable.bundled(), loopGuard, 100).beforeCall(Context.root(), counted);
+    assertNotNull(counted.governance().requestHash(), "hashed (and on the span) when the loop guard counts it");
+    assertEquals(counted.governance().requestHash(), userOnly.requestHash(), "the same request, the same hash on demand");
 
     LlmCall embedding = new LlmCall("openai", "embeddings").request().requestModel("text-embedding-3-small").call();
     embedding.request().inputMessages().add(new LlmMessage("user").add(LlmMessage.Part.text("Paris")));
