@@ -7,6 +7,18 @@ mvn -B -q -pl instrumentation/openai-java,instrumentation/anthropic-java,instrum
   -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 run() { java -Dbenchmarks.module=benchmarks -cp "$CP" "dev.llmotel.benchmarks.$1" "${@:2}"; }
+# CPU and allocation per call side by side (section 0 of docs/benchmarks.md), with a throwaway Redis on
+# loopback for the shared-store configuration when redis-server is installed.
+REDIS_URL=""
+if command -v redis-server >/dev/null; then
+  REDIS_DIR=$(mktemp -d)
+  REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$REDIS_DIR" \
+    --daemonize yes --pidfile "$REDIS_DIR/pid" >/dev/null
+  trap 'kill "$(cat "$REDIS_DIR/pid")" 2>/dev/null || true' EXIT
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+fi
+run CpuPerCallBenchmark "$([ "${1:-}" = quick ] && echo 3 || echo 5)" $REDIS_URL
 run HookCostBenchmark
 run StartupBenchmark
 if [ "${1:-}" != "quick" ]; then

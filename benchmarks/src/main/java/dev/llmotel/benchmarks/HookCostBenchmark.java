@@ -28,6 +28,17 @@ public final class HookCostBenchmark {
     Map<String, List<String>> openAi = new LinkedHashMap<>(configurations);
     // The same call declaring a json_schema answer, and the answer checked against it (output validation).
     openAi.put("capture off, structured answer checked", Collections.singletonList("-Dllm-otel.benchmark.structured=true"));
+    // A 400,000-character prompt (about 100,000 tokens of retrieved text), one of eight each call.
+    String bigPrompt = "-Dllm-otel.benchmark.prompt-chars=400000";
+    openAi.put("capture off, 400,000-character prompt", Arrays.asList(bigPrompt, "-Dllm-otel.benchmark.calls=20000"));
+    List<String> loopGuardOnly = new ArrayList<>(Arrays.asList(bigPrompt, "-Dllm-otel.benchmark.calls=2000",
+        "-Dotel.instrumentation.llm-otel.loop-guard.mode=monitor",
+        "-Dotel.instrumentation.llm-otel.loop-guard.max-repeats=1000000000"));
+    openAi.put("loop guard (monitor), 400,000-character prompt", loopGuardOnly);
+    List<String> allPoliciesBig = new ArrayList<>(BenchmarkSuite.MONITOR_ALL_POLICIES);
+    allPoliciesBig.add(bigPrompt);
+    allPoliciesBig.add("-Dllm-otel.benchmark.calls=200");
+    openAi.put("all policies in monitor mode, 400,000-character prompt", allPoliciesBig);
     print("OpenAI chat call", "openai-java", "dev.llmotel.instrumentation.openai.OpenAiHookCostBenchmark", openAi);
     print("Anthropic Messages call", "anthropic-java",
         "dev.llmotel.instrumentation.anthropic.AnthropicHookCostBenchmark", configurations);

@@ -54,8 +54,14 @@ final class CallCounters {
     if (version != null) {
       AttributesBuilder b = callAttributes(call);
       String name = call.governance().promptName();
-      if (promptVersionsSeen.size() < MAX_PROMPT_VERSIONS || promptVersionsSeen.contains(name + '\n' + version)) {
-        promptVersionsSeen.add(name + '\n' + version);
+      String key = name == null ? version : name + '\n' + version;
+      // Looked up before added: a version already seen (nearly every call) writes nothing.
+      boolean kept = promptVersionsSeen.contains(key);
+      if (!kept && promptVersionsSeen.size() < MAX_PROMPT_VERSIONS) {
+        promptVersionsSeen.add(key);
+        kept = true;
+      }
+      if (kept) {
         if (name != null) b.put(LlmOtelAttributes.PROMPT_NAME, name);
         b.put(LlmOtelAttributes.PROMPT_VERSION, version);
       } else {

@@ -21,25 +21,51 @@ public final class LlmStreamSpliterator<T> implements Spliterator<T> {
     this.what = what;
   }
 
+  /** The app's action wrapped with the observer, made once per action (a stream hands the same one each time). */
+  private Consumer<? super T> lastAction;
+  private Consumer<T> observed;
+
+  private Consumer<T> observing(Consumer<? super T> action) {
+    if (action != lastAction) {
+      lastAction = action;
+      observed = element -> {
+        observe(element);
+        action.accept(element);
+      };
+    }
+    return observed;
+  }
+
   @Override
   public boolean tryAdvance(Consumer<? super T> action) {
     boolean advanced;
     try {
-      advanced = inner.tryAdvance(element -> {
-        observe(element);
-        action.accept(element);
-      });
+      advanced = inner.tryAdvance(observing(action));
     } catch (RuntimeException | Error e) {
       stream.end(e, false);
       throw e;
     }
-    if (!advanced) {
-      stream.end(null, true);
-      // The output_validation policy rejected the answer: the app's read of the end fails instead.
-      Throwable rejection = stream.call().outputReview().rejection();
-      if (rejection instanceof RuntimeException) throw (RuntimeException) rejection;
-    }
+    if (!advanced) ended();
     return advanced;
+  }
+
+  /** The whole stream read at once (Stream.forEach): one pass through the inner stream, nothing made per element. */
+  @Override
+  public void forEachRemaining(Consumer<? super T> action) {
+    try {
+      inner.forEachRemaining(observing(action));
+    } catch (RuntimeException | Error e) {
+      stream.end(e, false);
+      throw e;
+    }
+    ended();
+  }
+
+  private void ended() {
+    stream.end(null, true);
+    // The output_validation policy rejected the answer: the app's read of the end fails instead.
+    Throwable rejection = stream.call().outputReview().rejection();
+    if (rejection instanceof RuntimeException) throw (RuntimeException) rejection;
   }
 
   private void observe(T element) {

@@ -45,11 +45,44 @@ class GovernanceUnitTest {
   }
 
   @Test
-  void requestHashStreamsTheSameBytesAsTheTextWouldHave() {
+  void requestHashIsTheHashOfTheRequestsTextWhateverItsPieces() {
     LlmCall call = call("Système 🙂 \uD800 prompt", "héllo");
-    String expected = Fingerprints.shortHash("openai|chat|gpt-4o-mini|null|null|null|null|null\n"
+    String expected = Fingerprints.textHash("openai|chat|gpt-4o-mini|null|null|null|null|null\n"
         + "system:Système 🙂 \uD800 prompt\n" + "user:text/null/null/null/héllo;\n");
     assertEquals(expected, Fingerprints.requestHash(call));
+    assertEquals(16, expected.length());
+  }
+
+  @Test
+  void theTextHashIsTheSameHoweverTheTextIsSplitAndTellsNearTextsApart() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; b.length() < 5000; i++) b.append("passage ").append(i).append(" é🙂 ");
+    String text = b.toString();
+    String whole = Fingerprints.textHash(text);
+    java.util.Random random = new java.util.Random(7);
+    for (int trial = 0; trial < 50; trial++) {
+      Fingerprints.TextHash h = new Fingerprints.TextHash();
+      h.reset();
+      for (int at = 0; at < text.length(); ) {
+        int end = Math.min(text.length(), at + 1 + random.nextInt(trial % 2 == 0 ? 7 : 3000));
+        if (random.nextBoolean()) h.append(text, at, end); else h.append(new StringBuilder(text.substring(at, end)), 0, end - at);
+        at = end;
+      }
+      assertEquals(whole, h.finishHex(), "split at random places, trial " + trial);
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    seen.add(whole);
+    // One unit changed anywhere, one unit more or less, the same units in another order: all different.
+    for (int i = 0; i < text.length(); i += 97) {
+      char[] c = text.toCharArray();
+      c[i] ^= 1;
+      assertTrue(seen.add(Fingerprints.textHash(new String(c))), "a change at " + i);
+    }
+    assertTrue(seen.add(Fingerprints.textHash(text + " ")));
+    assertTrue(seen.add(Fingerprints.textHash(text.substring(1))));
+    assertTrue(seen.add(Fingerprints.textHash(text.substring(4) + text.substring(0, 4))));
+    assertTrue(seen.add(Fingerprints.textHash("")));
+    assertTrue(seen.add(Fingerprints.textHash("\0")), "a zero unit is not nothing");
   }
 
   @Test

@@ -24,8 +24,9 @@ import java.util.Locale;
  * bytes the thread allocated, and the one line each prints for {@code benchmarks/run.sh}'s table.
  */
 public final class HookCostHarness {
-  static final int WARMUP = 200_000;
-  static final int MEASURED = 200_000;
+  /** Calls per warm-up and per measured round ({@code -Dllm-otel.benchmark.calls}, for calls that cost milliseconds). */
+  static final int WARMUP = Integer.getInteger("llm-otel.benchmark.calls", 200_000);
+  static final int MEASURED = WARMUP;
   static final int ROUNDS = 7;
   public static final int STREAM_CHUNKS = 1000;
   static final int STREAMS = 500;

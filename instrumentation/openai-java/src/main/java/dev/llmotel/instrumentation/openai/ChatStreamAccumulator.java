@@ -35,7 +35,9 @@ final class ChatStreamAccumulator {
         call.response().responseId(chunk.id());
         call.response().responseModel(chunk.model());
       }
-      for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+      java.util.List<ChatCompletionChunk.Choice> chunkChoices = chunk.choices();
+      for (int c = 0; c < chunkChoices.size(); c++) { // indexed: no iterator per chunk
+        ChatCompletionChunk.Choice choice = chunkChoices.get(c);
         ChoiceState state = choices.computeIfAbsent(choice.index(), i -> new ChoiceState());
         if (choice.finishReason().isPresent()) state.finishReason = choice.finishReason().get().asString();
         ChatCompletionChunk.Choice.Delta delta = choice.delta();

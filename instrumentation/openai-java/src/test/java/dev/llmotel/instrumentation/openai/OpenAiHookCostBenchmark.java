@@ -51,7 +51,26 @@ public final class OpenAiHookCostBenchmark {
         .build().writeValueAsString(answer) + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
         + "\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":9,\"total_tokens\":40}}", ChatCompletion.class);
     HookCostHarness harness = new HookCostHarness();
-    harness.measureCalls(() -> OpenAiCalls.endChat(OpenAiCalls.startChat(params, options, false), completion, null));
+    // With -Dllm-otel.benchmark.prompt-chars=N the question is N characters of retrieved text (a RAG prompt),
+    // one of eight different ones each call: what llm-otel does per call that grows with the prompt.
+    int promptChars = Integer.getInteger("llm-otel.benchmark.prompt-chars", 0);
+    ChatCompletionCreateParams[] prompts = {params};
+    if (promptChars > 0) {
+      prompts = new ChatCompletionCreateParams[8];
+      for (int i = 0; i < prompts.length; i++) {
+        StringBuilder text = new StringBuilder(promptChars).append("Context ").append(i).append(": ");
+        while (text.length() < promptChars) text.append("the retrieved passage about order ").append(text.length()).append(". ");
+        text.setLength(promptChars);
+        prompts[i] = params.toBuilder().messages(java.util.Arrays.asList(params.messages().get(0),
+            com.openai.models.chat.completions.ChatCompletionMessageParam.ofUser(
+                com.openai.models.chat.completions.ChatCompletionUserMessageParam.builder().content(text.toString())
+                    .build()))).build();
+      }
+    }
+    ChatCompletionCreateParams[] rotation = prompts;
+    int[] next = {0};
+    harness.measureCalls(() -> OpenAiCalls.endChat(
+        OpenAiCalls.startChat(rotation[next[0]++ & (rotation.length - 1)], options, false), completion, null));
     ChatCompletionCreateParams streamParams = params.toBuilder()
         .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
     List<ChatCompletionChunk> chunks = streamOf(HookCostHarness.STREAM_CHUNKS);
