@@ -7,6 +7,8 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +26,7 @@ final class CallCounters {
   private final LongCounter retries;
   private final LongCounter promptCalls;
   private final Set<String> promptVersionsSeen = ConcurrentHashMap.newKeySet();
+  private final AttributeSetCache<Attributes> promptCallSets = new AttributeSetCache<>(LlmMetrics.MAX_CACHED_SETS);
 
   CallCounters(Meter meter) {
     policyDecisions = meter.counterBuilder("llm_otel.policy.decisions")
@@ -52,7 +55,6 @@ final class CallCounters {
     }
     String version = call.governance().promptVersion();
     if (version != null) {
-      AttributesBuilder b = callAttributes(call);
       String name = call.governance().promptName();
       String key = name == null ? version : name + '\n' + version;
       // Looked up before added: a version already seen (nearly every call) writes nothing.
@@ -61,14 +63,19 @@ final class CallCounters {
         promptVersionsSeen.add(key);
         kept = true;
       }
-      if (kept) {
-        if (name != null) b.put(LlmOtelAttributes.PROMPT_NAME, name);
-        b.put(LlmOtelAttributes.PROMPT_VERSION, version);
-      } else {
-        b.put(LlmOtelAttributes.PROMPT_VERSION, OVERFLOW);
-      }
-      promptCalls.add(1, b.build(), context);
+      promptCalls.add(1, promptCallSets.get(Arrays.<Object>asList(call.provider(), call.request().requestModel(),
+          call.governance().workflow(), kept ? name : null, kept ? version : OVERFLOW), CallCounters::promptCallAttributes),
+          context);
     }
+  }
+
+  /** Provider, request model, workflow, prompt name and version (each may be null but the provider). */
+  private static Attributes promptCallAttributes(List<Object> values) {
+    AttributesBuilder b = Attributes.builder().put(GenAiAttributes.PROVIDER_NAME, (String) values.get(0));
+    if (values.get(1) != null) b.put(GenAiAttributes.REQUEST_MODEL, (String) values.get(1));
+    if (values.get(2) != null) b.put(LlmOtelAttributes.WORKFLOW, (String) values.get(2));
+    if (values.get(3) != null) b.put(LlmOtelAttributes.PROMPT_NAME, (String) values.get(3));
+    return b.put(LlmOtelAttributes.PROMPT_VERSION, (String) values.get(4)).build();
   }
 
   /** Provider, request model and workflow: what every llm-otel counter of a call is broken down by. */

@@ -328,8 +328,8 @@ public final class LlmInstrumenter {
   /**
    * Whether the context holds an open call of llm-otel, also one made by a copy of these classes in
    * another class loader (the JDK's HttpClient has its own copy, in the platform class loader): keys
-   * are compared by identity, so another copy's call is found by the key's name in the context's
-   * text, and whether it is open by what {@link LlmCall#toString} shows there. Only for the plain
+   * are compared by identity, so another copy's call is found by the key's name, and whether it is
+   * open by what {@link LlmCall#toString} shows ({@link ForeignContextValues}). Only for the plain
    * HTTP clients, which must never trace a request an SDK's or framework's call already traces. An
    * ended call does not count: a request made in its context (from a completion callback) is a new
    * call. (OkHttp decides an async request in the context it was enqueued in, not in the context of
@@ -337,7 +337,7 @@ public final class LlmInstrumenter {
    */
   public static boolean hasOpenCallFromAnyClassLoader(Context context) {
     if (currentCall(context) != null) return true;
-    return context.toString().contains(CALL_KEY_NAME + "=" + LlmCall.OPEN);
+    return ForeignContextValues.hasValue(context, CALL_KEY_NAME, LlmCall.OPEN);
   }
 
   /** The LLM call in progress in this context, if an LLM-level span owns it and has not ended. */

@@ -181,35 +181,28 @@ final class LlmMetrics implements OperationListener {
   private void record(Context context, Attributes endAttributes, long endNanos) {
     State state = context.get(STATE);
     if (state == null) return;
-    Attributes attributes = metricAttributes(state.startAttributes, endAttributes);
+    AttributeSets sets = attributeSets(state.startAttributes, endAttributes);
+    Attributes attributes = sets.base;
     double seconds = (endNanos - state.startNanos) / 1e9;
     Long input = endAttributes.get(USAGE_INPUT_TOKENS);
     Long output = endAttributes.get(USAGE_OUTPUT_TOKENS);
-    boolean inference = isInference(attributes.get(OPERATION_NAME));
+    boolean inference = sets.inference;
     if (names.previous() || !inference) duration.record(seconds, attributes, context);
     if (names.previous()) {
-      if (input != null) {
-        tokenUsage.record(input, attributes.toBuilder()
-            .put(TOKEN_TYPE, GenAiValues.TOKEN_TYPE_INPUT).build(), context);
-      }
-      if (output != null) {
-        tokenUsage.record(output, attributes.toBuilder()
-            .put(TOKEN_TYPE, GenAiValues.TOKEN_TYPE_OUTPUT).build(), context);
-      }
+      if (input != null) tokenUsage.record(input, sets.inputTokens(), context);
+      if (output != null) tokenUsage.record(output, sets.outputTokens(), context);
     }
     if (names.latest()) {
       if (inference) inferenceDuration.record(seconds, attributes, context);
-      recordLatestUsage(context, attributes, endAttributes, input, output, inference);
+      recordLatestUsage(context, sets, endAttributes, input, output, inference);
     }
     Double usd = endAttributes.get(LlmOtelAttributes.COST_USD);
     if (usd != null) {
-      cost.add(usd, costAttributes(attributes), context);
+      cost.add(usd, sets.cost(), context);
     }
     Double ttfc = endAttributes.get(RESPONSE_TIME_TO_FIRST_CHUNK);
     if (ttfc != null) {
-      // The streaming metrics carry no error.type: a stream that failed still measured its chunks.
-      Attributes streaming = attributes.get(ERROR_TYPE) == null ? attributes
-          : attributes.toBuilder().remove(ERROR_TYPE).build();
+      Attributes streaming = sets.streaming();
       timeToFirstChunk.record(ttfc, streaming, context);
       LlmCall call = LlmInstrumenter.currentCall(context);
       if (call != null) {
@@ -222,15 +215,12 @@ final class LlmMetrics implements OperationListener {
    * The latest conventions' token metrics. An inference operation records them even when it failed or
    * no usage came back: 0, with modality {@code unknown} on the counters. Counters carry no error.type.
    */
-  private void recordLatestUsage(Context context, Attributes attributes, Attributes end, Long input, Long output,
+  private void recordLatestUsage(Context context, AttributeSets sets, Attributes end, Long input, Long output,
       boolean inference) {
     if (input == null && output == null && !inference) return;
     boolean reported = input != null || output != null;
     LlmCall call = LlmInstrumenter.currentCall(context);
-    String modality = reported && (call == null || !call.request().hasMedia()) ? MODALITY_TEXT : MODALITY_UNKNOWN;
-    AttributesBuilder counted = attributes.toBuilder().put(TOKEN_MODALITY, modality);
-    counted.remove(ERROR_TYPE);
-    Attributes usage = counted.build();
+    Attributes usage = sets.usage(reported && (call == null || !call.request().hasMedia()));
     long in = input == null ? 0 : input;
     long out = output == null ? 0 : output;
     usageInput.add(in, usage, context);
@@ -242,8 +232,88 @@ final class LlmMetrics implements OperationListener {
     Long reasoning = end.get(USAGE_REASONING_OUTPUT_TOKENS);
     if (reasoning != null) usageReasoning.add(reasoning, usage, context);
     if (inference) {
-      operationInputTokens.record(in, attributes, context);
-      operationOutputTokens.record(out, attributes, context);
+      operationInputTokens.record(in, sets.base, context);
+      operationOutputTokens.record(out, sets.base, context);
+    }
+  }
+
+  /** The attribute sets of a call's metrics, built once per combination of their values. */
+  private AttributeSets attributeSets(Attributes start, Attributes end) {
+    Object[] values = new Object[METRIC_KEYS.size()];
+    for (int i = 0; i < values.length; i++) {
+      AttributeKey<?> key = METRIC_KEYS.get(i);
+      Object value = end.get(key);
+      values[i] = value != null ? value : start.get(key);
+    }
+    return attributeSets.get(Arrays.asList(values), AttributeSets::new);
+  }
+
+  static final int MAX_CACHED_SETS = 2000;
+  private final AttributeSetCache<AttributeSets> attributeSets = new AttributeSetCache<>(MAX_CACHED_SETS);
+
+  /** The attribute sets of one combination of metric values: those not every call needs are built on first use. */
+  static final class AttributeSets {
+    final Attributes base;
+    final boolean inference;
+    private volatile Attributes inputTokens;
+    private volatile Attributes outputTokens;
+    private volatile Attributes cost;
+    private volatile Attributes streaming;
+    private volatile Attributes usageText;
+    private volatile Attributes usageUnknown;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    AttributeSets(List<Object> values) {
+      AttributesBuilder b = Attributes.builder();
+      for (int i = 0; i < values.size(); i++) {
+        if (values.get(i) != null) b.put((AttributeKey) METRIC_KEYS.get(i), values.get(i));
+      }
+      base = b.build();
+      inference = isInference(base.get(OPERATION_NAME));
+    }
+
+    Attributes inputTokens() {
+      Attributes a = inputTokens;
+      if (a == null) inputTokens = a = base.toBuilder().put(TOKEN_TYPE, GenAiValues.TOKEN_TYPE_INPUT).build();
+      return a;
+    }
+
+    Attributes outputTokens() {
+      Attributes a = outputTokens;
+      if (a == null) outputTokens = a = base.toBuilder().put(TOKEN_TYPE, GenAiValues.TOKEN_TYPE_OUTPUT).build();
+      return a;
+    }
+
+    /** Cost by provider, model and workflow: fewer attributes than the histograms, one series per model. */
+    Attributes cost() {
+      Attributes a = cost;
+      if (a == null) {
+        AttributesBuilder b = Attributes.builder();
+        putIfPresent(b, base, PROVIDER_NAME);
+        putIfPresent(b, base, REQUEST_MODEL);
+        putIfPresent(b, base, LlmOtelAttributes.WORKFLOW);
+        cost = a = b.build();
+      }
+      return a;
+    }
+
+    /** The streaming metrics carry no error.type: a stream that failed still measured its chunks. */
+    Attributes streaming() {
+      Attributes a = streaming;
+      if (a == null) streaming = a = base.get(ERROR_TYPE) == null ? base : base.toBuilder().remove(ERROR_TYPE).build();
+      return a;
+    }
+
+    /** The usage counters' set: the modality, and no error.type. */
+    Attributes usage(boolean text) {
+      Attributes a = text ? usageText : usageUnknown;
+      if (a == null) {
+        AttributesBuilder counted = base.toBuilder().put(TOKEN_MODALITY, text ? MODALITY_TEXT : MODALITY_UNKNOWN);
+        counted.remove(ERROR_TYPE);
+        a = counted.build();
+        if (text) usageText = a; else usageUnknown = a;
+      }
+      return a;
     }
   }
 
@@ -252,23 +322,9 @@ final class LlmMetrics implements OperationListener {
     return "chat".equals(operation) || "text_completion".equals(operation) || "generate_content".equals(operation);
   }
 
-  /** Cost by provider, model and workflow: fewer attributes than the histograms, one series per model. */
-  private static Attributes costAttributes(Attributes metricAttributes) {
-    AttributesBuilder b = Attributes.builder();
-    putIfPresent(b, metricAttributes, PROVIDER_NAME);
-    putIfPresent(b, metricAttributes, REQUEST_MODEL);
-    putIfPresent(b, metricAttributes, LlmOtelAttributes.WORKFLOW);
-    return b.build();
-  }
-
   private static void putIfPresent(AttributesBuilder b, Attributes from, AttributeKey<String> key) {
     String v = from.get(key);
     if (v != null) b.put(key, v);
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Attributes metricAttributes(Attributes start, Attributes end) {
-    return select(METRIC_KEYS, start, end);
   }
 
   /** Of these keys, each one's value at the span's end, else at its start: a metric's attributes. */

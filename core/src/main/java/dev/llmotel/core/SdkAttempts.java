@@ -62,7 +62,9 @@ public final class SdkAttempts {
   public void onAttempt(Object requestOptions, Object response, Throwable error) {
     try {
       SafeHooks.checkpoint("attempt");
-      LlmCall call = find(requestOptions);
+      // A blocking attempt runs on the thread of its call, in the call's context.
+      LlmCall call = LlmInstrumenter.currentCall(Context.current());
+      if (call == null) call = find(requestOptions);
       if (call == null) return;
       Outcome o = outcome(response, error);
       call.attemptLog().recordAttempt(o.status, o.retryAfter, o.error, o.requestId);
@@ -127,8 +129,10 @@ public final class SdkAttempts {
       Integer status = response == null ? null : StainlessResponses.status(response);
       if (status != null) {
         o.status = status;
-        o.retryAfter = StainlessResponses.header(response, "retry-after");
-        o.requestId = StainlessResponses.header(response, requestIdHeader);
+        Object headers = StainlessResponses.headers(response);
+        // Retry-After matters only where a retry may follow: a response the SDK takes as a failure.
+        if (status >= 400) o.retryAfter = StainlessResponses.value(headers, "retry-after");
+        o.requestId = StainlessResponses.value(headers, requestIdHeader);
       } else {
         o.error = error;
       }

@@ -12,7 +12,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * The retry loop of a Stainless-generated SDK ({@code <sdk package>.core.http.RetryingHttpClient}):
+ * The async retry loop of a Stainless-generated SDK ({@code <sdk package>.core.http.RetryingHttpClient}):
  * links the call in progress to the RequestOptions that every attempt gets (see {@link SdkAttempts}).
  */
 public class StainlessRetryInstrumentation implements TypeInstrumentation {
@@ -30,22 +30,10 @@ public class StainlessRetryInstrumentation implements TypeInstrumentation {
 
   @Override
   public void transform(TypeTransformer transformer) {
-    transformer.applyAdviceToMethod(named("execute").and(takesArguments(2)),
-        StainlessRetryInstrumentation.class.getName() + "$ExecuteAdvice");
+    // Only the async loop: its retries run on the SDK's timer thread, where the call's context is not
+    // current. The blocking loop makes every attempt on the calling thread, in the call's context.
     transformer.applyAdviceToMethod(named("executeAsync").and(takesArguments(2)),
         StainlessRetryInstrumentation.class.getName() + "$ExecuteAsyncAdvice");
-  }
-
-  public static class ExecuteAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object onEnter(@Advice.Origin("#t") String type, @Advice.Argument(1) Object requestOptions) {
-      return SdkAttempts.forType(type).register(requestOptions);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Origin("#t") String type, @Advice.Enter Object key) {
-      SdkAttempts.forType(type).unregister(key);
-    }
   }
 
   public static class ExecuteAsyncAdvice {

@@ -137,6 +137,38 @@ public final class Fingerprints {
    */
   public static String promptFingerprint(LlmCall call) {
     if (!hasTemplate(call)) return null;
+    // The usual template is one system text the app passes as the same String object on every call (a
+    // constant): found by identity, without reading the text at all.
+    String onlyText = call.request().toolDefinitions().isEmpty() && call.request().systemInstructions().size() == 1
+        ? call.request().systemInstructions().get(0).content : null;
+    int slot = onlyText == null ? -1 : System.identityHashCode(onlyText) & (RECENT_TEMPLATES.length - 1);
+    if (onlyText != null) {
+      RecentTemplate recent = RECENT_TEMPLATES[slot];
+      if (recent != null && recent.text.get() == onlyText) return recent.fingerprint;
+    }
+    String fingerprint = templateFingerprint(call);
+    if (onlyText != null) RECENT_TEMPLATES[slot] = new RecentTemplate(onlyText, fingerprint);
+    return fingerprint;
+  }
+
+  /**
+   * Fingerprints of recently seen one-text templates by the text's identity. Entries are immutable and
+   * replaced whole (a racing reader sees an old entry or a new one, and a miss only costs the lookup
+   * below); the text is weakly held, so a large prompt made per call is not kept alive here.
+   */
+  private static final RecentTemplate[] RECENT_TEMPLATES = new RecentTemplate[64];
+
+  private static final class RecentTemplate {
+    final java.lang.ref.WeakReference<String> text;
+    final String fingerprint;
+
+    RecentTemplate(String text, String fingerprint) {
+      this.text = new java.lang.ref.WeakReference<>(text);
+      this.fingerprint = fingerprint;
+    }
+  }
+
+  private static String templateFingerprint(LlmCall call) {
     Digest d = DIGEST.get();
     for (LlmMessage.Part part : call.request().systemInstructions()) {
       if (part.content != null) d.add("system:").addSized(part.content);

@@ -54,7 +54,9 @@ public final class PriceTable {
 
   private final Map<String, Price> prices = new HashMap<>();
   // Lookups as asked (dated snapshot names included), so the suffix regex runs once per model name.
-  private final Map<String, Price> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Prices found, by provider then model as the call named them: no key string built per call. */
+  private final Map<String, Map<String, Price>> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger resolvedCount = new java.util.concurrent.atomic.AtomicInteger();
   private final String taken;
 
   private PriceTable(String taken) {
@@ -267,8 +269,8 @@ public final class PriceTable {
     // A model run in the app's own process (GenAiValues.PROVIDER_IN_PROCESS) costs nothing: priced, at 0.
     if (IN_PROCESS.equals(provider)) return FREE;
     if (provider == null || model == null) return null;
-    String lookupKey = provider + "/" + model;
-    Price cached = resolved.get(lookupKey);
+    Map<String, Price> byModel = resolved.get(provider);
+    Price cached = byModel == null ? null : byModel.get(model);
     if (cached != null) return cached == NONE ? null : cached;
     String lower = model.toLowerCase(Locale.ROOT);
     Price p = prices.get(key(provider, lower));
@@ -280,7 +282,10 @@ public final class PriceTable {
       p = prices.get(key(provider, bedrock));
       if (p == null) p = prices.get(key(provider, BEDROCK_PROFILE.matcher(bedrock).replaceFirst("")));
     }
-    if (resolved.size() < 10_000) resolved.put(lookupKey, p == null ? NONE : p);
+    if (resolvedCount.get() < 10_000) {
+      if (byModel == null) byModel = resolved.computeIfAbsent(provider, k -> new java.util.concurrent.ConcurrentHashMap<>());
+      if (byModel.put(model, p == null ? NONE : p) == null) resolvedCount.incrementAndGet();
+    }
     return p;
   }
 

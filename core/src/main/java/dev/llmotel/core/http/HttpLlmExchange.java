@@ -8,6 +8,7 @@ import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.faults.FaultKind;
 import dev.llmotel.core.faults.Faults;
 import dev.llmotel.core.faults.InjectedFault;
+import dev.llmotel.semconv.GenAiValues;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -333,8 +334,10 @@ public abstract class HttpLlmExchange {
       this.status = status;
       contentLength = parseLength(headers.apply("content-length"));
       if (record != null) record.response(status, headers);
-      String requests = first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining");
-      String tokens = first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining");
+      // Each header lookup scans the response's headers: only the names this provider sends.
+      boolean anthropic = endpoint != null && GenAiValues.PROVIDER_ANTHROPIC.equals(endpoint.provider);
+      String requests = headers.apply(anthropic ? "anthropic-ratelimit-requests-remaining" : "x-ratelimit-remaining-requests");
+      String tokens = headers.apply(anthropic ? "anthropic-ratelimit-tokens-remaining" : "x-ratelimit-remaining-tokens");
       onHeaders(status, requests, tokens, headers);
     } catch (Throwable t) {
       SafeHooks.failed("http response headers", t);

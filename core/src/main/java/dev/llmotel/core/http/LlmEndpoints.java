@@ -96,8 +96,9 @@ public final class LlmEndpoints {
         return new LlmEndpoint(c.provider, c.format, null);
       }
     }
-    Matcher gemini = GEMINI_PATH.matcher(path);
-    if (gemini.matches()) {
+    // The patterns only where a cheap test says they may match: every request of an HTTP client comes here.
+    Matcher gemini = path.endsWith("enerateContent") ? GEMINI_PATH.matcher(path) : null;
+    if (gemini != null && gemini.matches()) {
       String provider = h.endsWith("aiplatform.googleapis.com") ? GenAiValues.PROVIDER_GCP_VERTEX_AI : GenAiValues.PROVIDER_GCP_GEMINI;
       return new LlmEndpoint(provider, GeminiWire.INSTANCE, gemini.group(1));
     }
@@ -108,8 +109,8 @@ public final class LlmEndpoints {
     // "/responses" alone is too common a path; the API's own prefixes only.
     else if (path.endsWith("/v1/responses") || path.endsWith("/openai/responses")) format = OpenAiResponsesWire.INSTANCE;
     if (format == null) return null;
-    Matcher azure = AZURE_DEPLOYMENT.matcher(path);
-    return new LlmEndpoint(openAiProvider(h), format, azure.matches() ? azure.group(1) : null);
+    Matcher azure = path.contains("/openai/deployments/") ? AZURE_DEPLOYMENT.matcher(path) : null;
+    return new LlmEndpoint(openAiProvider(h), format, azure != null && azure.matches() ? azure.group(1) : null);
   }
 
   /** The provider behind an OpenAI-style API, by host; compatible servers elsewhere are the openai family. */

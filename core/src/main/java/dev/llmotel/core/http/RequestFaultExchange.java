@@ -40,7 +40,7 @@ final class RequestFaultExchange extends HttpLlmExchange {
   static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
   private static final String SCOPE = "dev.llmotel.faults";
   /** The agent run's context key's name: another copy's run is found by it in the context (see AgentRun#toString). */
-  private static final String RUN_KEY = "llm-otel-agent-run=";
+  private static final String RUN_KEY = "llm-otel-agent-run";
 
   private static volatile Instruments instruments;
 
@@ -104,13 +104,14 @@ final class RequestFaultExchange extends HttpLlmExchange {
 
   /** The span id of the agent run this request belongs to, whichever copy of llm-otel runs the agent. */
   static String runSpanId(Context context) {
-    String s = context.toString();
-    int at = s.indexOf(RUN_KEY + dev.llmotel.core.AgentRun.TO_STRING_PREFIX);
-    if (at < 0) return null;
-    int start = at + RUN_KEY.length() + dev.llmotel.core.AgentRun.TO_STRING_PREFIX.length();
-    int end = start;
-    while (end < s.length() && Character.digit(s.charAt(end), 16) >= 0) end++;
-    return end - start == 16 ? s.substring(start, end) : null;
+    String run = dev.llmotel.core.ForeignContextValues.valueText(context, RUN_KEY);
+    if (run == null || !run.startsWith(dev.llmotel.core.AgentRun.TO_STRING_PREFIX)) return null;
+    String id = run.substring(dev.llmotel.core.AgentRun.TO_STRING_PREFIX.length());
+    if (id.length() != 16) return null;
+    for (int i = 0; i < id.length(); i++) {
+      if (Character.digit(id.charAt(i), 16) < 0) return null;
+    }
+    return id;
   }
 
   private void injected(InjectedFault injected) {

@@ -99,8 +99,10 @@ public final class OkHttpCalls implements Interceptor {
       exchange.refused(refused);
       throw refused;
     }
-    InFlight outer = ACTIVE.get();
-    ACTIVE.set(new InFlight(exchange, request.url()));
+    // The fault interceptor below needs the exchange only when a fault or a replayed answer may come.
+    boolean faultsPossible = HttpLlmExchange.sdkAttemptsObserved();
+    InFlight outer = faultsPossible ? ACTIVE.get() : null;
+    if (faultsPossible) ACTIVE.set(new InFlight(exchange, request.url()));
     Response response;
     try {
       response = chain.proceed(request);
@@ -109,7 +111,7 @@ public final class OkHttpCalls implements Interceptor {
       exchange.closeScope();
       throw e;
     } finally {
-      ACTIVE.set(outer);
+      if (faultsPossible) ACTIVE.set(outer);
     }
     try {
       return observe(exchange, response);
