@@ -49,18 +49,6 @@ public final class LlmStreamSpliterator<T> implements Spliterator<T> {
     return advanced;
   }
 
-  /** The whole stream read at once (Stream.forEach): one pass through the inner stream, nothing made per element. */
-  @Override
-  public void forEachRemaining(Consumer<? super T> action) {
-    try {
-      inner.forEachRemaining(observing(action));
-    } catch (RuntimeException | Error e) {
-      stream.end(e, false);
-      throw e;
-    }
-    ended();
-  }
-
   private void ended() {
     stream.end(null, true);
     // The output_validation policy rejected the answer: the app's read of the end fails instead.
