@@ -39,10 +39,11 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     List<String> all = new java.util.ArrayList<>(SCENARIOS);
     all.add("local-embeddings");
     all.add("mcp-agent");
+    all.add("mcp-agent-http");
     return all;
   }
 
-  /** The MCP server the newest app's "mcp-agent" scenario starts: the MCP smoke app's, over stdio. */
+  /** The MCP server the newest app's "mcp-agent" scenarios start: the MCP smoke app's, over stdio and streamable HTTP. */
   @Override java.util.Map<String, String> extraProperties() throws Exception {
     // The local embeddings' test tells the three texts apart by their request hashes, off by default.
     return java.util.Map.of("smoke.mcp.server-classpath",
@@ -75,8 +76,27 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
   @Test
   void mcpToolsOfLangChain4jsOwnClientJoinTheAgentsTrace() {
     if (!scenarios().contains("mcp-agent")) return; // the newest app only has langchain4j-mcp
-    assertTrue(run.result("mcp-agent").startsWith("ok"), run.result("mcp-agent"));
-    List<ReceivedSpan> trace = run.receiver.trace(run.scenario("mcp-agent").traceId());
+    ReceivedSpan tool = mcpTool("mcp-agent");
+    assertEquals("pipe", tool.attr("network.transport"), tool.toString());
+    assertNull(tool.attr("mcp.session.id"), "stdio has no session: " + tool);
+  }
+
+  /** The same over streamable HTTP: the tool's span also carries the session the server gave the client. */
+  @Test
+  void mcpToolsOverStreamableHttpCarryTheirSession() {
+    if (!scenarios().contains("mcp-agent-http")) return;
+    ReceivedSpan tool = mcpTool("mcp-agent-http");
+    assertEquals("tcp", tool.attr("network.transport"), tool.toString());
+    ReceivedSpan served = run.receiver.awaitSpans(s -> "SERVER".equals(s.kind())
+        && tool.spanId().equals(s.parentSpanId()), 1, java.time.Duration.ofSeconds(20)).get(0);
+    assertNotNull(served.attr("mcp.session.id"), served.toString());
+    assertEquals(served.attr("mcp.session.id"), tool.attr("mcp.session.id"), tool.toString());
+  }
+
+  /** The scenario's one LangChain4j tool span, its MCP attributes and the server's span under it checked. */
+  private ReceivedSpan mcpTool(String scenario) {
+    assertTrue(run.result(scenario).startsWith("ok"), run.result(scenario));
+    List<ReceivedSpan> trace = run.receiver.trace(run.scenario(scenario).traceId());
     List<ReceivedSpan> tools = trace.stream().filter(s -> "execute_tool".equals(s.attr("gen_ai.operation.name"))
         && SCOPE.equals(s.scopeName())).collect(java.util.stream.Collectors.toList());
     assertEquals(1, tools.size(), SpanTrees.names(trace).toString());
@@ -89,7 +109,9 @@ abstract class AbstractLangChain4jSmokeTest extends AbstractAgentFrameworkSmokeT
     assertEquals(served.get(0).attr("jsonrpc.request.id"), tools.get(0).attr("jsonrpc.request.id"));
     assertTrue(trace.stream().anyMatch(s -> s.name().startsWith("invoke_agent")
         && SpanTrees.isAncestor(trace, s, tools.get(0))), "the tool under the agent");
+    return tools.get(0);
   }
+
   @Override String scope() { return SCOPE; }
 
   @Override String toolAgentName() { return "WeatherAssistant"; }

@@ -317,10 +317,12 @@ public class LangChain4jSmokeApp {
             .build().ask("What is the weather in Paris?");
       }
       case "mcp-agent":
+      case "mcp-agent-http":
         // Only the newest app has langchain4j-mcp: its scenario class is called by name.
         try {
           return (String) Class.forName("dev.llmotel.smoke.langchain4j.McpScenario")
-              .getMethod("run", ChatModel.class).invoke(null, model(scenario));
+              .getMethod(scenario.equals("mcp-agent") ? "run" : "runHttp", ChatModel.class)
+              .invoke(null, model(scenario));
         } catch (java.lang.reflect.InvocationTargetException e) {
           throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
               : new IllegalStateException(e.getCause());

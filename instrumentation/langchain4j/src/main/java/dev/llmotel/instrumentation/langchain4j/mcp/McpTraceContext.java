@@ -22,9 +22,12 @@ import java.util.Map;
  */
 public final class McpTraceContext implements McpMetaSupplier {
   private final McpMetaSupplier app;
+  /** The client's transport: its kind and, over streamable HTTP, its session id go on the tool's span. */
+  private final Object transport;
 
-  private McpTraceContext(McpMetaSupplier app) {
+  private McpTraceContext(McpMetaSupplier app, Object transport) {
     this.app = app;
+    this.transport = transport;
   }
 
   /** At {@code DefaultMcpClient.Builder.build()}: the builder's meta supplier, wrapped once. */
@@ -34,9 +37,19 @@ public final class McpTraceContext implements McpMetaSupplier {
       field.setAccessible(true);
       Object current = field.get(builder);
       if (current instanceof McpTraceContext) return;
-      field.set(builder, new McpTraceContext((McpMetaSupplier) current));
+      field.set(builder, new McpTraceContext((McpMetaSupplier) current, transportOf(builder)));
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j mcp client", t);
+    }
+  }
+
+  private static Object transportOf(Object builder) {
+    try {
+      Field field = builder.getClass().getDeclaredField("transport");
+      field.setAccessible(true);
+      return field.get(builder);
+    } catch (Throwable t) {
+      return null; // the tool's span goes without the transport's attributes
     }
   }
 
@@ -53,7 +66,7 @@ public final class McpTraceContext implements McpMetaSupplier {
           (carrier, key, value) -> {
             if (carrier != null) carrier.put(key, value);
           });
-      describeToolCall(context, call);
+      describeToolCall(context, call, transport);
     } catch (Throwable t) {
       SafeHooks.failed("langchain4j mcp client", t);
     }
@@ -63,14 +76,37 @@ public final class McpTraceContext implements McpMetaSupplier {
   /**
    * A {@code tools/call} sent from inside LangChain4j's tool execution: that execute_tool span is the
    * MCP call's client span (this client makes none of its own), so it gets the MCP conventions'
-   * method name and JSON-RPC request id.
+   * method name, JSON-RPC request id, network transport and, over streamable HTTP, session id.
    */
-  private static void describeToolCall(Context context, McpCallContext call) {
+  private static void describeToolCall(Context context, McpCallContext call, Object transport) {
     if (call == null || call.message() == null || call.message().method != McpClientMethod.TOOLS_CALL) return;
     if (AgentInstrumenter.currentTool(context) == null) return;
     Span tool = Span.fromContext(context);
     tool.setAttribute(McpAttributes.MCP_METHOD_NAME, McpAttributes.TOOLS_CALL);
     Long id = call.message().getId();
     if (id != null) tool.setAttribute(McpAttributes.JSONRPC_REQUEST_ID, String.valueOf(id));
+    if (transport == null) return;
+    // By class name: the transports a release has differ (streamable HTTP came after SSE).
+    String type = transport.getClass().getName();
+    if (type.endsWith(".StdioMcpTransport")) {
+      tool.setAttribute(McpAttributes.NETWORK_TRANSPORT, "pipe");
+    } else if (type.endsWith("McpTransport") && type.startsWith("dev.langchain4j.mcp.client.transport.")) {
+      tool.setAttribute(McpAttributes.NETWORK_TRANSPORT, "tcp"); // HTTP (SSE, streamable) and WebSocket
+    }
+    String session = sessionId(transport);
+    if (session != null) tool.setAttribute(McpAttributes.MCP_SESSION_ID, session);
+  }
+
+  /** The streamable HTTP transport's session id (set by the server at initialize), or null. */
+  private static String sessionId(Object transport) {
+    try {
+      Object id = transport.getClass().getMethod("getMcpSessionId").invoke(transport);
+      return id instanceof String && !((String) id).isEmpty() ? (String) id : null;
+    } catch (NoSuchMethodException e) {
+      return null; // stdio, SSE and WebSocket transports have no session id
+    } catch (Throwable t) {
+      SafeHooks.failed("langchain4j mcp session id", t);
+      return null;
+    }
   }
 }
