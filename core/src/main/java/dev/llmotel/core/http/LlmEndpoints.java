@@ -97,7 +97,8 @@ public final class LlmEndpoints {
       }
     }
     // The patterns only where a cheap test says they may match: every request of an HTTP client comes here.
-    Matcher gemini = path.endsWith("enerateContent") ? GEMINI_PATH.matcher(path) : null;
+    Matcher gemini = path.endsWith(":generateContent") || path.endsWith(":streamGenerateContent")
+        ? GEMINI_PATH.matcher(path) : null;
     if (gemini != null && gemini.matches()) {
       String provider = h.endsWith("aiplatform.googleapis.com") ? GenAiValues.PROVIDER_GCP_VERTEX_AI : GenAiValues.PROVIDER_GCP_GEMINI;
       return new LlmEndpoint(provider, GeminiWire.INSTANCE, gemini.group(1));

@@ -44,6 +44,50 @@ class GovernanceUnitTest {
     assertNotEquals(Fingerprints.promptFingerprint(a), Fingerprints.promptFingerprint(withTool));
   }
 
+  /**
+   * Fingerprints found by the template text's identity (64 slots) equal the template's own, with many
+   * threads started together over more String objects than slots, equal texts in distinct objects among them.
+   */
+  @Test
+  void fingerprintsFoundByTheTextsIdentityAreTheTemplatesOwnUnderManyThreads() throws Exception {
+    int texts = 40;
+    String[] objects = new String[200];
+    String[] expected = new String[texts];
+    for (int t = 0; t < texts; t++) {
+      expected[t] = Fingerprints.promptFingerprint(call(new String(template(t)), "hi"));
+    }
+    for (int o = 0; o < objects.length; o++) {
+      int t = o % texts;
+      objects[o] = new String(template(t));
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+    for (int thread = 0; thread < 16; thread++) {
+      int seed = thread;
+      results.add(pool.submit(() -> {
+        start.await();
+        int wrong = 0;
+        for (int i = 0; i < 5_000; i++) {
+          int o = (i * 13 + seed * 29) % objects.length;
+          if (!expected[o % texts].equals(Fingerprints.promptFingerprint(call(objects[o], "question " + i)))) wrong++;
+        }
+        return wrong;
+      }));
+    }
+    start.countDown();
+    for (java.util.concurrent.Future<Integer> r : results) {
+      assertEquals(0, (int) r.get(60, java.util.concurrent.TimeUnit.SECONDS), "another template's fingerprint");
+    }
+    pool.shutdown();
+    assertEquals(texts, new java.util.HashSet<>(java.util.Arrays.asList(expected)).size(), "distinct templates");
+  }
+
+  /** Templates that differ in words, not in what normalization takes out (numbers, ids). */
+  private static String template(int t) {
+    return "You are the " + (char) ('a' + t % 26) + (char) ('a' + t / 26) + " desk. Ticket 17.";
+  }
+
   @Test
   void requestHashIsTheHashOfTheRequestsTextWhateverItsPieces() {
     LlmCall call = call("Système 🙂 \uD800 prompt", "héllo");
