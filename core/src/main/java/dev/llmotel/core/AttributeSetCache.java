@@ -2,6 +2,7 @@ package dev.llmotel.core;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -12,6 +13,8 @@ import java.util.function.Function;
  */
 final class AttributeSetCache<V> {
   private final ConcurrentHashMap<List<Object>, V> sets = new ConcurrentHashMap<>();
+  /** Entries added or being added: a slot is taken before the put, so racing threads never pass the bound. */
+  private final AtomicInteger slots = new AtomicInteger();
   private final int maxSize;
 
   AttributeSetCache(int maxSize) {
@@ -23,11 +26,15 @@ final class AttributeSetCache<V> {
     V set = sets.get(values);
     if (set != null) return set;
     set = build.apply(values);
-    if (sets.size() < maxSize) {
-      V raced = sets.putIfAbsent(values, set);
-      if (raced != null) return raced;
+    if (slots.get() >= maxSize) return set;
+    if (slots.incrementAndGet() > maxSize) {
+      slots.decrementAndGet();
+      return set;
     }
-    return set;
+    V raced = sets.putIfAbsent(values, set);
+    if (raced == null) return set;
+    slots.decrementAndGet(); // another thread added these values first
+    return raced;
   }
 
   int size() {
