@@ -25,8 +25,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class McpSmokeTest {
   static final List<String> SCENARIOS = List.of("mcp-stdio", "mcp-stdio-errors", "mcp-http", "mcp-fault");
+  /** The SDK's second API (io.modelcontextprotocol.modern), which only the newest release has. */
+  static final List<String> MODERN_SCENARIOS = List.of("mcp-modern-stdio", "mcp-modern-http");
   static final String FAULTS = "{\"tool_faults\": [{\"fault\": \"tool_error\", \"tool\": \"echo\","
-      + " \"workflow\": \"scenario mcp-fault\", \"message\": \"drill: weather MCP server down\"}]}";
+      + " \"workflow\": \"scenario mcp-fault\", \"message\": \"drill: weather MCP server down\"},"
+      + " {\"fault\": \"tool_result\", \"tool\": \"echo\", \"workflow\": \"scenario mcp-modern-http\","
+      + " \"result\": \"drill: stale forecast\"}]}";
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"oldest", "newest"})
@@ -37,9 +41,12 @@ class McpSmokeTest {
       p.put("otel.resource.attributes", "deployment.environment.name=staging");
       p.put("otel.instrumentation.llm-otel.faults.file", GovernanceFiles.write("mcp-faults.json", FAULTS).toString());
       p.put("otel.instrumentation.llm-otel.faults.enabled-in", "staging");
+      boolean modern = "newest".equals(release);
+      List<String> scenarios = new java.util.ArrayList<>(SCENARIOS);
+      if (modern) scenarios.addAll(MODERN_SCENARIOS);
       run.launchApp("mcp-" + release, "mcp-app-" + release, "dev.llmotel.smoke.mcp.McpSmokeApp",
-          System.getProperty("java.home"), p, SCENARIOS, "mcp.client.operation.duration");
-      run.assertRanCleanly(SCENARIOS.size());
+          System.getProperty("java.home"), p, scenarios, "mcp.client.operation.duration");
+      run.assertRanCleanly(scenarios.size());
       assertEquals("ok isError=false echo: hello over stdio", run.result("mcp-stdio"));
       assertEquals("ok isError=false echo: hello over http", run.result("mcp-http"));
 
@@ -122,7 +129,66 @@ class McpSmokeTest {
         assertTrue(points.stream().noneMatch(pt -> pt.attr("mcp.session.id") != null || pt.attr("jsonrpc.request.id") != null),
             metric + " has no per-session or per-request attributes");
       }
+      if (modern) assertModernApi(run);
     }
+  }
+
+  /**
+   * The SDK's second API: a stateless client and server (no initialize, no session; every request
+   * carries its protocol version in {@code _meta}), the same spans, errors and trace context as the
+   * classic API, and a drill's tool fault on its client.
+   */
+  static void assertModernApi(SmokeRun run) {
+    assertEquals("ok isError=false echo: hello over modern stdio | isError=true the backend is down | error McpException",
+        run.result("mcp-modern-stdio"));
+    ReceivedSpan call = clientCall(run, "mcp-modern-stdio", "tools/call echo");
+    assertEquals("tools/call", call.attr("mcp.method.name"));
+    assertEquals("execute_tool", call.attr("gen_ai.operation.name"));
+    assertEquals("echo", call.attr("gen_ai.tool.name"));
+    assertEquals("pipe", call.attr("network.transport"));
+    assertNotNull(call.attr("jsonrpc.request.id"), call.toString());
+    assertNotNull(call.attr("mcp.protocol.version"), "every request claims its version: " + call);
+    assertEquals(null, call.attr("mcp.session.id"), "a stateless protocol has no session: " + call);
+    ReceivedSpan served = serverSpan(run, call);
+    assertEquals(call.attr("jsonrpc.request.id"), served.attr("jsonrpc.request.id"));
+    assertEquals(call.attr("mcp.protocol.version"), served.attr("mcp.protocol.version"));
+    assertEquals("echo", served.attr("gen_ai.tool.name"));
+    assertEquals("pipe", served.attr("network.transport"));
+    List<ReceivedSpan> trace = run.receiver.trace(call.traceId());
+    assertTrue(trace.stream().anyMatch(s -> s.name().equals("lookup weather") && s.parentSpanId().equals(served.spanId())),
+        "the tool's code nests under the server's span: " + trace);
+    assertTrue(trace.stream().anyMatch(s -> s.name().equals("tools/list") && "CLIENT".equals(s.kind())), "" + trace);
+    assertTrue(trace.stream().noneMatch(s -> s.name().equals("initialize")), "no initialize: " + trace);
+
+    ReceivedSpan failed = clientCall(run, "mcp-modern-stdio", "tools/call fail");
+    assertEquals("tool_error", failed.attr("error.type"));
+    assertEquals("ERROR", failed.statusCode());
+    assertEquals("tool_error", serverSpan(run, failed).attr("error.type"));
+    ReceivedSpan unknown = clientCall(run, "mcp-modern-stdio", "tools/call no_such_tool");
+    assertTrue(String.valueOf(unknown.attr("error.type")).matches("-32\\d{3}"), "a JSON-RPC error code: " + unknown);
+    assertEquals(unknown.attr("error.type"), unknown.attr("rpc.response.status_code"));
+    assertEquals("ERROR", unknown.statusCode());
+    ReceivedSpan unknownServed = serverSpan(run, unknown);
+    assertEquals(unknown.attr("error.type"), unknownServed.attr("error.type"));
+    assertFalse("ERROR".equals(unknownServed.statusCode()), "the client's mistake is no server error: " + unknownServed);
+
+    // Over HTTP, with a drill replacing the tool's result on the client: the server still ran the tool.
+    assertEquals("ok isError=false drill: stale forecast | async isError=true", run.result("mcp-modern-http"));
+    ReceivedSpan httpCall = clientCall(run, "mcp-modern-http", "tools/call echo");
+    assertEquals("tcp", httpCall.attr("network.transport"));
+    assertEquals("[tool_result]", String.valueOf(httpCall.attributes().get("llm_otel.fault.injected")));
+    ReceivedSpan httpServed = serverSpan(run, httpCall);
+    assertEquals("tcp", httpServed.attr("network.transport"));
+    assertEquals(httpCall.attr("jsonrpc.request.id"), httpServed.attr("jsonrpc.request.id"));
+    // The async client, subscribed later than it was called: its span still under the scenario's, the server's under it.
+    ReceivedSpan asyncCall = clientCall(run, "mcp-modern-http", "tools/call fail");
+    assertEquals(run.scenario("mcp-modern-http").spanId(), asyncCall.parentSpanId());
+    assertEquals("tool_error", asyncCall.attr("error.type"));
+    assertEquals("tool_error", serverSpan(run, asyncCall).attr("error.type"));
+    List<ReceivedPoint> points = run.receiver.latestPoints("mcp.server.operation.duration");
+    assertTrue(points.stream().anyMatch(pt -> "tools/call".equals(pt.attr("mcp.method.name"))
+        && "tcp".equals(pt.attr("network.transport")) && call.attr("mcp.protocol.version").equals(pt.attr("mcp.protocol.version"))),
+        "the modern server's requests by transport and version: " + points);
   }
 
   /** The one client span of this name in the scenario's trace. */

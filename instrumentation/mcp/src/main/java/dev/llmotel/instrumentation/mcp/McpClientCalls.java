@@ -1,24 +1,15 @@
 package dev.llmotel.instrumentation.mcp;
 
 import dev.llmotel.core.AgentInstrumenter;
-import dev.llmotel.core.AgentRun;
 import dev.llmotel.core.SafeHooks;
 import dev.llmotel.core.ToolCall;
-import dev.llmotel.core.faults.DrillReport;
-import dev.llmotel.core.faults.Faults;
 import dev.llmotel.core.faults.ToolFault;
-import dev.llmotel.core.governance.Governance;
-import dev.llmotel.semconv.GenAiAttributes;
-import dev.llmotel.semconv.LlmOtelAttributes;
 import dev.llmotel.semconv.McpAttributes;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransport;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -44,16 +35,14 @@ public final class McpClientCalls {
     final Object params;
     final Object transport;
     final Object session;
-    final ToolFault fault;
-    final String workflow;
+    final McpToolFaults fault;
 
-    Started(McpOperation op, Object params, Object transport, Object session, ToolFault fault, String workflow) {
+    Started(McpOperation op, Object params, Object transport, Object session, McpToolFaults fault) {
       this.op = op;
       this.params = params;
       this.transport = transport;
       this.session = session;
       this.fault = fault;
-      this.workflow = workflow;
     }
   }
 
@@ -72,35 +61,18 @@ public final class McpClientCalls {
       McpOperation op = McpOperation.start(false, parent, method, target,
           McpSchemaAccess.networkTransport(transport), frameworkTool, null);
       op.put(McpAttributes.MCP_PROTOCOL_VERSION, PROTOCOL_VERSIONS.get(session));
-      ToolFault fault = null;
-      String workflow = null;
-      if (toolCall && frameworkTool == null && Faults.get().toolFaultsEnabled()) {
-        // A tool the framework runs had its fault decided at its own span; this call is the tool itself.
-        AgentRun run = AgentInstrumenter.currentRun(parent);
-        workflow = Governance.get().workflowOf(parent);
-        fault = Faults.get().decideTool(target, run == null ? null : run.name(), workflow);
-        if (fault != null) markFault(op, fault, workflow);
-      }
+      McpToolFaults fault = McpToolFaults.decide(op, parent);
       Object sent = params;
       if (transport instanceof McpTransport) {
         Map<String, Object> asMap = params == null ? null
             : ((McpTransport) transport).unmarshalFrom(params, new ParamsType());
         sent = McpMeta.withContext(asMap, op.context);
       }
-      return new Started(op, sent, transport, session, fault, workflow);
+      return new Started(op, sent, transport, session, fault);
     } catch (Throwable t) {
       SafeHooks.failed("mcp client request", t);
       return null;
     }
-  }
-
-  private static void markFault(McpOperation op, ToolFault fault, String workflow) {
-    String kind = fault.kind.wireName();
-    op.span.setAttribute(LlmOtelAttributes.FAULT_INJECTED, Collections.singletonList(kind));
-    AttributesBuilder a = Attributes.builder().put(GenAiAttributes.TOOL_NAME, op.target).put(LlmOtelAttributes.FAULT_KIND, kind);
-    if (workflow != null) a.put(LlmOtelAttributes.WORKFLOW, workflow);
-    McpTelemetry.get().toolFaults.add(1, a.build(), op.context);
-    AgentInstrumenter.drillStepElsewhere(op.context);
   }
 
   /** The params {@code sendRequest} sends: the copy carrying the trace context, else the app's. */
@@ -132,24 +104,10 @@ public final class McpClientCalls {
 
   /** A drill's tool fault, as the SDK shows the real one: a slow or silent server, an error result, another result. */
   private static Mono<Object> withFault(Started s, Mono<Object> mono) {
-    ToolFault fault = s.fault;
-    if (fault == null) return mono;
-    ClassLoader loader = McpClientCalls.class.getClassLoader();
-    switch (fault.kind) {
-      case TOOL_LATENCY:
-        return mono.delaySubscription(Duration.ofMillis(fault.waitMillis()));
-      case TOOL_TIMEOUT:
-        // What the SDK's own request timeout gives: the request never answered.
-        return Mono.delay(Duration.ofMillis(fault.waitMillis())).then(Mono.error(fault.failure(loader)));
-      case TOOL_ERROR: {
-        // A failing tool, as MCP reports one: a result that says isError, with the failure's message.
-        Throwable failure = fault.failure(loader);
-        return Mono.just(McpSchema.CallToolResult.builder().addTextContent(String.valueOf(failure.getMessage()))
-            .isError(true).build());
-      }
-      default:
-        return mono.map(result -> replaced(fault, result));
-    }
+    if (s.fault == null) return mono;
+    // A failing tool, as MCP reports one: a result that says isError, with the failure's message.
+    return s.fault.apply(mono, message -> McpSchema.CallToolResult.builder().addTextContent(message).isError(true).build(),
+        McpClientCalls::replaced);
   }
 
   /** A tool result replaced, or with a payload appended, as text content. */
@@ -173,13 +131,7 @@ public final class McpClientCalls {
       s.op.put(McpAttributes.MCP_SESSION_ID, McpSchemaAccess.clientSessionId(s.transport));
       boolean toolError = result instanceof McpSchema.CallToolResult
           && Boolean.TRUE.equals(((McpSchema.CallToolResult) result).isError());
-      if (s.fault != null) {
-        DrillReport drill = Faults.get().report();
-        if (drill != null) {
-          drill.tool(s.workflow, s.fault.kind.wireName(), System.nanoTime() - s.op.startNanos(),
-              error != null || toolError);
-        }
-      }
+      if (s.fault != null) s.fault.report(s.op, error != null || toolError);
       s.op.end(null, null, toolError, error);
     } catch (Throwable t) {
       SafeHooks.failed("mcp client response", t);

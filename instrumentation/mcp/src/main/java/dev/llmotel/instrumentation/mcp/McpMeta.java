@@ -41,11 +41,15 @@ final class McpMeta {
   static Map<String, Object> withContext(Map<String, Object> asMap, Context context) {
     Map<String, Object> params = asMap == null ? new LinkedHashMap<>() : new LinkedHashMap<>(asMap);
     Object existing = params.get("_meta");
-    Map<String, Object> meta = existing instanceof Map ? new LinkedHashMap<>((Map<String, Object>) existing)
-        : new LinkedHashMap<>();
-    GlobalOpenTelemetry.getPropagators().getTextMapPropagator().inject(context, meta, SETTER);
-    params.put("_meta", meta);
+    params.put("_meta", metaWithContext(existing instanceof Map ? (Map<String, Object>) existing : null, context));
     return params;
+  }
+
+  /** A new {@code _meta} map: the entries of {@code meta} (null for none) and {@code context}'s propagation keys. */
+  static Map<String, Object> metaWithContext(Map<String, Object> meta, Context context) {
+    Map<String, Object> copy = meta == null ? new LinkedHashMap<>() : new LinkedHashMap<>(meta);
+    GlobalOpenTelemetry.getPropagators().getTextMapPropagator().inject(context, copy, SETTER);
+    return copy;
   }
 
   /** The context a request's {@code params._meta} carries, on top of {@code base}; {@code base} when it carries none. */

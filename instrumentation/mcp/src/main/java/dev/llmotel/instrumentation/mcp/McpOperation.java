@@ -88,6 +88,19 @@ final class McpOperation {
     return op;
   }
 
+  /**
+   * A request a server handles: its span a child of the context the request's {@code params._meta}
+   * carries, linked to the ambient one (the transport's, such as an HTTP server span) when that differs.
+   */
+  static McpOperation startServer(String method, Object params, Object requestId, String transport) {
+    Context ambient = Context.current();
+    Context parent = McpMeta.extract(params, ambient);
+    McpOperation op = start(true, parent, method, McpSchemaAccess.target(method, params), transport, null,
+        parent == ambient ? null : ambient);
+    op.requestId(requestId);
+    return op;
+  }
+
   /** An attribute of the span, and (when it is bounded) of the duration metric. */
   <T> void put(AttributeKey<T> key, T value) {
     if (value == null) return;

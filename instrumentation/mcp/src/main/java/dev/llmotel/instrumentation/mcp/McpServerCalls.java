@@ -32,11 +32,7 @@ public final class McpServerCalls {
     try {
       if (!(request instanceof McpSchema.JSONRPCRequest) || HANDLING.get() != null) return null;
       McpSchema.JSONRPCRequest r = (McpSchema.JSONRPCRequest) request;
-      Context ambient = Context.current();
-      Context parent = McpMeta.extract(r.params(), ambient);
-      McpOperation op = McpOperation.start(true, parent, r.method(), McpSchemaAccess.target(r.method(), r.params()),
-          McpSchemaAccess.networkTransport(transport), null, parent == ambient ? null : ambient);
-      op.requestId(r.id());
+      McpOperation op = McpOperation.startServer(r.method(), r.params(), r.id(), McpSchemaAccess.networkTransport(transport));
       op.put(McpAttributes.MCP_SESSION_ID, sessionId);
       op.put(McpAttributes.MCP_PROTOCOL_VERSION, PROTOCOL_VERSIONS.get(session));
       HANDLING.set(Boolean.TRUE);

@@ -70,4 +70,16 @@ class McpMetaTest {
     assertNull(McpSchemaAccess.target("tools/list", forged));
     assertEquals("echo", McpSchemaAccess.target("tools/call", Collections.singletonMap("name", "echo")));
   }
+
+  @Test
+  void theModernApisMetaArgumentGoesOutInACopyWithTheTraceContext() {
+    Map<String, Object> appMeta = Collections.singletonMap("tenant", "acme");
+    Map<String, Object> sent = McpMeta.metaWithContext(appMeta, Context.root().with(Span.wrap(CLIENT)));
+    assertEquals("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", sent.get("traceparent"));
+    assertEquals("acme", sent.get("tenant"));
+    assertEquals(1, appMeta.size(), "the app's map is untouched");
+    assertEquals(Collections.singleton("traceparent"),
+        McpMeta.metaWithContext(null, Context.root().with(Span.wrap(CLIENT))).keySet());
+    assertSame(appMeta, ModernMcpClientCalls.meta(new Object(), appMeta), "nothing traced: the app's own meta");
+  }
 }
