@@ -340,7 +340,7 @@ elif cmd == "vocabulary-rules":
     print(f"metric and label names of the alert rules checked ({len(RECORDED)} recorded series)")
 
 elif cmd == "alerts":
-    rules_path, tests_path, runbook = args
+    rules_path, runbook, tests_paths = args[0], args[1], args[2:]
     with open(runbook) as f:
         md = f.read()
     anchors = set(re.findall(r'<a\s+(?:id|name)="([^"]+)"', md))
@@ -366,9 +366,10 @@ elif cmd == "alerts":
             elif m.group(1) not in anchors:
                 err(f"{a}: anchor #{m.group(1)} not found in {rel(runbook)}")
     fired, quiet = set(), set()
-    for t in load_yaml(tests_path)["tests"]:
-        for c in t.get("alert_rule_test", []):
-            (fired if c.get("exp_alerts") else quiet).add(c["alertname"])
+    for tests_path in tests_paths:
+        for t in load_yaml(tests_path)["tests"]:
+            for c in t.get("alert_rule_test", []):
+                (fired if c.get("exp_alerts") else quiet).add(c["alertname"])
     for a in alerts:
         if a not in fired:
             err(f"{a}: no unit test makes it fire")
@@ -487,9 +488,11 @@ note "== Alert rules"
 check "promtool check rules alerts/llm-otel-rules.yml" "$PROMTOOL" check rules "$ALERTS/llm-otel-rules.yml"
 check "metric and label names in the alert rules" helper vocabulary-rules "$ALERTS/llm-otel-rules.yml"
 check "alert labels, annotations, runbook anchors, test coverage" \
-  helper alerts "$ALERTS/llm-otel-rules.yml" "$ALERTS/llm-otel-rules.test.yml" "$REPO/docs/runbook.md"
-note "  (the unit tests replay 8 days of samples; this takes a minute or two)"
-check "promtool test rules alerts/llm-otel-rules.test.yml" bash -c 'cd "$1" && "$2" test rules llm-otel-rules.test.yml' _ "$ALERTS" "$PROMTOOL"
+  helper alerts "$ALERTS/llm-otel-rules.yml" "$REPO/docs/runbook.md" "$ALERTS/llm-otel-rules.test.yml" \
+  "$ALERTS/llm-otel-rules.weekly.test.yml"
+for tests in llm-otel-rules.test.yml llm-otel-rules.weekly.test.yml; do
+  check "promtool test rules alerts/$tests" bash -c 'cd "$1" && "$2" test rules "$3"' _ "$ALERTS" "$PROMTOOL" "$tests"
+done
 
 note "== Prometheus configuration"
 mkdir -p "$WORK/prometheus"

@@ -196,7 +196,8 @@ class DashboardAndAlertsSmokeTest {
     Set<String> exported = exportedNames();
     List<String> missing = new ArrayList<>();
     int used = 0;
-    for (String file : List.of("dashboards/llm-otel.json", "alerts/llm-otel-rules.yml", "alerts/llm-otel-rules.test.yml")) {
+    for (String file : List.of("dashboards/llm-otel.json", "alerts/llm-otel-rules.yml", "alerts/llm-otel-rules.test.yml",
+        "alerts/llm-otel-rules.weekly.test.yml")) {
       Matcher m = NAME.matcher(new String(Files.readAllBytes(observability.resolve(file)), StandardCharsets.UTF_8));
       while (m.find()) {
         used++;
