@@ -21,17 +21,25 @@ final class ChatStreamAccumulator {
   private final Map<Long, ChoiceState> choices = new TreeMap<>();
   /** Tool calls put together for the check against their tools' schemas, capture on or off. */
   private final StreamedToolCalls toolCallsForCheck;
+  /**
+   * Whether the answer's text is kept for its check or its evaluation: both are decided before the
+   * stream starts, so per chunk it is one field read, not a call into the response's lock.
+   */
+  private final boolean keepsAnswerText;
+  private boolean sawResponseId;
   private boolean failedOnce;
 
   ChatStreamAccumulator(LlmCall call) {
     this.call = call;
     this.toolCallsForCheck = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
+    this.keepsAnswerText = call.response().keepsAnswerText();
   }
 
   synchronized void onChunk(ChatCompletionChunk chunk) {
     call.response().onChunk();
     try {
-      if (call.response().responseId() == null) {
+      if (!sawResponseId && chunk.id() != null) {
+        sawResponseId = true;
         call.response().responseId(chunk.id());
         call.response().responseModel(chunk.model());
       }
@@ -46,10 +54,10 @@ final class ChatStreamAccumulator {
         java.util.Optional<String> content = delta.content();
         if (content.isPresent()) {
           call.response().addOutputCharacters(content.get().length());
-          call.response().answerText((int) choice.index(), content.get());
+          if (keepsAnswerText) call.response().answerText((int) choice.index(), content.get());
           if (capture) state.appendText(content.get());
         }
-        call.response().modelRefused(delta.refusal().isPresent());
+        if (delta.refusal().isPresent()) call.response().modelRefused(true);
         if (call.request().logprobsRequested() && choice.logprobs().isPresent()
             && choice.logprobs().get().content().isPresent()) {
           for (com.openai.models.chat.completions.ChatCompletionTokenLogprob token : choice.logprobs().get().content().get()) {
