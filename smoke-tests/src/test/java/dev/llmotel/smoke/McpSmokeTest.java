@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class McpSmokeTest {
   static final List<String> SCENARIOS = List.of("mcp-stdio", "mcp-stdio-errors", "mcp-http", "mcp-fault");
   /** The SDK's second API (io.modelcontextprotocol.modern), which only the newest release has. */
-  static final List<String> MODERN_SCENARIOS = List.of("mcp-modern-stdio", "mcp-modern-http");
+  static final List<String> MODERN_SCENARIOS = List.of("mcp-modern-stdio", "mcp-modern-http", "mcp-modern-parallel");
   static final String FAULTS = "{\"tool_faults\": [{\"fault\": \"tool_error\", \"tool\": \"echo\","
       + " \"workflow\": \"scenario mcp-fault\", \"message\": \"drill: weather MCP server down\"},"
       + " {\"fault\": \"tool_result\", \"tool\": \"echo\", \"workflow\": \"scenario mcp-modern-http\","
@@ -185,6 +185,19 @@ class McpSmokeTest {
     assertEquals(run.scenario("mcp-modern-http").spanId(), asyncCall.parentSpanId());
     assertEquals("tool_error", asyncCall.attr("error.type"));
     assertEquals("tool_error", serverSpan(run, asyncCall).attr("error.type"));
+    // Eight threads through one client at once: eight client spans, each with its own request id, each with
+    // the one server span of that id under it, and the tool's code under that.
+    assertEquals("ok 8 distinct answers", run.result("mcp-modern-parallel"));
+    List<ReceivedSpan> parallel = run.receiver.trace(run.scenario("mcp-modern-parallel").traceId()).stream()
+        .filter(s -> s.name().equals("tools/call echo") && "CLIENT".equals(s.kind())).collect(Collectors.toList());
+    assertEquals(8, parallel.size(), "" + parallel);
+    assertEquals(8, parallel.stream().map(s -> s.attr("jsonrpc.request.id")).distinct().count(), "" + parallel);
+    for (ReceivedSpan p : parallel) {
+      ReceivedSpan s = serverSpan(run, p);
+      assertEquals(p.attr("jsonrpc.request.id"), s.attr("jsonrpc.request.id"));
+      assertTrue(run.receiver.trace(p.traceId()).stream()
+          .anyMatch(t -> t.name().equals("lookup weather") && t.parentSpanId().equals(s.spanId())), "" + s);
+    }
     List<ReceivedPoint> points = run.receiver.latestPoints("mcp.server.operation.duration");
     assertTrue(points.stream().anyMatch(pt -> "tools/call".equals(pt.attr("mcp.method.name"))
         && "tcp".equals(pt.attr("network.transport")) && call.attr("mcp.protocol.version").equals(pt.attr("mcp.protocol.version"))),

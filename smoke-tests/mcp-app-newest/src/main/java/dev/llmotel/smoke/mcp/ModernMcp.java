@@ -41,7 +41,8 @@ public final class ModernMcp {
 
   /**
    * A client scenario: {@code mcp-modern-stdio} (echo, fail, an unknown tool), {@code mcp-modern-http}
-   * (echo, then fail through the async client, on the same transport).
+   * (echo, then fail through the async client, on the same transport), {@code mcp-modern-parallel} (echo from
+   * eight threads started together).
    */
   public static String run(String scenario) throws Exception {
     switch (scenario) {
@@ -56,6 +57,29 @@ public final class ModernMcp {
             unknown = "error " + e.getClass().getSimpleName();
           }
           return echoed + " | " + failed + " | " + unknown;
+        });
+      case "mcp-modern-parallel":
+        // Eight threads started together, each calling the tool through the same client.
+        return stdio(client -> {
+          int threads = 8;
+          java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+          java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+          try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+              String text = "p" + i;
+              io.opentelemetry.context.Context caller = io.opentelemetry.context.Context.current();
+              answers.add(pool.submit(caller.wrap(() -> {
+                start.await(30, TimeUnit.SECONDS);
+                return call(client, "echo", text);
+              })));
+            }
+            java.util.Set<String> distinct = new java.util.TreeSet<>();
+            for (java.util.concurrent.Future<String> answer : answers) distinct.add(answer.get(60, TimeUnit.SECONDS));
+            return distinct.size() + " distinct answers";
+          } finally {
+            pool.shutdownNow();
+          }
         });
       case "mcp-modern-http":
         return http((client, transport) -> {

@@ -51,6 +51,7 @@ public class McpSmokeApp {
         // A chaos drill's tool fault (tool_faults, by tool name and workflow) on an MCP tool call.
         return stdio(client -> call(client, "echo", "hello in a drill"));
       case "mcp-modern-stdio":
+      case "mcp-modern-parallel":
       case "mcp-modern-http":
         // The SDK's second API (2.2 on): only the newest app has it, and the class that uses it.
         return (String) Class.forName("dev.llmotel.smoke.mcp.ModernMcp").getMethod("run", String.class)
