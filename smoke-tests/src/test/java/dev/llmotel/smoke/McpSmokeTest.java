@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * MCP tool calls under the real agent, client and server each in a JVM of its own (the client app
- * starts the server), over stdio and streamable HTTP, with the oldest supported 1.x and the newest 2.x
- * MCP Java SDK: the client's request spans, the server's spans in the same trace (the context went in
+ * starts the server), over stdio and streamable HTTP, with the oldest supported 1.x (on Java 17) and the
+ * newest 2.x (on Java 25, also with the SDK's second API) MCP Java SDK: the client's request spans, the server's spans in the same trace (the context went in
  * the request's {@code params._meta}), the app's code in the server's tool nested under the server's
  * span, errors as the conventions name them, the duration metrics, and a chaos drill's tool fault on an
  * MCP tool call.
@@ -44,8 +44,10 @@ class McpSmokeTest {
       boolean modern = "newest".equals(release);
       List<String> scenarios = new java.util.ArrayList<>(SCENARIOS);
       if (modern) scenarios.addAll(MODERN_SCENARIOS);
-      run.launchApp("mcp-" + release, "mcp-app-" + release, "dev.llmotel.smoke.mcp.McpSmokeApp",
-          System.getProperty("java.home"), p, scenarios, "mcp.client.operation.duration");
+      // The oldest release on Java 17, the newest on Java 25 (its client starts its servers on the same JDK).
+      String javaHome = modern ? AgentApp.required("smoke.java25Home") : System.getProperty("java.home");
+      run.launchApp("mcp-" + release, "mcp-app-" + release, "dev.llmotel.smoke.mcp.McpSmokeApp", javaHome, p,
+          scenarios, "mcp.client.operation.duration");
       run.assertRanCleanly(scenarios.size());
       assertEquals("ok isError=false echo: hello over stdio", run.result("mcp-stdio"));
       assertEquals("ok isError=false echo: hello over http", run.result("mcp-http"));
@@ -150,6 +152,10 @@ class McpSmokeTest {
     assertNotNull(call.attr("mcp.protocol.version"), "every request claims its version: " + call);
     assertEquals(null, call.attr("mcp.session.id"), "a stateless protocol has no session: " + call);
     ReceivedSpan served = serverSpan(run, call);
+    for (ReceivedSpan side : List.of(call, served)) {
+      assertTrue(String.valueOf(side.resourceAttributes().get("process.runtime.version")).startsWith("25"),
+          "client and server on Java 25: " + side.resourceAttributes());
+    }
     assertEquals(call.attr("jsonrpc.request.id"), served.attr("jsonrpc.request.id"));
     assertEquals(call.attr("mcp.protocol.version"), served.attr("mcp.protocol.version"));
     assertEquals("echo", served.attr("gen_ai.tool.name"));

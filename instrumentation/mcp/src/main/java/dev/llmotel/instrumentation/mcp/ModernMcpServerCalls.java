@@ -76,6 +76,9 @@ public final class ModernMcpServerCalls {
     try {
       Mono<Object> mono = ((Mono<Object>) returned)
           .map(response -> responded(op, response))
+          .doOnSuccess(response -> {
+            if (response == null) op.end(null, null, false, null); // no response at all (a notification-like end)
+          })
           .doOnError(error -> op.end(null, null, false, error))
           .doOnCancel(() -> op.end(null, null, false, null));
       return new ContextMono<>(mono, op.context);
