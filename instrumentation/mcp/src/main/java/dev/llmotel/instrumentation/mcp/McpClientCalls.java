@@ -53,6 +53,7 @@ public final class McpClientCalls {
   public static Object start(Object session, Object transport, String method, Object params) {
     try {
       if (method == null) return null;
+      SafeHooks.checkpoint("start");
       Context parent = Context.current();
       ToolCall tool = AgentInstrumenter.currentTool(parent);
       boolean toolCall = McpAttributes.TOOLS_CALL.equals(method);
@@ -123,6 +124,7 @@ public final class McpClientCalls {
 
   private static void ended(Started s, Object result, Throwable error) {
     try {
+      SafeHooks.checkpoint("response");
       if (result instanceof McpSchema.InitializeResult) {
         String version = ((McpSchema.InitializeResult) result).protocolVersion();
         if (version != null) PROTOCOL_VERSIONS.put(s.session, version);
@@ -135,6 +137,7 @@ public final class McpClientCalls {
       s.op.end(null, null, toolError, error);
     } catch (Throwable t) {
       SafeHooks.failed("mcp client response", t);
+      s.op.end(null, null, false, error); // the span still ends
     }
   }
 

@@ -119,6 +119,7 @@ final class McpOperation {
   void end(Integer errorCode, String errorMessage, boolean toolError, Throwable error) {
     if (!ended.compareAndSet(false, true)) return;
     try {
+      SafeHooks.checkpoint("end");
       if (error != null && errorCode == null) errorCode = McpSchemaAccess.errorCode(error);
       if (errorCode != null) {
         String code = String.valueOf(errorCode);

@@ -31,6 +31,7 @@ public final class McpServerCalls {
   public static Object start(Object session, Object transport, Object request, String sessionId) {
     try {
       if (!(request instanceof McpSchema.JSONRPCRequest) || HANDLING.get() != null) return null;
+      SafeHooks.checkpoint("start");
       McpSchema.JSONRPCRequest r = (McpSchema.JSONRPCRequest) request;
       McpOperation op = McpOperation.startServer(r.method(), r.params(), r.id(), McpSchemaAccess.networkTransport(transport));
       op.put(McpAttributes.MCP_SESSION_ID, sessionId);
@@ -105,6 +106,7 @@ public final class McpServerCalls {
   /** A response of a traced request: its error, an isError tool result, an initialize result's protocol version. */
   static void response(McpOperation op, McpSchema.JSONRPCResponse response, Object session) {
     try {
+      SafeHooks.checkpoint("response");
       Object result = response.result();
       if (result instanceof McpSchema.InitializeResult) {
         String version = ((McpSchema.InitializeResult) result).protocolVersion();

@@ -48,6 +48,7 @@ public final class ModernMcpClientCalls {
   public static Object start(Object transport, String method, String name, Object meta) {
     try {
       if (method == null) return null;
+      SafeHooks.checkpoint("start");
       Context parent = Context.current();
       boolean toolCall = McpAttributes.TOOLS_CALL.equals(method);
       Span frameworkTool = toolCall && AgentInstrumenter.currentTool(parent) != null ? Span.fromContext(parent) : null;
@@ -116,11 +117,13 @@ public final class ModernMcpClientCalls {
 
   private static void ended(Started s, Object result, Throwable error) {
     try {
+      SafeHooks.checkpoint("response");
       boolean toolError = result instanceof Map && Boolean.TRUE.equals(((Map<?, ?>) result).get("isError"));
       if (s.fault != null) s.fault.report(s.op, error != null || toolError);
       s.op.end(errorCode(error), null, toolError, error);
     } catch (Throwable t) {
       SafeHooks.failed("mcp client response", t);
+      s.op.end(null, null, false, error); // the span still ends
     }
   }
 

@@ -52,6 +52,7 @@ public final class ModernMcpServerCalls {
   public static Object start(Object request) {
     try {
       if (!(request instanceof JsonRpc.JSONRPCRequest)) return null;
+      SafeHooks.checkpoint("start");
       JsonRpc.JSONRPCRequest r = (JsonRpc.JSONRPCRequest) request;
       McpOperation op = McpOperation.startServer(r.method(), r.params(), r.id(), Context.current().get(TRANSPORT));
       Object meta = r.params() instanceof Map ? ((Map<?, ?>) r.params()).get("_meta") : null;
@@ -92,6 +93,7 @@ public final class ModernMcpServerCalls {
   /** The transport's response: a result or an error ends the span now, a stream when its response has gone out. */
   private static Object responded(McpOperation op, Object response) {
     try {
+      SafeHooks.checkpoint("response");
       if (response instanceof McpTransportResponse.Result) {
         finished(op, ((McpTransportResponse.Result) response).response());
       } else if (response instanceof McpTransportResponse.Error) {
