@@ -117,6 +117,7 @@ public final class CpuPerCallBenchmark {
             stat(results, 0, units * 1000, format), stat(results, 1, units * 1000, format),
             stat(results, 2, units * 1024, format), stat(results, 3, units * 1000, format)));
       }
+      pairedDifferences(probes, workload, perChunk);
     }
     System.out.println();
     System.out.println("### OTLP span bytes per call");
@@ -132,6 +133,46 @@ public final class CpuPerCallBenchmark {
       }
       System.out.println(row);
     }
+  }
+
+  /** The reference the extension's configurations are judged against (issue #25's targets). */
+  static final String UPSTREAM = "agent, its own OpenAI instrumentation";
+
+  /**
+   * Each llm-otel configuration minus the upstream instrumentation, round by round: both are measured in the
+   * same round, seconds apart, so a slow minute of the machine falls on both; the median of these differences
+   * moves less than the difference of the two medians. With the number of rounds in which llm-otel was at or
+   * below the reference.
+   */
+  private static void pairedDifferences(List<Probe> probes, String workload, boolean perChunk) {
+    Probe reference = probes.stream().filter(p -> p.name.equals(UPSTREAM)).findFirst().orElse(null);
+    if (reference == null) return;
+    double units = (double) WORKLOADS.get(workload) * (perChunk ? STREAM_CHUNKS : 1);
+    String format = perChunk ? "%+.3f" : "%+.1f";
+    System.out.println();
+    System.out.println("minus the upstream instrumentation, round by round (median [min–max]; rounds at or below it):");
+    System.out.println("| configuration | calling thread CPU (µs) | process CPU (µs) | allocated (KB) |");
+    System.out.println("|---|---|---|---|");
+    List<double[]> ref = reference.results.get(workload);
+    for (Probe p : probes) {
+      if (!p.name.startsWith("llm-otel")) continue;
+      List<double[]> own = p.results.get(workload);
+      List<double[]> differences = new ArrayList<>();
+      for (int k = 0; k < Math.min(own.size(), ref.size()); k++) {
+        double[] d = new double[4];
+        for (int i = 0; i < 4; i++) d[i] = own.get(k)[i] - ref.get(k)[i];
+        differences.add(d);
+      }
+      System.out.println(String.format(Locale.ROOT, "| %s | %s; %s | %s; %s | %s; %s |", p.name,
+          stat(differences, 0, units * 1000, format), atOrBelow(differences, 0),
+          stat(differences, 1, units * 1000, format), atOrBelow(differences, 1),
+          stat(differences, 2, units * 1024, format), atOrBelow(differences, 2)));
+    }
+  }
+
+  private static String atOrBelow(List<double[]> differences, int i) {
+    long n = differences.stream().filter(d -> d[i] <= 0).count();
+    return n + " of " + differences.size();
   }
 
   /** Median and range over rounds of column {@code i}, each divided by {@code divisor}. */
