@@ -57,6 +57,11 @@ final class McpSchemaAccess {
     return null;
   }
 
+  /** Whether a tool result as decoded JSON (a map) says {@code isError}: the server's view, or the second API's client's. */
+  static boolean mapSaysError(Object result) {
+    return result instanceof Map && Boolean.TRUE.equals(((Map<?, ?>) result).get("isError"));
+  }
+
   /** {@code pipe} for a stdio transport, {@code tcp} for the HTTP ones. */
   static String networkTransport(Object transport) {
     if (transport == null) return null;

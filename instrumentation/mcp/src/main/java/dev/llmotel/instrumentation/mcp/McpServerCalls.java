@@ -115,7 +115,7 @@ public final class McpServerCalls {
       }
       boolean toolError = result instanceof McpSchema.CallToolResult
           && Boolean.TRUE.equals(((McpSchema.CallToolResult) result).isError())
-          || result instanceof Map && Boolean.TRUE.equals(((Map<?, ?>) result).get("isError"));
+          || McpSchemaAccess.mapSaysError(result);
       op.end(McpSchemaAccess.code(response.error()), McpSchemaAccess.message(response.error()), toolError, null);
     } catch (Throwable t) {
       SafeHooks.failed("mcp server response", t);

@@ -8,6 +8,7 @@ import dev.llmotel.core.faults.ToolFault;
 import dev.llmotel.core.governance.Governance;
 import dev.llmotel.semconv.GenAiAttributes;
 import dev.llmotel.semconv.LlmOtelAttributes;
+import dev.llmotel.semconv.McpAttributes;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.context.Context;
@@ -38,7 +39,7 @@ final class McpToolFaults {
    */
   static McpToolFaults decide(McpOperation op, Context parent) {
     if (!op.ownsSpan || !Faults.get().toolFaultsEnabled()
-        || !dev.llmotel.semconv.McpAttributes.TOOLS_CALL.equals(op.method)) {
+        || !McpAttributes.TOOLS_CALL.equals(op.method)) {
       return null;
     }
     AgentRun run = AgentInstrumenter.currentRun(parent);

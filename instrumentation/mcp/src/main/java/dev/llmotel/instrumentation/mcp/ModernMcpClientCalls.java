@@ -83,7 +83,7 @@ public final class ModernMcpClientCalls {
       Mono<Object> mono = (Mono<Object>) returned;
       if (s.fault != null) {
         // A failing tool, as MCP reports one: a result that says isError, with the failure's message.
-        mono = s.fault.apply(mono, ModernMcpClientCalls::textResult, ModernMcpClientCalls::replaced);
+        mono = s.fault.apply(mono, message -> textResult(message, true), ModernMcpClientCalls::replaced);
       }
       mono = mono.doOnSuccess(result -> ended(s, result, null))
           .doOnError(error -> ended(s, null, error))
@@ -118,7 +118,7 @@ public final class ModernMcpClientCalls {
   private static void ended(Started s, Object result, Throwable error) {
     try {
       SafeHooks.checkpoint("response");
-      boolean toolError = result instanceof Map && Boolean.TRUE.equals(((Map<?, ?>) result).get("isError"));
+      boolean toolError = McpSchemaAccess.mapSaysError(result);
       if (s.fault != null) s.fault.report(s.op, error != null || toolError);
       s.op.end(errorCode(error), null, toolError, error);
     } catch (Throwable t) {
@@ -144,10 +144,6 @@ public final class ModernMcpClientCalls {
     result.put("content", Collections.singletonList(content));
     result.put("isError", isError);
     return result;
-  }
-
-  private static Object textResult(String message) {
-    return textResult(message, true);
   }
 
   /** A tool result replaced, or with a payload appended: its text contents joined, then the fault's text. */

@@ -127,7 +127,7 @@ public final class ModernMcpServerCalls {
     Object result = response.result();
     boolean toolError = result instanceof McpSchema.CallToolResult
         && Boolean.TRUE.equals(((McpSchema.CallToolResult) result).isError())
-        || result instanceof Map && Boolean.TRUE.equals(((Map<?, ?>) result).get("isError"));
+        || McpSchemaAccess.mapSaysError(result);
     JsonRpc.JSONRPCResponse.JSONRPCError error = response.error();
     op.end(error == null ? null : error.code(), error == null ? null : error.message(), toolError, null);
   }
