@@ -144,9 +144,15 @@ public final class AgentRun {
   /** Tool spans of this run whose results set off injection detection (bounded), oldest first. */
   private final java.util.List<SpanContext> suspectedInjections = new java.util.concurrent.CopyOnWriteArrayList<>();
   static final int MAX_SUSPECTED = 16;
+  /** Slots taken: a tool must claim one before adding, since many tools of a run end at the same moment and a size check then add lets them all past the bound. */
+  private final java.util.concurrent.atomic.AtomicInteger suspectedSlots = new java.util.concurrent.atomic.AtomicInteger();
 
   void injectionSuspected(SpanContext toolSpan) {
-    if (toolSpan.isValid() && suspectedInjections.size() < MAX_SUSPECTED) suspectedInjections.add(toolSpan);
+    if (!toolSpan.isValid()) return;
+    // The get first keeps the counter from wrapping in a run that never stops finding hits.
+    if (suspectedSlots.get() < MAX_SUSPECTED && suspectedSlots.getAndIncrement() < MAX_SUSPECTED) {
+      suspectedInjections.add(toolSpan);
+    }
   }
 
   /** The tool spans whose results were suspected injections: later tool spans of the run link to them. */

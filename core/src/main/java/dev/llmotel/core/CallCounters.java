@@ -9,8 +9,6 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The counters that need the whole call rather than its span attributes: policy decisions, retries
@@ -25,7 +23,7 @@ final class CallCounters {
   private final LongCounter policyDecisions;
   private final LongCounter retries;
   private final LongCounter promptCalls;
-  private final Set<String> promptVersionsSeen = ConcurrentHashMap.newKeySet();
+  private final BoundedValueSet promptVersionsSeen = new BoundedValueSet(MAX_PROMPT_VERSIONS);
   private final AttributeSetCache<Attributes> promptCallSets = new AttributeSetCache<>(LlmMetrics.MAX_CACHED_SETS);
 
   CallCounters(Meter meter) {
@@ -57,12 +55,7 @@ final class CallCounters {
     if (version != null) {
       String name = call.governance().promptName();
       String key = name == null ? version : name + '\n' + version;
-      // Looked up before added: a version already seen (nearly every call) writes nothing.
-      boolean kept = promptVersionsSeen.contains(key);
-      if (!kept && promptVersionsSeen.size() < MAX_PROMPT_VERSIONS) {
-        promptVersionsSeen.add(key);
-        kept = true;
-      }
+      boolean kept = promptVersionsSeen.admit(key);
       promptCalls.add(1, promptCallSets.get(Arrays.<Object>asList(call.provider(), call.request().requestModel(),
           call.governance().workflow(), kept ? name : null, kept ? version : OVERFLOW), CallCounters::promptCallAttributes),
           context);

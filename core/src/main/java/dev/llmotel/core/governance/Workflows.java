@@ -2,6 +2,7 @@ package dev.llmotel.core.governance;
 
 import dev.llmotel.core.AgentInstrumenter;
 import dev.llmotel.core.AgentRun;
+import dev.llmotel.core.BoundedValueSet;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageEntry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -34,11 +35,10 @@ final class Workflows {
   private static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
   private static final AttributeKey<String> AGENT_NAME = AttributeKey.stringKey("gen_ai.agent.name");
 
-  private final int maxValues;
-  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final BoundedValueSet seen;
 
   Workflows(int maxValues) {
-    this.maxValues = maxValues;
+    this.seen = new BoundedValueSet(maxValues);
   }
 
   String resolve(Context parent, PolicySettings settings) {
@@ -59,13 +59,9 @@ final class Workflows {
 
   private String bounded(String value, PolicySettings settings) {
     if (value.length() > MAX_LENGTH) value = value.substring(0, MAX_LENGTH);
-    if (settings.declaredWorkflows.contains(value) || seen.contains(value)) return value;
-    if (seen.size() >= maxValues) {
-      GovernanceMetrics.get().workflowRejected("overflow");
-      return OVERFLOW;
-    }
-    seen.add(value);
-    return value;
+    if (settings.declaredWorkflows.contains(value) || seen.admit(value)) return value;
+    GovernanceMetrics.get().workflowRejected("overflow");
+    return OVERFLOW;
   }
 
   /**
