@@ -74,26 +74,37 @@ final class AnswerReviewer {
   void review(LlmCall call, Throwable error) {
     OutputReview review = call.outputReview();
     PolicyDecision refusal = call.governance().refusal();
+    String stop = stopKind(call);
     // A refusal or a safety stop is not an attempt at the structure: it is escalated as what it is, not checked.
-    if (error == null && call.request().checksAnswer() && !call.response().modelRefused() && !declined(call)) {
+    if (error == null && call.request().checksAnswer() && !call.response().modelRefused()
+        && stop != REFUSAL && stop != CONTENT_FILTER) {
       OutputCheck check = OutputValidation.check(call.request().outputContract(), call.request().toolDefinitions(),
           call.response().answerForValidation());
       review.check(check);
       if (check != null && check.failed()) applyPolicy(call, check);
     }
     review.confidence(call.response().confidence());
-    review.escalationReason(escalationReason(call, refusal, error));
+    review.escalationReason(escalationReason(call, refusal, error, stop));
   }
 
-  /** The model declined to answer: a refusal or a safety system's stop, by the finish reason. */
-  private static boolean declined(LlmCall call) {
+  /**
+   * How the answer stopped, by the incomplete reason and the finish reasons: {@link #REFUSAL}, {@link
+   * #CONTENT_FILTER} (a safety system), {@link #TRUNCATED} (the token limit), or null (an ordinary end).
+   * The first refusal or filter found decides; a cut is remembered until the end. Read once per call.
+   */
+  private static String stopKind(LlmCall call) {
     String incomplete = call.response().incompleteReason();
-    if (incomplete != null && FILTERED.contains(incomplete)) return true;
+    if (incomplete != null && FILTERED.contains(incomplete)) return CONTENT_FILTER;
+    boolean cut = incomplete != null && CUT.contains(incomplete);
     for (String reason : call.response().finishReasons()) {
+      // Nearly every answer ends so: no lower-casing and no set lookups for it.
+      if (reason.equals("stop") || reason.equals("tool_calls") || reason.equals("end_turn")) continue;
       String r = reason.toLowerCase(Locale.ROOT);
-      if (REFUSAL.equals(r) || FILTERED.contains(r)) return true;
+      if (REFUSAL.equals(r)) return REFUSAL;
+      if (FILTERED.contains(r)) return CONTENT_FILTER;
+      cut |= CUT.contains(r);
     }
-    return false;
+    return cut ? TRUNCATED : null;
   }
 
   private static void applyPolicy(LlmCall call, OutputCheck check) {
@@ -113,21 +124,12 @@ final class AnswerReviewer {
     call.response().unusableResponse(rejection);
   }
 
-  private static String escalationReason(LlmCall call, PolicyDecision refusalAtStart, Throwable error) {
+  private static String escalationReason(LlmCall call, PolicyDecision refusalAtStart, Throwable error, String stop) {
     if (call.evaluation().isJudge()) return null; // a judge's answer is counted by the evaluation, not reviewed by a person
     if (refusalAtStart != null && refusalAtStart.refused()) return POLICY_REFUSED;
     if (error != null) return null; // a failed call is an error, not an answer to review
     if (call.response().modelRefused()) return REFUSAL;
-    String incomplete = call.response().incompleteReason();
-    boolean cut = incomplete != null && CUT.contains(incomplete);
-    if (incomplete != null && FILTERED.contains(incomplete)) return CONTENT_FILTER;
-    for (String reason : call.response().finishReasons()) {
-      String r = reason.toLowerCase(Locale.ROOT);
-      if (REFUSAL.equals(r)) return REFUSAL;
-      if (FILTERED.contains(r)) return CONTENT_FILTER;
-      cut |= CUT.contains(r);
-    }
-    if (cut) return TRUNCATED;
+    if (stop != null) return stop;
     OutputCheck check = call.outputReview().check();
     if (check != null && check.failed()) return OUTPUT_INVALID;
     Double confidence = call.response().confidence();

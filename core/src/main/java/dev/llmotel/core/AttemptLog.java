@@ -10,7 +10,7 @@ import java.util.List;
  * retry hook, the plain-HTTP layer); read when the call's span ends.
  */
 public final class AttemptLog {
-  private final List<Attempt> attempts = new ArrayList<>();
+  private final List<Attempt> attempts = new ArrayList<>(2); // nearly always one attempt
   private int pendingAttempts;
   private int attemptsNumbered;
   private Runnable whenAttemptsSettled;
@@ -18,7 +18,22 @@ public final class AttemptLog {
   private String appRetryReason;
   private List<String> faultsInjected; // allocated with the first: faults are drills, rare
 
+  /**
+   * Whether the SDK's own attempt hook reads each attempt's response headers (status, request id, rate
+   * limits): set before the first attempt is sent, so an HTTP client layer below it need not read them again.
+   */
+  private volatile boolean headersReadBySdk;
+
   AttemptLog() {}
+
+  /** Marks this call's attempts as seen by the SDK's attempt hook, with their headers (before an attempt). */
+  public void headersReadBySdk(boolean read) {
+    if (read && !headersReadBySdk) headersReadBySdk = true;
+  }
+
+  public boolean headersReadBySdk() {
+    return headersReadBySdk;
+  }
 
   /** Records one HTTP attempt as seen below the library's retry loop, once it has ended. */
   public synchronized Attempt recordAttempt(Integer statusCode, String retryAfter, Throwable error, String requestId) {

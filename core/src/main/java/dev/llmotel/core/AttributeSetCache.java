@@ -21,10 +21,23 @@ final class AttributeSetCache<V> {
     this.maxSize = maxSize;
   }
 
+  /**
+   * The last set handed out, with its values: a service calls one or two models, so nearly every call
+   * asks for the set it asked for last time, and finds it by comparing the values in place. The map's
+   * lookup hashes every value first, and a model name read from the response is a new String on each
+   * call, its hash computed again.
+   */
+  private volatile Hit<V> last;
+
   /** The set made of these values (a list compared by value, not changed afterwards). */
   V get(List<Object> values, Function<List<Object>, V> build) {
+    Hit<V> hit = last;
+    if (hit != null && sameValues(hit.values, values)) return hit.set;
     V set = sets.get(values);
-    if (set != null) return set;
+    if (set != null) {
+      last = new Hit<>(values, set);
+      return set;
+    }
     set = build.apply(values);
     if (slots.get() >= maxSize) return set;
     if (slots.incrementAndGet() > maxSize) {
@@ -35,6 +48,27 @@ final class AttributeSetCache<V> {
     if (raced == null) return set;
     slots.decrementAndGet(); // another thread added these values first
     return raced;
+  }
+
+  private static boolean sameValues(List<Object> a, List<Object> b) {
+    int n = a.size();
+    if (n != b.size()) return false;
+    for (int i = 0; i < n; i++) {
+      Object x = a.get(i);
+      Object y = b.get(i);
+      if (x != y && (x == null || !x.equals(y))) return false;
+    }
+    return true;
+  }
+
+  private static final class Hit<V> {
+    final List<Object> values;
+    final V set;
+
+    Hit(List<Object> values, V set) {
+      this.values = values;
+      this.set = set;
+    }
   }
 
   int size() {

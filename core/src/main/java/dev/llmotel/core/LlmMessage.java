@@ -6,7 +6,7 @@ import java.util.List;
 /** A message in the GenAI semantic-convention schema: a role and typed parts. */
 public final class LlmMessage {
   private final String role;
-  private final List<Part> parts = new ArrayList<>();
+  private final List<Part> parts = new ArrayList<>(2); // nearly always one part: no default array of ten
   private String finishReason;
 
   public LlmMessage(String role) {

@@ -14,8 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * the SDK's instance by the instrumented class's name.
  */
 public final class SdkAttempts {
-  private static final SdkAttempts OPENAI = new SdkAttempts("openai", "x-request-id");
-  private static final SdkAttempts ANTHROPIC = new SdkAttempts("anthropic", "request-id");
+  private static final SdkAttempts OPENAI = new SdkAttempts("openai", "x-request-id",
+      "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens");
+  private static final SdkAttempts ANTHROPIC = new SdkAttempts("anthropic", "request-id",
+      "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-tokens-remaining");
 
   /** The attempts of the SDK a class of it belongs to (its retrying client, its HTTP transport). */
   public static SdkAttempts forType(String className) {
@@ -25,10 +27,14 @@ public final class SdkAttempts {
   private final Map<IdentityKey, Context> callsByOptions = new ConcurrentHashMap<>();
   private final String sdk;
   private final String requestIdHeader;
+  private final String requestsRemainingHeader;
+  private final String tokensRemainingHeader;
 
-  private SdkAttempts(String sdk, String requestIdHeader) {
+  private SdkAttempts(String sdk, String requestIdHeader, String requestsRemainingHeader, String tokensRemainingHeader) {
     this.sdk = sdk;
     this.requestIdHeader = requestIdHeader;
+    this.requestsRemainingHeader = requestsRemainingHeader;
+    this.tokensRemainingHeader = tokensRemainingHeader;
   }
 
   /** At the retrying client's entry: links the call of the current context to these options. */
@@ -67,6 +73,7 @@ public final class SdkAttempts {
       if (call == null) call = find(requestOptions);
       if (call == null) return;
       Outcome o = outcome(response, error);
+      o.rateLimitsTo(call);
       call.attemptLog().recordAttempt(o.status, o.retryAfter, o.error, o.requestId);
     } catch (Throwable t) {
       SafeHooks.failed(sdk + " attempt tracking", t);
@@ -93,6 +100,7 @@ public final class SdkAttempts {
       // The call's span waits for every announced attempt: this one is always finished, even
       // when reading its outcome fails, so the span still ends.
       Outcome o = outcome(response, error);
+      o.rateLimitsTo(call);
       call.attemptLog().finishAttempt(number, o.status, o.retryAfter, o.error, o.requestId);
     });
   }
@@ -109,9 +117,18 @@ public final class SdkAttempts {
    */
   public Scope enterAttempt(Object requestOptions) {
     try {
-      if (requestOptions == null || LlmInstrumenter.currentCall(Context.current()) != null) return null;
+      // This hook reads the attempt's headers afterwards (outcome): the HTTP client's layer below need not.
+      LlmCall current = LlmInstrumenter.currentCall(Context.current());
+      if (current != null) {
+        current.attemptLog().headersReadBySdk(true);
+        return null;
+      }
+      if (requestOptions == null) return null;
       Context context = callsByOptions.get(new IdentityKey(requestOptions));
-      return context == null ? null : context.makeCurrent();
+      if (context == null) return null;
+      LlmCall call = LlmInstrumenter.currentCall(context);
+      if (call != null) call.attemptLog().headersReadBySdk(true);
+      return context.makeCurrent();
     } catch (Throwable t) {
       SafeHooks.failed(sdk + " attempt context", t);
       return null;
@@ -133,6 +150,8 @@ public final class SdkAttempts {
         // Retry-After matters only where a retry may follow: a response the SDK takes as a failure.
         if (status >= 400) o.retryAfter = StainlessResponses.value(headers, "retry-after");
         o.requestId = StainlessResponses.value(headers, requestIdHeader);
+        o.requestsRemaining = StainlessResponses.value(headers, requestsRemainingHeader);
+        o.tokensRemaining = StainlessResponses.value(headers, tokensRemainingHeader);
       } else {
         o.error = error;
       }
@@ -147,7 +166,15 @@ public final class SdkAttempts {
     Integer status;
     String retryAfter;
     String requestId;
+    String requestsRemaining;
+    String tokensRemaining;
     Throwable error;
+
+    void rateLimitsTo(LlmCall call) {
+      if (requestsRemaining != null || tokensRemaining != null) {
+        call.response().rateLimitRemaining(requestsRemaining, tokensRemaining);
+      }
+    }
   }
 
   /** A map key comparing by identity: the SDK's options objects are equal by value. */

@@ -128,6 +128,9 @@ abstract class AbstractOpenAiSmokeTest {
     assertEquals("gpt-4o-mini-2024-07-18", span.attr("gen_ai.response.model"));
     assertEquals("127.0.0.1", span.attr("server.address"));
     assertNotNull(span.longAttr("server.port"));
+    // Read by the SDK's attempt hook, blocking, async and streamed alike (the HTTP client's layer steps aside).
+    assertEquals(FakeLlmServer.RATELIMIT_REMAINING_REQUESTS, span.attr("llm_otel.ratelimit.remaining_requests"));
+    assertEquals(FakeLlmServer.RATELIMIT_REMAINING_TOKENS, span.attr("llm_otel.ratelimit.remaining_tokens"));
   }
 
   // ---- the tests ----

@@ -265,13 +265,39 @@ public final class PriceTable {
   }
 
   /** The price of a model, trying the exact name, then its family without a date suffix. */
+  /**
+   * The last model priced: a service calls one or two, and the model name read from a response is a new
+   * String on every call, so the maps' lookups would hash it again each time; comparing it to the last
+   * one finds it without. Replaced, never changed.
+   */
+  private volatile LastFound last;
+
+  private static final class LastFound {
+    final String provider;
+    final String model;
+    final Price price;
+
+    LastFound(String provider, String model, Price price) {
+      this.provider = provider;
+      this.model = model;
+      this.price = price;
+    }
+  }
+
   Price find(String provider, String model) {
     // A model run in the app's own process (GenAiValues.PROVIDER_IN_PROCESS) costs nothing: priced, at 0.
     if (IN_PROCESS.equals(provider)) return FREE;
     if (provider == null || model == null) return null;
+    LastFound found = last;
+    if (found != null && found.model.equals(model) && found.provider.equals(provider)) {
+      return found.price == NONE ? null : found.price;
+    }
     Map<String, Price> byModel = resolved.get(provider);
     Price cached = byModel == null ? null : byModel.get(model);
-    if (cached != null) return cached == NONE ? null : cached;
+    if (cached != null) {
+      last = new LastFound(provider, model, cached);
+      return cached == NONE ? null : cached;
+    }
     String lower = model.toLowerCase(Locale.ROOT);
     Price p = prices.get(key(provider, lower));
     if (p == null) p = prices.get(key(provider, family(lower)));

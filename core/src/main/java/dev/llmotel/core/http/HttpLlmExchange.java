@@ -81,6 +81,12 @@ public abstract class HttpLlmExchange {
   public static HttpLlmExchange start(LlmInstrumenter instrumenter, String method, String url, String host,
       int port, String path, RequestBytes requestBody) {
     try {
+      // An attempt of an SDK call whose own attempt hook reads the response's headers (status, request id,
+      // rate limits): with neither fault injection nor record/replay on, this layer has nothing to add.
+      if (!sdkAttemptsObserved()) {
+        LlmCall current = LlmInstrumenter.currentCall(Context.current());
+        if (current != null && current.attemptLog().headersReadBySdk()) return null;
+      }
       LlmEndpoint endpoint = "POST".equalsIgnoreCase(method) ? LlmEndpoints.get().match(host, port, path) : null;
       if (endpoint == null) return RequestFaultExchange.start(method, url, host, port, path);
       Context parent = Context.current();
