@@ -27,9 +27,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * work is not counted; the agent's exporter threads, GC and JIT are), bytes allocated per call by every
  * thread, and OTLP span bytes per call (each agent exports over OTLP/HTTP to a counting receiver here).
  *
+ * <p>Each configuration runs in {@code -Dbenchmark.forks=N} JVMs (default 1), as JMH forks: the JIT of one JVM
+ * decides once how it compiles the SDK's code around the instrumentation, and that decision moves a short call's
+ * CPU by as much as the difference judged, the same way in every round of that JVM. Rounds of one JVM cannot
+ * average it out; several JVMs per configuration can. The figures pool every fork's rounds; the paired
+ * differences pair fork k of a configuration with fork k of the reference in the same round; and for each
+ * configuration the medians of its single JVMs are printed, which is that spread.
+ *
  * <p>Usage: {@code CpuPerCallBenchmark [rounds] [redis-url]}; with a redis URL, one more configuration
  * puts every policy in monitor mode on that shared store. {@code -Dbenchmark.before-extension=JAR} adds an
- * earlier build of the extension; {@code -Dbenchmark.only=PREFIX,...} and {@code -Dbenchmark.workloads=short,...}
+ * earlier build of the extension; {@code -Dbenchmark.only=NAME;...} and {@code -Dbenchmark.workloads=short,...}
  * narrow the run.
  */
 public final class CpuPerCallBenchmark {
@@ -68,17 +75,21 @@ public final class CpuPerCallBenchmark {
       configurations.put("llm-otel, all policies in monitor mode, Redis store", shared);
     }
 
-    // -Dbenchmark.only=a,b: the configurations whose names start with one of these, for a focused run.
+    // -Dbenchmark.only=a;b: the configurations whose names start with one of these, for a focused run
+    // (names have commas in them, so the list is split at semicolons).
     String only = System.getProperty("benchmark.only");
     if (only != null) {
-      configurations.keySet().removeIf(name -> Arrays.stream(only.split(",")).noneMatch(name::startsWith));
+      configurations.keySet().removeIf(name -> Arrays.stream(only.split(";")).noneMatch(name::startsWith));
     }
     String workloads = System.getProperty("benchmark.workloads");
     if (workloads != null) WORKLOADS.keySet().retainAll(Arrays.asList(workloads.split(",")));
+    int forks = Integer.getInteger("benchmark.forks", 1);
     List<Probe> probes = new ArrayList<>();
     try (BenchmarkLlmServers.Running servers = BenchmarkLlmServers.launch(STREAM_CHUNKS)) {
-      for (Map.Entry<String, List<String>> c : configurations.entrySet()) {
-        probes.add(Probe.start(c.getKey(), c.getValue(), servers));
+      for (int f = 0; f < forks; f++) {
+        for (Map.Entry<String, List<String>> c : configurations.entrySet()) {
+          probes.add(Probe.start(c.getKey(), f, c.getValue(), servers));
+        }
       }
       // Warm-up: every workload in every JVM until the JIT has settled; not counted.
       for (Probe p : probes) {
@@ -101,23 +112,38 @@ public final class CpuPerCallBenchmark {
       for (Probe p : probes) p.close();
     }
     System.out.println("=== CPU and allocation per call (JDK " + System.getProperty("java.version") + ", "
-        + Runtime.getRuntime().availableProcessors() + " cores, " + rounds + " interleaved rounds; median [min–max]) ===");
+        + Runtime.getRuntime().availableProcessors() + " cores, " + rounds + " interleaved rounds"
+        + (forks > 1 ? " in each of " + forks + " JVMs per configuration" : "") + "; median [min–max]) ===");
+    Map<String, List<Probe>> byName = new LinkedHashMap<>();
+    for (Probe p : probes) byName.computeIfAbsent(p.name, n -> new ArrayList<>()).add(p);
     for (String workload : WORKLOADS.keySet()) {
       boolean perChunk = workload.equals("stream");
       System.out.println();
       System.out.println("### " + workload + (perChunk ? " (per chunk, " + STREAM_CHUNKS + " chunks a stream)" : ""));
       System.out.println("| configuration | calling thread CPU (µs) | process CPU (µs) | allocated (KB) | wall (µs) |");
       System.out.println("|---|---|---|---|---|");
-      for (Probe p : probes) {
-        List<double[]> results = p.results.get(workload);
-        // Calls, or chunks for the stream: per call (per chunk) in µs and KB.
-        double units = (double) WORKLOADS.get(workload) * (perChunk ? STREAM_CHUNKS : 1);
-        String format = perChunk ? "%.3f" : "%.1f";
-        System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", p.name,
+      // Calls, or chunks for the stream: per call (per chunk) in µs and KB.
+      double units = (double) WORKLOADS.get(workload) * (perChunk ? STREAM_CHUNKS : 1);
+      String format = perChunk ? "%.3f" : "%.1f";
+      for (Map.Entry<String, List<Probe>> c : byName.entrySet()) {
+        List<double[]> results = new ArrayList<>();
+        for (Probe p : c.getValue()) results.addAll(p.results.get(workload));
+        System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", c.getKey(),
             stat(results, 0, units * 1000, format), stat(results, 1, units * 1000, format),
             stat(results, 2, units * 1024, format), stat(results, 3, units * 1000, format)));
       }
-      pairedDifferences(probes, workload, perChunk);
+      if (forks > 1) {
+        System.out.println();
+        System.out.println("calling thread CPU, the median of each JVM's rounds (µs):");
+        for (Map.Entry<String, List<Probe>> c : byName.entrySet()) {
+          StringBuilder row = new StringBuilder("| " + c.getKey() + " |");
+          for (Probe p : c.getValue()) {
+            row.append(' ').append(stat(p.results.get(workload), 0, units * 1000, format).split(" ")[0]).append(" |");
+          }
+          System.out.println(row);
+        }
+      }
+      pairedDifferences(byName, workload, perChunk);
     }
     System.out.println();
     System.out.println("### OTLP span bytes per call");
@@ -125,11 +151,12 @@ public final class CpuPerCallBenchmark {
     for (String w : WORKLOADS.keySet()) header.append(' ').append(w).append(" |");
     System.out.println(header);
     System.out.println("|---" + "|---".repeat(WORKLOADS.size()) + "|");
-    for (Probe p : probes) {
-      StringBuilder row = new StringBuilder("| " + p.name + " |");
+    for (Map.Entry<String, List<Probe>> c : byName.entrySet()) {
+      StringBuilder row = new StringBuilder("| " + c.getKey() + " |");
       for (Map.Entry<String, Integer> w : WORKLOADS.entrySet()) {
-        long bytes = p.traceBytes.getOrDefault(w.getKey(), 0L);
-        row.append(String.format(Locale.ROOT, " %.0f |", bytes / (double) (w.getValue() * (long) rounds)));
+        long bytes = 0;
+        for (Probe p : c.getValue()) bytes += p.traceBytes.getOrDefault(w.getKey(), 0L);
+        row.append(String.format(Locale.ROOT, " %.0f |", bytes / (double) (w.getValue() * (long) rounds * forks)));
       }
       System.out.println(row);
     }
@@ -142,10 +169,10 @@ public final class CpuPerCallBenchmark {
    * Each llm-otel configuration minus the upstream instrumentation, round by round: both are measured in the
    * same round, seconds apart, so a slow minute of the machine falls on both; the median of these differences
    * moves less than the difference of the two medians. With the number of rounds in which llm-otel was at or
-   * below the reference.
+   * below the reference. With several JVMs per configuration, fork k is paired with the reference's fork k.
    */
-  private static void pairedDifferences(List<Probe> probes, String workload, boolean perChunk) {
-    Probe reference = probes.stream().filter(p -> p.name.equals(UPSTREAM)).findFirst().orElse(null);
+  private static void pairedDifferences(Map<String, List<Probe>> byName, String workload, boolean perChunk) {
+    List<Probe> reference = byName.get(UPSTREAM);
     if (reference == null) return;
     double units = (double) WORKLOADS.get(workload) * (perChunk ? STREAM_CHUNKS : 1);
     String format = perChunk ? "%+.3f" : "%+.1f";
@@ -153,17 +180,19 @@ public final class CpuPerCallBenchmark {
     System.out.println("minus the upstream instrumentation, round by round (median [min–max]; rounds at or below it):");
     System.out.println("| configuration | calling thread CPU (µs) | process CPU (µs) | allocated (KB) |");
     System.out.println("|---|---|---|---|");
-    List<double[]> ref = reference.results.get(workload);
-    for (Probe p : probes) {
-      if (!p.name.startsWith("llm-otel")) continue;
-      List<double[]> own = p.results.get(workload);
+    for (Map.Entry<String, List<Probe>> c : byName.entrySet()) {
+      if (!c.getKey().startsWith("llm-otel")) continue;
       List<double[]> differences = new ArrayList<>();
-      for (int k = 0; k < Math.min(own.size(), ref.size()); k++) {
-        double[] d = new double[4];
-        for (int i = 0; i < 4; i++) d[i] = own.get(k)[i] - ref.get(k)[i];
-        differences.add(d);
+      for (int f = 0; f < Math.min(c.getValue().size(), reference.size()); f++) {
+        List<double[]> own = c.getValue().get(f).results.get(workload);
+        List<double[]> ref = reference.get(f).results.get(workload);
+        for (int k = 0; k < Math.min(own.size(), ref.size()); k++) {
+          double[] d = new double[4];
+          for (int i = 0; i < 4; i++) d[i] = own.get(k)[i] - ref.get(k)[i];
+          differences.add(d);
+        }
       }
-      System.out.println(String.format(Locale.ROOT, "| %s | %s; %s | %s; %s | %s; %s |", p.name,
+      System.out.println(String.format(Locale.ROOT, "| %s | %s; %s | %s; %s | %s; %s |", c.getKey(),
           stat(differences, 0, units * 1000, format), atOrBelow(differences, 0),
           stat(differences, 1, units * 1000, format), atOrBelow(differences, 1),
           stat(differences, 2, units * 1024, format), atOrBelow(differences, 2)));
@@ -203,7 +232,7 @@ public final class CpuPerCallBenchmark {
       this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
-    static Probe start(String name, List<String> flags, BenchmarkLlmServers.Running servers) throws IOException {
+    static Probe start(String name, int fork, List<String> flags, BenchmarkLlmServers.Running servers) throws IOException {
       CountingReceiver receiver = new CountingReceiver();
       List<String> command = new ArrayList<>();
       command.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -211,6 +240,7 @@ public final class CpuPerCallBenchmark {
       command.addAll(flags);
       command.add("-Dotel.exporter.otlp.endpoint=http://127.0.0.1:" + receiver.port());
       command.add("-Dotel.service.name=probe");
+      command.add("-Dbenchmark.fork=" + fork); // only tells the JVMs of one configuration apart in ps
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add(CallProbe.class.getName());
