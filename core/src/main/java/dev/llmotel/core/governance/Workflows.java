@@ -154,7 +154,8 @@ final class Workflows {
         for (Class<?> iface : allInterfaces(t)) {
           if (iface.getName().endsWith(".ReadableSpan")) {
             try {
-              return new Method[] {iface.getMethod("getName"), iface.getMethod("getAttribute", AttributeKey.class)};
+              return new Method[] {accessible(iface.getMethod("getName")),
+                  accessible(iface.getMethod("getAttribute", AttributeKey.class))};
             } catch (NoSuchMethodException e) {
               return new Method[2];
             }
@@ -162,6 +163,20 @@ final class Workflows {
         }
         return new Method[2];
       });
+    }
+
+    /**
+     * Without the access check on every call: {@code Method.invoke} checks the caller against the
+     * method's class each time, and the check's one-entry cache misses when calls alternate between
+     * callers. The interface is public; where the flag cannot be set the method still works, checked.
+     */
+    private static Method accessible(Method m) {
+      try {
+        m.setAccessible(true);
+      } catch (RuntimeException e) {
+        // InaccessibleObjectException (Java 9+) or a security manager's refusal: invoke checks each time
+      }
+      return m;
     }
 
     private static Set<Class<?>> allInterfaces(Class<?> type) {
