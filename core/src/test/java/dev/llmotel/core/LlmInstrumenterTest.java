@@ -85,6 +85,13 @@ class LlmInstrumenterTest {
     HistogramPointData d = duration.getHistogramData().getPoints().iterator().next();
     assertEquals(LlmMetrics.DURATION_BUCKETS, d.getBoundaries());
     assertEquals("gpt-4o-mini-2024-07-18", d.getAttributes().get(GenAiAttributes.RESPONSE_MODEL));
+    // The metric's attributes set when the call started, read from the start's attributes.
+    assertEquals("chat", d.getAttributes().get(GenAiAttributes.OPERATION_NAME));
+    assertEquals("openai", d.getAttributes().get(GenAiAttributes.PROVIDER_NAME));
+    assertEquals("gpt-4o-mini", d.getAttributes().get(GenAiAttributes.REQUEST_MODEL));
+    assertEquals("api.openai.com", d.getAttributes().get(GenAiAttributes.SERVER_ADDRESS));
+    assertEquals(443L, d.getAttributes().get(GenAiAttributes.SERVER_PORT));
+    assertNull(d.getAttributes().get(GenAiAttributes.ERROR_TYPE));
   }
 
   @Test
@@ -99,6 +106,8 @@ class LlmInstrumenterTest {
     SpanData span = spans.getFinishedSpanItems().get(0);
     assertEquals(StatusCode.ERROR, span.getStatus().getStatusCode());
     assertEquals("java.io.IOException", span.getAttributes().get(GenAiAttributes.ERROR_TYPE));
+    assertEquals("java.io.IOException", metric("gen_ai.client.operation.duration").getHistogramData().getPoints()
+        .iterator().next().getAttributes().get(GenAiAttributes.ERROR_TYPE), "the error, set at the end, on the metric");
     assertEquals(2L, span.getAttributes().get(LlmOtelAttributes.RETRY_COUNT));
     List<EventData> failed = new java.util.ArrayList<>();
     for (EventData e : span.getEvents()) {
