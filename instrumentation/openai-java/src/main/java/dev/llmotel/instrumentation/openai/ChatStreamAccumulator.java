@@ -26,6 +26,11 @@ final class ChatStreamAccumulator {
    * stream starts, so per chunk it is one field read, not a call into the response's lock.
    */
   private final boolean keepsAnswerText;
+  private final boolean logprobsRequested;
+  /** The first choice's state, outside the map: nearly every stream has only that one. */
+  private ChoiceState firstChoice;
+  /** The answer's characters so far, moved onto the call once in {@link #finish}, not per chunk. */
+  private long outputCharacters;
   private boolean sawResponseId;
   private boolean failedOnce;
 
@@ -33,6 +38,15 @@ final class ChatStreamAccumulator {
     this.call = call;
     this.toolCallsForCheck = new StreamedToolCalls(!call.request().toolDefinitions().isEmpty());
     this.keepsAnswerText = call.response().keepsAnswerText();
+    this.logprobsRequested = call.request().logprobsRequested();
+  }
+
+  private ChoiceState choice(long index) {
+    if (index == 0) {
+      if (firstChoice == null) firstChoice = choices.computeIfAbsent(0L, i -> new ChoiceState());
+      return firstChoice;
+    }
+    return choices.computeIfAbsent(index, i -> new ChoiceState());
   }
 
   synchronized void onChunk(ChatCompletionChunk chunk) {
@@ -46,19 +60,19 @@ final class ChatStreamAccumulator {
       java.util.List<ChatCompletionChunk.Choice> chunkChoices = chunk.choices();
       for (int c = 0; c < chunkChoices.size(); c++) { // indexed: no iterator per chunk
         ChatCompletionChunk.Choice choice = chunkChoices.get(c);
-        ChoiceState state = choices.computeIfAbsent(choice.index(), i -> new ChoiceState());
+        ChoiceState state = choice(choice.index());
         if (choice.finishReason().isPresent()) state.finishReason = choice.finishReason().get().asString();
         ChatCompletionChunk.Choice.Delta delta = choice.delta();
         // The answer's length is counted whether or not it is captured: a stream that never reports
         // usage (no include_usage, or closed early) is estimated from it.
         java.util.Optional<String> content = delta.content();
         if (content.isPresent()) {
-          call.response().addOutputCharacters(content.get().length());
+          outputCharacters += content.get().length();
           if (keepsAnswerText) call.response().answerText((int) choice.index(), content.get());
           if (capture) state.appendText(content.get());
         }
         if (delta.refusal().isPresent()) call.response().modelRefused(true);
-        if (call.request().logprobsRequested() && choice.logprobs().isPresent()
+        if (logprobsRequested && choice.logprobs().isPresent()
             && choice.logprobs().get().content().isPresent()) {
           for (com.openai.models.chat.completions.ChatCompletionTokenLogprob token : choice.logprobs().get().content().get()) {
             call.response().tokenLogprob(token.logprob());
@@ -67,7 +81,8 @@ final class ChatStreamAccumulator {
         if (delta.toolCalls().isPresent()) {
           for (ChatCompletionChunk.Choice.Delta.ToolCall tc : delta.toolCalls().get()) {
             if (tc.function().isPresent()) {
-              tc.function().get().arguments().ifPresent(a -> call.response().addOutputCharacters(a.length()));
+              java.util.Optional<String> arguments = tc.function().get().arguments();
+              if (arguments.isPresent()) outputCharacters += arguments.get().length();
               toolCallsForCheck.delta(choice.index(), tc.index(), tc.function().get().name().orElse(null),
                   tc.function().get().arguments().orElse(null));
             }
@@ -92,6 +107,7 @@ final class ChatStreamAccumulator {
 
   /** Moves what the chunks said onto the call; called once, before the span ends. */
   synchronized void finish() {
+    if (outputCharacters > 0) call.response().addOutputCharacters(outputCharacters);
     toolCallsForCheck.finish(call.response());
     for (ChoiceState state : choices.values()) {
       call.response().addFinishReason(state.finishReason);
