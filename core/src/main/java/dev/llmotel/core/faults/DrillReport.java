@@ -271,12 +271,28 @@ public final class DrillReport {
     return m;
   }
 
+  /**
+   * Held while the files are written. The periodic write and the one at exit run on two threads. Without
+   * this lock, the periodic write could take its numbers before the last calls and move its file into
+   * place after the exit's write, leaving older numbers behind. Or it could clear the changed flag while
+   * still writing, so the exit's write would find nothing to do while the process ended under it. Both
+   * also wrote the same temporary file.
+   */
+  private final Object writing = new Object();
+
   /** Writes {@code base.json} and {@code base.html} (each replaced whole, never half-written) when anything changed. */
   void writeIfChanged(String base, String drillName) throws IOException {
-    if (!changed.getAndSet(false)) return;
-    Map<String, Object> json = json(drillName);
-    write(Paths.get(base + ".json"), Json.write(json));
-    write(Paths.get(base + ".html"), DrillPage.render(json));
+    synchronized (writing) {
+      if (!changed.getAndSet(false)) return;
+      try {
+        Map<String, Object> json = json(drillName);
+        write(Paths.get(base + ".json"), Json.write(json));
+        write(Paths.get(base + ".html"), DrillPage.render(json));
+      } catch (IOException | RuntimeException e) {
+        changed.set(true); // not written: the next write tries again
+        throw e;
+      }
+    }
   }
 
   private static void write(Path file, String text) throws IOException {

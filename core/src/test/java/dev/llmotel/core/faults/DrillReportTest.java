@@ -101,6 +101,46 @@ class DrillReportTest {
     assertEquals(3200, faults);
   }
 
+  /**
+   * The periodic write and the write at exit, on two threads at once, while calls are still being
+   * recorded: once the last call is in and the exit's write has returned, the file has every call. Each round
+   * leaves the periodic writer running into the exit's write. Before the writes were serialized, a periodic
+   * write that had taken its numbers earlier could move its file in afterwards, and both used one temporary
+   * file.
+   */
+  @Test
+  void theWriteAtExitIsNeverOverwrittenByAnOlderPeriodicWrite() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      for (int round = 0; round < 40; round++) {
+        DrillReport r = new DrillReport();
+        String base = dir.resolve("drill-" + round).toString();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch start = new CountDownLatch(1);
+        Future<?> recorder = pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < 300; i++) r.call("storm", Collections.<String>emptyList(), 1_000_000L, false, 0, null);
+          return null;
+        });
+        Future<?> periodic = pool.submit(() -> {
+          start.await();
+          while (!stop.get()) r.writeIfChanged(base, "d");
+          return null;
+        });
+        start.countDown();
+        recorder.get(30, TimeUnit.SECONDS);
+        r.writeIfChanged(base, "d"); // the shutdown hook's write, the periodic one still going
+        stop.set(true);
+        periodic.get(30, TimeUnit.SECONDS);
+        Map<?, ?> report = (Map<?, ?>) Json.parse(new String(Files.readAllBytes(java.nio.file.Paths.get(base + ".json")), StandardCharsets.UTF_8));
+        Map<?, ?> calls = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) report.get("workflows")).get("storm")).get("calls");
+        assertEquals(300, n(((Map<?, ?>) calls.get("without_faults")).get("count")), "round " + round);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   static long n(Object number) {
     return ((Number) number).longValue();
   }
