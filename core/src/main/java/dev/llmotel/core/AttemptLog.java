@@ -27,8 +27,8 @@ public final class AttemptLog {
   AttemptLog() {}
 
   /** Marks this call's attempts as seen by the SDK's attempt hook, with their headers (before an attempt). */
-  public void headersReadBySdk(boolean read) {
-    if (read && !headersReadBySdk) headersReadBySdk = true;
+  public void markHeadersReadBySdk() {
+    if (!headersReadBySdk) headersReadBySdk = true; // read first: no write to a shared line on every attempt
   }
 
   public boolean headersReadBySdk() {

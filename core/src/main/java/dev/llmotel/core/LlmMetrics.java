@@ -46,11 +46,16 @@ final class LlmMetrics implements OperationListener {
       OPERATION_NAME, PROVIDER_NAME, REQUEST_MODEL, RESPONSE_MODEL, SERVER_ADDRESS, SERVER_PORT,
       ERROR_TYPE, LlmOtelAttributes.WORKFLOW, LlmOtelAttributes.FAULT_INJECTED);
   /**
-   * Which of {@link #METRIC_KEYS} the call's extractor sets when the call ends (the response's model, the
-   * error, the faults); the others it sets when the call starts. Each is read where it is: a lookup of a
-   * key that is not there was a third of what building the sets cost.
+   * The metric keys the call's extractor sets when the call ends; it sets the others when the call starts.
+   * Each is read where it is: a lookup of a key that is not there was a third of what building the sets cost.
    */
-  private static final boolean[] SET_AT_END = {false, false, false, true, false, false, true, false, true};
+  private static final List<AttributeKey<?>> KEYS_SET_AT_END = Arrays.<AttributeKey<?>>asList(
+      RESPONSE_MODEL, ERROR_TYPE, LlmOtelAttributes.FAULT_INJECTED);
+  private static final boolean[] SET_AT_END = new boolean[METRIC_KEYS.size()];
+
+  static {
+    for (int i = 0; i < SET_AT_END.length; i++) SET_AT_END[i] = KEYS_SET_AT_END.contains(METRIC_KEYS.get(i));
+  }
 
   static final String LATEST_OPT_IN = "gen_ai_latest_experimental";
   static final String OPT_IN_KEY = "otel.semconv-stability.opt-in";

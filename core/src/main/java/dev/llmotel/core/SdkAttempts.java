@@ -120,14 +120,14 @@ public final class SdkAttempts {
       // This hook reads the attempt's headers afterwards (outcome): the HTTP client's layer below need not.
       LlmCall current = LlmInstrumenter.currentCall(Context.current());
       if (current != null) {
-        current.attemptLog().headersReadBySdk(true);
+        current.attemptLog().markHeadersReadBySdk();
         return null;
       }
       if (requestOptions == null) return null;
       Context context = callsByOptions.get(new IdentityKey(requestOptions));
       if (context == null) return null;
       LlmCall call = LlmInstrumenter.currentCall(context);
-      if (call != null) call.attemptLog().headersReadBySdk(true);
+      if (call != null) call.attemptLog().markHeadersReadBySdk();
       return context.makeCurrent();
     } catch (Throwable t) {
       SafeHooks.failed(sdk + " attempt context", t);
