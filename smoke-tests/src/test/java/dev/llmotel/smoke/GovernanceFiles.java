@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,7 +19,11 @@ final class GovernanceFiles {
     Path dir = Paths.get(AgentApp.required("smoke.outputDir"));
     Files.createDirectories(dir);
     Path file = dir.resolve(name);
-    Files.write(file, content.getBytes(StandardCharsets.UTF_8));
+    // The smoke tests run in two JVMs at once and several write the same file (the policies of a mode):
+    // written in place, an app starting in the other JVM could read it half written.
+    Path partial = Files.createTempFile(dir, name, ".partial");
+    Files.write(partial, content.getBytes(StandardCharsets.UTF_8));
+    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return file;
   }
 

@@ -61,6 +61,12 @@ public final class OpenAiSmokeApp {
    * never mistaken for a hang on a busy CI machine.
    */
   private final OpenAIClient shortTimeoutClient;
+  /**
+   * For the scenarios that move megabytes (a 10 MB prompt, a stream of 100,000 chunks): on a CI machine
+   * whose two cores also run other apps, these take longer than the other scenarios' 10 s, with or without
+   * the agent.
+   */
+  private final OpenAIClient bigClient;
   private final GovernanceHoldsScenarios holds;
   private final OutputScenarios outputs;
   private final EvaluationScenarios evaluations;
@@ -74,6 +80,8 @@ public final class OpenAiSmokeApp {
         .maxRetries(2).timeout(Duration.ofSeconds(10)).build();
     shortTimeoutClient = OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey(API_KEY)
         .maxRetries(2).timeout(Duration.ofMillis(1000)).build();
+    bigClient = OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey(API_KEY)
+        .maxRetries(2).timeout(Duration.ofSeconds(120)).build();
     holds = new GovernanceHoldsScenarios(client, asyncClient, baseUrl);
     outputs = new OutputScenarios(client, asyncClient);
     evaluations = new EvaluationScenarios(client, asyncClient);
@@ -246,7 +254,7 @@ public final class OpenAiSmokeApp {
       case "big-prompt-10mb": {
         StringBuilder huge = new StringBuilder(10 * 1024 * 1024 + 16);
         while (huge.length() < 10 * 1024 * 1024) huge.append("data ").append(huge.length()).append(' ');
-        return text(client.chat().completions().create(ChatCompletionCreateParams.builder()
+        return text(bigClient.chat().completions().create(ChatCompletionCreateParams.builder()
             .model(ChatModel.GPT_4O_MINI).addUserMessage(huge.toString())
             .putAdditionalHeader("x-fake-scenario", scenario).build()));
       }
@@ -258,12 +266,12 @@ public final class OpenAiSmokeApp {
           b.addMessage(com.openai.models.chat.completions.ChatCompletionAssistantMessageParam.builder()
               .content("answer " + i).build());
         }
-        return text(client.chat().completions().create(b.build()));
+        return text(bigClient.chat().completions().create(b.build()));
       }
       case "big-stream": {
         long chunks;
         long chars = 0;
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat(scenario)
+        try (StreamResponse<ChatCompletionChunk> stream = bigClient.chat().completions().createStreaming(chat(scenario)
             .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
           Iterator<ChatCompletionChunk> it = stream.stream().iterator();
           chunks = 0;
