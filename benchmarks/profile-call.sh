@@ -14,6 +14,10 @@ AGENT=$(ls ~/.m2/repository/io/opentelemetry/javaagent/opentelemetry-javaagent/2
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 INSTRUMENTATION="-Dotel.javaagent.extensions=$EXTENSION"
 [ "$EXTENSION" = upstream ] && INSTRUMENTATION="-Dotel.instrumentation.openai.enabled=true"
+# Exporters off by default. EXPORT=otlp keeps the SDK's export pipeline (a metric reader, the batch span
+# processor) on the calling thread's path, as in production; the exports themselves go nowhere.
+EXPORT="-Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none"
+[ "${EXPORT_MODE:-none}" = otlp ] && EXPORT="-Dotel.exporter.otlp.endpoint=http://127.0.0.1:9 -Dotel.logs.exporter=none"
 OUT=$(mktemp -d)
 java -cp "$CP" dev.llmotel.benchmarks.BenchmarkLlmServers 200 > "$OUT/servers" &
 SERVERS=$!
@@ -23,7 +27,7 @@ CHAT=$(awk '/CHAT_URL/{print $2}' "$OUT/servers")
 STREAM=$(awk '/STREAM_URL/{print $2}' "$OUT/servers")
 printf '%s %s\n%s %s\n%s %s\nEXIT\n' "$WORKLOAD" "$CALLS" "$WORKLOAD" "$CALLS" "$WORKLOAD" "$CALLS" \
   | java -Xmx1g -javaagent:"$AGENT" "$INSTRUMENTATION" -Dotel.javaagent.logging=none \
-      -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none \
+      $EXPORT \
       "-XX:StartFlightRecording:filename=$OUT/call.jfr,settings=profile,jdk.ExecutionSample#period=1ms" \
       -cp "$CP" dev.llmotel.benchmarks.CallProbe "$CHAT" "$STREAM" 2>/dev/null \
   | awk -v c="$CALLS" '/^RESULT/{printf "round: calling thread %.1f µs per call, process %.1f µs, %.1f KB\n", $2/c/1000, $3/c/1000, $4/c/1024}'
