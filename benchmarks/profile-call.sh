@@ -14,7 +14,7 @@ AGENT=$(ls ~/.m2/repository/io/opentelemetry/javaagent/opentelemetry-javaagent/2
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 INSTRUMENTATION="-Dotel.javaagent.extensions=$EXTENSION"
 [ "$EXTENSION" = upstream ] && INSTRUMENTATION="-Dotel.instrumentation.openai.enabled=true"
-# Exporters off by default. EXPORT=otlp keeps the SDK's export pipeline (a metric reader, the batch span
+# Exporters off by default. EXPORT_MODE=otlp keeps the SDK's export pipeline (a metric reader, the batch span
 # processor) on the calling thread's path, as in production; the exports themselves go nowhere.
 EXPORT="-Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none"
 [ "${EXPORT_MODE:-none}" = otlp ] && EXPORT="-Dotel.exporter.otlp.endpoint=http://127.0.0.1:9 -Dotel.logs.exporter=none"
