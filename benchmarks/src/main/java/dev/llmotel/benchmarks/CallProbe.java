@@ -26,7 +26,7 @@ import java.util.Locale;
  * The measured app of {@link CpuPerCallBenchmark}, one JVM per configuration: it waits for commands
  * on stdin ({@code WORKLOAD CALLS}), makes that many calls on its main thread, each under a parent span
  * of its own (as a service's request would be), and answers one line:
- * {@code RESULT thread_cpu_ns process_cpu_ns allocated_bytes wall_ns}. Workloads: {@code short} (a
+ * {@code RESULT thread_cpu_ns process_cpu_ns allocated_bytes wall_ns jit_compiling_ms}. Workloads: {@code short} (a
  * one-sentence chat completion), {@code large} (a 400,000-character prompt that differs on every call),
  * {@code stream} (a streamed completion of the stream server's chunks), {@code http} (the short chat as
  * a plain JDK HttpClient request).
@@ -58,6 +58,8 @@ public final class CallProbe {
     CallProbe probe = new CallProbe(args[0], args[1]);
     java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) threads;
+    // The JIT's compiling time during a command: the benchmark warms a JVM up until it stays low.
+    java.lang.management.CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -68,6 +70,7 @@ public final class CallProbe {
       String[] command = line.trim().split(" ");
       if (command[0].equals("EXIT")) break;
       int calls = Integer.parseInt(command[1]);
+      long compilingBefore = compilation.getTotalCompilationTime();
       long allocatedBefore = allocatedByAllThreads(threads, allocation);
       long processBefore = os.getProcessCpuTime();
       long threadBefore = threads.getCurrentThreadCpuTime();
@@ -77,7 +80,8 @@ public final class CallProbe {
       long thread = threads.getCurrentThreadCpuTime() - threadBefore;
       long process = os.getProcessCpuTime() - processBefore;
       long allocated = allocatedByAllThreads(threads, allocation) - allocatedBefore;
-      System.out.println(String.format(Locale.ROOT, "RESULT %d %d %d %d", thread, process, allocated, wall));
+      long compiling = compilation.getTotalCompilationTime() - compilingBefore;
+      System.out.println(String.format(Locale.ROOT, "RESULT %d %d %d %d %d", thread, process, allocated, wall, compiling));
       System.out.flush();
     }
     System.exit(0);

@@ -51,6 +51,10 @@ public final class CpuPerCallBenchmark {
   }
 
   static final int STREAM_CHUNKS = 200;
+  /** Warm-up ends after a cycle of every workload in which the JIT compiled for less than this share of the time. */
+  static final double WARM_JIT_SHARE = Double.parseDouble(System.getProperty("benchmark.warm-jit-share", "0.01"));
+  static final int MIN_WARM_CYCLES = 3;
+  static final int MAX_WARM_CYCLES = Integer.getInteger("benchmark.max-warm-cycles", 30);
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
@@ -91,10 +95,13 @@ public final class CpuPerCallBenchmark {
           probes.add(Probe.start(c.getKey(), f, c.getValue(), servers));
         }
       }
-      // Warm-up: every workload in every JVM until the JIT has settled; not counted.
-      for (Probe p : probes) {
-        for (Map.Entry<String, Integer> w : WORKLOADS.entrySet()) p.run(w.getKey(), w.getValue() * 3);
-      }
+      // Warm-up, not counted: every workload in every JVM, one JVM at a time, in cycles until the JIT has
+      // settled. A fixed count did not do: 6,000 short calls left the instrumentation's own code still being
+      // compiled through the rounds, and a JVM with more code to compile (llm-otel's, against the upstream
+      // instrumentation's) was then measured partly warm. A cycle is one round's calls of every workload;
+      // settled: a cycle in which the JIT compiled for less than WARM_JIT_SHARE of the cycle's wall time,
+      // after at least MIN_WARM_CYCLES.
+      for (Probe p : probes) p.warmUp();
       for (Probe p : probes) p.receiver.reset();
       for (int r = 0; r < rounds; r++) {
         for (Map.Entry<String, Integer> w : WORKLOADS.entrySet()) {
@@ -218,14 +225,16 @@ public final class CpuPerCallBenchmark {
   /** One configuration's probe JVM and its results per workload: one {thread ns, process ns, bytes, wall ns} per round. */
   static final class Probe implements AutoCloseable {
     final String name;
+    final int fork;
     final Process process;
     final BufferedReader out;
     final Writer in;
     final CountingReceiver receiver;
     final Map<String, List<double[]>> results = new LinkedHashMap<>();
 
-    private Probe(String name, Process process, CountingReceiver receiver) {
+    private Probe(String name, int fork, Process process, CountingReceiver receiver) {
       this.name = name;
+      this.fork = fork;
       this.process = process;
       this.receiver = receiver;
       this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -247,11 +256,30 @@ public final class CpuPerCallBenchmark {
       command.add(servers.chatUrl);
       command.add(servers.streamUrl);
       Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      Probe probe = new Probe(name, process, receiver);
+      Probe probe = new Probe(name, fork, process, receiver);
       String line;
       while ((line = probe.out.readLine()) != null && !line.equals("READY")) { }
       if (line == null) throw new IOException(name + ": the probe JVM did not start");
       return probe;
+    }
+
+    /** Cycles of every workload until one compiles little; prints how many it took and the JIT's last share. */
+    void warmUp() throws IOException {
+      int cycle = 0;
+      double share;
+      do {
+        cycle++;
+        double compilingMs = 0;
+        double wallMs = 0;
+        for (Map.Entry<String, Integer> w : WORKLOADS.entrySet()) {
+          double[] r = run(w.getKey(), w.getValue());
+          wallMs += r[3] / 1e6;
+          compilingMs += r[4];
+        }
+        share = compilingMs / wallMs;
+      } while ((cycle < MIN_WARM_CYCLES || share >= WARM_JIT_SHARE) && cycle < MAX_WARM_CYCLES);
+      System.out.println(String.format(Locale.ROOT, "warm-up of %s, JVM %d: %d cycles, the last compiling %.1f %% of its time",
+          name, fork, cycle, share * 100));
     }
 
     double[] run(String workload, int calls) throws IOException {
@@ -262,7 +290,7 @@ public final class CpuPerCallBenchmark {
       if (line == null) throw new IOException(name + ": the probe JVM stopped during " + workload);
       String[] f = line.split(" ");
       return new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-          Double.parseDouble(f[4])};
+          Double.parseDouble(f[4]), Double.parseDouble(f[5])};
     }
 
     /** OTLP span bytes per workload: what arrived from one measurement's start to the next one's. */
