@@ -150,11 +150,13 @@ final class SharedPolicyStore implements PolicyStore {
       }
       safely(prepareConnections);
       synchronized (transition) {
-        onFallback = false;
-        probe = null;
+        // The line and the count come before the switch: whoever sees this replica back on the shared
+        // store (an app thread, a health check reading the metric) also finds the transition recorded.
         logger.log(Level.INFO, "llm-otel: the governance store " + description + " answers again; limits are "
             + "shared by every replica again");
         if (metrics != null) metrics.transition(false);
+        probe = null;
+        onFallback = false;
       }
       return;
     }
