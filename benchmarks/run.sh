@@ -6,7 +6,8 @@ mvn -B -q install -DskipTests
 mvn -B -q -pl instrumentation/openai-java,instrumentation/anthropic-java,instrumentation/okhttp dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-run() { java -Dbenchmarks.module=benchmarks -cp "$CP" "dev.llmotel.benchmarks.$1" "${@:2}"; }
+# JVM_FLAGS: extra system properties for one benchmark (JVM_FLAGS=... run NAME).
+run() { java -Dbenchmarks.module=benchmarks ${JVM_FLAGS:-} -cp "$CP" "dev.llmotel.benchmarks.$1" "${@:2}"; }
 # CPU and allocation per call side by side (section 0 of docs/benchmarks.md), with a throwaway Redis on
 # loopback for the shared-store configuration when redis-server is installed.
 REDIS_URL=""
@@ -20,7 +21,7 @@ if command -v redis-server >/dev/null; then
 fi
 # Each probe JVM warms up until the JIT settles (about 2 to 3 minutes each with every workload); quick caps it.
 if [ "${1:-}" = quick ]; then
-  java -Dbenchmarks.module=benchmarks -Dbenchmark.max-warm-cycles=5 -cp "$CP" dev.llmotel.benchmarks.CpuPerCallBenchmark 3 $REDIS_URL
+  JVM_FLAGS=-Dbenchmark.max-warm-cycles=5 run CpuPerCallBenchmark 3 $REDIS_URL
 else
   run CpuPerCallBenchmark 5 $REDIS_URL
 fi

@@ -222,7 +222,10 @@ public final class CpuPerCallBenchmark {
         values[values.length - 1]);
   }
 
-  /** One configuration's probe JVM and its results per workload: one {thread ns, process ns, bytes, wall ns} per round. */
+  /**
+   * One configuration's probe JVM and its results per workload: one {thread ns, process ns, bytes, wall ns,
+   * JIT ms} per round.
+   */
   static final class Probe implements AutoCloseable {
     final String name;
     final int fork;
