@@ -32,6 +32,7 @@ final class ChatStreamAccumulator {
   /** The answer's characters so far, moved onto the call once in {@link #finish}, not per chunk. */
   private long outputCharacters;
   private boolean sawResponseId;
+  private boolean sawResponseModel;
   private boolean failedOnce;
 
   ChatStreamAccumulator(LlmCall call) {
@@ -49,58 +50,95 @@ final class ChatStreamAccumulator {
     return choices.computeIfAbsent(index, i -> new ChoiceState());
   }
 
+  /**
+   * Each part of a chunk is read on its own, as {@link ChatCompletionMapper#response} reads a whole response: an
+   * OpenAI-compatible server that leaves the id, the model or the choices out of its chunks (the SDK's accessors of
+   * required fields throw then) still gives the span the other parts, the usage of its last chunk among them.
+   */
   synchronized void onChunk(ChatCompletionChunk chunk) {
     call.response().onChunk();
+    if (!sawResponseId || !sawResponseModel) {
+      try {
+        identity(chunk);
+      } catch (Throwable t) {
+        failed(t);
+      }
+    }
     try {
-      if (!sawResponseId && chunk.id() != null) {
-        sawResponseId = true;
-        call.response().responseId(chunk.id());
-        call.response().responseModel(chunk.model());
-      }
-      java.util.List<ChatCompletionChunk.Choice> chunkChoices = chunk.choices();
-      for (int c = 0; c < chunkChoices.size(); c++) { // indexed: no iterator per chunk
-        ChatCompletionChunk.Choice choice = chunkChoices.get(c);
-        ChoiceState state = choice(choice.index());
-        if (choice.finishReason().isPresent()) state.finishReason = choice.finishReason().get().asString();
-        ChatCompletionChunk.Choice.Delta delta = choice.delta();
-        // The answer's length is counted whether or not it is captured: a stream that never reports
-        // usage (no include_usage, or closed early) is estimated from it.
-        java.util.Optional<String> content = delta.content();
-        if (content.isPresent()) {
-          outputCharacters += content.get().length();
-          if (keepsAnswerText) call.response().answerText((int) choice.index(), content.get());
-          if (capture) state.appendText(content.get());
-        }
-        if (delta.refusal().isPresent()) call.response().modelRefused(true);
-        if (logprobsRequested && choice.logprobs().isPresent()
-            && choice.logprobs().get().content().isPresent()) {
-          for (com.openai.models.chat.completions.ChatCompletionTokenLogprob token : choice.logprobs().get().content().get()) {
-            call.response().tokenLogprob(token.logprob());
-          }
-        }
-        if (delta.toolCalls().isPresent()) {
-          for (ChatCompletionChunk.Choice.Delta.ToolCall tc : delta.toolCalls().get()) {
-            if (tc.function().isPresent()) {
-              java.util.Optional<String> arguments = tc.function().get().arguments();
-              if (arguments.isPresent()) outputCharacters += arguments.get().length();
-              toolCallsForCheck.delta(choice.index(), tc.index(), tc.function().get().name().orElse(null),
-                  tc.function().get().arguments().orElse(null));
-            }
-            if (!capture) continue;
-            ToolCallState t = state.toolCalls.computeIfAbsent(tc.index(), i -> new ToolCallState());
-            tc.id().ifPresent(id -> t.id = id);
-            if (tc.function().isPresent()) {
-              tc.function().get().name().ifPresent(n -> t.name = n);
-              tc.function().get().arguments().ifPresent(a -> t.appendArgs(a, maxChars));
-            }
-          }
-        }
-      }
+      choices(chunk);
+    } catch (Throwable t) {
+      failed(t);
+    }
+    try {
       chunk.usage().ifPresent(u -> ChatCompletionMapper.usage(call, u));
     } catch (Throwable t) {
-      if (!failedOnce) {
-        failedOnce = true;
-        SafeHooks.failed("openai chat stream chunk mapping", t);
+      failed(t);
+    }
+  }
+
+  /** The response's id and model, from the first chunk that has each; read without the required-field check. */
+  private void identity(ChatCompletionChunk chunk) {
+    if (!sawResponseId) {
+      java.util.Optional<String> id = chunk._id().asKnown();
+      if (id.isPresent()) {
+        sawResponseId = true;
+        call.response().responseId(id.get());
+      }
+    }
+    if (!sawResponseModel) {
+      java.util.Optional<String> model = chunk._model().asKnown();
+      if (model.isPresent()) {
+        sawResponseModel = true;
+        call.response().responseModel(model.get());
+      }
+    }
+  }
+
+  private void failed(Throwable t) {
+    if (!failedOnce) {
+      failedOnce = true;
+      SafeHooks.failed("openai chat stream chunk mapping", t);
+    }
+  }
+
+  private void choices(ChatCompletionChunk chunk) {
+    java.util.List<ChatCompletionChunk.Choice> chunkChoices = chunk.choices();
+    for (int c = 0; c < chunkChoices.size(); c++) { // indexed: no iterator per chunk
+      ChatCompletionChunk.Choice choice = chunkChoices.get(c);
+      ChoiceState state = choice(choice.index());
+      if (choice.finishReason().isPresent()) state.finishReason = choice.finishReason().get().asString();
+      ChatCompletionChunk.Choice.Delta delta = choice.delta();
+      // The answer's length is counted whether or not it is captured: a stream that never reports
+      // usage (no include_usage, or closed early) is estimated from it.
+      java.util.Optional<String> content = delta.content();
+      if (content.isPresent()) {
+        outputCharacters += content.get().length();
+        if (keepsAnswerText) call.response().answerText((int) choice.index(), content.get());
+        if (capture) state.appendText(content.get());
+      }
+      if (delta.refusal().isPresent()) call.response().modelRefused(true);
+      if (logprobsRequested && choice.logprobs().isPresent()
+          && choice.logprobs().get().content().isPresent()) {
+        for (com.openai.models.chat.completions.ChatCompletionTokenLogprob token : choice.logprobs().get().content().get()) {
+          call.response().tokenLogprob(token.logprob());
+        }
+      }
+      if (delta.toolCalls().isPresent()) {
+        for (ChatCompletionChunk.Choice.Delta.ToolCall tc : delta.toolCalls().get()) {
+          if (tc.function().isPresent()) {
+            java.util.Optional<String> arguments = tc.function().get().arguments();
+            if (arguments.isPresent()) outputCharacters += arguments.get().length();
+            toolCallsForCheck.delta(choice.index(), tc.index(), tc.function().get().name().orElse(null),
+                tc.function().get().arguments().orElse(null));
+          }
+          if (!capture) continue;
+          ToolCallState t = state.toolCalls.computeIfAbsent(tc.index(), i -> new ToolCallState());
+          tc.id().ifPresent(id -> t.id = id);
+          if (tc.function().isPresent()) {
+            tc.function().get().name().ifPresent(n -> t.name = n);
+            tc.function().get().arguments().ifPresent(a -> t.appendArgs(a, maxChars));
+          }
+        }
       }
     }
   }

@@ -97,6 +97,34 @@ class ChatCompletionMapperTest {
     assertEquals(2L, call.response().outputTokens());
   }
 
+  /**
+   * An OpenAI-compatible server whose chunks leave out fields the SDK calls required: no id on any chunk, the
+   * model only from the second, and a last chunk with the usage but no choices. The SDK hands such chunks to the
+   * app (it checks a field only when it is read); the span still gets what each chunk does say.
+   */
+  @Test
+  void chunksMissingRequiredFieldsStillGiveTheOtherParts() throws Exception {
+    LlmCall call = new LlmCall("openai", "chat").request().streaming(true).call();
+    ChatStreamAccumulator acc = new ChatStreamAccumulator(call);
+    for (String chunk : Arrays.asList(
+        "{\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}",
+        "{\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"local-llama\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}",
+        "{\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"local-llama\","
+            + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}")) {
+      acc.onChunk(parse(chunk, ChatCompletionChunk.class));
+    }
+    acc.finish();
+    assertNull(call.response().responseId());
+    assertEquals("local-llama", call.response().responseModel());
+    assertEquals(3L, call.response().chunkCount());
+    assertEquals(Collections.singletonList("stop"), call.response().finishReasons());
+    assertEquals(9L, call.response().inputTokens());
+    assertEquals(2L, call.response().outputTokens());
+    assertEquals(5L, call.response().outputCharacters());
+  }
+
   @Test
   void wireMessagesMapToSemconvParts() throws Exception {
     LlmMessage tool = OpenAiJson.chatMessage(ObjectMappers.jsonMapper().readTree(
