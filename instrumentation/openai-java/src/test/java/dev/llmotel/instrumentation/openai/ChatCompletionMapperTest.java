@@ -12,7 +12,6 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.llmotel.core.LlmCall;
 import dev.llmotel.core.LlmMessage;
-import java.util.Arrays;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
 
@@ -76,20 +75,24 @@ class ChatCompletionMapperTest {
     assertEquals(Collections.singletonList("length"), call.response().finishReasons());
   }
 
-  @Test
-  void streamChunksAccumulateIdsFinishReasonAndUsage() throws Exception {
+  /** A streamed chat call whose chunks, parsed by the SDK from these wire JSONs, went through the accumulator. */
+  private static LlmCall streamOf(String... chunks) throws Exception {
     LlmCall call = new LlmCall("openai", "chat").request().streaming(true).call();
     ChatStreamAccumulator acc = new ChatStreamAccumulator(call);
-    for (String chunk : Arrays.asList(
+    for (String chunk : chunks) acc.onChunk(parse(chunk, ChatCompletionChunk.class));
+    acc.finish();
+    return call;
+  }
+
+  @Test
+  void streamChunksAccumulateIdsFinishReasonAndUsage() throws Exception {
+    LlmCall call = streamOf(
         "{\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
             + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}",
         "{\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
             + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}",
         "{\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
-            + "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}")) {
-      acc.onChunk(parse(chunk, ChatCompletionChunk.class));
-    }
-    acc.finish();
+            + "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}");
     assertEquals("s1", call.response().responseId());
     assertEquals(3L, call.response().chunkCount());
     assertEquals(Collections.singletonList("stop"), call.response().finishReasons());
@@ -104,18 +107,13 @@ class ChatCompletionMapperTest {
    */
   @Test
   void chunksMissingRequiredFieldsStillGiveTheOtherParts() throws Exception {
-    LlmCall call = new LlmCall("openai", "chat").request().streaming(true).call();
-    ChatStreamAccumulator acc = new ChatStreamAccumulator(call);
-    for (String chunk : Arrays.asList(
+    LlmCall call = streamOf(
         "{\"object\":\"chat.completion.chunk\",\"created\":1,"
             + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}",
         "{\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"local-llama\","
             + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}",
         "{\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"local-llama\","
-            + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}")) {
-      acc.onChunk(parse(chunk, ChatCompletionChunk.class));
-    }
-    acc.finish();
+            + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}");
     assertNull(call.response().responseId());
     assertEquals("local-llama", call.response().responseModel());
     assertEquals(3L, call.response().chunkCount());
