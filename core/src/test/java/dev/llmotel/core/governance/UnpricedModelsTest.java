@@ -87,6 +87,24 @@ class UnpricedModelsTest {
     assertTrue(d.message.contains("no price is known for openai acme-llm-3"), d.message);
   }
 
+  /** A call that names no model at all is warned about as such, once, not as a model called "null". */
+  @Test
+  void aCallThatNamesNoModelIsWarnedAboutAsSuch() {
+    Governance g = GovernanceSettlementTest.governance(new PolicySettings());
+    for (int i = 0; i < 3; i++) {
+      LlmCall c = GovernanceSettlementTest.call(null, 10);
+      g.beforeCall(Context.root(), c);
+      c.response().usage(100L, 10L);
+      g.afterCall(c, 1_000_000);
+      assertNull(c.governance().costUsd());
+    }
+    assertEquals(1, warnings.size(), "one warning for the calls without a model");
+    String message = java.text.MessageFormat.format(warnings.get(0).getMessage(), warnings.get(0).getParameters());
+    assertTrue(message.contains("calls of openai that name no model"), message);
+    assertTrue(!message.contains("null"), message);
+    assertTrue(!message.contains("price file"), "a price file cannot name a model the call does not name: " + message);
+  }
+
   private long unpricedCount(String model) {
     long sum = 0;
     for (MetricData m : reader.collectAllMetrics()) {
