@@ -141,11 +141,16 @@ final class ChatCompletionMapper {
   private static void choices(LlmCall call, ChatCompletion completion) {
     boolean capture = LlmOtelConfig.get().captureContent();
     boolean toolsOffered = !call.request().toolDefinitions().isEmpty();
-    for (ChatCompletion.Choice choice : completion.choices()) {
-      String finish = choice.finishReason().asString();
+    java.util.List<ChatCompletion.Choice> choices = completion.choices();
+    for (int position = 0; position < choices.size(); position++) {
+      ChatCompletion.Choice choice = choices.get(position);
+      // The finish reason and the index are read only where the server sent them: a compatible server that sends
+      // "finish_reason": null, or no index, gives an answer the app reads as usual (the SDK checks a required
+      // field only when it is read), and the call must not end in error for what the app never reads.
+      String finish = OpenAiJson.hasValue(choice._finishReason()) ? choice.finishReason().asString() : null;
       call.response().addFinishReason(finish);
       // What the answer's check reads, capture on or off (no-ops for a request that declared nothing).
-      int index = (int) choice.index();
+      int index = OpenAiJson.hasValue(choice._index()) ? (int) choice.index() : position;
       call.response().answerText(index, choice.message().content().orElse(null));
       call.response().modelRefused(choice.message().refusal().isPresent());
       if (toolsOffered && choice.message().toolCalls().isPresent()) {

@@ -105,7 +105,8 @@ final class ChatStreamAccumulator {
     java.util.List<ChatCompletionChunk.Choice> chunkChoices = chunk.choices();
     for (int c = 0; c < chunkChoices.size(); c++) { // indexed: no iterator per chunk
       ChatCompletionChunk.Choice choice = chunkChoices.get(c);
-      ChoiceState state = choice(choice.index());
+      long index = OpenAiJson.hasValue(choice._index()) ? choice.index() : c;
+      ChoiceState state = choice(index);
       if (choice.finishReason().isPresent()) state.finishReason = choice.finishReason().get().asString();
       ChatCompletionChunk.Choice.Delta delta = choice.delta();
       // The answer's length is counted whether or not it is captured: a stream that never reports
@@ -113,7 +114,7 @@ final class ChatStreamAccumulator {
       java.util.Optional<String> content = delta.content();
       if (content.isPresent()) {
         outputCharacters += content.get().length();
-        if (keepsAnswerText) call.response().answerText((int) choice.index(), content.get());
+        if (keepsAnswerText) call.response().answerText((int) index, content.get());
         if (capture) state.appendText(content.get());
       }
       if (delta.refusal().isPresent()) call.response().modelRefused(true);
@@ -128,7 +129,7 @@ final class ChatStreamAccumulator {
           if (tc.function().isPresent()) {
             java.util.Optional<String> arguments = tc.function().get().arguments();
             if (arguments.isPresent()) outputCharacters += arguments.get().length();
-            toolCallsForCheck.delta(choice.index(), tc.index(), tc.function().get().name().orElse(null),
+            toolCallsForCheck.delta(index, tc.index(), tc.function().get().name().orElse(null),
                 tc.function().get().arguments().orElse(null));
           }
           if (!capture) continue;

@@ -224,5 +224,14 @@ final class OpenAiJson {
     return out;
   }
 
+  /**
+   * Whether the server sent a value for this field, which the SDK's accessor of a required field then reads
+   * (its check throws only without one): checked first, a compatible server that leaves a choice's index out
+   * (one choice, at 0, or its choices in order) costs neither an exception nor an Optional per chunk.
+   */
+  static boolean hasValue(com.openai.core.JsonField<?> field) {
+    return !field.isMissing() && !field.isNull();
+  }
+
   private OpenAiJson() {}
 }

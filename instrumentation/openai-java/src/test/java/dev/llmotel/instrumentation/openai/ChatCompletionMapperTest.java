@@ -75,6 +75,25 @@ class ChatCompletionMapperTest {
     assertEquals(Collections.singletonList("length"), call.response().finishReasons());
   }
 
+  /**
+   * A compatible server's answer with "finish_reason": null and no index: the app reads its content as usual (the
+   * SDK checks a required field only when it is read), so the call is no failure; its usage and answer still count.
+   */
+  @Test
+  void aChoiceWithoutFinishReasonOrIndexIsNoFailure() throws Exception {
+    ChatCompletion completion = parse("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+        + "\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Paris.\"},\"finish_reason\":null}],"
+        + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9}}", ChatCompletion.class);
+    assertEquals("Paris.", completion.choices().get(0).message().content().get(), "what the app reads");
+    LlmCall call = new LlmCall("openai", "chat");
+    call.request().outputContract(dev.llmotel.core.output.OutputContract.anyJson()); // so the answer is kept
+    ChatCompletionMapper.response(call, completion);
+    assertNull(call.response().unusableResponse());
+    assertTrue(call.response().finishReasons().isEmpty());
+    assertEquals(7L, call.response().inputTokens());
+    assertEquals("Paris.", call.response().answerForValidation().firstText(), "the answer kept at its position, 0");
+  }
+
   /** A streamed chat call whose chunks, parsed by the SDK from these wire JSONs, went through the accumulator. */
   private static LlmCall streamOf(String... chunks) throws Exception {
     LlmCall call = new LlmCall("openai", "chat").request().streaming(true).call();
@@ -102,7 +121,8 @@ class ChatCompletionMapperTest {
 
   /**
    * An OpenAI-compatible server whose chunks leave out fields the SDK calls required: no id on any chunk, the
-   * model only from the second, and a last chunk with the usage but no choices. The SDK hands such chunks to the
+   * model only from the second, no index on the second chunk's choice, and a last chunk with the usage but no
+   * choices. The SDK hands such chunks to the
    * app (it checks a field only when it is read); the span still gets what each chunk does say.
    */
   @Test
@@ -111,7 +131,7 @@ class ChatCompletionMapperTest {
         "{\"object\":\"chat.completion.chunk\",\"created\":1,"
             + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}",
         "{\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"local-llama\","
-            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}",
+            + "\"choices\":[{\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}",
         "{\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"local-llama\","
             + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}");
     assertNull(call.response().responseId());
