@@ -181,8 +181,10 @@ final class ChatCompletionMapper {
     }
   }
 
+  /** Each count only where the server sent it: one left out (some compatible servers) loses only itself. */
   static void usage(LlmCall call, CompletionUsage usage) {
-    call.response().usage(usage.promptTokens(), usage.completionTokens());
+    call.response().usage(OpenAiJson.hasValue(usage._promptTokens()) ? usage.promptTokens() : null,
+        OpenAiJson.hasValue(usage._completionTokens()) ? usage.completionTokens() : null);
     usage.promptTokensDetails().ifPresent(d -> call.response().cacheUsage(d.cachedTokens().orElse(null), null));
     usage.completionTokensDetails().ifPresent(d -> call.response().reasoningOutputTokens(d.reasoningTokens().orElse(null)));
   }

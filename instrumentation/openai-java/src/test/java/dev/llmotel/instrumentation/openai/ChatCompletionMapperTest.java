@@ -76,21 +76,23 @@ class ChatCompletionMapperTest {
   }
 
   /**
-   * A compatible server's answer with "finish_reason": null and no index: the app reads its content as usual (the
-   * SDK checks a required field only when it is read), so the call is no failure; its usage and answer still count.
+   * A compatible server's answer with "finish_reason": null, no index and no output count in its usage: the app
+   * reads its content as usual (the SDK checks a required field only when it is read), so the call is no failure;
+   * its input count and answer still count.
    */
   @Test
   void aChoiceWithoutFinishReasonOrIndexIsNoFailure() throws Exception {
     ChatCompletion completion = parse("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
         + "\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Paris.\"},\"finish_reason\":null}],"
-        + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9}}", ChatCompletion.class);
+        + "\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7}}", ChatCompletion.class);
     assertEquals("Paris.", completion.choices().get(0).message().content().get(), "what the app reads");
     LlmCall call = new LlmCall("openai", "chat");
     call.request().outputContract(dev.llmotel.core.output.OutputContract.anyJson()); // so the answer is kept
     ChatCompletionMapper.response(call, completion);
     assertNull(call.response().unusableResponse());
     assertTrue(call.response().finishReasons().isEmpty());
-    assertEquals(7L, call.response().inputTokens());
+    assertEquals(7L, call.response().inputTokens(), "the usage's input count, without its output count");
+    assertNull(call.response().outputTokens());
     assertEquals("Paris.", call.response().answerForValidation().firstText(), "the answer kept at its position, 0");
   }
 
