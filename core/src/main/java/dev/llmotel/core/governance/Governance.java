@@ -319,18 +319,13 @@ public final class Governance {
       String model = call.response().responseModel() != null ? call.response().responseModel() : call.request().requestModel();
       GovernanceMetrics.get().unpriced(call.provider(), model);
       if (unpricedModels.size() < MAX_REMEMBERED && unpricedModels.add(call.provider() + "/" + model)) {
-        if (model == null) {
-          // No price file can name what the call does not: the operator's only choice is the unpriced policy.
-          logger.log(Level.WARNING, "llm-otel: no price for calls of {0} that name no model (neither request nor "
-              + "response); they get no cost and add nothing to budgets (tokens are still counted; "
-              + "llm_otel.cost.unpriced counts them). Set {1}cost.unpriced=refuse to refuse such calls while the cost "
-              + "policy enforces.", new Object[] {call.provider(), PREFIX});
-        } else {
-          logger.log(Level.WARNING, "llm-otel: no price for {0} model {1}; its calls get no cost and add nothing "
-              + "to budgets (tokens are still counted; llm_otel.cost.unpriced counts them). Add it to a price file "
-              + "({2}prices), or set {2}cost.unpriced=refuse to refuse such calls while the cost policy enforces.",
-              new Object[] {call.provider(), model, PREFIX});
-        }
+        // A call that names no model cannot be priced by any file: the unpriced policy is the only choice then.
+        String what = model == null ? "calls of {0} that name no model (neither request nor response); they"
+            : "{0} model {1}; its calls";
+        String choice = model == null ? "Set" : "Add it to a price file ({2}prices), or set";
+        logger.log(Level.WARNING, "llm-otel: no price for " + what + " get no cost and add nothing to budgets (tokens "
+            + "are still counted; llm_otel.cost.unpriced counts them). " + choice + " {2}cost.unpriced=refuse to refuse "
+            + "such calls while the cost policy enforces.", new Object[] {call.provider(), model, PREFIX});
       }
       return null;
     }
